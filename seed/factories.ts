@@ -1,0 +1,131 @@
+/**
+ * Document factories: the only place that calls faker. Faker gives names and addresses; the
+ * seeded {@link Prng} gives every number, date and choice, so a seed fixes the output.
+ * No faker date helper is used (they read the wall clock).
+ */
+import { Faker, en } from "@faker-js/faker";
+import { centsToMoney } from "./money";
+import type { Prng } from "./prng";
+import type { Address, CustomerDoc, ObjectIdHex, ProductDoc } from "./model";
+
+/** Product categories and their price range in cents (log-uniform), SKU prefix. */
+export const CATEGORIES: Readonly<Record<string, { prefix: string; minCents: number; maxCents: number }>> = {
+    Electronics: { prefix: "ELC", minCents: 1_999, maxCents: 249_999 },
+    Computers: { prefix: "CMP", minCents: 4_999, maxCents: 399_999 },
+    Home: { prefix: "HOM", minCents: 599, maxCents: 89_999 },
+    Kitchen: { prefix: "KIT", minCents: 399, maxCents: 59_999 },
+    Garden: { prefix: "GRD", minCents: 299, maxCents: 79_999 },
+    Sports: { prefix: "SPT", minCents: 499, maxCents: 129_999 },
+    Toys: { prefix: "TOY", minCents: 299, maxCents: 19_999 },
+    Books: { prefix: "BOK", minCents: 299, maxCents: 7_999 },
+    Beauty: { prefix: "BTY", minCents: 199, maxCents: 14_999 },
+    Clothing: { prefix: "CLO", minCents: 799, maxCents: 49_999 },
+    Grocery: { prefix: "GRO", minCents: 99, maxCents: 4_999 },
+    Automotive: { prefix: "AUT", minCents: 599, maxCents: 159_999 },
+};
+
+const CATEGORY_NAMES = Object.keys(CATEGORIES);
+
+/** Countries with weights (most customers in a few markets). */
+const COUNTRIES: Readonly<Record<string, number>> = {
+    "United States": 50,
+    Canada: 10,
+    "United Kingdom": 10,
+    Germany: 8,
+    France: 6,
+    Australia: 5,
+    Netherlands: 4,
+    Spain: 4,
+    Italy: 3,
+};
+
+/** Random price in cents for a category: log-uniform between its bounds, ending in 9 most of the time. */
+export function priceCentsFor(category: string, rng: Prng): number {
+    const c = CATEGORIES[category];
+    const lo = Math.log(c.minCents);
+    const hi = Math.log(c.maxCents);
+    let cents = Math.round(Math.exp(lo + (hi - lo) * rng.next()));
+    if (rng.chance(0.7)) cents = Math.max(99, Math.floor(cents / 100) * 100 + 99);
+    return cents;
+}
+
+/** Creates documents from a seed. One instance per generated history. */
+export class DocumentFactory {
+    /** The seeded faker instance (exposed for the benchmark's raw-faker baseline). */
+    readonly faker: Faker;
+    private readonly emails = new Set<string>();
+    private skuCounter = 0;
+
+    /** @param seed seeds faker; `rng` draws every other choice. */
+    constructor(seed: number, private readonly rng: Prng) {
+        this.faker = new Faker({ locale: [en] });
+        this.faker.seed(seed);
+    }
+
+    /** A postal address. */
+    address(): Address {
+        const f = this.faker;
+        return {
+            street: f.location.streetAddress(),
+            city: f.location.city(),
+            state: f.location.state({ abbreviated: true }),
+            postal_code: f.location.zipCode(),
+            country: this.rng.weighted(COUNTRIES),
+        };
+    }
+
+    /** A phone number. */
+    phone(): string {
+        return this.faker.phone.number({ style: "national" });
+    }
+
+    /** A new customer registered at `at`; its email is unique within this factory. */
+    customer(id: ObjectIdHex, at: Date): CustomerDoc {
+        const f = this.faker;
+        const first = f.person.firstName();
+        const last = f.person.lastName();
+        return {
+            _id: id,
+            first_name: first,
+            last_name: last,
+            email: this.uniqueEmail(first, last),
+            phone: this.phone(),
+            address: this.address(),
+            created_at: at,
+            updated_at: at,
+        };
+    }
+
+    /** A new product created at `at` with a fresh unique SKU. */
+    product(id: ObjectIdHex, at: Date): ProductDoc {
+        const category = this.rng.pick(CATEGORY_NAMES);
+        this.skuCounter++;
+        const sku = `${CATEGORIES[category].prefix}-${String(this.skuCounter).padStart(6, "0")}`;
+        return {
+            _id: id,
+            sku,
+            name: this.faker.commerce.productName(),
+            category,
+            price: centsToMoney(priceCentsFor(category, this.rng)),
+            stock_quantity: this.rng.chance(0.05) ? 0 : this.rng.int(1, 500),
+            created_at: at,
+            updated_at: at,
+        };
+    }
+
+    private uniqueEmail(first: string, last: string): string {
+        const base = this.faker.internet.email({ firstName: first, lastName: last }).toLowerCase();
+        if (!this.emails.has(base)) {
+            this.emails.add(base);
+            return base;
+        }
+        const at = base.indexOf("@");
+        for (let n = 2; ; n++) {
+            const candidate = `${base.slice(0, at)}.${n}${base.slice(at)}`;
+            if (!this.emails.has(candidate)) {
+                this.emails.add(candidate);
+                return candidate;
+            }
+        }
+    }
+}
