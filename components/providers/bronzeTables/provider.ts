@@ -1,0 +1,235 @@
+/**
+ * The bronze-tables dynamic provider: creates the contract's bronze database and tables
+ * idempotently through `@clickhouse/client`, verifies their columns on refresh, and drops tables
+ * only when `dropOnDelete` is set.
+ *
+ * Built from plain options only and creating its client inside each method, so it survives
+ * `pulumi.runtime.serializeFunction`. Inputs are read field by field: `__provider` is never used.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { ClickHouseClient } from "@clickhouse/client";
+import { maskSecrets, secretValuesOf } from "../shared/mask";
+import {
+    addColumnDdl,
+    assertIdentifier,
+    BRONZE_COLUMNS,
+    bronzeSchemaVersion,
+    bronzeTableDdl,
+    createDatabaseDdl,
+    dropTableDdl,
+    schemaDrift,
+    type LiveColumn,
+} from "./ddl";
+import type { BronzeTablesInputs, BronzeTablesOutputs } from "./types";
+
+/** How to connect; the default makes an HTTP client from url/user/password. */
+export type BronzeClientFactory = (c: { url: string; user: string; password: string }) => ClickHouseClient;
+
+/** Tuning of the provider. */
+export interface BronzeTablesProviderOptions {
+    /** Builds the ClickHouse client (tests plug the in-process engine here). Default: `@clickhouse/client` over HTTP. */
+    clientFactory?: BronzeClientFactory;
+    /** Request timeout in milliseconds. Default 30000. */
+    requestTimeoutMs?: number;
+}
+
+/** Pulumi's DiffResult plus the per-property account of the change. */
+export interface BronzeDiff extends pulumi.dynamic.DiffResult {
+    detailedDiff: Record<string, { kind: "add" | "delete" | "update" | "update-replace" }>;
+    addedTables: string[];
+    removedTables: string[];
+}
+
+/** Resolved inputs picked field by field. */
+export function normaliseBronzeInputs(raw: Record<string, unknown>): BronzeTablesInputs {
+    return {
+        url: String(raw.url ?? ""),
+        user: String(raw.user ?? ""),
+        password: String(raw.password ?? ""),
+        database: String(raw.database ?? ""),
+        tables: Array.isArray(raw.tables) ? raw.tables.map(String) : [],
+        dropOnDelete: raw.dropOnDelete === undefined ? false : Boolean(raw.dropOnDelete),
+    };
+}
+
+/** Problems with the inputs, naming property and fix. */
+export function checkBronzeInputs(i: BronzeTablesInputs): pulumi.dynamic.CheckFailure[] {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    if (!/^https?:\/\/[^\s/]+/.test(i.url)) failures.push({ property: "url", reason: `must be the ClickHouse HTTP(S) URL, e.g. http://localhost:8123 (got "${i.url}")` });
+    try {
+        assertIdentifier("database", i.database);
+    } catch (e) {
+        failures.push({ property: "database", reason: (e as Error).message });
+    }
+    if (i.tables.length === 0) failures.push({ property: "tables", reason: "must list at least one bronze table" });
+    i.tables.forEach((t, n) => {
+        try {
+            assertIdentifier(`tables[${n}]`, t);
+        } catch (e) {
+            failures.push({ property: "tables", reason: (e as Error).message });
+        }
+    });
+    if (new Set(i.tables).size !== i.tables.length) failures.push({ property: "tables", reason: "must not repeat a table" });
+    return failures;
+}
+
+/** Pure diff of stored outputs against new inputs. */
+export function diffBronze(olds: Partial<BronzeTablesOutputs>, news: BronzeTablesInputs): BronzeDiff {
+    const detailedDiff: BronzeDiff["detailedDiff"] = {};
+    const replaces: string[] = [];
+    if (olds.database !== news.database) {
+        replaces.push("database");
+        detailedDiff.database = { kind: "update-replace" };
+    }
+    for (const p of ["url", "user", "password"] as const) {
+        if (olds[p] !== news[p]) detailedDiff[p] = { kind: "update" };
+    }
+    if ((olds.dropOnDelete ?? false) !== (news.dropOnDelete ?? false)) detailedDiff.dropOnDelete = { kind: "update" };
+    const oldTables = olds.tables ?? [];
+    const addedTables = news.tables.filter((t) => !oldTables.includes(t));
+    const removedTables = oldTables.filter((t) => !news.tables.includes(t));
+    addedTables.forEach((t) => (detailedDiff[`tables[${JSON.stringify(t)}]`] = { kind: "add" }));
+    removedTables.forEach((t) => (detailedDiff[`tables[${JSON.stringify(t)}]`] = { kind: "delete" }));
+    if (olds.schemaVersion !== bronzeSchemaVersion()) detailedDiff.schemaVersion = { kind: "update" };
+    if ((olds.drift ?? []).length > 0) detailedDiff.drift = { kind: "update" };
+    return {
+        changes: Object.keys(detailedDiff).length > 0,
+        replaces,
+        deleteBeforeReplace: false,
+        detailedDiff,
+        addedTables,
+        removedTables,
+    };
+}
+
+/** Creates the provider object handed to `pulumi.dynamic.Resource`. */
+export function createBronzeTablesProvider(options: BronzeTablesProviderOptions = {}): pulumi.dynamic.ResourceProvider & {
+    diff(id: string, olds: BronzeTablesOutputs, news: BronzeTablesInputs): Promise<BronzeDiff>;
+} {
+    /** Runs `fn` with a fresh client, closes it, and masks the password in any error. */
+    const withClient = async <T>(c: { url: string; user: string; password: string }, what: string, fn: (client: ClickHouseClient) => Promise<T>): Promise<T> => {
+        let client: ClickHouseClient;
+        if (options.clientFactory) {
+            client = options.clientFactory(c);
+        } else {
+            // Required here, not at module level: nothing live is captured by the serialised provider.
+            // eslint-disable-next-line @typescript-eslint/no-var-requires
+            const { createClient } = require("@clickhouse/client") as typeof import("@clickhouse/client");
+            client = createClient({ url: c.url, username: c.user, password: c.password, request_timeout: options.requestTimeoutMs ?? 30_000 });
+        }
+        try {
+            return await fn(client);
+        } catch (e) {
+            const err = e as { message?: string; code?: string };
+            const msg = maskSecrets(String(err.message ?? e), secretValuesOf({ password: c.password }));
+            const wrapped = new Error(`BronzeTables: ${what} failed${err.code ? ` (ClickHouse code ${err.code})` : ""}: ${msg}`);
+            throw wrapped;
+        } finally {
+            await client.close().catch(() => undefined);
+        }
+    };
+
+    /** Columns, engines and drift of the given tables. */
+    const inspect = async (client: ClickHouseClient, database: string, tables: string[]) => {
+        const list = tables.map((t) => `'${t}'`).join(", ");
+        const cols = await (
+            await client.query({
+                query: `SELECT table, name, type, default_kind, default_expression FROM system.columns WHERE database = '${database}' AND table IN (${list}) ORDER BY table, position`,
+                format: "JSONEachRow",
+            })
+        ).json<LiveColumn>();
+        const engines = await (
+            await client.query({ query: `SELECT name, engine FROM system.tables WHERE database = '${database}' AND name IN (${list})`, format: "JSONEachRow" })
+        ).json<{ name: string; engine: string }>();
+        const existing = tables.filter((t) => engines.some((e) => e.name === t));
+        const drift: string[] = [];
+        for (const t of tables) {
+            const engine = engines.find((e) => e.name === t)?.engine;
+            if (engine === undefined) drift.push(`${t}: table is missing`);
+            else drift.push(...schemaDrift(t, cols.filter((c) => c.table === t), engine));
+        }
+        return { existing, drift, cols };
+    };
+
+    /** Creates database and tables, repairs missing required columns, fails on any other drift. */
+    const ensure = async (i: BronzeTablesInputs, dropTables: string[]): Promise<BronzeTablesOutputs> => {
+        const failures = checkBronzeInputs(i);
+        if (failures.length > 0) throw new Error(`BronzeTables: invalid inputs:\n${failures.map((f) => `  - ${f.property}: ${f.reason}`).join("\n")}`);
+        return withClient(i, `creating bronze tables in ${i.database}`, async (client) => {
+            await client.command({ query: createDatabaseDdl(i.database) });
+            for (const t of i.tables) await client.command({ query: bronzeTableDdl(i.database, t) });
+            // A required column gone missing is re-added (additive, keeps data); anything else is left to a human.
+            const before = await inspect(client, i.database, i.tables);
+            for (const t of i.tables) {
+                const have = new Set(before.cols.filter((c) => c.table === t).map((c) => c.name));
+                for (const col of BRONZE_COLUMNS) if (!have.has(col.name)) await client.command({ query: addColumnDdl(i.database, t, col) });
+            }
+            const { drift } = await inspect(client, i.database, i.tables);
+            if (drift.length > 0) {
+                throw new Error(`existing tables do not match the bronze contract; migrate or drop them by hand:\n  - ${drift.join("\n  - ")}`);
+            }
+            if (i.dropOnDelete) for (const t of dropTables) await client.command({ query: dropTableDdl(i.database, t) });
+            return {
+                url: i.url,
+                user: i.user,
+                password: i.password,
+                database: i.database,
+                tables: [...i.tables],
+                dropOnDelete: i.dropOnDelete ?? false,
+                schemaVersion: bronzeSchemaVersion(),
+                drift: [],
+            };
+        });
+    };
+
+    return {
+        async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
+            const known = typeof news.url === "string" && typeof news.database === "string" && Array.isArray(news.tables) && news.tables.every((t) => typeof t === "string");
+            return { inputs: news, failures: known ? checkBronzeInputs(normaliseBronzeInputs(news)) : [] };
+        },
+
+        async diff(_id: string, olds: BronzeTablesOutputs, news: BronzeTablesInputs): Promise<BronzeDiff> {
+            return diffBronze(olds, normaliseBronzeInputs(news as unknown as Record<string, unknown>));
+        },
+
+        async create(raw: Record<string, unknown>) {
+            const inputs = normaliseBronzeInputs(raw);
+            const outs = await ensure(inputs, []);
+            return { id: `bronze:${inputs.database}`, outs };
+        },
+
+        async update(_id: string, olds: BronzeTablesOutputs, raw: Record<string, unknown>) {
+            const inputs = normaliseBronzeInputs(raw);
+            const removed = (olds.tables ?? []).filter((t) => !inputs.tables.includes(t));
+            return { outs: await ensure(inputs, removed) };
+        },
+
+        async read(id: string, props: Partial<BronzeTablesOutputs>) {
+            const p = normaliseBronzeInputs(props as Record<string, unknown>);
+            const found = await withClient(p, `reading bronze tables of ${p.database}`, (client) => inspect(client, p.database, p.tables));
+            if (found.existing.length === 0) return { id: "", props: {} }; // all gone: Pulumi sees it deleted
+            const outs: BronzeTablesOutputs = {
+                url: p.url,
+                user: p.user,
+                password: p.password,
+                database: p.database,
+                tables: found.existing,
+                dropOnDelete: p.dropOnDelete ?? false,
+                schemaVersion: props.schemaVersion ?? "",
+                drift: found.drift.filter((d) => !d.endsWith(": table is missing")),
+            };
+            return { id, props: outs };
+        },
+
+        async delete(_id: string, props: Partial<BronzeTablesOutputs>) {
+            const p = normaliseBronzeInputs(props as Record<string, unknown>);
+            if (!p.dropOnDelete) return; // bronze holds the replayable history: kept unless asked otherwise
+            await withClient(p, `dropping bronze tables of ${p.database}`, async (client) => {
+                for (const t of p.tables) await client.command({ query: dropTableDdl(p.database, t) });
+            });
+        },
+    };
+}
+
+/** The provider instance used by the `BronzeTables` resource. */
+export const bronzeTablesProvider = createBronzeTablesProvider();

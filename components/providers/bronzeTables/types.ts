@@ -1,0 +1,33 @@
+/**
+ * Plain-value types of the bronze-tables dynamic provider, apart from the resource's `pulumi.Input` args.
+ */
+
+/** Resolved inputs. */
+export interface BronzeTablesInputs {
+    /** ClickHouse HTTP(S) URL as seen from the machine running Pulumi, e.g. `http://localhost:8123`. */
+    url: string;
+    user: string;
+    /** Password (a Pulumi secret in state). */
+    password: string;
+    /** Database of the bronze tables (created if missing). Changing it replaces the resource. */
+    database: string;
+    /** Bronze table names, e.g. `mongo_ecom_orders`. */
+    tables: string[];
+    /** Drop the tables when they leave the list or the resource is destroyed. Default false: bronze keeps its data. */
+    dropOnDelete?: boolean;
+}
+
+/** Outputs stored in the state. The password is kept (delete and refresh need it) but only as a Pulumi secret. */
+export interface BronzeTablesOutputs {
+    url: string;
+    user: string;
+    password: string;
+    database: string;
+    /** The managed tables (on refresh: those that exist). */
+    tables: string[];
+    dropOnDelete: boolean;
+    /** Digest of the DDL this provider version creates; a change is an explicit diff. */
+    schemaVersion: string;
+    /** Schema problems found by the last create/read, one sentence each; empty when conforming. */
+    drift: string[];
+}

@@ -1,0 +1,234 @@
+/**
+ * Minimal Kafka Connect REST client used by the `KafkaConnector` provider.
+ *
+ * Every function takes a plain {@link ConnectCallOptions} and builds its HTTP client (axios) when
+ * called, so nothing live is captured when the provider is serialised. Errors are
+ * {@link ConnectHttpError}s carrying the HTTP status and the server's `message`, with every secret
+ * value masked; request bodies (which hold secrets) are never put in an error.
+ */
+import type { AxiosInstance } from "axios";
+import { maskSecrets, MASK } from "../shared/mask";
+import { withRetry, type RetryPolicy } from "../shared/retry";
+import type { ConnectorStatus, ValidationProblem } from "./types";
+
+/** How to reach Connect and how patient to be. */
+export interface ConnectCallOptions {
+    /** REST base URL, e.g. `http://localhost:8083`. */
+    baseUrl: string;
+    /** Secret values to mask in any message (see `secretValuesOf`). */
+    secretValues: readonly string[];
+    /** Backoff for 409 (rebalance in progress), 5xx and connection failures. */
+    retry: RetryPolicy;
+    /** Per-request timeout in milliseconds. */
+    requestTimeoutMs: number;
+    /** Injectable sleep (tests). */
+    sleep?: (ms: number) => Promise<void>;
+}
+
+/** A failed Connect REST call: HTTP status (undefined when no response came) and the server's message, masked. */
+export class ConnectHttpError extends Error {
+    constructor(
+        message: string,
+        /** HTTP status, or undefined for a network failure. */
+        public readonly status: number | undefined,
+        /** The `message` field of Connect's error body, masked. */
+        public readonly serverMessage: string | undefined,
+        /** Whether retrying may help (409, 5xx, no response). */
+        public readonly retryable: boolean,
+    ) {
+        super(message);
+        this.name = "ConnectHttpError";
+    }
+}
+
+/** Response of one call: status and parsed body. */
+export interface ConnectResponse<T = unknown> {
+    status: number;
+    data: T;
+}
+
+function httpClient(opts: ConnectCallOptions): AxiosInstance {
+    // Required here, not at module level: the provider must not capture a live client.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const axios = require("axios") as typeof import("axios");
+    return (axios.default ?? axios).create({
+        baseURL: opts.baseUrl.replace(/\/+$/, ""),
+        timeout: opts.requestTimeoutMs,
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        // Every status comes back as a response; we decide below what is an error.
+        validateStatus: () => true,
+        // Connect answers JSON; keep text if it is not.
+        transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
+        proxy: false,
+    });
+}
+
+function serverMessageOf(data: unknown): string | undefined {
+    if (data && typeof data === "object" && typeof (data as { message?: unknown }).message === "string") {
+        return (data as { message: string }).message;
+    }
+    if (typeof data === "string" && data.trim().length > 0) return data.trim().slice(0, 500);
+    return undefined;
+}
+
+/**
+ * One REST call with retries. `okStatuses` lists the non-2xx statuses the caller handles itself
+ * (e.g. 404 on delete); any other status ≥ 400 throws a {@link ConnectHttpError}.
+ */
+export async function connectRequest<T = unknown>(
+    opts: ConnectCallOptions,
+    method: "GET" | "PUT" | "POST" | "DELETE",
+    path: string,
+    body?: unknown,
+    okStatuses: readonly number[] = [],
+): Promise<ConnectResponse<T>> {
+    const client = httpClient(opts);
+    const what = `Kafka Connect ${method} ${path}`;
+    return withRetry(
+        async () => {
+            let res;
+            try {
+                res = await client.request({ method, url: path, data: body === undefined ? undefined : JSON.stringify(body) });
+            } catch (e) {
+                const err = e as { code?: string; message?: string };
+                const detail = maskSecrets(`${err.code ?? ""} ${err.message ?? String(e)}`.trim(), opts.secretValues);
+                throw new ConnectHttpError(`${what} failed: no response (${detail})`, undefined, undefined, true);
+            }
+            if (res.status < 400 || okStatuses.includes(res.status)) return { status: res.status, data: res.data as T };
+            const raw = serverMessageOf(res.data);
+            const serverMessage = raw === undefined ? undefined : maskSecrets(raw, opts.secretValues);
+            const retryable = res.status === 409 || res.status >= 500;
+            throw new ConnectHttpError(
+                `${what} failed: HTTP ${res.status}${serverMessage ? `: ${serverMessage}` : ""}`,
+                res.status,
+                serverMessage,
+                retryable,
+            );
+        },
+        (e) => e instanceof ConnectHttpError && e.retryable,
+        opts.retry,
+        undefined,
+        opts.sleep,
+    );
+}
+
+const enc = encodeURIComponent;
+
+/**
+ * Asks the plugin to validate a full config. Returns the invalid fields with their messages
+ * (empty when valid). Values are never returned, only field names and (masked) messages.
+ */
+export async function validateConnectorConfig(
+    opts: ConnectCallOptions,
+    connectorClass: string,
+    fullConfig: Record<string, string>,
+): Promise<ValidationProblem[]> {
+    const res = await connectRequest<{
+        error_count?: number;
+        configs?: Array<{ value?: { name?: string; errors?: string[] } }>;
+    }>(opts, "PUT", `/connector-plugins/${enc(connectorClass)}/config/validate`, fullConfig);
+    const problems: ValidationProblem[] = [];
+    for (const c of res.data?.configs ?? []) {
+        const errors = c.value?.errors ?? [];
+        if (errors.length > 0) {
+            problems.push({ field: c.value?.name ?? "?", errors: errors.map((m) => maskSecrets(m, opts.secretValues)) });
+        }
+    }
+    if (problems.length === 0 && (res.data?.error_count ?? 0) > 0) {
+        problems.push({ field: "?", errors: [`validation reported ${res.data?.error_count} error(s) without details`] });
+    }
+    return problems;
+}
+
+/** Creates or updates a connector's config (`PUT /connectors/{name}/config`). */
+export async function putConnectorConfig(opts: ConnectCallOptions, name: string, fullConfig: Record<string, string>): Promise<void> {
+    await connectRequest(opts, "PUT", `/connectors/${enc(name)}/config`, fullConfig);
+}
+
+/** The connector's live config, or undefined when it does not exist. */
+export async function getConnectorConfig(opts: ConnectCallOptions, name: string): Promise<Record<string, string> | undefined> {
+    const res = await connectRequest<Record<string, string>>(opts, "GET", `/connectors/${enc(name)}/config`, undefined, [404]);
+    return res.status === 404 ? undefined : res.data;
+}
+
+/** The connector's status, or undefined when it does not exist. */
+export async function getConnectorStatus(opts: ConnectCallOptions, name: string): Promise<ConnectorStatus | undefined> {
+    const res = await connectRequest<ConnectorStatus>(opts, "GET", `/connectors/${enc(name)}/status`, undefined, [404]);
+    return res.status === 404 ? undefined : res.data;
+}
+
+/** Restarts the failed parts of a connector (connector and tasks). */
+export async function restartFailed(opts: ConnectCallOptions, name: string): Promise<void> {
+    await connectRequest(opts, "POST", `/connectors/${enc(name)}/restart?includeTasks=true&onlyFailed=true`, undefined, [404]);
+}
+
+/**
+ * Stops (Kafka ≥ 3.5: `PUT /connectors/{name}/stop`, so tasks shut down and offsets are kept
+ * cleanly) and deletes a connector. A connector that is already gone is not an error; a worker
+ * without the stop endpoint (404/405) just skips that step.
+ */
+export async function stopAndDeleteConnector(opts: ConnectCallOptions, name: string): Promise<{ existed: boolean }> {
+    await connectRequest(opts, "PUT", `/connectors/${enc(name)}/stop`, undefined, [404, 405]);
+    const res = await connectRequest(opts, "DELETE", `/connectors/${enc(name)}`, undefined, [404]);
+    return { existed: res.status !== 404 };
+}
+
+/** A few lines of a Java stack trace: the first line and each `Caused by:` line, masked. */
+export function summariseTrace(trace: string | undefined, secretValues: readonly string[], maxLines = 4): string {
+    if (!trace) return "(no trace)";
+    const lines = trace.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+    const picked = [lines[0], ...lines.filter((l) => l.startsWith("Caused by:"))].slice(0, maxLines);
+    return picked.map((l) => maskSecrets(l.length > 300 ? `${l.slice(0, 300)}…` : l, secretValues)).join("\n  ");
+}
+
+/** Every FAILED part of a status, with its trace summarised. */
+export function failuresOf(status: ConnectorStatus, secretValues: readonly string[]): string[] {
+    const out: string[] = [];
+    if (status.connector?.state === "FAILED") out.push(`connector FAILED: ${summariseTrace(status.connector.trace, secretValues)}`);
+    for (const t of status.tasks ?? []) {
+        if (t.state === "FAILED") out.push(`task ${t.id} FAILED: ${summariseTrace(t.trace, secretValues)}`);
+    }
+    return out;
+}
+
+/**
+ * Polls the status until the connector and every task (at least one) are RUNNING. Fails at once
+ * when anything is FAILED (with the traces summarised), or when `timeoutMs` runs out (with the
+ * last status seen).
+ */
+export async function waitUntilRunning(
+    opts: ConnectCallOptions,
+    name: string,
+    timeoutMs: number,
+    pollMs: number,
+): Promise<ConnectorStatus> {
+    const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    const deadline = Date.now() + timeoutMs;
+    let last: ConnectorStatus | undefined;
+    for (;;) {
+        last = await getConnectorStatus(opts, name);
+        if (last) {
+            const failures = failuresOf(last, opts.secretValues);
+            if (failures.length > 0) {
+                throw new ConnectHttpError(`Kafka Connect connector "${name}" failed:\n${failures.join("\n")}`, undefined, undefined, false);
+            }
+            const tasks = last.tasks ?? [];
+            if (last.connector?.state === "RUNNING" && tasks.length > 0 && tasks.every((t) => t.state === "RUNNING")) return last;
+        }
+        if (Date.now() >= deadline) {
+            const seen = last
+                ? `connector ${last.connector?.state}, tasks [${(last.tasks ?? []).map((t) => `${t.id}:${t.state}`).join(", ")}]`
+                : "connector not found";
+            throw new ConnectHttpError(
+                `Kafka Connect connector "${name}" not RUNNING after ${Math.round(timeoutMs / 1000)} s (last seen: ${seen}); raise readyTimeoutSeconds or check the worker log`,
+                undefined,
+                undefined,
+                false,
+            );
+        }
+        await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
+    }
+}
+
+/** Placeholder used when a config must be shown with its secret keys present. */
+export const SECRET_PLACEHOLDER = MASK;

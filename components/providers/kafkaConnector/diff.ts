@@ -1,0 +1,89 @@
+/**
+ * Pure diff of a connector's stored outputs against its new inputs: what changed, what forces a
+ * replacement, and — for secrets — only *which* keys changed, never their values.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { secretKeyDigests } from "../shared/mask";
+import type { KafkaConnectorInputs, KafkaConnectorOutputs } from "./types";
+
+/** One property-level change, in the shape of Pulumi's `PropertyDiff.kind`. */
+export type PropertyDiffKind = "add" | "delete" | "update" | "add-replace" | "delete-replace" | "update-replace";
+
+/** Pulumi's DiffResult plus a detailed, per-key account of the change. */
+export interface ConnectorDiff extends pulumi.dynamic.DiffResult {
+    /** Property path (e.g. `config["topic.prefix"]`, `secretConfig["password"]`) → kind of change. */
+    detailedDiff: Record<string, { kind: PropertyDiffKind }>;
+    /** Changed config and secret keys, by name only, sorted. */
+    changedKeys: string[];
+}
+
+/** Property path of a map entry, as Pulumi prints it. */
+export function entryPath(property: string, key: string): string {
+    return `${property}[${JSON.stringify(key)}]`;
+}
+
+function mapDiff(
+    property: string,
+    olds: Record<string, string>,
+    news: Record<string, string>,
+    into: ConnectorDiff["detailedDiff"],
+    replaceKeys: ReadonlySet<string> = new Set(),
+): string[] {
+    const changed: string[] = [];
+    for (const key of [...new Set([...Object.keys(olds), ...Object.keys(news)])].sort()) {
+        const inOld = Object.prototype.hasOwnProperty.call(olds, key);
+        const inNew = Object.prototype.hasOwnProperty.call(news, key);
+        if (inOld && inNew && olds[key] === news[key]) continue;
+        const base = !inOld ? "add" : !inNew ? "delete" : "update";
+        into[entryPath(property, key)] = { kind: (replaceKeys.has(key) ? `${base}-replace` : base) as PropertyDiffKind };
+        changed.push(key);
+    }
+    return changed;
+}
+
+/**
+ * Compares stored outputs with new inputs. Name, class or Connect URL change → replace (delete
+ * first: a connector name is unique on a cluster, and two CDC sources must not run side by side);
+ * config or secret change → in-place update naming the keys; a connector found not RUNNING on
+ * refresh → update (which restarts what failed).
+ */
+export function diffConnector(olds: Partial<KafkaConnectorOutputs>, news: KafkaConnectorInputs): ConnectorDiff {
+    const detailedDiff: ConnectorDiff["detailedDiff"] = {};
+    const replaces: string[] = [];
+    const oldConfig = olds.config ?? {};
+    const newConfig = news.config ?? {};
+
+    if (olds.connectorName !== news.connectorName) {
+        replaces.push("connectorName");
+        detailedDiff.connectorName = { kind: "update-replace" };
+    }
+    if (olds.connectUrl !== news.connectUrl) {
+        replaces.push("connectUrl");
+        detailedDiff.connectUrl = { kind: "update-replace" };
+    }
+    const changedConfig = mapDiff("config", oldConfig, newConfig, detailedDiff, new Set(["connector.class"]));
+    if (changedConfig.includes("connector.class")) replaces.push("config");
+
+    // Secrets: compare salted digests key by key; only key names reach the diff.
+    const newDigests = secretKeyDigests(news.secretConfig, news.connectorName);
+    const oldDigests = olds.secretDigests ?? {};
+    const changedSecrets = mapDiff("secretConfig", oldDigests, newDigests, detailedDiff);
+
+    if ((olds.readyTimeoutSeconds ?? 120) !== (news.readyTimeoutSeconds ?? 120)) detailedDiff.readyTimeoutSeconds = { kind: "update" };
+    if ((olds.requireRunning ?? true) !== (news.requireRunning ?? true)) detailedDiff.requireRunning = { kind: "update" };
+
+    const requireRunning = news.requireRunning ?? true;
+    const notRunning =
+        olds.state !== undefined && (olds.state !== "RUNNING" || (olds.taskStates ?? []).some((s) => s !== "RUNNING"));
+    if (requireRunning && notRunning) detailedDiff.state = { kind: "update" };
+
+    const changedKeys = [...new Set([...changedConfig, ...changedSecrets])].sort();
+    return {
+        changes: Object.keys(detailedDiff).length > 0,
+        replaces,
+        deleteBeforeReplace: replaces.length > 0,
+        stables: replaces.length > 0 ? [] : ["connectorName", "connectUrl", "connectorClass"],
+        detailedDiff,
+        changedKeys,
+    };
+}

@@ -1,0 +1,78 @@
+/**
+ * `KafkaConnector`: one Kafka Connect connector managed through the Connect REST API.
+ *
+ * create validates the config with the plugin, applies it and waits for RUNNING; a config change
+ * is an in-place update naming the changed keys; a name, class or Connect URL change replaces the
+ * connector; refresh detects out-of-band changes and deletion; destroy stops and deletes it.
+ * Secret config (passwords, connection strings) is sent to Connect but never stored or shown in
+ * clear: only salted digests of it are kept, as Pulumi secrets.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { kafkaConnectorProvider } from "./provider";
+
+export * from "./types";
+export { createKafkaConnectorProvider, kafkaConnectorProvider, normaliseConnectorInputs, checkConnectorInputs, DEFAULT_READY_TIMEOUT_SECONDS } from "./provider";
+export type { KafkaConnectorProviderOptions } from "./provider";
+export { diffConnector, entryPath } from "./diff";
+export type { ConnectorDiff, PropertyDiffKind } from "./diff";
+export { ConnectHttpError, summariseTrace } from "./connectClient";
+
+/** Arguments of {@link KafkaConnector}. */
+export interface KafkaConnectorArgs {
+    /** Kafka Connect REST base URL as seen from the machine running Pulumi, e.g. `http://localhost:8083`. */
+    connectUrl: pulumi.Input<string>;
+    /** Connector name on the cluster (unique per cluster). Changing it replaces the connector. */
+    connectorName: pulumi.Input<string>;
+    /** Non-secret connector config; must include `connector.class` (changing the class replaces the connector). */
+    config: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Secret config merged into what is sent to Connect; wrapped as a Pulumi secret and never shown in clear. */
+    secretConfig?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Seconds to wait for the connector and all its tasks to be RUNNING. Default 120. */
+    readyTimeoutSeconds?: pulumi.Input<number>;
+    /** Wait for RUNNING on create/update (false: only for the config to be accepted). Default true. */
+    requireRunning?: pulumi.Input<boolean>;
+}
+
+/** A Kafka Connect connector (dynamic resource; type `pulumi-nodejs:dynamic/cdc:KafkaConnector`). */
+export class KafkaConnector extends pulumi.dynamic.Resource {
+    /** Connector name on the cluster. */
+    public readonly connectorName!: pulumi.Output<string>;
+    /** `connector.class` of the config. */
+    public readonly connectorClass!: pulumi.Output<string>;
+    /** Connector state when last applied or refreshed (RUNNING, FAILED, PAUSED, ...). */
+    public readonly state!: pulumi.Output<string>;
+    /** Task states, in task-id order. */
+    public readonly taskStates!: pulumi.Output<string[]>;
+    /** The non-secret config as applied (or as found on refresh). */
+    public readonly config!: pulumi.Output<Record<string, string>>;
+    /** Names of the secret config keys (values never stored). */
+    public readonly secretKeys!: pulumi.Output<string[]>;
+    /** Salted digests of the secret values (a Pulumi secret), used to detect changes. */
+    public readonly secretDigests!: pulumi.Output<Record<string, string>>;
+    /** Connect REST URL used. */
+    public readonly connectUrl!: pulumi.Output<string>;
+
+    constructor(name: string, args: KafkaConnectorArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            kafkaConnectorProvider,
+            name,
+            {
+                connectUrl: args.connectUrl,
+                connectorName: args.connectorName,
+                config: args.config,
+                secretConfig: args.secretConfig === undefined ? undefined : pulumi.secret(args.secretConfig),
+                readyTimeoutSeconds: args.readyTimeoutSeconds,
+                requireRunning: args.requireRunning,
+                // Outputs filled by the provider.
+                connectorClass: undefined,
+                state: undefined,
+                taskStates: undefined,
+                secretKeys: undefined,
+                secretDigests: undefined,
+            },
+            pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretConfig", "secretDigests"] }),
+            "cdc",
+            "KafkaConnector",
+        );
+    }
+}

@@ -1,0 +1,54 @@
+/**
+ * Plain-value types of the `KafkaConnector` dynamic provider (what the provider methods receive
+ * and return), kept apart from the `pulumi.Input` args of the resource class.
+ */
+
+/** Resolved inputs of a connector, as the provider receives them. */
+export interface KafkaConnectorInputs {
+    /** Kafka Connect REST base URL as seen from the machine running Pulumi, e.g. `http://localhost:8083`. */
+    connectUrl: string;
+    /** Connector name on the Connect cluster. Changing it replaces the connector. */
+    connectorName: string;
+    /** Non-secret connector config; must hold `connector.class`. Shown in clear in diffs and outputs. */
+    config: Record<string, string>;
+    /** Secret connector config, merged into what is sent to Connect; never stored or shown in clear. */
+    secretConfig?: Record<string, string>;
+    /** Seconds to wait for the connector and all its tasks to be RUNNING. Default 120. */
+    readyTimeoutSeconds?: number;
+    /** Whether create/update wait for RUNNING (else only for the config to be accepted). Default true. */
+    requireRunning?: boolean;
+}
+
+/** Outputs stored in the Pulumi state. No secret value in clear: secrets appear as salted digests only. */
+export interface KafkaConnectorOutputs {
+    connectUrl: string;
+    connectorName: string;
+    /** `connector.class` of the config. Changing it replaces the connector. */
+    connectorClass: string;
+    /** The non-secret config, as last applied or as read back from Connect on refresh. */
+    config: Record<string, string>;
+    /** Names of the secret keys (their values are never stored). */
+    secretKeys: string[];
+    /** Salted SHA-256 digest per secret key, to detect changed secrets without storing them (a Pulumi secret). */
+    secretDigests: Record<string, string>;
+    /** Connector state as last seen: RUNNING, PAUSED, STOPPED, FAILED, UNASSIGNED, RESTARTING. */
+    state: string;
+    /** State of each task, in task-id order. */
+    taskStates: string[];
+    readyTimeoutSeconds: number;
+    requireRunning: boolean;
+}
+
+/** The connector-level and task-level status as Connect reports it (`GET /connectors/{name}/status`). */
+export interface ConnectorStatus {
+    name?: string;
+    connector: { state: string; worker_id?: string; trace?: string };
+    tasks: Array<{ id: number; state: string; worker_id?: string; trace?: string }>;
+    type?: string;
+}
+
+/** One invalid field reported by `PUT /connector-plugins/{class}/config/validate`. */
+export interface ValidationProblem {
+    field: string;
+    errors: string[];
+}

@@ -1,0 +1,112 @@
+/**
+ * ClickHouse Kafka Connect sink config: change topics → bronze tables (contract §3).
+ *
+ * Each record lands as one row: the record value, byte for byte, in `raw_data`; the Kafka
+ * coordinates in `_topic`, `_partition`, `_offset`; the record key JSON in `_key`; `_ingested_at`
+ * is filled by its column DEFAULT. The password is the secret part ({@link CLICKHOUSE_SINK_SECRET_KEYS}).
+ */
+import { assertName, bronzeTableName, changeTopicName } from "./naming";
+
+/** Config keys that hold secrets and are supplied separately (as `secretConfig`). */
+export const CLICKHOUSE_SINK_SECRET_KEYS: readonly string[] = ["password"];
+
+/** Where the sink writes, as seen from Kafka Connect. */
+export interface ClickHouseSinkTarget {
+    /** ClickHouse host name. */
+    host: string;
+    /** ClickHouse HTTP(S) port, e.g. 8123 (or 8443 with TLS). */
+    port: number;
+    /** HTTPS instead of HTTP. */
+    ssl: boolean;
+    /** Database holding the bronze tables. */
+    database: string;
+    /** ClickHouse user with INSERT on the bronze tables. */
+    user: string;
+}
+
+/** Options of {@link clickhouseSinkConfig}. */
+export interface ClickHouseSinkOptions {
+    /** Debezium topic prefix (`mongo`). */
+    topicPrefix: string;
+    /** MongoDB database name, used in topic and table names (`ecom`). */
+    database: string;
+    /** Captured collections. */
+    collections: string[];
+    clickhouse: ClickHouseSinkTarget;
+    /** Topic for records the sink cannot write. Default `dlq.<prefix>.<database>.clickhouse`. */
+    deadLetterTopic?: string;
+    /** Replication factor of the dead-letter topic. Default 1. */
+    deadLetterReplicationFactor?: number;
+    /** The sink's exactly-once mode (needs KeeperMap on the server). Default false: at-least-once, which the contract assumes. */
+    exactlyOnce?: boolean;
+    /** Sink tasks. Default 1. */
+    tasksMax?: number;
+}
+
+/** Default dead-letter topic; its `dlq.` prefix cannot collide with a change topic. */
+export function defaultDeadLetterTopic(topicPrefix: string, database: string): string {
+    return `dlq.${topicPrefix}.${database}.clickhouse`;
+}
+
+/** Renders the non-secret ClickHouse sink config. All values are strings, as Connect expects. */
+export function clickhouseSinkConfig(o: ClickHouseSinkOptions): Record<string, string> {
+    assertName("topicPrefix", o.topicPrefix);
+    assertName("database", o.database);
+    if (!Array.isArray(o.collections) || o.collections.length === 0) throw new Error("collections must list at least one collection");
+    o.collections.forEach((c, i) => assertName(`collections[${i}]`, c, true));
+    const ch = o.clickhouse;
+    if (!ch || typeof ch.host !== "string" || ch.host.length === 0) throw new Error("clickhouse.host must be a non-empty host name");
+    if (!Number.isInteger(ch.port) || ch.port < 1 || ch.port > 65535) throw new Error(`clickhouse.port must be 1-65535 (got ${ch.port})`);
+    assertName("clickhouse.database", ch.database);
+    const tasks = o.tasksMax ?? 1;
+    if (!Number.isInteger(tasks) || tasks < 1) throw new Error(`tasksMax must be an integer >= 1 (got ${tasks})`);
+
+    const topics = o.collections.map((c) => changeTopicName(o.topicPrefix, o.database, c));
+    const topicToTable = o.collections.map((c) => `${changeTopicName(o.topicPrefix, o.database, c)}=${bronzeTableName(o.topicPrefix, o.database, c)}`);
+
+    return {
+        "connector.class": "com.clickhouse.kafka.connect.ClickHouseSinkConnector",
+        "tasks.max": String(tasks),
+        topics: topics.join(","),
+        // Topic names hold dots, table names cannot: map each explicitly.
+        topic2TableMap: topicToTable.join(","),
+        hostname: ch.host,
+        port: String(ch.port),
+        ssl: String(ch.ssl),
+        database: ch.database,
+        username: ch.user,
+        // At-least-once by default: silver deduplicates (contract §2); exactly-once needs KeeperMap.
+        exactlyOnce: String(o.exactlyOnce ?? false),
+        // Read key and value as text, untouched: `raw_data` must be the value exactly as on the topic.
+        "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+        "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+        // Order matters: drop tombstones first, then wrap the text into a struct, then add the
+        // Kafka coordinates (InsertField copies the value), then the key.
+        transforms: "dropTombstones,wrapValue,kafkaCoordinates,keyToValue",
+        // Contract §2: tombstones (null value after a delete) never reach bronze.
+        "transforms.dropTombstones.type": "org.apache.kafka.connect.transforms.Filter",
+        "transforms.dropTombstones.predicate": "isTombstone",
+        predicates: "isTombstone",
+        "predicates.isTombstone.type": "org.apache.kafka.connect.transforms.predicates.RecordIsTombstone",
+        // The whole envelope text becomes the single field `raw_data`.
+        "transforms.wrapValue.type": "org.apache.kafka.connect.transforms.HoistField$Value",
+        "transforms.wrapValue.field": "raw_data",
+        // Kafka coordinates as columns (offset is only known to sinks, which this is).
+        "transforms.kafkaCoordinates.type": "org.apache.kafka.connect.transforms.InsertField$Value",
+        "transforms.kafkaCoordinates.topic.field": "_topic",
+        "transforms.kafkaCoordinates.partition.field": "_partition",
+        "transforms.kafkaCoordinates.offset.field": "_offset",
+        // The record key JSON (`{"id": ...}`) as `_key`; shipped with the ClickHouse connector.
+        "transforms.keyToValue.type": "com.clickhouse.kafka.connect.transforms.KeyToValue",
+        "transforms.keyToValue.field": "_key",
+        // A record that cannot be converted or written goes to the dead-letter topic instead of stopping the sink.
+        "errors.tolerance": "all",
+        "errors.deadletterqueue.topic.name": o.deadLetterTopic ?? defaultDeadLetterTopic(o.topicPrefix, o.database),
+        "errors.deadletterqueue.topic.replication.factor": String(o.deadLetterReplicationFactor ?? 1),
+        // Headers on each dead letter say where it came from and why it failed.
+        "errors.deadletterqueue.context.headers.enable": "true",
+        "errors.log.enable": "true",
+        // Messages hold customer data (PII): keep them out of the worker log.
+        "errors.log.include.messages": "false",
+    };
+}

@@ -1,0 +1,106 @@
+/**
+ * Debezium MongoDB source connector config (non-secret part).
+ *
+ * The connection string (with the Debezium user's password) is the secret part: pass it to
+ * `KafkaConnector` as `secretConfig` under the keys in {@link DEBEZIUM_SECRET_KEYS}.
+ */
+import { assertName, escapeRegex } from "./naming";
+
+/** Config keys that hold secrets and are supplied separately (as `secretConfig`). */
+export const DEBEZIUM_SECRET_KEYS: readonly string[] = ["mongodb.connection.string"];
+
+/** Options of {@link debeziumMongoSourceConfig}. */
+export interface DebeziumMongoSourceOptions {
+    /** Connector name (informational; the name is given to `KafkaConnector`). */
+    connectorName?: string;
+    /** Topic prefix (Debezium's logical name); topics are `<prefix>.<db>.<collection>`. Contract: `mongo`. */
+    topicPrefix: string;
+    /** MongoDB database to capture. Contract: `ecom`. */
+    database: string;
+    /** Collections to capture, e.g. `["customers", "products", "orders"]`. */
+    collections: string[];
+    /** Heartbeat interval in milliseconds (keeps offsets moving on quiet collections). Default 10000. */
+    heartbeatIntervalMs?: number;
+    /** Tasks; the MongoDB connector runs one task per replica set. Default 1. */
+    tasksMax?: number;
+    /** Snapshot mode. Default `initial` (snapshot once, then stream). */
+    snapshotMode?: string;
+    /** Capture mode. Default `change_streams_update_full_with_pre_image` (full `after`, `before` pre-images; MongoDB ≥ 6). */
+    captureMode?: string;
+    /** Whether the connection to MongoDB uses TLS. Default false. */
+    ssl?: boolean;
+    /** Partitions of the change topics when Connect creates them. Default 1. */
+    topicPartitions?: number;
+    /** Replication factor of the change topics when Connect creates them. Default 1 (single broker). */
+    topicReplicationFactor?: number;
+}
+
+/** Renders the non-secret Debezium MongoDB source config. All values are strings, as Connect expects. */
+export function debeziumMongoSourceConfig(o: DebeziumMongoSourceOptions): Record<string, string> {
+    assertName("topicPrefix", o.topicPrefix);
+    assertName("database", o.database);
+    if (!Array.isArray(o.collections) || o.collections.length === 0) throw new Error("collections must list at least one collection");
+    o.collections.forEach((c, i) => assertName(`collections[${i}]`, c, true));
+    const heartbeat = o.heartbeatIntervalMs ?? 10_000;
+    if (!Number.isInteger(heartbeat) || heartbeat < 0) throw new Error(`heartbeatIntervalMs must be an integer >= 0 (got ${heartbeat})`);
+    const tasks = o.tasksMax ?? 1;
+    if (!Number.isInteger(tasks) || tasks < 1) throw new Error(`tasksMax must be an integer >= 1 (got ${tasks})`);
+
+    return {
+        "connector.class": "io.debezium.connector.mongodb.MongoDbConnector",
+        "tasks.max": String(tasks),
+        // Logical name: the first segment of every topic name and `source.name` in each event.
+        "topic.prefix": o.topicPrefix,
+        // Include lists are regular expressions matched against the whole name, hence the escaping.
+        "database.include.list": escapeRegex(o.database),
+        "collection.include.list": o.collections.map((c) => escapeRegex(`${o.database}.${c}`)).join(","),
+        // Full document in `after` for updates, and the pre-image in `before` (needs pre-images enabled per collection).
+        "capture.mode": o.captureMode ?? "change_streams_update_full_with_pre_image",
+        "snapshot.mode": o.snapshotMode ?? "initial",
+        // Heartbeats go to `__debezium-heartbeat.<prefix>`, which the sink does not read.
+        "heartbeat.interval.ms": String(heartbeat),
+        // Contract §2: tombstones are dropped before the sink. Not producing them at all is the simplest
+        // guarantee (the topics use time retention, not compaction, so nothing needs them); the sink
+        // filters tombstones too, in case another producer or an old config left some on the topics.
+        "tombstones.on.delete": "false",
+        // Envelope as plain JSON (no schema wrapper): key `{"id": "..."}`, value `{"before", "after", ...}`.
+        // `after`/`before` are always MongoDB Extended JSON in strict mode: the connector hard-codes
+        // that output mode (no property selects another), which is what contract §2 specifies.
+        "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "key.converter.schemas.enable": "false",
+        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "value.converter.schemas.enable": "false",
+        "mongodb.ssl.enabled": String(o.ssl ?? false),
+        // A CDC source must never skip an event silently: stop the task on any conversion error.
+        "errors.tolerance": "none",
+        "errors.log.enable": "true",
+        // Messages hold customer data (PII): keep them out of the worker log.
+        "errors.log.include.messages": "false",
+        // Let Connect create the change topics with explicit settings instead of broker defaults.
+        "topic.creation.default.partitions": String(o.topicPartitions ?? 1),
+        "topic.creation.default.replication.factor": String(o.topicReplicationFactor ?? 1),
+        "topic.creation.default.cleanup.policy": "delete",
+    };
+}
+
+/** Parts of the MongoDB connection string for the Debezium user. */
+export interface MongoConnectionStringOptions {
+    /** `host:port` of each replica-set member, as seen from Kafka Connect. */
+    hosts: string[];
+    user: string;
+    password: string;
+    /** Replica set name, e.g. `rs0`. */
+    replicaSet: string;
+    /** Database holding the user. Default `admin`. */
+    authSource?: string;
+    /** TLS. Default false. */
+    tls?: boolean;
+}
+
+/** Renders `mongodb://user:password@hosts/?replicaSet=..&authSource=..` with credentials percent-encoded. */
+export function mongoConnectionString(o: MongoConnectionStringOptions): string {
+    if (o.hosts.length === 0) throw new Error("hosts must list at least one host:port");
+    const params = new URLSearchParams({ replicaSet: o.replicaSet, authSource: o.authSource ?? "admin" });
+    if (o.tls) params.set("tls", "true");
+    return `mongodb://${encodeURIComponent(o.user)}:${encodeURIComponent(o.password)}@${o.hosts.join(",")}/?${params.toString()}`;
+}
