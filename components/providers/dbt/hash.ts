@@ -1,0 +1,63 @@
+/**
+ * Content hash of a dbt project: what decides whether `DbtRun` runs dbt again.
+ *
+ * Every file that can change what dbt builds is hashed (models, macros, tests, seeds, snapshots,
+ * analyses, docs blocks in `.md`, `dbt_project.yml`, `packages.yml`, `package-lock.yml`, ...),
+ * by relative path and content. Left out: dbt's own output and install directories (`target/`,
+ * `dbt_packages/`, `logs/`), hidden entries (`.git`, `.user.yml`, ...), `profiles.yml` (DbtRun
+ * generates its own profile; the connection is compared separately) and TypeScript/JavaScript
+ * helpers living beside the project (dbt never reads them).
+ */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** Directory names never descended into. */
+export const IGNORED_DIRS: readonly string[] = ["target", "dbt_packages", "logs", "node_modules", "__pycache__"];
+
+/** Whether a project file (path relative to the project, `/`-separated) takes part in the hash. */
+export function isHashedFile(relPath: string): boolean {
+    const parts = relPath.split("/");
+    if (parts.some((p) => p.startsWith("."))) return false;
+    if (parts.slice(0, -1).some((p) => IGNORED_DIRS.includes(p))) return false;
+    const base = parts[parts.length - 1];
+    if (parts.length === 1 && base === "profiles.yml") return false;
+    return !/\.(ts|js|mjs|cjs|map)$/.test(base);
+}
+
+/** Relative paths (sorted, `/`-separated) of the files that take part in the hash. */
+export function dbtProjectFiles(projectDir: string): string[] {
+    const out: string[] = [];
+    const walk = (rel: string): void => {
+        const abs = path.join(projectDir, rel);
+        for (const entry of fs.readdirSync(abs, { withFileTypes: true })) {
+            const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+            if (entry.name.startsWith(".")) continue;
+            if (entry.isDirectory()) {
+                if (!IGNORED_DIRS.includes(entry.name)) walk(childRel);
+            } else if ((entry.isFile() || entry.isSymbolicLink()) && isHashedFile(childRel)) {
+                out.push(childRel);
+            }
+        }
+    };
+    walk("");
+    return out.sort();
+}
+
+/**
+ * `sha256:<hex>` over the project's hashed files (relative path and bytes of each, in sorted
+ * order). Throws when `projectDir` has no `dbt_project.yml`.
+ */
+export function dbtProjectHash(projectDir: string): string {
+    if (!fs.existsSync(path.join(projectDir, "dbt_project.yml"))) {
+        throw new Error(`${projectDir} is not a dbt project (no dbt_project.yml)`);
+    }
+    const h = crypto.createHash("sha256");
+    for (const rel of dbtProjectFiles(projectDir)) {
+        const content = fs.readFileSync(path.join(projectDir, rel));
+        h.update(`${rel.length}:${rel}\n${content.length}:`);
+        h.update(content);
+        h.update("\n");
+    }
+    return `sha256:${h.digest("hex")}`;
+}
