@@ -3,23 +3,30 @@
  *
  * Every file that can change what dbt builds is hashed (models, macros, tests, seeds, snapshots,
  * analyses, docs blocks in `.md`, `dbt_project.yml`, `packages.yml`, `package-lock.yml`, ...),
- * by relative path and content. Left out: dbt's own output and install directories (`target/`,
- * `dbt_packages/`, `logs/`), hidden entries (`.git`, `.user.yml`, ...), `profiles.yml` (DbtRun
- * generates its own profile; the connection is compared separately) and TypeScript/JavaScript
- * helpers living beside the project (dbt never reads them).
+ * by relative path and content. Left out: dbt's own output and install directories at the top
+ * level (`target/`, `dbt_packages/`, `logs/`), `node_modules/` and `__pycache__/` anywhere,
+ * hidden entries (`.git`, `.user.yml`, ...), the top-level `profiles.yml` (DbtRun generates its
+ * own profile; the connection is compared separately) and TypeScript/JavaScript helpers living
+ * beside the project (dbt never reads them).
  */
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** Directory names never descended into. */
-export const IGNORED_DIRS: readonly string[] = ["target", "dbt_packages", "logs", "node_modules", "__pycache__"];
+/** Top-level directories of dbt's output and installed packages, never hashed. */
+export const IGNORED_TOP_DIRS: readonly string[] = ["target", "dbt_packages", "logs"];
+/** Directory names skipped at any depth. */
+export const IGNORED_DIRS: readonly string[] = ["node_modules", "__pycache__"];
+
+function ignoredDir(parts: readonly string[], index: number): boolean {
+    return IGNORED_DIRS.includes(parts[index]) || (index === 0 && IGNORED_TOP_DIRS.includes(parts[index]));
+}
 
 /** Whether a project file (path relative to the project, `/`-separated) takes part in the hash. */
 export function isHashedFile(relPath: string): boolean {
     const parts = relPath.split("/");
     if (parts.some((p) => p.startsWith("."))) return false;
-    if (parts.slice(0, -1).some((p) => IGNORED_DIRS.includes(p))) return false;
+    for (let i = 0; i < parts.length - 1; i++) if (ignoredDir(parts, i)) return false;
     const base = parts[parts.length - 1];
     if (parts.length === 1 && base === "profiles.yml") return false;
     return !/\.(ts|js|mjs|cjs|map)$/.test(base);
@@ -34,7 +41,7 @@ export function dbtProjectFiles(projectDir: string): string[] {
             const childRel = rel ? `${rel}/${entry.name}` : entry.name;
             if (entry.name.startsWith(".")) continue;
             if (entry.isDirectory()) {
-                if (!IGNORED_DIRS.includes(entry.name)) walk(childRel);
+                if (!ignoredDir(childRel.split("/"), childRel.split("/").length - 1)) walk(childRel);
             } else if ((entry.isFile() || entry.isSymbolicLink()) && isHashedFile(childRel)) {
                 out.push(childRel);
             }
