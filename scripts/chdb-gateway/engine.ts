@@ -1,0 +1,118 @@
+/**
+ * The ClickHouse engine behind the gateway: npm `chdb` bound to one data directory. Every
+ * `Connection` is its own chdb connection on that directory (its own current database,
+ * settings and temporary tables), so an HTTP session maps onto one connection and a
+ * sessionless request onto a fresh one.
+ */
+import * as path from "node:path";
+import { Session } from "chdb";
+
+/** What the native addon returns for a query. */
+export interface NativeResult {
+    bytes: Uint8Array;
+    elapsed: number;
+    rowsRead: number;
+    bytesRead: number;
+}
+
+/** What the native addon returns for a raw insert. */
+export interface NativeInsertResult {
+    rowsWritten: number;
+    bytesWritten: number;
+    elapsed: number;
+}
+
+interface NativeAddon {
+    QueryAsyncConnection(conn: unknown, sql: string, format: string, bound?: Record<string, string>): Promise<NativeResult>;
+    InsertRawAsyncConnection(conn: unknown, prefix: string, data: Buffer, countLines: boolean): Promise<NativeInsertResult>;
+}
+
+// chdb's public API whitelists text formats for raw inserts; the addon underneath takes any
+// `INSERT ... FORMAT X` prefix with a byte payload, which is what binary formats need.
+// chdb is pinned (3.4.0); its loader is not in the package's export map, hence the path.
+function loadNative(): NativeAddon {
+    const dir = path.dirname(require.resolve("chdb"));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loader = require(path.join(dir, "dist", "loader.js")) as { loadNative(): NativeAddon };
+    return loader.loadNative();
+}
+
+const native = loadNative();
+
+// chdb serialises parameter-bound queries process-wide; do the same.
+let bindChain: Promise<unknown> = Promise.resolve();
+
+/** One engine connection. */
+export class Connection {
+    private readonly session: Session;
+
+    constructor(dataDir: string) {
+        this.session = new Session(dataDir);
+    }
+
+    /** Runs one statement; `params` are `{name:Type}` bindings in ClickHouse's escaped text form. */
+    query(sql: string, format: string, params?: Record<string, string>): Promise<NativeResult> {
+        const conn = this.session.connection;
+        if (params && Object.keys(params).length > 0) {
+            const run = bindChain.then(() => native.QueryAsyncConnection(conn, sql, format, params));
+            bindChain = run.catch(() => undefined);
+            return run;
+        }
+        return native.QueryAsyncConnection(conn, sql, format);
+    }
+
+    /** Runs `INSERT ... FORMAT X` (the `head`) with `data` as its payload. */
+    insert(head: string, data: Buffer): Promise<NativeInsertResult> {
+        return native.InsertRawAsyncConnection(this.session.connection, head, data, false);
+    }
+
+    /** Runs a statement and returns its TSV output as text. */
+    async text(sql: string): Promise<string> {
+        const r = await this.query(sql, "TabSeparated");
+        return Buffer.from(r.bytes).toString("utf8");
+    }
+
+    /** Releases the connection (never throws). */
+    close(): void {
+        this.session.close();
+    }
+}
+
+/** The engine for one data directory, with a long-lived connection that keeps it loaded. */
+export class Engine {
+    private readonly main: Connection;
+    /** `version()` of the engine. */
+    version = "";
+    /** Server time zone (`timezone()`). */
+    timezone = "UTC";
+    /** Exception code → name, from the engine's own `errorCodeToName`. */
+    readonly errorNames = new Map<number, string>();
+
+    constructor(readonly dataDir: string) {
+        this.main = new Connection(dataDir);
+    }
+
+    /** Reads version, time zone and the error-name table. */
+    async init(): Promise<void> {
+        const [v, tz] = (await this.main.text("SELECT version(), timezone()")).trim().split("\t");
+        this.version = v;
+        this.timezone = tz;
+        const rows = await this.main.text(
+            "SELECT number, errorCodeToName(number) AS n FROM numbers(2000) WHERE n != ''",
+        );
+        for (const line of rows.split("\n")) {
+            const [code, name] = line.split("\t");
+            if (name) this.errorNames.set(Number(code), name);
+        }
+    }
+
+    /** A new connection on the same data directory. */
+    connect(): Connection {
+        return new Connection(this.dataDir);
+    }
+
+    /** Closes the long-lived connection. */
+    close(): void {
+        this.main.close();
+    }
+}

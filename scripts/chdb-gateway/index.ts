@@ -1,0 +1,131 @@
+/**
+ * A ClickHouse HTTP endpoint on the real ClickHouse engine (npm `chdb`), for tests and the
+ * replay command: `@clickhouse/client` and clickhouse-connect (dbt-clickhouse) talk to it
+ * unmodified. libchdb binds one data directory per process, so each gateway runs in its own
+ * child process (`server.ts`). What it does and does not implement: README.md beside this file.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { CONFIG_ENV, READY_MARKER, type ServerConfig } from "./protocol";
+
+/** A running gateway. */
+export interface ChdbGateway {
+    /** Base URL, e.g. `http://127.0.0.1:41234`. */
+    url: string;
+    /** Always `127.0.0.1`. */
+    host: string;
+    port: number;
+    /** The one user it accepts. */
+    user: string;
+    /** That user's password ('' for none). */
+    password: string;
+    /** The engine's data directory. */
+    dataDir: string;
+    /** Stops the child process and waits for it; removes the data dir if the gateway created it. */
+    stop(): Promise<void>;
+}
+
+/** Options of {@link startChdbGateway}. */
+export interface ChdbGatewayOptions {
+    /** Engine data directory; default a fresh temp dir, removed on `stop()`. */
+    dataDir?: string;
+    /** Accepted user; default `default`. */
+    user?: string;
+    /** Its password; default ''. */
+    password?: string;
+    /** Port on 127.0.0.1; default an ephemeral one. */
+    port?: number;
+    /** Receives the child's log lines (stderr); default: dropped. */
+    log?: (line: string) => void;
+}
+
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/**
+ * Starts a gateway in a child process and resolves once it accepts connections.
+ * The child exits when the parent process dies (its stdin closes).
+ */
+export function startChdbGateway(opts: ChdbGatewayOptions = {}): Promise<ChdbGateway> {
+    const createdDir = opts.dataDir === undefined;
+    const dataDir = path.resolve(opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "chdb-gateway-")));
+    const user = opts.user ?? "default";
+    const password = opts.password ?? "";
+    const config: ServerConfig = { dataDir, user, password, port: opts.port ?? 0, removeDataDirOnExit: createdDir };
+    const tsx = pathToFileURL(require.resolve("tsx")).href;
+    const child = spawn(process.execPath, ["--import", tsx, path.join(__dirname, "server.ts")], {
+        env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config) },
+        stdio: ["pipe", "pipe", "pipe"],
+    });
+    const log = opts.log ?? (() => undefined);
+    forwardLines(child.stderr!, log);
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+    return new Promise<ChdbGateway>((resolve, reject) => {
+        let stdout = "";
+        let settled = false;
+        const fail = (why: string): void => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            child.kill("SIGKILL");
+            if (createdDir) void exited.then(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+            reject(new Error(`chdb gateway did not start: ${why}`));
+        };
+        const timer = setTimeout(() => fail(`no ready line within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
+        child.once("error", (e) => fail(e.message));
+        child.once("exit", (code, signal) => fail(`child exited early (code ${code}, signal ${signal}); see its log`));
+        child.stdout!.setEncoding("utf8");
+        child.stdout!.on("data", (chunk: string) => {
+            if (settled) return;
+            stdout += chunk;
+            const line = stdout.split("\n").find((l) => l.startsWith(READY_MARKER));
+            if (!line) return;
+            settled = true;
+            clearTimeout(timer);
+            const { port } = JSON.parse(line.slice(READY_MARKER.length)) as { port: number };
+            // Let the parent exit even if a caller forgets stop(): the child sees stdin close.
+            child.unref();
+            for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as { unref?: () => void } | null)?.unref?.();
+            const host = "127.0.0.1";
+            resolve({
+                url: `http://${host}:${port}`,
+                host,
+                port,
+                user,
+                password,
+                dataDir,
+                stop: () => stopChild(child, exited, createdDir ? dataDir : undefined),
+            });
+        });
+    });
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<void>, removeDir: string | undefined): Promise<void> {
+    if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+        await exited;
+        clearTimeout(timer);
+    }
+    if (removeDir) fs.rmSync(removeDir, { recursive: true, force: true });
+}
+
+function forwardLines(stream: NodeJS.ReadableStream, log: (line: string) => void): void {
+    let buf = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+        buf += chunk;
+        let nl: number;
+        while ((nl = buf.indexOf("\n")) >= 0) {
+            log(buf.slice(0, nl));
+            buf = buf.slice(nl + 1);
+        }
+    });
+    stream.on("end", () => {
+        if (buf) log(buf);
+    });
+}

@@ -1,0 +1,21 @@
+/** What the gateway's parent and its child process agree on. */
+
+/** Configuration handed to the child in the `CHDB_GATEWAY_CONFIG` environment variable (JSON). */
+export interface ServerConfig {
+    /** Engine data directory (created if missing). */
+    dataDir: string;
+    /** The one accepted user. */
+    user: string;
+    /** Its password ('' for none). */
+    password: string;
+    /** Port on 127.0.0.1; 0 for an ephemeral one. */
+    port: number;
+    /** Remove `dataDir` when the child exits (set when the parent made a temp dir). */
+    removeDataDirOnExit: boolean;
+}
+
+/** Environment variable carrying the {@link ServerConfig}. */
+export const CONFIG_ENV = "CHDB_GATEWAY_CONFIG";
+
+/** Start of the one line the child prints on stdout once it listens: `<marker> {"port":N,...}`. */
+export const READY_MARKER = "CHDB_GATEWAY_READY";

@@ -1,0 +1,71 @@
+/**
+ * Child-process entry of the chdb ClickHouse-HTTP gateway (started by `startChdbGateway` in
+ * index.ts; libchdb binds one data directory per process, so each gateway is its own process).
+ *
+ * Configuration comes as JSON in the `CHDB_GATEWAY_CONFIG` environment variable (not argv, so
+ * the password does not show in `ps`): `{ dataDir, user, password, port, removeDataDirOnExit }`.
+ * Once listening it prints one line `CHDB_GATEWAY_READY {"port":N,...}` on stdout. It exits
+ * on SIGTERM/SIGINT, and when its stdin closes (the parent died or let go).
+ */
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Engine } from "./engine";
+import { Handler } from "./handler";
+import { CONFIG_ENV, READY_MARKER, type ServerConfig } from "./protocol";
+import { Sessions } from "./sessions";
+
+function log(line: string): void {
+    process.stderr.write(`[chdb-gateway ${process.pid}] ${line}\n`);
+}
+
+async function main(): Promise<void> {
+    const config = JSON.parse(process.env[CONFIG_ENV] ?? "{}") as ServerConfig;
+    if (!config.dataDir) throw new Error("CHDB_GATEWAY_CONFIG.dataDir is required");
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    const engine = new Engine(config.dataDir);
+    await engine.init();
+    const sessions = new Sessions(engine);
+    const handler = new Handler(engine, sessions, { user: config.user, password: config.password }, log);
+    const server = http.createServer((req, res) => {
+        handler.handle(req, res).catch((e: unknown) => {
+            log(`unhandled: ${(e as Error).stack ?? String(e)}`);
+            if (!res.headersSent) res.writeHead(500);
+            res.end();
+        });
+    });
+    server.keepAliveTimeout = 10_000;
+    let stopping = false;
+    const shutdown = (why: string): void => {
+        if (stopping) return;
+        stopping = true;
+        log(`stopping (${why})`);
+        server.close();
+        server.closeAllConnections();
+        sessions.closeAll();
+        setTimeout(() => {
+            try {
+                engine.close();
+            } catch {
+                /* closing anyway */
+            }
+            if (config.removeDataDirOnExit) fs.rmSync(config.dataDir, { recursive: true, force: true });
+            process.exit(0);
+        }, 50);
+    };
+    process.on("SIGTERM", () => shutdown("SIGTERM"));
+    process.on("SIGINT", () => shutdown("SIGINT"));
+    process.stdin.on("end", () => shutdown("parent gone"));
+    process.stdin.on("error", () => shutdown("parent gone"));
+    process.stdin.resume();
+    server.listen(config.port ?? 0, "127.0.0.1", () => {
+        const { port } = server.address() as AddressInfo;
+        log(`listening on http://127.0.0.1:${port} (engine ${engine.version}, data ${config.dataDir})`);
+        process.stdout.write(`${READY_MARKER} ${JSON.stringify({ port, version: engine.version })}\n`);
+    });
+}
+
+main().catch((e: unknown) => {
+    log(`failed to start: ${(e as Error).stack ?? String(e)}`);
+    process.exit(1);
+});
