@@ -103,12 +103,12 @@ export function errorLinesOfOutput(stdout: string): string[] {
     for (const raw of stdout.split("\n")) {
         // eslint-disable-next-line no-control-regex
         const line = raw.replace(/\x1b\[[0-9;]*m/g, "").trimEnd();
-        const body = line.replace(/^\d\d:\d\d:\d\d(\.\d+)?\s+/, "");
-        if (/\b(ERROR|Error|FAIL)\b/.test(body) && !/^(Done\.|Finished running)/.test(body) && !/\bERROR=\d/.test(body)) {
-            out.push(body);
+        const body = line.replace(/^\d\d:\d\d:\d\d(\.\d+)? {1,2}/, ""); // keep the indentation after the time
+        if (/\b(ERROR|Error|FAIL|Failure)\b/.test(body) && !/^(Done\.|Finished running)/.test(body) && !/\bERROR=\d/.test(body)) {
+            out.push(body.trim());
             inError = true;
         } else if (inError && /^\s+\S/.test(body)) {
-            out.push(body);
+            out.push(body.trimEnd());
         } else {
             inError = false;
         }
