@@ -103,7 +103,7 @@ export function diffBronze(olds: Partial<BronzeTablesOutputs>, news: BronzeTable
 }
 
 /** Creates the provider object handed to `pulumi.dynamic.Resource`. */
-export function createBronzeTablesProvider(options: BronzeTablesProviderOptions = {}): pulumi.dynamic.ResourceProvider & {
+export function createBronzeTablesProvider(options: BronzeTablesProviderOptions = {}): Omit<pulumi.dynamic.ResourceProvider, "diff"> & {
     diff(id: string, olds: BronzeTablesOutputs, news: BronzeTablesInputs): Promise<BronzeDiff>;
 } {
     /** Runs `fn` with a fresh client, closes it, and masks the password in any error. */

@@ -98,7 +98,7 @@ function outputsOf(i: KafkaConnectorInputs, status: ConnectorStatus | undefined)
 }
 
 /** Creates the provider object handed to `pulumi.dynamic.Resource`. */
-export function createKafkaConnectorProvider(options: KafkaConnectorProviderOptions = {}): pulumi.dynamic.ResourceProvider & {
+export function createKafkaConnectorProvider(options: KafkaConnectorProviderOptions = {}): Omit<pulumi.dynamic.ResourceProvider, "diff"> & {
     diff(id: string, olds: KafkaConnectorOutputs, news: KafkaConnectorInputs): Promise<ConnectorDiff>;
 } {
     const callOptions = (connectUrl: string, secrets: Record<string, string> | undefined): ConnectCallOptions => ({
