@@ -47,15 +47,22 @@ export interface RunDbtOptions {
 }
 
 /** An error of a failed dbt run; `message` holds dbt's error lines with secrets masked. */
-export class DbtRunError extends Error {
-    constructor(
-        message: string,
-        /** The summary, when dbt got far enough to write `run_results.json`. */
-        public readonly summary?: DbtRunSummary,
-    ) {
-        super(message);
-        this.name = "DbtRunError";
-    }
+export interface DbtRunError extends Error {
+    name: "DbtRunError";
+    /** The summary, when dbt got far enough to write `run_results.json`. */
+    summary?: DbtRunSummary;
+}
+
+/**
+ * Makes a {@link DbtRunError}. A factory rather than an `Error` subclass: Pulumi's function
+ * serializer rewrites classes so that `super(message)` no longer sets the message of an
+ * `Error` subclass, and this code must work after serialization.
+ */
+export function dbtRunError(message: string, summary?: DbtRunSummary): DbtRunError {
+    const e = new Error(message) as DbtRunError;
+    e.name = "DbtRunError";
+    if (summary) e.summary = summary;
+    return e;
 }
 
 interface Invocation {
@@ -111,7 +118,7 @@ export async function runDbt(o: RunDbtOptions): Promise<DbtRunSummary> {
     const mask = (s: string): string => maskSecrets(s, secrets);
     const log = (l: string): void => o.log?.(mask(l));
     if (!fs.existsSync(path.join(projectDir, "dbt_project.yml"))) {
-        throw new DbtRunError(`${projectDir} is not a dbt project (no dbt_project.yml)`);
+        throw dbtRunError(`${projectDir} is not a dbt project (no dbt_project.yml)`);
     }
     const venv = await ensureDbtVenv({ log });
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "cdc-dbt-"));
@@ -143,7 +150,7 @@ export async function runDbt(o: RunDbtOptions): Promise<DbtRunSummary> {
             log("dbt deps");
             const deps = await invoke(venv.dbt, ["deps", ...common], env, projectDir, timeoutMs, log);
             if (deps.exitCode !== 0) {
-                throw new DbtRunError(dbtFailureMessage({ command: "deps", exitCode: deps.exitCode, stdout: deps.stdout, secrets }));
+                throw dbtRunError(dbtFailureMessage({ command: "deps", exitCode: deps.exitCode, stdout: deps.stdout, secrets }));
             }
         }
 
@@ -156,9 +163,9 @@ export async function runDbt(o: RunDbtOptions): Promise<DbtRunSummary> {
         const runResults = readJson(path.join(targetPath, "run_results.json"));
         const summary = runResults === undefined ? undefined : summariseRunResults(runResults, command);
         if (res.exitCode !== 0) {
-            throw new DbtRunError(dbtFailureMessage({ command, exitCode: res.exitCode, runResults, stdout: res.stdout, secrets }), summary);
+            throw dbtRunError(dbtFailureMessage({ command, exitCode: res.exitCode, runResults, stdout: res.stdout, secrets }), summary);
         }
-        if (!summary) throw new DbtRunError(mask(`dbt ${command} succeeded but wrote no run_results.json`));
+        if (!summary) throw dbtRunError(mask(`dbt ${command} succeeded but wrote no run_results.json`));
         return summary;
     } finally {
         fs.rmSync(work, { recursive: true, force: true });
