@@ -9,7 +9,7 @@ export interface BronzeColumn {
     /** ClickHouse type exactly as `system.columns.type` shows it. */
     type: string;
     /** DEFAULT expression as `system.columns.default_expression` shows it, if any. */
-    default?: string;
+    defaultExpression?: string;
 }
 
 /** The required bronze columns, in table order (contract §3). */
@@ -18,8 +18,8 @@ export const BRONZE_COLUMNS: readonly BronzeColumn[] = [
     { name: "_topic", type: "LowCardinality(String)" },
     { name: "_partition", type: "Int32" },
     { name: "_offset", type: "Int64" },
-    { name: "_key", type: "Nullable(String)", default: "NULL" },
-    { name: "_ingested_at", type: "DateTime64(3)", default: "now64(3)" },
+    { name: "_key", type: "Nullable(String)", defaultExpression: "NULL" },
+    { name: "_ingested_at", type: "DateTime64(3)", defaultExpression: "now64(3)" },
 ];
 
 /** Sort key: one Kafka record per (topic, partition, offset), so reads by offset range are cheap. */
@@ -42,7 +42,7 @@ export function quoteIdentifier(name: string): string {
 
 /** Column definition as it appears in DDL. */
 export function columnDefinition(c: BronzeColumn): string {
-    return `${quoteIdentifier(c.name)} ${c.type}${c.default === undefined ? "" : ` DEFAULT ${c.default}`}`;
+    return `${quoteIdentifier(c.name)} ${c.type}${c.defaultExpression === undefined ? "" : ` DEFAULT ${c.defaultExpression}`}`;
 }
 
 /** `CREATE DATABASE IF NOT EXISTS`. */
@@ -105,8 +105,8 @@ export function schemaDrift(table: string, live: readonly LiveColumn[], engine?:
             continue;
         }
         if (got.type !== want.type) problems.push(`${table}: column ${want.name} has type ${got.type}, expected ${want.type}`);
-        if (want.default !== undefined && (got.default_kind !== "DEFAULT" || got.default_expression !== want.default)) {
-            problems.push(`${table}: column ${want.name} has default ${got.default_kind || "none"} ${got.default_expression}`.trimEnd() + `, expected DEFAULT ${want.default}`);
+        if (want.defaultExpression !== undefined && (got.default_kind !== "DEFAULT" || got.default_expression !== want.defaultExpression)) {
+            problems.push(`${table}: column ${want.name} has default ${got.default_kind || "none"} ${got.default_expression}`.trimEnd() + `, expected DEFAULT ${want.defaultExpression}`);
         }
     }
     const required = new Set(BRONZE_COLUMNS.map((c) => c.name));

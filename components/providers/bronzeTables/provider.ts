@@ -114,8 +114,15 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
         } else {
             // Required here, not at module level: nothing live is captured by the serialised provider.
             // eslint-disable-next-line @typescript-eslint/no-var-requires
-            const { createClient } = require("@clickhouse/client") as typeof import("@clickhouse/client");
-            client = createClient({ url: c.url, username: c.user, password: c.password, request_timeout: options.requestTimeoutMs ?? 30_000 });
+            const { createClient, ClickHouseLogLevel } = require("@clickhouse/client") as typeof import("@clickhouse/client");
+            client = createClient({
+                url: c.url,
+                username: c.user,
+                password: c.password,
+                request_timeout: options.requestTimeoutMs ?? 30_000,
+                // Errors reach the user through our (masked) error; the client's own log would repeat them unmasked.
+                log: { level: ClickHouseLogLevel.OFF },
+            });
         }
         try {
             return await fn(client);
