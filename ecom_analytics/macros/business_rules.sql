@@ -1,0 +1,23 @@
+{#- Business rules of DATA_CONTRACT §5, one macro each, so the marts and their tests share them. -#}
+
+{#- An order earns revenue unless its current status is cancelled. -#}
+{%- macro is_revenue_bearing(status) -%}
+  ({{ status }} != 'cancelled')
+{%- endmacro -%}
+
+{%- macro customer_segment(clv) -%}
+  multiIf({{ clv }} >= 1000, 'high_value', {{ clv }} >= 250, 'medium_value', {{ clv }} > 0, 'low_value', 'prospect')
+{%- endmacro -%}
+
+{%- macro price_category(price) -%}
+  multiIf({{ price }} < 25, 'budget', {{ price }} < 100, 'standard', {{ price }} < 500, 'premium', 'luxury')
+{%- endmacro -%}
+
+{%- macro inventory_status(stock) -%}
+  multiIf({{ stock }} <= 0, 'out_of_stock', {{ stock }} <= 10, 'low_stock', 'in_stock')
+{%- endmacro -%}
+
+{#- Money: Decimal(18,2) end to end (sums widen to Decimal(38,2) in ClickHouse; cast back). -#}
+{%- macro money(expr) -%}
+  toDecimal64({{ expr }}, 2)
+{%- endmacro -%}

@@ -1,0 +1,41 @@
+{#- Grain: one row per live customer. -#}
+with customers as (
+    select * from {{ ref('stg_customers') }}
+),
+
+orders as (
+    select * from {{ ref('stg_orders') }}
+),
+
+order_stats as (
+    select
+        customer_id,
+        toNullable(count()) as total_orders,
+        toNullable({{ money('sumIf(order_total, ' ~ is_revenue_bearing('order_status') ~ ')') }}) as customer_lifetime_value,
+        toNullable(min(ordered_at)) as first_order_at,
+        toNullable(max(ordered_at)) as last_order_at
+    from orders
+    group by customer_id
+),
+
+joined as (
+    select
+        customers.customer_id as customer_id,
+        customers.customer_name as customer_name,
+        customers.email as email,
+        customers.city as city,
+        customers.country as country,
+        customers.registered_at as registered_at,
+        toInt32(dateDiff('day', toDate(customers.registered_at, 'UTC'), toDate(now(), 'UTC'))) as days_since_registration,
+        ifNull(order_stats.total_orders, 0) as total_orders,
+        ifNull(order_stats.customer_lifetime_value, {{ money(0) }}) as customer_lifetime_value,
+        order_stats.first_order_at as first_order_at,
+        order_stats.last_order_at as last_order_at
+    from customers
+    left join order_stats on customers.customer_id = order_stats.customer_id
+)
+
+select
+    *,
+    {{ customer_segment('customer_lifetime_value') }} as customer_segment
+from joined

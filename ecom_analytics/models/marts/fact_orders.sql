@@ -1,0 +1,52 @@
+{#- Grain: one row per line of each live order, keyed by (order_id, line_number). Lines whose customer or product is not live keep their row with NULL dimension attributes. -#}
+with lines as (
+    select * from {{ ref('stg_order_lines') }}
+),
+
+orders as (
+    select * from {{ ref('stg_orders') }}
+),
+
+customers as (
+    select
+        customer_id,
+        toNullable(customer_name) as customer_name,
+        toNullable(customer_segment) as customer_segment,
+        toNullable(customer_lifetime_value) as customer_lifetime_value
+    from {{ ref('dim_customers') }}
+),
+
+products as (
+    select
+        product_id,
+        toNullable(product_name) as product_name,
+        toNullable(category) as category,
+        toNullable(price_category) as price_category,
+        toNullable(price) as current_product_price
+    from {{ ref('dim_products') }}
+)
+
+select
+    lines.order_id as order_id,
+    lines.line_number as line_number,
+    toDate(orders.ordered_at, 'UTC') as order_date,
+    orders.ordered_at as ordered_at,
+    orders.order_status as order_status,
+    orders.customer_id as customer_id,
+    customers.customer_name as customer_name,
+    customers.customer_segment as customer_segment,
+    lines.product_id as product_id,
+    products.product_name as product_name,
+    products.category as category,
+    products.price_category as price_category,
+    lines.quantity as quantity,
+    lines.unit_price as unit_price,
+    lines.line_total as line_total,
+    products.current_product_price as current_product_price,
+    {{ money('lines.unit_price - products.current_product_price') }} as price_variance,
+    orders.order_total as order_total_value,
+    customers.customer_lifetime_value as customer_lifetime_value
+from lines
+inner join orders on lines.order_id = orders.order_id
+left join customers on orders.customer_id = customers.customer_id
+left join products on lines.product_id = products.product_id

@@ -1,0 +1,52 @@
+{#- Grain: one row per order_date (UTC calendar day of ordered_at) with at least one live order. -#}
+with orders as (
+    select
+        order_id,
+        customer_id,
+        order_status,
+        order_total,
+        toDate(ordered_at, 'UTC') as order_date
+    from {{ ref('stg_orders') }}
+),
+
+lines as (
+    select * from {{ ref('stg_order_lines') }}
+),
+
+items as (
+    select
+        orders.order_date as order_date,
+        toNullable(sum(lines.quantity)) as items_sold
+    from lines
+    inner join orders on lines.order_id = orders.order_id
+    where {{ is_revenue_bearing('orders.order_status') }}
+    group by orders.order_date
+),
+
+daily as (
+    select
+        order_date,
+        count() as total_orders_placed,
+        uniqExact(customer_id) as total_unique_customers,
+        {{ money('sumIf(order_total, ' ~ is_revenue_bearing('order_status') ~ ')') }} as total_revenue,
+        countIf({{ is_revenue_bearing('order_status') }}) as revenue_orders,
+        countIf(order_status = 'cancelled') as cancelled_orders
+    from orders
+    group by order_date
+)
+
+select
+    daily.order_date as order_date,
+    daily.total_orders_placed as total_orders_placed,
+    daily.total_unique_customers as total_unique_customers,
+    daily.total_revenue as total_revenue,
+    daily.revenue_orders as revenue_orders,
+    -- exact quotient (10 dp, truncated) then rounded half away from zero to 2 dp
+    if(daily.revenue_orders = 0,
+       {{ money(0) }},
+       {{ money('round(divideDecimal(daily.total_revenue, toDecimal64(daily.revenue_orders, 0), 10), 2)') }}
+    ) as avg_order_value,
+    daily.cancelled_orders as cancelled_orders,
+    toInt64(ifNull(items.items_sold, 0)) as items_sold
+from daily
+left join items on daily.order_date = items.order_date

@@ -1,0 +1,15 @@
+{#- Grain: one row per live order (latest change event decides; a latest delete removes). Lines: stg_order_lines. -#}
+with latest as (
+    select * from {{ ref('base_orders') }} final
+)
+
+select
+    order_id,
+    customer_id,
+    order_status,
+    ordered_at,
+    updated_at,
+    toUInt32(length(line_quantities)) as item_count,
+    toDecimal64(arraySum(arrayMap((quantity, unit_price) -> quantity * unit_price, line_quantities, line_unit_prices)), 2) as order_total,
+    _event_timestamp_ms
+from latest

@@ -1,0 +1,16 @@
+{#- Grain: one row per live product (latest change event decides; a latest delete removes). -#}
+with latest as (
+    select * from {{ ref('base_products') }} final
+)
+
+select
+    product_id,
+    sku,
+    product_name,
+    category,
+    price,
+    stock_quantity,
+    created_at,
+    updated_at,
+    _event_timestamp_ms
+from latest
