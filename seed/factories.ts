@@ -113,6 +113,17 @@ export class DocumentFactory {
         };
     }
 
+    /** Marks an email as taken (documents already in the database). */
+    reserveEmail(email: string): void {
+        this.emails.add(email.toLowerCase());
+    }
+
+    /** Makes later SKUs number past an existing `XXX-000123` SKU. */
+    reserveSku(sku: string): void {
+        const m = /-(\d+)$/.exec(sku);
+        if (m) this.skuCounter = Math.max(this.skuCounter, Number(m[1]));
+    }
+
     private uniqueEmail(first: string, last: string): string {
         const base = this.faker.internet.email({ firstName: first, lastName: last }).toLowerCase();
         if (!this.emails.has(base)) {

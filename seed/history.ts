@@ -1,8 +1,8 @@
 /**
  * A whole generated history as bronze rows: the initial load read by the connector's snapshot
  * (`r` events), then `changes` streamed changes (`c`/`u`/`d`), each turned into the Debezium
- * envelope and placed on its topic (partition 0, offsets from 0; a delete's tombstone takes
- * the next offset but is dropped before the sink, so bronze never holds it).
+ * envelope and placed on its topic (partition 0, consecutive offsets from 0). No tombstones:
+ * the stack's source connector runs with `tombstones.on.delete=false`.
  *
  * Rows come out lazily ({@link HistoryGenerator.rows}) so the emitter can stream millions of
  * them; {@link HistoryGenerator.world} holds the live state after the last row was pulled.
@@ -67,9 +67,9 @@ export class HistoryGenerator {
         const docs = new DocumentFactory(seed, rng);
         const ids = new ObjectIdFactory(seed);
         const offsets = new Map<CollectionName, number>();
-        const place = (collection: CollectionName, id: string, value: string, extra: number): BronzeRow => {
+        const place = (collection: CollectionName, id: string, value: string): BronzeRow => {
             const offset = offsets.get(collection) ?? 0;
-            offsets.set(collection, offset + 1 + extra);
+            offsets.set(collection, offset + 1);
             return { raw_data: value, _topic: topicOf(collection), _partition: 0, _offset: offset, _key: keyOf(id) };
         };
 
@@ -86,7 +86,7 @@ export class HistoryGenerator {
         for (const collection of COLLECTIONS) {
             for (const doc of load[collection]) {
                 const env = snapshotEnvelope(collection, doc, position, i === total - 1, base + Math.floor(i / 8));
-                yield { collection, row: place(collection, doc._id, serializeEnvelope(env), 0) };
+                yield { collection, row: place(collection, doc._id, serializeEnvelope(env)) };
                 i++;
             }
         }
@@ -101,7 +101,7 @@ export class HistoryGenerator {
             const m = chooser.next(new Date(t));
             processed = Math.max(processed, t + timing.int(3, 250));
             const env = changeEnvelope(m, clock.tick(m.at), processed);
-            yield { collection: m.collection, row: place(m.collection, m.id, serializeEnvelope(env), m.op === "delete" ? 1 : 0), mutation: m };
+            yield { collection: m.collection, row: place(m.collection, m.id, serializeEnvelope(env)), mutation: m };
         }
     }
 }

@@ -140,7 +140,7 @@ export interface BronzeRow {
     _topic: string;
     /** Always 0 (one partition per topic). */
     _partition: number;
-    /** Increasing per topic-partition from 0; a delete's tombstone takes one offset (not in bronze). */
+    /** Consecutive per topic-partition from 0 (no tombstones: `tombstones.on.delete=false`). */
     _offset: number;
     /** The record key JSON, `{"id":"{\"$oid\": \"<hex>\"}"}`. */
     _key: string | null;

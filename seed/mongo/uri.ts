@@ -1,0 +1,47 @@
+/**
+ * Where the MongoDB URI comes from: `--uri`, else `MONGODB_URI`, else the Pulumi stack output
+ * `mongoUri` (when the `pulumi` CLI is on PATH and a stack is selected).
+ */
+import { execFileSync } from "node:child_process";
+import { UsageError } from "../args";
+
+/** A resolved URI and where it came from (for the summary line). */
+export interface ResolvedUri {
+    uri: string;
+    from: "--uri" | "MONGODB_URI" | "pulumi stack output mongoUri";
+}
+
+/** Reads `pulumi stack output --show-secrets mongoUri`; undefined (with the reason) when it can't. */
+export type StackOutputReader = () => { value?: string; problem?: string };
+
+/** The default reader: runs the Pulumi CLI with a 30 s limit. */
+export const readPulumiMongoUri: StackOutputReader = () => {
+    try {
+        const out = execFileSync("pulumi", ["stack", "output", "--show-secrets", "mongoUri"], {
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+            timeout: 30_000,
+        }).trim();
+        return out ? { value: out } : { problem: "the stack has no mongoUri output (run `npm run up` first)" };
+    } catch (e) {
+        const err = e as NodeJS.ErrnoException & { stderr?: string };
+        if (err.code === "ENOENT") return { problem: "the pulumi CLI is not on PATH" };
+        const detail = (err.stderr ?? err.message ?? "").toString().trim().split("\n")[0];
+        return { problem: `\`pulumi stack output mongoUri\` failed: ${detail}` };
+    }
+};
+
+/**
+ * Picks the URI.
+ * @throws UsageError saying how to provide one when none is found.
+ */
+export function resolveMongoUri(flag: string | undefined, env: NodeJS.ProcessEnv, readStack: StackOutputReader = readPulumiMongoUri): ResolvedUri {
+    if (flag !== undefined) return { uri: flag, from: "--uri" };
+    if (env.MONGODB_URI) return { uri: env.MONGODB_URI, from: "MONGODB_URI" };
+    const stack = readStack();
+    if (stack.value) return { uri: stack.value, from: "pulumi stack output mongoUri" };
+    throw new UsageError(
+        `no MongoDB URI: ${stack.problem ?? "none found"}. Provide one with --uri mongodb://user:pass@host:27017/?replicaSet=rs0&directConnection=true, ` +
+            "or set MONGODB_URI, or deploy the stack (`npm run up`) so that `pulumi stack output mongoUri` answers.",
+    );
+}
