@@ -17,6 +17,7 @@ export class GatewayError extends Error {
 /** Exception codes the gateway raises itself (numbers as in ClickHouse's ErrorCodes). */
 export const Codes = {
     BAD_ARGUMENTS: 36,
+    SYNTAX_ERROR: 62,
     UNKNOWN_SETTING: 115,
     READONLY: 164,
     REQUIRED_PASSWORD: 194,

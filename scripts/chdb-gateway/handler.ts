@@ -200,7 +200,13 @@ export class Handler {
     /** Runs the statement on a session's connection or a fresh one. */
     private async execute(req: QueryRequest, plan: Plan): Promise<Outcome> {
         const info = scanStatement(plan.sql);
-        if (info.kind === "") throw new GatewayError(62, "Empty query");
+        if (info.kind === "") throw new GatewayError(Codes.SYNTAX_ERROR, "Empty query");
+        if (info.secondStatementAt !== undefined) {
+            throw new GatewayError(
+                Codes.SYNTAX_ERROR,
+                `Syntax error (Multi-statements are not allowed): failed at position ${info.secondStatementAt + 1} (end of query)`,
+            );
+        }
         if (req.method === "GET" && !READ_ONLY_KINDS.has(info.kind)) {
             throw new GatewayError(
                 Codes.READONLY,

@@ -67,6 +67,7 @@ export function startChdbGateway(opts: ChdbGatewayOptions = {}): Promise<ChdbGat
     return new Promise<ChdbGateway>((resolve, reject) => {
         let stdout = "";
         let settled = false;
+        let stopping = false;
         const fail = (why: string): void => {
             if (settled) return;
             settled = true;
@@ -87,6 +88,9 @@ export function startChdbGateway(opts: ChdbGatewayOptions = {}): Promise<ChdbGat
             settled = true;
             clearTimeout(timer);
             const { port } = JSON.parse(line.slice(READY_MARKER.length)) as { port: number };
+            child.once("exit", (code, signal) => {
+                if (!stopping) log(`chdb gateway child exited unexpectedly (code ${code}, signal ${signal})`);
+            });
             // Let the parent exit even if a caller forgets stop(): the child sees stdin close.
             child.unref();
             for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as { unref?: () => void } | null)?.unref?.();
@@ -98,7 +102,10 @@ export function startChdbGateway(opts: ChdbGatewayOptions = {}): Promise<ChdbGat
                 user,
                 password,
                 dataDir,
-                stop: () => stopChild(child, exited, createdDir ? dataDir : undefined),
+                stop: () => {
+                    stopping = true;
+                    return stopChild(child, exited, createdDir ? dataDir : undefined);
+                },
             });
         });
     });

@@ -49,10 +49,15 @@ async function main(): Promise<void> {
             } catch {
                 /* closing anyway */
             }
-            if (config.removeDataDirOnExit) fs.rmSync(config.dataDir, { recursive: true, force: true });
             process.exit(0);
         }, 50);
     };
+    // Once the parent is gone its pipes are too: a log write must not crash the shutdown.
+    process.stdout.on("error", () => undefined);
+    process.stderr.on("error", () => undefined);
+    if (config.removeDataDirOnExit) {
+        process.on("exit", () => fs.rmSync(config.dataDir, { recursive: true, force: true }));
+    }
     process.on("SIGTERM", () => shutdown("SIGTERM"));
     process.on("SIGINT", () => shutdown("SIGINT"));
     process.stdin.on("end", () => shutdown("parent gone"));

@@ -19,6 +19,8 @@ export interface StatementInfo {
     insert?: { format: string; head: string; dataOffset: number };
     /** Name after `USE` (unquoted), for `USE db`. */
     useDatabase?: string;
+    /** Byte offset of a second statement after a top-level `;` (ClickHouse's HTTP interface refuses those). */
+    secondStatementAt?: number;
 }
 
 function isWordByte(b: number): boolean {
@@ -159,6 +161,10 @@ export function scanStatement(buf: Buffer): StatementInfo {
         if (kind === "INSERT" && t.depth === 0 && t.type === "word") {
             const u = text(buf, t).toUpperCase();
             if (u === "VALUES" || u === "SELECT" || u === "WITH") return info;
+        }
+        if (prev && prev.type === "punct" && buf[prev.start] === 0x3b && prev.depth === 0 && !(t.type === "punct" && buf[t.start] === 0x3b)) {
+            info.secondStatementAt = t.start;
+            return info;
         }
         prev = t;
         prevUpper = t.type === "word" ? text(buf, t).toUpperCase() : "";

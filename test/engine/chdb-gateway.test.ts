@@ -3,11 +3,12 @@
  * raw HTTP (what clickhouse-server's HTTP interface promises) and clickhouse-connect, the
  * Python driver under dbt-clickhouse.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
+import { pathToFileURL } from "node:url";
 import * as zlib from "node:zlib";
 import { ClickHouseLogLevel, createClient as createClientLoud, type ClickHouseClient } from "@clickhouse/client";
 import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway";
@@ -96,6 +97,33 @@ describe("chdb gateway", () => {
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
+        });
+        it("exits with its parent, removing its temp data dir, when the parent is killed", async () => {
+            const program = [
+                `const { startChdbGateway } = require(${JSON.stringify(path.join(__dirname, "..", "..", "scripts", "chdb-gateway"))});`,
+                "startChdbGateway().then((g) => { console.log(JSON.stringify({ url: g.url, dataDir: g.dataDir })); setInterval(() => {}, 1000); });",
+            ].join("\n");
+            const parent = spawn(process.execPath, ["--import", pathToFileURL(require.resolve("tsx")).href, "-e", program], { stdio: ["ignore", "pipe", "inherit"] });
+            const line = await new Promise<string>((resolve, reject) => {
+                let out = "";
+                parent.stdout!.on("data", (c: Buffer) => {
+                    out += c.toString();
+                    if (out.includes("\n")) resolve(out.split("\n")[0]);
+                });
+                parent.once("exit", () => reject(new Error(`parent exited early: ${out}`)));
+            });
+            const { url, dataDir } = JSON.parse(line) as { url: string; dataDir: string };
+            assert.equal((await fetch(`${url}/ping`)).status, 200);
+            parent.kill("SIGKILL");
+            const deadline = Date.now() + 15_000;
+            let alive = true;
+            while (alive && Date.now() < deadline) {
+                await new Promise((r) => setTimeout(r, 100));
+                alive = await fetch(`${url}/ping`).then(() => true, () => false);
+            }
+            assert.equal(alive, false, "gateway still answers after its parent died");
+            while (fs.existsSync(dataDir) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+            assert.equal(fs.existsSync(dataDir), false);
         });
     });
 
@@ -193,6 +221,16 @@ describe("chdb gateway", () => {
             assert.equal((await http({ query: "SELECT 1 + 1" })).text, "2\n");
             assert.equal((await http({}, { body: "SELECT 2 + 2" })).text, "4\n");
             assert.equal((await http({ query: "SELECT 3 +" }, { body: "3" })).text, "6\n");
+        });
+
+        it("refuses several statements in one request and an empty query with code 62", async () => {
+            const multi = await http({}, { body: "SELECT 1; SELECT 2" });
+            assert.equal(multi.status, 400);
+            assert.equal(multi.headers.get("x-clickhouse-exception-code"), "62");
+            assert.match(multi.text, /Multi-statements are not allowed/);
+            assert.equal((await http({}, { body: "SELECT 5;" })).text, "5\n");
+            const empty = await http({}, { body: "  -- nothing\n" });
+            assert.equal(empty.headers.get("x-clickhouse-exception-code"), "62");
         });
 
         it("answers GET / without a query with Ok.", async () => {
