@@ -1,0 +1,29 @@
+/**
+ * Pinned versions of everything the docker and kubernetes platforms run. Each can be overridden
+ * per stack (`cdc:docker.images.*`); bump them here, in one place, with a changelog line.
+ */
+export const DEFAULT_IMAGES = {
+    /** MongoDB ≥ 6 is needed for change-stream pre-images (full `before` on deletes). */
+    mongo: "mongo:8.0.29",
+    /** Apache Kafka's own image, KRaft mode (no ZooKeeper). */
+    kafka: "apache/kafka:4.1.1",
+    /** Debezium's Kafka Connect image: ships the Debezium MongoDB plugin. */
+    connect: "quay.io/debezium/connect:3.3.2.Final",
+    /** ClickHouse LTS (26.3). */
+    clickhouse: "clickhouse/clickhouse-server:26.3.20.7",
+    /** Fetches and verifies the ClickHouse sink plugin zip (busybox wget, sha256sum, unzip). */
+    pluginFetcher: "alpine:3.22",
+} as const;
+
+/** The ClickHouse Kafka Connect sink: not on Maven Central, installed from its release zip. */
+export const DEFAULT_CLICKHOUSE_SINK_PLUGIN = {
+    version: "v1.5.0",
+    /**
+     * ClickHouse publishes no checksum for its release zips. This value is an independent pin of
+     * the same URL (a Nix fetchurl hash, converted from SRI to hex); the fetcher refuses any
+     * download that doesn't match. When bumping the version, compute it yourself with
+     * `curl -fsSL <url> | sha256sum` and set both keys together.
+     */
+    sha256: "53e31ccd96734b8fb1f251279da17863b9b193f0764a61280461aa314050ecc6",
+    url: "https://github.com/ClickHouse/clickhouse-kafka-connect/releases/download/{version}/clickhouse-kafka-connect-{version}.zip",
+} as const;

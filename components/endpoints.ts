@@ -1,0 +1,58 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The one seam between "where the services run" (a platform) and "what runs on them" (the CDC
+ * layer: bronze tables, connectors, dbt). Every platform produces exactly this; everything after
+ * it is the same code on Docker, Kubernetes and external services.
+ *
+ * Addresses come twice where they differ: `internal` is how a service is reached from inside the
+ * platform (what Kafka Connect's connectors use, e.g. `mongo:27017`), `host` is how it is reached
+ * from the machine running `pulumi up` (what the dynamic providers, dbt and the seed use, e.g.
+ * `127.0.0.1:8123`).
+ */
+export interface PipelineEndpoints {
+    mongo: {
+        /**
+         * Connection string of the least-privilege Debezium user as seen from Kafka Connect.
+         * Secret: it carries the password.
+         */
+        connectorConnectionString: pulumi.Output<string>;
+        /** Admin connection string as seen from the pulumi host (for the seed tools). Secret. */
+        hostConnectionString: pulumi.Output<string>;
+    };
+    kafka: {
+        /** Bootstrap servers as seen from inside the platform. */
+        internalBootstrap: pulumi.Input<string>;
+        /** Bootstrap servers as seen from the pulumi host (may be the same). */
+        hostBootstrap: pulumi.Input<string>;
+    };
+    connect: {
+        /** Kafka Connect REST URL as seen from the pulumi host. */
+        url: pulumi.Input<string>;
+    };
+    clickhouse: {
+        /** ClickHouse HTTP interface as seen from Kafka Connect (the sink connector). */
+        internal: { host: pulumi.Input<string>; port: pulumi.Input<number>; ssl: pulumi.Input<boolean> };
+        /** ClickHouse HTTP URL as seen from the pulumi host (providers and dbt). */
+        url: pulumi.Input<string>;
+        /** Database that holds bronze and the dbt models. */
+        database: pulumi.Input<string>;
+        /** The pipeline's ClickHouse user. */
+        user: pulumi.Input<string>;
+        /** Its password. Secret. */
+        password: pulumi.Output<string>;
+    };
+    /**
+     * Resources that must be ready before the CDC layer touches a service. The pipeline makes
+     * each dynamic resource depend on exactly the ones it talks to, so the order of creation is
+     * data flow, not sleeps.
+     */
+    ready: {
+        /** MongoDB replica set initiated, Debezium user and pre-images configured. */
+        mongo: pulumi.Resource[];
+        /** Kafka Connect answering with both plugins installed. */
+        connect: pulumi.Resource[];
+        /** ClickHouse answering with the pipeline user. */
+        clickhouse: pulumi.Resource[];
+    };
+}

@@ -1,0 +1,205 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { DockerSettings, PipelineSettings } from "../../config";
+import type { PipelineEndpoints } from "../../endpoints";
+import { mongoInitScript, pluginInstallScript } from "../scripts";
+import { clickhouseEnv, connectEnv, healthchecks, kafkaEnv, mongoCommand, onlyOnSuccess, PLUGIN_DIR } from "./specs";
+
+export interface DockerPlatformArgs {
+    /** Validated `cdc:docker` settings (images, ports, limits, sink plugin). */
+    docker: DockerSettings;
+    /** Validated pipeline settings (database and collection names, users). */
+    pipeline: PipelineSettings;
+}
+
+/**
+ * The whole pipeline's services on a local Docker engine: a private network, MongoDB as a
+ * self-initiating single-member replica set with keyfile auth, Kafka in KRaft mode, Kafka Connect
+ * with the Debezium MongoDB and ClickHouse sink plugins, and ClickHouse. Published ports bind to
+ * `cdc:docker.bindAddress` (127.0.0.1 by default); every credential is generated.
+ */
+export class DockerPlatform extends pulumi.ComponentResource {
+    public readonly endpoints: PipelineEndpoints;
+    public readonly network: docker.Network;
+    public readonly containers: Record<"mongo" | "kafka" | "connect" | "clickhouse", docker.Container>;
+    /** One-shot containers that must exit 0: replica set/user/pre-images init and the plugin install. */
+    public readonly jobs: Record<"mongoInit" | "sinkPlugin", docker.Container>;
+
+    constructor(name: string, args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdc:platform:Docker", name, {}, opts);
+        const d = args.docker;
+        const p = args.pipeline;
+        const child = { parent: this };
+        const labels = [
+            { label: "cdc.pulumi.project", value: pulumi.getProject() },
+            { label: "cdc.pulumi.stack", value: pulumi.getStack() },
+            { label: "cdc.pulumi.component", value: name },
+        ];
+        const hostAddr = d.bindAddress === "0.0.0.0" || d.bindAddress === "::" ? "127.0.0.1" : d.bindAddress;
+
+        // ---- credentials (all generated; stored only as Pulumi secrets) ----
+        const password = (role: string, length = 32) =>
+            new random.RandomPassword(`${name}-${role}`, { length, special: false }, child).result;
+        const mongoRootPassword = password("mongo-root-password");
+        const debeziumPassword = password("mongo-debezium-password");
+        const mongoKeyfile = password("mongo-keyfile", 96);
+        const clickhousePassword = password("clickhouse-password");
+        const kafkaClusterId = new random.RandomId(`${name}-kafka-cluster-id`, { byteLength: 16 }, child).b64Url;
+
+        this.network = new docker.Network(`${name}-net`, { driver: "bridge", labels }, child);
+        const network = (alias: string) => [{ name: this.network.name, aliases: [alias] }];
+        const volume = (role: string) => new docker.Volume(`${name}-${role}`, { labels }, child);
+        const image = (role: string, ref: string) =>
+            new docker.RemoteImage(`${name}-${role}-image`, { name: ref, keepLocally: true }, child);
+        const limits = (r: { memoryMb: number; cpuMillis: number }) => ({ memory: r.memoryMb, cpus: (r.cpuMillis / 1000).toFixed(2) });
+        const publish = (internal: number, external: number) => [{ internal, external, ip: d.bindAddress, protocol: "tcp" }];
+        const common = { restart: "unless-stopped", labels, wait: true, waitTimeout: 300, destroyGraceSeconds: 30 };
+
+        // ---- MongoDB: replica set rs0, keyfile auth, root user from the image's entrypoint ----
+        const mongoImage = image("mongo", d.images.mongo);
+        const mongoData = volume("mongo-data");
+        const mongo = new docker.Container(
+            `${name}-mongo`,
+            {
+                ...common,
+                image: mongoImage.imageId,
+                hostname: "mongo",
+                networksAdvanced: network("mongo"),
+                command: mongoCommand(p.mongo.replicaSet),
+                envs: [pulumi.interpolate`MONGO_INITDB_ROOT_USERNAME=root`, pulumi.interpolate`MONGO_INITDB_ROOT_PASSWORD=${mongoRootPassword}`],
+                uploads: [{ file: "/etc/mongo/keyfile", content: mongoKeyfile, owner: "999", group: "999", permissions: "0400" }],
+                volumes: [{ volumeName: mongoData.name, containerPath: "/data/db" }],
+                ports: publish(27017, d.ports.mongo),
+                healthcheck: healthchecks.mongo,
+                ...limits(d.resources.mongo),
+            },
+            child,
+        );
+        const mongoInit = new docker.Container(
+            `${name}-mongo-init`,
+            {
+                image: mongoImage.imageId,
+                labels,
+                networksAdvanced: network("mongo-init"),
+                attach: true,
+                mustRun: false,
+                restart: "no",
+                logs: true,
+                envs: [pulumi.interpolate`MONGO_ROOT_PASSWORD=${mongoRootPassword}`, pulumi.interpolate`DEBEZIUM_PASSWORD=${debeziumPassword}`],
+                uploads: [
+                    {
+                        file: "/cdc/init.js",
+                        content: mongoInitScript({
+                            replicaSet: p.mongo.replicaSet,
+                            members: ["mongo:27017"],
+                            database: p.mongo.database,
+                            collections: p.mongo.collections,
+                            debeziumUser: p.mongo.debeziumUser,
+                        }),
+                    },
+                ],
+                command: [
+                    "bash",
+                    "-c",
+                    'exec mongosh --quiet "mongodb://mongo:27017/admin?directConnection=true" -u root -p "$MONGO_ROOT_PASSWORD" --authenticationDatabase admin --file /cdc/init.js',
+                ],
+            },
+            { ...child, dependsOn: [mongo] },
+        );
+
+        // ---- Kafka 4 in KRaft mode (combined broker + controller) ----
+        const kafkaData = volume("kafka-data");
+        const kafka = new docker.Container(
+            `${name}-kafka`,
+            {
+                ...common,
+                image: image("kafka", d.images.kafka).imageId,
+                hostname: "kafka",
+                networksAdvanced: network("kafka"),
+                envs: kafkaEnv({ clusterId: kafkaClusterId, hostAddress: hostAddr, hostPort: d.ports.kafka }),
+                volumes: [{ volumeName: kafkaData.name, containerPath: "/var/lib/kafka/data" }],
+                ports: publish(19092, d.ports.kafka),
+                healthcheck: healthchecks.kafka,
+                ...limits(d.resources.kafka),
+            },
+            child,
+        );
+
+        // ---- Kafka Connect: Debezium's image + the ClickHouse sink installed into a volume ----
+        const pluginVolume = volume("connect-plugins");
+        const sinkUrl = d.clickhouseSink.url.replace(/\{version\}/g, d.clickhouseSink.version);
+        const sinkPlugin = new docker.Container(
+            `${name}-sink-plugin`,
+            {
+                image: image("plugin-fetcher", d.images.pluginFetcher).imageId,
+                labels,
+                attach: true,
+                mustRun: false,
+                restart: "no",
+                logs: true,
+                volumes: [{ volumeName: pluginVolume.name, containerPath: "/plugins" }],
+                command: ["sh", "-c", pluginInstallScript({ url: sinkUrl, sha256: d.clickhouseSink.sha256, dest: "/plugins" })],
+            },
+            child,
+        );
+        const connect = new docker.Container(
+            `${name}-connect`,
+            {
+                ...common,
+                image: image("connect", d.images.connect).imageId,
+                hostname: "connect",
+                networksAdvanced: network("connect"),
+                envs: connectEnv({ bootstrap: "kafka:9092", groupId: `cdc-${pulumi.getStack()}`, heapMb: Math.floor(d.resources.connect.memoryMb * 0.6) }),
+                volumes: [{ volumeName: pluginVolume.name, containerPath: PLUGIN_DIR, readOnly: true }],
+                ports: publish(8083, d.ports.connect),
+                healthcheck: healthchecks.connect,
+                ...limits(d.resources.connect),
+            },
+            { ...child, dependsOn: [kafka, sinkPlugin] },
+        );
+
+        // ---- ClickHouse with a dedicated user ----
+        const clickhouseData = volume("clickhouse-data");
+        const clickhouse = new docker.Container(
+            `${name}-clickhouse`,
+            {
+                ...common,
+                image: image("clickhouse", d.images.clickhouse).imageId,
+                hostname: "clickhouse",
+                networksAdvanced: network("clickhouse"),
+                envs: clickhouseEnv({ database: p.clickhouse.database, user: p.clickhouse.user, password: clickhousePassword }),
+                volumes: [{ volumeName: clickhouseData.name, containerPath: "/var/lib/clickhouse" }],
+                ulimits: [{ name: "nofile", soft: 262144, hard: 262144 }],
+                ports: publish(8123, d.ports.clickhouseHttp),
+                healthcheck: healthchecks.clickhouse,
+                ...limits(d.resources.clickhouse),
+            },
+            child,
+        );
+
+        this.containers = { mongo, kafka, connect, clickhouse };
+        this.jobs = { mongoInit, sinkPlugin };
+
+        const debeziumUri = pulumi.interpolate`mongodb://${p.mongo.debeziumUser}:${debeziumPassword}@mongo:27017/?replicaSet=${p.mongo.replicaSet}&authSource=admin`;
+        this.endpoints = {
+            mongo: {
+                // Derived from the init job's exit code: the source connector cannot be created
+                // before the replica set, the user and pre-images exist, and a failed init fails loudly.
+                connectorConnectionString: pulumi.secret(onlyOnSuccess(mongoInit, "MongoDB init (replica set, Debezium user, pre-images)", debeziumUri)),
+                hostConnectionString: pulumi.secret(pulumi.interpolate`mongodb://root:${mongoRootPassword}@${hostAddr}:${d.ports.mongo}/?authSource=admin&directConnection=true`),
+            },
+            kafka: { internalBootstrap: "kafka:9092", hostBootstrap: `${hostAddr}:${d.ports.kafka}` },
+            connect: { url: onlyOnSuccess(sinkPlugin, "ClickHouse sink plugin install", pulumi.output(`http://${hostAddr}:${d.ports.connect}`)) },
+            clickhouse: {
+                internal: { host: "clickhouse", port: 8123, ssl: false },
+                url: `http://${hostAddr}:${d.ports.clickhouseHttp}`,
+                database: p.clickhouse.database,
+                user: p.clickhouse.user,
+                password: pulumi.secret(clickhousePassword),
+            },
+            ready: { mongo: [mongo, mongoInit], connect: [connect], clickhouse: [clickhouse] },
+        };
+        this.registerOutputs({ endpoints: this.endpoints });
+    }
+}

@@ -1,0 +1,52 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ExternalSettings, PipelineSettings } from "../../config";
+import type { PipelineEndpoints } from "../../endpoints";
+
+export interface ExternalPlatformArgs {
+    /** Validated `cdc:external` settings: addresses of the existing services. */
+    external: ExternalSettings;
+    /** Validated pipeline settings. */
+    pipeline: PipelineSettings;
+    /**
+     * Secrets; default: read from stack config `cdc:clickhousePassword` and
+     * `cdc:debeziumConnectionString` (set them with `pulumi config set --secret`).
+     */
+    secrets?: { clickhousePassword: pulumi.Input<string>; debeziumConnectionString: pulumi.Input<string> };
+}
+
+/**
+ * Services that already exist (managed Kafka Connect, ClickHouse Cloud, Atlas, or the test
+ * suite's own engines), given by address. Declares no containers and needs no provider plugin:
+ * only the CDC layer's dynamic resources are created on top of it.
+ */
+export class ExternalPlatform extends pulumi.ComponentResource {
+    public readonly endpoints: PipelineEndpoints;
+
+    constructor(name: string, args: ExternalPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdc:platform:External", name, {}, opts);
+        const x = args.external;
+        const cfg = new pulumi.Config("cdc");
+        const secrets = args.secrets ?? {
+            clickhousePassword: cfg.requireSecret("clickhousePassword"),
+            debeziumConnectionString: cfg.requireSecret("debeziumConnectionString"),
+        };
+        const url = new URL(x.clickhouse.url);
+        const ssl = url.protocol === "https:";
+        const urlPort = url.port ? Number(url.port) : ssl ? 443 : 80;
+        const debezium = pulumi.secret(secrets.debeziumConnectionString);
+        this.endpoints = {
+            mongo: { connectorConnectionString: debezium, hostConnectionString: debezium },
+            kafka: { internalBootstrap: x.kafkaBootstrap, hostBootstrap: x.kafkaBootstrap },
+            connect: { url: x.connectUrl.replace(/\/+$/, "") },
+            clickhouse: {
+                internal: { host: x.clickhouse.connectorHost ?? url.hostname, port: x.clickhouse.connectorPort ?? urlPort, ssl },
+                url: x.clickhouse.url.replace(/\/+$/, ""),
+                database: args.pipeline.clickhouse.database,
+                user: args.pipeline.clickhouse.user,
+                password: pulumi.secret(secrets.clickhousePassword),
+            },
+            ready: { mongo: [], connect: [], clickhouse: [] },
+        };
+        this.registerOutputs({});
+    }
+}

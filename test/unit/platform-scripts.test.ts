@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { mongoInitScript, pluginInstallScript } from "../../components/platform/scripts";
+import { requireTier } from "../support/tier";
+
+describe("mongoInitScript", () => {
+    const script = mongoInitScript({
+        replicaSet: "rs0",
+        members: ["mongo:27017"],
+        database: "ecom",
+        collections: ["customers", "products", "orders"],
+        debeziumUser: "debezium",
+    });
+
+    it("is valid JavaScript for mongosh", () => {
+        // mongosh globals are not defined here; parsing is what we check.
+        assert.doesNotThrow(() => new Function("rs", "db", "sleep", "print", "process", script));
+    });
+
+    it("initiates the replica set only when it is not initiated yet", () => {
+        assert.match(script, /if \(!isInitiated\(\)\)/);
+        assert.match(script, /rs\.initiate\(\{ _id: rsName, members: members \}\)/);
+        assert.match(script, /"host":"mongo:27017"/);
+    });
+
+    it("enables pre- and post-images on every captured collection", () => {
+        assert.match(script, /changeStreamPreAndPostImages: \{ enabled: true \}/);
+        assert.match(script, /\["customers","products","orders"\]/);
+    });
+
+    it("grants the Debezium user read on the captured database and only listDatabases cluster-wide", () => {
+        assert.match(script, /\{ role: "read", db: "ecom" \}/);
+        assert.match(script, /actions: \["listDatabases"\]/);
+        assert.doesNotMatch(script, /readWrite|root|dbAdmin|clusterAdmin/);
+    });
+
+    it("reads the Debezium password from the environment, never from its text", () => {
+        assert.match(script, /process\.env\.DEBEZIUM_PASSWORD/);
+        assert.doesNotMatch(script, /pwd: "/);
+    });
+
+    it("runs the captured steps in order against a fake mongosh and is idempotent", () => {
+        const calls: string[] = [];
+        const users = new Map<string, unknown>();
+        const roles = new Map<string, unknown>();
+        let initiated = false;
+        const collections = new Set<string>(["orders"]);
+        const adminDb = {
+            getRole: (r: string) => roles.get(r) ?? null,
+            createRole: (r: { role: string }) => (calls.push(`createRole ${r.role}`), roles.set(r.role, r)),
+            updateRole: (r: string) => calls.push(`updateRole ${r}`),
+            getUser: (u: string) => users.get(u) ?? null,
+            createUser: (u: { user: string; pwd: string }) => (calls.push(`createUser ${u.user}:${u.pwd}`), users.set(u.user, u)),
+            updateUser: (u: string) => calls.push(`updateUser ${u}`),
+        };
+        const ecomDb = {
+            getCollectionNames: () => [...collections],
+            createCollection: (c: string) => (calls.push(`create ${c}`), collections.add(c)),
+            runCommand: (cmd: { collMod: string }) => calls.push(`collMod ${cmd.collMod}`),
+        };
+        const db = {
+            adminCommand: () => ({ isWritablePrimary: initiated }),
+            getSiblingDB: (n: string) => (n === "admin" ? adminDb : ecomDb),
+        };
+        const rs = {
+            status: () => {
+                if (!initiated) throw Object.assign(new Error("no replset config has been received"), { codeName: "NotYetInitialized" });
+                return { ok: 1 };
+            },
+            initiate: () => {
+                calls.push("initiate");
+                initiated = true;
+            },
+        };
+        const run = () => new Function("rs", "db", "sleep", "print", "process", script)(rs, db, () => undefined, () => undefined, { env: { DEBEZIUM_PASSWORD: "pw" } });
+        run();
+        assert.deepEqual(calls, [
+            "initiate",
+            "createRole cdcDebeziumCluster",
+            "createUser debezium:pw",
+            "create customers",
+            "collMod customers",
+            "create products",
+            "collMod products",
+            "collMod orders",
+        ]);
+        calls.length = 0;
+        run();
+        assert.deepEqual(calls, ["updateRole cdcDebeziumCluster", "updateUser debezium", "collMod customers", "collMod products", "collMod orders"]);
+    });
+});
+
+describe("pluginInstallScript", () => {
+    let server: http.Server;
+    let base = "";
+    let zipBytes: Buffer = Buffer.alloc(0);
+    let tmp = "";
+    let toolsProblem: string | undefined;
+
+    before(async () => {
+        const missing = ["sh", "wget", "sha256sum", "unzip", "zip"].filter((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0);
+        toolsProblem = missing.length ? `needs ${missing.join(", ")} on PATH (apt-get install ${missing.join(" ")})` : undefined;
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cdc-plugin-"));
+        if (!toolsProblem) {
+            fs.mkdirSync(path.join(tmp, "src/clickhouse-kafka-connect-v9.9.9/lib"), { recursive: true });
+            fs.writeFileSync(path.join(tmp, "src/clickhouse-kafka-connect-v9.9.9/lib/sink.jar"), "jar bytes");
+            execFileSync("zip", ["-qr", path.join(tmp, "plugin.zip"), "."], { cwd: path.join(tmp, "src") });
+            zipBytes = fs.readFileSync(path.join(tmp, "plugin.zip"));
+        }
+        server = http.createServer((req, res) => {
+            if (req.url === "/plugin.zip") res.end(zipBytes);
+            else res.writeHead(404).end();
+        });
+        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+        base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    after(() => {
+        server.close();
+        fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    // Asynchronous on purpose: the HTTP server lives in this process's event loop.
+    const run = (sha256: string, dest: string) =>
+        new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+            execFile("sh", ["-c", pluginInstallScript({ url: `${base}/plugin.zip`, sha256, dest })], { timeout: 30_000 }, (err, stdout, stderr) =>
+                resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+            );
+        });
+
+    it("installs the plugin when the checksum matches, and is a no-op the second time", async (t) => {
+        if (!requireTier(t, "shell tools", toolsProblem)) return;
+        const dest = fs.mkdtempSync(path.join(tmp, "dest-"));
+        const sha = createHash("sha256").update(zipBytes).digest("hex");
+        const first = await run(sha, dest);
+        assert.equal(first.status, 0, first.stderr);
+        assert.equal(fs.readFileSync(path.join(dest, "clickhouse-kafka-connect-v9.9.9/lib/sink.jar"), "utf8"), "jar bytes");
+        const second = await run(sha, dest);
+        assert.equal(second.status, 0);
+        assert.match(second.stdout, /already installed/);
+    });
+
+    it("refuses a download whose checksum does not match and installs nothing", async (t) => {
+        if (!requireTier(t, "shell tools", toolsProblem)) return;
+        const dest = fs.mkdtempSync(path.join(tmp, "dest-"));
+        const r = await run("0".repeat(64), dest);
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, /checksum mismatch/);
+        assert.deepEqual(fs.readdirSync(dest), []);
+    });
+});
