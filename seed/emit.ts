@@ -69,12 +69,12 @@ class ChunkedFile {
  */
 export async function emitBronze(options: HistoryOptions, outDir: string, clock: () => number = () => performance.now()): Promise<EmitSummary> {
     const started = clock();
-    await fsp.mkdir(outDir, { recursive: true });
     const files = new Map<CollectionName, ChunkedFile>();
     const partialPath = (c: CollectionName) => join(outDir, `.${bronzeFileName(c)}.partial`);
     let snapshotRows = 0;
     let changeRows = 0;
     try {
+        await fsp.mkdir(outDir, { recursive: true });
         for (const c of COLLECTIONS) {
             const stream = createWriteStream(partialPath(c));
             stream.on("error", () => undefined); // surfaced through the awaited operations below
@@ -91,9 +91,13 @@ export async function emitBronze(options: HistoryOptions, outDir: string, clock:
     } catch (e) {
         const partial = COLLECTIONS.map((c) => ({ collection: c, rows: files.get(c)?.rows ?? 0 }));
         for (const f of files.values()) f.stream.destroy();
-        await Promise.all(COLLECTIONS.map((c) => fsp.rm(partialPath(c), { force: true })));
+        await Promise.all(COLLECTIONS.map((c) => fsp.rm(partialPath(c), { force: true }).catch(() => undefined)));
         const done = partial.map((p) => `${p.collection} ${p.rows} rows`).join(", ");
-        throw new EmitError(`writing bronze files to ${outDir} failed: ${(e as Error).message}. Generated before the failure: ${done}; no file was left in ${outDir}.`, partial);
+        throw new EmitError(
+            `writing bronze files to ${outDir} failed: ${(e as Error).message}. Rows generated before the failure: ${done}; ` +
+                `the partial files were removed (any mongo_ecom_*.jsonl already in ${outDir} is from an earlier run).`,
+            partial,
+        );
     }
     return {
         files: COLLECTIONS.map((c) => {

@@ -2,7 +2,7 @@
  * Turns `mongodb` driver failures into messages a person can act on: which server, what went
  * wrong, what to do. Never prints the password of a URI.
  */
-import { MongoParseError, MongoServerError, MongoServerSelectionError } from "mongodb";
+import { MongoInvalidArgumentError, MongoParseError, MongoRuntimeError, MongoServerError, MongoServerSelectionError } from "mongodb";
 
 /** A MongoDB problem explained for the command line (exit code 1). */
 export class MongoSetupError extends Error {
@@ -30,7 +30,13 @@ export function explainMongoError(e: unknown, uri: string): MongoSetupError {
     const address = describeAddress(uri);
     const err = e as Error & { code?: number; codeName?: string };
     if (e instanceof MongoSetupError) return e;
-    if (e instanceof MongoParseError) {
+    // mongodb-connection-string-url throws its own MongoParseError class: match by name too.
+    const badUri =
+        e instanceof MongoParseError ||
+        e instanceof MongoInvalidArgumentError ||
+        err.name === "MongoParseError" ||
+        (e instanceof MongoRuntimeError && /parse/i.test(err.message));
+    if (badUri) {
         return new MongoSetupError(`the MongoDB URI ${redactUri(uri)} is not valid: ${err.message}. Expected mongodb://user:password@host:port/?replicaSet=rs0 (pass it with --uri or MONGODB_URI).`);
     }
     if (e instanceof MongoServerSelectionError) {
