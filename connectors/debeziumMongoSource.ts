@@ -95,6 +95,8 @@ export interface MongoConnectionStringOptions {
     authSource?: string;
     /** TLS. Default false. */
     tls?: boolean;
+    /** Further connection-string options, e.g. `{ serverSelectionTimeoutMS: "5000" }`. */
+    options?: Record<string, string>;
 }
 
 /** Renders `mongodb://user:password@hosts/?replicaSet=..&authSource=..` with credentials percent-encoded. */
@@ -102,5 +104,6 @@ export function mongoConnectionString(o: MongoConnectionStringOptions): string {
     if (o.hosts.length === 0) throw new Error("hosts must list at least one host:port");
     const params = new URLSearchParams({ replicaSet: o.replicaSet, authSource: o.authSource ?? "admin" });
     if (o.tls) params.set("tls", "true");
+    for (const [k, v] of Object.entries(o.options ?? {})) params.set(k, v);
     return `mongodb://${encodeURIComponent(o.user)}:${encodeURIComponent(o.password)}@${o.hosts.join(",")}/?${params.toString()}`;
 }

@@ -107,6 +107,8 @@ describe("mongoConnectionString", () => {
         const s = mongoConnectionString({ hosts: ["mongo:27017"], user: "debezium", password: "p@ss:w/rd", replicaSet: "rs0" });
         assert.equal(s, "mongodb://debezium:p%40ss%3Aw%2Frd@mongo:27017/?replicaSet=rs0&authSource=admin");
         assert.equal(new URL(s).password, "p%40ss%3Aw%2Frd");
+        const withOptions = mongoConnectionString({ hosts: ["a:1", "b:2"], user: "u", password: "p", replicaSet: "rs0", tls: true, options: { serverSelectionTimeoutMS: "3000" } });
+        assert.equal(withOptions, "mongodb://u:p@a:1,b:2/?replicaSet=rs0&authSource=admin&tls=true&serverSelectionTimeoutMS=3000");
     });
 });
 

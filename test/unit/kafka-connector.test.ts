@@ -72,8 +72,11 @@ class FakeConnect {
         let m = /^\/connector-plugins\/([^/]+)\/config\/validate$/.exec(r.path);
         if (m && r.method === "PUT") {
             const cfg = JSON.parse(r.body) as Record<string, string>;
-            const names = [...new Set([...Object.keys(cfg), ...Object.keys(this.validationErrors)])];
-            const configs = names.map((name) => ({ definition: { name }, value: { name, value: cfg[name] ?? null, errors: this.validationErrors[name] ?? [] } }));
+            // Like a real worker: `name` is a required field of every connector config.
+            const errors: Record<string, string[]> = { ...this.validationErrors };
+            if (!cfg.name) errors.name = ['Missing required configuration "name" which has no default value.'];
+            const names = [...new Set([...Object.keys(cfg), ...Object.keys(errors)])];
+            const configs = names.map((name) => ({ definition: { name }, value: { name, value: cfg[name] ?? null, errors: errors[name] ?? [] } }));
             return { status: 200, body: { name: decodeURIComponent(m[1]), error_count: configs.reduce((n, c) => n + c.value.errors.length, 0), groups: [], configs } };
         }
         m = /^\/connectors\/([^/?]+)(\/[a-z]+)?(\?.*)?$/.exec(r.path);

@@ -29,7 +29,7 @@ export interface KafkaConnectorProviderOptions {
     retry?: Partial<RetryPolicy>;
     /** Interval between status polls while waiting for RUNNING, in milliseconds. Default 1000. */
     pollIntervalMs?: number;
-    /** Timeout of one HTTP request, in milliseconds. Default 30000. */
+    /** Timeout of one HTTP request, in milliseconds. Default 90000 (validation may try to reach the source system). */
     requestTimeoutMs?: number;
     /** Injectable sleep, for tests. */
     sleep?: (ms: number) => Promise<void>;
@@ -105,7 +105,7 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
         baseUrl: connectUrl,
         secretValues: secretValuesOf(secrets),
         retry: resolveRetryPolicy(options.retry),
-        requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+        requestTimeoutMs: options.requestTimeoutMs ?? 90_000,
         ...(options.sleep ? { sleep: options.sleep } : {}),
     });
 
@@ -116,7 +116,8 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
             throw new Error(`KafkaConnector "${i.connectorName}": invalid inputs:\n${failures.map((f) => `  - ${f.property}: ${f.reason}`).join("\n")}`);
         }
         const opts = callOptions(i.connectUrl, i.secretConfig);
-        const full: Record<string, string> = { ...i.config, ...(i.secretConfig ?? {}) };
+        // Connect requires `name` in the validated config (and keeps it in the stored one anyway).
+        const full: Record<string, string> = { ...i.config, ...(i.secretConfig ?? {}), name: i.connectorName };
         const connectorClass = i.config["connector.class"];
         const problems = await validateConnectorConfig(opts, connectorClass, full);
         if (problems.length > 0) {
