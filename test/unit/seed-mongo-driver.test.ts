@@ -115,7 +115,8 @@ describe("writeInitialLoad", () => {
         const indexes = calls.filter((c) => c.op === "createIndex").map((c) => [c.collection, c.args[0], (c.args[1] as { unique?: boolean }).unique]);
         assert.deepEqual(indexes.slice(0, 2), [["customers", { email: 1 }, true], ["products", { sku: 1 }, true]]);
         const firstInsert = calls.findIndex((c) => c.op === "insertMany");
-        assert.ok(calls.findLastIndex((c) => c.op === "drop") < firstInsert, "drops happen before inserts");
+        const lastDrop = calls.map((c) => c.op).lastIndexOf("drop");
+        assert.ok(lastDrop >= 0 && lastDrop < firstInsert, "drops happen before inserts");
     });
 
     it("keeps existing collections without --reset and warns (not fails) when pre-images are refused", async () => {
