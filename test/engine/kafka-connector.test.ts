@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, it, type TestContext } from "node:test";
-import { DEBEZIUM_SECRET_KEYS, debeziumMongoSourceConfig, mongoConnectionString } from "../../connectors";
+import { clickhouseSinkConfig, DEBEZIUM_SECRET_KEYS, debeziumMongoSourceConfig, mongoConnectionString } from "../../connectors";
 import { createKafkaConnectorProvider, type KafkaConnectorOutputs } from "../../components/providers/kafkaConnector";
 import { validateConnectorConfig } from "../../components/providers/kafkaConnector/connectClient";
 import { resolveRetryPolicy } from "../../components/providers/shared/retry";
@@ -133,5 +133,58 @@ describe("KafkaConnector on a real Kafka Connect worker", { timeout: 600_000 }, 
         assert.deepEqual(others, [], `fields other than the MongoDB connection were rejected: ${JSON.stringify(others)}`);
         for (const p of problems) for (const m of p.errors) assert.ok(!m.includes(password), `secret leaked in: ${m}`);
         t.diagnostic(`connection-only problems reported by Debezium: ${fields.join(", ") || "none"}`);
+    });
+
+    it("turns each record value into raw_data plus its Kafka coordinates with the sink's transform chain", async (t) => {
+        const c = await connect(t);
+        if (!c) return;
+        // The ClickHouse sink plugin is not on this worker, so its chain runs on a FileStreamSink,
+        // which prints each transformed value. KeyToValue (shipped with the ClickHouse plugin) is left out.
+        const sink = clickhouseSinkConfig({
+            topicPrefix: "mongo",
+            database: "ecom",
+            collections: ["orders"],
+            clickhouse: { host: "unused", port: 8123, ssl: false, database: "default", user: "u" },
+        });
+        const steps = sink.transforms.split(",").filter((s) => sink[`transforms.${s}.type`] !== "com.clickhouse.kafka.connect.transforms.KeyToValue");
+        const chain: Record<string, string> = { transforms: steps.join(",") };
+        for (const [k, v] of Object.entries(sink)) {
+            if (k.startsWith("predicates") || steps.some((s) => k.startsWith(`transforms.${s}.`))) chain[k] = v;
+        }
+        const topic = "mongo.ecom.orders";
+        const envelopes = [
+            '{"before":null,"after":"{\\"_id\\": {\\"$oid\\": \\"65f0c3000000000000000001\\"},\\"status\\": \\"paid\\"}","op":"c","ts_ms":1}',
+            '{"before":null,"after":null,"op":"d","ts_ms":2}',
+        ];
+        const input = path.join(tmp, "envelopes.txt");
+        const output = path.join(tmp, "bronze-rows.txt");
+        fs.writeFileSync(input, `${envelopes.join("\n")}\n`);
+        const p = provider();
+        const strings = { "key.converter": "org.apache.kafka.connect.storage.StringConverter", "value.converter": "org.apache.kafka.connect.storage.StringConverter" };
+        const source = await p.create({
+            connectUrl: c.connectUrl,
+            connectorName: "engine-envelopes",
+            config: { "connector.class": FILE_SOURCE, "tasks.max": "1", file: input, topic, ...strings },
+            readyTimeoutSeconds: 90,
+        });
+        const sinkRes = await p.create({
+            connectUrl: c.connectUrl,
+            connectorName: "engine-bronze-chain",
+            config: { "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector", "tasks.max": "1", file: output, topics: topic, ...strings, ...chain },
+            readyTimeoutSeconds: 90,
+        });
+        const deadline = Date.now() + 90_000;
+        let lines: string[] = [];
+        while (Date.now() < deadline) {
+            lines = fs.existsSync(output) ? fs.readFileSync(output, "utf8").split("\n").filter((l) => l.length > 0) : [];
+            if (lines.length >= envelopes.length) break;
+            await new Promise((r) => setTimeout(r, 250));
+        }
+        assert.deepEqual(
+            lines,
+            envelopes.map((e, offset) => `Struct{raw_data=${e},_topic=${topic},_partition=0,_offset=${offset}}`),
+        );
+        await p.delete!(sinkRes.id, sinkRes.outs);
+        await p.delete!(source.id, source.outs);
     });
 });
