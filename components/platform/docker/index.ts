@@ -40,7 +40,8 @@ export class DockerPlatform extends pulumi.ComponentResource {
 
         // ---- credentials (all generated; stored only as Pulumi secrets) ----
         const password = (role: string, length = 32) =>
-            new random.RandomPassword(`${name}-${role}`, { length, special: false }, child).result;
+            // Explicitly secret too (the engine marks `result` secret; this keeps it so everywhere).
+            pulumi.secret(new random.RandomPassword(`${name}-${role}`, { length, special: false }, child).result);
         const mongoRootPassword = password("mongo-root-password");
         const debeziumPassword = password("mongo-debezium-password");
         const mongoKeyfile = password("mongo-keyfile", 96);

@@ -1,0 +1,131 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import type { PipelineSettings } from "./config";
+import type { PipelineEndpoints } from "./endpoints";
+import {
+    bronzeTableName,
+    CLICKHOUSE_SINK_SECRET_KEYS,
+    clickhouseSinkConfig,
+    DEBEZIUM_SECRET_KEYS,
+    debeziumMongoSourceConfig,
+} from "../connectors";
+import { BronzeTables } from "./providers/bronzeTables";
+import { KafkaConnector } from "./providers/kafkaConnector";
+import { DbtRun } from "./providers/dbt";
+
+export interface CdcPipelineArgs {
+    /** Where the services are: produced by a platform component. */
+    endpoints: PipelineEndpoints;
+    /** Validated pipeline settings (names, connector and dbt options). */
+    settings: PipelineSettings;
+    /** Directory of the dbt project; default `ecom_analytics/` next to this repository's root. */
+    dbtProjectDir?: string;
+}
+
+/**
+ * The CDC layer, identical on every platform: bronze tables → ClickHouse sink → Debezium source
+ * → dbt run, each created only once what it talks to is ready (resource dependencies, no sleeps).
+ */
+export class CdcPipeline extends pulumi.ComponentResource {
+    public readonly bronze: BronzeTables;
+    public readonly sink: KafkaConnector;
+    public readonly source: KafkaConnector;
+    public readonly dbt?: DbtRun;
+    /** Bronze table names, e.g. `mongo_ecom_orders`. */
+    public readonly bronzeTables: string[];
+
+    constructor(name: string, args: CdcPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdc:pipeline:CdcPipeline", name, {}, opts);
+        const s = args.settings;
+        const e = args.endpoints;
+        const child = { parent: this };
+        const stack = pulumi.getStack();
+        const prefix = s.kafka.topicPrefix;
+        this.bronzeTables = s.mongo.collections.map((c) => bronzeTableName(prefix, s.mongo.database, c));
+
+        // 1. Bronze tables, once ClickHouse answers.
+        this.bronze = new BronzeTables(
+            `${name}-bronze`,
+            {
+                url: e.clickhouse.url,
+                user: e.clickhouse.user,
+                password: e.clickhouse.password,
+                database: e.clickhouse.database,
+                tables: this.bronzeTables,
+                dropOnDelete: s.bronze.dropOnDestroy,
+            },
+            { ...child, dependsOn: e.ready.clickhouse },
+        );
+
+        // 2. The sink, once its tables exist and Connect has the plugin.
+        const sinkConfig = pulumi
+            .all([e.clickhouse.internal.host, e.clickhouse.internal.port, e.clickhouse.internal.ssl, e.clickhouse.database, e.clickhouse.user])
+            .apply(([host, port, ssl, database, user]) =>
+                clickhouseSinkConfig({
+                    topicPrefix: prefix,
+                    database: s.mongo.database,
+                    collections: s.mongo.collections,
+                    clickhouse: { host, port, ssl, database, user },
+                    deadLetterTopic: s.connectors.deadLetterTopic,
+                    exactlyOnce: s.connectors.exactlyOnce,
+                }),
+            );
+        this.sink = new KafkaConnector(
+            `${name}-sink`,
+            {
+                connectUrl: e.connect.url,
+                connectorName: s.connectors.sinkName ?? `${stack}-clickhouse-sink`,
+                config: sinkConfig,
+                secretConfig: pulumi.secret(secretMap(CLICKHOUSE_SINK_SECRET_KEYS, e.clickhouse.password)),
+                readyTimeoutSeconds: s.connectors.readyTimeoutSeconds,
+            },
+            { ...child, dependsOn: [this.bronze, ...e.ready.connect] },
+        );
+
+        // 3. The source, once MongoDB is initialised and the sink is consuming.
+        this.source = new KafkaConnector(
+            `${name}-source`,
+            {
+                connectUrl: e.connect.url,
+                connectorName: s.connectors.sourceName ?? `${stack}-mongo-source`,
+                config: debeziumMongoSourceConfig({
+                    topicPrefix: prefix,
+                    database: s.mongo.database,
+                    collections: s.mongo.collections,
+                    heartbeatIntervalMs: s.connectors.heartbeatIntervalMs,
+                }),
+                secretConfig: pulumi.secret(secretMap(DEBEZIUM_SECRET_KEYS, e.mongo.connectorConnectionString)),
+                readyTimeoutSeconds: s.connectors.readyTimeoutSeconds,
+            },
+            { ...child, dependsOn: [this.sink, ...e.ready.mongo, ...e.ready.connect] },
+        );
+
+        // 4. dbt, once bronze exists (it builds on whatever has arrived; later runs catch up).
+        if (s.dbt.enabled) {
+            this.dbt = new DbtRun(
+                `${name}-dbt`,
+                {
+                    projectDir: args.dbtProjectDir ?? path.resolve(__dirname, "..", "ecom_analytics"),
+                    clickhouse: pulumi.secret(
+                        pulumi.all([e.clickhouse.url, e.clickhouse.user, e.clickhouse.password, e.clickhouse.database]).apply(([url, user, password, database]) => ({
+                            url,
+                            user,
+                            password,
+                            database,
+                        })),
+                    ),
+                    target: s.dbt.target,
+                    threads: s.dbt.threads,
+                },
+                { ...child, dependsOn: [this.bronze, this.sink] },
+            );
+        }
+        this.registerOutputs({ bronzeTables: this.bronzeTables });
+    }
+}
+
+/** `{ key: value }` for the single secret key a connector takes (a password or connection string). */
+function secretMap(keys: readonly string[], value: pulumi.Input<string>): pulumi.Output<Record<string, string>> {
+    if (keys.length !== 1) throw new Error(`expected exactly one secret key, got ${keys.join(", ")}`);
+    return pulumi.output(value).apply((v) => ({ [keys[0]]: v }));
+}

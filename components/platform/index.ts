@@ -1,0 +1,22 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { PipelineConfig } from "../config";
+import type { PipelineEndpoints } from "../endpoints";
+import { DockerPlatform } from "./docker";
+import { ExternalPlatform } from "./external";
+
+/** What every platform component offers the pipeline. */
+export interface PlatformComponent extends pulumi.ComponentResource {
+    readonly endpoints: PipelineEndpoints;
+}
+
+/** Builds the platform named by `cdc:platform`. */
+export function createPlatform(name: string, config: PipelineConfig, opts?: pulumi.ComponentResourceOptions): PlatformComponent {
+    switch (config.platform) {
+        case "docker":
+            return new DockerPlatform(`${name}-docker`, { docker: config.docker, pipeline: config }, opts);
+        case "external":
+            return new ExternalPlatform(`${name}-external`, { external: config.external!, pipeline: config }, opts);
+        case "kubernetes":
+            throw new Error("cdc:platform kubernetes is not available yet in this version; use docker or external");
+    }
+}

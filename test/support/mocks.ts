@@ -1,0 +1,150 @@
+/**
+ * Runs the Pulumi program under `pulumi.runtime.setMocks` and records every resource with its
+ * inputs (secrets still wrapped, so tests can tell secret from plain) and its direct
+ * dependencies. One program per process: node's test runner isolates test files.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export interface MockedResource {
+    type: string;
+    name: string;
+    urn: string;
+    /** Inputs as the engine received them; secrets are `{ [SIG]: SECRET_SIG, value }` objects. */
+    inputs: Record<string, unknown>;
+    /** URNs of direct dependencies (explicit dependsOn and those implied by inputs). */
+    deps: string[];
+}
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** True for a value the engine received as a secret. */
+export function isSecretValue(v: unknown): boolean {
+    return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+}
+
+/** Every string leaf of `v` that is NOT inside a secret, with its path. */
+export function plainStrings(v: unknown, path = ""): { path: string; value: string }[] {
+    if (isSecretValue(v)) return [];
+    if (typeof v === "string") return [{ path, value: v }];
+    if (Array.isArray(v)) return v.flatMap((x, i) => plainStrings(x, `${path}[${i}]`));
+    if (typeof v === "object" && v !== null) return Object.entries(v).flatMap(([k, x]) => plainStrings(x, path ? `${path}.${k}` : k));
+    return [];
+}
+
+/** Generated passwords are this prefix + the resource name under mocks, so leaks are findable. */
+export const MOCK_SECRET_PREFIX = "MOCKPW";
+
+/** Outputs the mocks give each resource type beyond its inputs. */
+function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    switch (type) {
+        case "random:index/randomPassword:RandomPassword":
+            // The engine marks `result` secret (additionalSecretOutputs); mocks must do it by hand.
+            return { ...inputs, result: { [SIG_KEY]: SECRET_SIG, value: `${MOCK_SECRET_PREFIX}-${name}` } };
+        case "random:index/randomId:RandomId":
+            return { ...inputs, b64Url: "AAAAAAAAAAAAAAAAAAAAAA", hex: "00" };
+        case "docker:index/remoteImage:RemoteImage":
+            return { ...inputs, imageId: `sha256:${name}`, repoDigest: `${inputs.name}@sha256:0` };
+        case "docker:index/container:Container":
+            return { ...inputs, exitCode: 0, containerLogs: "" };
+        case "docker:index/network:Network":
+        case "docker:index/volume:Volume":
+            return { ...inputs, name: `${name}-physical` };
+        default:
+            if (type.startsWith("pulumi-nodejs:dynamic")) return { ...inputs, state: "RUNNING", taskStates: ["RUNNING"], summary: { modelsBuilt: 0 } };
+            return { ...inputs };
+    }
+}
+
+export interface MockRun {
+    resources: MockedResource[];
+    /** Resolve a stack output (and whether it is secret). */
+    output<T>(o: pulumi.Output<T>): Promise<{ value: T; secret: boolean }>;
+    byName(suffix: string): MockedResource;
+    /** Transitive dependencies of a resource, as resource names. */
+    dependsOn(name: string): Set<string>;
+}
+
+/**
+ * Sets `config` (full keys like `cdc:platform`), installs mocks, runs `load()` (which imports the
+ * program) and waits until registrations settle.
+ */
+/** Every resource registered in this process, also when the program throws. */
+export const recorded: MockedResource[] = [];
+
+export async function runUnderMocks<P>(config: Record<string, string>, load: () => Promise<P>): Promise<MockRun & { program: P }> {
+    const resources = recorded;
+    const project = "cdc";
+    const stack = "test";
+    pulumi.runtime.setAllConfig(config);
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                const name = args.name;
+                return { id: `${name}-id`, state: mockState(args.type, name, args.inputs) };
+            },
+            call: (args) => args.inputs,
+        },
+        project,
+        stack,
+        false,
+    );
+    // Record dependencies as the engine sees them.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const monitor: any = (pulumi.runtime as any).getMonitor();
+    const original = monitor.registerResource.bind(monitor);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    monitor.registerResource = (req: any, cb: any) => {
+        const type = req.getType();
+        const name = req.getName();
+        const parent = req.getParent();
+        const urn = `urn:pulumi:${stack}::${project}::${type}::${name}`;
+        const rec: MockedResource = { type, name, urn, inputs: {}, deps: req.getDependenciesList() };
+        resources.push(rec);
+        void parent;
+        original(req, (err: unknown, resp: { getUrn(): string } | undefined) => {
+            if (resp) rec.urn = resp.getUrn();
+            cb(err, resp);
+        });
+    };
+    const origNew = monitor.mocks.newResource.bind(monitor.mocks);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    monitor.mocks.newResource = (args: any) => {
+        const rec = [...resources].reverse().find((r) => r.name === args.name && r.type === args.type);
+        if (rec) rec.inputs = args.inputs;
+        return origNew(args);
+    };
+    const program = await load();
+    // Let every pending registration finish.
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 200));
+
+    const run: MockRun = {
+        resources,
+        async output<T>(o: pulumi.Output<T>) {
+            const value = await new Promise<T>((resolve) => o.apply((v) => resolve(v as T)));
+            return { value, secret: await pulumi.isSecret(o) };
+        },
+        byName(suffix: string) {
+            const found = resources.filter((r) => r.name === suffix || r.name.endsWith(`-${suffix}`));
+            if (found.length !== 1) throw new Error(`expected one resource named *-${suffix}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+            return found[0];
+        },
+        dependsOn(name: string) {
+            const byUrn = new Map(resources.map((r) => [r.urn, r]));
+            const seen = new Set<string>();
+            const stackOf = (r: MockedResource) => r.deps.map((u) => byUrn.get(u)).filter((x): x is MockedResource => !!x);
+            const start = resources.find((r) => r.name === name);
+            if (!start) throw new Error(`no resource ${name}`);
+            const todo = [...stackOf(start)];
+            while (todo.length) {
+                const r = todo.pop()!;
+                if (seen.has(r.name)) continue;
+                seen.add(r.name);
+                todo.push(...stackOf(r));
+            }
+            return seen;
+        },
+    };
+    return { ...run, program };
+}

@@ -1,0 +1,158 @@
+/**
+ * The whole program under Pulumi mocks with `cdc:platform docker`: the resource graph the stack
+ * declares, its inputs, its secrets and its order of creation.
+ */
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_IMAGES } from "../../components/config/versions";
+import { isSecretValue, MOCK_SECRET_PREFIX, MockRun, plainStrings, runUnderMocks } from "../support/mocks";
+
+type Program = typeof import("../../index");
+let run: MockRun & { program: Program };
+
+const containers = () => run.resources.filter((r) => r.type === "docker:index/container:Container");
+const service = (role: string) => run.byName(`docker-${role}`);
+
+before(async () => {
+    run = await runUnderMocks({ "cdc:platform": "docker" }, () => import("../../index"));
+});
+
+describe("docker platform under mocks", () => {
+    it("declares long-running containers for MongoDB, Kafka, Kafka Connect and ClickHouse", () => {
+        for (const role of ["mongo", "kafka", "connect", "clickhouse"]) {
+            const c = service(role);
+            assert.equal(c.inputs.restart, "unless-stopped", `${role} restart policy`);
+            assert.equal(c.inputs.wait, true, `${role} waits for healthy`);
+        }
+    });
+
+    it("pulls every image by its pinned reference", () => {
+        const pulled = run.resources.filter((r) => r.type === "docker:index/remoteImage:RemoteImage").map((r) => r.inputs.name).sort();
+        assert.deepEqual(pulled, Object.values(DEFAULT_IMAGES).sort());
+    });
+
+    it("gives every long-running service a healthcheck", () => {
+        for (const role of ["mongo", "kafka", "connect", "clickhouse"]) {
+            const hc = service(role).inputs.healthcheck as { tests: string[] } | undefined;
+            assert.ok(hc && hc.tests[0] === "CMD-SHELL" && hc.tests[1].length > 10, `${role} healthcheck`);
+        }
+        // Connect is healthy only with both plugins loaded.
+        const connectHc = (service("connect").inputs.healthcheck as { tests: string[] }).tests[1];
+        assert.match(connectHc, /MongoDbConnector/);
+        assert.match(connectHc, /ClickHouseSinkConnector/);
+    });
+
+    it("binds every published port to 127.0.0.1 only", () => {
+        const ports = containers().flatMap((c) => (c.inputs.ports as { ip: string; external: number }[] | undefined) ?? []);
+        assert.equal(ports.length, 4);
+        for (const p of ports) assert.equal(p.ip, "127.0.0.1");
+        assert.deepEqual(ports.map((p) => p.external).sort((a, b) => a - b), [8083, 8123, 9092, 27017]);
+    });
+
+    it("keeps data in named volumes for MongoDB, Kafka and ClickHouse", () => {
+        for (const [role, path] of [["mongo", "/data/db"], ["kafka", "/var/lib/kafka/data"], ["clickhouse", "/var/lib/clickhouse"]]) {
+            const vols = service(role).inputs.volumes as { volumeName: string; containerPath: string }[];
+            assert.ok(vols.some((v) => v.containerPath === path && /-physical$/.test(v.volumeName)), `${role} volume at ${path}`);
+        }
+    });
+
+    it("runs MongoDB as replica set rs0 with keyfile auth and a generated root password", () => {
+        const mongo = service("mongo");
+        assert.deepEqual(mongo.inputs.command, ["mongod", "--replSet", "rs0", "--bind_ip_all", "--keyFile", "/etc/mongo/keyfile"]);
+        // A nested secret makes the whole `uploads` property secret on the wire.
+        const uploads = mongo.inputs.uploads as { value: { file: string; content: unknown; permissions: string }[] };
+        assert.ok(isSecretValue(uploads), "uploads (with the keyfile) travel as a secret");
+        const upload = uploads.value[0];
+        assert.equal(upload.file, "/etc/mongo/keyfile");
+        assert.equal(upload.permissions, "0400");
+        assert.match(String(upload.content), new RegExp(`^${MOCK_SECRET_PREFIX}-cdc-docker-mongo-keyfile$`));
+    });
+
+    it("initialises the replica set, Debezium user and pre-images in a one-shot job after MongoDB", () => {
+        const init = service("mongo-init");
+        assert.equal(init.inputs.attach, true);
+        assert.ok(run.dependsOn(init.name).has(service("mongo").name));
+    });
+
+    it("installs the ClickHouse sink plugin with a checksum before Kafka Connect starts", () => {
+        const job = service("sink-plugin");
+        const script = (job.inputs.command as string[])[2];
+        assert.match(script, /sha256sum -c/);
+        assert.match(script, /clickhouse-kafka-connect-v\d+\.\d+\.\d+\.zip/);
+        assert.ok(run.dependsOn(service("connect").name).has(job.name));
+    });
+
+    it("runs Kafka in KRaft mode without ZooKeeper", () => {
+        const env = (service("kafka").inputs.envs as unknown[]).filter((e): e is string => typeof e === "string");
+        assert.ok(env.includes("KAFKA_PROCESS_ROLES=broker,controller"));
+        assert.ok(!env.some((e) => /ZOOKEEPER/i.test(e)));
+    });
+
+    it("declares no credential in plain text in any resource input", () => {
+        const leaks = run.resources.flatMap((r) =>
+            plainStrings(r.inputs)
+                .filter((s) => s.value.includes(MOCK_SECRET_PREFIX))
+                .map((s) => `${r.name}.${s.path}`),
+        );
+        assert.deepEqual(leaks, []);
+        // …and the generated passwords are really used somewhere (as secrets).
+        const secretInputs = run.resources.flatMap((r) => Object.values(r.inputs)).filter(isSecretValue);
+        assert.ok(secretInputs.length > 0);
+    });
+
+    it("generates every credential", () => {
+        const pw = run.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword").map((r) => r.name).sort();
+        assert.deepEqual(pw, ["cdc-docker-clickhouse-password", "cdc-docker-mongo-debezium-password", "cdc-docker-mongo-keyfile", "cdc-docker-mongo-root-password"]);
+    });
+
+    it("declares dynamic resources for the bronze tables, both connectors and the dbt run", () => {
+        const dyn = run.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic")).map((r) => `${r.type} ${r.name}`).sort();
+        assert.deepEqual(dyn, [
+            "pulumi-nodejs:dynamic/cdc:BronzeTables cdc-bronze",
+            "pulumi-nodejs:dynamic/cdc:DbtRun cdc-dbt",
+            "pulumi-nodejs:dynamic/cdc:KafkaConnector cdc-sink",
+            "pulumi-nodejs:dynamic/cdc:KafkaConnector cdc-source",
+        ]);
+    });
+
+    it("creates in data-flow order: ClickHouse → bronze → sink → source, MongoDB init → source, bronze → dbt", () => {
+        const deps = (n: string) => run.dependsOn(n);
+        assert.ok(deps("cdc-bronze").has(service("clickhouse").name));
+        assert.ok(deps("cdc-sink").has("cdc-bronze"));
+        assert.ok(deps("cdc-sink").has(service("connect").name));
+        assert.ok(deps("cdc-source").has("cdc-sink"));
+        assert.ok(deps("cdc-source").has(service("mongo-init").name));
+        assert.ok(deps("cdc-dbt").has("cdc-bronze"));
+        assert.ok(!deps("cdc-bronze").has("cdc-sink"), "no cycle back");
+    });
+
+    it("exports the MongoDB URI as a secret and the service URLs in plain", async () => {
+        const uri = await run.output(run.program.mongoUri);
+        assert.equal(uri.secret, true);
+        assert.match(uri.value, /^mongodb:\/\/root:.+@127\.0\.0\.1:27017\//);
+        assert.equal((await run.output(run.program.connectUrl as never)).value, "http://127.0.0.1:8083");
+        assert.equal(run.program.clickhouseUrl, "http://127.0.0.1:8123");
+        assert.equal(run.program.kafkaBootstrap, "127.0.0.1:9092");
+        assert.deepEqual(run.program.bronzeTables, ["mongo_ecom_customers", "mongo_ecom_products", "mongo_ecom_orders"]);
+    });
+
+    it("labels containers, volumes and the network with project and stack", () => {
+        const labelled = run.resources.filter((r) => ["docker:index/container:Container", "docker:index/volume:Volume", "docker:index/network:Network"].includes(r.type));
+        assert.ok(labelled.length >= 10);
+        for (const r of labelled) {
+            const labels = r.inputs.labels as { label: string; value: string }[];
+            assert.ok(labels.some((l) => l.label === "cdc.pulumi.stack" && l.value === "test"), `${r.name} has the stack label`);
+        }
+    });
+
+    it("exports no credential in plain text in any stack output", async () => {
+        const leaks: string[] = [];
+        for (const [name, value] of Object.entries(run.program)) {
+            const o = pulumi.output(value as pulumi.Input<unknown>);
+            const { value: v, secret } = await run.output(o);
+            if (!secret && JSON.stringify(v ?? null).includes(MOCK_SECRET_PREFIX)) leaks.push(name);
+        }
+        assert.deepEqual(leaks, []);
+    });
+});
