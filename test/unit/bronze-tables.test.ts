@@ -18,6 +18,7 @@ import {
     type BronzeTablesOutputs,
     type LiveColumn,
 } from "../../components/providers/bronzeTables";
+import { UNKNOWN_VALUE } from "../../components/providers/shared/unknown";
 
 const TABLES = ["mongo_ecom_customers", "mongo_ecom_products", "mongo_ecom_orders"];
 const PASSWORD = "ch-Pa55word-123";
@@ -140,6 +141,14 @@ describe("diffBronze", () => {
         assert.deepEqual(d.detailedDiff.drift, { kind: "update" });
     });
 
+    it("previews an unknown table list as an update that removes nothing", () => {
+        const d = diffBronze(stored(), { ...news(), tables: UNKNOWN_VALUE as unknown as string[] });
+        assert.equal(d.changes, true);
+        assert.deepEqual(d.detailedDiff.tables, { kind: "update" });
+        assert.deepEqual(d.removedTables, []);
+        assert.deepEqual(d.replaces, []);
+    });
+
     it("never puts the password in the diff", () => {
         const d = diffBronze(stored(), news({ password: "n3w-Pa55word" }));
         assert.deepEqual(d.detailedDiff.password, { kind: "update" });
@@ -158,6 +167,13 @@ describe("checkBronzeInputs", () => {
 
     it("accepts the contract's tables", () => {
         assert.deepEqual(checkBronzeInputs(normaliseBronzeInputs({ ...stored() })), []);
+    });
+
+    it("leaves values not known yet (preview) to apply time", async () => {
+        const p = createBronzeTablesProvider();
+        assert.deepEqual((await p.check!({}, { ...stored(), url: UNKNOWN_VALUE, tables: UNKNOWN_VALUE })).failures, []);
+        assert.deepEqual((await p.check!({}, { ...stored(), tables: [UNKNOWN_VALUE, "ok_table"] })).failures, []);
+        assert.equal((await p.check!({}, { ...stored(), url: UNKNOWN_VALUE, database: "bad-db" })).failures?.[0]?.property, "database");
     });
 });
 

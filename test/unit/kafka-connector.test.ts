@@ -14,6 +14,7 @@ import {
     summariseTrace,
     type KafkaConnectorOutputs,
 } from "../../components/providers/kafkaConnector";
+import { UNKNOWN_VALUE } from "../../components/providers/shared/unknown";
 
 const CLASS = "io.debezium.connector.mongodb.MongoDbConnector";
 const PASSWORD = "s3cr3t-Pa55word";
@@ -307,6 +308,11 @@ describe("KafkaConnector provider: check", () => {
         const { failures } = await fastProvider().check!({}, inputs("http://localhost:8083"));
         assert.deepEqual(failures, []);
     });
+
+    it("leaves values not known yet (preview) to apply time", async () => {
+        const { failures } = await fastProvider().check!({}, inputs(UNKNOWN_VALUE, { config: UNKNOWN_VALUE, readyTimeoutSeconds: UNKNOWN_VALUE }));
+        assert.deepEqual(failures, []);
+    });
 });
 
 /** Outputs of a connector created against a fake worker, as if stored for `url`. */
@@ -361,6 +367,19 @@ describe("KafkaConnector provider: diff", () => {
         assert.deepEqual(d.detailedDiff['secretConfig["mongodb.connection.string"]'], { kind: "update" });
         const text = JSON.stringify(d);
         assert.ok(!text.includes(PASSWORD) && !text.includes(newPassword), text);
+    });
+
+    it("previews an unknown config as an update, not a replacement", async () => {
+        const d = await fastProvider().diff("ecom-source", await base(), news({ config: UNKNOWN_VALUE, secretConfig: { "mongodb.connection.string": UNKNOWN_VALUE } }) as never);
+        assert.equal(d.changes, true);
+        assert.deepEqual(d.replaces, []);
+        assert.deepEqual(d.detailedDiff.config, { kind: "update" });
+        assert.deepEqual(d.detailedDiff.secretConfig, { kind: "update" });
+    });
+
+    it("previews an unknown connector name as a possible replacement", async () => {
+        const d = await fastProvider().diff("ecom-source", await base(), news({ connectorName: UNKNOWN_VALUE }) as never);
+        assert.deepEqual(d.replaces, ["connectorName"]);
     });
 
     it("asks for an update when refresh saw the connector not RUNNING", async () => {

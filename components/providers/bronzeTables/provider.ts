@@ -9,6 +9,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { maskSecrets, secretValuesOf } from "../shared/mask";
+import { containsUnknown, isUnknown } from "../shared/unknown";
 import {
     addColumnDdl,
     assertIdentifier,
@@ -86,8 +87,11 @@ export function diffBronze(olds: Partial<BronzeTablesOutputs>, news: BronzeTable
     }
     if ((olds.dropOnDelete ?? false) !== (news.dropOnDelete ?? false)) detailedDiff.dropOnDelete = { kind: "update" };
     const oldTables = olds.tables ?? [];
-    const addedTables = news.tables.filter((t) => !oldTables.includes(t));
-    const removedTables = oldTables.filter((t) => !news.tables.includes(t));
+    // An unknown list (preview) or unknown entries: an update whose tables are not known yet.
+    const newTables = isUnknown(news.tables) ? [] : (news.tables ?? []).filter((t) => !isUnknown(t));
+    if (isUnknown(news.tables) || (news.tables ?? []).some(isUnknown)) detailedDiff.tables = { kind: "update" };
+    const addedTables = newTables.filter((t) => !oldTables.includes(t));
+    const removedTables = isUnknown(news.tables) ? [] : oldTables.filter((t) => !newTables.includes(t));
     addedTables.forEach((t) => (detailedDiff[`tables[${JSON.stringify(t)}]`] = { kind: "add" }));
     removedTables.forEach((t) => (detailedDiff[`tables[${JSON.stringify(t)}]`] = { kind: "delete" }));
     if (olds.schemaVersion !== bronzeSchemaVersion()) detailedDiff.schemaVersion = { kind: "update" };
@@ -191,12 +195,14 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
 
     return {
         async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
-            const known = typeof news.url === "string" && typeof news.database === "string" && Array.isArray(news.tables) && news.tables.every((t) => typeof t === "string");
-            return { inputs: news, failures: known ? checkBronzeInputs(normaliseBronzeInputs(news)) : [] };
+            // Values not known yet (preview before their dependencies exist) are checked at apply time.
+            const tables = isUnknown(news.tables) ? [] : news.tables;
+            const failures = checkBronzeInputs(normaliseBronzeInputs({ ...news, tables })).filter((f) => !containsUnknown(news[f.property]));
+            return { inputs: news, failures };
         },
 
         async diff(_id: string, olds: BronzeTablesOutputs, news: BronzeTablesInputs): Promise<BronzeDiff> {
-            return diffBronze(olds, normaliseBronzeInputs(news as unknown as Record<string, unknown>));
+            return diffBronze(olds, news);
         },
 
         async create(raw: Record<string, unknown>) {

@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { secretKeyDigests } from "../shared/mask";
+import { isUnknown } from "../shared/unknown";
 import type { KafkaConnectorInputs, KafkaConnectorOutputs } from "./types";
 
 /** One property-level change, in the shape of Pulumi's `PropertyDiff.kind`. */
@@ -51,8 +52,9 @@ export function diffConnector(olds: Partial<KafkaConnectorOutputs>, news: KafkaC
     const detailedDiff: ConnectorDiff["detailedDiff"] = {};
     const replaces: string[] = [];
     const oldConfig = olds.config ?? {};
-    const newConfig = news.config ?? {};
 
+    // During preview a value may be unknown (Pulumi's marker string): an unknown identity may
+    // change, so it is reported as a replacement; unknown config or secrets as an update.
     if (olds.connectorName !== news.connectorName) {
         replaces.push("connectorName");
         detailedDiff.connectorName = { kind: "update-replace" };
@@ -61,13 +63,23 @@ export function diffConnector(olds: Partial<KafkaConnectorOutputs>, news: KafkaC
         replaces.push("connectUrl");
         detailedDiff.connectUrl = { kind: "update-replace" };
     }
-    const changedConfig = mapDiff("config", oldConfig, newConfig, detailedDiff, new Set(["connector.class"]));
-    if (changedConfig.includes("connector.class")) replaces.push("config");
+    let changedConfig: string[];
+    if (isUnknown(news.config)) {
+        detailedDiff.config = { kind: "update" };
+        changedConfig = [];
+    } else {
+        changedConfig = mapDiff("config", oldConfig, news.config ?? {}, detailedDiff, new Set(["connector.class"]));
+        if (changedConfig.includes("connector.class")) replaces.push("config");
+    }
 
     // Secrets: compare salted digests key by key; only key names reach the diff.
-    const newDigests = secretKeyDigests(news.secretConfig, news.connectorName);
-    const oldDigests = olds.secretDigests ?? {};
-    const changedSecrets = mapDiff("secretConfig", oldDigests, newDigests, detailedDiff);
+    let changedSecrets: string[] = [];
+    if (isUnknown(news.secretConfig) || isUnknown(news.connectorName) || Object.values(news.secretConfig ?? {}).some(isUnknown)) {
+        detailedDiff.secretConfig = { kind: "update" };
+    } else {
+        const newDigests = secretKeyDigests(news.secretConfig, news.connectorName);
+        changedSecrets = mapDiff("secretConfig", olds.secretDigests ?? {}, newDigests, detailedDiff);
+    }
 
     if ((olds.readyTimeoutSeconds ?? 120) !== (news.readyTimeoutSeconds ?? 120)) detailedDiff.readyTimeoutSeconds = { kind: "update" };
     if ((olds.requireRunning ?? true) !== (news.requireRunning ?? true)) detailedDiff.requireRunning = { kind: "update" };

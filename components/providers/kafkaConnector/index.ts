@@ -70,7 +70,7 @@ export class KafkaConnector extends pulumi.dynamic.Resource {
                 secretKeys: undefined,
                 secretDigests: undefined,
             },
-            pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretConfig", "secretDigests"] }),
+            pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretDigests"] }),
             "cdc",
             "KafkaConnector",
         );

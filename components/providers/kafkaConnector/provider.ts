@@ -10,6 +10,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { secretKeyDigests, secretValuesOf } from "../shared/mask";
 import { resolveRetryPolicy, type RetryPolicy } from "../shared/retry";
+import { containsUnknown } from "../shared/unknown";
 import {
     getConnectorConfig,
     getConnectorStatus,
@@ -136,15 +137,13 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
 
     return {
         async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
-            const inputs = normaliseConnectorInputs(news);
-            // Unknown values (preview before dependencies exist) are not checked.
-            const known = typeof news.connectUrl === "string" && typeof news.connectorName === "string" && typeof news.config === "object";
-            const failures = known ? checkConnectorInputs(inputs) : [];
+            // Values not known yet (preview before their dependencies exist) are checked at apply time.
+            const failures = checkConnectorInputs(normaliseConnectorInputs(news)).filter((f) => !containsUnknown(news[f.property]));
             return { inputs: news, failures };
         },
 
         async diff(_id: string, olds: KafkaConnectorOutputs, news: KafkaConnectorInputs): Promise<ConnectorDiff> {
-            return diffConnector(olds, normaliseConnectorInputs(news as unknown as Record<string, unknown>));
+            return diffConnector(olds, news);
         },
 
         async create(raw: Record<string, unknown>) {
