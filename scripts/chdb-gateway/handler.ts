@@ -80,7 +80,7 @@ export class Handler {
             if (url.pathname === "/ping" || url.pathname === "/replicas_status") {
                 return send(res, 200, { "Content-Type": "text/plain; charset=UTF-8" }, Buffer.from("Ok.\n"));
             }
-            if (url.pathname !== "/" && url.pathname !== "/query") {
+            if (url.pathname !== "/") {
                 return send(res, 404, { "Content-Type": "text/plain; charset=UTF-8" }, Buffer.from(`There is no handle ${url.pathname}\n`));
             }
             const request: QueryRequest = { method: req.method ?? "GET", params: url.searchParams, headers: req.headers, body: raw };
@@ -104,6 +104,8 @@ export class Handler {
                 "X-ClickHouse-Summary": JSON.stringify(outcome.summary),
             };
             if (plan.database) headers["X-ClickHouse-Database"] = plan.database;
+            const tz = plan.settings.find(([k]) => k === "session_timezone")?.[1];
+            if (tz) headers["X-ClickHouse-Timezone"] = tz;
             let body = outcome.bytes;
             const encoding = request.params.get("enable_http_compression") === "1" ? pickResponseEncoding(header(request, "accept-encoding")) : undefined;
             if (encoding && body.length > 0) {
@@ -220,8 +222,17 @@ export class Handler {
                 if (session && info.kind !== "USE") restore.push(`USE ${quoteIdentifier(session.currentDatabase)}`);
             }
             if (plan.settings.length > 0) {
-                if (session) restore.push(...(await this.settingsSnapshot(conn, plan.settings.map(([k]) => k))));
-                await conn.query(`SET ${plan.settings.map(([k, v]) => `${k} = ${quoteString(v)}`).join(", ")}`, "TabSeparated");
+                let apply = true;
+                if (session) {
+                    // A session keeps its own settings: apply the request's for this statement only.
+                    const snapshot = await this.settingsSnapshot(conn, plan.settings.map(([k]) => k));
+                    apply = plan.settings.some(([k, v]) => snapshot.get(k)?.value !== v);
+                    if (apply) {
+                        const back = [...snapshot].map(([k, { value, changed }]) => `${k} = ${changed ? quoteString(value) : "DEFAULT"}`);
+                        if (back.length > 0) restore.push(`SET ${back.join(", ")}`);
+                    }
+                }
+                if (apply) await conn.query(`SET ${plan.settings.map(([k, v]) => `${k} = ${quoteString(v)}`).join(", ")}`, "TabSeparated");
             }
             try {
                 const outcome = await this.statement(conn, plan, info);
@@ -258,16 +269,16 @@ export class Handler {
         }
     }
 
-    /** `SET` statements that put the named settings back to their current values. */
-    private async settingsSnapshot(conn: Connection, names: string[]): Promise<string[]> {
+    /** Current values of the named settings on a connection (unknown names are absent). */
+    private async settingsSnapshot(conn: Connection, names: string[]): Promise<Map<string, { value: string; changed: boolean }>> {
         const rows = await conn.text(
             `SELECT name, value, changed FROM system.settings WHERE name IN (${names.map(quoteString).join(", ")})`,
         );
-        const out: string[] = [];
+        const out = new Map<string, { value: string; changed: boolean }>();
         for (const line of rows.split("\n")) {
             if (!line) continue;
             const [name, value, changed] = line.split("\t");
-            out.push(changed === "1" ? `SET ${name} = ${quoteString(unescapeTsv(value))}` : `SET ${name} = DEFAULT`);
+            out.set(name, { value: unescapeTsv(value), changed: changed === "1" });
         }
         return out;
     }

@@ -60,8 +60,15 @@ export function startChdbGateway(opts: ChdbGatewayOptions = {}): Promise<ChdbGat
         env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config) },
         stdio: ["pipe", "pipe", "pipe"],
     });
-    const log = opts.log ?? (() => undefined);
+    const userLog = opts.log ?? (() => undefined);
+    const recent: string[] = [];
+    const log = (line: string): void => {
+        recent.push(line);
+        if (recent.length > 20) recent.shift();
+        userLog(line);
+    };
     forwardLines(child.stderr!, log);
+    const stderrClosed = new Promise<void>((resolve) => child.stderr!.once("close", () => resolve()));
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
 
     return new Promise<ChdbGateway>((resolve, reject) => {
@@ -74,11 +81,14 @@ export function startChdbGateway(opts: ChdbGatewayOptions = {}): Promise<ChdbGat
             clearTimeout(timer);
             child.kill("SIGKILL");
             if (createdDir) void exited.then(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-            reject(new Error(`chdb gateway did not start: ${why}`));
+            // give the child's last words a moment to arrive
+            void Promise.race([stderrClosed, new Promise((r) => setTimeout(r, 1000))]).then(() =>
+                reject(new Error(`chdb gateway did not start: ${why}${recent.length ? `\n${recent.join("\n")}` : ""}`)),
+            );
         };
         const timer = setTimeout(() => fail(`no ready line within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
         child.once("error", (e) => fail(e.message));
-        child.once("exit", (code, signal) => fail(`child exited early (code ${code}, signal ${signal}); see its log`));
+        child.once("exit", (code, signal) => fail(`child exited early (code ${code}, signal ${signal})`));
         child.stdout!.setEncoding("utf8");
         child.stdout!.on("data", (chunk: string) => {
             if (settled) return;

@@ -10,6 +10,7 @@
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import * as path from "node:path";
 import { Engine } from "./engine";
 import { Handler } from "./handler";
 import { CONFIG_ENV, READY_MARKER, type ServerConfig } from "./protocol";
@@ -19,10 +20,49 @@ function log(line: string): void {
     process.stderr.write(`[chdb-gateway ${process.pid}] ${line}\n`);
 }
 
+/**
+ * Two engines on one data directory would corrupt it: take `<dataDir>/.chdb-gateway.pid`
+ * exclusively (a file left by a dead process is taken over) and drop it on exit.
+ */
+function lockDataDir(dataDir: string): void {
+    const file = path.join(dataDir, ".chdb-gateway.pid");
+    for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+            fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+            process.on("exit", () => {
+                try {
+                    if (fs.readFileSync(file, "utf8") === String(process.pid)) fs.rmSync(file, { force: true });
+                } catch {
+                    /* already gone */
+                }
+            });
+            return;
+        } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+            const owner = Number(fs.readFileSync(file, "utf8"));
+            if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+                throw new Error(`data directory ${dataDir} is in use by another chdb gateway (pid ${owner})`);
+            }
+            fs.rmSync(file, { force: true });
+        }
+    }
+    throw new Error(`could not lock data directory ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (e) {
+        return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+}
+
 async function main(): Promise<void> {
     const config = JSON.parse(process.env[CONFIG_ENV] ?? "{}") as ServerConfig;
     if (!config.dataDir) throw new Error("CHDB_GATEWAY_CONFIG.dataDir is required");
     fs.mkdirSync(config.dataDir, { recursive: true });
+    lockDataDir(config.dataDir);
     const engine = new Engine(config.dataDir);
     await engine.init();
     const sessions = new Sessions(engine);

@@ -88,6 +88,7 @@ describe("chdb gateway", () => {
                 const g1 = await startChdbGateway({ dataDir: dir });
                 await fetch(`${g1.url}/`, { method: "POST", body: "CREATE TABLE kept (x UInt8) ENGINE = MergeTree ORDER BY x" });
                 await fetch(`${g1.url}/?query=${encodeURIComponent("INSERT INTO kept FORMAT TabSeparated")}`, { method: "POST", body: "5\n6\n" });
+                await assert.rejects(startChdbGateway({ dataDir: dir }), /in use by another chdb gateway/);
                 await g1.stop();
                 assert.ok(fs.existsSync(dir));
                 const g2 = await startChdbGateway({ dataDir: dir });
@@ -305,6 +306,9 @@ describe("chdb gateway", () => {
             const summary = JSON.parse(r.headers.get("x-clickhouse-summary") ?? "") as Record<string, string>;
             assert.equal(summary.read_rows, "3");
             assert.match(summary.elapsed_ns, /^\d+$/);
+            const tz = await http({ query: "SELECT timezone()", session_timezone: "Asia/Tokyo" });
+            assert.equal(tz.text, "Asia/Tokyo\n");
+            assert.equal(tz.headers.get("x-clickhouse-timezone"), "Asia/Tokyo");
             const generated = await http({ query: "SELECT 1" });
             assert.match(generated.headers.get("x-clickhouse-query-id") ?? "", /^[0-9a-f-]{36}$/);
         });
