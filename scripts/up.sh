@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The main job: `pulumi up` on the `dev` stack with a local file state backend and a default
+# dev passphrase, after installing what it needs. Usage: npm run up [-- extra pulumi args]
+#   PULUMI_CONFIG_PASSPHRASE  defaults to "cdc-dev" (dev only; use a real one for other stacks)
+#   PULUMI_BACKEND_URL        defaults to file://<repo>/.pulumi (git-ignored)
+#   CDC_STACK                 defaults to dev
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stack="${CDC_STACK:-dev}"
+fail() { echo "error: $*" >&2; exit 1; }
+
+command -v pulumi >/dev/null 2>&1 || fail "the Pulumi CLI is not on PATH. Install it (https://www.pulumi.com/docs/install/), then run again."
+if [ "$(sed -n "s/^  cdc:platform: *//p" "Pulumi.$stack.yaml" 2>/dev/null || echo docker)" = "docker" ]; then
+    docker info >/dev/null 2>&1 || fail "no Docker engine answers (docker info failed). Start Docker (or set DOCKER_HOST), then run again."
+fi
+python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null \
+    || fail "python3 >= 3.10 with venv is needed for dbt (a private venv is created on first use)."
+
+stamp=node_modules/.package-lock.stamp
+if [ ! -d node_modules ] || [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+    npm ci --no-audit --no-fund
+    cp package-lock.json "$stamp"
+fi
+
+export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$PWD/.pulumi}"
+export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-cdc-dev}"
+mkdir -p .pulumi
+pulumi stack select "$stack" 2>/dev/null || pulumi stack init "$stack"
+pulumi up --stack "$stack" --yes "$@"
+echo
+echo "Outputs (secrets hidden; add --show-secrets to see them):"
+pulumi stack output --stack "$stack"
