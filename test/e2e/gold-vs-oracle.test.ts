@@ -3,8 +3,9 @@
  * build) → every silver and gold model, compared as row sets with the independent TypeScript
  * oracle of DATA_CONTRACT.md computed from the same rows.
  *
- * Inputs: the seed generator's bronze emitter (≥ 10k orders with updates and deletes) and the
- * hand-written edge-case fixtures in test/fixtures/bronze-edge/.
+ * Inputs: the seed generator's bronze emitter (≥ 10k orders with updates and deletes), the
+ * hand-written edge-case fixtures in test/fixtures/bronze-edge/, and the oracle's own boundary
+ * history (every bucket boundary and delivery anomaly the contract names).
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -16,6 +17,7 @@ import { simulateHistory } from "../../seed/index";
 import { compareModel } from "../support/compare";
 import { computeGold, foldBronze, MODEL_NAMES, type BronzeTables, type ModelName } from "../support/oracle";
 import { readBronzeDir, readModelOutput, runReplay, writeBronzeDir, type ReplayRun } from "../support/oracle/replay-io";
+import { boundaryWorld } from "../support/oracle/boundary-world";
 import { diffAgainstSeedState } from "../support/oracle/seed-state";
 import { requireTier } from "../support/tier";
 
@@ -106,6 +108,22 @@ describe("gold vs oracle on the edge-case fixtures", () => {
     for (const model of MODEL_NAMES) {
         it(`builds ${model} equal to the oracle`, async (t) => {
             if (!(await gateEdge(t))) return;
+            assertModelMatches(model, await replayed());
+        });
+    }
+});
+
+describe("gold vs oracle on the contract's boundary cases", () => {
+    const replayed = replayOnce("boundary", () => {
+        const dir = path.join(work, "boundary-bronze");
+        const tables = boundaryWorld();
+        writeBronzeDir(dir, tables);
+        return { dir, tables };
+    });
+
+    for (const model of MODEL_NAMES) {
+        it(`builds ${model} equal to the oracle`, async (t) => {
+            if (!(await gate(t))) return;
             assertModelMatches(model, await replayed());
         });
     }
