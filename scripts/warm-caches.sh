@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Fills the caches that the real-engine test tiers use, under ${XDG_CACHE_HOME:-~/.cache}/cdc-pipeline:
+#   kafka-<ver>/          Kafka, Kafka Connect and Debezium MongoDB jars from Maven Central (test/support/kafka)
+#   pulumi-cli-<ver>/bin  the Pulumi CLI built from Go modules (test/support/pulumi-cli), unless a usable
+#                         `pulumi` is on PATH
+#   dbt venv              dbt-core + dbt-clickhouse (components/providers/dbt/venv.ts), when that module exists
+# Idempotent: each step checks its cache first, so a warm run takes seconds. The steps run side by side
+# (downloads overlap the Go compile) and each prints its own timing; any failure fails the script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules/tsx ]; then
+    echo "warm-caches: node_modules is missing; run npm ci first" >&2
+    exit 1
+fi
+
+logdir="$(mktemp -d)"
+trap 'rm -rf "$logdir"' EXIT
+
+# step NAME TS-SNIPPET: runs the snippet (CommonJS, TypeScript via tsx) in the background, output to a log.
+pids=()
+names=()
+step() {
+    local name="$1" code="$2"
+    (
+        start=$SECONDS
+        node --import tsx -e "$code"
+        echo "warm-caches: $name ready ($((SECONDS - start)) s)"
+    ) >"$logdir/$name.log" 2>&1 &
+    pids+=("$!")
+    names+=("$name")
+}
+
+step kafka '
+  const k = require("./test/support/kafka/cache.ts");
+  (async () => {
+    const problem = await k.kafkaToolchainProblem();
+    if (problem) throw new Error(problem);
+    console.log(await k.ensureKafkaJars(console.log));
+  })().catch((e) => { console.error(e.message ?? e); process.exit(1); });'
+
+step pulumi-cli '
+  const p = require("./test/support/pulumi-cli/index.ts");
+  (async () => {
+    const problem = await p.pulumiCliProblem();
+    if (problem) throw new Error(problem);
+    const bin = await p.ensurePulumiCli();
+    console.log(bin, await p.cliVersion(bin));
+  })().catch((e) => { console.error(e.message ?? e); process.exit(1); });'
+
+if [ -f components/providers/dbt/venv.ts ]; then
+    step dbt '
+  const d = require("./components/providers/dbt/venv.ts");
+  (async () => {
+    const problem = await d.dbtVenvProblem();
+    if (problem) throw new Error(problem);
+    await d.ensureDbtVenv({ log: console.log });
+  })().catch((e) => { console.error(e.message ?? e); process.exit(1); });'
+fi
+
+failed=0
+for i in "${!pids[@]}"; do
+    if wait "${pids[$i]}"; then
+        tail -n 3 "$logdir/${names[$i]}.log"
+    else
+        echo "warm-caches: ${names[$i]} FAILED:" >&2
+        cat "$logdir/${names[$i]}.log" >&2
+        failed=1
+    fi
+done
+exit "$failed"
