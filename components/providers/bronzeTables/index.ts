@@ -34,13 +34,13 @@ export interface BronzeTablesArgs {
 /** The bronze tables (dynamic resource; type `pulumi-nodejs:dynamic/cdc:BronzeTables`). */
 export class BronzeTables extends pulumi.dynamic.Resource {
     /** Database holding the tables. */
-    public readonly database!: pulumi.Output<string>;
+    declare public readonly database: pulumi.Output<string>;
     /** The managed tables. */
-    public readonly tables!: pulumi.Output<string[]>;
+    declare public readonly tables: pulumi.Output<string[]>;
     /** Schema problems seen by the last refresh (empty when conforming). */
-    public readonly drift!: pulumi.Output<string[]>;
+    declare public readonly drift: pulumi.Output<string[]>;
     /** Digest of the DDL applied. */
-    public readonly schemaVersion!: pulumi.Output<string>;
+    declare public readonly schemaVersion: pulumi.Output<string>;
 
     constructor(name: string, args: BronzeTablesArgs, opts?: pulumi.CustomResourceOptions) {
         super(

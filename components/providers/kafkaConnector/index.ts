@@ -36,21 +36,21 @@ export interface KafkaConnectorArgs {
 /** A Kafka Connect connector (dynamic resource; type `pulumi-nodejs:dynamic/cdc:KafkaConnector`). */
 export class KafkaConnector extends pulumi.dynamic.Resource {
     /** Connector name on the cluster. */
-    public readonly connectorName!: pulumi.Output<string>;
+    declare public readonly connectorName: pulumi.Output<string>;
     /** `connector.class` of the config. */
-    public readonly connectorClass!: pulumi.Output<string>;
+    declare public readonly connectorClass: pulumi.Output<string>;
     /** Connector state when last applied or refreshed (RUNNING, FAILED, PAUSED, ...). */
-    public readonly state!: pulumi.Output<string>;
+    declare public readonly state: pulumi.Output<string>;
     /** Task states, in task-id order. */
-    public readonly taskStates!: pulumi.Output<string[]>;
+    declare public readonly taskStates: pulumi.Output<string[]>;
     /** The non-secret config as applied (or as found on refresh). */
-    public readonly config!: pulumi.Output<Record<string, string>>;
+    declare public readonly config: pulumi.Output<Record<string, string>>;
     /** Names of the secret config keys (values never stored). */
-    public readonly secretKeys!: pulumi.Output<string[]>;
+    declare public readonly secretKeys: pulumi.Output<string[]>;
     /** Salted digests of the secret values (a Pulumi secret), used to detect changes. */
-    public readonly secretDigests!: pulumi.Output<Record<string, string>>;
+    declare public readonly secretDigests: pulumi.Output<Record<string, string>>;
     /** Connect REST URL used. */
-    public readonly connectUrl!: pulumi.Output<string>;
+    declare public readonly connectUrl: pulumi.Output<string>;
 
     constructor(name: string, args: KafkaConnectorArgs, opts?: pulumi.CustomResourceOptions) {
         super(
