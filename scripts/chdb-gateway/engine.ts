@@ -47,7 +47,8 @@ export class Connection {
     private readonly session: Session;
 
     constructor(dataDir: string) {
-        this.session = new Session(dataDir);
+        // chdb turns on `implicit_select` (a bare `1 + 1` is a query); clickhouse-server does not.
+        this.session = new Session(dataDir, { connectionArgs: ["--implicit_select=0"] });
     }
 
     /** Runs one statement; `params` are `{name:Type}` bindings in ClickHouse's escaped text form. */

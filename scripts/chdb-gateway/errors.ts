@@ -76,7 +76,7 @@ export function renderError(err: unknown, version: string, names: ReadonlyMap<nu
         const body = `Code: ${err.code}. DB::Exception: ${err.message}${name ? ` (${name})` : ""} (version ${version})\n`;
         return { code: err.code, body };
     }
-    let message = err instanceof Error ? err.message : String(err);
+    let message = (err instanceof Error ? err.message : String(err)).replace(/^Query failed: /, "");
     const withCode = err as { clickhouseCode?: unknown };
     let code = typeof withCode?.clickhouseCode === "number" ? withCode.clickhouseCode : undefined;
     const m = CODE_PREFIX.exec(message);

@@ -230,6 +230,8 @@ describe("chdb gateway", () => {
             assert.equal(multi.headers.get("x-clickhouse-exception-code"), "62");
             assert.match(multi.text, /Multi-statements are not allowed/);
             assert.equal((await http({}, { body: "SELECT 5;" })).text, "5\n");
+            const bare = await http({}, { body: "1 + 1" });
+            assert.equal(bare.headers.get("x-clickhouse-exception-code"), "62", "a bare expression is no query on a server");
             const empty = await http({}, { body: "  -- nothing\n" });
             assert.equal(empty.headers.get("x-clickhouse-exception-code"), "62");
         });
