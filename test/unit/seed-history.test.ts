@@ -179,6 +179,20 @@ describe("simulateHistory", () => {
         }
     });
 
+    it("makes ObjectIds like a driver: creation second in the first 4 bytes, ascending in insertion order", () => {
+        for (const c of ["customers", "products", "orders"] as const) {
+            const docs = history.bronze[c].map((r) => parse(c, r)).filter((e) => e.op === "r").map((e) => e.after!);
+            const ids = docs.map(idOf);
+            assert.deepEqual([...ids].sort(), ids, `${c} ids not ascending in snapshot order`);
+            for (const d of docs) {
+                const created = (d.created_at ?? d.ordered_at).$date as number;
+                assert.equal(parseInt(idOf(d).slice(0, 8), 16), Math.floor(created / 1000));
+            }
+        }
+        const all = new Set(globalOrder(history).filter((e) => e.op === "r" || e.op === "c").map((e) => idOf(e.after!)));
+        assert.equal(all.size, globalOrder(history).filter((e) => e.op === "r" || e.op === "c").length, "an id was reused");
+    });
+
     it("handles an empty database and a load without orders", () => {
         const empty = simulateHistory({ seed: 1, customers: 0, products: 0, orders: 0 });
         assert.deepEqual(empty.bronze, { customers: [], products: [], orders: [] });
