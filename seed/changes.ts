@@ -13,7 +13,7 @@ import type { DocumentFactory } from "./factories";
 import { lineCount, lineQuantity } from "./initial";
 import { nextStatus } from "./lifecycle";
 import { centsToMoney, moneyToCents } from "./money";
-import type { ChangeKind, CustomerDoc, Mutation, ObjectIdHex, OrderDoc, OrderItem, ProductDoc } from "./model";
+import type { AnyDoc, ChangeKind, CustomerDoc, Mutation, ObjectIdHex, OrderDoc, OrderItem, ProductDoc } from "./model";
 import type { ObjectIdFactory } from "./objectid";
 import type { Prng } from "./prng";
 import type { World } from "./world";
@@ -53,6 +53,27 @@ export class ChangeChooser {
     next(at: Date): Mutation {
         const kind = this.rng.weighted(this.weights);
         return this.apply(kind, at) ?? this.apply("new_order", at) ?? (this.apply("new_customer", at) as Mutation);
+    }
+
+    /**
+     * Takes a change back out of the world (its write failed), so later changes do not build on
+     * a document the database never got. Only valid for the most recent change of a document.
+     */
+    undo(m: Mutation): void {
+        const w = this.world;
+        if (m.op === "insert") {
+            if (m.collection === "customers") w.deleteCustomer(m.id);
+            else if (m.collection === "products") w.deleteProduct(m.id);
+            else w.deleteOrder(m.id);
+            return;
+        }
+        const before = m.before as AnyDoc;
+        if (m.collection === "customers") w.putCustomer(before as CustomerDoc);
+        else if (m.collection === "products") w.putProduct(before as ProductDoc);
+        else {
+            if (m.op === "update") w.deleteOrder(m.id); // keep the per-customer count right
+            w.putOrder(before as OrderDoc);
+        }
     }
 
     /** Applies a change of `kind` at `at`, or returns undefined when it cannot apply now. */

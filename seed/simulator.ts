@@ -93,6 +93,7 @@ export async function runSimulation(rate: number, durationS: number, signal: Abo
             stats.byCollection[m.collection][m.op]++;
             stats.byKind[m.kind] = (stats.byKind[m.kind] ?? 0) + 1;
         } catch (e) {
+            deps.chooser.undo(m);
             stats.errors++;
             consecutive++;
             stats.lastError = (e as Error).message;

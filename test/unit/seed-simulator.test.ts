@@ -73,6 +73,28 @@ describe("runSimulation", () => {
         assert.equal(stats.lastError, "connection reset");
     });
 
+    it("takes a failed write back out of the world so later changes never build on it", async () => {
+        const { deps, world } = setup(4);
+        const snapshot = () => ({
+            customers: new Map(world.customers),
+            products: new Map(world.products),
+            orders: new Map(world.orders),
+            perCustomer: new Map(world.ordersByCustomer),
+            open: world.openOrders.size,
+            cancelled: world.cancelledOrders.size,
+            inStock: world.inStockPool.size,
+        });
+        const initial = snapshot();
+        const stats = await runSimulation(50, 2, new AbortController().signal, {
+            ...deps,
+            write: async () => {
+                throw new Error("not primary");
+            },
+        });
+        assert.equal(stats.errors, MAX_CONSECUTIVE_ERRORS);
+        assert.deepEqual(snapshot(), initial);
+    });
+
     it("drops the backlog instead of bursting when writes fall more than a second behind", async () => {
         const { deps, advance } = setup();
         const times: number[] = [];
