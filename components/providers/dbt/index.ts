@@ -39,18 +39,20 @@ export interface DbtRunArgs {
 
 /** One dbt run (dynamic resource; type `pulumi-nodejs:dynamic/cdc:DbtRun`). */
 export class DbtRun extends pulumi.dynamic.Resource {
+    // `declare`: with ES2022 class fields a plain `x!: T` field would be re-initialised to
+    // undefined after super() and hide the output Pulumi set.
     /** {@link dbtProjectHash} of the project as last built. */
-    public readonly contentHash!: pulumi.Output<string>;
+    declare public readonly contentHash: pulumi.Output<string>;
     /** Profile target used. */
-    public readonly target!: pulumi.Output<string>;
+    declare public readonly target: pulumi.Output<string>;
     /** dbt command used. */
-    public readonly command!: pulumi.Output<string>;
+    declare public readonly command: pulumi.Output<string>;
     /** Connection used, without the password. */
-    public readonly connection!: pulumi.Output<DbtConnection>;
+    declare public readonly connection: pulumi.Output<DbtConnection>;
     /** Counts of the last run (models built, tests passed/failed/warned, seconds, ...). */
-    public readonly summary!: pulumi.Output<DbtRunSummary>;
+    declare public readonly summary: pulumi.Output<DbtRunSummary>;
     /** When the last successful run finished (ISO 8601). */
-    public readonly lastRunAt!: pulumi.Output<string>;
+    declare public readonly lastRunAt: pulumi.Output<string>;
 
     constructor(name: string, args: DbtRunArgs, opts?: pulumi.CustomResourceOptions) {
         super(
