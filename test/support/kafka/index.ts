@@ -47,6 +47,26 @@ function randomClusterId(): string {
     return randomBytes(16).toString("base64url");
 }
 
+const TMP_PREFIX = "cdc-kafka-";
+
+/**
+ * Removes the temporary directories of earlier runs whose process is gone (a test process killed
+ * by SIGKILL cannot clean up; its JVMs die with it, see jvm.ts, but its directory stays).
+ */
+async function sweepStaleRoots(): Promise<void> {
+    const tmp = os.tmpdir();
+    for (const name of await fs.readdir(tmp).catch(() => [] as string[])) {
+        if (!name.startsWith(TMP_PREFIX)) continue;
+        const owner = Number(await fs.readFile(path.join(tmp, name, "owner.pid"), "utf8").catch(() => ""));
+        if (!owner) continue;
+        try {
+            process.kill(owner, 0);
+        } catch (e) {
+            if ((e as NodeJS.ErrnoException).code === "ESRCH") await fs.rm(path.join(tmp, name), { recursive: true, force: true });
+        }
+    }
+}
+
 async function tail(file: string, lines = 40): Promise<string> {
     try {
         return (await fs.readFile(file, "utf8")).split("\n").slice(-lines).join("\n");
@@ -76,7 +96,9 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
     const classpath = path.join(cache, "libs", "*");
     const pluginPath = path.join(cache, "plugins");
 
-    const root = await fs.mkdtemp(path.join(os.tmpdir(), "cdc-kafka-"));
+    await sweepStaleRoots();
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), TMP_PREFIX));
+    await fs.writeFile(path.join(root, "owner.pid"), String(process.pid));
     const logDir = path.join(root, "logs");
     const dataDir = path.join(root, "data");
     await fs.mkdir(logDir);

@@ -87,7 +87,8 @@ async function build(bin: string, log: (l: string) => void): Promise<void> {
             cwd: MODULE_DIR,
             timeout: 60 * 60_000,
             maxBuffer: 64 << 20,
-            env: { ...process.env, GOFLAGS: `${process.env.GOFLAGS ?? ""} -mod=readonly`.trim(), CGO_ENABLED: "0" },
+            // Static, like Pulumi's release builds; go.sum is enforced (the default -mod=readonly).
+            env: { ...process.env, CGO_ENABLED: "0" },
         });
     } catch (e) {
         await fs.rm(tmp, { force: true });
