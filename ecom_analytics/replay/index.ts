@@ -90,6 +90,8 @@ export interface BuildOptions {
     /** dbt project variables (e.g. `bronze_lookback_seconds`). */
     vars?: Record<string, string>;
     fullRefresh?: boolean;
+    /** `build` (models + tests, the default) or `run` (models only). */
+    command?: "build" | "run";
     log?: (line: string) => void;
 }
 
@@ -98,7 +100,7 @@ export function buildModels(gw: ChdbGateway, database: string, o: BuildOptions =
     return runDbt({
         projectDir: PROJECT_DIR,
         clickhouse: { url: gw.url, user: gw.user, password: gw.password, database },
-        command: "build",
+        command: o.command ?? "build",
         threads: 1,
         vars: o.vars,
         fullRefresh: o.fullRefresh,
