@@ -47,4 +47,14 @@ describe("oracle boundary world (input of the gold-vs-oracle e2e)", () => {
     it("has a line priced differently from its product's current price", () => {
         assert.ok(gold.fact_orders.some((r) => r.price_variance !== null && r.price_variance !== "0.00"));
     });
+
+    it("skips a document whose only event is a null-after update and keeps escaped, emoji names", () => {
+        assert.equal(by(gold.stg_orders, "order_id", oid(0xd600)), undefined);
+        assert.equal(by(gold.dim_customers, "customer_id", oid(0xc300))?.customer_name, 'Ann "Nan" O\'Brien \\ 😀\tTab');
+    });
+
+    it("reads short Decimal128 text, repeated products and lines removed by an update", () => {
+        assert.equal(by(gold.stg_orders, "order_id", oid(0xd700))?.order_total, "134.77");
+        assert.deepEqual(gold.fact_orders.filter((r) => r.order_id === oid(0xd701)).map((r) => [r.line_number, r.line_total]), [[1, "199.98"]]);
+    });
 });

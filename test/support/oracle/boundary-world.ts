@@ -92,5 +92,19 @@ export function boundaryWorld(): BronzeTables {
     b.updateNullAfter("customers", buyer, { tsMs: next() });
     b.update("products", productDoc(p2, "89.50", 10, { name: "Boundary 99.99 repriced" }), { tsMs: next() });
 
+    // A null-after update is the only event of a document: no row. Escapes and emoji in names.
+    b.updateNullAfter("orders", oid(0xd600), { tsMs: next() });
+    const quoted = oid(0xc300);
+    b.insert("customers", customerDoc(quoted, {
+        first_name: 'Ann "Nan"', last_name: "O'Brien \\ 😀\tTab", address: { city: "Kraków/Nowa Huta", country: "Polska" },
+    }), { tsMs: next() });
+
+    // Decimal128 text with fewer than 2 decimals; one product on two lines; lines removed by an update.
+    const multi = oid(0xd700);
+    b.insert("orders", orderDoc(multi, quoted, "paid", [line(p0, 1, "20"), line(p1, 2, "19.9"), line(p0, 3, "24.99")], "2024-11-10T10:00:00.000Z"), { tsMs: next() });
+    const shrink = oid(0xd701);
+    b.insert("orders", orderDoc(shrink, quoted, "paid", [line(p1, 1, "25.00"), line(p2, 1, "99.99"), line(p3, 1, "100.00")], "2024-11-10T11:00:00.000Z"), { tsMs: next() });
+    b.update("orders", orderDoc(shrink, quoted, "paid", [line(p2, 2, "99.99")], "2024-11-10T11:00:00.000Z"), { tsMs: next() });
+
     return b.tables();
 }
