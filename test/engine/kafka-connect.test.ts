@@ -9,7 +9,9 @@ import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, it, type TestContext } from "node:test";
+import { debeziumMongoSourceConfig, mongoConnectionString } from "../../connectors";
 import { kafkaToolchainProblem, startKafkaConnect, type KafkaConnectCluster } from "../support/kafka";
+import { freeLoopbackPorts } from "../support/kafka/ports";
 import { requireTier } from "../support/tier";
 
 const DEBEZIUM_MONGODB = "io.debezium.connector.mongodb.MongoDbConnector";
@@ -135,5 +137,31 @@ describe("Kafka Connect started from Maven Central jars", { timeout: 600_000 }, 
         assert.equal(withPrefix.status, 200);
         assert.deepEqual(field(withPrefix.body, "topic.prefix").value.errors, []);
         assert.ok(withPrefix.body.error_count < bare.body.error_count, "supplying a field removes its error");
+    });
+
+    it("accepts the project's Debezium source config: no field error but the unreachable MongoDB", async (t) => {
+        const c = await connect(t);
+        if (!c) return;
+        const [closedPort] = await freeLoopbackPorts(1); // nothing listens there: no MongoDB can run here
+        const config = {
+            name: "mongo-source",
+            ...debeziumMongoSourceConfig({ topicPrefix: "mongo", database: "ecom", collections: ["customers", "products", "orders"] }),
+            "mongodb.connection.string": mongoConnectionString({
+                hosts: [`127.0.0.1:${closedPort}`], user: "debezium", password: "p@ss:w/rd", replicaSet: "rs0",
+                options: { serverSelectionTimeoutMS: "1500" },
+            }),
+        };
+        const v = await rest<Validation>(c, "PUT", `/connector-plugins/${DEBEZIUM_MONGODB}/config/validate`, config);
+        assert.equal(v.status, 200, JSON.stringify(v.body));
+
+        const known = new Set(v.body.configs.map((f) => f.value.name));
+        // topic.creation.default.* belong to the worker's topic-creation feature, not to the plugin's definitions.
+        const unknown = Object.keys(config).filter((k) => !known.has(k) && !k.startsWith("topic.creation.default."));
+        assert.deepEqual(unknown, [], "every key the builder sets is a field Debezium or Connect defines");
+
+        const withErrors = v.body.configs.filter((f) => f.value.errors.length > 0);
+        assert.deepEqual(withErrors.map((f) => f.value.name), ["mongodb.connection.string"],
+            `only the connection fails; errors: ${JSON.stringify(withErrors.map((f) => f.value))}`);
+        assert.match(withErrors[0].value.errors.join(" "), /connect/i, "Debezium parsed the connection string and tried to connect");
     });
 });

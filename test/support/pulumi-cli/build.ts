@@ -78,7 +78,7 @@ async function build(bin: string, log: (l: string) => void): Promise<void> {
     const binDir = path.dirname(bin);
     const version = pinnedCliVersion();
     const tmp = `${bin}.tmp-${process.pid}-${Date.now()}`;
-    const args = ["build", "-trimpath", "-o", tmp,
+    const args = ["build", "-trimpath", "-buildvcs=false", "-o", tmp,
         "-ldflags", `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`, CLI_PACKAGE];
     log(`go ${args.join(" ")}  (in ${MODULE_DIR})`);
     const started = Date.now();
