@@ -112,6 +112,101 @@ export const dockerShape = {
     },
 } as const;
 
+/** A persistent volume size in GiB. */
+const storageGi = (def: number) => int(def, 1, 64 * 1024, "GiB");
+
+/**
+ * `kubernetes` platform (the default for `prod`). Images, limits and the sink plugin mirror
+ * `cdc:docker`; `access` (how the machine running `pulumi up` reaches Connect and ClickHouse) is a
+ * tagged union validated by `parseKubernetesAccess`.
+ */
+export const kubernetesShape = {
+    /** Namespace the pipeline owns; auto-named (`cdc-kubernetes-ns-<suffix>`) when absent. */
+    namespace: str(undefined, { pattern: /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, hint: "a DNS label: lowercase letters, digits and -, at most 63" }).optional(),
+    /** StorageClass of every PersistentVolumeClaim; the cluster's default when absent. */
+    storageClass: str(undefined, { pattern: /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, hint: "a StorageClass name from `kubectl get storageclass`" }).optional(),
+    images: dockerShape.images,
+    mongo: {
+        /** Replica set members: 3 in production, 1 allowed (dev clusters); odd so a majority exists. */
+        members: int(3, 1, 7, "an odd number: 1, 3, 5 or 7"),
+        storageGi: storageGi(10),
+    },
+    kafka: {
+        /** KRaft nodes (each broker + controller): 1, or 3 for a fault-tolerant quorum. */
+        brokers: int(1, 1, 3, "1 or 3"),
+        storageGi: storageGi(20),
+    },
+    connect: {
+        /** Kafka Connect workers (one distributed group). */
+        replicas: int(1, 1, 10),
+    },
+    clickhouse: {
+        storageGi: storageGi(50),
+    },
+    /** Requests and limits per container (request = limit: guaranteed, predictable). */
+    resources: {
+        mongo: resources(1024, 1000),
+        kafka: resources(2048, 1000),
+        connect: resources(2048, 1000),
+        clickhouse: resources(4096, 2000),
+    },
+    clickhouseSink: dockerShape.clickhouseSink,
+} as const;
+
+/** How the machine running `pulumi up` reaches Kafka Connect and ClickHouse on the cluster. */
+export type KubernetesAccess =
+    | { mode: "url"; connectUrl: string; clickhouseUrl: string }
+    | { mode: "loadBalancer" }
+    | { mode: "nodePort"; nodeAddress: string; connectNodePort: number; clickhouseNodePort: number };
+
+export const ACCESS_MODES = ["url", "loadBalancer", "nodePort"] as const;
+
+const HTTP_URL = { pattern: /^https?:\/\/[^\s/]+(:\d+)?\/?$/, hint: "an http(s)://host[:port] URL without a path, e.g. http://connect.cdc.example.com:8083" };
+const nodePort = (def: number | undefined) => int(def, 30000, 32767, "the cluster's NodePort range, by default 30000-32767");
+const accessShapes = {
+    url: { mode: str("url"), connectUrl: str(undefined, HTTP_URL), clickhouseUrl: str(undefined, HTTP_URL) },
+    loadBalancer: { mode: str("loadBalancer") },
+    nodePort: {
+        mode: str("nodePort"),
+        nodeAddress: str(undefined, { pattern: /^[A-Za-z0-9.:-]+$/, hint: "an IP or DNS name of any node, reachable from the machine running `pulumi up`" }),
+        connectNodePort: nodePort(30083),
+        clickhouseNodePort: nodePort(30123),
+    },
+} as const;
+
+/**
+ * Validates `cdc:kubernetes.access`: one of `{ mode: "url", connectUrl, clickhouseUrl }`,
+ * `{ mode: "loadBalancer" }`, `{ mode: "nodePort", nodeAddress, connectNodePort?, clickhouseNodePort? }`.
+ */
+export function parseKubernetesAccess(raw: unknown, problems: ConfigProblem[]): KubernetesAccess | undefined {
+    const key = "cdc:kubernetes.access";
+    const example = "e.g. `pulumi config set --path cdc:kubernetes.access.mode loadBalancer` (modes: url, loadBalancer, nodePort; see docs/platforms.md)";
+    if (raw === undefined || raw === null) {
+        problems.push({ key, message: `is required on the kubernetes platform: say how the machine running \`pulumi up\` reaches Kafka Connect and ClickHouse; ${example}` });
+        return undefined;
+    }
+    if (typeof raw !== "object" || Array.isArray(raw)) {
+        problems.push({ key, message: `${JSON.stringify(raw)} is not an object; ${example}` });
+        return undefined;
+    }
+    const mode = (raw as Record<string, unknown>).mode;
+    if (typeof mode !== "string" || !(ACCESS_MODES as readonly string[]).includes(mode)) {
+        problems.push({ key: `${key}.mode`, message: `${JSON.stringify(mode)} is not one of ${ACCESS_MODES.map((m) => `"${m}"`).join(", ")}; ${example}` });
+        return undefined;
+    }
+    const before = problems.length;
+    const parsed = validate(accessShapes[mode as keyof typeof accessShapes], raw, key, problems);
+    if (problems.length > before) {
+        for (let i = before; i < problems.length; i++) problems[i] = { ...problems[i], message: `${problems[i].message} (access mode "${mode}")` };
+        return undefined;
+    }
+    if (parsed.mode === "nodePort" && (parsed as { connectNodePort: number }).connectNodePort === (parsed as { clickhouseNodePort: number }).clickhouseNodePort) {
+        problems.push({ key: `${key}.clickhouseNodePort`, message: "is the same as connectNodePort; give each Service its own NodePort" });
+        return undefined;
+    }
+    return parsed as unknown as KubernetesAccess;
+}
+
 /** `external` platform: services that already exist, given by address. */
 export const externalShape = {
     /** Kafka Connect REST URL reachable from the machine running `pulumi up`. */
@@ -131,14 +226,16 @@ export const externalShape = {
 export type PipelineSettings = Parsed<typeof pipelineShape>;
 export type DockerSettings = Parsed<typeof dockerShape>;
 export type ExternalSettings = Parsed<typeof externalShape>;
+/** Validated `cdc:kubernetes` settings. */
+export type KubernetesSettings = Parsed<typeof kubernetesShape> & { access: KubernetesAccess };
 
 export interface PipelineConfig extends PipelineSettings {
     platform: Platform;
     docker: DockerSettings;
     /** Present when `platform` is `external`. */
     external?: ExternalSettings;
-    /** Raw kubernetes settings, validated by the kubernetes platform. */
-    kubernetes?: Record<string, unknown>;
+    /** Present when `platform` is `kubernetes`. */
+    kubernetes?: KubernetesSettings;
 }
 
 /** The top-level keys this project reads (each `cdc:<key>`). */
@@ -189,8 +286,11 @@ export function parseConfig(raw: Record<string, unknown>): PipelineConfig {
         const key = raw.external !== undefined ? "cdc:external" : raw.clickhousePassword !== undefined ? "cdc:clickhousePassword" : "cdc:debeziumConnectionString";
         problems.push({ key, message: `is only read when cdc:platform is "external" (it is ${JSON.stringify(platform)}); on ${platform} credentials are generated. Remove it or change the platform` });
     }
-    if (raw.kubernetes !== undefined && (typeof raw.kubernetes !== "object" || Array.isArray(raw.kubernetes) || raw.kubernetes === null)) {
-        problems.push({ key: "cdc:kubernetes", message: `${JSON.stringify(raw.kubernetes)} is not an object` });
+    let kubernetes: KubernetesSettings | undefined;
+    if (platform === "kubernetes") {
+        kubernetes = parseKubernetes(raw.kubernetes, problems);
+    } else if (raw.kubernetes !== undefined) {
+        problems.push({ key: "cdc:kubernetes", message: `is only read when cdc:platform is "kubernetes" (it is ${JSON.stringify(platform)}); remove it or change the platform` });
     }
     if (problems.length > 0) throw new ConfigError(problems);
     return {
@@ -198,6 +298,28 @@ export function parseConfig(raw: Record<string, unknown>): PipelineConfig {
         platform,
         docker,
         external,
-        kubernetes: raw.kubernetes as Record<string, unknown> | undefined,
+        kubernetes,
     };
+}
+
+/** `cdc:kubernetes`: the shape, pinned images, an odd member count, 1 or 3 brokers, and `access`. */
+function parseKubernetes(raw: unknown, problems: ConfigProblem[]): KubernetesSettings | undefined {
+    const obj = raw === undefined || raw === null ? {} : raw;
+    if (typeof obj !== "object" || Array.isArray(obj)) {
+        problems.push({ key: "cdc:kubernetes", message: `${JSON.stringify(raw)} is not an object; set its fields with \`pulumi config set --path cdc:kubernetes.<field> <value>\`` });
+        return undefined;
+    }
+    const { access: rawAccess, ...rest } = obj as Record<string, unknown>;
+    const k = validate(kubernetesShape, rest, "cdc:kubernetes", problems);
+    for (const [name, v] of Object.entries(k.images ?? {})) {
+        if (typeof v === "string" && !PINNED(v)) problems.push({ key: `cdc:kubernetes.images.${name}`, message: `${JSON.stringify(v)} is not pinned; ${IMAGE_HINT}` });
+    }
+    if (typeof k.mongo?.members === "number" && k.mongo.members % 2 === 0) {
+        problems.push({ key: "cdc:kubernetes.mongo.members", message: `${k.mongo.members} is even; a replica set needs an odd number of voting members (1, 3, 5 or 7)` });
+    }
+    if (k.kafka?.brokers === 2) {
+        problems.push({ key: "cdc:kubernetes.kafka.brokers", message: "2 is not accepted: a 2-node KRaft quorum stops on either node's loss; use 1 (dev) or 3 (fault-tolerant)" });
+    }
+    const access = parseKubernetesAccess(rawAccess, problems);
+    return access ? { ...k, access } : undefined;
 }

@@ -3,6 +3,7 @@ import type { PipelineConfig } from "../config";
 import type { PipelineEndpoints } from "../endpoints";
 import { DockerPlatform } from "./docker";
 import { ExternalPlatform } from "./external";
+import { KubernetesPlatform } from "./kubernetes";
 
 /** What every platform component offers the pipeline. */
 export interface PlatformComponent extends pulumi.ComponentResource {
@@ -17,6 +18,6 @@ export function createPlatform(name: string, config: PipelineConfig, opts?: pulu
         case "external":
             return new ExternalPlatform(`${name}-external`, { external: config.external!, pipeline: config }, opts);
         case "kubernetes":
-            throw new Error("cdc:platform kubernetes is not available yet in this version; use docker or external");
+            return new KubernetesPlatform(`${name}-kubernetes`, { kubernetes: config.kubernetes!, pipeline: config }, opts);
     }
 }

@@ -51,9 +51,23 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
         case "docker:index/volume:Volume":
             return { ...inputs, name: `${name}-physical` };
         default:
+            if (type.startsWith("kubernetes:")) return kubernetesState(type, name, inputs);
             if (type.startsWith("pulumi-nodejs:dynamic")) return { ...inputs, state: "RUNNING", taskStates: ["RUNNING"], summary: { modelsBuilt: 0 } };
             return { ...inputs };
     }
+}
+
+/** Addresses a LoadBalancer Service gets under mocks (TEST-NET-3, never routable). */
+export const MOCK_LOAD_BALANCER_IP = "203.0.113.10";
+
+/** Kubernetes objects: auto-names like the provider does, and a LoadBalancer ingress address. */
+function kubernetesState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const metadata = { ...((inputs.metadata as Record<string, unknown> | undefined) ?? {}) };
+    if (metadata.name === undefined) metadata.name = `${name}-physical`;
+    const state: Record<string, unknown> = { ...inputs, metadata };
+    const spec = inputs.spec as { type?: string } | undefined;
+    if (type === "kubernetes:core/v1:Service" && spec?.type === "LoadBalancer") state.status = { loadBalancer: { ingress: [{ ip: MOCK_LOAD_BALANCER_IP }] } };
+    return state;
 }
 
 export interface MockRun {
@@ -67,16 +81,17 @@ export interface MockRun {
 
 /**
  * Sets `config` (full keys like `cdc:platform`), installs mocks, runs `load()` (which imports the
- * program) and waits until registrations settle.
+ * program) and waits until registrations settle. `secretKeys` are the config keys set as
+ * secrets (`pulumi config set --secret`).
  */
 /** Every resource registered in this process, also when the program throws. */
 export const recorded: MockedResource[] = [];
 
-export async function runUnderMocks<P>(config: Record<string, string>, load: () => Promise<P>): Promise<MockRun & { program: P }> {
+export async function runUnderMocks<P>(config: Record<string, string>, load: () => Promise<P>, secretKeys: string[] = []): Promise<MockRun & { program: P }> {
     const resources = recorded;
     const project = "cdc";
     const stack = "test";
-    pulumi.runtime.setAllConfig(config);
+    pulumi.runtime.setAllConfig(config, secretKeys);
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => {

@@ -1,0 +1,148 @@
+/**
+ * Pod specs of the kubernetes platform as plain values: environments, probes, resources,
+ * security contexts. The probe commands are the docker platform's healthchecks (one definition
+ * of "usable" on both platforms); credentials come from Secrets through `secretKeyRef`, so no
+ * password is ever written into a spec.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { connectEnv, healthchecks } from "../docker/specs";
+
+type Env = k8s.types.input.core.v1.EnvVar;
+type Probe = k8s.types.input.core.v1.Probe;
+
+/** `NAME=value` strings (the docker platform's form) as Kubernetes env entries. */
+export function envList(pairs: string[]): Env[] {
+    return pairs.map((p) => {
+        const i = p.indexOf("=");
+        return { name: p.slice(0, i), value: p.slice(i + 1) };
+    });
+}
+
+/** An env var read from a key of a Secret. */
+export function secretEnv(name: string, secret: k8s.types.input.core.v1.SecretKeySelector["name"], key: string): Env {
+    return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
+}
+
+/**
+ * DNS name of pod `ordinal` of a StatefulSet governed by headless service `service`, as resolved
+ * from inside the pipeline's namespace (every client of it lives there).
+ */
+export function podDns(statefulSet: string, ordinal: number, service: string): string {
+    return `${statefulSet}-${ordinal}.${service}`;
+}
+
+/** Replication of Kafka's and Kafka Connect's internal topics for a cluster of `brokers` nodes. */
+export function internalReplication(brokers: number): { replication: number; minIsr: number } {
+    const replication = Math.min(3, brokers);
+    return { replication, minIsr: replication >= 3 ? 2 : 1 };
+}
+
+/**
+ * Kafka KRaft, every node broker + controller. The node id and advertised host are per pod, so
+ * the container command derives them from the pod's hostname (`kafka-<ordinal>`) before exec'ing
+ * the image's own launcher.
+ */
+export function kafkaEnv(o: { clusterId: pulumi.Input<string>; brokers: number; service: string; statefulSet: string }): Env[] {
+    const voters = Array.from({ length: o.brokers }, (_, i) => `${i}@${podDns(o.statefulSet, i, o.service)}:9093`).join(",");
+    const { replication, minIsr } = internalReplication(o.brokers);
+    return [
+        { name: "CLUSTER_ID", value: o.clusterId },
+        ...envList([
+        "KAFKA_PROCESS_ROLES=broker,controller",
+        "KAFKA_LISTENERS=PLAINTEXT://:9092,CONTROLLER://:9093",
+        "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "KAFKA_CONTROLLER_LISTENER_NAMES=CONTROLLER",
+        "KAFKA_INTER_BROKER_LISTENER_NAME=PLAINTEXT",
+        `KAFKA_CONTROLLER_QUORUM_VOTERS=${voters}`,
+        // A subdirectory: a fresh volume's root may hold lost+found, which Kafka refuses as a log dir.
+        "KAFKA_LOG_DIRS=/var/lib/kafka/data/logs",
+        `KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR=${replication}`,
+        `KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR=${replication}`,
+        `KAFKA_TRANSACTION_STATE_LOG_MIN_ISR=${minIsr}`,
+        `KAFKA_DEFAULT_REPLICATION_FACTOR=${replication}`,
+        `KAFKA_MIN_INSYNC_REPLICAS=${minIsr}`,
+        "KAFKA_AUTO_CREATE_TOPICS_ENABLE=true",
+        ]),
+    ];
+}
+
+/** Container command for a Kafka pod: node id and advertised listener from the pod's name. */
+export function kafkaCommand(o: { service: string }): string[] {
+    return [
+        "bash",
+        "-c",
+        `export KAFKA_NODE_ID="\${HOSTNAME##*-}"; export KAFKA_ADVERTISED_LISTENERS="PLAINTEXT://\${HOSTNAME}.${o.service}:9092"; exec /etc/kafka/docker/run`,
+    ];
+}
+
+/**
+ * Kafka Connect worker env: the docker platform's, with internal topics replicated per broker
+ * count and each worker advertising its own pod IP (workers forward REST calls to the leader).
+ */
+export function connectWorkerEnv(o: { bootstrap: string; groupId: string; heapMb: number; brokers: number }): Env[] {
+    const pairs = connectEnv({ bootstrap: o.bootstrap, groupId: o.groupId, heapMb: o.heapMb, replication: internalReplication(o.brokers).replication });
+    return [
+        ...envList(pairs.filter((p) => !p.startsWith("CONNECT_REST_ADVERTISED_HOST_NAME="))),
+        { name: "CONNECT_REST_ADVERTISED_HOST_NAME", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+    ];
+}
+
+/**
+ * mongod as a replica set member. Only member 0 creates the root user (the image's
+ * MONGO_INITDB_ROOT_* first-start hook): `rs.initiate` refuses members that already hold data, so
+ * the others start empty and receive the user by replication.
+ */
+export function mongoCommand(replicaSet: string, keyfile: string): string[] {
+    return [
+        "bash",
+        "-c",
+        `if [ "\${HOSTNAME##*-}" != "0" ]; then unset MONGO_INITDB_ROOT_USERNAME MONGO_INITDB_ROOT_PASSWORD; fi; exec docker-entrypoint.sh mongod --replSet ${replicaSet} --bind_ip_all --keyFile ${keyfile}`,
+    ];
+}
+
+const exec = (command: string): Probe["exec"] => ({ command: ["sh", "-c", command] });
+
+/** Readiness ("usable by the next step") and liveness ("restart me") probes per service. */
+export const probes: Record<"mongo" | "kafka" | "connect" | "clickhouse", { readiness: Probe; liveness: Probe }> = {
+    // Not the docker healthcheck: it authenticates as root, which exists on secondaries only once
+    // the init Job has initiated the set, and members must be up (ready) before that.
+    mongo: {
+        readiness: { exec: exec(`mongosh --quiet --eval 'db.adminCommand({ ping: 1 }).ok' | grep -q 1`), initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 6 },
+        liveness: { tcpSocket: { port: 27017 }, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 },
+    },
+    kafka: {
+        readiness: { exec: exec(healthchecks.kafka.tests[1]), initialDelaySeconds: 20, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 12 },
+        liveness: { tcpSocket: { port: 9092 }, initialDelaySeconds: 60, periodSeconds: 20, failureThreshold: 6 },
+    },
+    connect: {
+        readiness: { exec: exec(healthchecks.connect.tests[1]), initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 18 },
+        liveness: { httpGet: { path: "/", port: 8083 }, initialDelaySeconds: 120, periodSeconds: 20, failureThreshold: 6 },
+    },
+    clickhouse: {
+        readiness: { exec: exec(healthchecks.clickhouse.tests[1]), initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 12 },
+        liveness: { httpGet: { path: "/ping", port: 8123 }, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 },
+    },
+};
+
+/** Requests = limits from `cdc:kubernetes.resources.<service>`. */
+export function resourceSpec(r: { memoryMb: number; cpuMillis: number }): k8s.types.input.core.v1.ResourceRequirements {
+    const v = { memory: `${r.memoryMb}Mi`, cpu: `${r.cpuMillis}m` };
+    return { requests: v, limits: v };
+}
+
+/**
+ * Non-root where the image allows it. MongoDB (uid 999), Kafka (apache/kafka's appuser, uid
+ * 1000), Debezium Connect (kafka, uid 1001) and the plugin fetcher run as their users. ClickHouse
+ * cannot: its entrypoint writes the pipeline user into /etc/clickhouse-server/users.d (root-owned
+ * in the image) from CLICKHOUSE_USER/PASSWORD and chowns the data dir, then drops to uid 101 itself.
+ */
+export const securityContexts = {
+    mongo: { pod: { runAsUser: 999, runAsGroup: 999, fsGroup: 999, runAsNonRoot: true } },
+    kafka: { pod: { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, runAsNonRoot: true } },
+    connect: { pod: { runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001, runAsNonRoot: true } },
+    clickhouse: { pod: { fsGroup: 101 } },
+} satisfies Record<string, { pod: k8s.types.input.core.v1.PodSecurityContext }>;
+
+/** Container-level hardening for every non-root container. */
+export const noEscalation: k8s.types.input.core.v1.SecurityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };

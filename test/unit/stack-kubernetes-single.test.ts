@@ -1,0 +1,64 @@
+/**
+ * `cdc:platform kubernetes` at its smallest, under mocks: 1 MongoDB member, 1 Kafka broker,
+ * 1 Connect worker, an auto-named namespace and LoadBalancer access. The production shape is
+ * `stack-kubernetes.test.ts`.
+ */
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { MOCK_LOAD_BALANCER_IP, MockRun, runUnderMocks } from "../support/mocks";
+import { containers, env } from "../support/k8s";
+
+type Program = typeof import("../../index");
+let run: MockRun & { program: Program };
+
+const ofType = (t: string) => run.resources.filter((r) => r.type === t);
+const workload = (role: string) => run.byName(`kubernetes-${role}`);
+
+before(async () => {
+    const settings = { mongo: { members: 1 }, kafka: { brokers: 1 }, connect: { replicas: 1 }, access: { mode: "loadBalancer" } };
+    run = await runUnderMocks({ "cdc:platform": "kubernetes", "cdc:kubernetes": JSON.stringify(settings) }, () => import("../../index"));
+});
+
+describe("kubernetes platform under mocks (1 member, 1 broker, 1 worker)", () => {
+    it("auto-names the namespace when cdc:kubernetes.namespace is absent, and uses it everywhere", () => {
+        const ns = ofType("kubernetes:core/v1:Namespace");
+        assert.equal(ns.length, 1);
+        assert.equal((ns[0].inputs.metadata as { name?: string }).name, undefined, "left to Pulumi's auto-naming");
+        const inNs = run.resources.filter((r) => r.type.startsWith("kubernetes:") && r !== ns[0]);
+        for (const r of inNs) assert.equal((r.inputs.metadata as { namespace: string }).namespace, `${ns[0].name}-physical`, r.name);
+    });
+
+    it("declares no PodDisruptionBudget when every workload has one replica", () => {
+        assert.deepEqual(ofType("kubernetes:policy/v1:PodDisruptionBudget").map((r) => r.name), []);
+    });
+
+    it("replicates Kafka's and Kafka Connect's internal topics once with one broker", () => {
+        const kafka = env(containers(workload("kafka"))[0]);
+        assert.equal(kafka.KAFKA_CONTROLLER_QUORUM_VOTERS.value, "0@kafka-0.kafka:9093");
+        assert.equal(kafka.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR.value, "1");
+        assert.equal(kafka.KAFKA_MIN_INSYNC_REPLICAS.value, "1");
+        const connect = env(containers(workload("connect"))[0]);
+        for (const k of ["CONFIG_STORAGE_REPLICATION_FACTOR", "OFFSET_STORAGE_REPLICATION_FACTOR", "STATUS_STORAGE_REPLICATION_FACTOR"]) assert.equal(connect[k].value, "1", k);
+        assert.equal(connect.BOOTSTRAP_SERVERS.value, "kafka-0.kafka:9092");
+    });
+
+    it("initiates a one-member replica set", () => {
+        const script = String((ofType("kubernetes:core/v1:ConfigMap")[0].inputs.data as Record<string, string>)["init.js"]);
+        assert.ok(script.includes("mongo-0.mongo:27017"));
+        assert.ok(!script.includes("mongo-1.mongo"));
+    });
+
+    it("uses the default requests and limits", () => {
+        const r = containers(workload("clickhouse"))[0].resources!;
+        assert.deepEqual(r.requests, { memory: "4096Mi", cpu: "2000m" });
+    });
+
+    it("reaches Connect and ClickHouse through LoadBalancer Services' ingress addresses", async () => {
+        for (const role of ["connect", "clickhouse"]) assert.equal((run.byName(`kubernetes-${role}-svc`).inputs.spec as { type: string }).type, "LoadBalancer");
+        assert.equal((await run.output(pulumi.output(run.program.connectUrl))).value, `http://${MOCK_LOAD_BALANCER_IP}:8083`);
+        assert.equal((await run.output(pulumi.output(run.program.clickhouseUrl))).value, `http://${MOCK_LOAD_BALANCER_IP}:8123`);
+        // The URL carries the Service, so the CDC layer waits for the address.
+        assert.ok(run.dependsOn("cdc-bronze").has("cdc-kubernetes-clickhouse-svc"));
+    });
+});
