@@ -3,7 +3,7 @@
  * build) → every silver and gold model, compared as row sets with the independent TypeScript
  * oracle of DATA_CONTRACT.md computed from the same rows.
  *
- * Inputs: the seed generator's bronze emitter (≥ 10k orders with updates and deletes), the
+ * Inputs: the seed CLI's bronze emitter (≥ 10k orders with updates and deletes), the
  * hand-written edge-case fixtures in test/fixtures/bronze-edge/, and the oracle's own boundary
  * history (every bucket boundary and delivery anomaly the contract names).
  */
@@ -16,7 +16,7 @@ import { dbtVenvProblem } from "../../components/providers/dbt/venv";
 import { simulateHistory } from "../../seed/index";
 import { compareModel } from "../support/compare";
 import { computeGold, foldBronze, MODEL_NAMES, type BronzeTables, type ModelName } from "../support/oracle";
-import { readBronzeDir, readModelOutput, runReplay, writeBronzeDir, type ReplayRun } from "../support/oracle/replay-io";
+import { readBronzeDir, readModelOutput, runReplay, runSeedEmitter, writeBronzeDir, type ReplayRun } from "../support/oracle/replay-io";
 import { boundaryWorld } from "../support/oracle/boundary-world";
 import { diffAgainstSeedState } from "../support/oracle/seed-state";
 import { requireTier } from "../support/tier";
@@ -41,11 +41,11 @@ interface Replayed {
 }
 
 /** Runs the replay once per input, on first use, and shares the result between the tests. */
-function replayOnce(name: string, bronze: () => { dir: string; tables: BronzeTables }): () => Promise<Replayed> {
+function replayOnce(name: string, bronze: () => Promise<{ dir: string; tables: BronzeTables }>): () => Promise<Replayed> {
     let pending: Promise<Replayed> | undefined;
     return () => {
         pending ??= (async () => {
-            const { dir, tables } = bronze();
+            const { dir, tables } = await bronze();
             const outDir = path.join(work, `${name}-out`);
             const run = await runReplay(REPO, dir, outDir);
             return { bronze: tables, outDir, run };
@@ -72,21 +72,22 @@ async function gate(t: TestContext): Promise<boolean> {
 }
 
 describe("gold vs oracle on the seed emitter's history", () => {
-    const history = simulateHistory({ seed: 20241125, customers: 600, products: 250, orders: 10_000, changes: 5_000 });
-    const replayed = replayOnce("seed", () => {
-        const dir = path.join(work, "seed-bronze");
-        writeBronzeDir(dir, history.bronze);
-        return { dir, tables: history.bronze };
-    });
+    const options = { seed: 20241125, customers: 600, products: 250, orders: 10_000, changes: 5_000 };
+    let emitted: Promise<BronzeTables> | undefined;
+    const dir = path.join(work, "seed-bronze");
+    /** The bronze files written by the seed CLI's emitter (run once). */
+    const emit = (): Promise<BronzeTables> => (emitted ??= runSeedEmitter(REPO, dir, options).then(() => readBronzeDir(dir)));
+    const replayed = replayOnce("seed", async () => ({ dir, tables: await emit() }));
 
-    it("generates at least 10k orders with updates and deletes", () => {
-        const ops = history.bronze.orders.map((r) => (JSON.parse(r.raw_data) as { op: string }).op);
+    it("emits at least 10k orders with updates and deletes", async () => {
+        const ops = (await emit()).orders.map((r) => (JSON.parse(r.raw_data) as { op: string }).op);
         assert.ok(ops.filter((op) => op === "r" || op === "c").length >= 10_000);
         assert.ok(ops.includes("u") && ops.includes("d"));
     });
 
-    it("folds the bronze rows to the seed's final documents (two independent implementations agree)", () => {
-        assert.deepEqual(diffAgainstSeedState(foldBronze(history.bronze), history.finalState), []);
+    it("folds the emitted rows to the generator's final documents (two independent implementations agree)", async () => {
+        const { finalState } = simulateHistory(options);
+        assert.deepEqual(diffAgainstSeedState(foldBronze(await emit()), finalState), []);
     });
 
     for (const model of MODEL_NAMES) {
@@ -98,7 +99,7 @@ describe("gold vs oracle on the seed emitter's history", () => {
 });
 
 describe("gold vs oracle on the edge-case fixtures", () => {
-    const replayed = replayOnce("edge", () => ({ dir: EDGE_DIR, tables: readBronzeDir(EDGE_DIR) }));
+    const replayed = replayOnce("edge", async () => ({ dir: EDGE_DIR, tables: readBronzeDir(EDGE_DIR) }));
 
     async function gateEdge(t: TestContext): Promise<boolean> {
         if (!fs.existsSync(EDGE_DIR)) return requireTier(t, "dbt", `the edge-case fixtures ${EDGE_DIR} are missing`);
@@ -114,7 +115,7 @@ describe("gold vs oracle on the edge-case fixtures", () => {
 });
 
 describe("gold vs oracle on the contract's boundary cases", () => {
-    const replayed = replayOnce("boundary", () => {
+    const replayed = replayOnce("boundary", async () => {
         const dir = path.join(work, "boundary-bronze");
         const tables = boundaryWorld();
         writeBronzeDir(dir, tables);

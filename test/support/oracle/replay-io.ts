@@ -81,3 +81,27 @@ export function runReplay(repoRoot: string, bronzeDir: string, outDir: string, t
         );
     });
 }
+
+/** Sizes and seed of a generated history, as `simulateHistory` and the seed CLI take them. */
+export interface EmitOptions {
+    seed: number;
+    customers: number;
+    products: number;
+    orders: number;
+    changes: number;
+}
+
+/**
+ * Runs the seed generator's bronze emitter
+ * (`npm run --silent seed -- --emit bronze --out DIR ...`), which writes `DIR/mongo_ecom_*.jsonl`.
+ */
+export function runSeedEmitter(repoRoot: string, outDir: string, o: EmitOptions, timeoutMs = 5 * 60_000): Promise<void> {
+    const args = ["run", "--silent", "seed", "--", "--emit", "bronze", "--out", outDir];
+    for (const [flag, value] of Object.entries(o)) args.push(`--${flag}`, String(value));
+    return new Promise((resolve, reject) => {
+        execFile("npm", args, { cwd: repoRoot, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+            if (error) reject(new Error(`seed --emit bronze failed (${error.code ?? error.signal ?? error.message}):\n${stdout}\n${stderr}`.trim()));
+            else resolve();
+        });
+    });
+}
