@@ -1,0 +1,87 @@
+/**
+ * The CDC layer is the same code on every platform: the program is run under mocks once per
+ * platform (each in its own process, via test/support/dump-cdc-layer.ts) and the dynamic
+ * resources (types, names, connector configs, tables, dbt inputs) must be identical except for
+ * the addresses the platform provides.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import { before, describe, it } from "node:test";
+import { promisify } from "node:util";
+import { PLATFORM_CONFIG } from "../support/dump-cdc-layer";
+
+interface LayerResource {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+}
+
+const PLATFORMS = Object.keys(PLATFORM_CONFIG);
+const layers: Record<string, LayerResource[]> = {};
+
+/** Where a platform's addresses appear in the CDC layer: replaced by a placeholder before comparing. */
+const ADDRESS_KEYS = { top: ["url", "connectUrl"], sinkConfig: ["hostname", "port", "ssl"] };
+
+function withoutAddresses(layer: LayerResource[]): LayerResource[] {
+    return layer.map((r) => {
+        const inputs: Record<string, unknown> = { ...r.inputs };
+        for (const k of ADDRESS_KEYS.top) if (k in inputs) inputs[k] = "<address>";
+        // The dbt project's content hash is a function of `projectDir` (compared as is) read at
+        // process start; left out because a concurrent edit of the working tree changes it between
+        // the three processes. Its form is checked below.
+        if ("contentHash" in inputs) inputs.contentHash = "<hash of projectDir>";
+        if (r.name === "cdc-sink") {
+            const config = { ...(inputs.config as Record<string, string>) };
+            for (const k of ADDRESS_KEYS.sinkConfig) config[k] = "<address>";
+            inputs.config = config;
+        }
+        return { ...r, inputs };
+    });
+}
+
+before(async () => {
+    const script = path.resolve(__dirname, "..", "support", "dump-cdc-layer.ts");
+    const run = promisify(execFile);
+    await Promise.all(
+        PLATFORMS.map(async (p) => {
+            const { stdout } = await run(process.execPath, ["--import", "tsx", script, p], { cwd: path.resolve(__dirname, "..", ".."), maxBuffer: 16 * 1024 * 1024, timeout: 120_000 });
+            layers[p] = JSON.parse(stdout) as LayerResource[];
+        }),
+    );
+});
+
+describe("the CDC layer on docker, kubernetes and external", () => {
+    it("declares the same dynamic resources (types and names) on every platform", () => {
+        const names = (p: string) => layers[p].map((r) => `${r.type} ${r.name}`);
+        assert.deepEqual(names("docker"), ["pulumi-nodejs:dynamic/cdc:BronzeTables cdc-bronze", "pulumi-nodejs:dynamic/cdc:DbtRun cdc-dbt", "pulumi-nodejs:dynamic/cdc:KafkaConnector cdc-sink", "pulumi-nodejs:dynamic/cdc:KafkaConnector cdc-source"]);
+        for (const p of PLATFORMS) assert.deepEqual(names(p), names("docker"), p);
+    });
+
+    it("gives them identical inputs except the platform's addresses", () => {
+        const reference = withoutAddresses(layers.docker);
+        for (const p of PLATFORMS) assert.deepEqual(withoutAddresses(layers[p]), reference, `${p} vs docker`);
+    });
+
+    it("hashes the same dbt project on every platform", () => {
+        for (const p of PLATFORMS) {
+            const dbt = layers[p].find((r) => r.name === "cdc-dbt")!.inputs;
+            assert.match(String(dbt.contentHash), /^sha256:[0-9a-f]{64}$/, p);
+            assert.equal(dbt.projectDir, layers.docker.find((r) => r.name === "cdc-dbt")!.inputs.projectDir, p);
+        }
+    });
+
+    it("really differs in the addresses (the comparison above hides only them)", () => {
+        const connectUrls = new Set(PLATFORMS.map((p) => layers[p].find((r) => r.name === "cdc-source")!.inputs.connectUrl));
+        assert.equal(connectUrls.size, PLATFORMS.length);
+        const sinkHost = (p: string) => (layers[p].find((r) => r.name === "cdc-sink")!.inputs.config as Record<string, string>).hostname;
+        // Docker and kubernetes both name the service `clickhouse` inside the platform.
+        assert.deepEqual(PLATFORMS.map(sinkHost), ["clickhouse", "clickhouse", "ch.example.com"]);
+    });
+
+    it("keeps credentials secret in the connectors on every platform", () => {
+        for (const p of PLATFORMS) {
+            for (const r of layers[p].filter((x) => x.type.endsWith("KafkaConnector"))) assert.equal(r.inputs.secretConfig, "<secret>", `${p} ${r.name}`);
+        }
+    });
+});
