@@ -51,6 +51,10 @@ export function debeziumMongoSourceConfig(o: DebeziumMongoSourceOptions): Record
         "tasks.max": String(tasks),
         // Logical name: the first segment of every topic name and `source.name` in each event.
         "topic.prefix": o.topicPrefix,
+        // Open one change stream on the captured database only. With this scope the Debezium user
+        // needs `read` on that database (+ listDatabases), not cluster-wide find/changeStream.
+        "capture.scope": "database",
+        "capture.target": o.database,
         // Include lists are regular expressions matched against the whole name, hence the escaping.
         "database.include.list": escapeRegex(o.database),
         "collection.include.list": o.collections.map((c) => escapeRegex(`${o.database}.${c}`)).join(","),

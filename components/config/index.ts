@@ -56,8 +56,8 @@ export const pipelineShape = {
         sinkName: str(undefined, { pattern: /^[A-Za-z0-9._-]+$/, hint: "letters, digits, ., _ and -" }).optional(),
         /** How long to wait for a connector and its tasks to reach RUNNING, in seconds. */
         readyTimeoutSeconds: int(300, 5, 3600, "seconds"),
-        /** Dead-letter topic for records the sink cannot write. */
-        deadLetterTopic: str("cdc-dlq-clickhouse", { pattern: TOPIC, hint: "letters, digits, _ and -" }),
+        /** Dead-letter topic for records the sink cannot write; default `dlq.<prefix>.<db>.clickhouse`. */
+        deadLetterTopic: str(undefined, { pattern: /^[A-Za-z0-9._-]+$/, hint: "letters, digits, ., _ and -" }).optional(),
         /** ClickHouse sink exactly-once mode (needs KeeperMap on the server). */
         exactlyOnce: bool(false),
         /** Debezium heartbeat interval, ms (keeps offsets fresh on quiet collections). */
