@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { DockerSettings, PipelineSettings } from "../../config";
 import type { PipelineEndpoints } from "../../endpoints";
+import { mongoConnectionString } from "../../../connectors";
 import { mongoInitScript, pluginInstallScript } from "../scripts";
 import { clickhouseEnv, connectEnv, healthchecks, kafkaEnv, mongoCommand, onlyOnSuccess, PLUGIN_DIR } from "./specs";
 
@@ -182,7 +183,9 @@ export class DockerPlatform extends pulumi.ComponentResource {
         this.containers = { mongo, kafka, connect, clickhouse };
         this.jobs = { mongoInit, sinkPlugin };
 
-        const debeziumUri = pulumi.interpolate`mongodb://${p.mongo.debeziumUser}:${debeziumPassword}@mongo:27017/?replicaSet=${p.mongo.replicaSet}&authSource=admin`;
+        const debeziumUri = debeziumPassword.apply((password) =>
+            mongoConnectionString({ hosts: ["mongo:27017"], user: p.mongo.debeziumUser, password, replicaSet: p.mongo.replicaSet }),
+        );
         this.endpoints = {
             mongo: {
                 // Derived from the init job's exit code: the source connector cannot be created
