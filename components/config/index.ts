@@ -3,7 +3,7 @@
  * project is named `cdc`); `parseConfig` is pure so it is unit-tested without Pulumi, and
  * `loadConfig` reads the stack's config and fails before any resource exists when it is wrong.
  */
-import { bool, ConfigError, ConfigProblem, int, Parsed, str, strList, validate } from "./schema";
+import { bool, ConfigError, ConfigProblem, Field, int, Parsed, str, strList, validate } from "./schema";
 import { DEFAULT_IMAGES, DEFAULT_CLICKHOUSE_SINK_PLUGIN } from "./versions";
 
 export { ConfigError } from "./schema";
@@ -156,16 +156,33 @@ export const kubernetesShape = {
 /** How the machine running `pulumi up` reaches Kafka Connect and ClickHouse on the cluster. */
 export type KubernetesAccess =
     | { mode: "url"; connectUrl: string; clickhouseUrl: string }
-    | { mode: "loadBalancer" }
+    | { mode: "loadBalancer"; annotations?: Record<string, string>; sourceRanges?: string[] }
     | { mode: "nodePort"; nodeAddress: string; connectNodePort: number; clickhouseNodePort: number };
 
 export const ACCESS_MODES = ["url", "loadBalancer", "nodePort"] as const;
+
+/** A map of string to string (Kubernetes annotations). */
+function stringMap(): Field<Record<string, string>> {
+    return new Field<Record<string, string>>(undefined, (v, key, problems) => {
+        if (typeof v !== "object" || v === null || Array.isArray(v) || Object.values(v).some((x) => typeof x !== "string")) {
+            problems.push({ key, message: `${JSON.stringify(v)} is not a map of strings; e.g. \`pulumi config set --path '${key}["networking.gke.io/load-balancer-type"]' Internal\`` });
+            return undefined;
+        }
+        return v as Record<string, string>;
+    });
+}
 
 const HTTP_URL = { pattern: /^https?:\/\/[^\s/]+(:\d+)?\/?$/, hint: "an http(s)://host[:port] URL without a path, e.g. http://connect.cdc.example.com:8083" };
 const nodePort = (def: number | undefined) => int(def, 30000, 32767, "the cluster's NodePort range, by default 30000-32767");
 const accessShapes = {
     url: { mode: str("url"), connectUrl: str(undefined, HTTP_URL), clickhouseUrl: str(undefined, HTTP_URL) },
-    loadBalancer: { mode: str("loadBalancer") },
+    loadBalancer: {
+        mode: str("loadBalancer"),
+        /** Annotations on both Services, e.g. the cloud's "internal load balancer" switch. */
+        annotations: stringMap().optional(),
+        /** CIDRs allowed to reach the load balancers (`loadBalancerSourceRanges`). */
+        sourceRanges: strList(undefined, /^[0-9a-fA-F:.]+\/\d{1,3}$/, "CIDR blocks such as 10.0.0.0/8").optional(),
+    },
     nodePort: {
         mode: str("nodePort"),
         nodeAddress: str(undefined, { pattern: /^[A-Za-z0-9.:-]+$/, hint: "an IP or DNS name of any node, reachable from the machine running `pulumi up`" }),

@@ -16,7 +16,7 @@ const ofType = (t: string) => run.resources.filter((r) => r.type === t);
 const workload = (role: string) => run.byName(`kubernetes-${role}`);
 
 before(async () => {
-    const settings = { mongo: { members: 1 }, kafka: { brokers: 1 }, connect: { replicas: 1 }, access: { mode: "loadBalancer" } };
+    const settings = { mongo: { members: 1 }, kafka: { brokers: 1 }, connect: { replicas: 1 }, access: { mode: "loadBalancer", annotations: { "networking.gke.io/load-balancer-type": "Internal" }, sourceRanges: ["10.0.0.0/8"] } };
     run = await runUnderMocks({ "cdc:platform": "kubernetes", "cdc:kubernetes": JSON.stringify(settings) }, () => import("../../index"));
 });
 
@@ -55,7 +55,12 @@ describe("kubernetes platform under mocks (1 member, 1 broker, 1 worker)", () =>
     });
 
     it("reaches Connect and ClickHouse through LoadBalancer Services' ingress addresses", async () => {
-        for (const role of ["connect", "clickhouse"]) assert.equal((run.byName(`kubernetes-${role}-svc`).inputs.spec as { type: string }).type, "LoadBalancer");
+        for (const role of ["connect", "clickhouse"]) {
+            const svc = run.byName(`kubernetes-${role}-svc`).inputs as { metadata: { annotations: Record<string, string> }; spec: { type: string; loadBalancerSourceRanges: string[] } };
+            assert.equal(svc.spec.type, "LoadBalancer");
+            assert.deepEqual(svc.spec.loadBalancerSourceRanges, ["10.0.0.0/8"], `${role} source ranges`);
+            assert.equal(svc.metadata.annotations["networking.gke.io/load-balancer-type"], "Internal", `${role} annotations`);
+        }
         assert.equal((await run.output(pulumi.output(run.program.connectUrl))).value, `http://${MOCK_LOAD_BALANCER_IP}:8083`);
         assert.equal((await run.output(pulumi.output(run.program.clickhouseUrl))).value, `http://${MOCK_LOAD_BALANCER_IP}:8123`);
         // The URL carries the Service, so the CDC layer waits for the address.

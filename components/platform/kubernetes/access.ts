@@ -7,12 +7,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type { KubernetesAccess } from "../../config";
 
 /** Service type and fixed node port (nodePort mode) of the `connect` or `clickhouse` Service. */
-export function serviceExposure(access: KubernetesAccess, role: "connect" | "clickhouse"): { type: string; nodePort?: number } {
+export function serviceExposure(
+    access: KubernetesAccess,
+    role: "connect" | "clickhouse",
+): { type: string; nodePort?: number; annotations?: Record<string, string>; loadBalancerSourceRanges?: string[] } {
     switch (access.mode) {
         case "url":
             return { type: "ClusterIP" };
         case "loadBalancer":
-            return { type: "LoadBalancer" };
+            return { type: "LoadBalancer", annotations: access.annotations, loadBalancerSourceRanges: access.sourceRanges };
         case "nodePort":
             return { type: "NodePort", nodePort: role === "connect" ? access.connectNodePort : access.clickhouseNodePort };
     }

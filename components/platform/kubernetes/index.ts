@@ -68,12 +68,16 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
             metadata: { name: "data" },
             spec: { accessModes: ["ReadWriteOnce"], storageClassName: k.storageClass, resources: { requests: { storage: `${sizeGi}Gi` } } },
         });
-        const service = (role: Role, fixedName: string, ports: { name: string; port: number; nodePort?: number }[], extra: Record<string, unknown> = {}) =>
+        const service = (role: Role, fixedName: string, ports: { name: string; port: number; nodePort?: number }[], extra: Record<string, unknown> = {}, annotations?: Record<string, string>) =>
             new k8s.core.v1.Service(
                 `${name}-${fixedName}-svc`,
-                { metadata: meta(role, fixedName), spec: { selector: select(role), ports: ports.map((x) => ({ ...x, targetPort: x.port })), ...extra } },
+                { metadata: { ...meta(role, fixedName), annotations }, spec: { selector: select(role), ports: ports.map((x) => ({ ...x, targetPort: x.port })), ...extra } },
                 child,
             );
+        const exposed = (role: "connect" | "clickhouse", port: { name: string; port: number }) => {
+            const x = serviceExposure(k.access, role);
+            return service(role, role, [{ ...port, nodePort: x.nodePort }], { type: x.type, loadBalancerSourceRanges: x.loadBalancerSourceRanges }, x.annotations);
+        };
         const headless = (role: Role, fixedName: string, ports: { name: string; port: number }[]) =>
             // Pods resolve before they are ready: replica set members and KRaft voters find each other while starting.
             service(role, fixedName, ports, { clusterIP: "None", publishNotReadyAddresses: true });
@@ -239,8 +243,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
 
         // ---- Kafka Connect: Debezium's image + the ClickHouse sink fetched by an init container ----
         const sinkUrl = k.clickhouseSink.url.replace(/\{version\}/g, k.clickhouseSink.version);
-        const connectExposure = serviceExposure(k.access, "connect");
-        const connectSvc = service("connect", "connect", [{ name: "rest", port: 8083, nodePort: connectExposure.nodePort }], { type: connectExposure.type });
+        const connectSvc = exposed("connect", { name: "rest", port: 8083 });
         this.connect = new k8s.apps.v1.Deployment(
             `${name}-connect`,
             {
@@ -286,8 +289,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
 
         // ---- ClickHouse ----
         const clickhouseHeadless = headless("clickhouse", "clickhouse-headless", [{ name: "http", port: 8123 }]);
-        const clickhouseExposure = serviceExposure(k.access, "clickhouse");
-        const clickhouseSvc = service("clickhouse", "clickhouse", [{ name: "http", port: 8123, nodePort: clickhouseExposure.nodePort }], { type: clickhouseExposure.type });
+        const clickhouseSvc = exposed("clickhouse", { name: "http", port: 8123 });
         const clickhouse = new k8s.apps.v1.StatefulSet(
             `${name}-clickhouse`,
             {
