@@ -221,7 +221,8 @@ export function parseKubernetesAccess(raw: unknown, problems: ConfigProblem[]): 
         problems.push({ key: `${key}.clickhouseNodePort`, message: "is the same as connectNodePort; give each Service its own NodePort" });
         return undefined;
     }
-    return parsed as unknown as KubernetesAccess;
+    // Optional fields left out are absent, not `undefined`.
+    return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined)) as unknown as KubernetesAccess;
 }
 
 /** `external` platform: services that already exist, given by address. */
