@@ -534,4 +534,21 @@ describe("KafkaConnector provider: serialisation", () => {
         await revived.delete!("ecom-source", res.outs);
         assert.equal(connect.connectors.size, 0);
     });
+
+    it("keeps its error messages after deserialisation (status, field errors, secrets masked)", async () => {
+        const provider = fastProvider();
+        const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
+        const revived = loadSerialised(sf.text, sf.exportName) as ReturnType<typeof fastProvider>;
+        const connect = await fakeConnect();
+        connect.validationErrors = { "topic.prefix": [`bad prefix near ${CONN_STRING}`] };
+        await assert.rejects(
+            () => revived.create(inputs(connect.url) as never),
+            (e: Error) => {
+                assert.match(e.message, /topic\.prefix/);
+                assert.match(e.message, /bad prefix/);
+                assert.ok(!e.message.includes(CONN_STRING), "secret masked");
+                return true;
+            },
+        );
+    });
 });
