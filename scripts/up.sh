@@ -19,7 +19,9 @@ python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/de
 
 stamp=node_modules/.package-lock.stamp
 if [ ! -d node_modules ] || [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
-    npm ci --no-audit --no-fund
+    # `npm install`, not `npm ci`: chdb lists optional per-platform packages that the registry
+    # does not serve for every platform, which `npm ci` rejects as a lockfile mismatch.
+    npm install --no-audit --no-fund
     cp package-lock.json "$stamp"
 fi
 

@@ -12,8 +12,10 @@ cd "$(dirname "$0")/.."
 
 stamp=node_modules/.package-lock.stamp
 if [ ! -d node_modules ] || [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
-    echo "== installing npm dependencies (npm ci)"
-    npm ci --no-audit --no-fund
+    echo "== installing npm dependencies"
+    # `npm install`, not `npm ci`: chdb lists optional per-platform packages that the registry
+    # does not serve for every platform, which `npm ci` rejects as a lockfile mismatch.
+    npm install --no-audit --no-fund
     cp package-lock.json "$stamp"
 fi
 
