@@ -3,6 +3,7 @@
  * `mongoUri` (when the `pulumi` CLI is on PATH and a stack is selected).
  */
 import { execFileSync } from "node:child_process";
+import { resolve } from "node:path";
 import { UsageError } from "../args";
 
 /** A resolved URI and where it came from (for the summary line). */
@@ -14,13 +15,28 @@ export interface ResolvedUri {
 /** Reads `pulumi stack output --show-secrets mongoUri`; undefined (with the reason) when it can't. */
 export type StackOutputReader = () => { value?: string; problem?: string };
 
-/** The default reader: runs the Pulumi CLI with a 30 s limit. */
+/** The repository root (where Pulumi.yaml is). */
+const REPO = resolve(__dirname, "../..");
+
+/**
+ * The default reader: runs the Pulumi CLI (30 s limit) on the stack `npm run up` deploys, with
+ * the same defaults as scripts/up.sh: stack `$CDC_STACK` (dev), backend `$PULUMI_BACKEND_URL`
+ * (file://<repo>/.pulumi), passphrase `$PULUMI_CONFIG_PASSPHRASE` (cdc-dev).
+ */
 export const readPulumiMongoUri: StackOutputReader = () => {
     try {
-        const out = execFileSync("pulumi", ["stack", "output", "--show-secrets", "mongoUri"], {
+        const stack = process.env.CDC_STACK || "dev";
+        const out = execFileSync("pulumi", ["stack", "output", "--non-interactive", "--stack", stack, "--show-secrets", "mongoUri"], {
+            cwd: REPO,
             encoding: "utf8",
             stdio: ["ignore", "pipe", "pipe"],
             timeout: 30_000,
+            env: {
+                ...process.env,
+                PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL || `file://${REPO}/.pulumi`,
+                PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "cdc-dev",
+                PULUMI_SKIP_UPDATE_CHECK: "true",
+            },
         }).trim();
         return out ? { value: out } : { problem: "the stack has no mongoUri output (run `npm run up` first)" };
     } catch (e) {
