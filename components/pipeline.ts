@@ -20,6 +20,14 @@ export interface CdcPipelineArgs {
     settings: PipelineSettings;
     /** Directory of the dbt project; default `ecom_analytics/` next to this repository's root. */
     dbtProjectDir?: string;
+    /**
+     * Engine-test seam; leave unset in real stacks. Rewrites each connector's non-secret config
+     * after the product has rendered it and before it is applied. The engine tests run where no
+     * MongoDB server and no ClickHouse sink plugin exist, so they swap the connector class for one
+     * shipped with Kafka (FileStreamSource / FileStreamSink) while keeping the rest of the wiring:
+     * connector names, secret config, dependencies, readiness waits and the product's other keys.
+     */
+    connectorConfigOverride?: (role: "source" | "sink", config: Record<string, string>) => Record<string, string>;
 }
 
 /**
@@ -58,6 +66,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
         );
 
         // 2. The sink, once its tables exist and Connect has the plugin.
+        const override = args.connectorConfigOverride;
         const sinkConfig = pulumi
             .all([e.clickhouse.internal.host, e.clickhouse.internal.port, e.clickhouse.internal.ssl, e.clickhouse.database, e.clickhouse.user])
             .apply(([host, port, ssl, database, user]) =>
@@ -69,7 +78,8 @@ export class CdcPipeline extends pulumi.ComponentResource {
                     deadLetterTopic: s.connectors.deadLetterTopic,
                     exactlyOnce: s.connectors.exactlyOnce,
                 }),
-            );
+            )
+            .apply((c) => (override ? override("sink", c) : c));
         this.sink = new KafkaConnector(
             `${name}-sink`,
             {
@@ -83,17 +93,18 @@ export class CdcPipeline extends pulumi.ComponentResource {
         );
 
         // 3. The source, once MongoDB is initialised and the sink is consuming.
+        const sourceConfig = debeziumMongoSourceConfig({
+            topicPrefix: prefix,
+            database: s.mongo.database,
+            collections: s.mongo.collections,
+            heartbeatIntervalMs: s.connectors.heartbeatIntervalMs,
+        });
         this.source = new KafkaConnector(
             `${name}-source`,
             {
                 connectUrl: e.connect.url,
                 connectorName: s.connectors.sourceName ?? `${stack}-mongo-source`,
-                config: debeziumMongoSourceConfig({
-                    topicPrefix: prefix,
-                    database: s.mongo.database,
-                    collections: s.mongo.collections,
-                    heartbeatIntervalMs: s.connectors.heartbeatIntervalMs,
-                }),
+                config: override ? override("source", sourceConfig) : sourceConfig,
                 secretConfig: pulumi.secret(secretMap(DEBEZIUM_SECRET_KEYS, e.mongo.connectorConnectionString)),
                 readyTimeoutSeconds: s.connectors.readyTimeoutSeconds,
             },

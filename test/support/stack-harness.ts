@@ -1,0 +1,217 @@
+/**
+ * The whole stack on the `external` platform, driven by the Automation API against real local
+ * services: the chdb gateway as ClickHouse, the Maven-started Kafka Connect, real dbt and the real
+ * Pulumi CLI with a `file://` backend and a passphrase secrets provider in a temporary directory.
+ *
+ * The inline program is `index.ts`'s own: `loadConfig()` → `createPlatform()` → `CdcPipeline`,
+ * configured through stack config exactly as a user would (secrets with `--secret`). Two things
+ * differ, both because the service cannot exist here:
+ * - the connectors: no MongoDB server (Debezium cannot reach RUNNING) and no ClickHouse sink jar
+ *   (not on Maven Central). Through `CdcPipelineArgs.connectorConfigOverride`, the source becomes a
+ *   FileStreamSource and the sink a FileStreamSink (both shipped with Kafka), keeping the
+ *   product's names, secret config, dependencies, readiness waits and every other key (the sink
+ *   loses only the ClickHouse plugin's own `keyToValue` transform). The source writes to the
+ *   product's change topic and the sink reads the product's topic list, so lines flow source →
+ *   Kafka → sink through the product's naming;
+ * - the dbt project is a copy of `ecom_analytics/` in the temp dir, so a test may edit a model.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { LocalWorkspace, PulumiCommand, type ConfigMap, type Stack } from "@pulumi/pulumi/automation";
+import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway/index";
+import { changeTopicName } from "../../connectors";
+import { loadConfig } from "../../components/config/load";
+import { createPlatform } from "../../components/platform";
+import { CdcPipeline } from "../../components/pipeline";
+import { dbtVenvProblem, ensureDbtVenv } from "../../components/providers/dbt/venv";
+import { kafkaToolchainProblem, startKafkaConnect, type KafkaConnectCluster } from "./kafka";
+import { ensurePulumiCli, isolatedPulumiEnv, pulumiCliProblem, pulumiCliRoot } from "./pulumi-cli";
+
+/** Kafka's own file connectors, standing in for Debezium and the ClickHouse sink. */
+export const FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
+export const FILE_SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector";
+
+/** The real services one stack runs against. */
+export interface ExternalServices {
+    gateway: ChdbGateway;
+    connect: KafkaConnectCluster;
+    /** Path of the `pulumi` binary. */
+    pulumiBin: string;
+    /** Temporary directory holding the backend, PULUMI_HOME, the dbt project copy and connector files. */
+    dir: string;
+    /** The copy of `ecom_analytics/` the program builds. */
+    dbtProjectDir: string;
+    /** File the stand-in source connector tails. */
+    sourceFile: string;
+    /** File the stand-in sink connector appends to. */
+    sinkFile: string;
+    /** Stops the gateway and Connect and removes the temp dir. Safe to call twice. */
+    stop(): Promise<void>;
+}
+
+/** Each missing toolchain as `[tier, problem]` (empty when all can run here). */
+export async function externalStackProblems(): Promise<Array<[string, string]>> {
+    const probes: Array<[string, Promise<string | undefined>]> = [
+        ["clickhouse", Promise.resolve(chdbProblem())],
+        ["kafka", kafkaToolchainProblem()],
+        ["dbt", dbtVenvProblem()],
+        ["pulumi", pulumiCliProblem()],
+    ];
+    const out: Array<[string, string]> = [];
+    for (const [tier, p] of probes) {
+        const problem = await p;
+        if (problem !== undefined) out.push([tier, problem]);
+    }
+    return out;
+}
+
+function chdbProblem(): string | undefined {
+    try {
+        require("chdb/connection");
+        return undefined;
+    } catch (e) {
+        return `npm package chdb does not load (${(e as Error).message.split("\n")[0]}); run npm ci`;
+    }
+}
+
+/** `ecom_analytics/` of this repository. */
+const DBT_PROJECT = path.resolve(__dirname, "..", "..", "ecom_analytics");
+/** dbt's own output directories, never copied. */
+const DBT_OUTPUT = new Set(["target", "dbt_packages", "logs"]);
+
+/**
+ * Starts the gateway (user `cdc`, the given password) and Kafka Connect side by side, makes sure
+ * the dbt venv and the Pulumi CLI exist, and copies the dbt project. On failure, whatever started
+ * is stopped again.
+ */
+export async function startExternalServices(password: string, log: (l: string) => void = () => {}): Promise<ExternalServices> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdc-stack-external-"));
+    const dbtProjectDir = path.join(dir, "ecom_analytics");
+    fs.cpSync(DBT_PROJECT, dbtProjectDir, {
+        recursive: true,
+        filter: (src) => !(path.dirname(src) === DBT_PROJECT && DBT_OUTPUT.has(path.basename(src))),
+    });
+    for (const d of ["state", "home", "work"]) fs.mkdirSync(path.join(dir, d));
+    const sourceFile = path.join(dir, "source-lines.txt");
+    const sinkFile = path.join(dir, "sink-lines.txt");
+    fs.writeFileSync(sourceFile, "");
+
+    const gateway = startChdbGateway({ user: "cdc", password, log });
+    const connect = startKafkaConnect({ log });
+    const tools = Promise.all([ensureDbtVenv({ log }), ensurePulumiCli()]);
+    const settled = await Promise.allSettled([gateway, connect, tools]);
+    let stopped = false;
+    const stop = async () => {
+        if (stopped) return;
+        stopped = true;
+        await Promise.allSettled([
+            settled[0].status === "fulfilled" ? settled[0].value.stop() : undefined,
+            settled[1].status === "fulfilled" ? settled[1].value.stop() : undefined,
+        ]);
+        fs.rmSync(dir, { recursive: true, force: true });
+    };
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failed) {
+        await stop();
+        throw failed.reason;
+    }
+    return {
+        gateway: await gateway,
+        connect: await connect,
+        pulumiBin: (await tools)[1],
+        dir,
+        dbtProjectDir,
+        sourceFile,
+        sinkFile,
+        stop,
+    };
+}
+
+/** What the test may vary between updates; everything else is fixed by {@link externalStackConfig}. */
+export interface ExternalStackSettings {
+    /** `cdc:connectors.heartbeatIntervalMs` (a key the stand-in source keeps). */
+    heartbeatIntervalMs: number;
+    /** `cdc:bronze.dropOnDestroy`. */
+    dropOnDestroy: boolean;
+    /** `cdc:dbt.enabled`. */
+    dbtEnabled: boolean;
+}
+
+/** The stack config, as `pulumi config set` would hold it (objects as JSON, secrets marked). */
+export function externalStackConfig(s: ExternalServices, secrets: { clickhousePassword: string; debeziumConnectionString: string }, v: ExternalStackSettings): ConfigMap {
+    const json = (o: unknown) => ({ value: JSON.stringify(o) });
+    return {
+        "cdc:platform": { value: "external" },
+        "cdc:external": json({ connectUrl: s.connect.connectUrl, kafkaBootstrap: s.connect.bootstrap, clickhouse: { url: s.gateway.url } }),
+        "cdc:clickhouse": json({ user: s.gateway.user, database: "default" }),
+        "cdc:connectors": json({ readyTimeoutSeconds: 90, heartbeatIntervalMs: v.heartbeatIntervalMs }),
+        "cdc:bronze": json({ dropOnDestroy: v.dropOnDestroy }),
+        "cdc:dbt": json({ enabled: v.dbtEnabled, threads: 2 }),
+        "cdc:clickhousePassword": { value: secrets.clickhousePassword, secret: true },
+        "cdc:debeziumConnectionString": { value: secrets.debeziumConnectionString, secret: true },
+    };
+}
+
+/**
+ * The stand-in connector configs (see the module comment): the product's config with the class
+ * swapped and the file connectors' own keys added.
+ */
+export function standInConnectors(s: ExternalServices): (role: "source" | "sink", config: Record<string, string>) => Record<string, string> {
+    const sourceFile = s.sourceFile;
+    const sinkFile = s.sinkFile;
+    return (role, config) => {
+        if (role === "source") {
+            const topic = changeTopicName(config["topic.prefix"], config["database.include.list"], "orders");
+            return { ...config, "connector.class": FILE_SOURCE, file: sourceFile, topic };
+        }
+        const dropped = new Set(
+            (config.transforms ?? "").split(",").filter((t) => t && (config[`transforms.${t}.type`] ?? "").startsWith("com.clickhouse.")),
+        );
+        const out: Record<string, string> = {};
+        for (const [k, v] of Object.entries(config)) {
+            if ([...dropped].some((t) => k.startsWith(`transforms.${t}.`))) continue;
+            out[k] = v;
+        }
+        out.transforms = (config.transforms ?? "").split(",").filter((t) => t && !dropped.has(t)).join(",");
+        return { ...out, "connector.class": FILE_SINK, file: sinkFile };
+    };
+}
+
+/** Creates (or selects) the stack with the inline program and sets its config. */
+export async function createExternalStack(
+    s: ExternalServices,
+    stackName: string,
+    config: ConfigMap,
+): Promise<Stack> {
+    const dbtProjectDir = s.dbtProjectDir;
+    const connectorConfigOverride = standInConnectors(s);
+    const stack = await LocalWorkspace.createOrSelectStack(
+        {
+            stackName,
+            projectName: "cdc",
+            // index.ts, with the two substitutions of the module comment.
+            program: async () => {
+                const cfg = loadConfig();
+                const platform = createPlatform("cdc", cfg);
+                const pipeline = new CdcPipeline("cdc", { endpoints: platform.endpoints, settings: cfg, dbtProjectDir, connectorConfigOverride });
+                return {
+                    bronzeTables: pipeline.bronzeTables,
+                    connectors: {
+                        source: { name: pipeline.source.connectorName, state: pipeline.source.state },
+                        sink: { name: pipeline.sink.connectorName, state: pipeline.sink.state },
+                    },
+                    dbtSummary: pipeline.dbt ? pipeline.dbt.summary : "dbt disabled",
+                };
+            },
+        },
+        {
+            // Inside the temp dir (the Automation API's own temp work dir would outlive the test).
+            workDir: path.join(s.dir, "work"),
+            pulumiCommand: await PulumiCommand.get({ root: pulumiCliRoot(s.pulumiBin), skipVersionCheck: true }),
+            envVars: isolatedPulumiEnv(s.dir),
+        },
+    );
+    await stack.setAllConfig(config);
+    return stack;
+}
