@@ -1,6 +1,7 @@
 {#-
   The change events of one bronze table that carry state, one row per delivered record, with:
-    op, doc (the `after` document text; '' for deletes), document_id (24-char lowercase hex),
+    op, fields (Map of the `after` document's top-level field → raw JSON text; empty for deletes),
+    document_id (24-char lowercase hex),
     _event_timestamp_ms (source.ts_ms), _version, _is_deleted, _ingested_at.
 
   Rules (DATA_CONTRACT §2, §4):
@@ -20,7 +21,7 @@
 {%- macro bronze_changes(source_relation) -%}
 select
     op,
-    doc,
+    fields,
     document_id,
     source_ts_ms as _event_timestamp_ms,
     bitShiftLeft(toUInt256(greatest(source_ts_ms, 0)), 128)
@@ -31,7 +32,7 @@ select
 from (
     select
         op,
-        ifNull(after_doc, '') as doc,
+        fields,
         multiIf(
             op = 'd' and before_id != '', before_id,
             op != 'd' and after_id != '', after_id,
@@ -43,13 +44,20 @@ from (
         _ingested_at
     from (
         select
-            JSONExtractString(raw_data, 'op') as op,
-            JSONExtract(raw_data, 'after', 'Nullable(String)') as after_doc,
-            JSONExtract(raw_data, 'before', 'Nullable(String)') as before_doc,
-            JSONExtract(raw_data, 'source', 'ts_ms', 'Int64') as source_ts_ms,
-            JSONExtract(raw_data, 'source', 'ord', 'Int64') as source_ord,
-            {{ ejson_oid('ifNull(after_doc, \'\')', '_id') }} as after_id,
-            {{ ejson_oid('ifNull(before_doc, \'\')', '_id') }} as before_id,
+            -- the envelope parsed once
+            JSONExtract(
+                raw_data,
+                'Tuple(op String, after Nullable(String), before Nullable(String), source Tuple(ts_ms Int64, ord Int64))'
+            ) as envelope,
+            tupleElement(envelope, 'op') as op,
+            tupleElement(envelope, 'after') as after_doc,
+            tupleElement(tupleElement(envelope, 'source'), 'ts_ms') as source_ts_ms,
+            tupleElement(tupleElement(envelope, 'source'), 'ord') as source_ord,
+            -- the `after` document parsed once into its top-level fields (raw JSON text per
+            -- field); each field is then read from its own small text
+            CAST(JSONExtractKeysAndValuesRaw(ifNull(after_doc, '')), 'Map(String, String)') as fields,
+            {{ ejson_oid("fields['_id']") }} as after_id,
+            if(op = 'd', {{ ejson_oid('ifNull(tupleElement(envelope, \'before\'), \'\')', '_id') }}, '') as before_id,
             JSONExtractString(ifNull(_key, ''), 'id') as key_id_text,
             if(
                 JSONExtractString(key_id_text, '$oid') != '',

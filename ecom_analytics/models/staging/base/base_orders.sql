@@ -8,11 +8,11 @@ with changes as (
 parsed as (
     select
         document_id as order_id,
-        {{ ejson_oid('doc', 'customer_id') }} as customer_id,
-        {{ ejson_string('doc', 'status') }} as order_status,
-        {{ ejson_date('doc', 'ordered_at') }} as ordered_at,
-        {{ ejson_date('doc', 'updated_at') }} as updated_at,
-        JSONExtractArrayRaw(doc, 'items') as items,
+        {{ ejson_oid("fields['customer_id']") }} as customer_id,
+        {{ ejson_string("fields['status']") }} as order_status,
+        {{ ejson_date("fields['ordered_at']") }} as ordered_at,
+        {{ ejson_date("fields['updated_at']") }} as updated_at,
+        JSONExtractArrayRaw(fields['items']) as items,
         _event_timestamp_ms,
         _version,
         _is_deleted,
