@@ -105,7 +105,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                         metadata: { labels: { ...common, ...select("mongo") } },
                         spec: {
                             securityContext: securityContexts.mongo.pod,
-                            // mongod refuses a group-readable keyfile; Secret volumes with fsGroup are. Copy it with mode 0400.
+                            // mongod refuses a group-readable keyfile, and a Secret file is owned by root: mount it
+                            // readable by the fsGroup (0440), then copy it as uid 999 with mode 0400.
                             initContainers: [
                                 {
                                     name: "keyfile",
@@ -137,7 +138,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                                 },
                             ],
                             volumes: [
-                                { name: "keyfile-secret", secret: { secretName: keyfileSecret.metadata.name, defaultMode: 0o400 } },
+                                { name: "keyfile-secret", secret: { secretName: keyfileSecret.metadata.name, defaultMode: 0o440 } },
                                 { name: "keyfile", emptyDir: { medium: "Memory" } },
                             ],
                         },
