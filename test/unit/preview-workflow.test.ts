@@ -79,9 +79,10 @@ describe("changed-stacks.sh", () => {
 
     before(() => {
         repo = fs.mkdtempSync(path.join(os.tmpdir(), "cdc-changed-stacks-"));
-        git("init", "-q");
+        git("-c", "init.defaultBranch=main", "init", "-q");
         git("config", "user.email", "t@example.com");
         git("config", "user.name", "t");
+        git("config", "commit.gpgsign", "false");
         for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml", "index.ts", "docs/platforms.md"]) write(f, "x\n");
         git("add", "-A");
         git("commit", "-q", "-m", "base");
