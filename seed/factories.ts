@@ -39,6 +39,40 @@ const COUNTRIES: Readonly<Record<string, number>> = {
     Italy: 3,
 };
 
+/** Regions (state/province) outside the United States, where faker's en locale has none. */
+const REGIONS: Readonly<Record<string, readonly string[]>> = {
+    Canada: ["ON", "QC", "BC", "AB", "MB", "NS"],
+    "United Kingdom": ["England", "Scotland", "Wales", "Northern Ireland"],
+    Germany: ["Bayern", "Berlin", "Hamburg", "Hessen", "Nordrhein-Westfalen", "Sachsen"],
+    France: ["Île-de-France", "Occitanie", "Bretagne", "Normandie", "Provence-Alpes-Côte d'Azur"],
+    Australia: ["NSW", "VIC", "QLD", "WA", "SA"],
+    Netherlands: ["Noord-Holland", "Zuid-Holland", "Utrecht", "Gelderland"],
+    Spain: ["Madrid", "Cataluña", "Andalucía", "Valencia"],
+    Italy: ["Lombardia", "Lazio", "Campania", "Veneto"],
+};
+
+/** Postal code layouts per country: `9` a digit, `A` a capital letter. */
+const POSTAL_FORMATS: Readonly<Record<string, string>> = {
+    Canada: "A9A 9A9",
+    "United Kingdom": "AA9 9AA",
+    Germany: "99999",
+    France: "99999",
+    Australia: "9999",
+    Netherlands: "9999 AA",
+    Spain: "99999",
+    Italy: "99999",
+};
+
+function fillFormat(format: string, rng: Prng): string {
+    let out = "";
+    for (const ch of format) {
+        if (ch === "9") out += String(rng.int(0, 9));
+        else if (ch === "A") out += String.fromCharCode(65 + rng.int(0, 25));
+        else out += ch;
+    }
+    return out;
+}
+
 /** Random price in cents for a category: log-uniform between its bounds, ending in 9 most of the time. */
 export function priceCentsFor(category: string, rng: Prng): number {
     const c = CATEGORIES[category];
@@ -62,15 +96,21 @@ export class DocumentFactory {
         this.faker.seed(seed);
     }
 
-    /** A postal address. */
+    /** A postal address; region and postal code follow the country's conventions. */
     address(): Address {
         const f = this.faker;
+        const street = f.location.streetAddress();
+        const city = f.location.city();
+        const usState = f.location.state({ abbreviated: true });
+        const usZip = f.location.zipCode();
+        const country = this.rng.weighted(COUNTRIES);
+        const regions = REGIONS[country];
         return {
-            street: f.location.streetAddress(),
-            city: f.location.city(),
-            state: f.location.state({ abbreviated: true }),
-            postal_code: f.location.zipCode(),
-            country: this.rng.weighted(COUNTRIES),
+            street,
+            city,
+            state: regions ? this.rng.pick(regions) : usState,
+            postal_code: regions ? fillFormat(POSTAL_FORMATS[country], this.rng) : usZip,
+            country,
         };
     }
 

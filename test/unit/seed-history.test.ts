@@ -102,8 +102,27 @@ describe("simulateHistory", () => {
             seen.add(step);
         }
         for (const step of allowed) assert.ok(seen.has(step), `transition ${step} never happens`);
-        const snapshotStatuses = new Set(history.bronze.orders.map((r) => parse("orders", r)).filter((e) => e.op === "r").map((e) => e.after!.status));
-        assert.deepEqual([...snapshotStatuses].sort(), ["cancelled", "delivered", "paid", "pending", "shipped"]);
+    });
+
+    it("ages the initial orders consistently: recent ones still open, old ones delivered or cancelled", () => {
+        const base = Date.UTC(2025, 0, 1);
+        const HOUR = 3_600_000;
+        const big = simulateHistory({ seed: 3, customers: 2000, products: 100, orders: 20_000 });
+        const counts = new Map<string, number>();
+        for (const r of big.bronze.orders) {
+            const o = JSON.parse(JSON.parse(r.raw_data).after);
+            const ordered = o.ordered_at.$date as number;
+            const updated = o.updated_at.$date as number;
+            counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
+            assert.ok(updated >= ordered && updated < base);
+            if (o.status === "pending") {
+                assert.equal(updated, ordered);
+                assert.ok(base - ordered < 37 * HOUR, "an order pending for days");
+            }
+            if (o.status === "delivered") assert.ok(updated - ordered >= 30 * HOUR, "delivered faster than pay + ship + deliver");
+        }
+        assert.deepEqual([...counts.keys()].sort(), ["cancelled", "delivered", "paid", "pending", "shipped"]);
+        assert.ok(counts.get("delivered")! > 0.8 * 20_000, "most year-old orders are delivered");
     });
 
     it("mixes inserts, updates and deletes on every collection", () => {
