@@ -9,7 +9,9 @@ version="v1.24.0"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/cdc-pipeline/ferretdb"
 bin="$cache/$version/bin/ferretdb"
 
-if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "version: $version"; then
+# (Reads the whole --version output: `| grep -q` could SIGPIPE it and, with pipefail, fail.)
+built() { [ -x "$bin" ] && [[ "$("$bin" --version 2>/dev/null || true)" == *"version: $version"* ]]; }
+if built; then
     echo "$bin"
     exit 0
 fi
@@ -18,7 +20,7 @@ command -v go >/dev/null 2>&1 || { echo "ferretdb.sh: go is not on PATH (needed 
 mkdir -p "$cache"
 exec 9>"$cache/.build.lock"
 flock 9
-if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "version: $version"; then
+if built; then
     echo "$bin"
     exit 0
 fi
@@ -37,5 +39,5 @@ echo "$version" > "$work/build/version/version.txt"
 mkdir -p "$(dirname "$bin")"
 (cd "$work" && go build -trimpath -o "$bin.tmp" ./cmd/ferretdb)
 mv "$bin.tmp" "$bin"
-"$bin" --version | grep -q "version: $version"
+built || { echo "ferretdb.sh: the built binary does not report version $version" >&2; exit 3; }
 echo "$bin"
