@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { KubernetesSettings, PipelineSettings } from "../../config";
 import type { PipelineEndpoints } from "../../endpoints";
+import { mongoConnectionString } from "../../../connectors";
 import { PLUGIN_DIR } from "../docker/specs";
 import { mongoInitScript, pluginInstallScript } from "../scripts";
 import { hostUrl, serviceExposure } from "./access";
@@ -331,13 +332,12 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         this.statefulSets = { mongo, kafka, clickhouse };
         this.services = { mongo: mongoSvc, kafka: kafkaSvc, connect: connectSvc, clickhouse: clickhouseSvc };
 
-        const hosts = members.join(",");
         const rs = p.mongo.replicaSet;
         this.endpoints = {
             mongo: {
-                connectorConnectionString: pulumi.secret(pulumi.interpolate`mongodb://${p.mongo.debeziumUser}:${debeziumPassword}@${hosts}/?replicaSet=${rs}&authSource=admin`),
+                connectorConnectionString: pulumi.secret(debeziumPassword.apply((password) => mongoConnectionString({ hosts: members, user: p.mongo.debeziumUser, password, replicaSet: rs }))),
                 // In-cluster names: from the pulumi host, `kubectl port-forward` (see docs/platforms.md).
-                hostConnectionString: pulumi.secret(pulumi.interpolate`mongodb://root:${mongoRootPassword}@${hosts}/?replicaSet=${rs}&authSource=admin`),
+                hostConnectionString: pulumi.secret(mongoRootPassword.apply((password) => mongoConnectionString({ hosts: members, user: "root", password, replicaSet: rs }))),
             },
             kafka: { internalBootstrap: bootstrap, hostBootstrap: bootstrap },
             connect: { url: hostUrl(k.access, "connect", connectSvc, 8083) },
