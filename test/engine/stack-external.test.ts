@@ -203,8 +203,9 @@ describe("the external platform through the Automation API on real services", { 
         // Dynamic providers return no detailed diff to the engine; the step carries old and new inputs.
         const heartbeat = (m?: { inputs: Record<string, unknown> }) => (m?.inputs.config as Record<string, string> | undefined)?.["heartbeat.interval.ms"];
         assert.deepEqual([heartbeat(step.old), heartbeat(step.new)], ["10000", "5000"]);
-        assert.match(out, /heartbeat\.interval\.ms/, "the preview names the changed property");
-        assert.match(out, /"?10000"? => "?5000"?/, "the preview shows old and new values");
+        verbose?.(`preview --diff:\n${out}`);
+        assert.match(out, /~ heartbeat\.interval\.ms\s*: "10000" => "5000"/, "the preview names the property, old and new value");
+        assert.match(out, /secretConfig\s*: \[secret\]/, "the preview shows the secret config masked");
         assertNoSecrets(out + preview.stdout + preview.stderr + JSON.stringify(events), "the preview");
 
         const up = await stack!.up();
