@@ -106,6 +106,24 @@ describe("ecom_analytics on the edge-case fixtures", () => {
         }
     });
 
+    it("materializes silver state as ReplacingMergeTree tables, stg_* as views and gold as MergeTree tables", async (t) => {
+        const c = await ready(t);
+        if (!c) return;
+        const rs = await c.query({
+            query: "SELECT name, engine, sorting_key, partition_key FROM system.tables WHERE database = {db:String} ORDER BY name",
+            query_params: { db: DATABASE },
+            format: "JSONEachRow",
+        });
+        const tables = Object.fromEntries((await rs.json<{ name: string; engine: string; sorting_key: string; partition_key: string }>()).map((r) => [r.name, r]));
+        for (const [name, key] of [["base_customers", "customer_id"], ["base_products", "product_id"], ["base_orders", "order_id"]] as const) {
+            assert.equal(tables[name]?.engine, "ReplacingMergeTree", name);
+            assert.equal(tables[name]?.sorting_key.replace(/^\((.*)\)$/, "$1"), key, name);
+        }
+        for (const name of ["stg_customers", "stg_products", "stg_orders", "stg_order_lines"]) assert.equal(tables[name]?.engine, "View", name);
+        for (const name of ["dim_customers", "dim_products", "fact_orders", "fct_daily_sales"]) assert.equal(tables[name]?.engine, "MergeTree", name);
+        assert.equal(tables.fact_orders?.partition_key.replace(/^\((.*)\)$/, "$1"), "toYYYYMM(order_date)");
+    });
+
     it("keeps money as Decimal(18, 2) from silver to gold", async (t) => {
         const c = await ready(t);
         if (!c) return;

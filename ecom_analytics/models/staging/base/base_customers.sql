@@ -1,6 +1,4 @@
 {#- Grain: one row per processed change event that carries state; after merges / FINAL, one row per customer id ever seen (the latest event). -#}
-{{ config(order_by='customer_id') }}
-
 with changes as (
     {{ bronze_changes(source('bronze', 'mongo_ecom_customers')) }}
 )

@@ -1,6 +1,4 @@
 {#- Grain: one row per processed change event that carries state; after merges / FINAL, one row per order id ever seen (the latest event). The lines are parallel arrays (line i = element i). -#}
-{{ config(order_by='order_id') }}
-
 with changes as (
     {{ bronze_changes(source('bronze', 'mongo_ecom_orders')) }}
 ),
