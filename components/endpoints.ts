@@ -25,6 +25,8 @@ export interface PipelineEndpoints {
         internalBootstrap: pulumi.Input<string>;
         /** Bootstrap servers as seen from the pulumi host (may be the same). */
         hostBootstrap: pulumi.Input<string>;
+        /** Replication factor for the topics the connectors create (change topics, dead letters). */
+        replicationFactor: number;
     };
     connect: {
         /** Kafka Connect REST URL as seen from the pulumi host. */

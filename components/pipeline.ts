@@ -76,6 +76,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
                     collections: s.mongo.collections,
                     clickhouse: { host, port, ssl, database, user },
                     deadLetterTopic: s.connectors.deadLetterTopic,
+                    deadLetterReplicationFactor: e.kafka.replicationFactor,
                     exactlyOnce: s.connectors.exactlyOnce,
                 }),
             )
@@ -98,6 +99,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
             database: s.mongo.database,
             collections: s.mongo.collections,
             heartbeatIntervalMs: s.connectors.heartbeatIntervalMs,
+            topicReplicationFactor: e.kafka.replicationFactor,
         });
         this.source = new KafkaConnector(
             `${name}-source`,

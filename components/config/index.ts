@@ -231,6 +231,8 @@ export const externalShape = {
     connectUrl: str(undefined, { pattern: /^https?:\/\/\S+$/, hint: "e.g. http://connect.internal:8083" }),
     /** Kafka bootstrap servers (informational; Connect already knows its Kafka). */
     kafkaBootstrap: str(undefined, { pattern: /^\S+:\d+(,\S+:\d+)*$/, hint: "host:port[,host:port]" }),
+    /** Replication factor for the change and dead-letter topics the connectors create (managed Kafka: usually 3). */
+    kafkaReplicationFactor: int(3, 1, 16),
     clickhouse: {
         /** ClickHouse HTTP(S) URL reachable from the machine running `pulumi up`. */
         url: str(undefined, { pattern: /^https?:\/\/\S+$/, hint: "e.g. https://abc.clickhouse.cloud:8443" }),

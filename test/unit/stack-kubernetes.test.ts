@@ -95,6 +95,12 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
         assert.ok(e.CONNECT_REST_ADVERTISED_HOST_NAME.valueFrom?.fieldRef, "each worker advertises its own pod IP");
     });
 
+    it("replicates the change and dead-letter topics the connectors create 3 times with 3 brokers", () => {
+        const config = (name: string) => run.byName(name).inputs.config as Record<string, string>;
+        assert.equal(config("cdc-source")["topic.creation.default.replication.factor"], "3");
+        assert.equal(config("cdc-sink")["errors.deadletterqueue.topic.replication.factor"], "3");
+    });
+
     it("installs the ClickHouse sink plugin with an init container into a volume shared with Connect", () => {
         const spec = podSpec(workload("connect"));
         const init = spec.initContainers?.[0];

@@ -2,7 +2,7 @@
  * The CDC layer is the same code on every platform: the program is run under mocks once per
  * platform (each in its own process, via test/support/dump-cdc-layer.ts) and the dynamic
  * resources (types, names, connector configs, tables, dbt inputs) must be identical except for
- * the addresses the platform provides.
+ * the addresses the platform provides and the replication factor its broker count implies.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -22,8 +22,13 @@ const layers: Record<string, LayerResource[]> = {};
 
 /** Where a platform's addresses appear in the CDC layer: replaced by a placeholder before comparing. */
 const ADDRESS_KEYS = { top: ["url", "connectUrl"], sinkConfig: ["hostname", "port", "ssl"] };
+/** Replication of the topics connectors create: the platform's broker count decides it. */
+const REPLICATION_KEYS: Record<string, string> = { "cdc-sink": "errors.deadletterqueue.topic.replication.factor", "cdc-source": "topic.creation.default.replication.factor" };
+/** docker runs one broker, kubernetes defaults to one (1 of 1 or 3), external says its own (default 3). */
+const EXPECTED_REPLICATION: Record<string, string> = { docker: "1", kubernetes: "1", external: "3" };
 
 function withoutAddresses(layer: LayerResource[]): LayerResource[] {
+    // (replication keys are compared per platform in their own test)
     return layer.map((r) => {
         const inputs: Record<string, unknown> = { ...r.inputs };
         for (const k of ADDRESS_KEYS.top) if (k in inputs) inputs[k] = "<address>";
@@ -31,9 +36,10 @@ function withoutAddresses(layer: LayerResource[]): LayerResource[] {
         // process start; left out because a concurrent edit of the working tree changes it between
         // the three processes. Its form is checked below.
         if ("contentHash" in inputs) inputs.contentHash = "<hash of projectDir>";
-        if (r.name === "cdc-sink") {
+        if (r.name === "cdc-sink" || r.name === "cdc-source") {
             const config = { ...(inputs.config as Record<string, string>) };
-            for (const k of ADDRESS_KEYS.sinkConfig) config[k] = "<address>";
+            if (r.name === "cdc-sink") for (const k of ADDRESS_KEYS.sinkConfig) config[k] = "<address>";
+            config[REPLICATION_KEYS[r.name]] = "<replication>";
             inputs.config = config;
         }
         return { ...r, inputs };
@@ -82,6 +88,15 @@ describe("the CDC layer on docker, kubernetes and external", () => {
     it("keeps credentials secret in the connectors on every platform", () => {
         for (const p of PLATFORMS) {
             for (const r of layers[p].filter((x) => x.type.endsWith("KafkaConnector"))) assert.equal(r.inputs.secretConfig, "<secret>", `${p} ${r.name}`);
+        }
+    });
+
+    it("replicates the topics the connectors create per the platform's brokers", () => {
+        for (const p of PLATFORMS) {
+            for (const [name, key] of Object.entries(REPLICATION_KEYS)) {
+                const r = layers[p].find((x) => x.name === name)!;
+                assert.equal((r.inputs.config as Record<string, string>)[key], EXPECTED_REPLICATION[p], `${p} ${name} ${key}`);
+            }
         }
     });
 });

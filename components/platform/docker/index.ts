@@ -193,7 +193,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
                 connectorConnectionString: pulumi.secret(onlyOnSuccess(mongoInit, "MongoDB init (replica set, Debezium user, pre-images)", debeziumUri)),
                 hostConnectionString: pulumi.secret(pulumi.interpolate`mongodb://root:${mongoRootPassword}@${hostAddr}:${d.ports.mongo}/?authSource=admin&directConnection=true`),
             },
-            kafka: { internalBootstrap: "kafka:9092", hostBootstrap: `${hostAddr}:${d.ports.kafka}` },
+            kafka: { internalBootstrap: "kafka:9092", hostBootstrap: `${hostAddr}:${d.ports.kafka}`, replicationFactor: 1 },
             connect: { url: onlyOnSuccess(sinkPlugin, "ClickHouse sink plugin install", pulumi.output(`http://${hostAddr}:${d.ports.connect}`)) },
             clickhouse: {
                 internal: { host: "clickhouse", port: 8123, ssl: false },

@@ -36,7 +36,7 @@ export class ExternalPlatform extends pulumi.ComponentResource {
         const debezium = pulumi.secret(secrets.debeziumConnectionString);
         this.endpoints = {
             mongo: { connectorConnectionString: debezium, hostConnectionString: debezium },
-            kafka: { internalBootstrap: x.kafkaBootstrap, hostBootstrap: x.kafkaBootstrap },
+            kafka: { internalBootstrap: x.kafkaBootstrap, hostBootstrap: x.kafkaBootstrap, replicationFactor: x.kafkaReplicationFactor },
             connect: { url: x.connectUrl.replace(/\/+$/, "") },
             clickhouse: {
                 internal: { host: x.clickhouse.connectorHost ?? url.hostname, port: x.clickhouse.connectorPort ?? urlPort, ssl },

@@ -339,7 +339,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                 // In-cluster names: from the pulumi host, `kubectl port-forward` (see docs/platforms.md).
                 hostConnectionString: pulumi.secret(mongoRootPassword.apply((password) => mongoConnectionString({ hosts: members, user: "root", password, replicaSet: rs }))),
             },
-            kafka: { internalBootstrap: bootstrap, hostBootstrap: bootstrap },
+            kafka: { internalBootstrap: bootstrap, hostBootstrap: bootstrap, replicationFactor: Math.min(3, brokers) },
             connect: { url: hostUrl(k.access, "connect", connectSvc, 8083) },
             clickhouse: {
                 internal: { host: "clickhouse", port: 8123, ssl: false },
