@@ -37,6 +37,10 @@ export class ConnectHttpError extends Error {
         public readonly retryable: boolean,
     ) {
         super(message);
+        // Set again explicitly: Pulumi's function serializer turns this class into a plain function
+        // whose `super(message)` call no longer initialises `this`, so under the real engine the
+        // message was lost (the engine printed "error: undefined").
+        this.message = message;
         this.name = "ConnectHttpError";
     }
 }
