@@ -136,6 +136,25 @@ describe("the external platform through the Automation API on real services", { 
         return { status: 200, config, state: s.connector.state, tasks: s.tasks.map((x) => x.state) };
     }
 
+    let brokenBy: string | undefined;
+
+    /**
+     * One step of the sequence: gated on the toolchains, and failing at once (naming the culprit)
+     * when an earlier step failed, since each step builds on the state the previous one left.
+     */
+    function step(name: string, body: () => Promise<void>): void {
+        it(name, async (t) => {
+            if (!(await ready(t))) return;
+            if (brokenBy) assert.fail(`not run: this step builds on the state left by "${brokenBy}", which failed`);
+            try {
+                await body();
+            } catch (e) {
+                brokenBy = name;
+                throw e;
+            }
+        });
+    }
+
     after(async () => {
         // Leave nothing behind, also after a failed step: connectors go with Connect, state with the dir.
         await ch?.close().catch(() => undefined);
@@ -143,8 +162,7 @@ describe("the external platform through the Automation API on real services", { 
         await services?.stop();
     });
 
-    it("creates the bronze tables, running connectors and a dbt run on the first up", async (t) => {
-        if (!(await ready(t))) return;
+    step("creates the bronze tables, running connectors and a dbt run on the first up", async () => {
         const events: EngineEvent[] = [];
         const up = await stack!.up({ onEvent: (e) => events.push(e) });
         assert.equal(up.summary.result, "succeeded");
@@ -182,14 +200,12 @@ describe("the external platform through the Automation API on real services", { 
         assertNoSecrets(up.stdout + JSON.stringify(events), "the up's output and events");
     });
 
-    it("changes nothing on a second up", async (t) => {
-        if (!(await ready(t))) return;
+    step("changes nothing on a second up", async () => {
         const up = await stack!.up();
         assert.deepEqual(up.summary.resourceChanges, { same: RESOURCES });
     });
 
-    it("previews a connector property change as an in-place update naming it, with secrets masked, and applies it", async (t) => {
-        if (!(await ready(t))) return;
+    step("previews a connector property change as an in-place update naming it, with secrets masked, and applies it", async () => {
         await configure({ heartbeatIntervalMs: 5_000 });
         let out = "";
         const events: EngineEvent[] = [];
@@ -216,8 +232,7 @@ describe("the external platform through the Automation API on real services", { 
         await assertStateHasNoSecrets(stack!, services!.dir);
     });
 
-    it("finds a connector deleted behind its back on refresh and restores it on the next up", async (t) => {
-        if (!(await ready(t))) return;
+    step("finds a connector deleted behind its back on refresh and restores it on the next up", async () => {
         const del = await fetch(`${services!.connect.connectUrl}/connectors/${SOURCE}`, { method: "DELETE" });
         assert.ok(del.ok, `out-of-band DELETE failed: ${del.status}`);
         assert.equal((await connector(SOURCE)).status, 404);
@@ -235,8 +250,7 @@ describe("the external platform through the Automation API on real services", { 
         assert.equal(live.config!["heartbeat.interval.ms"], "5000");
     });
 
-    it("re-runs only dbt when a model is edited", async (t) => {
-        if (!(await ready(t))) return;
+    step("re-runs only dbt when a model is edited", async () => {
         const model = path.join(services!.dbtProjectDir, "models", "marts", "dim_products.sql");
         // A Jinja comment: the file (and so the project hash) changes, the compiled SQL does not.
         fs.writeFileSync(model, `{# edited by the engine test #}\n${fs.readFileSync(model, "utf8")}`);
@@ -253,8 +267,7 @@ describe("the external platform through the Automation API on real services", { 
         assert.ok((up.outputs.dbtSummary.value as { modelsBuilt: number }).modelsBuilt > 0);
     });
 
-    it("removes the connectors on destroy and keeps the bronze data when dropOnDestroy is false", async (t) => {
-        if (!(await ready(t))) return;
+    step("removes the connectors on destroy and keeps the bronze data when dropOnDestroy is false", async () => {
         await ch!.insert({
             table: "mongo_ecom_orders",
             values: [{ raw_data: "{}", _topic: "mongo.ecom.orders", _partition: 0, _offset: 41 }, { raw_data: "{}", _topic: "mongo.ecom.orders", _partition: 0, _offset: 42 }],
@@ -268,8 +281,7 @@ describe("the external platform through the Automation API on real services", { 
         assert.deepEqual(await query<{ n: number }>("SELECT toUInt32(count()) AS n FROM default.mongo_ecom_orders"), [{ n: 2 }], "with their rows");
     });
 
-    it("drops the bronze tables on destroy when dropOnDestroy is true", async (t) => {
-        if (!(await ready(t))) return;
+    step("drops the bronze tables on destroy when dropOnDestroy is true", async () => {
         await configure({ dropOnDestroy: true, dbtEnabled: false });
         const up = await stack!.up();
         assert.equal(up.summary.resourceChanges?.create, RESOURCES - 1, "everything but dbt, which is off");

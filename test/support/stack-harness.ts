@@ -143,7 +143,8 @@ export function externalStackConfig(s: ExternalServices, secrets: { clickhousePa
     const json = (o: unknown) => ({ value: JSON.stringify(o) });
     return {
         "cdc:platform": { value: "external" },
-        "cdc:external": json({ connectUrl: s.connect.connectUrl, kafkaBootstrap: s.connect.bootstrap, clickhouse: { url: s.gateway.url } }),
+        // One broker here, so the topics the connectors create get one replica.
+        "cdc:external": json({ connectUrl: s.connect.connectUrl, kafkaBootstrap: s.connect.bootstrap, kafkaReplicationFactor: 1, clickhouse: { url: s.gateway.url } }),
         "cdc:clickhouse": json({ user: s.gateway.user, database: "default" }),
         "cdc:connectors": json({ readyTimeoutSeconds: 90, heartbeatIntervalMs: v.heartbeatIntervalMs }),
         "cdc:bronze": json({ dropOnDestroy: v.dropOnDestroy }),
