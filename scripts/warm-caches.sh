@@ -4,6 +4,7 @@
 #   pulumi-cli-<ver>/bin  the Pulumi CLI built from Go modules (test/support/pulumi-cli), unless a usable
 #                         `pulumi` is on PATH
 #   dbt venv              dbt-core + dbt-clickhouse (components/providers/dbt/venv.ts), when that module exists
+#   ferretdb/             FerretDB v1.24 built from Go modules (test/support/ferretdb.sh)
 # Idempotent: each step checks its cache first, so a warm run takes seconds. The steps run side by side
 # (downloads overlap the Go compile) and each prints its own timing; any failure fails the script.
 set -euo pipefail
@@ -57,6 +58,15 @@ if [ -f components/providers/dbt/venv.ts ]; then
     await d.ensureDbtVenv({ log: console.log });
   })().catch((e) => { console.error(e.message ?? e); process.exit(1); });'
 fi
+
+# FerretDB (a MongoDB wire-protocol server) for the seed's write-path engine test.
+(
+    start=$SECONDS
+    bash test/support/ferretdb.sh
+    echo "warm-caches: ferretdb ready ($((SECONDS - start)) s)"
+) >"$logdir/ferretdb.log" 2>&1 &
+pids+=("$!")
+names+=("ferretdb")
 
 failed=0
 for i in "${!pids[@]}"; do
