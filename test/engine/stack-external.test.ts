@@ -91,10 +91,12 @@ describe("the external platform through the Automation API on real services", { 
     let ch: ClickHouseClient | undefined;
     let settings: ExternalStackSettings = { heartbeatIntervalMs: 10_000, dropOnDestroy: false, dbtEnabled: true };
     let startup: Promise<void> | undefined;
+    let problems: ReturnType<typeof externalStackProblems> | undefined;
 
     /** Gates on every toolchain (skips out loud locally, fails under CI), then waits for the services. */
     async function ready(t: TestContext): Promise<boolean> {
-        for (const [tier, problem] of await externalStackProblems()) if (!requireTier(t, tier, problem)) return false;
+        problems ??= externalStackProblems();
+        for (const [tier, problem] of await problems) if (!requireTier(t, tier, problem)) return false;
         startup ??= (async () => {
             services = await startExternalServices(PASSWORD, verbose);
             ch = createClient({ url: services.gateway.url, username: services.gateway.user, password: PASSWORD });

@@ -163,6 +163,8 @@ export function standInConnectors(s: ExternalServices): (role: "source" | "sink"
     const sinkFile = s.sinkFile;
     return (role, config) => {
         if (role === "source") {
+            // The product's change topic of `orders`: `<topic.prefix>.<database>.orders` (the include
+            // list is a regex of the database name, which for a plain identifier is the name itself).
             const topic = changeTopicName(config["topic.prefix"], config["database.include.list"], "orders");
             return { ...config, "connector.class": FILE_SOURCE, file: sourceFile, topic };
         }
