@@ -145,13 +145,11 @@ describe("pipeline from change events: BronzeTables â†’ sink inserts over HTTP â
 
     it("creates the bronze tables through the BronzeTables provider with the gateway's user and password", (t) =>
         step(t, "BronzeTables create", async () => {
-            const created = await createBronzeTablesProvider().create({
-                url: gw!.url,
-                user: gw!.user,
-                password,
-                database: DATABASE,
-                tables: COLLECTIONS.map(tableOf),
-            });
+            const provider = createBronzeTablesProvider();
+            const inputs = { url: gw!.url, user: gw!.user, password, database: DATABASE, tables: COLLECTIONS.map(tableOf) };
+            // The gateway really checks the credentials the provider is given.
+            await assert.rejects(provider.create({ ...inputs, password: `${password}-wrong` }), /BronzeTables: creating bronze tables/);
+            const created = await provider.create(inputs);
             assert.equal(created.id, `bronze:${DATABASE}`);
             assert.deepEqual(created.outs.drift, []);
             const rs = await client!.query({ query: `SELECT name FROM system.tables WHERE database = '${DATABASE}' ORDER BY name`, format: "JSONEachRow" });
