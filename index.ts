@@ -16,6 +16,8 @@ export const connectUrl = platform.endpoints.connect.url;
 export const clickhouseUrl = platform.endpoints.clickhouse.url;
 export const clickhouseUser = platform.endpoints.clickhouse.user;
 export const clickhouseDatabase = platform.endpoints.clickhouse.database;
+/** The pipeline user's ClickHouse password (`npm run dbt`, your SQL client). Secret. */
+export const clickhousePassword = platform.endpoints.clickhouse.password;
 export const kafkaBootstrap = platform.endpoints.kafka.hostBootstrap;
 /** Admin connection string for the seed tools (`npm run seed`). Secret. */
 export const mongoUri = platform.endpoints.mongo.hostConnectionString;

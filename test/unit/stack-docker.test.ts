@@ -130,6 +130,9 @@ describe("docker platform under mocks", () => {
     it("exports the MongoDB URI as a secret and the service URLs in plain", async () => {
         const uri = await run.output(run.program.mongoUri);
         assert.equal(uri.secret, true);
+        const chPassword = await run.output(run.program.clickhousePassword);
+        assert.equal(chPassword.secret, true);
+        assert.equal(chPassword.value, `${MOCK_SECRET_PREFIX}-cdc-docker-clickhouse-password`);
         assert.match(uri.value, /^mongodb:\/\/root:.+@127\.0\.0\.1:27017\//);
         assert.equal((await run.output(run.program.connectUrl as never)).value, "http://127.0.0.1:8083");
         assert.equal(run.program.clickhouseUrl, "http://127.0.0.1:8123");
