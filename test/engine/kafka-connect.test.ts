@@ -155,8 +155,11 @@ describe("Kafka Connect started from Maven Central jars", { timeout: 600_000 }, 
         assert.equal(v.status, 200, JSON.stringify(v.body));
 
         const known = new Set(v.body.configs.map((f) => f.value.name));
-        // topic.creation.default.* belong to the worker's topic-creation feature, not to the plugin's definitions.
-        const unknown = Object.keys(config).filter((k) => !known.has(k) && !k.startsWith("topic.creation.default."));
+        // topic.creation.default.* belong to the worker's topic-creation feature, not to the plugin's
+        // definitions. capture.scope/capture.target are read by MongoDbConnectorConfig (3.3.2 declares
+        // them as fields) but are left out of the field list the validate endpoint returns.
+        const readButNotListed = new Set(["capture.scope", "capture.target"]);
+        const unknown = Object.keys(config).filter((k) => !known.has(k) && !k.startsWith("topic.creation.default.") && !readButNotListed.has(k));
         assert.deepEqual(unknown, [], "every key the builder sets is a field Debezium or Connect defines");
 
         const withErrors = v.body.configs.filter((f) => f.value.errors.length > 0);
