@@ -18,18 +18,10 @@ import {
 } from "../../components/providers/bronzeTables";
 import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway";
 import { requireTier } from "../support/tier";
+import { chdbProblem } from "../support/chdb";
 
 const TABLES = ["mongo_ecom_customers", "mongo_ecom_products", "mongo_ecom_orders"];
 
-/** Why the in-process engine cannot run here, or undefined. */
-function chdbProblem(): string | undefined {
-    try {
-        require("chdb/connection");
-        return undefined;
-    } catch (e) {
-        return `npm package chdb does not load (${(e as Error).message.split("\n")[0]}); run npm ci`;
-    }
-}
 
 let dataDir: string;
 /** A client on the in-process engine (one data directory per process). */

@@ -15,8 +15,10 @@ import { BRONZE_TABLES, type BronzeInsertRow, type BronzeTable } from "../../eco
 import { REPLAY_MODELS, type ReplayModel } from "../../ecom_analytics/replay/models";
 import { buildModels, createBronzeTables, gatewayClient, insertBronzeRows, readBronzeInput, readModelRows } from "../../ecom_analytics/replay/index";
 import { requireTier } from "../support/tier";
+import { chdbProblem } from "../support/chdb";
+import { EDGE_FIXTURES, project, readExpected } from "../support/edge-fixtures";
 
-const FIXTURES = path.join(__dirname, "..", "fixtures", "bronze-edge");
+const FIXTURES = EDGE_FIXTURES;
 const DATABASE = "ecom_incremental";
 
 /**
@@ -28,26 +30,8 @@ const DATABASE = "ecom_incremental";
 const SECOND_RUN_FROM: Record<BronzeTable, number> = { mongo_ecom_customers: 11, mongo_ecom_products: 5, mongo_ecom_orders: 7 };
 const INCREMENTAL = { bronze_lookback_seconds: "0" };
 
-function readExpected(model: ReplayModel): Record<string, unknown>[] {
-    return fs
-        .readFileSync(path.join(FIXTURES, "expected", `${model}.jsonl`), "utf8")
-        .split("\n")
-        .filter((l) => l.trim() !== "")
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-function project(rows: Record<string, unknown>[], like: Record<string, unknown>[]): Record<string, unknown>[] {
-    const columns = like.length > 0 ? Object.keys(like[0]!) : [];
-    return rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c]])));
-}
-
 async function problem(): Promise<string | undefined> {
-    try {
-        require("chdb");
-    } catch (e) {
-        return `npm package chdb cannot be loaded (${(e as Error).message})`;
-    }
-    return dbtVenvProblem();
+    return chdbProblem() ?? dbtVenvProblem();
 }
 
 let gw: ChdbGateway | undefined;

@@ -15,32 +15,11 @@ import { BRONZE_TABLES } from "../../ecom_analytics/replay/bronzeFiles";
 import { REPLAY_MODELS, type ReplayModel } from "../../ecom_analytics/replay/models";
 import { buildModels, createBronzeTables, gatewayClient, insertBronzeRows, readBronzeInput, readModelRows } from "../../ecom_analytics/replay/index";
 import { requireTier } from "../support/tier";
+import { chdbProblem } from "../support/chdb";
+import { EDGE_FIXTURES, project, readExpected } from "../support/edge-fixtures";
 
-const FIXTURES = path.join(__dirname, "..", "fixtures", "bronze-edge");
+const FIXTURES = EDGE_FIXTURES;
 const DATABASE = "ecom_edge";
-
-function readExpected(model: ReplayModel): Record<string, unknown>[] {
-    return fs
-        .readFileSync(path.join(FIXTURES, "expected", `${model}.jsonl`), "utf8")
-        .split("\n")
-        .filter((l) => l.trim() !== "")
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-/** Projects actual rows onto the expected rows' columns (expected may omit run-dependent ones). */
-function project(rows: Record<string, unknown>[], like: Record<string, unknown>[]): Record<string, unknown>[] {
-    const columns = like.length > 0 ? Object.keys(like[0]!) : [];
-    return rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c]])));
-}
-
-async function chdbProblem(): Promise<string | undefined> {
-    try {
-        require("chdb");
-        return undefined;
-    } catch (e) {
-        return `npm package chdb cannot be loaded (${(e as Error).message})`;
-    }
-}
 
 let gw: ChdbGateway | undefined;
 let client: ClickHouseClient | undefined;

@@ -25,6 +25,7 @@ import { loadConfig } from "../../components/config/load";
 import { createPlatform } from "../../components/platform";
 import { CdcPipeline } from "../../components/pipeline";
 import { dbtVenvProblem, ensureDbtVenv } from "../../components/providers/dbt/venv";
+import { chdbProblem } from "./chdb";
 import { kafkaToolchainProblem, startKafkaConnect, type KafkaConnectCluster } from "./kafka";
 import { ensurePulumiCli, isolatedPulumiEnv, pulumiCliProblem, pulumiCliRoot } from "./pulumi-cli";
 
@@ -66,14 +67,6 @@ export async function externalStackProblems(): Promise<Array<[string, string]>> 
     return out;
 }
 
-function chdbProblem(): string | undefined {
-    try {
-        require("chdb/connection");
-        return undefined;
-    } catch (e) {
-        return `npm package chdb does not load (${(e as Error).message.split("\n")[0]}); run npm ci`;
-    }
-}
 
 /** `ecom_analytics/` of this repository. */
 const DBT_PROJECT = path.resolve(__dirname, "..", "..", "ecom_analytics");
