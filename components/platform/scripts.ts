@@ -106,7 +106,8 @@ export function pluginInstallScript(o: PluginInstallOptions): string {
         'TMP="$(mktemp -d)"',
         'trap \'rm -rf "$TMP"\' EXIT',
         'echo "downloading $URL"',
-        'wget -q -O "$TMP/plugin.zip" "$URL"',
+        // A download is retried a few times with growing pauses (the job runs once per `pulumi up`).
+        'for attempt in 1 2 3 4 5; do wget -q -O "$TMP/plugin.zip" "$URL" && break; [ "$attempt" = 5 ] && { echo "download of $URL failed 5 times" >&2; exit 1; }; echo "download failed; retrying" >&2; sleep $((attempt * 3)); done',
         'echo "$SHA256  $TMP/plugin.zip" | sha256sum -c - || { echo "checksum mismatch for $URL: expected $SHA256, refusing to install" >&2; exit 1; }',
         'mkdir -p "$TMP/unpacked"',
         'unzip -q "$TMP/plugin.zip" -d "$TMP/unpacked"',

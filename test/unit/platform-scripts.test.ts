@@ -103,6 +103,7 @@ describe("pluginInstallScript", () => {
     let zipBytes: Buffer = Buffer.alloc(0);
     let tmp = "";
     let toolsProblem: string | undefined;
+    let flakyHits = 0;
 
     before(async () => {
         const missing = ["sh", "wget", "sha256sum", "unzip", "zip"].filter((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0);
@@ -116,7 +117,11 @@ describe("pluginInstallScript", () => {
         }
         server = http.createServer((req, res) => {
             if (req.url === "/plugin.zip") res.end(zipBytes);
-            else res.writeHead(404).end();
+            else if (req.url === "/flaky.zip") {
+                flakyHits++;
+                if (flakyHits === 1) res.writeHead(503).end();
+                else res.end(zipBytes);
+            } else res.writeHead(404).end();
         });
         await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
         base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -127,9 +132,9 @@ describe("pluginInstallScript", () => {
     });
 
     // Asynchronous on purpose: the HTTP server lives in this process's event loop.
-    const run = (sha256: string, dest: string) =>
+    const run = (sha256: string, dest: string, file = "plugin.zip") =>
         new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-            execFile("sh", ["-c", pluginInstallScript({ url: `${base}/plugin.zip`, sha256, dest })], { timeout: 30_000 }, (err, stdout, stderr) =>
+            execFile("sh", ["-c", pluginInstallScript({ url: `${base}/${file}`, sha256, dest })], { timeout: 30_000 }, (err, stdout, stderr) =>
                 resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
             );
         });
@@ -153,5 +158,16 @@ describe("pluginInstallScript", () => {
         assert.notEqual(r.status, 0);
         assert.match(r.stderr, /checksum mismatch/);
         assert.deepEqual(fs.readdirSync(dest), []);
+    });
+
+    it("retries a failed download and then installs", async (t) => {
+        if (!requireTier(t, "shell tools", toolsProblem)) return;
+        const dest = fs.mkdtempSync(path.join(tmp, "dest-"));
+        const sha = createHash("sha256").update(zipBytes).digest("hex");
+        const r = await run(sha, dest, "flaky.zip");
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(flakyHits, 2);
+        assert.match(r.stderr, /download failed; retrying/);
+        assert.ok(fs.existsSync(path.join(dest, "clickhouse-kafka-connect-v9.9.9/lib/sink.jar")));
     });
 });

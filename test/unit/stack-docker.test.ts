@@ -59,12 +59,14 @@ describe("docker platform under mocks", () => {
 
     it("runs MongoDB as replica set rs0 with keyfile auth and a generated root password", () => {
         const mongo = service("mongo");
-        assert.deepEqual(mongo.inputs.command, ["mongod", "--replSet", "rs0", "--bind_ip_all", "--keyFile", "/etc/mongo/keyfile"]);
+        const command = (mongo.inputs.command as string[]).join(" ");
+        // The keyfile is installed for uid 999 with mode 0400 before the image's entrypoint runs mongod.
+        assert.match(command, /install -o 999 -g 999 -m 0400 \/etc\/mongo\/keyfile\.upload \/etc\/mongo\/keyfile && exec docker-entrypoint\.sh mongod --replSet rs0 --bind_ip_all --keyFile \/etc\/mongo\/keyfile$/);
         // A nested secret makes the whole `uploads` property secret on the wire.
         const uploads = mongo.inputs.uploads as { value: { file: string; content: unknown; permissions: string }[] };
         assert.ok(isSecretValue(uploads), "uploads (with the keyfile) travel as a secret");
         const upload = uploads.value[0];
-        assert.equal(upload.file, "/etc/mongo/keyfile");
+        assert.equal(upload.file, "/etc/mongo/keyfile.upload");
         assert.equal(upload.permissions, "0400");
         assert.match(String(upload.content), new RegExp(`^${MOCK_SECRET_PREFIX}-cdc-docker-mongo-keyfile$`));
     });
@@ -81,6 +83,32 @@ describe("docker platform under mocks", () => {
         assert.match(script, /sha256sum -c/);
         assert.match(script, /clickhouse-kafka-connect-v\d+\.\d+\.\d+\.zip/);
         assert.ok(run.dependsOn(service("connect").name).has(job.name));
+    });
+
+    it("retries the one-shot MongoDB init, which runs once per up", () => {
+        const script = (service("mongo-init").inputs.command as string[])[2];
+        assert.match(script, /^for attempt in \$\(seq 1 \d+\); do mongosh .* && exit 0;/);
+    });
+
+    it("checks health on the container's own address, not the first-start server on 127.0.0.1", () => {
+        for (const role of ["mongo", "clickhouse"]) {
+            const test = (service(role).inputs.healthcheck as { tests: string[] }).tests[1];
+            assert.match(test, /--host "\$\(hostname -i/, role);
+        }
+    });
+
+    it("configures Kafka Connect with names Debezium's image reads, and recreates it for a new sink plugin", () => {
+        const env = (service("connect").inputs.envs as unknown[]).filter((e): e is string => typeof e === "string");
+        for (const k of ["CONFIG", "OFFSET", "STATUS"]) assert.ok(env.includes(`CONNECT_${k}_STORAGE_REPLICATION_FACTOR=1`), k);
+        assert.ok(!env.some((e) => /^(CONFIG|OFFSET|STATUS)_STORAGE_REPLICATION_FACTOR=/.test(e)), "bare names are ignored by the image");
+        assert.ok(env.some((e) => /^CDC_SINK_PLUGIN_SHA256=[a-f0-9]{64}$/.test(e)));
+    });
+
+    it("gives Kafka a heap that fits its memory limit", () => {
+        const kafka = service("kafka");
+        const env = (kafka.inputs.envs as unknown[]).filter((e): e is string => typeof e === "string");
+        const heap = Number(/^KAFKA_HEAP_OPTS=.*-Xmx(\d+)m$/.exec(env.find((e) => e.startsWith("KAFKA_HEAP_OPTS="))!)![1]);
+        assert.ok(heap <= (kafka.inputs.memory as number) * 0.75, `heap ${heap} MiB vs limit ${kafka.inputs.memory} MiB`);
     });
 
     it("runs Kafka in KRaft mode without ZooKeeper", () => {

@@ -39,7 +39,7 @@ describe("kubernetes platform under mocks (1 member, 1 broker, 1 worker)", () =>
         assert.equal(kafka.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR.value, "1");
         assert.equal(kafka.KAFKA_MIN_INSYNC_REPLICAS.value, "1");
         const connect = env(containers(workload("connect"))[0]);
-        for (const k of ["CONFIG_STORAGE_REPLICATION_FACTOR", "OFFSET_STORAGE_REPLICATION_FACTOR", "STATUS_STORAGE_REPLICATION_FACTOR"]) assert.equal(connect[k].value, "1", k);
+        for (const k of ["CONNECT_CONFIG_STORAGE_REPLICATION_FACTOR", "CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR", "CONNECT_STATUS_STORAGE_REPLICATION_FACTOR"]) assert.equal(connect[k].value, "1", k);
         assert.equal(connect.BOOTSTRAP_SERVERS.value, "kafka-0.kafka:9092");
     });
 

@@ -90,15 +90,32 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
 
     it("replicates Kafka Connect's internal topics 3 times with 3 brokers", () => {
         const e = env(containers(workload("connect"))[0]);
-        for (const k of ["CONFIG_STORAGE_REPLICATION_FACTOR", "OFFSET_STORAGE_REPLICATION_FACTOR", "STATUS_STORAGE_REPLICATION_FACTOR"]) assert.equal(e[k].value, "3", k);
+        for (const k of ["CONNECT_CONFIG_STORAGE_REPLICATION_FACTOR", "CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR", "CONNECT_STATUS_STORAGE_REPLICATION_FACTOR"]) assert.equal(e[k].value, "3", k);
         assert.equal(e.BOOTSTRAP_SERVERS.value, "kafka-0.kafka:9092,kafka-1.kafka:9092,kafka-2.kafka:9092");
-        assert.ok(e.CONNECT_REST_ADVERTISED_HOST_NAME.valueFrom?.fieldRef, "each worker advertises its own pod IP");
+        // Debezium's image maps only CONNECT_* and a fixed set of bare names; the bare
+        // *_STORAGE_REPLICATION_FACTOR forms would be ignored (worker default 1).
+        assert.ok(!("CONFIG_STORAGE_REPLICATION_FACTOR" in e), "bare name the image ignores");
+        assert.ok(e.ADVERTISED_HOST_NAME.valueFrom?.fieldRef, "each worker advertises its own pod IP");
     });
 
     it("replicates the change and dead-letter topics the connectors create 3 times with 3 brokers", () => {
         const config = (name: string) => run.byName(name).inputs.config as Record<string, string>;
         assert.equal(config("cdc-source")["topic.creation.default.replication.factor"], "3");
         assert.equal(config("cdc-sink")["errors.deadletterqueue.topic.replication.factor"], "3");
+    });
+
+    it("turns off service-link variables in every pod (they would become Connect worker properties)", () => {
+        const pods = run.resources.filter((r) => ["kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:Job"].includes(r.type));
+        assert.equal(pods.length, 5);
+        for (const r of pods) assert.equal(podSpec(r).enableServiceLinks, false, r.name);
+    });
+
+    it("sizes Kafka's heap below its container limit", () => {
+        const e = env(containers(workload("kafka"))[0]);
+        assert.match(String(e.KAFKA_HEAP_OPTS.value), /-Xmx\d+m/);
+        const heap = Number(/-Xmx(\d+)m/.exec(String(e.KAFKA_HEAP_OPTS.value))![1]);
+        const limit = Number(/^(\d+)Mi$/.exec(String(containers(workload("kafka"))[0].resources?.limits?.memory))![1]);
+        assert.ok(heap <= limit * 0.75, `heap ${heap} MiB vs limit ${limit} MiB`);
     });
 
     it("installs the ClickHouse sink plugin with an init container into a volume shared with Connect", () => {

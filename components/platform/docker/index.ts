@@ -5,7 +5,7 @@ import type { DockerSettings, PipelineSettings } from "../../config";
 import type { PipelineEndpoints } from "../../endpoints";
 import { mongoConnectionString } from "../../../connectors";
 import { mongoInitScript, pluginInstallScript } from "../scripts";
-import { clickhouseEnv, connectEnv, healthchecks, kafkaEnv, mongoCommand, onlyOnSuccess, PLUGIN_DIR } from "./specs";
+import { clickhouseEnv, connectEnv, healthchecks, kafkaEnv, KEYFILE_UPLOAD, mongoCommand, onlyOnSuccess, PLUGIN_DIR, withRetries } from "./specs";
 
 export interface DockerPlatformArgs {
     /** Validated `cdc:docker` settings (images, ports, limits, sink plugin). */
@@ -70,7 +70,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
                 networksAdvanced: network("mongo"),
                 command: mongoCommand(p.mongo.replicaSet),
                 envs: [pulumi.interpolate`MONGO_INITDB_ROOT_USERNAME=root`, pulumi.interpolate`MONGO_INITDB_ROOT_PASSWORD=${mongoRootPassword}`],
-                uploads: [{ file: "/etc/mongo/keyfile", content: mongoKeyfile, owner: "999", group: "999", permissions: "0400" }],
+                uploads: [{ file: KEYFILE_UPLOAD, content: mongoKeyfile, permissions: "0400" }],
                 volumes: [{ volumeName: mongoData.name, containerPath: "/data/db" }],
                 ports: publish(27017, d.ports.mongo),
                 healthcheck: healthchecks.mongo,
@@ -104,7 +104,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
                 command: [
                     "bash",
                     "-c",
-                    'exec mongosh --quiet "mongodb://mongo:27017/admin?directConnection=true" -u root -p "$MONGO_ROOT_PASSWORD" --authenticationDatabase admin --file /cdc/init.js',
+                    withRetries('mongosh --quiet "mongodb://mongo:27017/admin?directConnection=true" -u root -p "$MONGO_ROOT_PASSWORD" --authenticationDatabase admin --file /cdc/init.js'),
                 ],
             },
             { ...child, dependsOn: [mongo] },
@@ -119,7 +119,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
                 image: image("kafka", d.images.kafka).imageId,
                 hostname: "kafka",
                 networksAdvanced: network("kafka"),
-                envs: kafkaEnv({ clusterId: kafkaClusterId, hostAddress: hostAddr, hostPort: d.ports.kafka }),
+                envs: kafkaEnv({ clusterId: kafkaClusterId, hostAddress: hostAddr, hostPort: d.ports.kafka, heapMb: Math.floor(d.resources.kafka.memoryMb * 0.5) }),
                 volumes: [{ volumeName: kafkaData.name, containerPath: "/var/lib/kafka/data" }],
                 ports: publish(19092, d.ports.kafka),
                 healthcheck: healthchecks.kafka,
@@ -152,7 +152,11 @@ export class DockerPlatform extends pulumi.ComponentResource {
                 image: image("connect", d.images.connect).imageId,
                 hostname: "connect",
                 networksAdvanced: network("connect"),
-                envs: connectEnv({ bootstrap: "kafka:9092", groupId: `cdc-${pulumi.getStack()}`, heapMb: Math.floor(d.resources.connect.memoryMb * 0.6) }),
+                envs: [
+                    ...connectEnv({ bootstrap: "kafka:9092", groupId: `cdc-${pulumi.getStack()}`, heapMb: Math.floor(d.resources.connect.memoryMb * 0.6) }),
+                    // A new plugin release changes this, which recreates the worker so it loads the new jars.
+                    `CDC_SINK_PLUGIN_SHA256=${d.clickhouseSink.sha256}`,
+                ],
                 volumes: [{ volumeName: pluginVolume.name, containerPath: PLUGIN_DIR, readOnly: true }],
                 ports: publish(8083, d.ports.connect),
                 healthcheck: healthchecks.connect,

@@ -9,10 +9,37 @@ import * as pulumi from "@pulumi/pulumi";
 /** Where Kafka Connect sees the ClickHouse sink plugin (under Debezium's plugin.path). */
 export const PLUGIN_DIR = "/kafka/connect/clickhouse-kafka-connect";
 
-/** mongod as a replica set member with keyfile auth (the keyfile is uploaded, mode 0400, uid 999). */
+/** Where the keyfile is uploaded (root-owned) and where mongod reads it (uid 999, mode 0400). */
+export const KEYFILE_UPLOAD = "/etc/mongo/keyfile.upload";
+export const KEYFILE = "/etc/mongo/keyfile";
+
+/**
+ * mongod as a replica set member with keyfile auth. mongod refuses a keyfile that others can read
+ * or that it does not own, so the uploaded copy is installed for the image's mongodb user (uid 999)
+ * before the image's own entrypoint starts (it creates the root user on first start).
+ */
 export function mongoCommand(replicaSet: string): string[] {
-    return ["mongod", "--replSet", replicaSet, "--bind_ip_all", "--keyFile", "/etc/mongo/keyfile"];
+    return [
+        "bash",
+        "-c",
+        `install -o 999 -g 999 -m 0400 ${KEYFILE_UPLOAD} ${KEYFILE} && exec docker-entrypoint.sh mongod --replSet ${replicaSet} --bind_ip_all --keyFile ${KEYFILE}`,
+    ];
 }
+
+/**
+ * Runs `command` until it succeeds, at most `attempts` times, `delaySeconds` apart: one-shot jobs
+ * run once per `pulumi up`, so a transient failure (a service still starting, a network blip)
+ * must not fail them for good.
+ */
+export function withRetries(command: string, attempts = 30, delaySeconds = 2): string {
+    return `for attempt in $(seq 1 ${attempts}); do ${command} && exit 0; echo "attempt $attempt of ${attempts} failed; retrying in ${delaySeconds} s" >&2; sleep ${delaySeconds}; done; exit 1`;
+}
+
+/**
+ * The container's own address, not 127.0.0.1: the mongo and clickhouse images run a temporary
+ * server on 127.0.0.1 during first-start initialisation, which must not count as healthy.
+ */
+const OWN_ADDRESS = `"$(hostname -i | awk '{print $1}')"`;
 
 const health = (test: string, startPeriod = "30s") => ({
     tests: ["CMD-SHELL", test],
@@ -25,7 +52,7 @@ const health = (test: string, startPeriod = "30s") => ({
 /** Each service's healthcheck: "healthy" means usable by the next step, not merely started. */
 export const healthchecks = {
     mongo: health(
-        `mongosh --quiet -u "$MONGO_INITDB_ROOT_USERNAME" -p "$MONGO_INITDB_ROOT_PASSWORD" --authenticationDatabase admin --eval 'db.adminCommand({ ping: 1 }).ok' | grep -q 1`,
+        `mongosh --quiet --host ${OWN_ADDRESS} -u "$MONGO_INITDB_ROOT_USERNAME" -p "$MONGO_INITDB_ROOT_PASSWORD" --authenticationDatabase admin --eval 'db.adminCommand({ ping: 1 }).ok' | grep -q 1`,
     ),
     kafka: health("/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 > /dev/null 2>&1", "40s"),
     // Healthy only when both plugins are loaded, so connectors can be validated right away.
@@ -33,13 +60,15 @@ export const healthchecks = {
         "curl -fsS http://localhost:8083/connector-plugins | grep -q io.debezium.connector.mongodb.MongoDbConnector && curl -fsS http://localhost:8083/connector-plugins | grep -q com.clickhouse.kafka.connect.ClickHouseSinkConnector",
         "60s",
     ),
-    clickhouse: health(`clickhouse-client --user "$CLICKHOUSE_USER" --password "$CLICKHOUSE_PASSWORD" --query 'SELECT 1'`),
+    clickhouse: health(`clickhouse-client --host ${OWN_ADDRESS} --user "$CLICKHOUSE_USER" --password "$CLICKHOUSE_PASSWORD" --query 'SELECT 1'`),
 };
 
 /** Kafka 4 KRaft, single combined node: internal listener for Connect, one for the host. */
-export function kafkaEnv(o: { clusterId: pulumi.Input<string>; hostAddress: string; hostPort: number }): pulumi.Input<string>[] {
+export function kafkaEnv(o: { clusterId: pulumi.Input<string>; hostAddress: string; hostPort: number; heapMb: number }): pulumi.Input<string>[] {
     return [
         pulumi.interpolate`CLUSTER_ID=${o.clusterId}`,
+        // The launcher's default heap is 1 GiB, the whole default container limit.
+        kafkaHeapOpts(o.heapMb),
         "KAFKA_NODE_ID=1",
         "KAFKA_PROCESS_ROLES=broker,controller",
         "KAFKA_LISTENERS=PLAINTEXT://:9092,CONTROLLER://:9093,HOST://:19092",
@@ -58,9 +87,17 @@ export function kafkaEnv(o: { clusterId: pulumi.Input<string>; hostAddress: stri
     ];
 }
 
+/** `KAFKA_HEAP_OPTS` for a heap of `heapMb` (the image passes it to the JVM, not to server.properties). */
+export function kafkaHeapOpts(heapMb: number): string {
+    return `KAFKA_HEAP_OPTS=-Xms${Math.min(256, heapMb)}m -Xmx${heapMb}m`;
+}
+
 /**
- * Kafka Connect worker (Debezium's image reads these variables): distributed mode, internal
- * topics with replication matching the broker count, JSON converters without schemas.
+ * Kafka Connect worker: distributed mode, internal topics with replication matching the broker
+ * count, JSON converters without schemas. Debezium's image maps a fixed set of bare names
+ * (BOOTSTRAP_SERVERS, GROUP_ID, *_STORAGE_TOPIC, KEY/VALUE_CONVERTER, HEAP_OPTS,
+ * ADVERTISED_HOST_NAME, ...) and every `CONNECT_<PROPERTY>` variable to worker properties;
+ * anything else is ignored, so replication factors must use the `CONNECT_` form.
  */
 export function connectEnv(o: { bootstrap: string; groupId: string; heapMb: number; replication?: number }): string[] {
     const rf = o.replication ?? 1;
@@ -70,14 +107,15 @@ export function connectEnv(o: { bootstrap: string; groupId: string; heapMb: numb
         `CONFIG_STORAGE_TOPIC=_${o.groupId}-configs`,
         `OFFSET_STORAGE_TOPIC=_${o.groupId}-offsets`,
         `STATUS_STORAGE_TOPIC=_${o.groupId}-status`,
-        `CONFIG_STORAGE_REPLICATION_FACTOR=${rf}`,
-        `OFFSET_STORAGE_REPLICATION_FACTOR=${rf}`,
-        `STATUS_STORAGE_REPLICATION_FACTOR=${rf}`,
+        `CONNECT_CONFIG_STORAGE_REPLICATION_FACTOR=${rf}`,
+        `CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR=${rf}`,
+        `CONNECT_STATUS_STORAGE_REPLICATION_FACTOR=${rf}`,
         "KEY_CONVERTER=org.apache.kafka.connect.json.JsonConverter",
         "VALUE_CONVERTER=org.apache.kafka.connect.json.JsonConverter",
         "CONNECT_KEY_CONVERTER_SCHEMAS_ENABLE=false",
         "CONNECT_VALUE_CONVERTER_SCHEMAS_ENABLE=false",
-        "CONNECT_REST_ADVERTISED_HOST_NAME=connect",
+        // The image derives rest.advertised.host.name from this (default: the container's IP).
+        "ADVERTISED_HOST_NAME=connect",
         // Let connectors override client settings (the sink's consumer, the DLQ producer).
         "CONNECT_CONNECTOR_CLIENT_CONFIG_OVERRIDE_POLICY=All",
         `HEAP_OPTS=-Xms${Math.min(256, o.heapMb)}m -Xmx${o.heapMb}m`,

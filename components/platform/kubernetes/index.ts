@@ -69,15 +69,24 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
             metadata: { name: "data" },
             spec: { accessModes: ["ReadWriteOnce"], storageClassName: k.storageClass, resources: { requests: { storage: `${sizeGi}Gi` } } },
         });
-        const service = (role: Role, fixedName: string, ports: { name: string; port: number; nodePort?: number }[], extra: Record<string, unknown> = {}, annotations?: Record<string, string>) =>
+        const service = (
+            role: Role,
+            fixedName: string,
+            ports: { name: string; port: number; nodePort?: number }[],
+            extra: Record<string, unknown> = {},
+            annotations?: Record<string, string>,
+            opts: pulumi.CustomResourceOptions = {},
+        ) =>
             new k8s.core.v1.Service(
                 `${name}-${fixedName}-svc`,
                 { metadata: { ...meta(role, fixedName), annotations }, spec: { selector: select(role), ports: ports.map((x) => ({ ...x, targetPort: x.port })), ...extra } },
-                child,
+                { ...child, ...opts },
             );
         const exposed = (role: "connect" | "clickhouse", port: { name: string; port: number }) => {
             const x = serviceExposure(k.access, role);
-            return service(role, role, [{ ...port, nodePort: x.nodePort }], { type: x.type, loadBalancerSourceRanges: x.loadBalancerSourceRanges }, x.annotations);
+            // A non-headless Service is awaited until it has ready endpoints (and a load-balancer
+            // address); its pods start in parallel with Kafka and the plugin download, so allow time.
+            return service(role, role, [{ ...port, nodePort: x.nodePort }], { type: x.type, loadBalancerSourceRanges: x.loadBalancerSourceRanges }, x.annotations, { customTimeouts: { create: "30m", update: "30m" } });
         };
         const headless = (role: Role, fixedName: string, ports: { name: string; port: number }[]) =>
             // Pods resolve before they are ready: replica set members and KRaft voters find each other while starting.
@@ -105,6 +114,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                     template: {
                         metadata: { labels: { ...common, ...select("mongo") } },
                         spec: {
+                            // No service-link variables: Debezium's image turns every CONNECT_* into a worker property.
+                            enableServiceLinks: false,
                             securityContext: securityContexts.mongo.pod,
                             // mongod refuses a group-readable keyfile, and a Secret file is owned by root: mount it
                             // readable by the fsGroup (0440), then copy it as uid 999 with mode 0400.
@@ -172,6 +183,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                         },
                         spec: {
                             restartPolicy: "OnFailure",
+                            // No service-link variables: Debezium's image turns every CONNECT_* into a worker property.
+                            enableServiceLinks: false,
                             securityContext: securityContexts.mongo.pod,
                             containers: [
                                 {
@@ -215,13 +228,15 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                     template: {
                         metadata: { labels: { ...common, ...select("kafka") } },
                         spec: {
+                            // No service-link variables: Debezium's image turns every CONNECT_* into a worker property.
+                            enableServiceLinks: false,
                             securityContext: securityContexts.kafka.pod,
                             containers: [
                                 {
                                     name: "kafka",
                                     image: k.images.kafka,
                                     command: kafkaCommand({ service: "kafka" }),
-                                    env: kafkaEnv({ clusterId: kafkaClusterId, brokers, service: "kafka", statefulSet: "kafka" }),
+                                    env: kafkaEnv({ clusterId: kafkaClusterId, brokers, service: "kafka", statefulSet: "kafka", heapMb: Math.floor(k.resources.kafka.memoryMb * 0.5) }),
                                     ports: [
                                         { name: "broker", containerPort: 9092 },
                                         { name: "controller", containerPort: 9093 },
@@ -256,6 +271,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                     template: {
                         metadata: { labels: { ...common, ...select("connect") } },
                         spec: {
+                            // No service-link variables: Debezium's image turns every CONNECT_* into a worker property.
+                            enableServiceLinks: false,
                             securityContext: securityContexts.connect.pod,
                             initContainers: [
                                 {
@@ -303,6 +320,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                     template: {
                         metadata: { labels: { ...common, ...select("clickhouse") } },
                         spec: {
+                            // No service-link variables: Debezium's image turns every CONNECT_* into a worker property.
+                            enableServiceLinks: false,
                             securityContext: securityContexts.clickhouse.pod,
                             containers: [
                                 {

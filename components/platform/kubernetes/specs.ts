@@ -6,7 +6,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { connectEnv, healthchecks } from "../docker/specs";
+import { connectEnv, healthchecks, kafkaHeapOpts } from "../docker/specs";
 
 type Env = k8s.types.input.core.v1.EnvVar;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -43,12 +43,13 @@ export function internalReplication(brokers: number): { replication: number; min
  * the container command derives them from the pod's hostname (`kafka-<ordinal>`) before exec'ing
  * the image's own launcher.
  */
-export function kafkaEnv(o: { clusterId: pulumi.Input<string>; brokers: number; service: string; statefulSet: string }): Env[] {
+export function kafkaEnv(o: { clusterId: pulumi.Input<string>; brokers: number; service: string; statefulSet: string; heapMb: number }): Env[] {
     const voters = Array.from({ length: o.brokers }, (_, i) => `${i}@${podDns(o.statefulSet, i, o.service)}:9093`).join(",");
     const { replication, minIsr } = internalReplication(o.brokers);
     return [
         { name: "CLUSTER_ID", value: o.clusterId },
         ...envList([
+        kafkaHeapOpts(o.heapMb),
         "KAFKA_PROCESS_ROLES=broker,controller",
         "KAFKA_LISTENERS=PLAINTEXT://:9092,CONTROLLER://:9093",
         "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
@@ -83,8 +84,8 @@ export function kafkaCommand(o: { service: string }): string[] {
 export function connectWorkerEnv(o: { bootstrap: string; groupId: string; heapMb: number; brokers: number }): Env[] {
     const pairs = connectEnv({ bootstrap: o.bootstrap, groupId: o.groupId, heapMb: o.heapMb, replication: internalReplication(o.brokers).replication });
     return [
-        ...envList(pairs.filter((p) => !p.startsWith("CONNECT_REST_ADVERTISED_HOST_NAME="))),
-        { name: "CONNECT_REST_ADVERTISED_HOST_NAME", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+        ...envList(pairs.filter((p) => !p.startsWith("ADVERTISED_HOST_NAME="))),
+        { name: "ADVERTISED_HOST_NAME", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
     ];
 }
 
