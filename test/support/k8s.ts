@@ -22,6 +22,7 @@ export interface PodSpec {
     initContainers?: Container[];
     volumes?: { name: string; emptyDir?: unknown; secret?: unknown }[];
     securityContext?: unknown;
+    enableServiceLinks?: boolean;
 }
 
 /** The pod template's spec of a workload (undefined for other objects). */
