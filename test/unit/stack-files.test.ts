@@ -30,6 +30,15 @@ describe("committed stack files", () => {
         assert.ok(c.kubernetes?.access.mode);
     });
 
+    it("Pulumi.dev.yaml is a valid docker stack on 127.0.0.1 whose destroy drops bronze", () => {
+        const c = parseConfig(cdcConfig("Pulumi.dev.yaml"));
+        assert.equal(c.platform, "docker");
+        assert.equal(c.docker.bindAddress, "127.0.0.1");
+        assert.equal(c.bronze.dropOnDestroy, true);
+        const doc = yaml.load(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8")) as { encryptionsalt?: string };
+        assert.match(doc.encryptionsalt ?? "", /^v1:/, "salt of the default dev passphrase");
+    });
+
     it("examples/Pulumi.external.yaml validates once the two secrets are set", () => {
         const raw = cdcConfig("examples/Pulumi.external.yaml");
         assert.equal(raw.clickhousePassword, undefined, "no credential in the example");
