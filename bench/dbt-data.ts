@@ -36,6 +36,7 @@ export function shapeFor(events: number): BenchShape {
 
 const T0 = 1_700_000_000_000; // 2023-11-14
 const STEP_MS = 1_000_000_000; // ~11.6 days between versions
+const DAY_MS = 86_400_000; // orders are spread over 730 order dates, so fct_daily_sales has realistic days
 
 const hexId = (prefix: string, doc: string): string => `concat('${prefix}', leftPad(lower(hex(toUInt64(${doc}))), 20, '0'))`;
 const money = (cents: string): string => `concat(toString(intDiv(${cents}, 100)), '.', leftPad(toString((${cents}) % 100), 2, '0'))`;
@@ -52,7 +53,7 @@ function documentSql(b: Block, shape: BenchShape): string {
             const statuses = `['pending', 'paid', 'shipped', 'delivered', 'cancelled']`;
             const status = `${statuses}[1 + ((doc % 7 = 0) ? 4 : least(${b.seq}, 3))]`;
             const line = `concat('{"product_id": {"$oid": "', ${hexId("65f1", `(doc * 13 + j) % ${shape.products}`)}, '"},"quantity": ', toString(1 + (doc + j) % 4), ',"unit_price": {"$numberDecimal": "', ${money(`(199 + ((doc * 13 + j) % ${shape.products}) * 7919 % 90000)`)}, '"}}')`;
-            return `concat('{"_id": {"$oid": "', ${hexId("65f0", "doc")}, '"},"customer_id": {"$oid": "', ${hexId("65f2", `(doc * 31) % ${shape.customers}`)}, '"},"status": "', ${status}, '","items": [', arrayStringConcat(arrayMap(j -> ${line}, range(1 + doc % 3)), ','), '],"ordered_at": ', ${date(`(${T0} + doc * 7)`)}, ',"updated_at": ', ${date(ts)}, '}')`;
+            return `concat('{"_id": {"$oid": "', ${hexId("65f0", "doc")}, '"},"customer_id": {"$oid": "', ${hexId("65f2", `(doc * 31) % ${shape.customers}`)}, '"},"status": "', ${status}, '","items": [', arrayStringConcat(arrayMap(j -> ${line}, range(1 + doc % 3)), ','), '],"ordered_at": ', ${date(`(${T0} + doc * 7 - ${DAY_MS} * (doc % 730))`)}, ',"updated_at": ', ${date(ts)}, '}')`;
         }
     }
 }
@@ -92,15 +93,21 @@ export function historyBlocks(shape: BenchShape): Block[] {
     ];
 }
 
-/** The blocks of an increment of about `events` new rows: new orders, later updates, deletes, customer changes. */
-export function incrementBlocks(shape: BenchShape, events: number): Block[] {
-    const o = shape.orders;
+/**
+ * The blocks of an increment of about `events` new rows: new orders, later updates, deletes,
+ * customer changes. Round r (0, 1, …) continues after round r − 1: its new orders follow the
+ * previous round's, its updates and deletes hit the newest existing orders (some created by the
+ * previous round) and its timestamps are later.
+ */
+export function incrementBlocks(shape: BenchShape, events: number, round = 0): Block[] {
     const n = Math.max(4, Math.round(events / 4));
+    const o = shape.orders + round * n;
+    const seq = 4 + round;
     return [
-        { table: "mongo_ecom_orders", from: o, to: o + n, seq: 4, op: "c" },
-        { table: "mongo_ecom_orders", from: o - 2 * n, to: o, where: "doc % 2 = 0", seq: 4, op: "u" },
-        { table: "mongo_ecom_orders", from: o - 2 * n, to: o, where: "doc % 2 = 1", seq: 4, op: "d" },
-        { table: "mongo_ecom_customers", from: 0, to: n, seq: 4, op: "u" },
+        { table: "mongo_ecom_orders", from: o, to: o + n, seq, op: "c" },
+        { table: "mongo_ecom_orders", from: o - 2 * n, to: o, where: "doc % 2 = 0", seq, op: "u" },
+        { table: "mongo_ecom_orders", from: o - 2 * n, to: o, where: "doc % 2 = 1", seq, op: "d" },
+        { table: "mongo_ecom_customers", from: round * n, to: (round + 1) * n, seq, op: "u" },
     ];
 }
 
