@@ -15,6 +15,7 @@ import { Engine } from "./engine";
 import { Handler } from "./handler";
 import { CONFIG_ENV, READY_MARKER, type ServerConfig } from "./protocol";
 import { Sessions } from "./sessions";
+import { pidAlive } from "../../components/providers/shared/lock";
 
 function log(line: string): void {
     process.stderr.write(`[chdb-gateway ${process.pid}] ${line}\n`);
@@ -40,22 +41,13 @@ function lockDataDir(dataDir: string): void {
         } catch (e) {
             if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
             const owner = Number(fs.readFileSync(file, "utf8"));
-            if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+            if (Number.isInteger(owner) && owner > 0 && pidAlive(owner)) {
                 throw new Error(`data directory ${dataDir} is in use by another chdb gateway (pid ${owner})`);
             }
             fs.rmSync(file, { force: true });
         }
     }
     throw new Error(`could not lock data directory ${dataDir}`);
-}
-
-function isAlive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch (e) {
-        return (e as NodeJS.ErrnoException).code === "EPERM";
-    }
 }
 
 async function main(): Promise<void> {

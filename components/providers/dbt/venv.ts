@@ -20,6 +20,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { withDirLock } from "../shared/lock";
 
 /** Exact versions of the Python packages dbt runs with (must agree with `requirements.lock`). */
 export const DBT_PINS = {
@@ -146,56 +147,6 @@ function run(cmd: string, args: string[], log: (l: string) => void, env?: NodeJS
     });
 }
 
-function sleep(ms: number): Promise<void> {
-    return new Promise((r) => setTimeout(r, ms));
-}
-
-function pidAlive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch (e) {
-        return (e as NodeJS.ErrnoException).code === "EPERM";
-    }
-}
-
-/** Takes the cross-process build lock; returns its release function. */
-async function acquireLock(lockDir: string, log: (l: string) => void): Promise<() => void> {
-    const deadline = Date.now() + LOCK_STALE_MS + 60_000;
-    let said = false;
-    for (;;) {
-        try {
-            fs.mkdirSync(lockDir);
-            fs.writeFileSync(path.join(lockDir, "owner"), JSON.stringify({ pid: process.pid, at: Date.now() }));
-            return () => fs.rmSync(lockDir, { recursive: true, force: true });
-        } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-        }
-        let stale = false;
-        try {
-            const owner = JSON.parse(fs.readFileSync(path.join(lockDir, "owner"), "utf8")) as { pid: number; at: number };
-            stale = !pidAlive(owner.pid) || Date.now() - owner.at > LOCK_STALE_MS;
-        } catch {
-            // Owner file not written yet (or the lock was just released): judge by the directory's age.
-            try {
-                stale = Date.now() - fs.statSync(lockDir).mtimeMs > 60_000;
-            } catch {
-                stale = false;
-            }
-        }
-        if (stale) {
-            fs.rmSync(lockDir, { recursive: true, force: true });
-            continue;
-        }
-        if (Date.now() > deadline) throw new Error(`timed out waiting for the dbt venv lock ${lockDir}`);
-        if (!said) {
-            log(`waiting for another process building the dbt venv (${lockDir})`);
-            said = true;
-        }
-        await sleep(500);
-    }
-}
-
 /** Rewrites the temp path baked into the venv's scripts (shebangs, activate) to the final path. */
 function relocateScripts(binDir: string, from: string, to: string): void {
     for (const name of fs.readdirSync(binDir)) {
@@ -263,12 +214,9 @@ export async function ensureDbtVenv(opts?: { log?: (l: string) => void }): Promi
     if (pending) return pending;
     const p = (async () => {
         fs.mkdirSync(path.dirname(dir), { recursive: true });
-        const release = await acquireLock(`${dir}.lock`, log);
-        try {
+        await withDirLock(`${dir}.lock`, { staleMs: LOCK_STALE_MS, onWait: (l) => log(`waiting for another process building the dbt venv (${l})`) }, async () => {
             if (!isReady(dir)) await buildVenv(dir, log);
-        } finally {
-            release();
-        }
+        });
         return venvPaths(dir);
     })();
     inProcess.set(dir, p);

@@ -12,6 +12,7 @@ import { brokerProperties, connectProperties, log4j2Properties } from "./config"
 import { ensureKafkaJars, javaBin } from "./cache";
 import { startJvm, type JvmProcess } from "./jvm";
 import { freeLoopbackPorts } from "./ports";
+import { pidAlive } from "../../../components/providers/shared/lock";
 
 export { kafkaToolchainProblem, kafkaCacheDir, kafkaVersion, ensureKafkaJars } from "./cache";
 
@@ -59,11 +60,7 @@ async function sweepStaleRoots(): Promise<void> {
         if (!name.startsWith(TMP_PREFIX)) continue;
         const owner = Number(await fs.readFile(path.join(tmp, name, "owner.pid"), "utf8").catch(() => ""));
         if (!owner) continue;
-        try {
-            process.kill(owner, 0);
-        } catch (e) {
-            if ((e as NodeJS.ErrnoException).code === "ESRCH") await fs.rm(path.join(tmp, name), { recursive: true, force: true });
-        }
+        if (!pidAlive(owner)) await fs.rm(path.join(tmp, name), { recursive: true, force: true });
     }
 }
 

@@ -10,7 +10,7 @@ import { existsSync, promises as fs, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { withLock } from "./lock";
+import { withDirLock } from "../../../components/providers/shared/lock";
 
 const run = promisify(execFile);
 
@@ -67,11 +67,12 @@ export async function buildPulumiCli(log: (l: string) => void = () => {}): Promi
     const built = () => existsSync(bin) && existsSync(path.join(binDir, "pulumi-resource-pulumi-nodejs"));
     if (built()) return bin;
     await fs.mkdir(binDir, { recursive: true });
-    return withLock(bin, async () => {
+    // A build takes minutes; one holding the lock for over an hour is taken over.
+    return withDirLock(`${bin}.lock`, { staleMs: 60 * 60_000, onWait: (l) => log(`waiting for another process building the Pulumi CLI (${l})`) }, async () => {
         if (built()) return bin; // built by the process we waited for
         await build(bin, log);
         return bin;
-    }, (holder) => log(`waiting for ${holder}, which is building the Pulumi CLI`));
+    });
 }
 
 async function build(bin: string, log: (l: string) => void): Promise<void> {

@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { pidAlive, withDirLock } from "../../components/providers/shared/lock";
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "cdc-lock-"));
+
+describe("withDirLock", () => {
+    it("runs holders one at a time and releases the lock afterwards", async () => {
+        const lock = path.join(tmp(), "x.lock");
+        const events: string[] = [];
+        let waited = 0;
+        const holder = (id: string) =>
+            withDirLock(lock, { staleMs: 60_000, onWait: () => waited++ }, async () => {
+                events.push(`start ${id}`);
+                await new Promise((r) => setTimeout(r, 50));
+                events.push(`end ${id}`);
+            });
+        await Promise.all([holder("a"), holder("b")]);
+        assert.deepEqual(events, ["start a", "end a", "start b", "end b"]);
+        assert.equal(waited, 1);
+        assert.ok(!fs.existsSync(lock));
+    });
+
+    it("takes over the lock of a holder that no longer runs", async () => {
+        const lock = path.join(tmp(), "y.lock");
+        fs.mkdirSync(lock);
+        fs.writeFileSync(path.join(lock, "owner"), JSON.stringify({ pid: 2 ** 22 + 12345, at: Date.now() }));
+        assert.equal(await withDirLock(lock, { staleMs: 60_000, timeoutMs: 2_000 }, async () => "ran"), "ran");
+    });
+
+    it("releases the lock when the work throws", async () => {
+        const lock = path.join(tmp(), "z.lock");
+        await assert.rejects(withDirLock(lock, { staleMs: 60_000 }, async () => Promise.reject(new Error("boom"))), /boom/);
+        assert.ok(!fs.existsSync(lock));
+    });
+
+    it("gives up after its timeout while a live holder keeps the lock", async () => {
+        const lock = path.join(tmp(), "w.lock");
+        fs.mkdirSync(lock);
+        fs.writeFileSync(path.join(lock, "owner"), JSON.stringify({ pid: process.pid, at: Date.now() }));
+        await assert.rejects(withDirLock(lock, { staleMs: 60_000, timeoutMs: 600 }, async () => "never"), /timed out waiting for the lock/);
+    });
+});
+
+describe("pidAlive", () => {
+    it("knows this process and not a pid beyond the kernel's range", () => {
+        assert.equal(pidAlive(process.pid), true);
+        assert.equal(pidAlive(2 ** 22 + 12345), false);
+    });
+});
