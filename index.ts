@@ -27,3 +27,5 @@ export const connectors = {
 };
 export const bronzeTables = pipeline.bronzeTables;
 export const dbtSummary = pipeline.dbt ? pipeline.dbt.summary : pulumi.output("dbt disabled (cdc:dbt.enabled=false)");
+/** The dbt vars from this stack's config (bronze table names by role, gold refresh interval): `npm run dbt` passes them. */
+export const dbtVars = pipeline.dbtVars;

@@ -1,6 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import type { PipelineSettings } from "./config";
+import { collectionNames, type PipelineSettings } from "./config";
+import { analyticsVars } from "./analytics/vars";
 import type { PipelineEndpoints } from "./endpoints";
 import {
     bronzeTableName,
@@ -41,6 +42,8 @@ export class CdcPipeline extends pulumi.ComponentResource {
     public readonly dbt?: DbtRun;
     /** Bronze table names, e.g. `mongo_ecom_orders`. */
     public readonly bronzeTables: string[];
+    /** dbt vars from the config (bronze table names by role, gold refresh interval). */
+    public readonly dbtVars: Record<string, string>;
 
     constructor(name: string, args: CdcPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdc:pipeline:CdcPipeline", name, {}, opts);
@@ -49,7 +52,15 @@ export class CdcPipeline extends pulumi.ComponentResource {
         const child = { parent: this };
         const stack = pulumi.getStack();
         const prefix = s.kafka.topicPrefix;
-        this.bronzeTables = s.mongo.collections.map((c) => bronzeTableName(prefix, s.mongo.database, c));
+        const collections = collectionNames(s.mongo.collections);
+        this.bronzeTables = collections.map((c) => bronzeTableName(prefix, s.mongo.database, c));
+        /** The dbt vars: bronze table of each role, gold refresh interval. */
+        this.dbtVars = analyticsVars({
+            topicPrefix: prefix,
+            database: s.mongo.database,
+            collections: s.mongo.collections,
+            refreshSeconds: s.analytics.refreshSeconds,
+        });
 
         // 1. Bronze tables, once ClickHouse answers.
         this.bronze = new BronzeTables(
@@ -73,7 +84,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
                 clickhouseSinkConfig({
                     topicPrefix: prefix,
                     database: s.mongo.database,
-                    collections: s.mongo.collections,
+                    collections,
                     clickhouse: { host, port, ssl, database, user },
                     deadLetterTopic: s.connectors.deadLetterTopic,
                     deadLetterReplicationFactor: e.kafka.replicationFactor,
@@ -97,7 +108,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
         const sourceConfig = debeziumMongoSourceConfig({
             topicPrefix: prefix,
             database: s.mongo.database,
-            collections: s.mongo.collections,
+            collections,
             heartbeatIntervalMs: s.connectors.heartbeatIntervalMs,
             topicReplicationFactor: e.kafka.replicationFactor,
         });
@@ -129,11 +140,12 @@ export class CdcPipeline extends pulumi.ComponentResource {
                     ),
                     target: s.dbt.target,
                     threads: s.dbt.threads,
+                    vars: this.dbtVars,
                 },
                 { ...child, dependsOn: [this.bronze, this.sink] },
             );
         }
-        this.registerOutputs({ bronzeTables: this.bronzeTables });
+        this.registerOutputs({ bronzeTables: this.bronzeTables, dbtVars: this.dbtVars });
     }
 }
 

@@ -60,9 +60,15 @@ async function main(): Promise<void> {
         },
         target: flags.target,
         command: flags.command,
+        // The stack's names (bronze tables by role, refresh interval); absent on stacks older than this output.
+        vars: isStringMap(outputs.dbtVars) ? outputs.dbtVars : undefined,
         log: (line) => process.stderr.write(`${line}\n`),
     });
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+}
+
+function isStringMap(v: unknown): v is Record<string, string> {
+    return typeof v === "object" && v !== null && Object.values(v).every((x) => typeof x === "string");
 }
 
 main().catch((e: Error) => {

@@ -32,8 +32,16 @@ export const pipelineShape = {
     mongo: {
         /** Source database. */
         database: str("ecom", { pattern: IDENT, hint: "a MongoDB database name of letters, digits and _" }),
-        /** Collections captured (each becomes topic `<prefix>.<db>.<c>` and table `<prefix>_<db>_<c>`). */
-        collections: strList(["customers", "products", "orders"], IDENT, "collection names of letters, digits and _"),
+        /**
+         * The captured collections by role: which collection holds customers, products and orders
+         * (each becomes topic `<prefix>.<db>.<collection>` and bronze table
+         * `<prefix>_<db>_<collection>`, which the dbt models read through vars).
+         */
+        collections: {
+            customers: str("customers", { pattern: IDENT, hint: "a collection name of letters, digits and _" }),
+            products: str("products", { pattern: IDENT, hint: "a collection name of letters, digits and _" }),
+            orders: str("orders", { pattern: IDENT, hint: "a collection name of letters, digits and _" }),
+        },
         /** Replica set name (change streams need a replica set). */
         replicaSet: str("rs0", { pattern: /^[A-Za-z0-9_-]+$/, hint: "letters, digits, _ and -" }),
         /** Name of the least-privilege user Debezium connects as. */
@@ -66,6 +74,13 @@ export const pipelineShape = {
     bronze: {
         /** Drop the bronze tables (and their data) on `pulumi destroy`. Default false: bronze is the raw record. */
         dropOnDestroy: bool(false),
+    },
+    analytics: {
+        /**
+         * How often ClickHouse refreshes the gold tables from silver, in seconds (refreshable
+         * materialized views; silver itself follows bronze at insert time). See docs/analytics.md.
+         */
+        refreshSeconds: int(5, 1, 86_400, "seconds"),
     },
     dbt: {
         /** Run dbt during `pulumi up`. */
@@ -278,7 +293,14 @@ export function parseConfig(raw: Record<string, unknown>): PipelineConfig {
     }
     const settings: Record<string, unknown> = {};
     for (const [k, shape] of Object.entries(pipelineShape)) {
-        settings[k] = validate(shape, raw[k], `cdc:${k}`, problems);
+        settings[k] = validate(shape, k === "mongo" ? withoutCollectionList(raw.mongo, problems) : raw[k], `cdc:${k}`, problems);
+    }
+    const roles = (settings.mongo as { collections?: Record<string, unknown> } | undefined)?.collections ?? {};
+    const byName = new Map<unknown, string>();
+    for (const [role, name] of Object.entries(roles)) {
+        const other = byName.get(name);
+        if (other) problems.push({ key: `cdc:mongo.collections.${role}`, message: `${JSON.stringify(name)} is also cdc:mongo.collections.${other}; customers, products and orders need a collection each` });
+        byName.set(name, role);
     }
     const docker = validate(dockerShape, raw.docker, "cdc:docker", problems);
     if (docker.images) {
@@ -342,4 +364,24 @@ function parseKubernetes(raw: unknown, problems: ConfigProblem[]): KubernetesSet
     }
     const access = parseKubernetesAccess(rawAccess, problems);
     return access ? { ...k, access } : undefined;
+}
+
+/**
+ * `cdc:mongo.collections` was a list before the models could be told which collection plays which
+ * role; a list now fails with the object form to use instead (nothing else of `cdc:mongo` changes).
+ */
+function withoutCollectionList(mongo: unknown, problems: ConfigProblem[]): unknown {
+    if (typeof mongo !== "object" || mongo === null || !Array.isArray((mongo as Record<string, unknown>).collections)) return mongo;
+    const list = (mongo as { collections: unknown[] }).collections;
+    problems.push({
+        key: "cdc:mongo.collections",
+        message: `${JSON.stringify(list)} is a list; give the collection of each role instead, e.g. \`pulumi config set --path cdc:mongo.collections.orders purchases\` (roles: customers, products, orders; defaults are the role names)`,
+    });
+    const { collections: _dropped, ...rest } = mongo as Record<string, unknown>;
+    return rest;
+}
+
+/** The captured collections in role order: customers, products, orders. */
+export function collectionNames(collections: { customers: string; products: string; orders: string }): string[] {
+    return [collections.customers, collections.products, collections.orders];
 }

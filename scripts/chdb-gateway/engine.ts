@@ -95,6 +95,7 @@ export class Engine {
 
     /** Reads version, time zone and the error-name table. */
     async init(): Promise<void> {
+        await atomicDefaultDatabase(this.main);
         const [v, tz] = (await this.main.text("SELECT version(), timezone()")).trim().split("\t");
         this.version = v;
         this.timezone = tz;
@@ -116,4 +117,18 @@ export class Engine {
     close(): void {
         this.main.close();
     }
+}
+
+/**
+ * Makes the `default` database `Atomic`, as on a ClickHouse server. chdb creates it with its own
+ * `Overlay` engine, which refreshable materialized views (the gold layer) do not support; an
+ * empty `Overlay` default is dropped and re-created, one that already holds tables is left alone.
+ */
+export async function atomicDefaultDatabase(conn: Connection): Promise<void> {
+    const [engine, tables] = (await conn.text("SELECT engine, (SELECT count() FROM system.tables WHERE database = 'default') FROM system.databases WHERE name = 'default'"))
+        .trim()
+        .split("\t");
+    if (engine === "Atomic" || engine === undefined || engine === "" || Number(tables) > 0) return;
+    await conn.text("DROP DATABASE default");
+    await conn.text("CREATE DATABASE default ENGINE = Atomic");
 }

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { DockerSettings, PipelineSettings } from "../../config";
+import { collectionNames, type DockerSettings, type PipelineSettings } from "../../config";
 import type { PipelineEndpoints } from "../../endpoints";
 import { mongoConnectionString } from "../../../connectors";
 import { mongoInitScript, pluginInstallScript } from "../scripts";
@@ -96,7 +96,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
                             replicaSet: p.mongo.replicaSet,
                             members: ["mongo:27017"],
                             database: p.mongo.database,
-                            collections: p.mongo.collections,
+                            collections: collectionNames(p.mongo.collections),
                             debeziumUser: p.mongo.debeziumUser,
                         }),
                     },

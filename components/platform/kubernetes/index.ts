@@ -2,7 +2,7 @@ import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { KubernetesSettings, PipelineSettings } from "../../config";
+import { collectionNames, type KubernetesSettings, type PipelineSettings } from "../../config";
 import type { PipelineEndpoints } from "../../endpoints";
 import { mongoConnectionString } from "../../../connectors";
 import { PLUGIN_DIR } from "../docker/specs";
@@ -165,7 +165,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
             replicaSet: p.mongo.replicaSet,
             members,
             database: p.mongo.database,
-            collections: p.mongo.collections,
+            collections: collectionNames(p.mongo.collections),
             debeziumUser: p.mongo.debeziumUser,
         });
         const initScriptMap = new k8s.core.v1.ConfigMap(`${name}-mongo-init-script`, { metadata: meta("mongo-init"), data: { "init.js": initScript } }, child);

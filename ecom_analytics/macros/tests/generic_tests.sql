@@ -18,3 +18,8 @@ having count() > 1
 select {{ column_name }} from {{ model }}
 where {{ column_name }} is not null and not match(toString({{ column_name }}), '{{ pattern }}')
 {% endtest %}
+
+{#- The model has no rows (e.g. bronze_rejects; use with severity warn: its rows are the finding). -#}
+{% test has_no_rows(model) %}
+select * from {{ model }}
+{% endtest %}

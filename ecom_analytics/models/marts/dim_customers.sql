@@ -1,3 +1,8 @@
+{{ config(
+    materialized='refreshed_table',
+    engine='MergeTree()',
+    order_by='customer_id',
+) }}
 {#- Grain: one row per live customer. -#}
 with customers as (
     select * from {{ ref('stg_customers') }}

@@ -1,3 +1,8 @@
+{{ config(
+    materialized='refreshed_table',
+    engine='MergeTree()',
+    order_by='product_id',
+) }}
 {#- Grain: one row per live product. -#}
 with products as (
     select * from {{ ref('stg_products') }}

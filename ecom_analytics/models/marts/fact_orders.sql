@@ -1,3 +1,10 @@
+{{ config(
+    materialized='refreshed_table',
+    engine='MergeTree()',
+    order_by='(order_date, order_id, line_number)',
+    partition_by='toYYYYMM(order_date)',
+) }}
+{#- monthly partitions: the usual filter is a date range (e.g. the last 7 days) -#}
 {#- Grain: one row per line of each live order, keyed by (order_id, line_number). Lines whose customer or product is not live keep their row with NULL dimension attributes. -#}
 with lines as (
     select * from {{ ref('stg_order_lines') }}

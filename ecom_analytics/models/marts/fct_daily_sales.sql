@@ -1,3 +1,8 @@
+{{ config(
+    materialized='refreshed_table',
+    engine='MergeTree()',
+    order_by='order_date',
+) }}
 {#- Grain: one row per order_date (UTC calendar day of ordered_at) with at least one live order. -#}
 with orders as (
     select

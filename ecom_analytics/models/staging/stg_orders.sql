@@ -1,6 +1,7 @@
 {#- Grain: one row per live order (latest change event decides; a latest delete removes). Lines: stg_order_lines. -#}
 with latest as (
-    select * from {{ ref('base_orders') }} final
+    -- rows with a reject reason are bronze_rejects' (their ids are '~…'), never silver's
+    select * from {{ ref('base_orders') }} final where _reject_reason = ''
 )
 
 select

@@ -1,6 +1,7 @@
 {#- Grain: one row per live product (latest change event decides; a latest delete removes). -#}
 with latest as (
-    select * from {{ ref('base_products') }} final
+    -- rows with a reject reason are bronze_rejects' (their ids are '~…'), never silver's
+    select * from {{ ref('base_products') }} final where _reject_reason = ''
 )
 
 select

@@ -1,6 +1,17 @@
-{#- Grain: one row per processed change event that carries state; after merges / FINAL, one row per customer id ever seen (the latest event). -#}
+{{ config(
+    materialized='streaming_table',
+    engine='ReplacingMergeTree(_version, _is_deleted)',
+    order_by='customer_id',
+) }}
+{#-
+  Grain: one row per processed bronze row of customers (state-carrying event or reject); after
+  merges / FINAL, one row per customer id ever seen (the latest event) plus one per reject.
+  Fed at insert time: every sink INSERT into bronze runs this SELECT on the inserted rows.
+  The engine carries the delete rule: ReplacingMergeTree keeps the greatest _version per id and
+  FINAL hides it when that row is a delete (_is_deleted = 1).
+-#}
 with changes as (
-    {{ bronze_changes(source('bronze', 'mongo_ecom_customers')) }}
+    {{ bronze_events(source('bronze', 'customers'), 'customers') }}
 )
 
 select
@@ -9,12 +20,17 @@ select
     {{ ejson_string("fields['last_name']") }} as last_name,
     {{ ejson_string("fields['email']") }} as email,
     {{ ejson_string("fields['phone']") }} as phone,
-    {{ ejson_string("fields['address']", 'city') }} as city,
-    {{ ejson_string("fields['address']", 'country') }} as country,
+    {{ ejson_string("JSONExtractRaw(fields['address'], 'city')") }} as city,
+    {{ ejson_string("JSONExtractRaw(fields['address'], 'country')") }} as country,
     {{ ejson_date("fields['created_at']") }} as registered_at,
     {{ ejson_date("fields['updated_at']") }} as updated_at,
     _event_timestamp_ms,
     _version,
     _is_deleted,
+    _reject_reason,
+    _raw,
+    _topic,
+    _partition,
+    _offset,
     _ingested_at
 from changes

@@ -1,6 +1,11 @@
-{#- Grain: one row per processed change event that carries state; after merges / FINAL, one row per order id ever seen (the latest event). The lines are parallel arrays (line i = element i). -#}
+{{ config(
+    materialized='streaming_table',
+    engine='ReplacingMergeTree(_version, _is_deleted)',
+    order_by='order_id',
+) }}
+{#- Grain: as base_customers, per order id (see its comment for how rows arrive and the delete rule). The lines are parallel arrays (line i = element i). -#}
 with changes as (
-    {{ bronze_changes(source('bronze', 'mongo_ecom_orders')) }}
+    {{ bronze_events(source('bronze', 'orders'), 'orders') }}
 ),
 
 parsed as (
@@ -10,10 +15,15 @@ parsed as (
         {{ ejson_string("fields['status']") }} as order_status,
         {{ ejson_date("fields['ordered_at']") }} as ordered_at,
         {{ ejson_date("fields['updated_at']") }} as updated_at,
-        JSONExtractArrayRaw(fields['items']) as items,
+        if(_reject_reason = '', JSONExtractArrayRaw(fields['items']), []) as items,
         _event_timestamp_ms,
         _version,
         _is_deleted,
+        _reject_reason,
+        _raw,
+        _topic,
+        _partition,
+        _offset,
         _ingested_at
     from changes
 )
@@ -24,11 +34,16 @@ select
     order_status,
     ordered_at,
     updated_at,
-    arrayMap(item -> {{ ejson_oid('item', 'product_id') }}, items) as line_product_ids,
-    arrayMap(item -> toInt32({{ ejson_int64('item', 'quantity') }}), items) as line_quantities,
-    arrayMap(item -> {{ ejson_decimal('item', 'unit_price') }}, items) as line_unit_prices,
+    arrayMap(item -> {{ ejson_oid("JSONExtractRaw(item, 'product_id')") }}, items) as line_product_ids,
+    arrayMap(item -> toInt32({{ ejson_int64("JSONExtractRaw(item, 'quantity')") }}), items) as line_quantities,
+    arrayMap(item -> ifNull({{ ejson_decimal("JSONExtractRaw(item, 'unit_price')") }}, toDecimal64(0, 2)), items) as line_unit_prices,
     _event_timestamp_ms,
     _version,
     _is_deleted,
+    _reject_reason,
+    _raw,
+    _topic,
+    _partition,
+    _offset,
     _ingested_at
 from parsed

@@ -1,6 +1,11 @@
-{#- Grain: one row per processed change event that carries state; after merges / FINAL, one row per product id ever seen (the latest event). -#}
+{{ config(
+    materialized='streaming_table',
+    engine='ReplacingMergeTree(_version, _is_deleted)',
+    order_by='product_id',
+) }}
+{#- Grain: as base_customers, per product id (see its comment for how rows arrive and the delete rule). -#}
 with changes as (
-    {{ bronze_changes(source('bronze', 'mongo_ecom_products')) }}
+    {{ bronze_events(source('bronze', 'products'), 'products') }}
 )
 
 select
@@ -8,12 +13,17 @@ select
     {{ ejson_string("fields['sku']") }} as sku,
     {{ ejson_string("fields['name']") }} as product_name,
     {{ ejson_string("fields['category']") }} as category,
-    if(_is_deleted = 1, toDecimal64(0, 2), {{ ejson_decimal("fields['price']") }}) as price,
+    if(_reject_reason != '' or _is_deleted = 1, toDecimal64(0, 2), ifNull({{ ejson_decimal("fields['price']") }}, toDecimal64(0, 2))) as price,
     toInt32({{ ejson_int64("fields['stock_quantity']") }}) as stock_quantity,
     {{ ejson_date("fields['created_at']") }} as created_at,
     {{ ejson_date("fields['updated_at']") }} as updated_at,
     _event_timestamp_ms,
     _version,
     _is_deleted,
+    _reject_reason,
+    _raw,
+    _topic,
+    _partition,
+    _offset,
     _ingested_at
 from changes

@@ -1,0 +1,141 @@
+{#-
+  Every row of one bronze table, classified and parsed in one pass, for an insert-time
+  materialized view (so: no subquery on other tables, and no function that can throw on bad
+  input — every parse uses an ...OrNull / ...OrZero form; a bronze INSERT must never fail
+  because of its content).
+
+  Columns: op, fields (Map of the `after` document's top-level field → raw JSON text),
+  document_id, _event_timestamp_ms, _version, _is_deleted, _reject_reason, _raw,
+  _topic, _partition, _offset, _ingested_at.
+
+  Rules (DATA_CONTRACT §2, §4, §6; the exact reject rules are in docs/analytics.md):
+  - order of changes for one document = (source.ts_ms, source.ord), then Kafka offset, packed
+    into one UInt256 `_version` = ts_ms·2^128 + ord·2^64 + offset: "greatest version wins";
+  - `c`/`r`/`u` with a null `after` carry no state: they are dropped here (not rejects);
+  - `d` keeps its place in the order as a tombstone row (_is_deleted = 1); its id comes from
+    `before._id`, else from the record key;
+  - a row that cannot be ordered, attributed or read exactly is a reject: it keeps a row with
+    a synthetic id `~<topic>:<partition>:<offset>` (sorts after every hex id, so it never meets
+    a document, and a re-processed row replaces itself), `_version` 0 and `_reject_reason`;
+    its `_raw` holds raw_data. Silver reads only rows whose `_reject_reason` is ''.
+-#}
+{%- macro bronze_events(source_relation, collection) -%}
+select
+    op,
+    fields,
+    if(_reject_reason = '', document_id,
+       concat('~', _topic, ':', toString(_partition), ':', toString(_offset))) as document_id,
+    ifNull(source_ts_ms, 0) as _event_timestamp_ms,
+    if(_reject_reason = '',
+       bitShiftLeft(toUInt256(greatest(ifNull(source_ts_ms, 0), 0)), 128)
+         + bitShiftLeft(toUInt256(greatest(ifNull(source_ord, 0), 0)), 64)
+         + toUInt256(greatest(_offset, 0)),
+       toUInt256(0)) as _version,
+    toUInt8(_reject_reason = '' and op = 'd') as _is_deleted,
+    _reject_reason,
+    if(_reject_reason = '', '', raw_data) as _raw,
+    _topic,
+    _partition,
+    _offset,
+    _ingested_at
+from (
+    select
+        *,
+        multiIf(
+            not is_json, 'not_json',
+            op not in ('r', 'c', 'u', 'd'), 'unknown_op',
+            source_ts_ms is null or not ord_ok, 'no_source',
+            not doc_ok, 'bad_document',
+            document_id = '', 'no_id',
+            op = 'd', '',
+            {{ field_reject_reason(collection, 'fields') }}
+        ) as _reject_reason
+    from (
+        select
+            raw_data, _topic, _partition, _offset, _ingested_at,
+            isValidJSON(raw_data) and JSONType(raw_data) = 'Object' as is_json,
+            if(JSONType(raw_data, 'op') = 'String', JSONExtractString(raw_data, 'op'), '') as op,
+            {{ ejson_integer_or_null("JSONExtractRaw(raw_data, 'source', 'ts_ms')") }} as source_ts_ms,
+            JSONType(raw_data, 'source', 'ord') = 'Null'
+              or {{ ejson_integer_or_null("JSONExtractRaw(raw_data, 'source', 'ord')") }} is not null as ord_ok,
+            ifNull({{ ejson_integer_or_null("JSONExtractRaw(raw_data, 'source', 'ord')") }}, 0) as source_ord,
+            -- the document the event carries: `after` for c/r/u, `before` for d (a string
+            -- holding a JSON object, as Debezium writes it, or an object)
+            if(op = 'd', 'before', 'after') as doc_key,
+            JSONType(raw_data, doc_key) as doc_type,
+            multiIf(doc_type = 'String', JSONExtractString(raw_data, doc_key),
+                    doc_type = 'Object', JSONExtractRaw(raw_data, doc_key),
+                    '') as doc_text,
+            doc_type = 'Null'
+              or (doc_type = 'Object')
+              or (doc_type = 'String' and isValidJSON(doc_text) and JSONType(doc_text) = 'Object') as doc_ok,
+            -- `c`/`r`/`u` without a document carry no state (DATA_CONTRACT §2): skipped below
+            op in ('r', 'c', 'u') and doc_type = 'Null' as carries_no_state,
+            CAST(JSONExtractKeysAndValuesRaw(if(op = 'd' or not doc_ok, '', doc_text)), 'Map(String, String)') as fields,
+            {{ ejson_oid_or_empty("JSONExtractRaw(doc_text, '_id')") }} as doc_id,
+            {{ key_document_id('_key') }} as key_id,
+            multiIf(op = 'd' and doc_id != '', doc_id, op = 'd', key_id, doc_id) as document_id
+        from {{ source_relation }}
+    )
+    where not (is_json and op in ('r', 'c', 'u') and source_ts_ms is not null and ord_ok and carries_no_state)
+)
+{%- endmacro -%}
+
+{#- The id in a record key: `{"id": "{\"$oid\": \"…\"}"}` (Debezium), `{"id": {"$oid": "…"}}` or `{"id": "<24 hex>"}`; '' when none. -#}
+{%- macro key_document_id(key) -%}
+multiIf(
+    JSONType(ifNull({{ key }}, ''), 'id') = 'String'
+      and match(JSONExtractString(ifNull({{ key }}, ''), 'id'), '^[0-9A-Fa-f]{24}$'),
+      lower(JSONExtractString(ifNull({{ key }}, ''), 'id')),
+    JSONType(ifNull({{ key }}, ''), 'id') = 'String',
+      {{ ejson_oid_or_empty("JSONExtractString(ifNull(" ~ key ~ ", ''), 'id')") }},
+    {{ ejson_oid_or_empty("JSONExtractRaw(ifNull(" ~ key ~ ", ''), 'id')") }})
+{%- endmacro -%}
+
+{#-
+  The reject reason of a `c`/`r`/`u` document's fields ('' when every field of the contract is
+  absent, null or of its type), in the fixed order bad_object, bad_items, bad_oid, bad_string,
+  bad_int, bad_date, non_finite_decimal, bad_decimal. `fields` maps field → raw JSON text.
+-#}
+{%- macro field_reject_reason(collection, fields) -%}
+{%- if collection == 'customers' -%}
+multiIf(
+    not {{ ejson_ok_object(fields ~ "['address']") }}, 'bad_object',
+    not (
+        {%- for name in ['first_name', 'last_name', 'email', 'phone'] %}
+        {{ ejson_ok_string(fields ~ "['" ~ name ~ "']") }} and
+        {%- endfor %}
+        {%- for name in ['street', 'city', 'state', 'postal_code', 'country'] %}
+        {{ ejson_ok_string("JSONExtractRaw(" ~ fields ~ "['address'], '" ~ name ~ "')") }}{{ ' and' if not loop.last }}
+        {%- endfor %}
+    ), 'bad_string',
+    not ({{ ejson_ok_date(fields ~ "['created_at']") }} and {{ ejson_ok_date(fields ~ "['updated_at']") }}), 'bad_date',
+    '')
+{%- elif collection == 'products' -%}
+multiIf(
+    not ({{ ejson_ok_string(fields ~ "['sku']") }} and {{ ejson_ok_string(fields ~ "['name']") }} and {{ ejson_ok_string(fields ~ "['category']") }}), 'bad_string',
+    not {{ ejson_ok_int32(fields ~ "['stock_quantity']") }}, 'bad_int',
+    not ({{ ejson_ok_date(fields ~ "['created_at']") }} and {{ ejson_ok_date(fields ~ "['updated_at']") }}), 'bad_date',
+    {{ ejson_is_non_finite_decimal(fields ~ "['price']") }}, 'non_finite_decimal',
+    not {{ ejson_ok_decimal(fields ~ "['price']") }}, 'bad_decimal',
+    '')
+{%- elif collection == 'orders' -%}
+multiIf(
+    not (JSONType({{ fields }}['items']) in ('Null', 'Array')
+         and not arrayExists(item -> JSONType(item) != 'Object'
+                                     or JSONType(item, 'quantity') = 'Null'
+                                     or JSONType(item, 'unit_price') = 'Null',
+                             JSONExtractArrayRaw({{ fields }}['items']))), 'bad_items',
+    not ({{ ejson_ok_oid(fields ~ "['customer_id']") }}
+         and arrayAll(item -> {{ ejson_ok_oid("JSONExtractRaw(item, 'product_id')") }}, JSONExtractArrayRaw({{ fields }}['items']))), 'bad_oid',
+    not {{ ejson_ok_string(fields ~ "['status']") }}, 'bad_string',
+    not arrayAll(item -> {{ ejson_ok_int32("JSONExtractRaw(item, 'quantity')") }}, JSONExtractArrayRaw({{ fields }}['items'])), 'bad_int',
+    not ({{ ejson_ok_date(fields ~ "['ordered_at']") }} and {{ ejson_ok_date(fields ~ "['updated_at']") }}), 'bad_date',
+    arrayExists(item -> {{ ejson_is_non_finite_decimal("JSONExtractRaw(item, 'unit_price')") }}, JSONExtractArrayRaw({{ fields }}['items'])), 'non_finite_decimal',
+    not arrayAll(item -> {{ ejson_ok_decimal("JSONExtractRaw(item, 'unit_price')") }}, JSONExtractArrayRaw({{ fields }}['items'])), 'bad_decimal',
+    '')
+{%- else -%}
+{{ exceptions.raise_compiler_error("field_reject_reason: unknown collection role '" ~ collection ~ "' (customers, products or orders)") }}
+{%- endif -%}
+{%- endmacro -%}
+
