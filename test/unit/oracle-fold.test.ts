@@ -68,6 +68,7 @@ describe("oracle foldBronze", () => {
         const docs = foldBronze(b.tables());
         assert.equal(docs.orders.size, 0);
         assert.deepEqual(docs.skipped, []);
+        assert.deepEqual(docs.rejects, []);
     });
 
     it("keeps a document deleted when an older insert arrives after the delete", () => {
@@ -126,6 +127,8 @@ describe("oracle foldBronze", () => {
     it("rejects a price with more than two decimal places instead of rounding it", () => {
         const b = new BronzeBuilder();
         b.insert("products", productDoc(P1, "19.999"), { tsMs: 1000 });
-        assert.throws(() => foldBronze(b.tables()), /more than 2 decimal places/);
+        const docs = foldBronze(b.tables());
+        assert.equal(docs.products.has(P1), false, "the rejected insert creates no product");
+        assert.deepEqual(docs.rejects.map((r) => r.reason), ["bad_decimal"]);
     });
 });

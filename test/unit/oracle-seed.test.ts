@@ -30,6 +30,7 @@ describe("oracle against the seed generator", () => {
         const docs = foldBronze(history.bronze);
         assert.deepEqual(diffAgainstSeedState(docs, history.finalState), []);
         assert.deepEqual(docs.skipped, []);
+        assert.deepEqual(docs.rejects, [], "the seed's history holds no malformed row");
     });
 
     it("folds to the same documents when rows arrive shuffled and partly re-delivered", () => {

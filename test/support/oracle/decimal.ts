@@ -41,6 +41,46 @@ export function parseCents(text: string): bigint {
     return negative ? -digits : digits;
 }
 
+/** Decimal128 text of a non-finite value, as the reject rules name them (case-insensitive). */
+const NON_FINITE_TEXT = /^(nan|[+-]?infinity|-?inf)$/i;
+
+/** Decimal text the reject rules accept (no surrounding blanks). */
+const STRICT_DECIMAL_TEXT = /^([+-]?)(\d+\.?\d*|\.\d+)(?:[eE]([+-]?\d+))?$/;
+
+/** Digits of `Decimal(18,2)` counted in cents: |cents| < 10^18. */
+const MAX_CENT_DIGITS = 18;
+
+/** True for `NaN`, `Infinity`, `-Infinity`, `+Infinity`, `Inf`, `-Inf` in any letter case. */
+export function isNonFiniteDecimalText(text: string): boolean {
+    return NON_FINITE_TEXT.test(text);
+}
+
+/**
+ * Strict, non-throwing reading of Decimal128 text into exact cents for the reject rules:
+ * the text must match `^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`, carry no non-zero digit
+ * beyond the 2nd decimal place and fit `Decimal(18,2)`. Null when any of these fails.
+ * Never builds a power of ten larger than the 18 digits it may return, whatever the exponent.
+ */
+export function strictDecimalCents(text: string): bigint | null {
+    const m = STRICT_DECIMAL_TEXT.exec(text);
+    if (m === null) return null;
+    const [intPart, fracPart = ""] = m[2]!.split(".");
+    const significand = (intPart! + fracPart).replace(/^0+/, "");
+    if (significand === "") return 0n;
+    const digits = significand.replace(/0+$/, "");
+    // value = digits × 10^(shift − 2), i.e. cents = digits × 10^shift.
+    const shift = (m[3] === undefined ? 0 : Number(m[3])) - fracPart.length + MONEY_SCALE + (significand.length - digits.length);
+    if (shift < 0) return null; // a non-zero digit beyond the 2nd decimal place
+    if (digits.length + shift > MAX_CENT_DIGITS) return null; // outside Decimal(18,2)
+    const cents = BigInt(digits) * 10n ** BigInt(shift);
+    return m[1] === "-" ? -cents : cents;
+}
+
+/** True when an integer number of cents fits `Decimal(18,2)`. */
+export function fitsDecimal18(cents: bigint): boolean {
+    return (cents < 0n ? -cents : cents) < 10n ** BigInt(MAX_CENT_DIGITS);
+}
+
 /** Formats cents as decimal text with exactly 2 decimal places: `1999n` → `"19.99"`, `-5n` → `"-0.05"`. */
 export function formatCents(cents: bigint): string {
     const negative = cents < 0n;

@@ -1,77 +1,44 @@
 /**
- * Reads one bronze row: the Debezium envelope in `raw_data` plus the Kafka coordinates and key
- * (DATA_CONTRACT §2, §3), into a {@link ChangeEvent} the fold can order and apply.
+ * The change event a bronze row carries once it is classified as state-carrying
+ * (classify-row.ts), the record key's id, and the order in which the fold applies events
+ * (DATA_CONTRACT §2, §3, §4).
  */
-import { parseDocument, readOid, type JsonObject } from "./extjson";
-import type { BronzeRow } from "./types";
+import { isObject, oidOf, parseJsonExact } from "./extjson";
+import type { JsonObject } from "./extjson";
 
 /** One change event, reduced to what decides the current state. */
 export interface ChangeEvent {
     op: "r" | "c" | "u" | "d";
-    /** 24-char lowercase hex id of the document, or null when the event names none. */
-    docId: string | null;
-    /** `after` as a parsed document (null for deletes and for updates whose lookup found nothing). */
+    /** 24-char lowercase hex id of the document. */
+    docId: string;
+    /** `after` as a parsed document (null for deletes). */
     after: JsonObject | null;
     /** `source.ts_ms`. */
     tsMs: number;
-    /** `source.ord` (0 when absent). */
+    /** `source.ord` (0 when absent or null). */
     ord: number;
     partition: bigint;
     offset: bigint;
 }
 
-function asDocument(v: unknown, field: string): JsonObject | null {
-    if (v === undefined || v === null) return null;
-    if (typeof v === "string") return parseDocument(v, field);
-    if (typeof v === "object" && !Array.isArray(v)) return v as JsonObject;
-    throw new Error(`${field}: expected an extended-JSON string, got ${JSON.stringify(v)}`);
-}
+const HEX24 = /^[0-9a-fA-F]{24}$/;
 
-/** The id in a record key `{"id": "{\"$oid\": \"...\"}"}`; null when there is no usable key. */
-export function idFromKey(key: string | null | undefined): string | null {
-    if (key === undefined || key === null || key === "") return null;
-    const parsed = JSON.parse(key) as { id?: unknown };
-    const id = typeof parsed.id === "string" ? JSON.parse(parsed.id) : parsed.id;
-    return readOid(id, "_key.id");
-}
-
-function toNumber(v: unknown, field: string): number {
-    if (typeof v === "number" && Number.isFinite(v)) return v;
-    if (typeof v === "string" && /^-?\d+$/.test(v)) return Number(v);
-    throw new Error(`${field}: expected a number, got ${JSON.stringify(v)}`);
-}
-
-/** Parses one bronze row. Throws with the offset in the message when the envelope is malformed. */
-export function readEvent(row: BronzeRow): ChangeEvent {
-    const where = `bronze row ${row._topic ?? "?"}/${row._partition}/${row._offset}`;
-    let envelope: JsonObject;
-    try {
-        envelope = parseDocument(row.raw_data, "raw_data");
-    } catch (e) {
-        throw new Error(`${where}: ${(e as Error).message}`);
+/**
+ * The id a record key gives: `_key` is JSON `{"id": X}` with X a string holding
+ * `{"$oid": "<24 hex>"}` (Debezium's form), X itself `{"$oid": "<24 hex>"}`, or X a bare
+ * 24-hex string. Lower-cased; null when the key is absent or gives no id. Never throws.
+ */
+export function idFromKey(key: unknown): string | null {
+    if (typeof key !== "string" || key === "") return null;
+    const parsed = parseJsonExact(key);
+    if (!isObject(parsed)) return null;
+    let x = parsed.id;
+    if (typeof x === "string") {
+        if (HEX24.test(x)) return x.toLowerCase();
+        x = parseJsonExact(x);
     }
-    const op = envelope.op;
-    if (op !== "r" && op !== "c" && op !== "u" && op !== "d") {
-        throw new Error(`${where}: unknown op ${JSON.stringify(op)}`);
-    }
-    const source = (envelope.source ?? {}) as JsonObject;
-    const after = asDocument(envelope.after, `${where} after`);
-    let docId: string | null;
-    if (op === "d") {
-        const before = asDocument(envelope.before, `${where} before`);
-        docId = (before && readOid(before._id, `${where} before._id`)) ?? idFromKey(row._key);
-    } else {
-        docId = after === null ? null : readOid(after._id, `${where} after._id`);
-    }
-    return {
-        op,
-        docId,
-        after: op === "d" ? null : after,
-        tsMs: toNumber(source.ts_ms, `${where} source.ts_ms`),
-        ord: source.ord === undefined || source.ord === null ? 0 : toNumber(source.ord, `${where} source.ord`),
-        partition: BigInt(String(row._partition)),
-        offset: BigInt(String(row._offset)),
-    };
+    const id = oidOf(x);
+    return typeof id === "string" ? id : null;
 }
 
 /** Total order of the changes of one document: `(source.ts_ms, source.ord)`, then partition and offset. */

@@ -1,65 +1,150 @@
 /**
- * Readers for MongoDB Extended JSON in strict mode, as Debezium writes `after`/`before`
- * (DATA_CONTRACT §2): `{"$oid": hex}`, `{"$date": ms}`, `{"$numberDecimal": text}`,
- * `{"$numberLong": text}`; Int32/Double/bool/string as plain JSON.
- * Each reader names the field in its error so a malformed fixture is easy to find.
+ * Readers for MongoDB Extended JSON as Debezium writes `after`/`before` (DATA_CONTRACT §2),
+ * with exactly the acceptance of the reject rules (DATA_CONTRACT §6, made precise in the
+ * reject spec): `{"$oid": hex}`, `{"$date": ms | {"$numberLong": ..} | "<ISO-8601>"}`,
+ * `{"$numberDecimal": text}`, `{"$numberLong": text}`; Int32 and strings as plain JSON.
+ *
+ * Each type has a non-throwing reader (`…Of`) returning the value, `null` when the field is
+ * absent or JSON null, or {@link BAD} when it is present but not of its type; the reject
+ * classification uses those. The throwing `read…` wrappers name the field in their error and
+ * are what turns an already-classified document into typed state (documents.ts), so both
+ * sides always agree on what is valid.
  */
-import { parseCents } from "./decimal";
+import { fitsDecimal18, isNonFiniteDecimalText, strictDecimalCents } from "./decimal";
+import { isoToEpochMs } from "./iso-date";
 
 /** A parsed JSON object. */
 export type JsonObject = { [key: string]: unknown };
 
-function isObject(v: unknown): v is JsonObject {
+/** A value present but not of the field's type. */
+export const BAD = Symbol("bad value");
+/** A Decimal128 NaN or ±Infinity. */
+export const NON_FINITE = Symbol("non-finite decimal");
+
+/** A reader's outcome: the value, null (absent/JSON null) or {@link BAD}. */
+export type Read<T> = T | null | typeof BAD;
+
+const INT32_MIN = -2_147_483_648;
+const INT32_MAX = 2_147_483_647;
+const HEX24 = /^[0-9a-fA-F]{24}$/;
+const INT_TEXT = /^-?\d+$/;
+
+/** True for a JSON object (not an array, not null). */
+export function isObject(v: unknown): v is JsonObject {
     return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** True for a JSON integer (see {@link parseJsonExact}) or a string of digits with an optional leading `-`. */
+export function isIntegerOrDigits(v: unknown): boolean {
+    return (typeof v === "number" && Number.isInteger(v)) || (typeof v === "string" && INT_TEXT.test(v));
+}
+
+/**
+ * `JSON.parse` that keeps the one distinction the contract needs and plain `JSON.parse`
+ * loses: a number written with a fraction or an exponent (`2.0`, `1e3`, a BSON Double) is not
+ * a JSON integer. Such numbers are read as `true`, a value that fails every check of the
+ * contract exactly as a non-integer number does (no contract field holds a fraction: money is
+ * Decimal128 text). Node 20 has no `JSON.parse` source-text access, so the number tokens are
+ * found by one regular expression that skips string literals. {@link BAD} when `text` is not JSON.
+ */
+export function parseJsonExact(text: string): unknown {
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch {
+        return BAD;
+    }
+    if (!/\d[.eE]/.test(text)) return value;
+    let marked = false;
+    const rewritten = text.replace(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) => {
+        if (token.startsWith('"') || INT_TEXT.test(token)) return token;
+        marked = true;
+        return "true";
+    });
+    return marked ? JSON.parse(rewritten) : value;
+}
+
+/** ObjectId `{"$oid": "<24 hex>"}` → 24-char lowercase hex. */
+export function oidOf(v: unknown): Read<string> {
+    if (v === undefined || v === null) return null;
+    return isObject(v) && typeof v.$oid === "string" && HEX24.test(v.$oid) ? v.$oid.toLowerCase() : BAD;
+}
+
+/** Int32: a JSON integer or `{"$numberLong": "<-?digits>"}`, within Int32 range. */
+export function int32Of(v: unknown): Read<number> {
+    if (v === undefined || v === null) return null;
+    let n: number;
+    if (typeof v === "number" && Number.isInteger(v)) n = v;
+    else if (isObject(v) && typeof v.$numberLong === "string" && INT_TEXT.test(v.$numberLong)) n = Number(v.$numberLong);
+    else return BAD;
+    return n >= INT32_MIN && n <= INT32_MAX ? n : BAD;
+}
+
+/** Date → epoch ms: `{"$date": <integer>}`, `{"$date": {"$numberLong": "<-?digits>"}}` or `{"$date": "<ISO-8601>"}`. */
+export function dateOf(v: unknown): Read<number> {
+    if (v === undefined || v === null) return null;
+    if (!isObject(v)) return BAD;
+    const d = v.$date;
+    let ms: number | null = null;
+    if (typeof d === "number" && Number.isInteger(d)) ms = d;
+    else if (isObject(d) && typeof d.$numberLong === "string" && INT_TEXT.test(d.$numberLong)) ms = Number(d.$numberLong);
+    else if (typeof d === "string") ms = isoToEpochMs(d);
+    return ms !== null && Number.isSafeInteger(ms) ? ms : BAD;
+}
+
+/**
+ * Money → exact cents: `{"$numberDecimal": T}` with T exact at 2 dp and within Decimal(18,2),
+ * or a plain JSON integer (an Int32 price). {@link NON_FINITE} for NaN/±Infinity text.
+ */
+export function centsOf(v: unknown): Read<bigint> | typeof NON_FINITE {
+    if (v === undefined || v === null) return null;
+    if (typeof v === "number" && Number.isInteger(v)) {
+        const cents = BigInt(v) * 100n;
+        return fitsDecimal18(cents) ? cents : BAD;
+    }
+    if (!isObject(v) || typeof v.$numberDecimal !== "string") return BAD;
+    if (isNonFiniteDecimalText(v.$numberDecimal)) return NON_FINITE;
+    return strictDecimalCents(v.$numberDecimal) ?? BAD;
+}
+
+/** A JSON string. */
+export function stringOf(v: unknown): Read<string> {
+    if (v === undefined || v === null) return null;
+    return typeof v === "string" ? v : BAD;
 }
 
 function fail(field: string, v: unknown, expected: string): never {
     throw new Error(`field ${field}: expected ${expected}, got ${JSON.stringify(v)}`);
 }
 
-/** ObjectId → 24-char lowercase hex; null when absent or null. */
+function must<T>(r: Read<T> | typeof NON_FINITE, field: string, v: unknown, expected: string): T | null {
+    if (r === BAD || r === NON_FINITE) return fail(field, v, expected);
+    return r;
+}
+
+/** ObjectId → 24-char lowercase hex; null when absent or null; throws naming `field` otherwise. */
 export function readOid(v: unknown, field: string): string | null {
-    if (v === undefined || v === null) return null;
-    if (isObject(v) && typeof v.$oid === "string" && /^[0-9a-fA-F]{24}$/.test(v.$oid)) return v.$oid.toLowerCase();
-    return fail(field, v, '{"$oid": "<24 hex>"}');
+    return must(oidOf(v), field, v, '{"$oid": "<24 hex>"}');
 }
 
-/** Int64 text or a plain JSON integer → number (exact up to 2^53). */
+/** Int32 (plain or `$numberLong`); null when absent or null; throws naming `field` otherwise. */
 export function readInt(v: unknown, field: string): number | null {
-    if (v === undefined || v === null) return null;
-    if (typeof v === "number" && Number.isInteger(v)) return v;
-    if (isObject(v) && typeof v.$numberLong === "string" && /^-?\d+$/.test(v.$numberLong)) {
-        const n = Number(v.$numberLong);
-        if (!Number.isSafeInteger(n)) fail(field, v, "an integer within ±2^53");
-        return n;
-    }
-    return fail(field, v, 'an integer or {"$numberLong": "<digits>"}');
+    return must(int32Of(v), field, v, 'an Int32 integer or {"$numberLong": "<digits>"}');
 }
 
-/** Date → epoch milliseconds. Strict mode writes `{"$date": <ms>}`; `{"$date": {"$numberLong": ".."}}` is accepted too. */
+/** Date → epoch milliseconds; null when absent or null; throws naming `field` otherwise. */
 export function readDate(v: unknown, field: string): number | null {
-    if (v === undefined || v === null) return null;
-    if (isObject(v) && "$date" in v) {
-        const d = v.$date;
-        if (typeof d === "number" && Number.isInteger(d)) return d;
-        if (isObject(d)) return readInt(d, field);
-    }
-    return fail(field, v, '{"$date": <epoch ms>}');
+    return must(dateOf(v), field, v, '{"$date": <epoch ms> | {"$numberLong": ".."} | "<ISO-8601>"}');
 }
 
-/** Decimal128 → exact cents. Also accepts a plain integer JSON number (an Int32 price). */
+/** Decimal128 (or plain integer) → exact cents; null when absent or null; throws naming `field` otherwise. */
 export function readCents(v: unknown, field: string): bigint | null {
-    if (v === undefined || v === null) return null;
-    if (isObject(v) && typeof v.$numberDecimal === "string") return parseCents(v.$numberDecimal);
-    if (typeof v === "number" && Number.isInteger(v)) return BigInt(v) * 100n;
-    return fail(field, v, '{"$numberDecimal": "<text>"}');
+    return must(centsOf(v), field, v, '{"$numberDecimal": "<finite text, at most 2 dp, within Decimal(18,2)>"}');
 }
 
 /** Plain string; null when absent or null. */
 export function readString(v: unknown, field: string): string | null {
-    if (v === undefined || v === null) return null;
-    if (typeof v === "string") return v;
-    return fail(field, v, "a string");
+    return must(stringOf(v), field, v, "a string");
 }
 
 /** Nested object; an empty object when absent or null. */
@@ -76,14 +161,17 @@ export function readArray(v: unknown, field: string): unknown[] {
     return fail(field, v, "an array");
 }
 
-/** Parses an extended-JSON document string (`after`/`before`) into an object. */
+/** A document: a JSON object, or a string holding one (as Debezium writes `after`/`before`); {@link BAD} otherwise. */
+export function documentOf(v: unknown): Read<JsonObject> {
+    if (v === undefined || v === null) return null;
+    const parsed = typeof v === "string" ? parseJsonExact(v) : v;
+    return isObject(parsed) ? parsed : BAD;
+}
+
+/** Parses an extended-JSON document string (`after`/`before`) into an object; throws naming `field`. */
 export function parseDocument(text: string, field: string): JsonObject {
-    let v: unknown;
-    try {
-        v = JSON.parse(text);
-    } catch (e) {
-        throw new Error(`${field} is not JSON: ${(e as Error).message}`);
-    }
+    const v = parseJsonExact(text);
+    if (v === BAD) throw new Error(`${field} is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
     if (!isObject(v)) fail(field, v, "a JSON object");
     return v;
 }

@@ -1,32 +1,36 @@
 /**
- * Folds bronze change events into the current documents (DATA_CONTRACT §4): per document the
- * latest event by `(source.ts_ms, source.ord)`, then Kafka offset, decides; a latest delete
- * removes; updates with a null `after` carry no state and are skipped; duplicates and late
- * older events therefore change nothing.
+ * Folds bronze change events into the current documents (DATA_CONTRACT §4): each row is first
+ * classified by the reject rules (classify-row.ts); rejects are recorded and change nothing;
+ * updates with a null `after` carry no state and are skipped; of the remaining events, per
+ * document the latest by `(source.ts_ms, source.ord)`, then Kafka offset, decides, and a latest
+ * delete removes. Duplicates and late older events therefore change nothing.
  */
+import { classifyRow } from "./classify-row";
 import { toCustomer, toOrder, toProduct, type Collection } from "./documents";
-import { compareEvents, readEvent, type ChangeEvent } from "./envelope";
+import { compareEvents, type ChangeEvent } from "./envelope";
 import type { JsonObject } from "./extjson";
+import { RejectLog } from "./rejects";
 import type { BronzeRow, BronzeTables, OracleDocuments } from "./types";
 
 function latestStates(
     rows: BronzeRow[],
     collection: Collection,
     skipped: OracleDocuments["skipped"],
+    rejects: RejectLog,
 ): Map<string, { after: JsonObject; tsMs: number }> {
     const latest = new Map<string, ChangeEvent>();
     for (const row of rows) {
-        const event = readEvent(row);
-        if (event.op !== "d" && event.after === null) {
-            skipped.push({ collection, reason: `op ${event.op} with null after at offset ${event.offset}` });
+        const c = classifyRow(row, collection);
+        if (c.kind === "skip") {
+            skipped.push({ collection, reason: c.detail });
             continue;
         }
-        if (event.docId === null) {
-            skipped.push({ collection, reason: `op ${event.op} without an id (no before, no _key) at offset ${event.offset}` });
+        if (c.kind === "reject") {
+            rejects.add(row, collection, c.reason);
             continue;
         }
-        const current = latest.get(event.docId);
-        if (current === undefined || compareEvents(event, current) > 0) latest.set(event.docId, event);
+        const current = latest.get(c.event.docId);
+        if (current === undefined || compareEvents(c.event, current) > 0) latest.set(c.event.docId, c.event);
     }
     const states = new Map<string, { after: JsonObject; tsMs: number }>();
     for (const [id, event] of latest) {
@@ -35,12 +39,14 @@ function latestStates(
     return states;
 }
 
-/** Current state of every live document after applying all bronze rows of the three collections. */
+/** Current state of every live document after applying all bronze rows of the three collections, plus the rejects. */
 export function foldBronze(tables: BronzeTables): OracleDocuments {
     const skipped: OracleDocuments["skipped"] = [];
-    const docs: OracleDocuments = { customers: new Map(), products: new Map(), orders: new Map(), skipped };
-    for (const [id, s] of latestStates(tables.customers, "customers", skipped)) docs.customers.set(id, toCustomer(s.after, s.tsMs));
-    for (const [id, s] of latestStates(tables.products, "products", skipped)) docs.products.set(id, toProduct(s.after, s.tsMs));
-    for (const [id, s] of latestStates(tables.orders, "orders", skipped)) docs.orders.set(id, toOrder(s.after, s.tsMs));
+    const rejects = new RejectLog();
+    const docs: OracleDocuments = { customers: new Map(), products: new Map(), orders: new Map(), skipped, rejects: [] };
+    for (const [id, s] of latestStates(tables.customers, "customers", skipped, rejects)) docs.customers.set(id, toCustomer(s.after, s.tsMs));
+    for (const [id, s] of latestStates(tables.products, "products", skipped, rejects)) docs.products.set(id, toProduct(s.after, s.tsMs));
+    for (const [id, s] of latestStates(tables.orders, "orders", skipped, rejects)) docs.orders.set(id, toOrder(s.after, s.tsMs));
+    docs.rejects = rejects.list();
     return docs;
 }

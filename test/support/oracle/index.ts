@@ -9,7 +9,12 @@ import { stgCustomers, stgOrders, stgProducts } from "./silver";
 import type { OracleDocuments } from "./types";
 
 export { foldBronze } from "./fold";
-export type { BronzeRow, BronzeTables, OracleDocuments, CustomerDoc, ProductDoc, OrderDoc, OrderLine } from "./types";
+export { classifyRow, type RowClass } from "./classify-row";
+export { rejectsAsRows, type RejectRow } from "./rejects";
+export { REJECT_REASONS } from "./types";
+export type {
+    BronzeRow, BronzeTables, OracleDocuments, OracleReject, RejectReason, CustomerDoc, ProductDoc, OrderDoc, OrderLine,
+} from "./types";
 export { MODEL_NAMES, MODEL_SCHEMAS, type ModelName, type OracleRow } from "./schema";
 
 /** Every silver and gold model as arrays of plain rows (contract column names). */

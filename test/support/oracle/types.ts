@@ -1,4 +1,5 @@
-/** Shapes the oracle reads (bronze rows) and builds (current documents). */
+/** Shapes the oracle reads (bronze rows) and builds (current documents, rejects). */
+import type { Collection } from "./documents";
 
 /** One bronze row as the ClickHouse sink writes it (DATA_CONTRACT §3); `_ingested_at` is not needed. */
 export interface BronzeRow {
@@ -78,6 +79,37 @@ export interface OracleDocuments {
     customers: Map<string, CustomerDoc>;
     products: Map<string, ProductDoc>;
     orders: Map<string, OrderDoc>;
-    /** Events that were ignored, with the reason (null-`after` updates, unidentifiable deletes, ...). */
+    /** Rows that carry no state and are not rejects: `c`/`r`/`u` with a null or absent `after`. */
     skipped: { collection: string; reason: string }[];
+    /** Rejected bronze rows, one per distinct (`_topic`, `_partition`, `_offset`), in arrival order. */
+    rejects: OracleReject[];
+}
+
+/**
+ * Reasons a bronze row is rejected, in the order the rules are tried (the first that matches
+ * decides): envelope rules first, then the field checks of `c`/`r`/`u` documents.
+ */
+export const REJECT_REASONS = [
+    "not_json", "unknown_op", "no_source", "bad_document", "no_id",
+    "bad_object", "bad_items", "bad_oid", "bad_string", "bad_int", "bad_date", "non_finite_decimal", "bad_decimal",
+] as const;
+
+/** A reject reason (`bronze_rejects.reason`). */
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** The field-check reasons (rule 7), in their precedence order. */
+export const FIELD_REJECT_REASONS = REJECT_REASONS.slice(REJECT_REASONS.indexOf("bad_object")) as FieldRejectReason[];
+
+/** A reason that comes from a field check of the document. */
+export type FieldRejectReason = Exclude<RejectReason, "not_json" | "unknown_op" | "no_source" | "bad_document" | "no_id">;
+
+/** One rejected bronze row, coordinates as the row gave them. */
+export interface OracleReject {
+    collection: Collection;
+    /** The row's topic; empty when the row has none. */
+    _topic: string;
+    _partition: BronzeRow["_partition"];
+    _offset: BronzeRow["_offset"];
+    reason: RejectReason;
+    raw_data: string;
 }
