@@ -86,12 +86,13 @@
          JSONType({{ raw }}, '$date') in ('Int64', 'UInt64')
          or (JSONType({{ raw }}, '$date') = 'Object' and match(JSONExtractString({{ raw }}, '$date', '$numberLong'), '^-?[0-9]+$'))
          or (JSONType({{ raw }}, '$date') = 'String'
+             and match(JSONExtractString({{ raw }}, '$date'), '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
              and parseDateTime64BestEffortOrNull(JSONExtractString({{ raw }}, '$date'), 3, 'UTC') is not null))))
 {%- endmacro -%}
 
 {#- Decimal128 NaN / ±Infinity: legal in MongoDB, not money (docs/analytics.md: such an event is a reject). -#}
 {%- macro ejson_is_non_finite_decimal(raw) -%}
-  (JSONType({{ raw }}) = 'Object' and match(lower(JSONExtractString({{ raw }}, '$numberDecimal')), '^[+-]?(nan|inf|infinity)$'))
+  (JSONType({{ raw }}) = 'Object' and match(lower(JSONExtractString({{ raw }}, '$numberDecimal')), '^(nan|[+-]?infinity|-?inf)$'))
 {%- endmacro -%}
 
 {#- Decimal text exact at 2 decimal places that fits Decimal(18,2), or a plain JSON integer. -#}

@@ -11,7 +11,7 @@ import { runDbt } from "../../components/providers/dbt/run";
 import type { DbtRunSummary } from "../../components/providers/dbt/summary";
 import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway";
 import { BRONZE_TABLES, bronzeFilePaths, parseBronzeJsonl, type BronzeInsertRow, type BronzeTable } from "./bronzeFiles";
-import { REPLAY_MODELS, REPLAY_OUTPUT_SETTINGS, modelSelectSql, type ReplayModel } from "./models";
+import { REPLAY_MODELS, REPLAY_OUTPUT_SETTINGS, modelSelectSql, rejectsSelectSql, type ReplayModel } from "./models";
 
 /** The dbt project directory (this file's parent's parent). */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -35,7 +35,7 @@ export interface ReplayResult {
     /** Bronze rows loaded per table. */
     loaded: Record<BronzeTable, number>;
     /** Rows written per model. */
-    written: Record<ReplayModel, number>;
+    written: Record<ReplayModel | "bronze_rejects", number>;
     dbt: DbtRunSummary;
 }
 
@@ -63,12 +63,14 @@ export async function readModelRows(client: ClickHouseClient, database: string, 
     return rs.json<Record<string, unknown>>();
 }
 
-/** Writes every replay model as `<outDir>/<model>.jsonl`; returns row counts. */
-export async function exportModels(client: ClickHouseClient, database: string, outDir: string): Promise<Record<ReplayModel, number>> {
+/** Writes every replay model as `<outDir>/<model>.jsonl` and the rejects as `bronze_rejects.jsonl`; returns row counts. */
+export async function exportModels(client: ClickHouseClient, database: string, outDir: string): Promise<Record<ReplayModel | "bronze_rejects", number>> {
     fs.mkdirSync(outDir, { recursive: true });
-    const written = {} as Record<ReplayModel, number>;
-    for (const model of Object.keys(REPLAY_MODELS) as ReplayModel[]) {
-        const rs = await client.query({ query: modelSelectSql(database, model), format: "JSONEachRow", clickhouse_settings: REPLAY_OUTPUT_SETTINGS });
+    const written = {} as Record<ReplayModel | "bronze_rejects", number>;
+    const queries: [ReplayModel | "bronze_rejects", string][] = (Object.keys(REPLAY_MODELS) as ReplayModel[]).map((m) => [m, modelSelectSql(database, m)]);
+    queries.push(["bronze_rejects", rejectsSelectSql(database)]);
+    for (const [model, query] of queries) {
+        const rs = await client.query({ query, format: "JSONEachRow", clickhouse_settings: REPLAY_OUTPUT_SETTINGS });
         const text = await rs.text();
         const body = text.endsWith("\n") || text === "" ? text : `${text}\n`;
         fs.writeFileSync(path.join(outDir, `${model}.jsonl`), body);
@@ -87,7 +89,7 @@ export function readBronzeInput(bronzeDir: string): Record<BronzeTable, BronzeIn
 
 /** Options of {@link buildModels}. */
 export interface BuildOptions {
-    /** dbt project variables (e.g. `bronze_lookback_seconds`). */
+    /** dbt project variables (e.g. `gold_refresh_seconds`, `bronze_orders`). */
     vars?: Record<string, string>;
     fullRefresh?: boolean;
     /** `build` (models + tests, the default) or `run` (models only). */

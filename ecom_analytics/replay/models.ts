@@ -36,3 +36,12 @@ export const REPLAY_OUTPUT_SETTINGS = {
 export function modelSelectSql(database: string, model: ReplayModel): string {
     return `SELECT * FROM \`${database}\`.\`${model}\` ORDER BY ${REPLAY_MODELS[model].join(", ")}`;
 }
+
+/**
+ * `SELECT` of the bronze rows the models rejected (DATA_CONTRACT §6), written as
+ * `OUT/bronze_rejects.jsonl`: collection, Kafka coordinates, reason and the raw text, in
+ * coordinate order (`_ingested_at` is left out: it is the time of the replay, not of the data).
+ */
+export function rejectsSelectSql(database: string): string {
+    return `SELECT collection, _topic, _partition, _offset, reason, raw_data FROM \`${database}\`.bronze_rejects ORDER BY collection, _topic, _partition, _offset`;
+}

@@ -18,7 +18,8 @@ describe("stack config", () => {
         const c = parseConfig({});
         assert.equal(c.platform, "docker");
         assert.equal(c.mongo.database, "ecom");
-        assert.deepEqual(c.mongo.collections, ["customers", "products", "orders"]);
+        assert.deepEqual(c.mongo.collections, { customers: "customers", products: "products", orders: "orders" });
+        assert.equal(c.analytics.refreshSeconds, 5);
         assert.equal(c.mongo.replicaSet, "rs0");
         assert.equal(c.kafka.topicPrefix, "mongo");
         assert.equal(c.clickhouse.database, "default");
@@ -80,9 +81,31 @@ describe("stack config", () => {
     });
 
     it("refuses collection names that cannot become topics and tables", () => {
-        const [p] = problemsOf({ mongo: { collections: ["orders", "order-lines"] } });
-        assert.equal(p.key, "cdc:mongo.collections");
+        const [p] = problemsOf({ mongo: { collections: { orders: "order-lines" } } });
+        assert.equal(p.key, "cdc:mongo.collections.orders");
         assert.match(p.message, /"order-lines"/);
+    });
+
+    it("takes the collection of each role, and names the object form when given a list", () => {
+        const c = parseConfig({ mongo: { collections: { orders: "purchases" } } });
+        assert.deepEqual(c.mongo.collections, { customers: "customers", products: "products", orders: "purchases" });
+        const [p, ...rest] = problemsOf({ mongo: { collections: ["customers", "products", "orders"], database: "shop" } });
+        assert.equal(rest.length, 0);
+        assert.equal(p.key, "cdc:mongo.collections");
+        assert.match(p.message, /is a list/);
+        assert.match(p.message, /pulumi config set --path cdc:mongo\.collections\.orders/);
+    });
+
+    it("refuses one collection for two roles", () => {
+        const [p] = problemsOf({ mongo: { collections: { customers: "docs", orders: "docs" } } });
+        assert.equal(p.key, "cdc:mongo.collections.orders");
+        assert.match(p.message, /also cdc:mongo\.collections\.customers/);
+    });
+
+    it("bounds the gold refresh interval", () => {
+        const [p] = problemsOf({ analytics: { refreshSeconds: 0 } });
+        assert.equal(p.key, "cdc:analytics.refreshSeconds");
+        assert.equal(parseConfig({ analytics: { refreshSeconds: 30 } }).analytics.refreshSeconds, 30);
     });
 
     it("requires addresses and secrets on the external platform", () => {
