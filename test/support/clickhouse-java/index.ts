@@ -24,6 +24,11 @@ export function clickhouseJavaVersion(): string {
     return pomProperty(CLICKHOUSE_JAVA_POM, "clickhouse-java.version");
 }
 
+/** The sink release whose client versions the pom pins (`clickhouse-sink.version`). */
+export function clickhouseJavaSinkVersion(): string {
+    return pomProperty(CLICKHOUSE_JAVA_POM, "clickhouse-sink.version");
+}
+
 /** Where the client jars (`libs/`) and the compiled probe (`classes-*`) live. */
 export function clickhouseJavaCacheDir(): string {
     return path.join(cacheRoot(), `clickhouse-java-${clickhouseJavaVersion()}`);
