@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fills the caches that the real-engine test tiers use, under ${XDG_CACHE_HOME:-~/.cache}/cdc-pipeline:
 #   kafka-<ver>/          Kafka, Kafka Connect and Debezium MongoDB jars from Maven Central (test/support/kafka)
+#   clickhouse-java-<ver>/ the Kafka Connect sink's ClickHouse Java clients (libs/) from Maven Central and the
+#                         compiled GatewayProbe (classes-<hash>/) for the JVM-client tier (test/support/clickhouse-java)
 #   pulumi-cli-<ver>/bin  the Pulumi CLI built from Go modules (test/support/pulumi-cli), unless a usable
 #                         `pulumi` is on PATH
 #   dbt venv              dbt-core + dbt-clickhouse (components/providers/dbt/venv.ts), when that module exists
@@ -38,6 +40,14 @@ step kafka '
     const problem = await k.kafkaToolchainProblem();
     if (problem) throw new Error(problem);
     console.log(await k.ensureKafkaJars(console.log));
+  })().catch((e) => { console.error(e.message ?? e); process.exit(1); });'
+
+step clickhouse-java '
+  const c = require("./test/support/clickhouse-java/index.ts");
+  (async () => {
+    const problem = await c.clickhouseJavaProblem();
+    if (problem) throw new Error(problem);
+    console.log(await c.ensureGatewayProbe(console.log));
   })().catch((e) => { console.error(e.message ?? e); process.exit(1); });'
 
 step pulumi-cli '

@@ -2,8 +2,8 @@
  * HTTP body codecs for the gateway. Requests: `Content-Encoding` gzip, deflate, br (node's
  * zlib) and lz4 (the LZ4 frame format, decoded here; clickhouse-connect's default insert
  * codec). Responses: gzip, deflate or br when the client asks with `enable_http_compression=1`
- * and `Accept-Encoding`. zstd (no zlib support on Node 20) and ClickHouse's own block
- * compression (`compress=1` / `decompress=1`) are not supported.
+ * and `Accept-Encoding`. zstd is not supported (no zlib support on Node 20). ClickHouse's own
+ * block compression (`compress=1` / `decompress=1`) is a different layer: native-compression.ts.
  */
 import * as zlib from "node:zlib";
 import { Codes, GatewayError } from "./errors";

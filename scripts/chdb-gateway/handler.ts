@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { decodeBody, encodeBody, pickResponseEncoding } from "./compression";
+import { compressNative, decompressNative } from "./native-compression";
 import type { Connection, Engine, NativeInsertResult, NativeResult } from "./engine";
 import { Codes, GatewayError, httpStatusFor, renderError } from "./errors";
 import { parseMultipart } from "./multipart";
@@ -52,6 +53,12 @@ interface Outcome {
     summary: Record<string, string>;
 }
 
+/** A boolean URL parameter as ClickHouse parses one (`1` or `true`). */
+function flag(params: URLSearchParams, name: string): boolean {
+    const v = params.get(name)?.trim().toLowerCase();
+    return v === "1" || v === "true";
+}
+
 function header(req: QueryRequest, name: string): string | undefined {
     const v = req.headers[name.toLowerCase()];
     return Array.isArray(v) ? v[0] : v;
@@ -86,12 +93,13 @@ export class Handler {
             const request: QueryRequest = { method: req.method ?? "GET", params: url.searchParams, headers: req.headers, body: raw };
             this.authenticate(request);
             request.body = decodeBody(raw, header(request, "content-encoding"));
+            if (flag(request.params, "decompress")) {
+                request.body = decompressNative(request.body, !flag(request.params, "http_native_compression_disable_checksumming_on_decompress"));
+            }
+            // Only multipart/form-data bodies are forms to ClickHouse; any other body, also one sent as
+            // application/x-www-form-urlencoded (curl --data-binary), is query text and/or data.
             const ctype = header(request, "content-type") ?? "";
             if (/^multipart\/form-data/i.test(ctype)) this.absorbMultipart(request, ctype);
-            else if (/^application\/x-www-form-urlencoded/i.test(ctype) && request.method === "POST" && !request.params.has("query")) {
-                for (const [k, v] of new URLSearchParams(request.body.toString("utf8"))) request.params.append(k, v);
-                request.body = Buffer.alloc(0);
-            }
             if (!request.params.has("query") && request.body.length === 0) {
                 return send(res, 200, { "Content-Type": "text/plain; charset=UTF-8" }, Buffer.from("Ok.\n"));
             }
@@ -107,6 +115,7 @@ export class Handler {
             const tz = plan.settings.find(([k]) => k === "session_timezone")?.[1];
             if (tz) headers["X-ClickHouse-Timezone"] = tz;
             let body = outcome.bytes;
+            if (flag(request.params, "compress") && body.length > 0) body = compressNative(body);
             const encoding = request.params.get("enable_http_compression") === "1" ? pickResponseEncoding(header(request, "accept-encoding")) : undefined;
             if (encoding && body.length > 0) {
                 const level = Number(request.params.get("http_zlib_compression_level") ?? NaN);
@@ -192,9 +201,6 @@ export class Handler {
             if (TRANSPORT_PARAMS.has(k) || /_(structure|format|types)$/.test(k)) continue;
             if (!isSettingName(k)) throw new GatewayError(Codes.UNKNOWN_SETTING, `Unknown setting '${k}'`);
             settings.push([k, v]);
-        }
-        if (req.params.get("decompress") === "1") {
-            throw new GatewayError(Codes.NOT_IMPLEMENTED, "decompress=1 (ClickHouse block-compressed request bodies) is not supported by this gateway; use Content-Encoding");
         }
         return { sql, database, format, settings, bindings, queryId };
     }
