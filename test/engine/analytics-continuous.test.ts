@@ -152,7 +152,7 @@ describe("continuous analytics: bronze → silver at insert time → gold refres
         const rejects = await rejectsInDb();
         const expected = rejectsAsRows(foldBronze(inserted));
         assert.equal(expected.length, bad.length);
-        const key = (r: Record<string, unknown>) => `${r._topic}/${r._partition}/${r._offset}`;
+        const key = (r: { _topic?: unknown; _partition?: unknown; _offset?: unknown }) => `${String(r._topic)}/${String(r._partition)}/${String(r._offset)}`;
         const actualBy = new Map(rejects.map((r) => [key(r), r]));
         for (const e of expected) {
             const a = actualBy.get(key(e));

@@ -129,6 +129,15 @@ export interface ExternalStackSettings {
     dropOnDestroy: boolean;
     /** `cdc:dbt.enabled`. */
     dbtEnabled: boolean;
+    /** Non-default names (`cdc:kafka.topicPrefix`, `cdc:mongo.database` / `.collections`, `cdc:clickhouse.database`); default: the defaults. */
+    names?: {
+        topicPrefix: string;
+        mongoDatabase: string;
+        collections: { customers: string; products: string; orders: string };
+        clickhouseDatabase: string;
+    };
+    /** `cdc:analytics.refreshSeconds`; default: the product's default. */
+    refreshSeconds?: number;
 }
 
 /** The stack config, as `pulumi config set` would hold it (objects as JSON, secrets marked). */
@@ -138,7 +147,14 @@ export function externalStackConfig(s: ExternalServices, secrets: { clickhousePa
         "cdc:platform": { value: "external" },
         // One broker here, so the topics the connectors create get one replica.
         "cdc:external": json({ connectUrl: s.connect.connectUrl, kafkaBootstrap: s.connect.bootstrap, kafkaReplicationFactor: 1, clickhouse: { url: s.gateway.url } }),
-        "cdc:clickhouse": json({ user: s.gateway.user, database: "default" }),
+        "cdc:clickhouse": json({ user: s.gateway.user, database: v.names?.clickhouseDatabase ?? "default" }),
+        ...(v.names
+            ? {
+                  "cdc:kafka": json({ topicPrefix: v.names.topicPrefix }),
+                  "cdc:mongo": json({ database: v.names.mongoDatabase, collections: v.names.collections }),
+              }
+            : {}),
+        ...(v.refreshSeconds !== undefined ? { "cdc:analytics": json({ refreshSeconds: v.refreshSeconds }) } : {}),
         "cdc:connectors": json({ readyTimeoutSeconds: 90, heartbeatIntervalMs: v.heartbeatIntervalMs }),
         "cdc:bronze": json({ dropOnDestroy: v.dropOnDestroy }),
         "cdc:dbt": json({ enabled: v.dbtEnabled, threads: 2 }),
@@ -193,6 +209,7 @@ export async function createExternalStack(
                 const pipeline = new CdcPipeline("cdc", { endpoints: platform.endpoints, settings: cfg, dbtProjectDir, connectorConfigOverride });
                 return {
                     bronzeTables: pipeline.bronzeTables,
+                    dbtVars: pipeline.dbtVars,
                     connectors: {
                         source: { name: pipeline.source.connectorName, state: pipeline.source.state },
                         sink: { name: pipeline.sink.connectorName, state: pipeline.sink.state },
