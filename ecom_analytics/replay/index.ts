@@ -6,15 +6,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickhouse/client";
-import { bronzeTableDdl, createDatabaseDdl } from "../../components/providers/bronzeTables/ddl";
-import { runDbt } from "../../components/providers/dbt/run";
+import { createBronze, deployModels } from "../../tools/analytics/deploy";
 import type { DbtRunSummary } from "../../components/providers/dbt/summary";
 import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway";
 import { BRONZE_TABLES, bronzeFilePaths, parseBronzeJsonl, type BronzeInsertRow, type BronzeTable } from "./bronzeFiles";
 import { REPLAY_MODELS, REPLAY_OUTPUT_SETTINGS, modelSelectSql, rejectsSelectSql, type ReplayModel } from "./models";
 
-/** The dbt project directory (this file's parent's parent). */
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+export { PROJECT_DIR } from "../../tools/analytics/deploy";
 
 /** Database the replay loads bronze into and builds the models in. */
 export const REPLAY_DATABASE = "ecom_replay";
@@ -44,10 +42,9 @@ export function gatewayClient(gw: ChdbGateway, database: string): ClickHouseClie
     return createClient({ url: gw.url, username: gw.user, password: gw.password, database, request_timeout: 600_000, log: { level: ClickHouseLogLevel.ERROR } });
 }
 
-/** Creates the database and the three bronze tables (fresh). */
+/** Creates the database and the three bronze tables (fresh), as the stack does. */
 export async function createBronzeTables(client: ClickHouseClient, database: string): Promise<void> {
-    await client.command({ query: createDatabaseDdl(database) });
-    for (const table of BRONZE_TABLES) await client.command({ query: bronzeTableDdl(database, table) });
+    await createBronze(client, database);
 }
 
 /** Inserts bronze rows in batches (the engine stamps `_ingested_at`). */
@@ -99,15 +96,7 @@ export interface BuildOptions {
 
 /** Runs `dbt build` of this project against a gateway, into `database`. */
 export function buildModels(gw: ChdbGateway, database: string, o: BuildOptions = {}): Promise<DbtRunSummary> {
-    return runDbt({
-        projectDir: PROJECT_DIR,
-        clickhouse: { url: gw.url, user: gw.user, password: gw.password, database },
-        command: o.command ?? "build",
-        threads: 1,
-        vars: o.vars,
-        fullRefresh: o.fullRefresh,
-        log: o.log,
-    });
+    return deployModels({ url: gw.url, user: gw.user, password: gw.password, database }, { extraVars: o.vars, command: o.command, fullRefresh: o.fullRefresh, log: o.log });
 }
 
 /**

@@ -11,6 +11,7 @@ import { after, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { dbtVenvProblem } from "../../components/providers/dbt/venv";
 import { REPLAY_MODELS } from "../../ecom_analytics/replay/models";
+import { malformedRows } from "../support/malformed-rows";
 import { requireTier } from "../support/tier";
 
 const REPO = path.resolve(__dirname, "..", "..");
@@ -97,6 +98,28 @@ describe("analytics:replay with dbt", () => {
         for (const model of ["fct_daily_sales", "dim_products", "fact_orders"]) {
             assert.deepEqual(parse(path.join(out, `${model}.jsonl`)), parse(path.join(EDGE, "expected", `${model}.jsonl`)), model);
         }
+    });
+
+    it("writes the rejected rows with their reasons as bronze_rejects.jsonl and exits 0", async (t) => {
+        if (!requireTier(t, "dbt", await dbtVenvProblem())) return;
+        const dir = path.join(work, "with-rejects");
+        copyEdgeFixtures(dir);
+        const bad = malformedRows(500);
+        for (const m of bad) fs.appendFileSync(path.join(dir, `mongo_ecom_${m.collection}.jsonl`), JSON.stringify(m.row) + "\n");
+        const out = path.join(work, "rejects-out");
+        const r = await runReplay(["--bronze", dir, "--out", out]);
+        assert.equal(r.code, 0, r.stderr);
+        const rejects = fs.readFileSync(path.join(out, "bronze_rejects.jsonl"), "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+        const byOffset = new Map(rejects.map((x) => [`${x.collection}/${x._offset}`, x]));
+        assert.equal(rejects.length, bad.length);
+        for (const m of bad) {
+            const got = byOffset.get(`${m.collection}/${m.row._offset}`);
+            assert.ok(got, `reject at ${m.collection}/${m.row._offset} written`);
+            assert.equal(got.reason, m.reason);
+            assert.equal(got.raw_data, m.row.raw_data);
+        }
+        const parse = (f: string) => fs.readFileSync(f, "utf8");
+        assert.equal(parse(path.join(out, "fact_orders.jsonl")), parse(path.join(EDGE, "expected", "fact_orders.jsonl")), "rejects change no gold row");
     });
 
     it("exits 1 with dbt's error lines when a data test fails", async (t) => {
