@@ -17,11 +17,16 @@ import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway";
 import { simulateHistory, type BronzeRow, type CollectionName } from "../../seed/index";
 import { compareModel } from "../support/compare";
 import { computeGold, foldBronze, MODEL_NAMES, type BronzeTables } from "../support/oracle";
+import { strictJson } from "../support/oracle/builder";
 import { requireTier } from "../support/tier";
 import { serverNow, waitForGoldAfter } from "../../tools/analytics/refresh";
 
 const REPO = path.resolve(__dirname, "../..");
 const COLLECTIONS: CollectionName[] = ["customers", "products", "orders"];
+const INTERVAL_S = 1;
+/** The window overlap of the gold refreshes (the materialization's minimum: 3 intervals). */
+const OVERLAP_S = 3;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Splits a history into three deliveries as an at-least-once, out-of-order sink would write them. */
 function deliveries(bronze: Record<CollectionName, BronzeRow[]>): Record<CollectionName, BronzeRow[]>[] {
@@ -49,7 +54,7 @@ async function tierProblem(): Promise<string | undefined> {
     return dbtVenvProblem();
 }
 
-describe("gold vs oracle across incremental dbt runs", () => {
+describe("gold vs oracle across deliveries, refreshed by ClickHouse", () => {
     const history = simulateHistory({ seed: 424242, customers: 300, products: 120, orders: 3_000, changes: 3_000 });
     const batches = deliveries(history.bronze);
     const delivered: BronzeTables = { customers: [], products: [], orders: [] };
@@ -67,7 +72,7 @@ describe("gold vs oracle across incremental dbt runs", () => {
             gw = await startChdbGateway();
             client = gatewayClient(gw, "default");
             await createBronzeTables(client, REPLAY_DATABASE);
-            await buildModels(gw, REPLAY_DATABASE, { vars: { gold_refresh_seconds: "1" } });
+            await buildModels(gw, REPLAY_DATABASE, { vars: { gold_refresh_seconds: String(INTERVAL_S), gold_overlap_seconds: String(OVERLAP_S) } });
             ready = true;
         }
         assert.ok(ready && client !== undefined, "an earlier delivery failed");
@@ -94,4 +99,78 @@ describe("gold vs oracle across incremental dbt runs", () => {
         deliverAndBuild(t, 1));
 
     it("equals the oracle after the third delivery (the held-back older events arriving late)", (t) => deliverAndBuild(t, 2));
+
+    const KEYS: Record<string, string> = {
+        dim_customers__state: "customer_id",
+        dim_products__state: "product_id",
+        fact_orders__state: "(order_id, line_number)",
+        fct_daily_sales__state: "order_date",
+    };
+
+    /** The server's clock in epoch µs (the unit of `_gold_version`). */
+    async function serverMicros(): Promise<number> {
+        const rs = await client!.query({ query: "SELECT toUnixTimestamp64Micro(now64(6)) AS t", format: "JSONEachRow", clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
+        return Number((await rs.json<{ t: number }>())[0]!.t);
+    }
+
+    /** Per gold state table, how many keys a refresh wrote a version of after `since` (µs). */
+    async function keysRecomputedAfter(since: number): Promise<Record<string, number>> {
+        const out: Record<string, number> = {};
+        for (const [state, key] of Object.entries(KEYS)) {
+            const rs = await client!.query({ query: `SELECT uniqExact(${key}) AS n FROM ${REPLAY_DATABASE}.${state} WHERE _gold_version > ${since}`, format: "JSONEachRow" });
+            out[state] = Number((await rs.json<{ n: string | number }>())[0]!.n);
+        }
+        return out;
+    }
+
+    /** Waits until the window of the last change has passed, then for one more refresh of everything. */
+    async function settle(): Promise<void> {
+        await sleep((OVERLAP_S + INTERVAL_S) * 1000 + 500);
+        await waitForGoldAfter(client!, REPLAY_DATABASE, await serverNow(client!), 120_000);
+    }
+
+    it("recomputes only what changed: an idle refresh recomputes nothing, one order's update only its customer's orders", async (t) => {
+        if (!requireTier(t, "dbt", await tierProblem())) return;
+        assert.ok(ready && client !== undefined, "an earlier delivery failed");
+        await settle();
+        const idleSince = await serverMicros();
+        await waitForGoldAfter(client, REPLAY_DATABASE, await serverNow(client), 60_000);
+        await waitForGoldAfter(client, REPLAY_DATABASE, await serverNow(client), 60_000);
+        assert.deepEqual(await keysRecomputedAfter(idleSince), { dim_customers__state: 0, dim_products__state: 0, fact_orders__state: 0, fct_daily_sales__state: 0 }, "refreshes with nothing new recompute nothing");
+
+        // one update: the newest event of a live order, re-sent later with another status
+        const docs = foldBronze(delivered);
+        const [orderId, order] = [...docs.orders].find(([, o]) => o.status !== "cancelled" && o.items.length > 0)!;
+        const latest = delivered.orders.filter((r) => JSON.parse(r.raw_data).after?.includes(orderId)).at(-1)!;
+        const envelope = JSON.parse(latest.raw_data);
+        const after = JSON.parse(envelope.after);
+        after.status = "cancelled";
+        const newest = Math.max(...delivered.orders.map((r) => JSON.parse(r.raw_data).source.ts_ms as number));
+        envelope.op = "u";
+        envelope.after = strictJson(after);
+        envelope.source.ts_ms = newest + 1000;
+        const row = { ...latest, raw_data: JSON.stringify(envelope), _offset: Math.max(...delivered.orders.map((r) => Number(r._offset))) + 1 };
+        const changeSince = await serverMicros();
+        await insertBronzeRows(client, REPLAY_DATABASE, "mongo_ecom_orders", [row as BronzeRow]);
+        delivered.orders.push(row);
+        await settle();
+        const touched = await keysRecomputedAfter(changeSince);
+
+        const customerLines = [...docs.orders.values()].filter((o) => o.customer_id === order.customer_id).reduce((n, o) => n + o.items.length, 0);
+        const liveLines = [...docs.orders.values()].reduce((n, o) => n + o.items.length, 0);
+        t.diagnostic(`one order's update recomputed ${JSON.stringify(touched)} keys; its customer has ${customerLines} order lines of ${liveLines} live`);
+        assert.ok(touched.fact_orders__state! >= order.items.length, "the order's lines were recomputed");
+        assert.ok(touched.fact_orders__state! <= customerLines, `fact_orders: ${touched.fact_orders__state} lines recomputed, at most the ${customerLines} lines of the customer's orders`);
+        assert.equal(touched.dim_customers__state, 1, "dim_customers: the order's customer");
+        assert.equal(touched.fct_daily_sales__state, 1, "fct_daily_sales: the order's day");
+        assert.equal(touched.dim_products__state, new Set(order.items.map((i) => i.product_id)).size, "dim_products: the order's products");
+
+        const reports: string[] = [];
+        const now = foldBronze(delivered);
+        for (const model of MODEL_NAMES) {
+            const res = compareModel(model, computeGold(now, new Date())[model], await readModelRows(client, REPLAY_DATABASE, model));
+            if (!res.equal) reports.push(res.report);
+        }
+        assert.deepEqual(reports, [], reports.join("\n\n"));
+    });
 });

@@ -105,6 +105,7 @@ describe("continuous analytics: bronze → silver at insert time → gold refres
         assert.deepEqual(views.map((v) => v.name), [
             "base_customers__mv", "base_orders__mv", "base_products__mv",
             "dim_customers__refresh", "dim_products__refresh", "fact_orders__refresh", "fct_daily_sales__refresh",
+            "order_index__mv",
         ]);
     });
 

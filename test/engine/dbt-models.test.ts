@@ -85,7 +85,7 @@ describe("ecom_analytics on the edge-case fixtures", () => {
         }
     });
 
-    it("materializes silver state as ReplacingMergeTree tables, stg_* as views and gold as MergeTree tables", async (t) => {
+    it("materializes silver state as ReplacingMergeTree tables, stg_* as views and gold as views over refreshed state tables", async (t) => {
         const c = await ready(t);
         if (!c) return;
         const rs = await c.query({
@@ -99,8 +99,15 @@ describe("ecom_analytics on the edge-case fixtures", () => {
             assert.equal(tables[name]?.sorting_key.replace(/^\((.*)\)$/, "$1"), key, name);
         }
         for (const name of ["stg_customers", "stg_products", "stg_orders", "stg_order_lines"]) assert.equal(tables[name]?.engine, "View", name);
-        for (const name of ["dim_customers", "dim_products", "fact_orders", "fct_daily_sales"]) assert.equal(tables[name]?.engine, "MergeTree", name);
-        assert.equal(tables.fact_orders?.partition_key.replace(/^\((.*)\)$/, "$1"), "toYYYYMM(order_date)");
+        // gold: a view over a versioned state table that an incremental refreshable view appends to
+        const goldKeys = { dim_customers: "customer_id", dim_products: "product_id", fact_orders: "order_id, line_number", fct_daily_sales: "order_date" };
+        for (const [name, key] of Object.entries(goldKeys)) {
+            assert.equal(tables[name]?.engine, "View", name);
+            assert.equal(tables[`${name}__state`]?.engine, "ReplacingMergeTree", `${name}__state`);
+            assert.equal(tables[`${name}__state`]?.sorting_key.replace(/^\((.*)\)$/, "$1"), key, `${name}__state`);
+            assert.equal(tables[`${name}__state`]?.partition_key, "", `${name}__state is not partitioned: rows are replaced only within a partition`);
+            assert.equal(tables[`${name}__refresh`]?.engine, "MaterializedView", `${name}__refresh`);
+        }
     });
 
     it("keeps money as Decimal(18, 2) from silver to gold", async (t) => {

@@ -45,3 +45,25 @@ PARTITION BY {{ config.get('partition_by') }}
 {%- macro cdc_now() -%}
 {{ return(run_query("SELECT toString(now64(6))").columns[0].values()[0]) }}
 {%- endmacro -%}
+
+{#- Adds the data-skipping indexes of config(indexes=['name expr TYPE t GRANULARITY g', ...]) to a new, empty table. -#}
+{%- macro cdc_add_indexes(name, indexes) -%}
+{%- for idx in indexes -%}
+  {%- do run_query("ALTER TABLE " ~ cdc_qualified(name) ~ " ADD INDEX IF NOT EXISTS " ~ idx) -%}
+{%- endfor -%}
+{%- endmacro -%}
+
+{#- The engine of a table or view (none when it does not exist). -#}
+{%- macro cdc_engine(name) -%}
+{%- set rows = run_query("SELECT engine FROM system.tables WHERE database = '" ~ this.schema ~ "' AND name = '" ~ name ~ "'") -%}
+{{ return(rows.columns[0].values()[0] if rows and rows.rows | length > 0 else none) }}
+{%- endmacro -%}
+
+{#- Refreshable materialized views need an Atomic (or Replicated) database; says which key to change otherwise. -#}
+{%- macro cdc_require_atomic_database() -%}
+{%- set rows = run_query("SELECT engine FROM system.databases WHERE name = '" ~ this.schema ~ "'") -%}
+{%- set engine = rows.columns[0].values()[0] if rows and rows.rows | length > 0 else none -%}
+{%- if engine not in ['Atomic', 'Replicated', 'Shared'] -%}
+  {{ exceptions.raise_compiler_error("database " ~ this.schema ~ " has engine " ~ engine ~ "; the gold tables refresh through refreshable materialized views, which need an Atomic (or Replicated) database. Set cdc:clickhouse.database to a new name (the stack creates it as Atomic) or recreate this one with ENGINE = Atomic.") }}
+{%- endif -%}
+{%- endmacro -%}

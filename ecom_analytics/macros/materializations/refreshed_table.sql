@@ -1,23 +1,44 @@
 {#-
-  refreshed_table: a table that ClickHouse itself keeps current with a refreshable materialized
-  view (`REFRESH EVERY var('gold_refresh_seconds') SECOND`), chained after the refreshed_table
-  models it reads (`DEPENDS ON`, taken from the model's refs), so gold follows silver with no
-  scheduler and no machine running dbt. Each refresh runs the model's SELECT and swaps the
-  result in atomically (needs an Atomic database, ClickHouse's default).
+  refreshed_table: a gold table that ClickHouse keeps current by itself, recomputing only what
+  changed, so gold follows silver within seconds with no scheduler and no machine running dbt.
 
-  - unchanged (the table's comment holds the hash of SQL, settings, interval and dependencies):
-    the view is refreshed now and waited for, so the run's tests read current gold;
-  - new or changed: `CREATE OR REPLACE TABLE ... AS` builds it in full (readers keep the old table
-    until the swap), then the refreshable view is (re)created.
+  Relations of a model M:
+  - `M__state`: ReplacingMergeTree(_gold_version, _is_deleted) ordered by config unique_key: every
+    version of every row, newest wins, tombstones hide deleted rows;
+  - `M`: a view `SELECT … FROM M__state FINAL` (plus config read_time_columns, computed when read,
+    e.g. a day count that moves with the calendar, not with the data) — what people query;
+  - `M__refresh`: a refreshable materialized view, `REFRESH EVERY var('gold_refresh_seconds')
+    SECOND APPEND TO M__state`, chained after the refreshed_table models M reads (DEPENDS ON).
+    Each refresh evaluates the model's scope (config scope, macros/gold_scopes.sql: the
+    scope values a change since the previous refresh can move, found through primary-key and
+    skip-index reads), recomputes the model's rows of exactly those scopes from current silver,
+    appends them as a new version, and appends tombstones for the rows of those scopes that no
+    longer exist. The window starts at the previous refresh's start minus an overlap
+    (var gold_overlap_seconds, at least 3 intervals) that covers INSERTs still committing and a
+    refresh of an upstream model that ran late; re-computing a row is idempotent.
+  The model's SQL marks the window start with `__CDC_SINCE__` (through the scope macros).
+
+  Runs of dbt: unchanged (fingerprint in M__state's comment) → refresh now and wait, so the run's
+  tests read current gold; new or changed → M__state built in full beside the live one and swapped
+  in atomically (EXCHANGE), the view and the refresh re-created. Needs an Atomic database.
 -#}
 {%- materialization refreshed_table, adapter='clickhouse' -%}
-  {%- set target_relation = this.incorporate(type='table') -%}
   {%- set name = this.identifier -%}
+  {%- set state = name ~ '__state' -%}
+  {%- set state_next = name ~ '__state_next' -%}
   {%- set rmv = name ~ '__refresh' -%}
   {%- set seconds = var('gold_refresh_seconds', 5) | int -%}
   {%- if seconds < 1 -%}
     {{ exceptions.raise_compiler_error("var gold_refresh_seconds must be a whole number of seconds >= 1, got " ~ var('gold_refresh_seconds')) }}
   {%- endif -%}
+  {%- set overlap = [var('gold_overlap_seconds', 30) | int, 3 * seconds] | max -%}
+  {%- set unique_key = config.require('unique_key') -%}
+  {%- set keys = unique_key | join(', ') -%}
+  {%- set scope_key = config.require('scope_key') -%}
+  {%- set scope_sql = gold_scope_sql(config.require('scope')) -%}
+  {%- set read_time = config.get('read_time_columns', {}) -%}
+  {%- do cdc_require_atomic_database() -%}
+
   {%- set upstream = [] -%}
   {%- for node_id in model.depends_on.nodes -%}
     {%- set node = graph.nodes.get(node_id) -%}
@@ -26,23 +47,61 @@
     {%- endif -%}
   {%- endfor -%}
   {%- set schedule -%}
-REFRESH EVERY {{ seconds }} SECOND{% if upstream %} DEPENDS ON {{ upstream | join(', ') }}{% endif %}
+REFRESH EVERY {{ seconds }} SECOND{% if upstream %} DEPENDS ON {{ upstream | join(', ') }}{% endif %} APPEND
   {%- endset -%}
-  {%- set fingerprint = 'cdc:' ~ local_md5(sql ~ '|' ~ cdc_table_clauses() ~ '|' ~ schedule) -%}
+  {%- set since -%}
+(greatest(
+    ifNull((SELECT toUnixTimestamp64Micro(toDateTime64(max(last_success_time), 6)) FROM system.view_refreshes
+            WHERE database = '{{ this.schema }}' AND view = '{{ rmv }}'), 0),
+    (SELECT max(_gold_version) FROM {{ cdc_qualified(state) }})
+  ) - {{ overlap * 1000000 }})
+  {%- endset -%}
+  {%- set model_full = sql | replace('__CDC_SINCE__', '0') -%}
+  {%- set model_inc = sql | replace('__CDC_SINCE__', since) -%}
+  {%- set scope_inc = scope_sql | replace('__CDC_SINCE__', since) -%}
+  {%- set version = 'toUnixTimestamp64Micro(now64(6))' -%}
+  {%- set refresh_sql -%}
+SELECT *, toUInt8(0) AS _is_deleted, {{ version }} AS _gold_version FROM ({{ model_inc }})
+UNION ALL
+SELECT * EXCEPT (_is_deleted, _gold_version), toUInt8(1) AS _is_deleted, {{ version }} AS _gold_version
+FROM {{ cdc_qualified(state) }} FINAL
+WHERE {{ scope_key }} IN ({{ scope_inc }})
+  AND ({{ keys }}) NOT IN (SELECT {{ keys }} FROM ({{ model_inc }}))
+  {%- endset -%}
+  {%- set view_sql -%}
+SELECT * EXCEPT (_is_deleted, _gold_version){% for column, expr in read_time.items() %}, {{ expr }} AS {{ column }}{% endfor %}
+FROM {{ cdc_qualified(state) }} FINAL
+  {%- endset -%}
+  {%- set fingerprint = 'cdc:' ~ local_md5(sql ~ '|' ~ scope_sql ~ '|' ~ keys ~ '|' ~ scope_key ~ '|' ~ view_sql ~ '|' ~ schedule ~ '|' ~ overlap) -%}
 
   {{ run_hooks(pre_hooks) }}
 
-  {%- if cdc_table_comment(name) == fingerprint and cdc_exists(rmv) and not should_full_refresh() -%}
+  {%- if cdc_table_comment(state) == fingerprint and cdc_exists(rmv) and cdc_exists(name) and not should_full_refresh() -%}
     {%- call statement('main') -%} SYSTEM REFRESH VIEW {{ cdc_qualified(rmv) }} {%- endcall -%}
     {%- do run_query("SYSTEM WAIT VIEW " ~ cdc_qualified(rmv)) -%}
   {%- else -%}
     {%- do run_query("DROP VIEW IF EXISTS " ~ cdc_qualified(rmv)) -%}
+    {%- do run_query("DROP TABLE IF EXISTS " ~ cdc_qualified(state_next)) -%}
     {%- call statement('main') -%}
-      CREATE OR REPLACE TABLE {{ cdc_qualified(name) }} {{ cdc_table_clauses() }} COMMENT '{{ fingerprint }}' AS {{ sql }}
+      CREATE TABLE {{ cdc_qualified(state_next) }}
+      ENGINE = ReplacingMergeTree(_gold_version, _is_deleted) ORDER BY ({{ keys }}) COMMENT 'cdc:pending'
+      AS SELECT *, toUInt8(0) AS _is_deleted, {{ version }} AS _gold_version FROM ({{ model_full }})
     {%- endcall -%}
-    {%- do run_query("CREATE MATERIALIZED VIEW " ~ cdc_qualified(rmv) ~ " " ~ schedule ~ " TO " ~ cdc_qualified(name) ~ " AS " ~ sql) -%}
+    {%- if cdc_exists(state) -%}
+      {%- do run_query("EXCHANGE TABLES " ~ cdc_qualified(state) ~ " AND " ~ cdc_qualified(state_next)) -%}
+      {%- do run_query("DROP TABLE " ~ cdc_qualified(state_next)) -%}
+    {%- else -%}
+      {%- do run_query("RENAME TABLE " ~ cdc_qualified(state_next) ~ " TO " ~ cdc_qualified(state)) -%}
+    {%- endif -%}
+    {%- if cdc_engine(name) not in [none, 'View'] -%}
+      {#- an earlier version of the project built M as a table -#}
+      {%- do run_query("DROP TABLE " ~ cdc_qualified(name)) -%}
+    {%- endif -%}
+    {%- do run_query("CREATE OR REPLACE VIEW " ~ cdc_qualified(name) ~ " AS " ~ view_sql) -%}
+    {%- do run_query("CREATE MATERIALIZED VIEW " ~ cdc_qualified(rmv) ~ " " ~ schedule ~ " TO " ~ cdc_qualified(state) ~ " AS " ~ refresh_sql) -%}
+    {%- do run_query("ALTER TABLE " ~ cdc_qualified(state) ~ " MODIFY COMMENT '" ~ fingerprint ~ "'") -%}
   {%- endif -%}
 
   {{ run_hooks(post_hooks) }}
-  {{ return({'relations': [target_relation]}) }}
+  {{ return({'relations': [this.incorporate(type='view')]}) }}
 {%- endmaterialization -%}

@@ -1,15 +1,22 @@
 {{ config(
     materialized='refreshed_table',
-    engine='MergeTree()',
-    order_by='customer_id',
+    unique_key=['customer_id'],
+    scope_key='customer_id',
+    scope='customers',
+    read_time_columns={'days_since_registration': "toInt32(dateDiff('day', toDate(registered_at, 'UTC'), toDate(now(), 'UTC')))"},
 ) }}
-{#- Grain: one row per live customer. -#}
+{#-
+  Grain: one row per live customer. Refreshed incrementally (materialization refreshed_table):
+  the rows of the customers in scope `customers` (macros/gold_scopes.sql) are recomputed.
+  days_since_registration moves with the calendar, not the data: the view computes it when read.
+-#}
 with customers as (
-    select * from {{ ref('stg_customers') }}
+    select * from {{ ref('stg_customers') }} where {{ gold_scope('customer_id', 'customers') }}
 ),
 
 orders as (
     select * from {{ ref('stg_orders') }}
+    where {{ gold_scope('order_id', 'orders_of_customers') }} and {{ gold_scope('customer_id', 'customers') }}
 ),
 
 order_stats as (
@@ -31,7 +38,6 @@ joined as (
         customers.city as city,
         customers.country as country,
         customers.registered_at as registered_at,
-        toInt32(dateDiff('day', toDate(customers.registered_at, 'UTC'), toDate(now(), 'UTC'))) as days_since_registration,
         ifNull(order_stats.total_orders, 0) as total_orders,
         ifNull(order_stats.customer_lifetime_value, {{ money(0) }}) as customer_lifetime_value,
         order_stats.first_order_at as first_order_at,

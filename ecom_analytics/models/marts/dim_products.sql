@@ -1,19 +1,21 @@
 {{ config(
     materialized='refreshed_table',
-    engine='MergeTree()',
-    order_by='product_id',
+    unique_key=['product_id'],
+    scope_key='product_id',
+    scope='products',
 ) }}
-{#- Grain: one row per live product. -#}
+{#- Grain: one row per live product. Refreshed incrementally: the products in scope `products` are recomputed. -#}
 with products as (
-    select * from {{ ref('stg_products') }}
+    select * from {{ ref('stg_products') }} where {{ gold_scope('product_id', 'products') }}
 ),
 
 lines as (
     select * from {{ ref('stg_order_lines') }}
+    where {{ gold_scope('order_id', 'orders_of_products') }} and {{ gold_scope('product_id', 'products') }}
 ),
 
 orders as (
-    select * from {{ ref('stg_orders') }}
+    select * from {{ ref('stg_orders') }} where {{ gold_scope('order_id', 'orders_of_products') }}
 ),
 
 sales as (

@@ -1,17 +1,21 @@
 {{ config(
     materialized='refreshed_table',
-    engine='MergeTree()',
-    order_by='(order_date, order_id, line_number)',
-    partition_by='toYYYYMM(order_date)',
+    unique_key=['order_id', 'line_number'],
+    scope_key='order_id',
+    scope='orders',
 ) }}
-{#- monthly partitions: the usual filter is a date range (e.g. the last 7 days) -#}
-{#- Grain: one row per line of each live order, keyed by (order_id, line_number). Lines whose customer or product is not live keep their row with NULL dimension attributes. -#}
+{#-
+  Grain: one row per line of each live order, keyed by (order_id, line_number). Lines whose
+  customer or product is not live keep their row with NULL dimension attributes. Refreshed
+  incrementally: every line of the orders in scope `orders` is recomputed. Not partitioned:
+  a ReplacingMergeTree replaces rows only within a partition, and an order's date can change.
+-#}
 with lines as (
-    select * from {{ ref('stg_order_lines') }}
+    select * from {{ ref('stg_order_lines') }} where {{ gold_scope('order_id', 'orders') }}
 ),
 
 orders as (
-    select * from {{ ref('stg_orders') }}
+    select * from {{ ref('stg_orders') }} where {{ gold_scope('order_id', 'orders') }}
 ),
 
 customers as (
@@ -21,6 +25,7 @@ customers as (
         toNullable(customer_segment) as customer_segment,
         toNullable(customer_lifetime_value) as customer_lifetime_value
     from {{ ref('dim_customers') }}
+    where customer_id in (select customer_id from orders)
 ),
 
 products as (
@@ -31,6 +36,7 @@ products as (
         toNullable(price_category) as price_category,
         toNullable(price) as current_product_price
     from {{ ref('dim_products') }}
+    where product_id in (select product_id from lines)
 )
 
 select

@@ -1,9 +1,10 @@
 {{ config(
     materialized='refreshed_table',
-    engine='MergeTree()',
-    order_by='order_date',
+    unique_key=['order_date'],
+    scope_key='order_date',
+    scope='days',
 ) }}
-{#- Grain: one row per order_date (UTC calendar day of ordered_at) with at least one live order. -#}
+{#- Grain: one row per order_date (UTC calendar day of ordered_at) with at least one live order. Refreshed incrementally: the days in scope `days` are recomputed. -#}
 with orders as (
     select
         order_id,
@@ -12,10 +13,11 @@ with orders as (
         order_total,
         toDate(ordered_at, 'UTC') as order_date
     from {{ ref('stg_orders') }}
+    where {{ gold_scope('order_id', 'orders_of_days') }} and {{ gold_scope('toDate(ordered_at, \'UTC\')', 'days') }}
 ),
 
 lines as (
-    select * from {{ ref('stg_order_lines') }}
+    select * from {{ ref('stg_order_lines') }} where order_id in (select order_id from orders)
 ),
 
 items as (

@@ -2,6 +2,7 @@
     materialized='streaming_table',
     engine='ReplacingMergeTree(_version, _is_deleted)',
     order_by='customer_id',
+    indexes=['_silver_at_minmax _silver_at TYPE minmax GRANULARITY 1'],
 ) }}
 {#-
   Grain: one row per processed bronze row of customers (state-carrying event or reject); after
@@ -32,5 +33,7 @@ select
     _topic,
     _partition,
     _offset,
-    _ingested_at
+    _ingested_at,
+    -- when this row reached silver: gold refreshes recompute the keys changed since their last run
+    now64(6) as _silver_at
 from changes

@@ -2,6 +2,7 @@
     materialized='streaming_table',
     engine='ReplacingMergeTree(_version, _is_deleted)',
     order_by='product_id',
+    indexes=['_silver_at_minmax _silver_at TYPE minmax GRANULARITY 1'],
 ) }}
 {#- Grain: as base_customers, per product id (see its comment for how rows arrive and the delete rule). -#}
 with changes as (
@@ -25,5 +26,7 @@ select
     _topic,
     _partition,
     _offset,
-    _ingested_at
+    _ingested_at,
+    -- when this row reached silver: gold refreshes recompute the keys changed since their last run
+    now64(6) as _silver_at
 from changes

@@ -1,0 +1,24 @@
+{{ config(
+    materialized='streaming_table',
+    engine='ReplacingMergeTree',
+    order_by='(kind, key, order_id)',
+) }}
+{#-
+  Grain: one row per (kind, key, order) that any version of an order ever had: its customer
+  (kind 'c', key customer_id), its order date (kind 'd', key 'YYYY-MM-DD') and each product of
+  its lines (kind 'p', key product_id). Fed at insert time from base_orders, never pruned, so it
+  still knows the customer, date and products an order had before it was changed or deleted —
+  what the incremental gold refreshes need to find every aggregate a change can move.
+  Internal: read by the marts' scope macros (macros/gold_scopes.sql).
+-#}
+select
+    k.1 as kind,
+    k.2 as key,
+    order_id
+from {{ ref('base_orders') }}
+array join
+    arrayConcat(
+        [('c', customer_id), ('d', toString(toDate(ordered_at, 'UTC')))],
+        arrayMap(p -> ('p', p), line_product_ids)
+    ) as k
+where _reject_reason = '' and _is_deleted = 0
