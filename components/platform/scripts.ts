@@ -18,6 +18,37 @@ export interface MongoInitOptions {
     debeziumUser: string;
 }
 
+/**
+ * What Debezium 3.3's MongoDB connector runs with `capture.scope=database` and
+ * `capture.target=<database>` (read from its source, `debezium-connector-mongodb` 3.3.2.Final), and
+ * the action each needs. All on the resource `{ db: <database>, collection: "" }` (every
+ * non-system collection of the captured database):
+ *
+ * - `changeStream` + `find`: `MongoUtils.openChangeStream` opens `db.watch()` on the captured
+ *   database (MongoDB requires both actions for a database change stream) for streaming, for the
+ *   resume token taken when a snapshot starts, and for the stored-offset check on restart
+ *   (`validateLogPosition`: a change stream with `resumeAfter`). `fullDocument: updateLookup` /
+ *   `whenAvailable` and `fullDocumentBeforeChange: whenAvailable` (pre-images) need no more: the
+ *   server reads the post-image with the user's `find` and the pre-image collection internally.
+ * - `find` also covers the initial snapshot: `collection.find()` on every captured collection.
+ * - `listCollections`: `MongoDbConnection.collections()` lists the database's collections to pick
+ *   the captured ones (snapshot, and the guardrail check when a task starts).
+ *
+ * Nothing cluster-wide: with this scope the connector never lists databases to choose from
+ * (`databaseNames()` returns `capture.target`); the one `listDatabases` it sends, to test the
+ * connection on validation, is allowed to every authenticated user (MongoDB ≥ 4.0.5 answers it
+ * with the databases the user has privileges on). `hello`, authentication and killing one's own
+ * cursors need no privilege. Offsets live in Kafka, not in MongoDB. Not granted, because not
+ * configured: writes to a signal collection (ad-hoc incremental snapshots) and cluster-wide change
+ * streams (`capture.scope=deployment`, which would need `find`/`changeStream` on every database).
+ */
+export const DEBEZIUM_PRIVILEGES = ["changeStream", "find", "listCollections"] as const;
+
+/** The custom role holding {@link DEBEZIUM_PRIVILEGES} (created in `admin`, scoped to one database). */
+export const DEBEZIUM_ROLE = "cdcDebeziumCapture";
+/** Role of earlier versions (cluster-wide `listDatabases`), dropped by the init script. */
+const OLD_DEBEZIUM_ROLE = "cdcDebeziumCluster";
+
 /** Quote a value as a JavaScript string literal for mongosh. */
 function js(v: string): string {
     return JSON.stringify(v);
@@ -28,9 +59,8 @@ function js(v: string): string {
  * updates the least-privilege Debezium user, creates the captured collections and enables
  * change-stream pre- and post-images on each (needed for the full `before` of a delete).
  *
- * Least privilege for Debezium with `capture.scope=database` on the captured database: the
- * built-in `read` role there (find, changeStream, listCollections) plus a custom role holding only
- * the cluster-wide `listDatabases` action the connector calls on start.
+ * The Debezium user's grants are {@link DEBEZIUM_PRIVILEGES}: one custom role with exactly the
+ * actions the connector needs on the captured database, and nothing cluster-wide.
  */
 export function mongoInitScript(o: MongoInitOptions): string {
     const members = o.members.map((host, i) => ({ _id: i, host, priority: i === 0 ? 2 : 1 }));
@@ -54,16 +84,20 @@ for (let i = 0; i < 120; i++) {
   sleep(1000);
 }
 const admin = db.getSiblingDB("admin");
-const roleName = "cdcDebeziumCluster";
-const clusterPrivileges = [{ resource: { cluster: true }, actions: ["listDatabases"] }];
+// Debezium's grants: exactly what the connector runs with capture.scope=database (see
+// DEBEZIUM_PRIVILEGES in components/platform/scripts.ts): changeStream + find for the database
+// change stream, the snapshot reads and the resume-token check; listCollections to find the
+// captured collections. Nothing cluster-wide.
+const roleName = ${js(DEBEZIUM_ROLE)};
+const privileges = [{ resource: { db: ${js(o.database)}, collection: "" }, actions: ${JSON.stringify(DEBEZIUM_PRIVILEGES)} }];
 if (admin.getRole(roleName) === null) {
-  admin.createRole({ role: roleName, privileges: clusterPrivileges, roles: [] });
+  admin.createRole({ role: roleName, privileges: privileges, roles: [] });
 } else {
-  admin.updateRole(roleName, { privileges: clusterPrivileges, roles: [] });
+  admin.updateRole(roleName, { privileges: privileges, roles: [] });
 }
 const pwd = process.env.DEBEZIUM_PASSWORD;
 if (!pwd) throw new Error("DEBEZIUM_PASSWORD is not set in the init container's environment");
-const roles = [{ role: "read", db: ${js(o.database)} }, { role: roleName, db: "admin" }];
+const roles = [{ role: roleName, db: "admin" }];
 if (admin.getUser(${js(o.debeziumUser)}) === null) {
   admin.createUser({ user: ${js(o.debeziumUser)}, pwd: pwd, roles: roles });
   print("created user " + ${js(o.debeziumUser)});
@@ -71,6 +105,8 @@ if (admin.getUser(${js(o.debeziumUser)}) === null) {
   admin.updateUser(${js(o.debeziumUser)}, { pwd: pwd, roles: roles });
   print("updated user " + ${js(o.debeziumUser)});
 }
+// Earlier versions granted read on the database plus a cluster-wide listDatabases role.
+if (admin.getRole(${js(OLD_DEBEZIUM_ROLE)}) !== null) admin.dropRole(${js(OLD_DEBEZIUM_ROLE)});
 const target = db.getSiblingDB(${js(o.database)});
 const existing = target.getCollectionNames();
 for (const c of ${JSON.stringify(o.collections)}) {

@@ -23,6 +23,14 @@ export function isSecretValue(v: unknown): boolean {
     return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
 }
 
+/** `v` as the provider receives it: every secret unwrapped. */
+export function unwrapSecrets(v: unknown): unknown {
+    if (isSecretValue(v)) return unwrapSecrets((v as { value: unknown }).value);
+    if (Array.isArray(v)) return v.map(unwrapSecrets);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+    return v;
+}
+
 /** Every string leaf of `v` that is NOT inside a secret, with its path. */
 export function plainStrings(v: unknown, path = ""): { path: string; value: string }[] {
     if (isSecretValue(v)) return [];

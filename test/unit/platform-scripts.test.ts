@@ -7,7 +7,8 @@ import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { mongoInitScript, pluginInstallScript } from "../../components/platform/scripts";
+import { fetcherProxyEnv } from "../../components/platform/docker/specs";
+import { DEBEZIUM_PRIVILEGES, mongoInitScript, pluginInstallScript } from "../../components/platform/scripts";
 import { requireTier } from "../support/tier";
 
 describe("mongoInitScript", () => {
@@ -35,10 +36,19 @@ describe("mongoInitScript", () => {
         assert.match(script, /\["customers","products","orders"\]/);
     });
 
-    it("grants the Debezium user read on the captured database and only listDatabases cluster-wide", () => {
-        assert.match(script, /\{ role: "read", db: "ecom" \}/);
-        assert.match(script, /actions: \["listDatabases"\]/);
-        assert.doesNotMatch(script, /readWrite|root|dbAdmin|clusterAdmin/);
+    it("grants the Debezium user one role: changeStream, find and listCollections on the captured database, nothing cluster-wide", () => {
+        // What Debezium 3.3 runs with capture.scope=database (see DEBEZIUM_PRIVILEGES): db.watch(),
+        // find() for the snapshot, listCollections; its connection probe (listDatabases) needs no grant.
+        assert.deepEqual([...DEBEZIUM_PRIVILEGES].sort(), ["changeStream", "find", "listCollections"]);
+        assert.match(script, /resource: \{ db: "ecom", collection: "" \}, actions: \["changeStream","find","listCollections"\]/);
+        assert.match(script, /const roles = \[\{ role: roleName, db: "admin" \}\];/);
+        assert.doesNotMatch(script, /cluster: true|listDatabases"|anyResource|readWrite|"read"|root|dbAdmin|clusterAdmin/);
+    });
+
+    it("defines the role only on the captured database's name it is given", () => {
+        const other = mongoInitScript({ replicaSet: "rs0", members: ["m:27017"], database: "shop", collections: ["a"], debeziumUser: "dbz" });
+        assert.match(other, /resource: \{ db: "shop", collection: "" \}/);
+        assert.doesNotMatch(other, /"ecom"/);
     });
 
     it("reads the Debezium password from the environment, never from its text", () => {
@@ -56,6 +66,7 @@ describe("mongoInitScript", () => {
             getRole: (r: string) => roles.get(r) ?? null,
             createRole: (r: { role: string }) => (calls.push(`createRole ${r.role}`), roles.set(r.role, r)),
             updateRole: (r: string) => calls.push(`updateRole ${r}`),
+            dropRole: (r: string) => (calls.push(`dropRole ${r}`), roles.delete(r)),
             getUser: (u: string) => users.get(u) ?? null,
             createUser: (u: { user: string; pwd: string }) => (calls.push(`createUser ${u.user}:${u.pwd}`), users.set(u.user, u)),
             updateUser: (u: string) => calls.push(`updateUser ${u}`),
@@ -83,7 +94,7 @@ describe("mongoInitScript", () => {
         run();
         assert.deepEqual(calls, [
             "initiate",
-            "createRole cdcDebeziumCluster",
+            "createRole cdcDebeziumCapture",
             "createUser debezium:pw",
             "create customers",
             "collMod customers",
@@ -93,7 +104,12 @@ describe("mongoInitScript", () => {
         ]);
         calls.length = 0;
         run();
-        assert.deepEqual(calls, ["updateRole cdcDebeziumCluster", "updateUser debezium", "collMod customers", "collMod products", "collMod orders"]);
+        assert.deepEqual(calls, ["updateRole cdcDebeziumCapture", "updateUser debezium", "collMod customers", "collMod products", "collMod orders"]);
+        // A deployment from an earlier version: its cluster-wide role is dropped once the user no longer has it.
+        roles.set("cdcDebeziumCluster", { role: "cdcDebeziumCluster" });
+        calls.length = 0;
+        run();
+        assert.deepEqual(calls.slice(0, 3), ["updateRole cdcDebeziumCapture", "updateUser debezium", "dropRole cdcDebeziumCluster"]);
     });
 });
 
@@ -104,6 +120,7 @@ describe("pluginInstallScript", () => {
     let tmp = "";
     let toolsProblem: string | undefined;
     let flakyHits = 0;
+    const proxied: string[] = [];
 
     before(async () => {
         const missing = ["sh", "wget", "sha256sum", "unzip", "zip"].filter((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0);
@@ -121,6 +138,10 @@ describe("pluginInstallScript", () => {
                 flakyHits++;
                 if (flakyHits === 1) res.writeHead(503).end();
                 else res.end(zipBytes);
+            } else if (req.url === "http://plugins.example.invalid/plugin.zip") {
+                // Asked as a forward proxy: the request line carries the absolute URL.
+                proxied.push(req.url);
+                res.end(zipBytes);
             } else res.writeHead(404).end();
         });
         await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -132,9 +153,9 @@ describe("pluginInstallScript", () => {
     });
 
     // Asynchronous on purpose: the HTTP server lives in this process's event loop.
-    const run = (sha256: string, dest: string, file = "plugin.zip") =>
+    const run = (sha256: string, dest: string, file = "plugin.zip", opts: { url?: string; env?: NodeJS.ProcessEnv } = {}) =>
         new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-            execFile("sh", ["-c", pluginInstallScript({ url: `${base}/${file}`, sha256, dest })], { timeout: 30_000 }, (err, stdout, stderr) =>
+            execFile("sh", ["-c", pluginInstallScript({ url: opts.url ?? `${base}/${file}`, sha256, dest })], { timeout: 30_000, env: opts.env }, (err, stdout, stderr) =>
                 resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
             );
         });
@@ -168,6 +189,22 @@ describe("pluginInstallScript", () => {
         assert.equal(r.status, 0, r.stderr);
         assert.equal(flakyHits, 2);
         assert.match(r.stderr, /download failed; retrying/);
+        assert.ok(fs.existsSync(path.join(dest, "clickhouse-kafka-connect-v9.9.9/lib/sink.jar")));
+    });
+
+    it("downloads through the proxy the docker program hands the fetcher (fetcherProxyEnv)", async (t) => {
+        if (!requireTier(t, "shell tools", toolsProblem)) return;
+        const dest = fs.mkdtempSync(path.join(tmp, "dest-"));
+        const sha = createHash("sha256").update(zipBytes).digest("hex");
+        // The container env the program builds from CDC_FETCHER_HTTP_PROXY (set by preflight).
+        const containerEnv = fetcherProxyEnv({ CDC_FETCHER_HTTP_PROXY: base }) as string[];
+        assert.deepEqual(containerEnv, [`http_proxy=${base}`, `HTTP_PROXY=${base}`]);
+        const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
+        for (const e of containerEnv) env[e.slice(0, e.indexOf("="))] = e.slice(e.indexOf("=") + 1);
+        // The host name does not resolve: only a request through the proxy can succeed.
+        const r = await run(sha, dest, "", { url: "http://plugins.example.invalid/plugin.zip", env });
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(proxied, ["http://plugins.example.invalid/plugin.zip"]);
         assert.ok(fs.existsSync(path.join(dest, "clickhouse-kafka-connect-v9.9.9/lib/sink.jar")));
     });
 });

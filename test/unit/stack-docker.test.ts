@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_IMAGES } from "../../components/config/versions";
-import { isSecretValue, MOCK_SECRET_PREFIX, MockRun, plainStrings, runUnderMocks } from "../support/mocks";
+import { ENGINES, roundTrip } from "../support/docker-provider-model";
+import { isSecretValue, MOCK_SECRET_PREFIX, MockRun, plainStrings, runUnderMocks, unwrapSecrets } from "../support/mocks";
 
 type Program = typeof import("../../index");
 let run: MockRun & { program: Program };
@@ -14,8 +15,18 @@ let run: MockRun & { program: Program };
 const containers = () => run.resources.filter((r) => r.type === "docker:index/container:Container");
 const service = (role: string) => run.byName(`docker-${role}`);
 
+/** A proxy with credentials, as scripts/preflight.ts hands it to the program. */
+const PROXY = "http://ada:MOCKPW-proxy@proxy.corp:3128";
+
 before(async () => {
-    run = await runUnderMocks({ "cdc:platform": "docker" }, () => import("../../index"));
+    process.env.CDC_FETCHER_HTTPS_PROXY = PROXY;
+    process.env.CDC_FETCHER_NO_PROXY = "localhost,.corp";
+    try {
+        run = await runUnderMocks({ "cdc:platform": "docker" }, () => import("../../index"));
+    } finally {
+        delete process.env.CDC_FETCHER_HTTPS_PROXY;
+        delete process.env.CDC_FETCHER_NO_PROXY;
+    }
 });
 
 describe("docker platform under mocks", () => {
@@ -85,7 +96,64 @@ describe("docker platform under mocks", () => {
         assert.ok(run.dependsOn(service("connect").name).has(job.name));
     });
 
-    it("retries the one-shot MongoDB init, which runs once per up", () => {
+    it("writes limits and healthchecks in the form the provider reads back (a second up changes nothing)", () => {
+        const expected: Record<string, { cpus: string; memory: number; startPeriod: string }> = {
+            mongo: { cpus: "1.0", memory: 1024, startPeriod: "30s" },
+            kafka: { cpus: "1.0", memory: 1024, startPeriod: "40s" },
+            connect: { cpus: "1.0", memory: 1536, startPeriod: "1m0s" },
+            clickhouse: { cpus: "2.0", memory: 2048, startPeriod: "30s" },
+        };
+        for (const [role, e] of Object.entries(expected)) {
+            const i = service(role).inputs;
+            assert.equal(i.cpus, e.cpus, `${role} cpus`);
+            assert.equal(i.memory, e.memory, `${role} memory`);
+            assert.equal(i.memorySwap, -1, `${role} memorySwap`);
+            const hc = i.healthcheck as { interval: string; timeout: string; startPeriod: string; retries: number };
+            assert.deepEqual([hc.interval, hc.timeout, hc.startPeriod, hc.retries], ["10s", "10s", e.startPeriod, 12], `${role} healthcheck`);
+        }
+    });
+
+    it("round-trips every container input through the provider's read-back unchanged, with and without swap accounting", () => {
+        assert.equal(containers().length, 6);
+        for (const [engine, traits] of Object.entries(ENGINES)) {
+            for (const c of containers()) assert.deepEqual(roundTrip(unwrapSecrets(c.inputs) as Record<string, unknown>, traits), [], `${c.name} (${engine})`);
+        }
+    });
+
+    it("labels the one-shot jobs so a failed one is found and re-run", () => {
+        for (const role of ["mongo-init", "sink-plugin"]) {
+            const i = service(role).inputs;
+            assert.deepEqual([i.attach, i.logs, i.mustRun, i.restart], [true, true, false, "no"], role);
+            assert.ok((i.labels as { label: string; value: string }[]).some((l) => l.label === "cdc.job" && l.value === role), `${role} label`);
+        }
+        for (const role of ["mongo", "kafka", "connect", "clickhouse"]) {
+            assert.ok(!(service(role).inputs.labels as { label: string }[]).some((l) => l.label === "cdc.job"), `${role} is not a job`);
+        }
+    });
+
+    it("runs Kafka's healthcheck tool with a small heap of its own, not the broker's", () => {
+        const test = (service("kafka").inputs.healthcheck as { tests: string[] }).tests[1];
+        assert.match(test, /^KAFKA_HEAP_OPTS='-Xms16m -Xmx96m' KAFKA_JVM_PERFORMANCE_OPTS='[^']*' \/opt\/kafka\/bin\/kafka-broker-api-versions\.sh --bootstrap-server localhost:9092 > \/dev\/null 2>&1$/);
+    });
+
+    it("hands the user's proxy to the plugin fetcher, as a secret when it carries credentials", () => {
+        const envs = service("sink-plugin").inputs.envs as unknown;
+        assert.ok(isSecretValue(envs), "envs with a proxy password travel as a secret");
+        assert.deepEqual(unwrapSecrets(envs), [
+            `https_proxy=${PROXY}`,
+            `HTTPS_PROXY=${PROXY}`,
+            "no_proxy=localhost,.corp",
+            "NO_PROXY=localhost,.corp",
+        ]);
+    });
+
+    it("starts Kafka Connect only once the plugin install exited 0", () => {
+        // The worker's CDC_SINK_PLUGIN_SHA256 is derived from the job's exit code (onlyOnSuccess).
+        const connect = service("connect");
+        assert.ok(connect.deps.includes(service("sink-plugin").urn), "an input of connect comes from the job");
+    });
+
+    it("retries the one-shot MongoDB init within its run", () => {
         const script = (service("mongo-init").inputs.command as string[])[2];
         assert.match(script, /^for attempt in \$\(seq 1 \d+\); do mongosh .* && exit 0;/);
     });

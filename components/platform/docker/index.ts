@@ -5,7 +5,21 @@ import { collectionNames, type DockerSettings, type PipelineSettings } from "../
 import type { PipelineEndpoints } from "../../endpoints";
 import { mongoConnectionString } from "../../../connectors";
 import { mongoInitScript, pluginInstallScript } from "../scripts";
-import { clickhouseEnv, connectEnv, healthchecks, kafkaEnv, KEYFILE_UPLOAD, mongoCommand, onlyOnSuccess, PLUGIN_DIR, withRetries } from "./specs";
+import {
+    clickhouseEnv,
+    connectEnv,
+    dockerCpus,
+    fetcherProxyEnv,
+    healthchecks,
+    JOB_LABEL,
+    kafkaEnv,
+    KEYFILE_UPLOAD,
+    MEMORY_SWAP,
+    mongoCommand,
+    onlyOnSuccess,
+    PLUGIN_DIR,
+    withRetries,
+} from "./specs";
 
 export interface DockerPlatformArgs {
     /** Validated `cdc:docker` settings (images, ports, limits, sink plugin). */
@@ -54,7 +68,13 @@ export class DockerPlatform extends pulumi.ComponentResource {
         const volume = (role: string) => new docker.Volume(`${name}-${role}`, { labels }, child);
         const image = (role: string, ref: string) =>
             new docker.RemoteImage(`${name}-${role}-image`, { name: ref, keepLocally: true }, child);
-        const limits = (r: { memoryMb: number; cpuMillis: number }) => ({ memory: r.memoryMb, cpus: (r.cpuMillis / 1000).toFixed(2) });
+        // Written the way the provider reads them back (see specs.ts), so a second `up` changes nothing.
+        const limits = (service: keyof DockerSettings["resources"]) => ({
+            memory: d.resources[service].memoryMb,
+            memorySwap: MEMORY_SWAP,
+            cpus: dockerCpus(d.resources[service].cpuMillis, `cdc:docker.resources.${service}.cpuMillis`),
+        });
+        const jobLabels = (role: string) => [...labels, { label: JOB_LABEL, value: role }];
         const publish = (internal: number, external: number) => [{ internal, external, ip: d.bindAddress, protocol: "tcp" }];
         const common = { restart: "unless-stopped", labels, wait: true, waitTimeout: 300, destroyGraceSeconds: 30 };
 
@@ -74,7 +94,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
                 volumes: [{ volumeName: mongoData.name, containerPath: "/data/db" }],
                 ports: publish(27017, d.ports.mongo),
                 healthcheck: healthchecks.mongo,
-                ...limits(d.resources.mongo),
+                ...limits("mongo"),
             },
             child,
         );
@@ -82,7 +102,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
             `${name}-mongo-init`,
             {
                 image: mongoImage.imageId,
-                labels,
+                labels: jobLabels("mongo-init"),
                 networksAdvanced: network("mongo-init"),
                 attach: true,
                 mustRun: false,
@@ -123,7 +143,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
                 volumes: [{ volumeName: kafkaData.name, containerPath: "/var/lib/kafka/data" }],
                 ports: publish(19092, d.ports.kafka),
                 healthcheck: healthchecks.kafka,
-                ...limits(d.resources.kafka),
+                ...limits("kafka"),
             },
             child,
         );
@@ -135,7 +155,9 @@ export class DockerPlatform extends pulumi.ComponentResource {
             `${name}-sink-plugin`,
             {
                 image: image("plugin-fetcher", d.images.pluginFetcher).imageId,
-                labels,
+                labels: jobLabels("sink-plugin"),
+                // The user's proxy, if any: the Engine API does not apply the docker CLI's proxy settings.
+                envs: fetcherProxyEnv(process.env),
                 attach: true,
                 mustRun: false,
                 restart: "no",
@@ -145,6 +167,9 @@ export class DockerPlatform extends pulumi.ComponentResource {
             },
             child,
         );
+        // The worker starts only once the plugin is installed: a failed install stops the run here
+        // with the job's log, instead of a worker that never turns healthy (a 300 s wait).
+        const sinkInstalled = onlyOnSuccess(sinkPlugin, "ClickHouse sink plugin install", pulumi.output(d.clickhouseSink.sha256));
         const connect = new docker.Container(
             `${name}-connect`,
             {
@@ -155,12 +180,12 @@ export class DockerPlatform extends pulumi.ComponentResource {
                 envs: [
                     ...connectEnv({ bootstrap: "kafka:9092", groupId: `cdc-${pulumi.getStack()}`, heapMb: Math.floor(d.resources.connect.memoryMb * 0.6) }),
                     // A new plugin release changes this, which recreates the worker so it loads the new jars.
-                    `CDC_SINK_PLUGIN_SHA256=${d.clickhouseSink.sha256}`,
+                    pulumi.interpolate`CDC_SINK_PLUGIN_SHA256=${sinkInstalled}`,
                 ],
                 volumes: [{ volumeName: pluginVolume.name, containerPath: PLUGIN_DIR, readOnly: true }],
                 ports: publish(8083, d.ports.connect),
                 healthcheck: healthchecks.connect,
-                ...limits(d.resources.connect),
+                ...limits("connect"),
             },
             { ...child, dependsOn: [kafka, sinkPlugin] },
         );
@@ -179,7 +204,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
                 ulimits: [{ name: "nofile", soft: 262144, hard: 262144 }],
                 ports: publish(8123, d.ports.clickhouseHttp),
                 healthcheck: healthchecks.clickhouse,
-                ...limits(d.resources.clickhouse),
+                ...limits("clickhouse"),
             },
             child,
         );
@@ -198,7 +223,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
                 hostConnectionString: pulumi.secret(pulumi.interpolate`mongodb://root:${mongoRootPassword}@${hostAddr}:${d.ports.mongo}/?authSource=admin&directConnection=true`),
             },
             kafka: { internalBootstrap: "kafka:9092", hostBootstrap: `${hostAddr}:${d.ports.kafka}`, replicationFactor: 1 },
-            connect: { url: onlyOnSuccess(sinkPlugin, "ClickHouse sink plugin install", pulumi.output(`http://${hostAddr}:${d.ports.connect}`)) },
+            connect: { url: sinkInstalled.apply(() => `http://${hostAddr}:${d.ports.connect}`) },
             clickhouse: {
                 internal: { host: "clickhouse", port: 8123, ssl: false },
                 url: `http://${hostAddr}:${d.ports.clickhouseHttp}`,
