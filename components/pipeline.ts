@@ -89,6 +89,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
                 config: sinkConfig,
                 secretConfig: pulumi.secret(secretMap(CLICKHOUSE_SINK_SECRET_KEYS, e.clickhouse.password)),
                 readyTimeoutSeconds: s.connectors.readyTimeoutSeconds,
+                requestTimeoutSeconds: s.connectors.requestTimeoutSeconds,
             },
             { ...child, dependsOn: [this.bronze, ...e.ready.connect] },
         );
@@ -109,6 +110,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
                 config: override ? override("source", sourceConfig) : sourceConfig,
                 secretConfig: pulumi.secret(secretMap(DEBEZIUM_SECRET_KEYS, e.mongo.connectorConnectionString)),
                 readyTimeoutSeconds: s.connectors.readyTimeoutSeconds,
+                requestTimeoutSeconds: s.connectors.requestTimeoutSeconds,
             },
             { ...child, dependsOn: [this.sink, ...e.ready.mongo, ...e.ready.connect] },
         );

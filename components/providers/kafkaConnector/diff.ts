@@ -82,6 +82,7 @@ export function diffConnector(olds: Partial<KafkaConnectorOutputs>, news: KafkaC
     }
 
     if ((olds.readyTimeoutSeconds ?? 120) !== (news.readyTimeoutSeconds ?? 120)) detailedDiff.readyTimeoutSeconds = { kind: "update" };
+    if ((olds.requestTimeoutSeconds ?? 30) !== (news.requestTimeoutSeconds ?? 30)) detailedDiff.requestTimeoutSeconds = { kind: "update" };
     if ((olds.requireRunning ?? true) !== (news.requireRunning ?? true)) detailedDiff.requireRunning = { kind: "update" };
 
     const requireRunning = news.requireRunning ?? true;

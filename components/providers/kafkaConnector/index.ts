@@ -11,11 +11,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { kafkaConnectorProvider } from "./provider";
 
 export * from "./types";
-export { createKafkaConnectorProvider, kafkaConnectorProvider, normaliseConnectorInputs, checkConnectorInputs, DEFAULT_READY_TIMEOUT_SECONDS } from "./provider";
+export {
+    createKafkaConnectorProvider,
+    kafkaConnectorProvider,
+    normaliseConnectorInputs,
+    checkConnectorInputs,
+    DEFAULT_READY_TIMEOUT_SECONDS,
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    CONNECT_GONE_ENV,
+} from "./provider";
 export type { KafkaConnectorProviderOptions } from "./provider";
 export { diffConnector, entryPath } from "./diff";
 export type { ConnectorDiff, PropertyDiffKind } from "./diff";
-export { ConnectHttpError, summariseTrace } from "./connectClient";
+export { ConnectHttpError } from "./connectClient";
+export { summariseTrace } from "./wait";
 
 /** Arguments of {@link KafkaConnector}. */
 export interface KafkaConnectorArgs {
@@ -27,8 +36,10 @@ export interface KafkaConnectorArgs {
     config: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Secret config merged into what is sent to Connect; wrapped as a Pulumi secret and never shown in clear. */
     secretConfig?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Seconds to wait for the connector and all its tasks to be RUNNING. Default 120. */
+    /** Seconds to wait for the connector and all its tasks to be RUNNING; bounds each create/update/read/delete in all. Default 120. */
     readyTimeoutSeconds?: pulumi.Input<number>;
+    /** Seconds each Kafka Connect REST call may take before it counts as unanswered. Default 30. */
+    requestTimeoutSeconds?: pulumi.Input<number>;
     /** Wait for RUNNING on create/update (false: only for the config to be accepted). Default true. */
     requireRunning?: pulumi.Input<boolean>;
 }
@@ -62,6 +73,7 @@ export class KafkaConnector extends pulumi.dynamic.Resource {
                 config: args.config,
                 secretConfig: args.secretConfig === undefined ? undefined : pulumi.secret(args.secretConfig),
                 readyTimeoutSeconds: args.readyTimeoutSeconds,
+                requestTimeoutSeconds: args.requestTimeoutSeconds,
                 requireRunning: args.requireRunning,
                 // Outputs filled by the provider.
                 connectorClass: undefined,

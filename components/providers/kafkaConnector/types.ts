@@ -15,6 +15,8 @@ export interface KafkaConnectorInputs {
     secretConfig?: Record<string, string>;
     /** Seconds to wait for the connector and all its tasks to be RUNNING. Default 120. */
     readyTimeoutSeconds?: number;
+    /** Seconds each Connect REST call may take (the whole operation stays within readyTimeoutSeconds). Default 30. */
+    requestTimeoutSeconds?: number;
     /** Whether create/update wait for RUNNING (else only for the config to be accepted). Default true. */
     requireRunning?: boolean;
 }
@@ -36,6 +38,7 @@ export interface KafkaConnectorOutputs {
     /** State of each task, in task-id order. */
     taskStates: string[];
     readyTimeoutSeconds: number;
+    requestTimeoutSeconds: number;
     requireRunning: boolean;
 }
 
