@@ -238,6 +238,20 @@ export function parseKubernetesAccess(raw: unknown, problems: ConfigProblem[]): 
     return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined)) as unknown as KubernetesAccess;
 }
 
+/** A Kafka config-provider reference. */
+const CONFIG_REF = { pattern: /^\$\{[A-Za-z0-9_.-]+:[^{}\s]+\}$/, hint: "a Kafka config-provider reference such as ${file:/etc/kafka/cdc-secrets.properties:clickhouse.password} or ${env:CDC_CLICKHOUSE_PASSWORD}" };
+
+/** `{ clickhousePassword, debeziumConnectionString }`, each a config-provider reference. */
+function secretRefsField(): Field<{ clickhousePassword: string; debeziumConnectionString: string }> {
+    return new Field<{ clickhousePassword: string; debeziumConnectionString: string }>(undefined, (v, key, problems) => {
+        const before = problems.length;
+        const parsed = validate({ clickhousePassword: str(undefined, CONFIG_REF), debeziumConnectionString: str(undefined, CONFIG_REF) }, v, key, problems);
+        // A secret pasted here by mistake must not be echoed back.
+        for (let i = before; i < problems.length; i++) problems[i] = { ...problems[i], message: problems[i].message.replace(/^".*" is not accepted/s, "the value (not shown: it may be a secret) is not accepted") };
+        return problems.length > before ? undefined : parsed;
+    });
+}
+
 /** `external` platform: services that already exist, given by address. */
 export const externalShape = {
     /** Kafka Connect REST URL reachable from the machine running `pulumi up`. */
@@ -246,6 +260,14 @@ export const externalShape = {
     kafkaBootstrap: str(undefined, { pattern: /^\S+:\d+(,\S+:\d+)*$/, hint: "host:port[,host:port]" }),
     /** Replication factor for the change and dead-letter topics the connectors create (managed Kafka: usually 3). */
     kafkaReplicationFactor: int(3, 1, 16),
+    /**
+     * Config-provider references your Connect workers resolve to the two connector secrets, e.g.
+     * `${file:/etc/kafka/cdc-secrets.properties:clickhouse.password}` (FileConfigProvider) or
+     * `${env:CDC_CLICKHOUSE_PASSWORD}` (EnvVarConfigProvider). When set, the connectors carry these
+     * instead of the secrets, so Connect's REST API and config topic never hold them. The values
+     * still come from cdc:clickhousePassword / cdc:debeziumConnectionString (change detection).
+     */
+    connectSecretRefs: secretRefsField().optional(),
     clickhouse: {
         /** ClickHouse HTTP(S) URL reachable from the machine running `pulumi up`. */
         url: str(undefined, { pattern: /^https?:\/\/\S+$/, hint: "e.g. https://abc.clickhouse.cloud:8443" }),

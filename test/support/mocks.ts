@@ -23,6 +23,11 @@ export function isSecretValue(v: unknown): boolean {
     return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
 }
 
+/** The value inside a secret (for asserting on it in tests), or `v` itself when it is not one. */
+export function unwrapSecret<T = unknown>(v: unknown): T {
+    return (isSecretValue(v) ? (v as { value: unknown }).value : v) as T;
+}
+
 /** Every string leaf of `v` that is NOT inside a secret, with its path. */
 export function plainStrings(v: unknown, path = ""): { path: string; value: string }[] {
     if (isSecretValue(v)) return [];

@@ -198,9 +198,9 @@ export async function getConnectorStatus(opts: ConnectCallOptions, name: string)
     return res.status === 404 ? undefined : res.data;
 }
 
-/** Restarts the failed parts of a connector (connector and tasks). */
-export async function restartFailed(opts: ConnectCallOptions, name: string): Promise<void> {
-    await connectRequest(opts, "POST", `/connectors/${enc(name)}/restart?includeTasks=true&onlyFailed=true`, undefined, [404]);
+/** Restarts a connector and its tasks: only the failed parts, or all (to re-resolve config-provider references). */
+export async function restartConnector(opts: ConnectCallOptions, name: string, onlyFailed = true): Promise<void> {
+    await connectRequest(opts, "POST", `/connectors/${enc(name)}/restart?includeTasks=true&onlyFailed=${onlyFailed}`, undefined, [404]);
 }
 
 /**

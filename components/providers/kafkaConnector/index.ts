@@ -36,6 +36,12 @@ export interface KafkaConnectorArgs {
     config: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Secret config merged into what is sent to Connect; wrapped as a Pulumi secret and never shown in clear. */
     secretConfig?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * Per secret key, a Kafka config-provider reference (`${env:NAME}`, `${file:/path:key}`) the
+     * worker resolves; sent to Connect instead of the value, so Connect's REST API and config
+     * topic never hold the secret. The worker must have the provider configured.
+     */
+    secretRefs?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Seconds to wait for the connector and all its tasks to be RUNNING; bounds each create/update/read/delete in all. Default 120. */
     readyTimeoutSeconds?: pulumi.Input<number>;
     /** Seconds each Kafka Connect REST call may take before it counts as unanswered. Default 30. */
@@ -60,6 +66,8 @@ export class KafkaConnector extends pulumi.dynamic.Resource {
     declare public readonly secretKeys: pulumi.Output<string[]>;
     /** Salted digests of the secret values (a Pulumi secret), used to detect changes. */
     declare public readonly secretDigests: pulumi.Output<Record<string, string>>;
+    /** Config-provider references sent in place of secret values. */
+    declare public readonly secretRefs: pulumi.Output<Record<string, string>>;
     /** Connect REST URL used. */
     declare public readonly connectUrl: pulumi.Output<string>;
 
@@ -72,6 +80,7 @@ export class KafkaConnector extends pulumi.dynamic.Resource {
                 connectorName: args.connectorName,
                 config: args.config,
                 secretConfig: args.secretConfig === undefined ? undefined : pulumi.secret(args.secretConfig),
+                secretRefs: args.secretRefs,
                 readyTimeoutSeconds: args.readyTimeoutSeconds,
                 requestTimeoutSeconds: args.requestTimeoutSeconds,
                 requireRunning: args.requireRunning,

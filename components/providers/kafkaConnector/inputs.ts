@@ -24,10 +24,21 @@ export function normaliseConnectorInputs(raw: Record<string, unknown>): KafkaCon
         connectorName: String(raw.connectorName ?? ""),
         config: asMap(raw.config),
         ...(secret ? { secretConfig: secret } : {}),
+        ...(raw.secretRefs && typeof raw.secretRefs === "object" ? { secretRefs: asMap(raw.secretRefs) } : {}),
         readyTimeoutSeconds: raw.readyTimeoutSeconds === undefined ? DEFAULT_READY_TIMEOUT_SECONDS : Number(raw.readyTimeoutSeconds),
         requestTimeoutSeconds: raw.requestTimeoutSeconds === undefined || raw.requestTimeoutSeconds === null ? DEFAULT_REQUEST_TIMEOUT_SECONDS : Number(raw.requestTimeoutSeconds),
         requireRunning: raw.requireRunning === undefined ? true : Boolean(raw.requireRunning),
     };
+}
+
+/** A Kafka config-provider reference: `${provider:[path:]key}`. */
+const CONFIG_REF = /^\$\{[A-Za-z0-9_.-]+:[^{}]+\}$/;
+
+/** What Connect receives: the config, each secret key as its reference when it has one (else its value), and `name`. */
+export function connectorConfigToSend(i: KafkaConnectorInputs): Record<string, string> {
+    const secrets: Record<string, string> = {};
+    for (const [key, value] of Object.entries(i.secretConfig ?? {})) secrets[key] = i.secretRefs?.[key] ?? value;
+    return { ...i.config, ...secrets, name: i.connectorName };
 }
 
 /** Problems with resolved inputs, each naming the property and the fix (empty when fine). */
@@ -45,6 +56,14 @@ export function checkConnectorInputs(i: KafkaConnectorInputs): pulumi.dynamic.Ch
     for (const key of Object.keys(i.secretConfig ?? {})) {
         if (Object.prototype.hasOwnProperty.call(i.config, key)) {
             failures.push({ property: "secretConfig", reason: `key "${key}" is also in config: keep each key in exactly one of config and secretConfig` });
+        }
+    }
+    for (const [key, ref] of Object.entries(i.secretRefs ?? {})) {
+        if (!Object.prototype.hasOwnProperty.call(i.secretConfig ?? {}, key)) {
+            failures.push({ property: "secretRefs", reason: `key "${key}" has a reference but no value in secretConfig: give both (the value detects changes, the reference is what Connect stores)` });
+        }
+        if (!CONFIG_REF.test(ref)) {
+            failures.push({ property: "secretRefs", reason: `the value for key "${key}" (not shown: it may be a secret) is not a config-provider reference like \${env:NAME} or \${file:/path:key}` });
         }
     }
     if ("name" in i.config && i.config.name !== i.connectorName) {
@@ -69,6 +88,7 @@ export function outputsOf(i: KafkaConnectorInputs, status: ConnectorStatus | und
         config: { ...i.config },
         secretKeys: Object.keys(i.secretConfig ?? {}).sort(),
         secretDigests: secretKeyDigests(i.secretConfig, i.connectorName),
+        secretRefs: { ...(i.secretRefs ?? {}) },
         state: status?.connector?.state ?? "UNKNOWN",
         taskStates: [...(status?.tasks ?? [])].sort((a, b) => a.id - b.id).map((t) => t.state),
         readyTimeoutSeconds: i.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS,

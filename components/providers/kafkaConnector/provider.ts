@@ -21,13 +21,14 @@ import {
     getConnectorConfig,
     getConnectorStatus,
     putConnectorConfig,
-    restartFailed,
+    restartConnector,
     stopAndDeleteConnector,
     validateConnectorConfig,
     type ConnectCallOptions,
 } from "./connectClient";
 import { diffConnector, type ConnectorDiff } from "./diff";
-import { checkConnectorInputs, DEFAULT_READY_TIMEOUT_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS, normaliseConnectorInputs, outputsOf } from "./inputs";
+import { checkConnectorInputs, connectorConfigToSend, DEFAULT_READY_TIMEOUT_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS, normaliseConnectorInputs, outputsOf } from "./inputs";
+import { secretKeyDigests } from "../shared/mask";
 import type { KafkaConnectorInputs, KafkaConnectorOutputs } from "./types";
 import { waitUntilRunning } from "./wait";
 
@@ -80,14 +81,15 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
     };
 
     /** Validate → PUT config → (restart what failed) → wait for RUNNING; `onApplied` runs once Connect holds the config. */
-    const apply = async (i: KafkaConnectorInputs, restart: boolean, onApplied: () => void = () => undefined): Promise<KafkaConnectorOutputs> => {
+    const apply = async (i: KafkaConnectorInputs, restart: false | "failed" | "all", onApplied: () => void = () => undefined): Promise<KafkaConnectorOutputs> => {
         const failures = checkConnectorInputs(i);
         if (failures.length > 0) {
             throw new Error(`KafkaConnector "${i.connectorName}": invalid inputs:\n${failures.map((f) => `  - ${f.property}: ${f.reason}`).join("\n")}`);
         }
         const opts = callOptions(i.connectUrl, i.secretConfig, i, i.connectorName);
         // Connect requires `name` in the validated config (and keeps it in the stored one anyway).
-        const full: Record<string, string> = { ...i.config, ...(i.secretConfig ?? {}), name: i.connectorName };
+        // Secret keys with a reference are sent as the reference: Connect resolves it (validation included).
+        const full = connectorConfigToSend(i);
         const connectorClass = i.config["connector.class"];
         const problems = await validateConnectorConfig(opts, connectorClass, full);
         if (problems.length > 0) {
@@ -99,7 +101,7 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
         // From here Connect may hold the connector even if the PUT's answer is lost.
         onApplied();
         await putConnectorConfig(opts, i.connectorName, full);
-        if (restart) await restartFailed(opts, i.connectorName);
+        if (restart) await restartConnector(opts, i.connectorName, restart === "failed");
         const status = i.requireRunning
             ? await waitUntilRunning(opts, i.connectorName, (i.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS) * 1000, options.pollIntervalMs ?? 1000)
             : await getConnectorStatus(opts, i.connectorName);
@@ -153,7 +155,11 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
         async update(_id: string, olds: KafkaConnectorOutputs, raw: Record<string, unknown>) {
             const inputs = normaliseConnectorInputs(raw);
             const wasBroken = olds.state !== undefined && (olds.state !== "RUNNING" || (olds.taskStates ?? []).some((s) => s !== "RUNNING"));
-            return { outs: await apply(inputs, wasBroken) };
+            // A secret sent by reference changed its value only: the config Connect holds is the same,
+            // so restart the connector and its tasks to make them resolve the reference again.
+            const digests = secretKeyDigests(inputs.secretConfig, inputs.connectorName);
+            const refChanged = Object.keys(inputs.secretRefs ?? {}).some((k) => (olds.secretDigests ?? {})[k] !== digests[k]);
+            return { outs: await apply(inputs, wasBroken ? "failed" : refChanged ? "all" : false) };
         },
 
         async read(id: string, props: Partial<KafkaConnectorOutputs>) {
@@ -170,12 +176,15 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
             }
             if (live === undefined) return { id: "", props: {} }; // deleted outside Pulumi
             const secretKeys = new Set(props.secretKeys ?? []);
+            const refs = props.secretRefs ?? {};
             const config: Record<string, string> = {};
             const secrets: Record<string, string> = {};
+            const unchangedRefs: string[] = [];
             for (const [k, v] of Object.entries(live)) {
                 // Connect adds `name` to every config; keep it only if we set it ourselves.
                 if (k === "name" && !(props.config && "name" in props.config)) continue;
-                if (secretKeys.has(k)) secrets[k] = String(v);
+                if (secretKeys.has(k) && refs[k] !== undefined && String(v) === refs[k]) unchangedRefs.push(k);
+                else if (secretKeys.has(k)) secrets[k] = String(v);
                 else config[k] = String(v);
             }
             const status = await getConnectorStatus({ ...opts, secretValues: secretValuesOf(secrets) }, name);
@@ -194,6 +203,13 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
                 ),
                 // Keys that were secret stay listed even if deleted out of band, so the diff reports them.
                 secretKeys: [...secretKeys].sort(),
+                // A reference found as sent keeps its digest (the value behind it is the worker's);
+                // a value found instead of the reference is digested like any drifted secret.
+                secretDigests: {
+                    ...secretKeyDigests(secrets, name),
+                    ...Object.fromEntries(unchangedRefs.map((k) => [k, (props.secretDigests ?? {})[k] ?? ""])),
+                },
+                secretRefs: Object.fromEntries(Object.entries(refs).filter(([k]) => unchangedRefs.includes(k))),
             };
             return { id: name, props: outs };
         },
