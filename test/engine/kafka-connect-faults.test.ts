@@ -12,7 +12,8 @@ import * as path from "node:path";
 import { after, describe, it, type TestContext } from "node:test";
 import { CONNECT_GONE_ENV, createKafkaConnectorProvider, type KafkaConnectorOutputs } from "../../components/providers/kafkaConnector";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy";
-import { kafkaToolchainProblem, startKafkaConnect, type KafkaConnectCluster } from "../support/kafka";
+import { ENV_CONFIG_PROVIDER_CLASS, envRef } from "../../connectors";
+import { configTopicText, kafkaToolchainProblem, startKafkaConnect, type KafkaConnectCluster } from "../support/kafka";
 import { requireTier } from "../support/tier";
 
 const FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
@@ -21,10 +22,18 @@ const FILE_SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector";
 let cluster: Promise<KafkaConnectCluster> | undefined;
 const proxies: FaultProxy[] = [];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-connect-faults-"));
+/** A value only the worker's environment holds, read through Kafka's EnvVarConfigProvider. */
+const WORKER_SECRET = "Worker-env-Pa55-3141";
+const SECRET_FILE = path.join(tmp, `out-${WORKER_SECRET}.txt`);
 
 async function connect(t: TestContext): Promise<KafkaConnectCluster | undefined> {
     if (!requireTier(t, "kafka", await kafkaToolchainProblem())) return undefined;
-    cluster ??= startKafkaConnect({ log: process.env.CDC_TEST_VERBOSE ? (l) => process.stderr.write(`${l}\n`) : undefined });
+    cluster ??= startKafkaConnect({
+        log: process.env.CDC_TEST_VERBOSE ? (l) => process.stderr.write(`${l}\n`) : undefined,
+        // As the docker and kubernetes platforms configure their workers (connectors/secretRefs.ts).
+        workerProperties: { "config.providers": "env", "config.providers.env.class": ENV_CONFIG_PROVIDER_CLASS },
+        workerEnv: { CDC_TEST_SINK_FILE: SECRET_FILE },
+    });
     return cluster;
 }
 async function proxyFor(c: KafkaConnectCluster): Promise<FaultProxy> {
@@ -117,6 +126,39 @@ describe("KafkaConnector against Connect faults (real worker behind a fault prox
         assert.match(r.error.message, /HTTP 409/);
         assert.ok(r.ms < 12_000, `gave up after ${r.ms} ms for a 6 s readyTimeoutSeconds`);
         assert.equal(await exists(c, "fault-endless"), false);
+    });
+
+    it("a secret sent by reference: the task resolves it, Connect's REST answers and config topic hold only the reference", async (t) => {
+        const c = await connect(t);
+        if (!c) return;
+        const provider = createKafkaConnectorProvider({ pollIntervalMs: 250, log: () => undefined });
+        const topic = "t-secret-ref";
+        const source = await provider.create(fileSource(c.connectUrl, "secret-ref-source", { config: { "connector.class": FILE_SOURCE, "tasks.max": "1", file: path.join(tmp, "secret-ref-in.txt"), topic } }));
+        fs.writeFileSync(path.join(tmp, "secret-ref-in.txt"), "through-the-env-file\n");
+        // FileStreamSink's `file` stands in for a password: only the worker's env knows its value.
+        const sink = await provider.create({
+            connectUrl: c.connectUrl,
+            connectorName: "secret-ref-sink",
+            config: { "connector.class": FILE_SINK, "tasks.max": "1", topics: topic },
+            secretConfig: { file: SECRET_FILE },
+            secretRefs: { file: envRef("CDC_TEST_SINK_FILE") },
+            readyTimeoutSeconds: 90,
+        });
+        assert.equal((sink.outs as KafkaConnectorOutputs).state, "RUNNING");
+        const deadline = Date.now() + 60_000;
+        while (Date.now() < deadline && !(fs.existsSync(SECRET_FILE) && fs.readFileSync(SECRET_FILE, "utf8").includes("through-the-env-file"))) await new Promise((r) => setTimeout(r, 250));
+        assert.match(fs.readFileSync(SECRET_FILE, "utf8"), /through-the-env-file/, "the task resolved the reference from the worker's env");
+
+        for (const p of ["/connectors/secret-ref-sink/config", "/connectors/secret-ref-sink/tasks", "/connectors/secret-ref-sink", "/connectors?expand=info&expand=status"]) {
+            const body = await (await fetch(`${c.connectUrl}${p}`, { signal: AbortSignal.timeout(30_000) })).text();
+            assert.ok(!body.includes(WORKER_SECRET), `Connect's ${p} shows the secret: ${body}`);
+            if (p.endsWith("/config")) assert.equal((JSON.parse(body) as Record<string, string>).file, "${env:CDC_TEST_SINK_FILE}");
+        }
+        const topicText = await configTopicText(c);
+        assert.ok(topicText.includes("${env:CDC_TEST_SINK_FILE}"), "the config topic was read (it holds the reference)");
+        assert.ok(!topicText.includes(WORKER_SECRET), "the config topic holds no secret");
+        await provider.delete!(sink.id, sink.outs);
+        await provider.delete!(source.id, source.outs);
     });
 
     it("Connect gone at destroy: the way forward drops the connector from the state", async (t) => {

@@ -26,6 +26,8 @@ export interface KafkaConnectCluster {
     pluginPath: string;
     /** Directory with `kafka.log`, `connect.log` and the JVMs' own output (removed by `stop()`). */
     logDir: string;
+    /** The broker's log directory: one sub-directory per topic partition (e.g. `cdc-test-connect-configs-0`). */
+    dataDir: string;
     /** Kills both JVMs and removes the temporary directories. Safe to call twice. */
     stop(): Promise<void>;
 }
@@ -167,5 +169,16 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
         await stop();
         throw e;
     }
-    return { bootstrap, connectUrl, pluginPath, logDir, stop };
+    return { bootstrap, connectUrl, pluginPath, logDir, dataDir, stop };
+}
+
+/**
+ * The raw bytes of the Connect worker's config topic (its log segments on the broker's disk), as
+ * text: what a reader of `cdc-test-connect-configs` would see. Connect writes it uncompressed.
+ */
+export async function configTopicText(c: KafkaConnectCluster): Promise<string> {
+    const dir = path.join(c.dataDir, "cdc-test-connect-configs-0");
+    const files = (await fs.readdir(dir)).filter((f) => f.endsWith(".log"));
+    const parts = await Promise.all(files.map((f) => fs.readFile(path.join(dir, f), "latin1")));
+    return parts.join("\n");
 }
