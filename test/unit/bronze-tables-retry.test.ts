@@ -13,7 +13,7 @@ const inputs = { url: "http://127.0.0.1:8123", user: "cdc", password: PASSWORD, 
 
 /** A client whose `command` fails with `failures` (in order) before it starts to succeed; counts clients made. */
 function flakyFactory(failures: unknown[]) {
-    const state = { clients: 0, commands: 0 };
+    const state = { clients: 0, commands: 0, kept: [] as string[] };
     const factory = () => {
         state.clients++;
         return {
@@ -23,6 +23,7 @@ function flakyFactory(failures: unknown[]) {
                 if (f) throw f;
                 return {};
             },
+            query: async () => ({ json: async () => state.kept.map((name) => ({ name })) }),
             close: async () => undefined,
         } as unknown as ClickHouseClient;
     };
@@ -37,7 +38,7 @@ describe("BronzeTables retries", () => {
         const p = createBronzeTablesProvider({ clientFactory: factory, retry: { retries: 3, baseDelayMs: 1, maxDelayMs: 1 }, log: (l) => log.push(l) });
         await p.delete!("bronze:default", inputs); // dropOnDelete: DROP TABLE IF EXISTS, idempotent
         assert.equal(state.clients, 3, "each attempt on a new client");
-        assert.equal(log.length, 2);
+        assert.equal(log.length, 3, "two retries, then what destroy dropped and kept");
         assert.match(log[0], /dropping bronze tables of default: .*ECONNREFUSED.*; retry 1/);
         assert.match(log[1], /ClickHouse code 202/);
         assert.ok(!log.join("\n").includes(PASSWORD));
@@ -68,5 +69,17 @@ describe("BronzeTables retries", () => {
         assert.equal(isTransientClickHouseError(codeError("Code: 999. Coordination::Exception", "999")), true);
         assert.equal(isTransientClickHouseError(codeError("Table default.x does not exist", "60")), false);
         assert.equal(isTransientClickHouseError("a string"), false);
+    });
+
+    it("says in the destroy output what it dropped and which relations it kept", async () => {
+        const { factory, state } = flakyFactory([]);
+        state.kept = ["dim_customers", "stg_orders"];
+        const log: string[] = [];
+        const p = createBronzeTablesProvider({ clientFactory: factory, log: (l) => log.push(l) });
+        await p.delete!("bronze:default", inputs);
+        assert.match(log.join("\n"), /dropped mongo_ecom_orders in default\. Kept \(not created by this resource: dbt's silver and gold models.*\): dim_customers, stg_orders\. They no longer receive data/);
+        const keep: string[] = [];
+        await createBronzeTablesProvider({ clientFactory: factory, log: (l) => keep.push(l) }).delete!("bronze:default", { ...inputs, dropOnDelete: false });
+        assert.match(keep.join("\n"), /kept the bronze tables mongo_ecom_orders in default \(cdc:bronze\.dropOnDestroy is false\), and dbt's silver and gold relations/);
     });
 });

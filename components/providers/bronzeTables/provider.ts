@@ -79,6 +79,12 @@ export function checkBronzeInputs(i: BronzeTablesInputs): pulumi.dynamic.CheckFa
     return failures;
 }
 
+/** The relations left in `database` (dbt's views and tables), without ClickHouse's hidden inner tables. */
+export function keptRelationsQuery(database: string): string {
+    assertIdentifier("database", database);
+    return `SELECT name FROM system.tables WHERE database = '${database}' AND NOT startsWith(name, '.inner') ORDER BY name`;
+}
+
 /** Creates the provider object handed to `pulumi.dynamic.Resource`. */
 export function createBronzeTablesProvider(options: BronzeTablesProviderOptions = {}): Omit<pulumi.dynamic.ResourceProvider, "diff"> & {
     diff(id: string, olds: BronzeTablesOutputs, news: BronzeTablesInputs): Promise<BronzeDiff>;
@@ -229,10 +235,23 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
 
         async delete(_id: string, props: Partial<BronzeTablesOutputs>) {
             const p = normaliseBronzeInputs(props as Record<string, unknown>);
-            if (!p.dropOnDelete) return; // bronze holds the replayable history: kept unless asked otherwise
-            await withClient(p, `dropping bronze tables of ${p.database}`, async (client) => {
+            const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+            if (!p.dropOnDelete) {
+                // bronze holds the replayable history: kept unless asked otherwise
+                log(`BronzeTables: kept the bronze tables ${p.tables.join(", ")} in ${p.database} (cdc:bronze.dropOnDestroy is false), and dbt's silver and gold relations built on them.`);
+                return;
+            }
+            const kept = await withClient(p, `dropping bronze tables of ${p.database}`, async (client) => {
                 for (const t of p.tables) await client.command({ query: dropTableDdl(p.database, t) });
+                return (await (await client.query({ query: keptRelationsQuery(p.database), format: "JSONEachRow" })).json<{ name: string }>()).map((r) => r.name);
             });
+            log(
+                `BronzeTables: dropped ${p.tables.join(", ")} in ${p.database}. ` +
+                    (kept.length === 0
+                        ? `No other relation is left in ${p.database}.`
+                        : `Kept (not created by this resource: dbt's silver and gold models, and anything else in ${p.database}): ${kept.join(", ")}. ` +
+                          `They no longer receive data; drop them in ClickHouse if you do not need them (e.g. DROP VIEW / DROP TABLE ${p.database}.<name>).`),
+            );
         },
     });
 }
