@@ -316,6 +316,9 @@ describe("the external platform through the Automation API on real services", { 
         assert.equal((await connector(SOURCE)).status, 404);
         assert.equal((await connector(SINK)).status, 404);
         assert.deepEqual(await tablesOf(BRONZE), [], "bronze tables are dropped");
+        // The gold tables of the earlier dbt runs outlive bronze: the destroy output says so, naming them.
+        assert.deepEqual(await tablesOf(GOLD), [...GOLD].sort());
+        assert.match(down.stdout, /BronzeTables: dropped mongo_ecom_customers, mongo_ecom_products, mongo_ecom_orders in default\. Kept \(not created by this resource[^)]*\): [^\n]*dim_customers[^\n]*fct_daily_sales/);
         await stack!.workspace.removeStack(STACK);
     });
 });
