@@ -3,6 +3,8 @@ import { describe, it } from "node:test";
 import { ConfigError, parseConfig } from "../../components/config";
 import { imagePinProblem, isMovingTag, parseImageRef } from "../../components/config/image";
 import type { ConfigContext } from "../../components/config/checks";
+import { loadConfig } from "../../components/config/load";
+import * as pulumi from "@pulumi/pulumi";
 
 function problemsOf(raw: Record<string, unknown>, ctx?: ConfigContext): { key: string; message: string }[] {
     try {
@@ -90,6 +92,19 @@ describe("credentials in stack config", () => {
         assert.deepEqual(problems.map((p) => p.key), ["cdc:clickhousePassword"]);
         assert.match(problems[0].message, /pulumi config set --secret cdc:clickhousePassword/);
         assert.doesNotMatch(JSON.stringify(problems), /pw-Q7/);
+    });
+
+    it("learns from the engine which keys are secret (loadConfig)", () => {
+        const raw = { "cdc:platform": "external", "cdc:external": JSON.stringify(EXTERNAL), "cdc:clickhousePassword": "pw-Q7", "cdc:debeziumConnectionString": SECRETS.debeziumConnectionString };
+        const saved = pulumi.runtime.allConfig();
+        try {
+            pulumi.runtime.setAllConfig(raw, ["cdc:debeziumConnectionString"]);
+            assert.throws(() => loadConfig(), /cdc:clickhousePassword: is stored in plain text.*pulumi config set --secret cdc:clickhousePassword/s);
+            pulumi.runtime.setAllConfig(raw, ["cdc:clickhousePassword", "cdc:debeziumConnectionString"]);
+            assert.equal(loadConfig().platform, "external");
+        } finally {
+            pulumi.runtime.setAllConfig(saved, []);
+        }
     });
 
     it("accepts credentials Pulumi holds as secrets", () => {
