@@ -46,10 +46,22 @@ export function urlCredentials(url: string): string | undefined {
 export function checkNoUrlCredentials(external: unknown, problems: ConfigProblem[]): void {
     if (!external || typeof external !== "object") return;
     const e = external as { connectUrl?: unknown; clickhouse?: { url?: unknown } };
-    const urls: Array<[string, unknown, string]> = [
-        ["cdc:external.connectUrl", e.connectUrl, "Kafka Connect REST with authentication is not supported yet: reach it through a private network or an authenticating proxy"],
-        ["cdc:external.clickhouse.url", e.clickhouse?.url, "give the user with `pulumi config set --path cdc:clickhouse.user <user>` and the password with `pulumi config set --secret cdc:clickhousePassword <password>`"],
-    ];
+    checkUrls([["cdc:external.connectUrl", e.connectUrl, CONNECT_FIX], ["cdc:external.clickhouse.url", e.clickhouse?.url, CLICKHOUSE_FIX]], problems);
+}
+
+/** The same for `cdc:kubernetes.access` in `url` mode. */
+export function checkAccessUrlCredentials(access: unknown, problems: ConfigProblem[]): void {
+    if (!access || typeof access !== "object") return;
+    const a = access as { mode?: unknown; connectUrl?: unknown; clickhouseUrl?: unknown };
+    if (a.mode !== "url") return;
+    const fix = "the pipeline's ClickHouse password is generated on kubernetes; Connect's REST API is reached without credentials";
+    checkUrls([["cdc:kubernetes.access.connectUrl", a.connectUrl, fix], ["cdc:kubernetes.access.clickhouseUrl", a.clickhouseUrl, fix]], problems);
+}
+
+const CONNECT_FIX = "Kafka Connect REST with authentication is not supported yet: reach it through a private network or an authenticating proxy";
+const CLICKHOUSE_FIX = "give the user with `pulumi config set --path cdc:clickhouse.user <user>` and the password with `pulumi config set --secret cdc:clickhousePassword <password>`";
+
+function checkUrls(urls: Array<[string, unknown, string]>, problems: ConfigProblem[]): void {
     for (const [key, url, fix] of urls) {
         if (typeof url !== "string" || urlCredentials(url) === undefined) continue;
         const shown = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1***@");

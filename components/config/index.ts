@@ -6,7 +6,7 @@
 import { bool, ConfigError, ConfigProblem, Field, int, Parsed, str, strList, validate } from "./schema";
 import { DEFAULT_IMAGES, DEFAULT_CLICKHOUSE_SINK_PLUGIN } from "./versions";
 import { imagePinProblem, IMAGE_PIN_HINT } from "./image";
-import { checkDistinctNames, checkNoUrlCredentials, checkSecretsAreSecret, type ConfigContext } from "./checks";
+import { checkAccessUrlCredentials, checkDistinctNames, checkNoUrlCredentials, checkSecretsAreSecret, type ConfigContext } from "./checks";
 
 export { ConfigError } from "./schema";
 export type { ConfigProblem } from "./schema";
@@ -342,6 +342,7 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext = {
     let kubernetes: KubernetesSettings | undefined;
     if (platform === "kubernetes") {
         kubernetes = parseKubernetes(raw.kubernetes, problems);
+        checkAccessUrlCredentials((raw.kubernetes as { access?: unknown } | undefined)?.access, problems);
     } else if (raw.kubernetes !== undefined) {
         problems.push({ key: "cdc:kubernetes", message: `is only read when cdc:platform is "kubernetes" (it is ${JSON.stringify(platform)}); remove it or change the platform` });
     }

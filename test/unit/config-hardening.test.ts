@@ -124,4 +124,11 @@ describe("credentials in stack config", () => {
         assert.doesNotMatch(err.message, /hunter2/);
         assert.match(err.message, /pulumi config set --secret cdc:clickhousePassword/);
     });
+
+    it("refuses credentials in the kubernetes access URLs too", () => {
+        const access = { mode: "url", connectUrl: "http://admin:hunter2@connect.example:8083", clickhouseUrl: "http://ch.example:8123" };
+        const problems = problemsOf({ platform: "kubernetes", kubernetes: { access } });
+        assert.deepEqual(problems.map((p) => p.key), ["cdc:kubernetes.access.connectUrl"]);
+        assert.doesNotMatch(problems[0].message, /hunter2/);
+    });
 });
