@@ -156,6 +156,8 @@ describe("the external platform through the Automation API on real services", { 
         const topic = await configTopicText(services!.connect);
         assert.ok(topic.includes(CONNECT_SECRET_REFS.clickhousePassword), "the config topic was read (it holds the reference)");
         assertNoSecrets(topic, "Connect's config topic");
+        const logs = services!.connect.logDir;
+        for (const f of fs.readdirSync(logs)) assertNoSecrets(fs.readFileSync(path.join(logs, f), "latin1"), `the Connect/Kafka log ${f}`);
     }
 
     let brokenBy: string | undefined;

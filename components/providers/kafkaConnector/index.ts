@@ -4,8 +4,10 @@
  * create validates the config with the plugin, applies it and waits for RUNNING; a config change
  * is an in-place update naming the changed keys; a name, class or Connect URL change replaces the
  * connector; refresh detects out-of-band changes and deletion; destroy stops and deletes it.
- * Secret config (passwords, connection strings) is sent to Connect but never stored or shown in
- * clear: only salted digests of it are kept, as Pulumi secrets.
+ * Secret config (passwords, connection strings) is never stored or shown in clear: only salted
+ * digests of it are kept, as Pulumi secrets. With `secretRefs`, Connect does not get it either:
+ * it gets a config-provider reference its worker resolves. Every operation is bounded by
+ * `readyTimeoutSeconds`, every REST call by `requestTimeoutSeconds` (see docs/operations.md).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { kafkaConnectorProvider } from "./provider";
