@@ -118,9 +118,14 @@ describe("KafkaConnector faults: errors after Pulumi serializes the provider", (
         const provider = createKafkaConnectorProvider({ retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 }, requestTimeoutMs: 500 });
         // What pulumi.dynamic.Resource does with a provider, and what the provider host loads back.
         const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+        // Loaded back as a module, as Pulumi's provider host does (it uses require-from-string).
         // eslint-disable-next-line @typescript-eslint/no-var-requires
-        const requireFromString = require("require-from-string") as (code: string) => { handler: () => typeof provider };
-        return requireFromString(sf.text).handler();
+        const Module = require("module") as { new (id: string): { paths: string[]; _compile(src: string, file: string): void; exports: Record<string, unknown> }; _nodeModulePaths(dir: string): string[] };
+        const file = `${process.cwd()}/__serialised_connector__.js`;
+        const m = new Module(file);
+        m.paths = Module._nodeModulePaths(process.cwd());
+        m._compile(sf.text, file);
+        return (m.exports[sf.exportName] as () => typeof provider)();
     }
 
     it("keeps the message (no `[object Object]: undefined`) and says how to go on when Connect is gone", async () => {
