@@ -31,6 +31,13 @@ export interface PipelineEndpoints {
     connect: {
         /** Kafka Connect REST URL as seen from the pulumi host. */
         url: pulumi.Input<string>;
+        /**
+         * Config-provider references the worker resolves to the connector secrets (see
+         * connectors/secretRefs.ts). When set, connector configs carry these instead of the
+         * secrets, so Connect's REST API and config topic never hold them; when absent (an
+         * external worker without providers), the secrets are sent as values.
+         */
+        secretRefs?: { clickhousePassword: string; debeziumConnectionString: string };
     };
     clickhouse: {
         /** ClickHouse HTTP interface as seen from Kafka Connect (the sink connector). */

@@ -99,7 +99,9 @@ export class CdcPipeline extends pulumi.ComponentResource {
                 connectorName: s.connectors.sinkName ?? `${stack}-clickhouse-sink`,
                 config: sinkConfig,
                 secretConfig: pulumi.secret(secretMap(CLICKHOUSE_SINK_SECRET_KEYS, e.clickhouse.password)),
+                ...(e.connect.secretRefs ? { secretRefs: { [CLICKHOUSE_SINK_SECRET_KEYS[0]]: e.connect.secretRefs.clickhousePassword } } : {}),
                 readyTimeoutSeconds: s.connectors.readyTimeoutSeconds,
+                requestTimeoutSeconds: s.connectors.requestTimeoutSeconds,
             },
             { ...child, dependsOn: [this.bronze, ...e.ready.connect] },
         );
@@ -119,7 +121,9 @@ export class CdcPipeline extends pulumi.ComponentResource {
                 connectorName: s.connectors.sourceName ?? `${stack}-mongo-source`,
                 config: override ? override("source", sourceConfig) : sourceConfig,
                 secretConfig: pulumi.secret(secretMap(DEBEZIUM_SECRET_KEYS, e.mongo.connectorConnectionString)),
+                ...(e.connect.secretRefs ? { secretRefs: { [DEBEZIUM_SECRET_KEYS[0]]: e.connect.secretRefs.debeziumConnectionString } } : {}),
                 readyTimeoutSeconds: s.connectors.readyTimeoutSeconds,
+                requestTimeoutSeconds: s.connectors.requestTimeoutSeconds,
             },
             { ...child, dependsOn: [this.sink, ...e.ready.mongo, ...e.ready.connect] },
         );

@@ -2,7 +2,8 @@
 # The main job: `pulumi up` on the `dev` stack with a local file state backend and a default
 # dev passphrase, after installing what it needs and checking the Docker engine (preflight).
 # Usage: npm run up [-- extra pulumi args]
-#   PULUMI_CONFIG_PASSPHRASE  defaults to "cdc-dev" (dev only; use a real one for other stacks)
+#   PULUMI_CONFIG_PASSPHRASE  defaults to "cdc-dev" for the dev stack only; other stacks must set
+#                             one (see scripts/passphrase.sh)
 #   PULUMI_BACKEND_URL        defaults to file://<repo>/.pulumi (git-ignored)
 #   CDC_STACK                 defaults to dev
 #   CDC_SKIP_PREFLIGHT=1      skips the checks (the Docker endpoint is still resolved)
@@ -28,7 +29,9 @@ if [ ! -d node_modules ] || [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$st
 fi
 
 export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$PWD/.pulumi}"
-export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-cdc-dev}"
+# Passphrase policy (issue #13): the public dev passphrase for the `dev` stack only.
+. scripts/passphrase.sh
+cdc_passphrase_policy "$stack" || exit 1
 mkdir -p .pulumi
 pulumi stack select "$stack" 2>/dev/null || pulumi stack init "$stack"
 

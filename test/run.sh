@@ -6,9 +6,36 @@
 #   3. type-checks, then runs unit, engine and end-to-end tests with node's test runner.
 # A tier whose toolchain is missing prints SKIPPED with the reason; with CI=true or
 # CDC_REQUIRE_ALL_TIERS=1 such a skip fails the run instead.
-# Select tiers with CDC_TEST_TIERS="unit engine e2e" (default: all).
+# Select tiers with CDC_TEST_TIERS="unit engine e2e" (default: all), or name test files:
+# `npm test -- test/unit/config.test.ts test/engine/kafka-connect.test.ts` runs just those.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+known_tiers="unit engine e2e"
+tiers="${CDC_TEST_TIERS:-$known_tiers}"
+for tier in $tiers; do
+    case " $known_tiers " in
+        *" $tier "*) ;;
+        *) echo "error: unknown test tier \"$tier\" in CDC_TEST_TIERS; known tiers: $known_tiers" >&2; exit 2 ;;
+    esac
+done
+files=()
+if [ "$#" -gt 0 ]; then
+    for f in "$@"; do
+        [ -f "$f" ] || { echo "error: no test file $f (pass paths such as test/unit/config.test.ts)" >&2; exit 2; }
+        files+=("$f")
+    done
+    # Only the tiers of the named files need their caches warmed (engine, e2e).
+    tiers=unit
+    for f in "${files[@]}"; do
+        case "$f" in
+            test/engine/* | ./test/engine/*) tiers="$tiers engine" ;;
+            test/e2e/* | ./test/e2e/*) tiers="$tiers e2e" ;;
+        esac
+    done
+    tiers="$(printf '%s\n' $tiers | sort -u | tr '\n' ' ')"
+    tiers="${tiers% }"
+fi
 
 stamp=node_modules/.package-lock.stamp
 if [ ! -d node_modules ] || [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
@@ -19,7 +46,6 @@ if [ ! -d node_modules ] || [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$st
     cp package-lock.json "$stamp"
 fi
 
-tiers="${CDC_TEST_TIERS:-unit engine e2e}"
 if [ "${CI:-}" = "true" ]; then export CDC_REQUIRE_ALL_TIERS=1; fi
 
 if [[ "$tiers" != "unit" ]] && [ "${CDC_SKIP_WARM:-}" != "1" ] && [ -x scripts/warm-caches.sh ]; then
@@ -27,13 +53,16 @@ if [[ "$tiers" != "unit" ]] && [ "${CDC_SKIP_WARM:-}" != "1" ] && [ -x scripts/w
     bash scripts/warm-caches.sh
 fi
 
-echo "== type-checking"
-npx tsc --noEmit -p tsconfig.json
+if [ "${CDC_SKIP_TYPECHECK:-}" != "1" ]; then
+    echo "== type-checking"
+    npx tsc --noEmit -p tsconfig.json
+fi
 
-files=()
-for tier in $tiers; do
-    while IFS= read -r f; do files+=("$f"); done < <(find "test/$tier" -name '*.test.ts' 2>/dev/null | sort)
-done
+if [ "$#" -eq 0 ]; then
+    for tier in $tiers; do
+        while IFS= read -r f; do files+=("$f"); done < <(find "test/$tier" -name '*.test.ts' 2>/dev/null | sort)
+    done
+fi
 if [ "${#files[@]}" -eq 0 ]; then
     echo "no test files found for tiers: $tiers" >&2
     exit 1

@@ -5,18 +5,19 @@
  */
 import { bool, ConfigError, ConfigProblem, Field, int, Parsed, str, strList, validate } from "./schema";
 import { DEFAULT_IMAGES, DEFAULT_CLICKHOUSE_SINK_PLUGIN } from "./versions";
+import { imagePinProblem, IMAGE_PIN_HINT } from "./image";
+import { checkAccessUrlCredentials, checkDistinctNames, checkNoUrlCredentials, checkSecretsAreSecret, type ConfigContext } from "./checks";
 
 export { ConfigError } from "./schema";
 export type { ConfigProblem } from "./schema";
+export type { ConfigContext } from "./checks";
+export { SECRET_KEYS } from "./checks";
 
 export const PLATFORMS = ["docker", "kubernetes", "external"] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TOPIC = /^[A-Za-z0-9_-]+$/;
-const IMAGE = /^[a-z0-9][a-z0-9._\/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/;
-const IMAGE_HINT = "use a pinned image reference like `mongo:8.0.12` (a tag or an @sha256 digest, never `latest`)";
-const PINNED = (v: string) => !/:latest$/.test(v) && (/:[A-Za-z0-9._-]+$/.test(v) || /@sha256:/.test(v));
 
 const port = (def: number) => int(def, 1, 65535, "TCP port");
 const memoryMb = (def: number) => int(def, 128, 1024 * 1024, "MiB");
@@ -25,7 +26,13 @@ const millicpu = (def: number) => int(def, 100, 64_000, "millicores: 1000 = one 
 /** Per-service limits. */
 const resources = (mem: number, cpu: number) => ({ memoryMb: memoryMb(mem), cpuMillis: millicpu(cpu) });
 
-const image = (def: string) => str(def, { pattern: IMAGE, hint: IMAGE_HINT });
+/** An image reference pinned to one release (see ./image.ts). */
+const image = (def: string) =>
+    new Field<string>(def, (v, key, problems) => {
+        const problem = typeof v === "string" ? imagePinProblem(v) : `${JSON.stringify(v)} is not a string; ${IMAGE_PIN_HINT}`;
+        if (problem) problems.push({ key, message: problem });
+        return problem ? undefined : (v as string);
+    });
 
 /** Settings shared by every platform: what flows where. */
 export const pipelineShape = {
@@ -64,6 +71,12 @@ export const pipelineShape = {
         sinkName: str(undefined, { pattern: /^[A-Za-z0-9._-]+$/, hint: "letters, digits, ., _ and -" }).optional(),
         /** How long to wait for a connector and its tasks to reach RUNNING, in seconds. */
         readyTimeoutSeconds: int(300, 5, 3600, "seconds"),
+        /**
+         * Timeout of each Kafka Connect REST call, in seconds (a worker that accepts connections but
+         * never answers fails after this long per attempt). Retries of one operation stop at
+         * `readyTimeoutSeconds` in all. Default 30 (config validation may reach MongoDB).
+         */
+        requestTimeoutSeconds: int(30, 1, 600, "seconds"),
         /** Dead-letter topic for records the sink cannot write; default `dlq.<prefix>.<db>.clickhouse`. */
         deadLetterTopic: str(undefined, { pattern: /^[A-Za-z0-9._-]+$/, hint: "letters, digits, ., _ and -" }).optional(),
         /** ClickHouse sink exactly-once mode (needs KeeperMap on the server). */
@@ -240,6 +253,20 @@ export function parseKubernetesAccess(raw: unknown, problems: ConfigProblem[]): 
     return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined)) as unknown as KubernetesAccess;
 }
 
+/** A Kafka config-provider reference. */
+const CONFIG_REF = { pattern: /^\$\{[A-Za-z0-9_.-]+:[^{}\s]+\}$/, hint: "a Kafka config-provider reference such as ${file:/etc/kafka/cdc-secrets.properties:clickhouse.password} or ${env:CDC_CLICKHOUSE_PASSWORD}" };
+
+/** `{ clickhousePassword, debeziumConnectionString }`, each a config-provider reference. */
+function secretRefsField(): Field<{ clickhousePassword: string; debeziumConnectionString: string }> {
+    return new Field<{ clickhousePassword: string; debeziumConnectionString: string }>(undefined, (v, key, problems) => {
+        const before = problems.length;
+        const parsed = validate({ clickhousePassword: str(undefined, CONFIG_REF), debeziumConnectionString: str(undefined, CONFIG_REF) }, v, key, problems);
+        // A secret pasted here by mistake must not be echoed back.
+        for (let i = before; i < problems.length; i++) problems[i] = { ...problems[i], message: problems[i].message.replace(/^".*" is not accepted/s, "the value (not shown: it may be a secret) is not accepted") };
+        return problems.length > before ? undefined : parsed;
+    });
+}
+
 /** `external` platform: services that already exist, given by address. */
 export const externalShape = {
     /** Kafka Connect REST URL reachable from the machine running `pulumi up`. */
@@ -248,6 +275,14 @@ export const externalShape = {
     kafkaBootstrap: str(undefined, { pattern: /^\S+:\d+(,\S+:\d+)*$/, hint: "host:port[,host:port]" }),
     /** Replication factor for the change and dead-letter topics the connectors create (managed Kafka: usually 3). */
     kafkaReplicationFactor: int(3, 1, 16),
+    /**
+     * Config-provider references your Connect workers resolve to the two connector secrets, e.g.
+     * `${file:/etc/kafka/cdc-secrets.properties:clickhouse.password}` (FileConfigProvider) or
+     * `${env:CDC_CLICKHOUSE_PASSWORD}` (EnvVarConfigProvider). When set, the connectors carry these
+     * instead of the secrets, so Connect's REST API and config topic never hold them. The values
+     * still come from cdc:clickhousePassword / cdc:debeziumConnectionString (change detection).
+     */
+    connectSecretRefs: secretRefsField().optional(),
     clickhouse: {
         /** ClickHouse HTTP(S) URL reachable from the machine running `pulumi up`. */
         url: str(undefined, { pattern: /^https?:\/\/\S+$/, hint: "e.g. https://abc.clickhouse.cloud:8443" }),
@@ -278,9 +313,10 @@ export const TOP_LEVEL_KEYS = ["platform", ...Object.keys(pipelineShape), "docke
 
 /**
  * Validates raw stack config. `raw` maps top-level key (without `cdc:`) to its value as Pulumi
- * holds it (objects parsed from JSON). Throws `ConfigError` listing every problem.
+ * holds it (objects parsed from JSON). `ctx` adds what only the stack knows (its name, which keys
+ * are secret) for the checks across keys. Throws `ConfigError` listing every problem.
  */
-export function parseConfig(raw: Record<string, unknown>): PipelineConfig {
+export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext = {}): PipelineConfig {
     const problems: ConfigProblem[] = [];
     for (const k of Object.keys(raw)) {
         if (!(TOP_LEVEL_KEYS as readonly string[]).includes(k)) {
@@ -303,11 +339,6 @@ export function parseConfig(raw: Record<string, unknown>): PipelineConfig {
         byName.set(name, role);
     }
     const docker = validate(dockerShape, raw.docker, "cdc:docker", problems);
-    if (docker.images) {
-        for (const [k, v] of Object.entries(docker.images)) {
-            if (typeof v === "string" && !PINNED(v)) problems.push({ key: `cdc:docker.images.${k}`, message: `${JSON.stringify(v)} is not pinned; ${IMAGE_HINT}` });
-        }
-    }
     const ports = docker.ports ? Object.entries(docker.ports).filter(([, v]) => typeof v === "number") : [];
     const seen = new Map<number, string>();
     for (const [k, v] of ports) {
@@ -318,6 +349,8 @@ export function parseConfig(raw: Record<string, unknown>): PipelineConfig {
     let external: ExternalSettings | undefined;
     if (platform === "external") {
         external = validate(externalShape, raw.external, "cdc:external", problems);
+        checkNoUrlCredentials(raw.external, problems);
+        checkSecretsAreSecret(raw, ctx, problems);
         if (raw.clickhousePassword === undefined) {
             problems.push({ key: "cdc:clickhousePassword", message: "is required on the external platform; set it with `pulumi config set --secret cdc:clickhousePassword <password>`" });
         }
@@ -331,8 +364,14 @@ export function parseConfig(raw: Record<string, unknown>): PipelineConfig {
     let kubernetes: KubernetesSettings | undefined;
     if (platform === "kubernetes") {
         kubernetes = parseKubernetes(raw.kubernetes, problems);
+        checkAccessUrlCredentials((raw.kubernetes as { access?: unknown } | undefined)?.access, problems);
     } else if (raw.kubernetes !== undefined) {
         problems.push({ key: "cdc:kubernetes", message: `is only read when cdc:platform is "kubernetes" (it is ${JSON.stringify(platform)}); remove it or change the platform` });
+    }
+    checkDistinctNames(settings as Partial<PipelineSettings>, ctx, problems);
+    const conn = (settings as Partial<PipelineSettings>).connectors;
+    if (conn && conn.requestTimeoutSeconds > conn.readyTimeoutSeconds) {
+        problems.push({ key: "cdc:connectors.requestTimeoutSeconds", message: `${conn.requestTimeoutSeconds} is longer than cdc:connectors.readyTimeoutSeconds (${conn.readyTimeoutSeconds}), which bounds each connector operation in all; lower it or raise readyTimeoutSeconds` });
     }
     if (problems.length > 0) throw new ConfigError(problems);
     return {
@@ -353,9 +392,6 @@ function parseKubernetes(raw: unknown, problems: ConfigProblem[]): KubernetesSet
     }
     const { access: rawAccess, ...rest } = obj as Record<string, unknown>;
     const k = validate(kubernetesShape, rest, "cdc:kubernetes", problems);
-    for (const [name, v] of Object.entries(k.images ?? {})) {
-        if (typeof v === "string" && !PINNED(v)) problems.push({ key: `cdc:kubernetes.images.${name}`, message: `${JSON.stringify(v)} is not pinned; ${IMAGE_HINT}` });
-    }
     if (typeof k.mongo?.members === "number" && k.mongo.members % 2 === 0) {
         problems.push({ key: "cdc:kubernetes.mongo.members", message: `${k.mongo.members} is even; a replica set needs an odd number of voting members (1, 3, 5 or 7)` });
     }

@@ -1,10 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseConfig, PipelineConfig } from "./index";
+import { parseConfig, PipelineConfig, SECRET_KEYS } from "./index";
 
 /**
- * Reads every `cdc:*` key of the current stack and validates it (see `parseConfig`). Secrets
- * (`cdc:clickhousePassword`, `cdc:debeziumConnectionString`) are not read here: the platform that
- * needs them reads them with `requireSecret`, so they stay secret end to end.
+ * The `cdc:` credential keys Pulumi holds encrypted. The engine passes the list of secret keys
+ * to the program (PULUMI_CONFIG_SECRET_KEYS); `isConfigSecret` is marked internal in the SDK's
+ * typings but is its only reader.
+ */
+function secretConfigKeys(): Set<string> {
+    const isSecret = (pulumi.runtime as unknown as { isConfigSecret: (k: string) => boolean }).isConfigSecret;
+    return new Set(SECRET_KEYS.map((k) => `cdc:${k}`).filter((k) => isSecret(k)));
+}
+
+/**
+ * Reads every `cdc:*` key of the current stack and validates it (see `parseConfig`), refusing
+ * credentials that were set without `--secret`. The secret values themselves are not used here:
+ * the platform that needs them reads them with `requireSecret`, so they stay secret end to end.
  */
 export function loadConfig(): PipelineConfig {
     const all = pulumi.runtime.allConfig();
@@ -20,5 +30,5 @@ export function loadConfig(): PipelineConfig {
         }
         raw[key] = parsed;
     }
-    return parseConfig(raw);
+    return parseConfig(raw, { stack: pulumi.getStack(), secretKeys: secretConfigKeys() });
 }

@@ -12,24 +12,66 @@ export class MongoSetupError extends Error {
     }
 }
 
-/** `host:port` list of a MongoDB URI, without credentials (the URI itself when unparsable). */
-export function describeAddress(uri: string): string {
-    const m = /^mongodb(\+srv)?:\/\/(?:[^@/]*@)?([^/?]*)/.exec(uri);
-    return m ? m[2] || "localhost:27017" : "<unparsable URI>";
+/**
+ * Splits `scheme://userinfo@rest` at the *last* `@` before the query: a password with an
+ * unescaped `/`, `@` or `:` (the usual cause of a malformed URI) still counts as userinfo, so
+ * none of it leaks into the address or the redacted form.
+ */
+function splitUri(uri: string): { scheme: string; userinfo?: string; rest: string } | undefined {
+    const m = /^([a-z][a-z0-9+.-]*:\/\/)(.*)$/is.exec(uri);
+    if (!m) return undefined;
+    const body = m[2];
+    const q = body.indexOf("?");
+    const at = body.lastIndexOf("@", q >= 0 ? q : body.length);
+    return at < 0 ? { scheme: m[1], rest: body } : { scheme: m[1], userinfo: body.slice(0, at), rest: body.slice(at + 1) };
 }
 
-/** The URI with any password replaced by `***`. */
+/** `host:port` list of a MongoDB URI, without credentials (a placeholder when unparsable). */
+export function describeAddress(uri: string): string {
+    const parts = splitUri(uri);
+    if (!parts) return "<unparsable URI>";
+    return /^[^/?]*/.exec(parts.rest)![0] || "localhost:27017";
+}
+
+/** The URI with any password replaced by `***` (everything after the user name up to the last `@`). */
 export function redactUri(uri: string): string {
-    return uri.replace(/^(mongodb(?:\+srv)?:\/\/[^:@/]*:)[^@/]*@/, "$1***@");
+    const parts = splitUri(uri);
+    if (!parts) return uri.includes("@") ? "<unparsable URI>" : uri;
+    if (parts.userinfo === undefined) return uri;
+    const colon = parts.userinfo.indexOf(":");
+    const user = colon < 0 ? parts.userinfo : parts.userinfo.slice(0, colon);
+    return `${parts.scheme}${colon < 0 ? user : `${user}:***`}@${parts.rest}`;
+}
+
+/** `text` with the URI's password (raw and percent-decoded) replaced by `***`. */
+function maskPassword(text: string, uri: string): string {
+    const info = splitUri(uri)?.userinfo;
+    const colon = info?.indexOf(":") ?? -1;
+    if (!info || colon < 0) return text;
+    const raw = info.slice(colon + 1);
+    const values = new Set([raw]);
+    try {
+        values.add(decodeURIComponent(raw));
+    } catch {
+        /* not decodable: the raw form is masked */
+    }
+    let out = text;
+    for (const v of [...values].sort((a, b) => b.length - a.length)) if (v.length > 0) out = out.split(v).join("***");
+    return out;
 }
 
 const AUTH_CODES = new Set([18, 13]); // AuthenticationFailed, Unauthorized
 
 /** Explains a driver error met while talking to `uri`. */
 export function explainMongoError(e: unknown, uri: string): MongoSetupError {
-    const address = describeAddress(uri);
-    const err = e as Error & { code?: number; codeName?: string };
     if (e instanceof MongoSetupError) return e;
+    // The driver's message may quote the URI or a piece of it: mask the password in it.
+    const raw = e as Error & { code?: number; codeName?: string };
+    return explain(e, { name: raw?.name, code: raw?.code, codeName: raw?.codeName, message: maskPassword(String(raw?.message ?? e), uri) }, uri);
+}
+
+function explain(e: unknown, err: { name?: string; code?: number; codeName?: string; message: string }, uri: string): MongoSetupError {
+    const address = describeAddress(uri);
     // mongodb-connection-string-url throws its own MongoParseError class: match by name too.
     const badUri =
         e instanceof MongoParseError ||
@@ -37,7 +79,10 @@ export function explainMongoError(e: unknown, uri: string): MongoSetupError {
         err.name === "MongoParseError" ||
         (e instanceof MongoRuntimeError && /parse/i.test(err.message));
     if (badUri) {
-        return new MongoSetupError(`the MongoDB URI ${redactUri(uri)} is not valid: ${err.message}. Expected mongodb://user:password@host:port/?replicaSet=rs0 (pass it with --uri or MONGODB_URI).`);
+        return new MongoSetupError(
+            `the MongoDB URI ${redactUri(uri)} is not valid: ${err.message}. Expected mongodb://user:password@host:port/?replicaSet=rs0; ` +
+                "percent-encode special characters of the password (/ → %2F, @ → %40, : → %3A) (pass it with --uri or MONGODB_URI).",
+        );
     }
     if (e instanceof MongoServerSelectionError) {
         const hints = [`is MongoDB running and reachable from here (\`npm run up\` starts the stack; \`pulumi stack output mongoUri\` shows the address)?`];

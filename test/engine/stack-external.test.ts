@@ -22,6 +22,8 @@ import {
     FILE_SINK, FILE_SOURCE, type ExternalServices, type ExternalStackSettings,
 } from "../support/stack-harness";
 import { requireTier } from "../support/tier";
+import { CONNECT_SECRET_ENV, CONNECT_SECRET_REFS } from "../../connectors";
+import { configTopicText } from "../support/kafka";
 
 const PASSWORD = "Ext-stack-CH-pw-5190";
 const DBZ_PASSWORD = "Ext-stack-dbz-pw-8264";
@@ -89,7 +91,8 @@ describe("the external platform through the Automation API on real services", { 
     let services: ExternalServices | undefined;
     let stack: Stack | undefined;
     let ch: ClickHouseClient | undefined;
-    let settings: ExternalStackSettings = { heartbeatIntervalMs: 10_000, dropOnDestroy: false, dbtEnabled: true };
+    // The operator's Connect resolves the secrets itself (EnvVarConfigProvider): the stack sends only references.
+    let settings: ExternalStackSettings = { heartbeatIntervalMs: 10_000, dropOnDestroy: false, dbtEnabled: true, connectSecretRefs: { ...CONNECT_SECRET_REFS } };
     let startup: Promise<void> | undefined;
     let problems: ReturnType<typeof externalStackProblems> | undefined;
 
@@ -98,7 +101,10 @@ describe("the external platform through the Automation API on real services", { 
         problems ??= externalStackProblems();
         for (const [tier, problem] of await problems) if (!requireTier(t, tier, problem)) return false;
         startup ??= (async () => {
-            services = await startExternalServices(PASSWORD, verbose);
+            services = await startExternalServices(PASSWORD, verbose, {
+                [CONNECT_SECRET_ENV.clickhousePassword]: PASSWORD,
+                [CONNECT_SECRET_ENV.debeziumConnectionString]: CONNECTION_STRING,
+            });
             ch = createClient({ url: services.gateway.url, username: services.gateway.user, password: PASSWORD });
             stack = await createExternalStack(services, STACK, externalStackConfig(services, SECRETS, settings));
         })();
@@ -136,6 +142,22 @@ describe("the external platform through the Automation API on real services", { 
             tasks: Array<{ state: string }>;
         };
         return { status: 200, config, state: s.connector.state, tasks: s.tasks.map((x) => x.state) };
+    }
+
+    /** Greps Connect's REST answers about both connectors and its config topic for the secrets. */
+    async function assertConnectHasNoSecrets(): Promise<void> {
+        const url = services!.connect.connectUrl;
+        for (const name of [SOURCE, SINK]) {
+            for (const p of [`/connectors/${name}/config`, `/connectors/${name}/tasks`, `/connectors/${name}`]) {
+                assertNoSecrets(await (await fetch(`${url}${p}`, { signal: AbortSignal.timeout(30_000) })).text(), `Connect's answer to GET ${p}`);
+            }
+        }
+        assertNoSecrets(await (await fetch(`${url}/connectors?expand=info&expand=status`, { signal: AbortSignal.timeout(30_000) })).text(), "Connect's connector list");
+        const topic = await configTopicText(services!.connect);
+        assert.ok(topic.includes(CONNECT_SECRET_REFS.clickhousePassword), "the config topic was read (it holds the reference)");
+        assertNoSecrets(topic, "Connect's config topic");
+        const logs = services!.connect.logDir;
+        for (const f of fs.readdirSync(logs)) assertNoSecrets(fs.readFileSync(path.join(logs, f), "latin1"), `the Connect/Kafka log ${f}`);
     }
 
     let brokenBy: string | undefined;
@@ -181,9 +203,10 @@ describe("the external platform through the Automation API on real services", { 
             assert.deepEqual(c.tasks, ["RUNNING"]);
         }
         assert.deepEqual(up.outputs.connectors.value, { source: { name: SOURCE, state: "RUNNING" }, sink: { name: SINK, state: "RUNNING" } });
-        // The secrets reached Connect through the providers (never through the checkpoint).
-        assert.equal((await connector(SOURCE)).config!["mongodb.connection.string"], CONNECTION_STRING);
-        assert.equal((await connector(SINK)).config!.password, PASSWORD);
+        // Connect holds references its worker resolves, never the secrets: in its REST answers and its config topic.
+        assert.equal((await connector(SOURCE)).config!["mongodb.connection.string"], CONNECT_SECRET_REFS.debeziumConnectionString);
+        assert.equal((await connector(SINK)).config!.password, CONNECT_SECRET_REFS.clickhousePassword);
+        await assertConnectHasNoSecrets();
 
         // The product's topic naming joins source and sink: a line goes through Kafka and the sink's transforms.
         fs.appendFileSync(services!.sourceFile, "engine-test-line\n");
@@ -232,6 +255,7 @@ describe("the external platform through the Automation API on real services", { 
         assert.equal(live.config!["heartbeat.interval.ms"], "5000", "Connect holds the new value");
         assert.equal(live.state, "RUNNING");
         await assertStateHasNoSecrets(stack!, services!.dir);
+        await assertConnectHasNoSecrets();
     });
 
     step("finds a connector deleted behind its back on refresh and restores it on the next up", async () => {
@@ -294,6 +318,9 @@ describe("the external platform through the Automation API on real services", { 
         assert.equal((await connector(SOURCE)).status, 404);
         assert.equal((await connector(SINK)).status, 404);
         assert.deepEqual(await tablesOf(BRONZE), [], "bronze tables are dropped");
+        // The gold tables of the earlier dbt runs outlive bronze: the destroy output says so, naming them.
+        assert.deepEqual(await tablesOf(GOLD), [...GOLD].sort());
+        assert.match(down.stdout, /BronzeTables: dropped mongo_ecom_customers, mongo_ecom_products, mongo_ecom_orders in default\. Kept \(not created by this resource[^)]*\): [^\n]*dim_customers[^\n]*fct_daily_sales/);
         await stack!.workspace.removeStack(STACK);
     });
 });

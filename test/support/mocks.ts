@@ -31,6 +31,11 @@ export function unwrapSecrets(v: unknown): unknown {
     return v;
 }
 
+/** The value inside a secret (for asserting on it in tests), or `v` itself when it is not one. */
+export function unwrapSecret<T = unknown>(v: unknown): T {
+    return (isSecretValue(v) ? (v as { value: unknown }).value : v) as T;
+}
+
 /** Every string leaf of `v` that is NOT inside a secret, with its path. */
 export function plainStrings(v: unknown, path = ""): { path: string; value: string }[] {
     if (isSecretValue(v)) return [];

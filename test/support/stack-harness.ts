@@ -20,7 +20,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type ConfigMap, type Stack } from "@pulumi/pulumi/automation";
 import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway/index";
-import { changeTopicName } from "../../connectors";
+import { changeTopicName, ENV_CONFIG_PROVIDER_CLASS } from "../../connectors";
 import { loadConfig } from "../../components/config/load";
 import { createPlatform } from "../../components/platform";
 import { CdcPipeline } from "../../components/pipeline";
@@ -78,7 +78,12 @@ const DBT_OUTPUT = new Set(["target", "dbt_packages", "logs"]);
  * the dbt venv and the Pulumi CLI exist, and copies the dbt project. On failure, whatever started
  * is stopped again.
  */
-export async function startExternalServices(password: string, log: (l: string) => void = () => {}): Promise<ExternalServices> {
+/**
+ * Starts the services. `workerSecrets` (env var → value) is given to the Connect worker's
+ * environment, with Kafka's EnvVarConfigProvider enabled, as an operator would for
+ * `cdc:external.connectSecretRefs` (see docs/platforms.md).
+ */
+export async function startExternalServices(password: string, log: (l: string) => void = () => {}, workerSecrets: Record<string, string> = {}): Promise<ExternalServices> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdc-stack-external-"));
     const dbtProjectDir = path.join(dir, "ecom_analytics");
     fs.cpSync(DBT_PROJECT, dbtProjectDir, {
@@ -91,7 +96,11 @@ export async function startExternalServices(password: string, log: (l: string) =
     fs.writeFileSync(sourceFile, "");
 
     const gateway = startChdbGateway({ user: "cdc", password, log });
-    const connect = startKafkaConnect({ log });
+    const connect = startKafkaConnect({
+        log,
+        workerProperties: { "config.providers": "env", "config.providers.env.class": ENV_CONFIG_PROVIDER_CLASS },
+        workerEnv: workerSecrets,
+    });
     const tools = Promise.all([ensureDbtVenv({ log }), ensurePulumiCli()]);
     const settled = await Promise.allSettled([gateway, connect, tools]);
     let stopped = false;
@@ -138,6 +147,8 @@ export interface ExternalStackSettings {
     };
     /** `cdc:analytics.refreshSeconds`; default: the product's default. */
     refreshSeconds?: number;
+    /** `cdc:external.connectSecretRefs`, when the worker resolves the secrets itself. */
+    connectSecretRefs?: { clickhousePassword: string; debeziumConnectionString: string };
 }
 
 /** The stack config, as `pulumi config set` would hold it (objects as JSON, secrets marked). */
@@ -146,7 +157,13 @@ export function externalStackConfig(s: ExternalServices, secrets: { clickhousePa
     return {
         "cdc:platform": { value: "external" },
         // One broker here, so the topics the connectors create get one replica.
-        "cdc:external": json({ connectUrl: s.connect.connectUrl, kafkaBootstrap: s.connect.bootstrap, kafkaReplicationFactor: 1, clickhouse: { url: s.gateway.url } }),
+        "cdc:external": json({
+            connectUrl: s.connect.connectUrl,
+            kafkaBootstrap: s.connect.bootstrap,
+            kafkaReplicationFactor: 1,
+            clickhouse: { url: s.gateway.url },
+            ...(v.connectSecretRefs ? { connectSecretRefs: v.connectSecretRefs } : {}),
+        }),
         "cdc:clickhouse": json({ user: s.gateway.user, database: v.names?.clickhouseDatabase ?? "default" }),
         ...(v.names
             ? {

@@ -188,7 +188,7 @@ describe("BronzeTables provider", () => {
     });
 
     it("masks the password in a connection error", async () => {
-        const p = createBronzeTablesProvider({ requestTimeoutMs: 2000 });
+        const p = createBronzeTablesProvider({ requestTimeoutMs: 2000, retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 }, log: () => undefined });
         await assert.rejects(p.create({ ...stored(), url: `http://default:${PASSWORD}@127.0.0.1:1` }), (e: Error) => {
             assert.match(e.message, /^BronzeTables: creating bronze tables in default failed/);
             assert.ok(!e.message.includes(PASSWORD), e.message);
@@ -197,7 +197,7 @@ describe("BronzeTables provider", () => {
     });
 
     it("survives pulumi.runtime.serializeFunction and works after deserialisation", async () => {
-        const provider = createBronzeTablesProvider({ requestTimeoutMs: 2000 });
+        const provider = createBronzeTablesProvider({ requestTimeoutMs: 2000, retry: { retries: 0 } });
         const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         const Module = require("module") as { new (id: string): { paths: string[]; _compile(src: string, file: string): void; exports: Record<string, unknown> }; _nodeModulePaths(dir: string): string[] };

@@ -188,4 +188,21 @@ describe("MongoDB error messages", () => {
         assert.equal(describeAddress("mongodb://u:p@a:1,b:2/?replicaSet=rs0"), "a:1,b:2");
         assert.equal(redactUri("mongodb://u:p%40ss@a:1/x"), "mongodb://u:***@a:1/x");
     });
+
+    it("never prints the password of a malformed URI (unescaped / @ : in the password)", async () => {
+        const { MongoClient } = await import("mongodb");
+        for (const uri of ["mongodb://admin:s3cr/et99@db:27017/?replicaSet=rs0", "mongodb://admin:s3cr@et99@db:27017/", "mongodb+srv://admin:s3cr:et99@db/"]) {
+            let message = "";
+            try {
+                new MongoClient(uri);
+                assert.fail(`the driver accepted ${uri}`);
+            } catch (e) {
+                message = explainMongoError(e, uri).message;
+            }
+            assert.doesNotMatch(message, /s3cr|et99/, message);
+            assert.match(message, /admin:\*\*\*@db/);
+            assert.match(message, /percent-encode/);
+            assert.doesNotMatch(describeAddress(uri), /s3cr|et99/);
+        }
+    });
 });

@@ -7,7 +7,7 @@ import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_IMAGES } from "../../components/config/versions";
 import { ENGINES, roundTrip } from "../support/docker-provider-model";
-import { isSecretValue, MOCK_SECRET_PREFIX, MockRun, plainStrings, runUnderMocks, unwrapSecrets } from "../support/mocks";
+import { isSecretValue, MOCK_SECRET_PREFIX, MockRun, plainStrings, runUnderMocks, unwrapSecret, unwrapSecrets } from "../support/mocks";
 
 type Program = typeof import("../../index");
 let run: MockRun & { program: Program };
@@ -166,10 +166,23 @@ describe("docker platform under mocks", () => {
     });
 
     it("configures Kafka Connect with names Debezium's image reads, and recreates it for a new sink plugin", () => {
-        const env = (service("connect").inputs.envs as unknown[]).filter((e): e is string => typeof e === "string");
+        // The list carries the connector secrets (for the config provider), so it travels as a secret.
+        assert.ok(isSecretValue(service("connect").inputs.envs), "the worker's env is a secret as a whole");
+        const env = unwrapSecret<unknown[]>(service("connect").inputs.envs).filter((e): e is string => typeof e === "string");
         for (const k of ["CONFIG", "OFFSET", "STATUS"]) assert.ok(env.includes(`CONNECT_${k}_STORAGE_REPLICATION_FACTOR=1`), k);
         assert.ok(!env.some((e) => /^(CONFIG|OFFSET|STATUS)_STORAGE_REPLICATION_FACTOR=/.test(e)), "bare names are ignored by the image");
         assert.ok(env.some((e) => /^CDC_SINK_PLUGIN_SHA256=[a-f0-9]{64}$/.test(e)));
+    });
+
+    it("gives the worker the connector secrets through Kafka's EnvVarConfigProvider, and the connectors only references", () => {
+        const env = unwrapSecret<string[]>(service("connect").inputs.envs);
+        assert.ok(env.includes("CONNECT_CONFIG_PROVIDERS=env"));
+        assert.ok(env.includes("CONNECT_CONFIG_PROVIDERS_ENV_CLASS=org.apache.kafka.common.config.provider.EnvVarConfigProvider"));
+        assert.ok(env.some((e) => e.startsWith(`CDC_CLICKHOUSE_PASSWORD=${MOCK_SECRET_PREFIX}`)));
+        assert.ok(env.some((e) => /^CDC_DEBEZIUM_CONNECTION_STRING=mongodb:\/\/debezium:MOCKPW/.test(e)));
+        const refs = (n: string) => run.byName(n).inputs.secretRefs;
+        assert.deepEqual(refs("cdc-sink"), { password: "${env:CDC_CLICKHOUSE_PASSWORD}" });
+        assert.deepEqual(refs("cdc-source"), { "mongodb.connection.string": "${env:CDC_DEBEZIUM_CONNECTION_STRING}" });
     });
 
     it("gives Kafka a heap that fits its memory limit", () => {

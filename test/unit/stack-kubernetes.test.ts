@@ -168,12 +168,21 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
 
     it("keeps credentials in Secrets and declares none in plain text anywhere", () => {
         const secrets = ofType("kubernetes:core/v1:Secret");
-        assert.equal(secrets.length, 3);
+        assert.equal(secrets.length, 4);
         for (const s of secrets) assert.ok(isSecretValue(s.inputs.stringData), `${s.name} data travels as a secret`);
         const leaks = run.resources.flatMap((r) => plainStrings(r.inputs).filter((s) => s.value.includes(MOCK_SECRET_PREFIX)).map((s) => `${r.name}.${s.path}`));
         assert.deepEqual(leaks, []);
         const clickhouseEnv = env(containers(workload("clickhouse"))[0]);
         assert.equal(clickhouseEnv.CLICKHOUSE_PASSWORD.valueFrom?.secretKeyRef?.key, "password");
+    });
+
+    it("gives the workers the connector secrets from a Secret through Kafka's EnvVarConfigProvider", () => {
+        const connectEnv = env(containers(workload("connect"))[0]);
+        assert.equal(connectEnv.CONNECT_CONFIG_PROVIDERS.value, "env");
+        assert.equal(connectEnv.CONNECT_CONFIG_PROVIDERS_ENV_CLASS.value, "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+        assert.equal(connectEnv.CDC_CLICKHOUSE_PASSWORD.valueFrom?.secretKeyRef?.key, "clickhouse-password");
+        assert.equal(connectEnv.CDC_DEBEZIUM_CONNECTION_STRING.valueFrom?.secretKeyRef?.key, "debezium-connection-string");
+        assert.deepEqual(run.byName("cdc-sink").inputs.secretRefs, { password: "${env:CDC_CLICKHOUSE_PASSWORD}" });
     });
 
     it("exposes Connect and ClickHouse on the configured NodePorts and uses the node address", async () => {

@@ -36,6 +36,8 @@ function withoutAddresses(layer: LayerResource[]): LayerResource[] {
         // process start; left out because a concurrent edit of the working tree changes it between
         // the three processes. Its form is checked below.
         if ("contentHash" in inputs) inputs.contentHash = "<hash of projectDir>";
+        // Whether the worker resolves secret references is the platform's (compared in its own test).
+        delete inputs.secretRefs;
         if (r.name === "cdc-sink" || r.name === "cdc-source") {
             const config = { ...(inputs.config as Record<string, string>) };
             if (r.name === "cdc-sink") for (const k of ADDRESS_KEYS.sinkConfig) config[k] = "<address>";
@@ -83,6 +85,15 @@ describe("the CDC layer on docker, kubernetes and external", () => {
         const sinkHost = (p: string) => (layers[p].find((r) => r.name === "cdc-sink")!.inputs.config as Record<string, string>).hostname;
         // Docker and kubernetes both name the service `clickhouse` inside the platform.
         assert.deepEqual(PLATFORMS.map(sinkHost), ["clickhouse", "clickhouse", "ch.example.com"]);
+    });
+
+    it("sends Connect references instead of secrets where the platform configures its workers", () => {
+        const refs = (p: string, n: string) => layers[p].find((r) => r.name === n)!.inputs.secretRefs;
+        for (const p of ["docker", "kubernetes"]) {
+            assert.deepEqual(refs(p, "cdc-sink"), { password: "${env:CDC_CLICKHOUSE_PASSWORD}" }, p);
+            assert.deepEqual(refs(p, "cdc-source"), { "mongodb.connection.string": "${env:CDC_DEBEZIUM_CONNECTION_STRING}" }, p);
+        }
+        assert.equal(refs("external", "cdc-sink"), undefined, "an external worker gets references only when cdc:external.connectSecretRefs says so");
     });
 
     it("keeps credentials secret in the connectors on every platform", () => {

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { collectionNames, type DockerSettings, type PipelineSettings } from "../../config";
 import type { PipelineEndpoints } from "../../endpoints";
-import { mongoConnectionString } from "../../../connectors";
+import { CONNECT_SECRET_ENV, CONNECT_SECRET_REFS, envConfigProviderWorkerEnv, mongoConnectionString } from "../../../connectors";
 import { mongoInitScript, pluginInstallScript } from "../scripts";
 import {
     clickhouseEnv,
@@ -170,6 +170,9 @@ export class DockerPlatform extends pulumi.ComponentResource {
         // The worker starts only once the plugin is installed: a failed install stops the run here
         // with the job's log, instead of a worker that never turns healthy (a 300 s wait).
         const sinkInstalled = onlyOnSuccess(sinkPlugin, "ClickHouse sink plugin install", pulumi.output(d.clickhouseSink.sha256));
+        const debeziumUri = debeziumPassword.apply((password) =>
+            mongoConnectionString({ hosts: ["mongo:27017"], user: p.mongo.debeziumUser, password, replicaSet: p.mongo.replicaSet }),
+        );
         const connect = new docker.Container(
             `${name}-connect`,
             {
@@ -181,6 +184,10 @@ export class DockerPlatform extends pulumi.ComponentResource {
                     ...connectEnv({ bootstrap: "kafka:9092", groupId: `cdc-${pulumi.getStack()}`, heapMb: Math.floor(d.resources.connect.memoryMb * 0.6) }),
                     // A new plugin release changes this, which recreates the worker so it loads the new jars.
                     pulumi.interpolate`CDC_SINK_PLUGIN_SHA256=${sinkInstalled}`,
+                    // Connector secrets reach the worker only here; connector configs hold `${env:...}` references.
+                    ...envConfigProviderWorkerEnv(),
+                    pulumi.interpolate`${CONNECT_SECRET_ENV.clickhousePassword}=${clickhousePassword}`,
+                    pulumi.interpolate`${CONNECT_SECRET_ENV.debeziumConnectionString}=${debeziumUri}`,
                 ],
                 volumes: [{ volumeName: pluginVolume.name, containerPath: PLUGIN_DIR, readOnly: true }],
                 ports: publish(8083, d.ports.connect),
@@ -212,9 +219,6 @@ export class DockerPlatform extends pulumi.ComponentResource {
         this.containers = { mongo, kafka, connect, clickhouse };
         this.jobs = { mongoInit, sinkPlugin };
 
-        const debeziumUri = debeziumPassword.apply((password) =>
-            mongoConnectionString({ hosts: ["mongo:27017"], user: p.mongo.debeziumUser, password, replicaSet: p.mongo.replicaSet }),
-        );
         this.endpoints = {
             mongo: {
                 // Derived from the init job's exit code: the source connector cannot be created
@@ -223,7 +227,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
                 hostConnectionString: pulumi.secret(pulumi.interpolate`mongodb://root:${mongoRootPassword}@${hostAddr}:${d.ports.mongo}/?authSource=admin&directConnection=true`),
             },
             kafka: { internalBootstrap: "kafka:9092", hostBootstrap: `${hostAddr}:${d.ports.kafka}`, replicationFactor: 1 },
-            connect: { url: sinkInstalled.apply(() => `http://${hostAddr}:${d.ports.connect}`) },
+            connect: { url: sinkInstalled.apply(() => `http://${hostAddr}:${d.ports.connect}`), secretRefs: CONNECT_SECRET_REFS },
             clickhouse: {
                 internal: { host: "clickhouse", port: 8123, ssl: false },
                 url: `http://${hostAddr}:${d.ports.clickhouseHttp}`,

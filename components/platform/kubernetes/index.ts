@@ -4,11 +4,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { collectionNames, type KubernetesSettings, type PipelineSettings } from "../../config";
 import type { PipelineEndpoints } from "../../endpoints";
-import { mongoConnectionString } from "../../../connectors";
+import { CONNECT_SECRET_ENV, CONNECT_SECRET_REFS, envConfigProviderWorkerEnv, mongoConnectionString } from "../../../connectors";
 import { PLUGIN_DIR } from "../docker/specs";
 import { mongoInitScript, pluginInstallScript } from "../scripts";
 import { hostUrl, serviceExposure } from "./access";
-import { connectWorkerEnv, kafkaCommand, kafkaEnv, mongoCommand, noEscalation, podDns, probes, resourceSpec, secretEnv, securityContexts } from "./specs";
+import { connectWorkerEnv, envList, kafkaCommand, kafkaEnv, mongoCommand, noEscalation, podDns, probes, resourceSpec, secretEnv, securityContexts } from "./specs";
 
 export interface KubernetesPlatformArgs {
     /** Validated `cdc:kubernetes` settings (namespace, sizes, images, limits, access). */
@@ -261,6 +261,13 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         // ---- Kafka Connect: Debezium's image + the ClickHouse sink fetched by an init container ----
         const sinkUrl = k.clickhouseSink.url.replace(/\{version\}/g, k.clickhouseSink.version);
         const connectSvc = exposed("connect", { name: "rest", port: 8083 });
+        // Connector secrets reach the workers only through this Secret (as env); connector configs hold `${env:...}` references.
+        const connectSecret = secret("connect-secrets", "connect-secrets", {
+            "clickhouse-password": clickhousePassword,
+            "debezium-connection-string": pulumi.secret(
+                debeziumPassword.apply((password) => mongoConnectionString({ hosts: members, user: p.mongo.debeziumUser, password, replicaSet: p.mongo.replicaSet })),
+            ),
+        });
         this.connect = new k8s.apps.v1.Deployment(
             `${name}-connect`,
             {
@@ -288,7 +295,12 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                                 {
                                     name: "connect",
                                     image: k.images.connect,
-                                    env: connectWorkerEnv({ bootstrap, groupId: `cdc-${stack}`, heapMb: Math.floor(k.resources.connect.memoryMb * 0.6), brokers }),
+                                    env: [
+                                        ...connectWorkerEnv({ bootstrap, groupId: `cdc-${stack}`, heapMb: Math.floor(k.resources.connect.memoryMb * 0.6), brokers }),
+                                        ...envList(envConfigProviderWorkerEnv()),
+                                        secretEnv(CONNECT_SECRET_ENV.clickhousePassword, connectSecret.metadata.name, "clickhouse-password"),
+                                        secretEnv(CONNECT_SECRET_ENV.debeziumConnectionString, connectSecret.metadata.name, "debezium-connection-string"),
+                                    ],
                                     ports: [{ name: "rest", containerPort: 8083 }],
                                     volumeMounts: [{ name: "plugins", mountPath: PLUGIN_DIR, readOnly: true }],
                                     readinessProbe: probes.connect.readiness,
@@ -359,7 +371,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                 hostConnectionString: pulumi.secret(mongoRootPassword.apply((password) => mongoConnectionString({ hosts: members, user: "root", password, replicaSet: rs }))),
             },
             kafka: { internalBootstrap: bootstrap, hostBootstrap: bootstrap, replicationFactor: Math.min(3, brokers) },
-            connect: { url: hostUrl(k.access, "connect", connectSvc, 8083) },
+            connect: { url: hostUrl(k.access, "connect", connectSvc, 8083), secretRefs: CONNECT_SECRET_REFS },
             clickhouse: {
                 internal: { host: "clickhouse", port: 8123, ssl: false },
                 url: hostUrl(k.access, "clickhouse", clickhouseSvc, 8123),

@@ -8,7 +8,13 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ClickHouseClient } from "@clickhouse/client";
+import { withPlainErrors } from "../shared/errors";
 import { maskSecrets, secretValuesOf } from "../shared/mask";
+import { resolveRetryPolicy, withRetry, type RetryPolicy } from "../shared/retry";
+import { isTransientClickHouseError } from "./transient";
+import { diffBronze, type BronzeDiff } from "./diff";
+
+export { diffBronze, type BronzeDiff } from "./diff";
 import { containsUnknown, isUnknown } from "../shared/unknown";
 import {
     addColumnDdl,
@@ -32,13 +38,12 @@ export interface BronzeTablesProviderOptions {
     clientFactory?: BronzeClientFactory;
     /** Request timeout in milliseconds. Default 30000. */
     requestTimeoutMs?: number;
-}
-
-/** Pulumi's DiffResult plus the per-property account of the change. */
-export interface BronzeDiff extends pulumi.dynamic.DiffResult {
-    detailedDiff: Record<string, { kind: "add" | "delete" | "update" | "update-replace" }>;
-    addedTables: string[];
-    removedTables: string[];
+    /** Backoff for transient failures (connection refused or reset, timeouts, a busy server). Default {@link DEFAULT_RETRY_POLICY}. */
+    retry?: Partial<RetryPolicy>;
+    /** Where retry lines go. Default: stderr, which Pulumi shows with the resource's diagnostics. */
+    log?: (line: string) => void;
+    /** Injectable sleep, for tests. */
+    sleep?: (ms: number) => Promise<void>;
 }
 
 /** Resolved inputs picked field by field. */
@@ -74,69 +79,63 @@ export function checkBronzeInputs(i: BronzeTablesInputs): pulumi.dynamic.CheckFa
     return failures;
 }
 
-/** Pure diff of stored outputs against new inputs. */
-export function diffBronze(olds: Partial<BronzeTablesOutputs>, news: BronzeTablesInputs): BronzeDiff {
-    const detailedDiff: BronzeDiff["detailedDiff"] = {};
-    const replaces: string[] = [];
-    if (olds.database !== news.database) {
-        replaces.push("database");
-        detailedDiff.database = { kind: "update-replace" };
-    }
-    for (const p of ["url", "user", "password"] as const) {
-        if (olds[p] !== news[p]) detailedDiff[p] = { kind: "update" };
-    }
-    if ((olds.dropOnDelete ?? false) !== (news.dropOnDelete ?? false)) detailedDiff.dropOnDelete = { kind: "update" };
-    const oldTables = olds.tables ?? [];
-    // An unknown list (preview) or unknown entries: an update whose tables are not known yet.
-    const newTables = isUnknown(news.tables) ? [] : (news.tables ?? []).filter((t) => !isUnknown(t));
-    if (isUnknown(news.tables) || (news.tables ?? []).some(isUnknown)) detailedDiff.tables = { kind: "update" };
-    const addedTables = newTables.filter((t) => !oldTables.includes(t));
-    const removedTables = isUnknown(news.tables) ? [] : oldTables.filter((t) => !newTables.includes(t));
-    addedTables.forEach((t) => (detailedDiff[`tables[${JSON.stringify(t)}]`] = { kind: "add" }));
-    removedTables.forEach((t) => (detailedDiff[`tables[${JSON.stringify(t)}]`] = { kind: "delete" }));
-    if (olds.schemaVersion !== bronzeSchemaVersion()) detailedDiff.schemaVersion = { kind: "update" };
-    if ((olds.drift ?? []).length > 0) detailedDiff.drift = { kind: "update" };
-    return {
-        changes: Object.keys(detailedDiff).length > 0,
-        replaces,
-        deleteBeforeReplace: false,
-        detailedDiff,
-        addedTables,
-        removedTables,
-    };
+/** The relations left in `database` (dbt's views and tables), without ClickHouse's hidden inner tables. */
+export function keptRelationsQuery(database: string): string {
+    assertIdentifier("database", database);
+    return `SELECT name FROM system.tables WHERE database = '${database}' AND NOT startsWith(name, '.inner') ORDER BY name`;
 }
 
 /** Creates the provider object handed to `pulumi.dynamic.Resource`. */
 export function createBronzeTablesProvider(options: BronzeTablesProviderOptions = {}): Omit<pulumi.dynamic.ResourceProvider, "diff"> & {
     diff(id: string, olds: BronzeTablesOutputs, news: BronzeTablesInputs): Promise<BronzeDiff>;
 } {
-    /** Runs `fn` with a fresh client, closes it, and masks the password in any error. */
+    /** A fresh client (nothing live is captured by the serialised provider). */
+    const newClient = (c: { url: string; user: string; password: string }): ClickHouseClient => {
+        if (options.clientFactory) return options.clientFactory(c);
+        // Required here, not at module level: nothing live is captured by the serialised provider.
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const { createClient, ClickHouseLogLevel } = require("@clickhouse/client") as typeof import("@clickhouse/client");
+        return createClient({
+            url: c.url,
+            username: c.user,
+            password: c.password,
+            request_timeout: options.requestTimeoutMs ?? 30_000,
+            // Errors reach the user through our (masked) error; the client's own log would repeat them unmasked.
+            log: { level: ClickHouseLogLevel.OFF },
+        });
+    };
+
+    /**
+     * Runs `fn` with a fresh client and closes it; a transient failure (see ./transient.ts) runs
+     * `fn` again on a new client with backoff, like the Connect client does (every statement is
+     * idempotent). The password is masked in any error and log line.
+     */
     const withClient = async <T>(c: { url: string; user: string; password: string }, what: string, fn: (client: ClickHouseClient) => Promise<T>): Promise<T> => {
-        let client: ClickHouseClient;
-        if (options.clientFactory) {
-            client = options.clientFactory(c);
-        } else {
-            // Required here, not at module level: nothing live is captured by the serialised provider.
-            // eslint-disable-next-line @typescript-eslint/no-var-requires
-            const { createClient, ClickHouseLogLevel } = require("@clickhouse/client") as typeof import("@clickhouse/client");
-            client = createClient({
-                url: c.url,
-                username: c.user,
-                password: c.password,
-                request_timeout: options.requestTimeoutMs ?? 30_000,
-                // Errors reach the user through our (masked) error; the client's own log would repeat them unmasked.
-                log: { level: ClickHouseLogLevel.OFF },
-            });
-        }
+        const secrets = secretValuesOf({ password: c.password });
+        const describe = (e: unknown) => {
+            const err = e as { message?: string; code?: string };
+            return `${err.code ? `(ClickHouse code ${err.code}) ` : ""}${maskSecrets(String(err.message ?? e), secrets)}`;
+        };
+        const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
         try {
-            return await fn(client);
+            return await withRetry(
+                async () => {
+                    const client = newClient(c);
+                    try {
+                        return await fn(client);
+                    } finally {
+                        await client.close().catch(() => undefined);
+                    }
+                },
+                isTransientClickHouseError,
+                resolveRetryPolicy(options.retry),
+                (e, attempt, delayMs) => log(`BronzeTables: ${what}: ${describe(e)}; retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s`),
+                options.sleep,
+            );
         } catch (e) {
             const err = e as { message?: string; code?: string };
-            const msg = maskSecrets(String(err.message ?? e), secretValuesOf({ password: c.password }));
-            const wrapped = new Error(`BronzeTables: ${what} failed${err.code ? ` (ClickHouse code ${err.code})` : ""}: ${msg}`);
-            throw wrapped;
-        } finally {
-            await client.close().catch(() => undefined);
+            const transient = isTransientClickHouseError(e) ? " (gave up after retrying; is ClickHouse up and reachable from here?)" : "";
+            throw new Error(`BronzeTables: ${what} failed${err.code ? ` (ClickHouse code ${err.code})` : ""}: ${maskSecrets(String(err.message ?? e), secrets)}${transient}`);
         }
     };
 
@@ -193,7 +192,7 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
         });
     };
 
-    return {
+    return withPlainErrors({
         async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
             // Values not known yet (preview before their dependencies exist) are checked at apply time.
             const tables = isUnknown(news.tables) ? [] : news.tables;
@@ -236,12 +235,25 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
 
         async delete(_id: string, props: Partial<BronzeTablesOutputs>) {
             const p = normaliseBronzeInputs(props as Record<string, unknown>);
-            if (!p.dropOnDelete) return; // bronze holds the replayable history: kept unless asked otherwise
-            await withClient(p, `dropping bronze tables of ${p.database}`, async (client) => {
+            const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+            if (!p.dropOnDelete) {
+                // bronze holds the replayable history: kept unless asked otherwise
+                log(`BronzeTables: kept the bronze tables ${p.tables.join(", ")} in ${p.database} (cdc:bronze.dropOnDestroy is false), and dbt's silver and gold relations built on them.`);
+                return;
+            }
+            const kept = await withClient(p, `dropping bronze tables of ${p.database}`, async (client) => {
                 for (const t of p.tables) await client.command({ query: dropTableDdl(p.database, t) });
+                return (await (await client.query({ query: keptRelationsQuery(p.database), format: "JSONEachRow" })).json<{ name: string }>()).map((r) => r.name);
             });
+            log(
+                `BronzeTables: dropped ${p.tables.join(", ")} in ${p.database}. ` +
+                    (kept.length === 0
+                        ? `No other relation is left in ${p.database}.`
+                        : `Kept (not created by this resource: dbt's silver and gold models, and anything else in ${p.database}): ${kept.join(", ")}. ` +
+                          `They no longer receive data; drop them in ClickHouse if you do not need them (e.g. DROP VIEW / DROP TABLE ${p.database}.<name>).`),
+            );
         },
-    };
+    });
 }
 
 /** The provider instance used by the `BronzeTables` resource. */

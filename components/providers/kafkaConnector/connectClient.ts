@@ -9,7 +9,8 @@
 import type { AxiosInstance } from "axios";
 import { maskSecrets, MASK } from "../shared/mask";
 import { withRetry, type RetryPolicy } from "../shared/retry";
-import type { ConnectorStatus, ValidationProblem } from "./types";
+import type { ValidationProblem } from "./types";
+import type { ConnectorStatus } from "./types";
 
 /** How to reach Connect and how patient to be. */
 export interface ConnectCallOptions {
@@ -19,8 +20,17 @@ export interface ConnectCallOptions {
     secretValues: readonly string[];
     /** Backoff for 409 (rebalance in progress), 5xx and connection failures. */
     retry: RetryPolicy;
-    /** Per-request timeout in milliseconds. */
+    /** Per-request timeout in milliseconds (`cdc:connectors.requestTimeoutSeconds`). */
     requestTimeoutMs: number;
+    /**
+     * Epoch ms by which the whole operation (every call and retry of one create, update, read or
+     * delete) must be over: no attempt starts after it and none runs past it. None when undefined.
+     */
+    deadline?: number;
+    /** What the deadline is called in messages, e.g. `readyTimeoutSeconds (300 s)`. */
+    deadlineName?: string;
+    /** Progress lines while waiting (retries, polls). Default: none. */
+    log?: (line: string) => void;
     /** Injectable sleep (tests). */
     sleep?: (ms: number) => Promise<void>;
 }
@@ -35,6 +45,8 @@ export class ConnectHttpError extends Error {
         public readonly serverMessage: string | undefined,
         /** Whether retrying may help (409, 5xx, no response). */
         public readonly retryable: boolean,
+        /** True when no answer came within the per-request timeout (the worker accepted but did not reply). */
+        public readonly timedOut = false,
     ) {
         super(message);
         // Set again explicitly: Pulumi's function serializer turns this class into a plain function
@@ -57,7 +69,6 @@ function httpClient(opts: ConnectCallOptions): AxiosInstance {
     const axios = require("axios") as typeof import("axios");
     return (axios.default ?? axios).create({
         baseURL: opts.baseUrl.replace(/\/+$/, ""),
-        timeout: opts.requestTimeoutMs,
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         // Every status comes back as a response; we decide below what is an error.
         validateStatus: () => true,
@@ -66,6 +77,11 @@ function httpClient(opts: ConnectCallOptions): AxiosInstance {
         proxy: false,
     });
 }
+
+/** A worker that accepted a request and sent nothing back within the timeout is retried this many times at most. */
+const MAX_TIMEOUT_RETRIES = 1;
+
+const seconds = (ms: number) => (ms < 10_000 ? `${Math.max(0, ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
 
 function serverMessageOf(data: unknown): string | undefined {
     if (data && typeof data === "object" && typeof (data as { message?: unknown }).message === "string") {
@@ -88,13 +104,34 @@ export async function connectRequest<T = unknown>(
 ): Promise<ConnectResponse<T>> {
     const client = httpClient(opts);
     const what = `Kafka Connect ${method} ${path}`;
+    const deadlineName = opts.deadlineName ?? "the operation's deadline";
+    let timeouts = 0;
     return withRetry(
         async () => {
+            const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
+            if (left <= 0) throw new ConnectHttpError(`${what} not attempted: ${deadlineName} has passed`, undefined, undefined, false);
+            const timeout = Math.max(1, Math.min(opts.requestTimeoutMs, left));
             let res;
             try {
-                res = await client.request({ method, url: path, data: body === undefined ? undefined : JSON.stringify(body) });
+                res = await client.request({ method, url: path, timeout, data: body === undefined ? undefined : JSON.stringify(body) });
             } catch (e) {
                 const err = e as { code?: string; message?: string };
+                const timedOut = err.code === "ETIMEDOUT" || err.code === "ECONNABORTED";
+                if (timedOut) {
+                    timeouts++;
+                    const limit = timeout < opts.requestTimeoutMs ? deadlineName : `requestTimeoutSeconds (${seconds(opts.requestTimeoutMs)})`;
+                    // A validation may wait on the source system (Debezium's MongoDB server selection: 30 s by default).
+                    const hint = path.includes("/config/validate")
+                        ? " (or the plugin's validation is still waiting on the source system, e.g. MongoDB unreachable from Connect: check it, or raise cdc:connectors.requestTimeoutSeconds to 60)"
+                        : "";
+                    throw new ConnectHttpError(
+                        `${what} failed: no answer within ${seconds(timeout)} (${limit}); the worker at ${opts.baseUrl} accepts connections but does not reply${hint}`,
+                        undefined,
+                        undefined,
+                        timeouts <= MAX_TIMEOUT_RETRIES && timeout === opts.requestTimeoutMs,
+                        true,
+                    );
+                }
                 const detail = maskSecrets(`${err.code ?? ""} ${err.message ?? String(e)}`.trim(), opts.secretValues);
                 throw new ConnectHttpError(`${what} failed: no response (${detail})`, undefined, undefined, true);
             }
@@ -111,8 +148,12 @@ export async function connectRequest<T = unknown>(
         },
         (e) => e instanceof ConnectHttpError && e.retryable,
         opts.retry,
-        undefined,
+        (e, attempt, delayMs) => {
+            const left = opts.deadline === undefined ? "" : `, gives up in ${seconds(opts.deadline - Date.now())}`;
+            opts.log?.(`${(e as Error).message}; retry ${attempt} of ${opts.retry.retries} in ${(delayMs / 1000).toFixed(1)} s${left}`);
+        },
         opts.sleep,
+        opts.deadline,
     );
 }
 
@@ -161,9 +202,9 @@ export async function getConnectorStatus(opts: ConnectCallOptions, name: string)
     return res.status === 404 ? undefined : res.data;
 }
 
-/** Restarts the failed parts of a connector (connector and tasks). */
-export async function restartFailed(opts: ConnectCallOptions, name: string): Promise<void> {
-    await connectRequest(opts, "POST", `/connectors/${enc(name)}/restart?includeTasks=true&onlyFailed=true`, undefined, [404]);
+/** Restarts a connector and its tasks: only the failed parts, or all (to re-resolve config-provider references). */
+export async function restartConnector(opts: ConnectCallOptions, name: string, onlyFailed = true): Promise<void> {
+    await connectRequest(opts, "POST", `/connectors/${enc(name)}/restart?includeTasks=true&onlyFailed=${onlyFailed}`, undefined, [404]);
 }
 
 /**
@@ -175,63 +216,6 @@ export async function stopAndDeleteConnector(opts: ConnectCallOptions, name: str
     await connectRequest(opts, "PUT", `/connectors/${enc(name)}/stop`, undefined, [404, 405]);
     const res = await connectRequest(opts, "DELETE", `/connectors/${enc(name)}`, undefined, [404]);
     return { existed: res.status !== 404 };
-}
-
-/** A few lines of a Java stack trace: the first line and each `Caused by:` line, masked. */
-export function summariseTrace(trace: string | undefined, secretValues: readonly string[], maxLines = 4): string {
-    if (!trace) return "(no trace)";
-    const lines = trace.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
-    const picked = [lines[0], ...lines.filter((l) => l.startsWith("Caused by:"))].slice(0, maxLines);
-    return picked.map((l) => maskSecrets(l.length > 300 ? `${l.slice(0, 300)}…` : l, secretValues)).join("\n  ");
-}
-
-/** Every FAILED part of a status, with its trace summarised. */
-export function failuresOf(status: ConnectorStatus, secretValues: readonly string[]): string[] {
-    const out: string[] = [];
-    if (status.connector?.state === "FAILED") out.push(`connector FAILED: ${summariseTrace(status.connector.trace, secretValues)}`);
-    for (const t of status.tasks ?? []) {
-        if (t.state === "FAILED") out.push(`task ${t.id} FAILED: ${summariseTrace(t.trace, secretValues)}`);
-    }
-    return out;
-}
-
-/**
- * Polls the status until the connector and every task (at least one) are RUNNING. Fails at once
- * when anything is FAILED (with the traces summarised), or when `timeoutMs` runs out (with the
- * last status seen).
- */
-export async function waitUntilRunning(
-    opts: ConnectCallOptions,
-    name: string,
-    timeoutMs: number,
-    pollMs: number,
-): Promise<ConnectorStatus> {
-    const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    const deadline = Date.now() + timeoutMs;
-    let last: ConnectorStatus | undefined;
-    for (;;) {
-        last = await getConnectorStatus(opts, name);
-        if (last) {
-            const failures = failuresOf(last, opts.secretValues);
-            if (failures.length > 0) {
-                throw new ConnectHttpError(`Kafka Connect connector "${name}" failed:\n${failures.join("\n")}`, undefined, undefined, false);
-            }
-            const tasks = last.tasks ?? [];
-            if (last.connector?.state === "RUNNING" && tasks.length > 0 && tasks.every((t) => t.state === "RUNNING")) return last;
-        }
-        if (Date.now() >= deadline) {
-            const seen = last
-                ? `connector ${last.connector?.state}, tasks [${(last.tasks ?? []).map((t) => `${t.id}:${t.state}`).join(", ")}]`
-                : "connector not found";
-            throw new ConnectHttpError(
-                `Kafka Connect connector "${name}" not RUNNING after ${Math.round(timeoutMs / 1000)} s (last seen: ${seen}); raise readyTimeoutSeconds or check the worker log`,
-                undefined,
-                undefined,
-                false,
-            );
-        }
-        await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
-    }
 }
 
 /** Placeholder used when a config must be shown with its secret keys present. */

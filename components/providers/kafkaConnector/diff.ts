@@ -81,7 +81,12 @@ export function diffConnector(olds: Partial<KafkaConnectorOutputs>, news: KafkaC
         changedSecrets = mapDiff("secretConfig", olds.secretDigests ?? {}, newDigests, detailedDiff);
     }
 
+    // References sent in place of secret values are not secret: their keys are named like config keys.
+    if (isUnknown(news.secretRefs) || Object.values(news.secretRefs ?? {}).some(isUnknown)) detailedDiff.secretRefs = { kind: "update" };
+    else mapDiff("secretRefs", olds.secretRefs ?? {}, news.secretRefs ?? {}, detailedDiff);
+
     if ((olds.readyTimeoutSeconds ?? 120) !== (news.readyTimeoutSeconds ?? 120)) detailedDiff.readyTimeoutSeconds = { kind: "update" };
+    if ((olds.requestTimeoutSeconds ?? 30) !== (news.requestTimeoutSeconds ?? 30)) detailedDiff.requestTimeoutSeconds = { kind: "update" };
     if ((olds.requireRunning ?? true) !== (news.requireRunning ?? true)) detailedDiff.requireRunning = { kind: "update" };
 
     const requireRunning = news.requireRunning ?? true;

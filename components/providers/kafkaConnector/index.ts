@@ -4,18 +4,29 @@
  * create validates the config with the plugin, applies it and waits for RUNNING; a config change
  * is an in-place update naming the changed keys; a name, class or Connect URL change replaces the
  * connector; refresh detects out-of-band changes and deletion; destroy stops and deletes it.
- * Secret config (passwords, connection strings) is sent to Connect but never stored or shown in
- * clear: only salted digests of it are kept, as Pulumi secrets.
+ * Secret config (passwords, connection strings) is never stored or shown in clear: only salted
+ * digests of it are kept, as Pulumi secrets. With `secretRefs`, Connect does not get it either:
+ * it gets a config-provider reference its worker resolves. Every operation is bounded by
+ * `readyTimeoutSeconds`, every REST call by `requestTimeoutSeconds` (see docs/operations.md).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { kafkaConnectorProvider } from "./provider";
 
 export * from "./types";
-export { createKafkaConnectorProvider, kafkaConnectorProvider, normaliseConnectorInputs, checkConnectorInputs, DEFAULT_READY_TIMEOUT_SECONDS } from "./provider";
+export {
+    createKafkaConnectorProvider,
+    kafkaConnectorProvider,
+    normaliseConnectorInputs,
+    checkConnectorInputs,
+    DEFAULT_READY_TIMEOUT_SECONDS,
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    CONNECT_GONE_ENV,
+} from "./provider";
 export type { KafkaConnectorProviderOptions } from "./provider";
 export { diffConnector, entryPath } from "./diff";
 export type { ConnectorDiff, PropertyDiffKind } from "./diff";
-export { ConnectHttpError, summariseTrace } from "./connectClient";
+export { ConnectHttpError } from "./connectClient";
+export { summariseTrace } from "./wait";
 
 /** Arguments of {@link KafkaConnector}. */
 export interface KafkaConnectorArgs {
@@ -27,8 +38,16 @@ export interface KafkaConnectorArgs {
     config: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Secret config merged into what is sent to Connect; wrapped as a Pulumi secret and never shown in clear. */
     secretConfig?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Seconds to wait for the connector and all its tasks to be RUNNING. Default 120. */
+    /**
+     * Per secret key, a Kafka config-provider reference (`${env:NAME}`, `${file:/path:key}`) the
+     * worker resolves; sent to Connect instead of the value, so Connect's REST API and config
+     * topic never hold the secret. The worker must have the provider configured.
+     */
+    secretRefs?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Seconds to wait for the connector and all its tasks to be RUNNING; bounds each create/update/read/delete in all. Default 120. */
     readyTimeoutSeconds?: pulumi.Input<number>;
+    /** Seconds each Kafka Connect REST call may take before it counts as unanswered. Default 30. */
+    requestTimeoutSeconds?: pulumi.Input<number>;
     /** Wait for RUNNING on create/update (false: only for the config to be accepted). Default true. */
     requireRunning?: pulumi.Input<boolean>;
 }
@@ -49,6 +68,8 @@ export class KafkaConnector extends pulumi.dynamic.Resource {
     declare public readonly secretKeys: pulumi.Output<string[]>;
     /** Salted digests of the secret values (a Pulumi secret), used to detect changes. */
     declare public readonly secretDigests: pulumi.Output<Record<string, string>>;
+    /** Config-provider references sent in place of secret values. */
+    declare public readonly secretRefs: pulumi.Output<Record<string, string>>;
     /** Connect REST URL used. */
     declare public readonly connectUrl: pulumi.Output<string>;
 
@@ -61,7 +82,9 @@ export class KafkaConnector extends pulumi.dynamic.Resource {
                 connectorName: args.connectorName,
                 config: args.config,
                 secretConfig: args.secretConfig === undefined ? undefined : pulumi.secret(args.secretConfig),
+                secretRefs: args.secretRefs,
                 readyTimeoutSeconds: args.readyTimeoutSeconds,
+                requestTimeoutSeconds: args.requestTimeoutSeconds,
                 requireRunning: args.requireRunning,
                 // Outputs filled by the provider.
                 connectorClass: undefined,

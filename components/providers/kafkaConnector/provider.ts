@@ -1,6 +1,10 @@
 /**
  * The `KafkaConnector` dynamic provider: Kafka Connect REST, with validation before apply,
  * wait-for-RUNNING, bounded retries on 409/5xx, drift detection on refresh and masked secrets.
+ * Each operation (create, update, read, delete) has one deadline, `readyTimeoutSeconds`, and
+ * each REST call its own timeout, `requestTimeoutSeconds`; waits log progress to stderr, which
+ * Pulumi shows. A create that fails after Connect accepted the config deletes the connector
+ * again, or, when that fails too, is recorded in state so `destroy` removes it.
  *
  * Built by {@link createKafkaConnectorProvider} from plain options only, so the object survives
  * `pulumi.runtime.serializeFunction`: no live client is captured, and each method builds what it
@@ -8,21 +12,33 @@
  * `__provider` property never reaches Connect.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { secretKeyDigests, secretValuesOf } from "../shared/mask";
+import { plainError, withPlainErrors } from "../shared/errors";
+import { secretValuesOf } from "../shared/mask";
 import { resolveRetryPolicy, type RetryPolicy } from "../shared/retry";
 import { containsUnknown } from "../shared/unknown";
 import {
+    ConnectHttpError,
     getConnectorConfig,
     getConnectorStatus,
     putConnectorConfig,
-    restartFailed,
+    restartConnector,
     stopAndDeleteConnector,
     validateConnectorConfig,
-    waitUntilRunning,
     type ConnectCallOptions,
 } from "./connectClient";
 import { diffConnector, type ConnectorDiff } from "./diff";
-import type { ConnectorStatus, KafkaConnectorInputs, KafkaConnectorOutputs } from "./types";
+import { checkConnectorInputs, connectorConfigToSend, DEFAULT_READY_TIMEOUT_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS, normaliseConnectorInputs, outputsOf } from "./inputs";
+import { secretKeyDigests } from "../shared/mask";
+import type { KafkaConnectorInputs, KafkaConnectorOutputs } from "./types";
+import { waitUntilRunning } from "./wait";
+
+export { checkConnectorInputs, DEFAULT_READY_TIMEOUT_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS, normaliseConnectorInputs } from "./inputs";
+
+/**
+ * Set to 1 for a `pulumi destroy` (or refresh) after the Connect cluster is gone for good: a
+ * connector whose worker does not answer is then dropped from the state instead of failing.
+ */
+export const CONNECT_GONE_ENV = "CDC_CONNECT_GONE";
 
 /** Tuning of the provider; plain values only. */
 export interface KafkaConnectorProviderOptions {
@@ -30,95 +46,50 @@ export interface KafkaConnectorProviderOptions {
     retry?: Partial<RetryPolicy>;
     /** Interval between status polls while waiting for RUNNING, in milliseconds. Default 1000. */
     pollIntervalMs?: number;
-    /** Timeout of one HTTP request, in milliseconds. Default 90000 (validation may try to reach the source system). */
+    /** Timeout of one HTTP request, in milliseconds; overrides the `requestTimeoutSeconds` input (tests). */
     requestTimeoutMs?: number;
+    /** Where progress lines go. Default: stderr, which Pulumi shows with the resource's diagnostics. */
+    log?: (line: string) => void;
     /** Injectable sleep, for tests. */
     sleep?: (ms: number) => Promise<void>;
 }
 
-/** Default wait for RUNNING, in seconds. */
-export const DEFAULT_READY_TIMEOUT_SECONDS = 120;
-
-/** The resolved inputs, picked field by field (drops `__provider` and anything unknown). */
-export function normaliseConnectorInputs(raw: Record<string, unknown>): KafkaConnectorInputs {
-    const asMap = (v: unknown): Record<string, string> => {
-        const out: Record<string, string> = {};
-        if (v && typeof v === "object") for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = String(x);
-        return out;
-    };
-    const secret = raw.secretConfig === undefined || raw.secretConfig === null ? undefined : asMap(raw.secretConfig);
-    return {
-        connectUrl: String(raw.connectUrl ?? ""),
-        connectorName: String(raw.connectorName ?? ""),
-        config: asMap(raw.config),
-        ...(secret ? { secretConfig: secret } : {}),
-        readyTimeoutSeconds: raw.readyTimeoutSeconds === undefined ? DEFAULT_READY_TIMEOUT_SECONDS : Number(raw.readyTimeoutSeconds),
-        requireRunning: raw.requireRunning === undefined ? true : Boolean(raw.requireRunning),
-    };
-}
-
-/** Problems with resolved inputs, each naming the property and the fix (empty when fine). */
-export function checkConnectorInputs(i: KafkaConnectorInputs): pulumi.dynamic.CheckFailure[] {
-    const failures: pulumi.dynamic.CheckFailure[] = [];
-    if (!/^https?:\/\/[^\s/]+/.test(i.connectUrl)) {
-        failures.push({ property: "connectUrl", reason: `must be an http(s) URL of the Kafka Connect REST API, e.g. http://localhost:8083 (got "${i.connectUrl}")` });
-    }
-    if (!/^[A-Za-z0-9._-]+$/.test(i.connectorName)) {
-        failures.push({ property: "connectorName", reason: `must be non-empty and use only letters, digits, '.', '_' or '-' (got "${i.connectorName}")` });
-    }
-    if (!i.config["connector.class"]) {
-        failures.push({ property: "config", reason: `must include "connector.class" (the connector plugin's Java class)` });
-    }
-    for (const key of Object.keys(i.secretConfig ?? {})) {
-        if (Object.prototype.hasOwnProperty.call(i.config, key)) {
-            failures.push({ property: "secretConfig", reason: `key "${key}" is also in config: keep each key in exactly one of config and secretConfig` });
-        }
-    }
-    if ("name" in i.config && i.config.name !== i.connectorName) {
-        failures.push({ property: "config", reason: `config.name "${i.config.name}" differs from connectorName "${i.connectorName}": drop config.name` });
-    }
-    if (!(Number.isFinite(i.readyTimeoutSeconds) && (i.readyTimeoutSeconds ?? 0) > 0)) {
-        failures.push({ property: "readyTimeoutSeconds", reason: `must be a positive number of seconds (got ${i.readyTimeoutSeconds})` });
-    }
-    return failures;
-}
-
-function outputsOf(i: KafkaConnectorInputs, status: ConnectorStatus | undefined): KafkaConnectorOutputs {
-    return {
-        connectUrl: i.connectUrl,
-        connectorName: i.connectorName,
-        connectorClass: i.config["connector.class"],
-        config: { ...i.config },
-        secretKeys: Object.keys(i.secretConfig ?? {}).sort(),
-        secretDigests: secretKeyDigests(i.secretConfig, i.connectorName),
-        state: status?.connector?.state ?? "UNKNOWN",
-        taskStates: [...(status?.tasks ?? [])].sort((a, b) => a.id - b.id).map((t) => t.state),
-        readyTimeoutSeconds: i.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS,
-        requireRunning: i.requireRunning ?? true,
-    };
+/** A failure that means the worker is unreachable (no response at all), not that it said no. */
+function unreachable(e: unknown): boolean {
+    return e instanceof ConnectHttpError && e.status === undefined && /no (response|answer)|not attempted/.test(e.message);
 }
 
 /** Creates the provider object handed to `pulumi.dynamic.Resource`. */
 export function createKafkaConnectorProvider(options: KafkaConnectorProviderOptions = {}): Omit<pulumi.dynamic.ResourceProvider, "diff"> & {
     diff(id: string, olds: KafkaConnectorOutputs, news: KafkaConnectorInputs): Promise<ConnectorDiff>;
 } {
-    const callOptions = (connectUrl: string, secrets: Record<string, string> | undefined): ConnectCallOptions => ({
-        baseUrl: connectUrl,
-        secretValues: secretValuesOf(secrets),
-        retry: resolveRetryPolicy(options.retry),
-        requestTimeoutMs: options.requestTimeoutMs ?? 90_000,
-        ...(options.sleep ? { sleep: options.sleep } : {}),
-    });
+    type Timing = Pick<KafkaConnectorInputs, "readyTimeoutSeconds" | "requestTimeoutSeconds">;
+    /** Call options for one operation: its deadline starts now. */
+    const callOptions = (connectUrl: string, secrets: Record<string, string> | undefined, t: Timing, name: string): ConnectCallOptions => {
+        const ready = t.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS;
+        const log = options.log ?? ((line: string) => process.stderr.write(`KafkaConnector "${name}": ${line}\n`));
+        return {
+            baseUrl: connectUrl,
+            secretValues: secretValuesOf(secrets),
+            retry: resolveRetryPolicy(options.retry),
+            requestTimeoutMs: options.requestTimeoutMs ?? (t.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
+            deadline: Date.now() + ready * 1000,
+            deadlineName: `readyTimeoutSeconds (${ready} s)`,
+            log: (line) => log(secretValuesOf(secrets).reduce((l, v) => l.split(v).join("***"), line)),
+            ...(options.sleep ? { sleep: options.sleep } : {}),
+        };
+    };
 
-    /** Validate → PUT config → (restart what failed) → wait for RUNNING. */
-    const apply = async (i: KafkaConnectorInputs, restart: boolean): Promise<KafkaConnectorOutputs> => {
+    /** Validate → PUT config → (restart what failed) → wait for RUNNING; `onApplied` runs once Connect holds the config. */
+    const apply = async (i: KafkaConnectorInputs, restart: false | "failed" | "all", onApplied: () => void = () => undefined): Promise<KafkaConnectorOutputs> => {
         const failures = checkConnectorInputs(i);
         if (failures.length > 0) {
             throw new Error(`KafkaConnector "${i.connectorName}": invalid inputs:\n${failures.map((f) => `  - ${f.property}: ${f.reason}`).join("\n")}`);
         }
-        const opts = callOptions(i.connectUrl, i.secretConfig);
+        const opts = callOptions(i.connectUrl, i.secretConfig, i, i.connectorName);
         // Connect requires `name` in the validated config (and keeps it in the stored one anyway).
-        const full: Record<string, string> = { ...i.config, ...(i.secretConfig ?? {}), name: i.connectorName };
+        // Secret keys with a reference are sent as the reference: Connect resolves it (validation included).
+        const full = connectorConfigToSend(i);
         const connectorClass = i.config["connector.class"];
         const problems = await validateConnectorConfig(opts, connectorClass, full);
         if (problems.length > 0) {
@@ -127,15 +98,22 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
                 `KafkaConnector "${i.connectorName}": ${connectorClass} rejected the config (${problems.length} invalid field(s)):\n${lines.join("\n")}`,
             );
         }
+        // From here Connect may hold the connector even if the PUT's answer is lost.
+        onApplied();
         await putConnectorConfig(opts, i.connectorName, full);
-        if (restart) await restartFailed(opts, i.connectorName);
+        if (restart) await restartConnector(opts, i.connectorName, restart === "failed");
         const status = i.requireRunning
             ? await waitUntilRunning(opts, i.connectorName, (i.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS) * 1000, options.pollIntervalMs ?? 1000)
             : await getConnectorStatus(opts, i.connectorName);
         return outputsOf(i, status);
     };
 
-    return {
+    /** The way forward when the worker does not answer and the connector cannot be reached. */
+    const goneHint = (url: string, name: string, action: string) =>
+        `Kafka Connect at ${url} does not answer, so connector "${name}" could not be ${action}. If Connect is only down, start it and run the command again. ` +
+        `If it is gone for good (its platform was removed), run the command again with ${CONNECT_GONE_ENV}=1 (e.g. \`${CONNECT_GONE_ENV}=1 npm run destroy\`) to drop the connector from the state without contacting Connect`;
+
+    return withPlainErrors({
         async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
             // Values not known yet (preview before their dependencies exist) are checked at apply time.
             const failures = checkConnectorInputs(normaliseConnectorInputs(news)).filter((f) => !containsUnknown(news[f.property]));
@@ -148,32 +126,68 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
 
         async create(raw: Record<string, unknown>) {
             const inputs = normaliseConnectorInputs(raw);
-            const outs = await apply(inputs, false);
-            return { id: inputs.connectorName, outs };
+            let applied = false;
+            try {
+                const outs = await apply(inputs, false, () => (applied = true));
+                return { id: inputs.connectorName, outs };
+            } catch (e) {
+                if (!applied) throw e;
+                // Connect may run what Pulumi will not record: remove it, with a fresh, short deadline.
+                const message = plainError(e).message;
+                try {
+                    const cleanup = callOptions(inputs.connectUrl, inputs.secretConfig, { ...inputs, readyTimeoutSeconds: Math.min(60, inputs.readyTimeoutSeconds ?? 60) }, inputs.connectorName);
+                    await stopAndDeleteConnector(cleanup, inputs.connectorName);
+                } catch (cleanupError) {
+                    // Could not remove it: record it in state (Pulumi's "created but failed to initialise"), so destroy removes it.
+                    throw Object.assign(new Error(`${message}\nThe connector could not be removed again (${plainError(cleanupError).message}); it is kept in the state so \`pulumi destroy\` or the next \`pulumi up\` deals with it.`), {
+                        id: inputs.connectorName,
+                        // With `__provider`, as Pulumi stores it for a successful create, so destroy can load this provider.
+                        properties: { ...outputsOf(inputs, undefined), __provider: raw.__provider },
+                        reasons: [message],
+                    });
+                }
+                throw Object.assign(plainError(e), {
+                    message: `${message}\nThe connector was deleted again, so nothing is left on Kafka Connect; fix the cause and run \`pulumi up\` again.`,
+                });
+            }
         },
 
         async update(_id: string, olds: KafkaConnectorOutputs, raw: Record<string, unknown>) {
             const inputs = normaliseConnectorInputs(raw);
             const wasBroken = olds.state !== undefined && (olds.state !== "RUNNING" || (olds.taskStates ?? []).some((s) => s !== "RUNNING"));
-            return { outs: await apply(inputs, wasBroken) };
+            // A secret sent by reference changed its value only: the config Connect holds is the same,
+            // so restart the connector and its tasks to make them resolve the reference again.
+            const digests = secretKeyDigests(inputs.secretConfig, inputs.connectorName);
+            const refChanged = Object.keys(inputs.secretRefs ?? {}).some((k) => (olds.secretDigests ?? {})[k] !== digests[k]);
+            return { outs: await apply(inputs, wasBroken ? "failed" : refChanged ? "all" : false) };
         },
 
         async read(id: string, props: Partial<KafkaConnectorOutputs>) {
             const name = props.connectorName || id;
             const connectUrl = props.connectUrl ?? "";
-            const opts = callOptions(connectUrl, undefined);
-            const live = await getConnectorConfig(opts, name);
+            const opts = callOptions(connectUrl, undefined, props, name);
+            let live: Record<string, string> | undefined;
+            try {
+                live = await getConnectorConfig(opts, name);
+            } catch (e) {
+                if (!unreachable(e)) throw e;
+                if (process.env[CONNECT_GONE_ENV] === "1") return { id: "", props: {} };
+                throw new Error(`${plainError(e).message}\n${goneHint(connectUrl, name, "read")}`);
+            }
             if (live === undefined) return { id: "", props: {} }; // deleted outside Pulumi
             const secretKeys = new Set(props.secretKeys ?? []);
+            const refs = props.secretRefs ?? {};
             const config: Record<string, string> = {};
             const secrets: Record<string, string> = {};
+            const unchangedRefs: string[] = [];
             for (const [k, v] of Object.entries(live)) {
                 // Connect adds `name` to every config; keep it only if we set it ourselves.
                 if (k === "name" && !(props.config && "name" in props.config)) continue;
-                if (secretKeys.has(k)) secrets[k] = String(v);
+                if (secretKeys.has(k) && refs[k] !== undefined && String(v) === refs[k]) unchangedRefs.push(k);
+                else if (secretKeys.has(k)) secrets[k] = String(v);
                 else config[k] = String(v);
             }
-            const status = await getConnectorStatus(callOptions(connectUrl, secrets), name);
+            const status = await getConnectorStatus({ ...opts, secretValues: secretValuesOf(secrets) }, name);
             const outs: KafkaConnectorOutputs = {
                 ...outputsOf(
                     {
@@ -182,20 +196,39 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
                         config,
                         secretConfig: secrets,
                         readyTimeoutSeconds: props.readyTimeoutSeconds,
+                        requestTimeoutSeconds: props.requestTimeoutSeconds,
                         requireRunning: props.requireRunning,
                     },
                     status,
                 ),
                 // Keys that were secret stay listed even if deleted out of band, so the diff reports them.
                 secretKeys: [...secretKeys].sort(),
+                // A reference found as sent keeps its digest (the value behind it is the worker's);
+                // a value found instead of the reference is digested like any drifted secret.
+                secretDigests: {
+                    ...secretKeyDigests(secrets, name),
+                    ...Object.fromEntries(unchangedRefs.map((k) => [k, (props.secretDigests ?? {})[k] ?? ""])),
+                },
+                secretRefs: Object.fromEntries(Object.entries(refs).filter(([k]) => unchangedRefs.includes(k))),
             };
             return { id: name, props: outs };
         },
 
         async delete(id: string, props: Partial<KafkaConnectorOutputs>) {
-            await stopAndDeleteConnector(callOptions(props.connectUrl ?? "", undefined), props.connectorName || id);
+            const name = props.connectorName || id;
+            const url = props.connectUrl ?? "";
+            try {
+                await stopAndDeleteConnector(callOptions(url, undefined, props, name), name);
+            } catch (e) {
+                if (!unreachable(e)) throw e;
+                if (process.env[CONNECT_GONE_ENV] === "1") {
+                    (options.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(`KafkaConnector "${name}": Kafka Connect at ${url} does not answer; ${CONNECT_GONE_ENV}=1, so it is dropped from the state without being deleted`);
+                    return;
+                }
+                throw new Error(`${plainError(e).message}\n${goneHint(url, name, "stopped and deleted")}`);
+            }
         },
-    };
+    });
 }
 
 /** The provider instance used by the `KafkaConnector` resource. */

@@ -13,8 +13,16 @@ export interface KafkaConnectorInputs {
     config: Record<string, string>;
     /** Secret connector config, merged into what is sent to Connect; never stored or shown in clear. */
     secretConfig?: Record<string, string>;
+    /**
+     * Per secret key, the Kafka config-provider reference Connect resolves instead of the value
+     * (e.g. `${env:CDC_CLICKHOUSE_PASSWORD}`): what is sent to Connect, so its REST API and config
+     * topic hold only the reference. The value in `secretConfig` still drives change detection.
+     */
+    secretRefs?: Record<string, string>;
     /** Seconds to wait for the connector and all its tasks to be RUNNING. Default 120. */
     readyTimeoutSeconds?: number;
+    /** Seconds each Connect REST call may take (the whole operation stays within readyTimeoutSeconds). Default 30. */
+    requestTimeoutSeconds?: number;
     /** Whether create/update wait for RUNNING (else only for the config to be accepted). Default true. */
     requireRunning?: boolean;
 }
@@ -29,6 +37,8 @@ export interface KafkaConnectorOutputs {
     config: Record<string, string>;
     /** Names of the secret keys (their values are never stored). */
     secretKeys: string[];
+    /** The config-provider references sent to Connect in place of secret values (not secret themselves). */
+    secretRefs: Record<string, string>;
     /** Salted SHA-256 digest per secret key, to detect changed secrets without storing them (a Pulumi secret). */
     secretDigests: Record<string, string>;
     /** Connector state as last seen: RUNNING, PAUSED, STOPPED, FAILED, UNASSIGNED, RESTARTING. */
@@ -36,6 +46,7 @@ export interface KafkaConnectorOutputs {
     /** State of each task, in task-id order. */
     taskStates: string[];
     readyTimeoutSeconds: number;
+    requestTimeoutSeconds: number;
     requireRunning: boolean;
 }
 

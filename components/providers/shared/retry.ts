@@ -15,7 +15,11 @@ export interface RetryPolicy {
     maxDelayMs: number;
 }
 
-/** The defaults used against a real Kafka Connect worker: ~15 s of patience in all. */
+/**
+ * The defaults used against a real Kafka Connect worker: at most 7 attempts with 12.75 s of
+ * waiting between them, plus the time each attempt takes (bounded by the caller's per-request
+ * timeout). Callers also pass an overall deadline, which ends the retries sooner.
+ */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 6, baseDelayMs: 250, maxDelayMs: 5000 };
 
 /** Fills the unset fields of a partial policy from {@link DEFAULT_RETRY_POLICY} and checks them. */
@@ -33,8 +37,9 @@ export function backoffDelayMs(policy: RetryPolicy, attempt: number): number {
 }
 
 /**
- * Runs `fn` until it succeeds, `isRetryable(error)` says no, or the policy's retries are used up;
- * then rethrows the last error. `onRetry` sees each retried error (for logging).
+ * Runs `fn` until it succeeds, `isRetryable(error)` says no, the policy's retries are used up,
+ * or the next attempt could not start before `deadline` (epoch ms; none when undefined); then
+ * rethrows the last error. `onRetry` sees each retried error (for logging).
  */
 export async function withRetry<T>(
     fn: (attempt: number) => Promise<T>,
@@ -42,6 +47,7 @@ export async function withRetry<T>(
     policy: RetryPolicy,
     onRetry?: (error: unknown, attempt: number, delayMs: number) => void,
     sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    deadline?: number,
 ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
         try {
@@ -49,6 +55,7 @@ export async function withRetry<T>(
         } catch (error) {
             if (attempt >= policy.retries || !isRetryable(error)) throw error;
             const delay = backoffDelayMs(policy, attempt + 1);
+            if (deadline !== undefined && Date.now() + delay >= deadline) throw error;
             onRetry?.(error, attempt + 1, delay);
             await sleep(delay);
         }

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { brokerProperties, connectProperties, log4j2Properties } from "./config";
+import { brokerProperties, connectProperties, log4j2Properties, renderProperties } from "./config";
 import { ensureKafkaJars, javaBin } from "./cache";
 import { startJvm, type JvmProcess } from "./jvm";
 import { freeLoopbackPorts } from "./ports";
@@ -26,6 +26,8 @@ export interface KafkaConnectCluster {
     pluginPath: string;
     /** Directory with `kafka.log`, `connect.log` and the JVMs' own output (removed by `stop()`). */
     logDir: string;
+    /** The broker's log directory: one sub-directory per topic partition (e.g. `cdc-test-connect-configs-0`). */
+    dataDir: string;
     /** Kills both JVMs and removes the temporary directories. Safe to call twice. */
     stop(): Promise<void>;
 }
@@ -36,6 +38,10 @@ export interface StartKafkaConnectOptions {
     log?: (l: string) => void;
     /** How long to wait for Connect's REST API, in ms. Default 180 000. */
     timeoutMs?: number;
+    /** Extra worker properties (e.g. `config.providers`), added to connect.properties. */
+    workerProperties?: Record<string, string>;
+    /** Extra environment of the Connect worker's JVM (what `${env:NAME}` config references read). */
+    workerEnv?: Record<string, string>;
 }
 
 const JVM_OPTS = [
@@ -107,18 +113,18 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
     const file = (name: string) => path.join(root, name);
     await fs.writeFile(file("server.properties"), brokerProperties({ brokerPort, controllerPort, dataDir }));
     await fs.writeFile(file("connect.properties"),
-        connectProperties({ bootstrap, restPort, pluginPath, groupId: "cdc-test-connect" }));
+        connectProperties({ bootstrap, restPort, pluginPath, groupId: "cdc-test-connect" }) + renderProperties(opts.workerProperties ?? {}));
     await fs.writeFile(file("log4j2-kafka.properties"), log4j2Properties(path.join(logDir, "kafka.log")));
     await fs.writeFile(file("log4j2-connect.properties"), log4j2Properties(path.join(logDir, "connect.log")));
 
     const java = javaBin();
-    const jvm = (name: string, mainAndArgs: string[]): JvmProcess =>
+    const jvm = (name: string, mainAndArgs: string[], env?: Record<string, string>): JvmProcess =>
         startJvm(java, [
             ...JVM_OPTS,
             `-Dlog4j2.configurationFile=${file(`log4j2-${name}.properties`)}`,
             `-Dkafka.logs.dir=${logDir}`,
             "-cp", classpath, ...mainAndArgs,
-        ], path.join(logDir, `${name}.out`), (l) => log(`[${name}] ${l}`));
+        ], path.join(logDir, `${name}.out`), (l) => log(`[${name}] ${l}`), env);
 
     const procs: JvmProcess[] = [];
     let stopped = false;
@@ -139,7 +145,7 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
         // Connect starts alongside the broker: it scans its plugins first and retries the broker meanwhile.
         const broker = jvm("kafka", ["kafka.Kafka", file("server.properties")]);
         procs.push(broker);
-        const connect = jvm("connect", ["org.apache.kafka.connect.cli.ConnectDistributed", file("connect.properties")]);
+        const connect = jvm("connect", ["org.apache.kafka.connect.cli.ConnectDistributed", file("connect.properties")], opts.workerEnv);
         procs.push(connect);
 
         const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
@@ -163,5 +169,16 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
         await stop();
         throw e;
     }
-    return { bootstrap, connectUrl, pluginPath, logDir, stop };
+    return { bootstrap, connectUrl, pluginPath, logDir, dataDir, stop };
+}
+
+/**
+ * The raw bytes of the Connect worker's config topic (its log segments on the broker's disk), as
+ * text: what a reader of `cdc-test-connect-configs` would see. Connect writes it uncompressed.
+ */
+export async function configTopicText(c: KafkaConnectCluster): Promise<string> {
+    const dir = path.join(c.dataDir, "cdc-test-connect-configs-0");
+    const files = (await fs.readdir(dir)).filter((f) => f.endsWith(".log"));
+    const parts = await Promise.all(files.map((f) => fs.readFile(path.join(dir, f), "latin1")));
+    return parts.join("\n");
 }

@@ -45,14 +45,15 @@ function hookProcessExit(): void {
 
 /**
  * Starts `java` with `args`, appending its stdout and stderr to `outFile`; each output line is also
- * given to `onLine` when set.
+ * given to `onLine` when set. `env` adds environment variables to the JVM's.
  */
-export function startJvm(java: string, args: string[], outFile: string, onLine?: (l: string) => void): JvmProcess {
+export function startJvm(java: string, args: string[], outFile: string, onLine?: (l: string) => void, env?: Record<string, string>): JvmProcess {
     hookProcessExit();
     const out = createWriteStream(outFile, { flags: "a" });
     const child = spawn("bash", ["-c", WATCHDOG, "jvm-watchdog", java, ...args], {
         stdio: ["pipe", "pipe", "pipe"],
         detached: false,
+        ...(env ? { env: { ...process.env, ...env } } : {}),
     });
     live.add(child);
     let buffered = "";

@@ -1,0 +1,99 @@
+/**
+ * The `KafkaConnector` provider's inputs and outputs as plain values: defaults, checks that name
+ * the property and the fix, and the outputs stored in state (secret values only as digests).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { secretKeyDigests } from "../shared/mask";
+import type { ConnectorStatus, KafkaConnectorInputs, KafkaConnectorOutputs } from "./types";
+
+/** Default wait for RUNNING, in seconds; also the bound of each whole operation. */
+export const DEFAULT_READY_TIMEOUT_SECONDS = 120;
+/** Default timeout of one Connect REST call, in seconds. */
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+
+/** The resolved inputs, picked field by field (drops `__provider` and anything unknown). */
+export function normaliseConnectorInputs(raw: Record<string, unknown>): KafkaConnectorInputs {
+    const asMap = (v: unknown): Record<string, string> => {
+        const out: Record<string, string> = {};
+        if (v && typeof v === "object") for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = String(x);
+        return out;
+    };
+    const secret = raw.secretConfig === undefined || raw.secretConfig === null ? undefined : asMap(raw.secretConfig);
+    return {
+        connectUrl: String(raw.connectUrl ?? ""),
+        connectorName: String(raw.connectorName ?? ""),
+        config: asMap(raw.config),
+        ...(secret ? { secretConfig: secret } : {}),
+        ...(raw.secretRefs && typeof raw.secretRefs === "object" ? { secretRefs: asMap(raw.secretRefs) } : {}),
+        readyTimeoutSeconds: raw.readyTimeoutSeconds === undefined ? DEFAULT_READY_TIMEOUT_SECONDS : Number(raw.readyTimeoutSeconds),
+        requestTimeoutSeconds: raw.requestTimeoutSeconds === undefined || raw.requestTimeoutSeconds === null ? DEFAULT_REQUEST_TIMEOUT_SECONDS : Number(raw.requestTimeoutSeconds),
+        requireRunning: raw.requireRunning === undefined ? true : Boolean(raw.requireRunning),
+    };
+}
+
+/** A Kafka config-provider reference: `${provider:[path:]key}`. */
+const CONFIG_REF = /^\$\{[A-Za-z0-9_.-]+:[^{}]+\}$/;
+
+/** What Connect receives: the config, each secret key as its reference when it has one (else its value), and `name`. */
+export function connectorConfigToSend(i: KafkaConnectorInputs): Record<string, string> {
+    const secrets: Record<string, string> = {};
+    for (const [key, value] of Object.entries(i.secretConfig ?? {})) secrets[key] = i.secretRefs?.[key] ?? value;
+    return { ...i.config, ...secrets, name: i.connectorName };
+}
+
+/** Problems with resolved inputs, each naming the property and the fix (empty when fine). */
+export function checkConnectorInputs(i: KafkaConnectorInputs): pulumi.dynamic.CheckFailure[] {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    if (!/^https?:\/\/[^\s/]+/.test(i.connectUrl)) {
+        failures.push({ property: "connectUrl", reason: `must be an http(s) URL of the Kafka Connect REST API, e.g. http://localhost:8083 (got "${i.connectUrl}")` });
+    }
+    if (!/^[A-Za-z0-9._-]+$/.test(i.connectorName)) {
+        failures.push({ property: "connectorName", reason: `must be non-empty and use only letters, digits, '.', '_' or '-' (got "${i.connectorName}")` });
+    }
+    if (!i.config["connector.class"]) {
+        failures.push({ property: "config", reason: `must include "connector.class" (the connector plugin's Java class)` });
+    }
+    for (const key of Object.keys(i.secretConfig ?? {})) {
+        if (Object.prototype.hasOwnProperty.call(i.config, key)) {
+            failures.push({ property: "secretConfig", reason: `key "${key}" is also in config: keep each key in exactly one of config and secretConfig` });
+        }
+    }
+    for (const [key, ref] of Object.entries(i.secretRefs ?? {})) {
+        if (!Object.prototype.hasOwnProperty.call(i.secretConfig ?? {}, key)) {
+            failures.push({ property: "secretRefs", reason: `key "${key}" has a reference but no value in secretConfig: give both (the value detects changes, the reference is what Connect stores)` });
+        }
+        if (!CONFIG_REF.test(ref)) {
+            failures.push({ property: "secretRefs", reason: `the value for key "${key}" (not shown: it may be a secret) is not a config-provider reference like \${env:NAME} or \${file:/path:key}` });
+        }
+    }
+    if ("name" in i.config && i.config.name !== i.connectorName) {
+        failures.push({ property: "config", reason: `config.name "${i.config.name}" differs from connectorName "${i.connectorName}": drop config.name` });
+    }
+    if (!(Number.isFinite(i.readyTimeoutSeconds) && (i.readyTimeoutSeconds ?? 0) > 0)) {
+        failures.push({ property: "readyTimeoutSeconds", reason: `must be a positive number of seconds (got ${i.readyTimeoutSeconds})` });
+    }
+    const rt = i.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS;
+    if (!(Number.isFinite(rt) && rt > 0)) {
+        failures.push({ property: "requestTimeoutSeconds", reason: `must be a positive number of seconds (got ${i.requestTimeoutSeconds})` });
+    }
+    return failures;
+}
+
+/** The outputs stored for inputs `i` and the status last seen. */
+export function outputsOf(i: KafkaConnectorInputs, status: ConnectorStatus | undefined): KafkaConnectorOutputs {
+    return {
+        connectUrl: i.connectUrl,
+        connectorName: i.connectorName,
+        connectorClass: i.config["connector.class"],
+        config: { ...i.config },
+        secretKeys: Object.keys(i.secretConfig ?? {}).sort(),
+        secretDigests: secretKeyDigests(i.secretConfig, i.connectorName),
+        secretRefs: { ...(i.secretRefs ?? {}) },
+        state: status?.connector?.state ?? "UNKNOWN",
+        taskStates: [...(status?.tasks ?? [])].sort((a, b) => a.id - b.id).map((t) => t.state),
+        readyTimeoutSeconds: i.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS,
+        requestTimeoutSeconds: i.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS,
+        requireRunning: i.requireRunning ?? true,
+    };
+}
+
