@@ -3,6 +3,9 @@
  * with JSONExtract (envelope: op, source.ts_ms, source.ord; document: every field silver keeps)
  * and writes the typed result to a MergeTree table. No ordering logic, no dedup, no gold.
  */
+import type { ClickHouseClient } from "@clickhouse/client";
+import { BRONZE_TABLES } from "../ecom_analytics/replay/bronzeFiles";
+import { timed } from "./stats";
 
 const FIELDS: Record<string, string> = {
     mongo_ecom_customers: `JSONExtractString(doc, '_id', '$oid') AS id, JSONExtractString(doc, 'first_name') AS first_name,
@@ -33,4 +36,19 @@ SELECT
     ${FIELDS[table]}
 FROM \`${database}\`.\`${table}\`
 WHERE _offset >= ${fromOffset}`;
+}
+
+/**
+ * Runs the pass over every bronze table of `database` (rows from `fromOffsets`, per table; 0 when
+ * absent) into `pass_<tag>_<table>` tables; returns the summed seconds of the passes.
+ */
+export async function timeBaselinePass(client: ClickHouseClient, database: string, tag: string, fromOffsets: Record<string, number> = {}): Promise<number> {
+    let seconds = 0;
+    for (const table of BRONZE_TABLES) {
+        const target = `pass_${tag}_${table}`;
+        await client.command({ query: `DROP TABLE IF EXISTS \`${database}\`.\`${target}\`` });
+        const [, s] = await timed(() => client.command({ query: baselinePassSql(database, table, target, fromOffsets[table] ?? 0) }));
+        seconds += s;
+    }
+    return seconds;
 }

@@ -16,58 +16,16 @@ import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickh
 import { startChdbGateway } from "../scripts/chdb-gateway";
 import { BRONZE_TABLES } from "../ecom_analytics/replay/bronzeFiles";
 import { buildModels, createBronzeTables } from "../ecom_analytics/replay/index";
-import { baselinePassSql } from "./dbt-baseline";
+import { timeBaselinePass } from "./dbt-baseline";
 import { blockInserts, historyBlocks, incrementBlocks, shapeFor } from "./dbt-data";
+import { flag, median, modelSeconds, timed } from "./stats";
 
 const DATABASE = "bench";
-
-function flag(name: string, fallback: number): number {
-    const i = process.argv.indexOf(name);
-    if (i < 0) return fallback;
-    const v = Number(process.argv[i + 1]);
-    if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} needs a positive number`);
-    return v;
-}
-
-async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
-    const t0 = performance.now();
-    const r = await f();
-    return [r, (performance.now() - t0) / 1000];
-}
-
-/** Sums the per-model times dbt prints (`OK created sql … model … [OK in 1.23s]`). */
-function modelSeconds(lines: string[]): { total: number; perModel: Record<string, number> } {
-    const perModel: Record<string, number> = {};
-    for (const l of lines) {
-        const m = /OK created sql \w+ model `[^`]+`\.`(\w+)`.*\[\w+ in ([\d.]+)s\]/.exec(l);
-        if (m) perModel[m[1]!] = Number(m[2]);
-    }
-    return { total: Object.values(perModel).reduce((a, b) => a + b, 0), perModel };
-}
-
-/** The median of a non-empty list. */
-function median(xs: number[]): number {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = Math.floor(s.length / 2);
-    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 async function count(client: ClickHouseClient, sql: string): Promise<number> {
     const rs = await client.query({ query: sql, format: "JSONEachRow" });
     const [row] = await rs.json<{ c: string | number }>();
     return Number(row!.c);
-}
-
-/** Runs the pass over every bronze table (rows from the given offsets); returns seconds. */
-async function baseline(client: ClickHouseClient, tag: string, fromOffsets: Record<string, number>): Promise<number> {
-    let seconds = 0;
-    for (const table of BRONZE_TABLES) {
-        const target = `pass_${tag}_${table}`;
-        await client.command({ query: `DROP TABLE IF EXISTS \`${DATABASE}\`.\`${target}\`` });
-        const [, s] = await timed(() => client.command({ query: baselinePassSql(DATABASE, table, target, fromOffsets[table] ?? 0) }));
-        seconds += s;
-    }
-    return seconds;
 }
 
 async function main(): Promise<void> {
@@ -87,7 +45,7 @@ async function main(): Promise<void> {
         const bronzeRows = await count(client, `SELECT (SELECT count() FROM ${DATABASE}.mongo_ecom_customers) + (SELECT count() FROM ${DATABASE}.mongo_ecom_products) + (SELECT count() FROM ${DATABASE}.mongo_ecom_orders) AS c`);
         out(`bronze: ${bronzeRows} events generated in ${genS.toFixed(1)} s (documents: ${JSON.stringify(shape)})`);
 
-        const passFull = Math.min(await baseline(client, "full_a", {}), await baseline(client, "full_b", {}));
+        const passFull = Math.min(await timeBaselinePass(client, DATABASE, "full_a", {}), await timeBaselinePass(client, DATABASE, "full_b", {}));
         out(`floor  (JSONExtract pass over all ${bronzeRows} rows): ${passFull.toFixed(2)} s`);
 
         const log1: string[] = [];
@@ -107,7 +65,7 @@ async function main(): Promise<void> {
                 client,
                 `SELECT ${BRONZE_TABLES.map((t) => `(SELECT count() FROM ${DATABASE}.${t} WHERE _offset >= ${incOffsets[t] ?? 0})`).join(" + ")} AS c`,
             );
-            const floor = Math.min(await baseline(client, `inc${r}_a`, incOffsets), await baseline(client, `inc${r}_b`, incOffsets));
+            const floor = Math.min(await timeBaselinePass(client, DATABASE, `inc${r}_a`, incOffsets), await timeBaselinePass(client, DATABASE, `inc${r}_b`, incOffsets));
             const log2: string[] = [];
             const [, wall] = await timed(() => buildModels(gw, DATABASE, { command: "run", vars: { bronze_lookback_seconds: "0" }, log: (l) => log2.push(l) }));
             const m2 = modelSeconds(log2);

@@ -24,6 +24,8 @@ export interface ChdbGateway {
     password: string;
     /** The engine's data directory. */
     dataDir: string;
+    /** Process id of the child process running the engine (e.g. to read its CPU time in /proc). */
+    pid: number;
     /** Stops the child process and waits for it; removes the data dir if the gateway created it. */
     stop(): Promise<void>;
 }
@@ -112,6 +114,7 @@ export function startChdbGateway(opts: ChdbGatewayOptions = {}): Promise<ChdbGat
                 user,
                 password,
                 dataDir,
+                pid: child.pid!,
                 stop: () => {
                     stopping = true;
                     return stopChild(child, exited, createdDir ? dataDir : undefined);
