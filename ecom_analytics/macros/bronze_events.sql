@@ -48,33 +48,39 @@ from (
             not doc_ok, 'bad_document',
             document_id = '', 'no_id',
             op = 'd', '',
-            {{ field_reject_reason(collection, 'fields') }}
+            field_reason
         ) as _reject_reason
     from (
         select
             raw_data, _topic, _partition, _offset, _ingested_at,
-            isValidJSON(raw_data) and JSONType(raw_data) = 'Object' as is_json,
-            if(JSONType(raw_data, 'op') = 'String', JSONExtractString(raw_data, 'op'), '') as op,
-            {{ ejson_integer_or_null("JSONExtractRaw(raw_data, 'source', 'ts_ms')") }} as source_ts_ms,
-            JSONType(raw_data, 'source', 'ord') = 'Null'
-              or {{ ejson_integer_or_null("JSONExtractRaw(raw_data, 'source', 'ord')") }} is not null as ord_ok,
-            ifNull({{ ejson_integer_or_null("JSONExtractRaw(raw_data, 'source', 'ord')") }}, 0) as source_ord,
+            -- the envelope parsed ONCE into its top-level fields (raw JSON text each); everything
+            -- below reads those small texts, never raw_data again
+            CAST(JSONExtractKeysAndValuesRaw(raw_data), 'Map(String, String)') as envelope,
+            notEmpty(envelope) or match(raw_data, '^\\s*\\{\\s*\\}\\s*$') as is_json,
+            multiIf(envelope['op'] = '"r"', 'r', envelope['op'] = '"c"', 'c', envelope['op'] = '"u"', 'u',
+                    envelope['op'] = '"d"', 'd', '') as op,
+            CAST(JSONExtractKeysAndValuesRaw(if(startsWith(envelope['source'], '{'), envelope['source'], '')), 'Map(String, String)') as source,
+            {{ ejson_integer_or_null("source['ts_ms']") }} as source_ts_ms,
+            source['ord'] in ('', 'null') or {{ ejson_integer_or_null("source['ord']") }} is not null as ord_ok,
+            ifNull({{ ejson_integer_or_null("source['ord']") }}, 0) as source_ord,
             -- the document the event carries: `after` for c/r/u, `before` for d (a string
             -- holding a JSON object, as Debezium writes it, or an object)
-            if(op = 'd', 'before', 'after') as doc_key,
-            JSONType(raw_data, doc_key) as doc_type,
-            multiIf(doc_type = 'String', JSONExtractString(raw_data, doc_key),
-                    doc_type = 'Object', JSONExtractRaw(raw_data, doc_key),
-                    '') as doc_text,
-            doc_type = 'Null'
-              or (doc_type = 'Object')
-              or (doc_type = 'String' and isValidJSON(doc_text) and JSONType(doc_text) = 'Object') as doc_ok,
+            envelope[if(op = 'd', 'before', 'after')] as doc_raw,
+            doc_raw in ('', 'null') as doc_absent,
+            multiIf(startsWith(doc_raw, '"'), JSONExtractString(doc_raw), startsWith(doc_raw, '{'), doc_raw, '') as doc_text,
+            -- the document parsed ONCE into its top-level fields
+            CAST(JSONExtractKeysAndValuesRaw(doc_text), 'Map(String, String)') as doc_fields,
+            doc_absent or notEmpty(doc_fields) or match(doc_text, '^\\s*\\{\\s*\\}\\s*$') as doc_ok,
             -- `c`/`r`/`u` without a document carry no state (DATA_CONTRACT §2): skipped below
-            op in ('r', 'c', 'u') and doc_type = 'Null' as carries_no_state,
-            CAST(JSONExtractKeysAndValuesRaw(if(op = 'd' or not doc_ok, '', doc_text)), 'Map(String, String)') as fields,
-            {{ ejson_oid_or_empty("JSONExtractRaw(doc_text, '_id')") }} as doc_id,
+            op in ('r', 'c', 'u') and doc_absent as carries_no_state,
+            if(op = 'd', map(), doc_fields) as fields,
+            {{ ejson_oid_or_empty("doc_fields['_id']") }} as doc_id,
             {{ key_document_id('_key') }} as key_id,
-            multiIf(op = 'd' and doc_id != '', doc_id, op = 'd', key_id, doc_id) as document_id
+            multiIf(op = 'd' and doc_id != '', doc_id, op = 'd', key_id, doc_id) as document_id,
+            -- computed for every row here, a level below its use: as a lazily evaluated branch of
+            -- the multiIf above it cost 6x more (ClickHouse's short-circuit evaluation filters
+            -- every column it reads once per branch; measured, docs/analytics.md)
+            {{ field_reject_reason(collection, 'fields') }} as field_reason
         from {{ source_relation }}
     )
     where not (is_json and op in ('r', 'c', 'u') and source_ts_ms is not null and ord_ok and carries_no_state)
@@ -99,6 +105,7 @@ multiIf(
 -#}
 {%- macro field_reject_reason(collection, fields) -%}
 {%- if collection == 'customers' -%}
+{%- set address = ejson_object_fields(fields ~ "['address']") -%}
 multiIf(
     not {{ ejson_ok_object(fields ~ "['address']") }}, 'bad_object',
     not (
@@ -106,7 +113,7 @@ multiIf(
         {{ ejson_ok_string(fields ~ "['" ~ name ~ "']") }} and
         {%- endfor %}
         {%- for name in ['street', 'city', 'state', 'postal_code', 'country'] %}
-        {{ ejson_ok_string("JSONExtractRaw(" ~ fields ~ "['address'], '" ~ name ~ "')") }}{{ ' and' if not loop.last }}
+        {{ ejson_ok_string(address ~ "['" ~ name ~ "']") }}{{ ' and' if not loop.last }}
         {%- endfor %}
     ), 'bad_string',
     not ({{ ejson_ok_date(fields ~ "['created_at']") }} and {{ ejson_ok_date(fields ~ "['updated_at']") }}), 'bad_date',
@@ -120,22 +127,30 @@ multiIf(
     not {{ ejson_ok_decimal(fields ~ "['price']") }}, 'bad_decimal',
     '')
 {%- elif collection == 'orders' -%}
+{%- set items = order_items(fields) -%}
 multiIf(
-    not (JSONType({{ fields }}['items']) in ('Null', 'Array')
-         and not arrayExists(item -> JSONType(item) != 'Object'
-                                     or JSONType(item, 'quantity') = 'Null'
-                                     or JSONType(item, 'unit_price') = 'Null',
-                             JSONExtractArrayRaw({{ fields }}['items']))), 'bad_items',
+    not ({{ ejson_absent(fields ~ "['items']") }} or startsWith({{ fields }}['items'], '['))
+      or arrayExists(item -> {{ ejson_absent("item['quantity']") }} or {{ ejson_absent("item['unit_price']") }}, {{ items }}), 'bad_items',
     not ({{ ejson_ok_oid(fields ~ "['customer_id']") }}
-         and arrayAll(item -> {{ ejson_ok_oid("JSONExtractRaw(item, 'product_id')") }}, JSONExtractArrayRaw({{ fields }}['items']))), 'bad_oid',
+         and arrayAll(item -> {{ ejson_ok_oid("item['product_id']") }}, {{ items }})), 'bad_oid',
     not {{ ejson_ok_string(fields ~ "['status']") }}, 'bad_string',
-    not arrayAll(item -> {{ ejson_ok_int32("JSONExtractRaw(item, 'quantity')") }}, JSONExtractArrayRaw({{ fields }}['items'])), 'bad_int',
+    not arrayAll(item -> {{ ejson_ok_int32("item['quantity']") }}, {{ items }}), 'bad_int',
     not ({{ ejson_ok_date(fields ~ "['ordered_at']") }} and {{ ejson_ok_date(fields ~ "['updated_at']") }}), 'bad_date',
-    arrayExists(item -> {{ ejson_is_non_finite_decimal("JSONExtractRaw(item, 'unit_price')") }}, JSONExtractArrayRaw({{ fields }}['items'])), 'non_finite_decimal',
-    not arrayAll(item -> {{ ejson_ok_decimal("JSONExtractRaw(item, 'unit_price')") }}, JSONExtractArrayRaw({{ fields }}['items'])), 'bad_decimal',
+    arrayExists(item -> {{ ejson_is_non_finite_decimal("item['unit_price']") }}, {{ items }}), 'non_finite_decimal',
+    not arrayAll(item -> {{ ejson_ok_decimal("item['unit_price']") }}, {{ items }}), 'bad_decimal',
     '')
 {%- else -%}
 {{ exceptions.raise_compiler_error("field_reject_reason: unknown collection role '" ~ collection ~ "' (customers, products or orders)") }}
 {%- endif -%}
+{%- endmacro -%}
+
+{#- A nested object's fields (raw JSON text each), parsed once; empty when it is not an object. -#}
+{%- macro ejson_object_fields(raw) -%}
+CAST(JSONExtractKeysAndValuesRaw(if(startsWith({{ raw }}, '{'), {{ raw }}, '')), 'Map(String, String)')
+{%- endmacro -%}
+
+{#- An order's lines, each parsed once into its fields (raw JSON text each); an element that is not an object has none. -#}
+{%- macro order_items(fields) -%}
+arrayMap(i -> {{ ejson_object_fields('i') }}, JSONExtractArrayRaw({{ fields }}['items']))
 {%- endmacro -%}
 
