@@ -77,6 +77,13 @@ export function clickhouseSinkConfig(o: ClickHouseSinkOptions): Record<string, s
         username: ch.user,
         // At-least-once by default: silver deduplicates (contract §2); exactly-once needs KeeperMap.
         exactlyOnce: String(o.exactlyOnce ?? false),
+        // Big INSERTs: every INSERT into bronze also runs the silver views, which cost a fixed
+        // analysis per inserted block (tens of ms, docs/analytics.md) on top of the per-row work,
+        // so the sink takes up to 10k records per poll and lets Kafka gather up to 1 MiB for at
+        // most 500 ms first. Worst case that adds half a second of latency to a quiet pipeline.
+        "consumer.override.max.poll.records": "10000",
+        "consumer.override.fetch.min.bytes": "1048576",
+        "consumer.override.fetch.max.wait.ms": "500",
         // Read key and value as text, untouched: `raw_data` must be the value exactly as on the topic.
         "key.converter": "org.apache.kafka.connect.storage.StringConverter",
         "value.converter": "org.apache.kafka.connect.storage.StringConverter",

@@ -20,6 +20,12 @@
     its `_raw` holds raw_data. Silver reads only rows whose `_reject_reason` is ''.
 -#}
 {%- macro bronze_events(source_relation, collection) -%}
+{#-
+  Built as nested SELECTs, each reading the columns of the one below: within one SELECT,
+  ClickHouse's analyzer expands every alias at each use, and with the parse chain (envelope →
+  document → fields) under every field check that made the query ~60x slower to analyse — paid
+  by a materialized view on every inserted block (measured, docs/analytics.md).
+-#}
 select
     op,
     fields,
@@ -28,7 +34,7 @@ select
     ifNull(source_ts_ms, 0) as _event_timestamp_ms,
     if(_reject_reason = '',
        bitShiftLeft(toUInt256(greatest(ifNull(source_ts_ms, 0), 0)), 128)
-         + bitShiftLeft(toUInt256(greatest(ifNull(source_ord, 0), 0)), 64)
+         + bitShiftLeft(toUInt256(greatest(source_ord, 0)), 64)
          + toUInt256(greatest(_offset, 0)),
        toUInt256(0)) as _version,
     toUInt8(_reject_reason = '' and op = 'd') as _is_deleted,
@@ -51,39 +57,46 @@ from (
             field_reason
         ) as _reject_reason
     from (
+        -- 4. the document's id and the type checks of its fields
         select
-            raw_data, _topic, _partition, _offset, _ingested_at,
-            -- the envelope parsed ONCE into its top-level fields (raw JSON text each); everything
-            -- below reads those small texts, never raw_data again
-            CAST(JSONExtractKeysAndValuesRaw(raw_data), 'Map(String, String)') as envelope,
-            notEmpty(envelope) or match(raw_data, '^\\s*\\{\\s*\\}\\s*$') as is_json,
-            multiIf(envelope['op'] = '"r"', 'r', envelope['op'] = '"c"', 'c', envelope['op'] = '"u"', 'u',
-                    envelope['op'] = '"d"', 'd', '') as op,
-            CAST(JSONExtractKeysAndValuesRaw(if(startsWith(envelope['source'], '{'), envelope['source'], '')), 'Map(String, String)') as source,
-            {{ ejson_integer_or_null("source['ts_ms']") }} as source_ts_ms,
-            source['ord'] in ('', 'null') or {{ ejson_integer_or_null("source['ord']") }} is not null as ord_ok,
-            ifNull({{ ejson_integer_or_null("source['ord']") }}, 0) as source_ord,
-            -- the document the event carries: `after` for c/r/u, `before` for d (a string
-            -- holding a JSON object, as Debezium writes it, or an object)
-            envelope[if(op = 'd', 'before', 'after')] as doc_raw,
-            doc_raw in ('', 'null') as doc_absent,
-            multiIf(startsWith(doc_raw, '"'), JSONExtractString(doc_raw), startsWith(doc_raw, '{'), doc_raw, '') as doc_text,
-            -- the document parsed ONCE into its top-level fields
-            CAST(JSONExtractKeysAndValuesRaw(doc_text), 'Map(String, String)') as doc_fields,
-            doc_absent or notEmpty(doc_fields) or match(doc_text, '^\\s*\\{\\s*\\}\\s*$') as doc_ok,
-            -- `c`/`r`/`u` without a document carry no state (DATA_CONTRACT §2): skipped below
-            op in ('r', 'c', 'u') and doc_absent as carries_no_state,
-            if(op = 'd', map(), doc_fields) as fields,
+            *,
             {{ ejson_oid_or_empty("doc_fields['_id']") }} as doc_id,
-            {{ key_document_id('_key') }} as key_id,
-            multiIf(op = 'd' and doc_id != '', doc_id, op = 'd', key_id, doc_id) as document_id,
-            -- computed for every row here, a level below its use: as a lazily evaluated branch of
-            -- the multiIf above it cost 6x more (ClickHouse's short-circuit evaluation filters
-            -- every column it reads once per branch; measured, docs/analytics.md)
-            {{ field_reject_reason(collection, 'fields') }} as field_reason
-        from {{ source_relation }}
+            multiIf(op = 'd' and doc_id != '', doc_id, op = 'd', {{ key_document_id('_key') }}, doc_id) as document_id,
+            if(op = 'd', map(), doc_fields) as fields,
+            {{ field_reject_reason(collection, "doc_fields") }} as field_reason
+        from (
+            -- 3. the document parsed once into its top-level fields
+            select
+                *,
+                CAST(JSONExtractKeysAndValuesRaw(doc_text), 'Map(String, String)') as doc_fields,
+                doc_absent or notEmpty(doc_fields) or match(doc_text, '^\\s*\\{\\s*\\}\\s*$') as doc_ok
+            from (
+                -- 2. what the envelope says: op, order, the document (`after` for c/r/u, `before`
+                --    for d: a string holding a JSON object, as Debezium writes it, or an object)
+                select
+                    raw_data, _topic, _partition, _offset, _key, _ingested_at, is_json,
+                    multiIf(envelope['op'] = '"r"', 'r', envelope['op'] = '"c"', 'c', envelope['op'] = '"u"', 'u',
+                            envelope['op'] = '"d"', 'd', '') as op,
+                    {{ ejson_integer_or_null("source['ts_ms']") }} as source_ts_ms,
+                    source['ord'] in ('', 'null') or {{ ejson_integer_or_null("source['ord']") }} is not null as ord_ok,
+                    ifNull({{ ejson_integer_or_null("source['ord']") }}, 0) as source_ord,
+                    envelope[if(op = 'd', 'before', 'after')] as doc_raw,
+                    doc_raw in ('', 'null') as doc_absent,
+                    multiIf(startsWith(doc_raw, '"'), JSONExtractString(doc_raw), startsWith(doc_raw, '{'), doc_raw, '') as doc_text
+                from (
+                    -- 1. the envelope parsed ONCE into its top-level fields (raw JSON text each)
+                    select
+                        raw_data, _topic, _partition, _offset, _key, _ingested_at,
+                        CAST(JSONExtractKeysAndValuesRaw(raw_data), 'Map(String, String)') as envelope,
+                        notEmpty(envelope) or match(raw_data, '^\\s*\\{\\s*\\}\\s*$') as is_json,
+                        CAST(JSONExtractKeysAndValuesRaw(if(startsWith(envelope['source'], '{'), envelope['source'], '')), 'Map(String, String)') as source
+                    from {{ source_relation }}
+                )
+            )
+        )
     )
-    where not (is_json and op in ('r', 'c', 'u') and source_ts_ms is not null and ord_ok and carries_no_state)
+    -- `c`/`r`/`u` without a document carry no state (DATA_CONTRACT §2): skipped, not rejected
+    where not (is_json and op in ('r', 'c', 'u') and source_ts_ms is not null and ord_ok and doc_absent)
 )
 {%- endmacro -%}
 
@@ -104,38 +117,34 @@ multiIf(
   bad_int, bad_date, non_finite_decimal, bad_decimal. `fields` maps field → raw JSON text.
 -#}
 {%- macro field_reject_reason(collection, fields) -%}
+{#- Each check is written once as a lambda over the values it applies to: the analyser then works
+    on one copy of it, not one per field (it runs for every inserted block). -#}
 {%- if collection == 'customers' -%}
 {%- set address = ejson_object_fields(fields ~ "['address']") -%}
 multiIf(
     not {{ ejson_ok_object(fields ~ "['address']") }}, 'bad_object',
-    not (
-        {%- for name in ['first_name', 'last_name', 'email', 'phone'] %}
-        {{ ejson_ok_string(fields ~ "['" ~ name ~ "']") }} and
-        {%- endfor %}
-        {%- for name in ['street', 'city', 'state', 'postal_code', 'country'] %}
-        {{ ejson_ok_string(address ~ "['" ~ name ~ "']") }}{{ ' and' if not loop.last }}
-        {%- endfor %}
-    ), 'bad_string',
-    not ({{ ejson_ok_date(fields ~ "['created_at']") }} and {{ ejson_ok_date(fields ~ "['updated_at']") }}), 'bad_date',
+    not arrayAll(x -> {{ ejson_ok_string('x') }},
+                 [{{ _f(fields, 'first_name') }}, {{ _f(fields, 'last_name') }}, {{ _f(fields, 'email') }}, {{ _f(fields, 'phone') }},
+                  {{ address }}['street'], {{ address }}['city'], {{ address }}['state'], {{ address }}['postal_code'], {{ address }}['country']]), 'bad_string',
+    not arrayAll(x -> {{ ejson_ok_date('x') }}, [{{ _f(fields, 'created_at') }}, {{ _f(fields, 'updated_at') }}]), 'bad_date',
     '')
 {%- elif collection == 'products' -%}
 multiIf(
-    not ({{ ejson_ok_string(fields ~ "['sku']") }} and {{ ejson_ok_string(fields ~ "['name']") }} and {{ ejson_ok_string(fields ~ "['category']") }}), 'bad_string',
-    not {{ ejson_ok_int32(fields ~ "['stock_quantity']") }}, 'bad_int',
-    not ({{ ejson_ok_date(fields ~ "['created_at']") }} and {{ ejson_ok_date(fields ~ "['updated_at']") }}), 'bad_date',
-    {{ ejson_is_non_finite_decimal(fields ~ "['price']") }}, 'non_finite_decimal',
-    not {{ ejson_ok_decimal(fields ~ "['price']") }}, 'bad_decimal',
+    not arrayAll(x -> {{ ejson_ok_string('x') }}, [{{ _f(fields, 'sku') }}, {{ _f(fields, 'name') }}, {{ _f(fields, 'category') }}]), 'bad_string',
+    not {{ ejson_ok_int32(_f(fields, 'stock_quantity')) }}, 'bad_int',
+    not arrayAll(x -> {{ ejson_ok_date('x') }}, [{{ _f(fields, 'created_at') }}, {{ _f(fields, 'updated_at') }}]), 'bad_date',
+    {{ ejson_is_non_finite_decimal(_f(fields, 'price')) }}, 'non_finite_decimal',
+    not {{ ejson_ok_decimal(_f(fields, 'price')) }}, 'bad_decimal',
     '')
 {%- elif collection == 'orders' -%}
 {%- set items = order_items(fields) -%}
 multiIf(
-    not ({{ ejson_absent(fields ~ "['items']") }} or startsWith({{ fields }}['items'], '['))
+    not ({{ ejson_absent(_f(fields, 'items')) }} or startsWith({{ _f(fields, 'items') }}, '['))
       or arrayExists(item -> {{ ejson_absent("item['quantity']") }} or {{ ejson_absent("item['unit_price']") }}, {{ items }}), 'bad_items',
-    not ({{ ejson_ok_oid(fields ~ "['customer_id']") }}
-         and arrayAll(item -> {{ ejson_ok_oid("item['product_id']") }}, {{ items }})), 'bad_oid',
-    not {{ ejson_ok_string(fields ~ "['status']") }}, 'bad_string',
+    not arrayAll(x -> {{ ejson_ok_oid('x') }}, arrayPushFront(arrayMap(item -> item['product_id'], {{ items }}), {{ _f(fields, 'customer_id') }})), 'bad_oid',
+    not {{ ejson_ok_string(_f(fields, 'status')) }}, 'bad_string',
     not arrayAll(item -> {{ ejson_ok_int32("item['quantity']") }}, {{ items }}), 'bad_int',
-    not ({{ ejson_ok_date(fields ~ "['ordered_at']") }} and {{ ejson_ok_date(fields ~ "['updated_at']") }}), 'bad_date',
+    not arrayAll(x -> {{ ejson_ok_date('x') }}, [{{ _f(fields, 'ordered_at') }}, {{ _f(fields, 'updated_at') }}]), 'bad_date',
     arrayExists(item -> {{ ejson_is_non_finite_decimal("item['unit_price']") }}, {{ items }}), 'non_finite_decimal',
     not arrayAll(item -> {{ ejson_ok_decimal("item['unit_price']") }}, {{ items }}), 'bad_decimal',
     '')
@@ -154,3 +163,5 @@ CAST(JSONExtractKeysAndValuesRaw(if(startsWith({{ raw }}, '{'), {{ raw }}, '')),
 arrayMap(i -> {{ ejson_object_fields('i') }}, JSONExtractArrayRaw({{ fields }}['items']))
 {%- endmacro -%}
 
+
+{%- macro _f(fields, name) -%}{{ fields }}['{{ name }}']{%- endmacro -%}
