@@ -24,9 +24,6 @@ import { serverNow, waitForGoldAfter } from "../../tools/analytics/refresh";
 const REPO = path.resolve(__dirname, "../..");
 const COLLECTIONS: CollectionName[] = ["customers", "products", "orders"];
 const INTERVAL_S = 1;
-/** The window overlap of the gold refreshes (the materialization's minimum: 3 intervals). */
-const OVERLAP_S = 3;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Splits a history into three deliveries as an at-least-once, out-of-order sink would write them. */
 function deliveries(bronze: Record<CollectionName, BronzeRow[]>): Record<CollectionName, BronzeRow[]>[] {
@@ -72,7 +69,7 @@ describe("gold vs oracle across deliveries, refreshed by ClickHouse", () => {
             gw = await startChdbGateway();
             client = gatewayClient(gw, "default");
             await createBronzeTables(client, REPLAY_DATABASE);
-            await buildModels(gw, REPLAY_DATABASE, { vars: { gold_refresh_seconds: String(INTERVAL_S), gold_overlap_seconds: String(OVERLAP_S) } });
+            await buildModels(gw, REPLAY_DATABASE, { vars: { gold_refresh_seconds: String(INTERVAL_S) } });
             ready = true;
         }
         assert.ok(ready && client !== undefined, "an earlier delivery failed");
@@ -123,9 +120,9 @@ describe("gold vs oracle across deliveries, refreshed by ClickHouse", () => {
         return out;
     }
 
-    /** Waits until the window of the last change has passed, then for one more refresh of everything. */
+    /** Waits for two complete refreshes of everything after now. */
     async function settle(): Promise<void> {
-        await sleep((OVERLAP_S + INTERVAL_S) * 1000 + 500);
+        await waitForGoldAfter(client!, REPLAY_DATABASE, await serverNow(client!), 120_000);
         await waitForGoldAfter(client!, REPLAY_DATABASE, await serverNow(client!), 120_000);
     }
 

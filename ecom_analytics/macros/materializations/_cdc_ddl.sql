@@ -12,6 +12,9 @@ ORDER BY ({{ config.require('order_by') }})
 {%- if config.get('partition_by') %}
 PARTITION BY {{ config.get('partition_by') }}
 {%- endif %}
+{%- if config.get('table_settings') %}
+SETTINGS {% for k, v in config.get('table_settings').items() %}{{ k }} = {{ v }}{{ ', ' if not loop.last }}{% endfor %}
+{%- endif %}
 {%- endmacro -%}
 
 {#- The comment of a table ('' when it does not exist): where a relation records the hash of the SQL that built it. -#}
@@ -46,12 +49,6 @@ PARTITION BY {{ config.get('partition_by') }}
 {{ return(run_query("SELECT toString(now64(6))").columns[0].values()[0]) }}
 {%- endmacro -%}
 
-{#- Adds the data-skipping indexes of config(indexes=['name expr TYPE t GRANULARITY g', ...]) to a new, empty table. -#}
-{%- macro cdc_add_indexes(name, indexes) -%}
-{%- for idx in indexes -%}
-  {%- do run_query("ALTER TABLE " ~ cdc_qualified(name) ~ " ADD INDEX IF NOT EXISTS " ~ idx) -%}
-{%- endfor -%}
-{%- endmacro -%}
 
 {#- The engine of a table or view (none when it does not exist). -#}
 {%- macro cdc_engine(name) -%}

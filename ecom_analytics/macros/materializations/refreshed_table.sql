@@ -4,19 +4,19 @@
 
   Relations of a model M:
   - `M__state`: ReplacingMergeTree(_gold_version, _is_deleted) ordered by config unique_key: every
-    version of every row, newest wins, tombstones hide deleted rows;
+    version of every row, newest wins, tombstones hide deleted rows; `_wm_<relation>` columns hold
+    the highest block number of each watched relation that the refresh writing the row had seen;
   - `M`: a view `SELECT … FROM M__state FINAL` (plus config read_time_columns, computed when read,
     e.g. a day count that moves with the calendar, not with the data) — what people query;
   - `M__refresh`: a refreshable materialized view, `REFRESH EVERY var('gold_refresh_seconds')
     SECOND APPEND TO M__state`, chained after the refreshed_table models M reads (DEPENDS ON).
-    Each refresh evaluates the model's scope (config scope, macros/gold_scopes.sql: the
-    scope values a change since the previous refresh can move, found through primary-key and
-    skip-index reads), recomputes the model's rows of exactly those scopes from current silver,
-    appends them as a new version, and appends tombstones for the rows of those scopes that no
-    longer exist. The window starts at the previous refresh's start minus an overlap
-    (var gold_overlap_seconds, at least 3 intervals) that covers INSERTs still committing and a
-    refresh of an upstream model that ran late; re-computing a row is idempotent.
-  The model's SQL marks the window start with `__CDC_SINCE__` (through the scope macros).
+    Each refresh evaluates the model's scope (config scope, macros/gold_scopes.sql: the scope
+    values that rows committed since the previous refresh can move), recomputes the model's rows
+    of exactly those scopes from current silver, appends them as a new version, and appends
+    tombstones for the rows of those scopes that no longer exist. "Since the previous refresh" is
+    by block number (`__CDC_WM_<relation>__` in the model's SQL), allocated at commit in commit
+    order and read before the data, so nothing committed between two refreshes is missed and a
+    refresh with nothing new recomputes nothing.
 
   Runs of dbt: unchanged (fingerprint in M__state's comment) → refresh now and wait, so the run's
   tests read current gold; new or changed → M__state built in full beside the live one and swapped
@@ -31,7 +31,6 @@
   {%- if seconds < 1 -%}
     {{ exceptions.raise_compiler_error("var gold_refresh_seconds must be a whole number of seconds >= 1, got " ~ var('gold_refresh_seconds')) }}
   {%- endif -%}
-  {%- set overlap = [var('gold_overlap_seconds', 30) | int, 3 * seconds] | max -%}
   {%- set unique_key = config.require('unique_key') -%}
   {%- set keys = unique_key | join(', ') -%}
   {%- set scope_key = config.require('scope_key') -%}
@@ -49,30 +48,41 @@
   {%- set schedule -%}
 REFRESH EVERY {{ seconds }} SECOND{% if upstream %} DEPENDS ON {{ upstream | join(', ') }}{% endif %} APPEND
   {%- endset -%}
-  {%- set since -%}
-(greatest(
-    ifNull((SELECT toUnixTimestamp64Micro(toDateTime64(max(last_success_time), 6)) FROM system.view_refreshes
-            WHERE database = '{{ this.schema }}' AND view = '{{ rmv }}'), 0),
-    (SELECT max(_gold_version) FROM {{ cdc_qualified(state) }})
-  ) - {{ overlap * 1000000 }})
+  {#- the relations whose changes this model watches, and their block-number watermarks -#}
+  {%- set watched = [] -%}
+  {%- for rel in modules.re.findall('__CDC_WM_([A-Za-z0-9_]+?)__(?![A-Za-z0-9])', sql ~ scope_sql) -%}
+    {%- if rel not in watched -%}{%- do watched.append(rel) -%}{%- endif -%}
+  {%- endfor -%}
+  {%- set ns = namespace(full=sql, inc=sql, scope=scope_sql) -%}
+  {%- for rel in watched -%}
+    {%- set previous = 'ifNull((SELECT max(_wm_' ~ rel ~ ') FROM ' ~ cdc_qualified(state) ~ '), 0)' -%}
+    {%- set ns.full = ns.full | replace('__CDC_WM_' ~ rel ~ '__', '0') -%}
+    {%- set ns.inc = ns.inc | replace('__CDC_WM_' ~ rel ~ '__', previous) -%}
+    {%- set ns.scope = ns.scope | replace('__CDC_WM_' ~ rel ~ '__', previous) -%}
+  {%- endfor -%}
+  {%- set model_full = ns.full -%}
+  {%- set model_inc = ns.inc -%}
+  {%- set scope_inc = ns.scope -%}
+  {%- set watermarks -%}
+{% for rel in watched %}, toUInt64(ifNull((SELECT max(_block_number) FROM {{ cdc_qualified(rel) }}), 0)) AS _wm_{{ rel }}{% endfor %}
   {%- endset -%}
-  {%- set model_full = sql | replace('__CDC_SINCE__', '0') -%}
-  {%- set model_inc = sql | replace('__CDC_SINCE__', since) -%}
-  {%- set scope_inc = scope_sql | replace('__CDC_SINCE__', since) -%}
+  {%- set watermark_columns -%}
+{% for rel in watched %}, _wm_{{ rel }}{% endfor %}
+  {%- endset -%}
   {%- set version = 'toUnixTimestamp64Micro(now64(6))' -%}
   {%- set refresh_sql -%}
-SELECT *, toUInt8(0) AS _is_deleted, {{ version }} AS _gold_version FROM ({{ model_inc }})
+SELECT *, toUInt8(0) AS _is_deleted, {{ version }} AS _gold_version{{ watermarks }} FROM ({{ model_inc }})
 UNION ALL
-SELECT * EXCEPT (_is_deleted, _gold_version), toUInt8(1) AS _is_deleted, {{ version }} AS _gold_version
+SELECT * EXCEPT (_is_deleted, _gold_version{{ watermark_columns }}), toUInt8(1) AS _is_deleted, {{ version }} AS _gold_version{{ watermarks }}
 FROM {{ cdc_qualified(state) }} FINAL
 WHERE {{ scope_key }} IN ({{ scope_inc }})
   AND ({{ keys }}) NOT IN (SELECT {{ keys }} FROM ({{ model_inc }}))
   {%- endset -%}
   {%- set view_sql -%}
-SELECT * EXCEPT (_is_deleted, _gold_version){% for column, expr in read_time.items() %}, {{ expr }} AS {{ column }}{% endfor %}
+SELECT * EXCEPT (_is_deleted, _gold_version{{ watermark_columns }}){% for column, expr in read_time.items() %}, {{ expr }} AS {{ column }}{% endfor %}
 FROM {{ cdc_qualified(state) }} FINAL
   {%- endset -%}
-  {%- set fingerprint = 'cdc:' ~ local_md5(sql ~ '|' ~ scope_sql ~ '|' ~ keys ~ '|' ~ scope_key ~ '|' ~ view_sql ~ '|' ~ schedule ~ '|' ~ overlap) -%}
+  {%- set fingerprint = 'cdc:' ~ local_md5(sql ~ '|' ~ scope_sql ~ '|' ~ keys ~ '|' ~ scope_key ~ '|' ~ view_sql ~ '|' ~ schedule ~ '|' ~ watermarks) -%}
 
   {{ run_hooks(pre_hooks) }}
 
@@ -84,8 +94,9 @@ FROM {{ cdc_qualified(state) }} FINAL
     {%- do run_query("DROP TABLE IF EXISTS " ~ cdc_qualified(state_next)) -%}
     {%- call statement('main') -%}
       CREATE TABLE {{ cdc_qualified(state_next) }}
-      ENGINE = ReplacingMergeTree(_gold_version, _is_deleted) ORDER BY ({{ keys }}) COMMENT 'cdc:pending'
-      AS SELECT *, toUInt8(0) AS _is_deleted, {{ version }} AS _gold_version FROM ({{ model_full }})
+      ENGINE = ReplacingMergeTree(_gold_version, _is_deleted) ORDER BY ({{ keys }})
+      SETTINGS enable_block_number_column = 1 COMMENT 'cdc:pending'
+      AS SELECT *, toUInt8(0) AS _is_deleted, {{ version }} AS _gold_version{{ watermarks }} FROM ({{ model_full }})
     {%- endcall -%}
     {%- if cdc_exists(state) -%}
       {%- do run_query("EXCHANGE TABLES " ~ cdc_qualified(state) ~ " AND " ~ cdc_qualified(state_next)) -%}

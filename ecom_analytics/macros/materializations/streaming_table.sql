@@ -26,8 +26,7 @@
   {%- set mv = name ~ '__mv' -%}
   {%- set next = name ~ '__next' -%}
   {%- set next_mv = name ~ '__next_mv' -%}
-  {%- set indexes = config.get('indexes', []) -%}
-  {%- set fingerprint = 'cdc:' ~ local_md5(sql ~ '|' ~ cdc_table_clauses() ~ '|' ~ (indexes | join(';'))) -%}
+  {%- set fingerprint = 'cdc:' ~ local_md5(sql ~ '|' ~ cdc_table_clauses()) -%}
 
   {{ run_hooks(pre_hooks) }}
 
@@ -41,7 +40,6 @@
     {%- call statement('main') -%}
       CREATE TABLE {{ cdc_qualified(name) }} {{ cdc_table_clauses() }} COMMENT 'cdc:pending' EMPTY AS {{ sql }}
     {%- endcall -%}
-    {%- do cdc_add_indexes(name, indexes) -%}
     {%- do run_query("DROP VIEW IF EXISTS " ~ cdc_qualified(mv)) -%}
     {%- do run_query("CREATE MATERIALIZED VIEW " ~ cdc_qualified(mv) ~ " TO " ~ cdc_qualified(name) ~ " AS " ~ sql) -%}
     {%- do cdc_wait_for_inserts_started_before(cdc_now()) -%}
@@ -54,7 +52,6 @@
     {%- call statement('main') -%}
       CREATE TABLE {{ cdc_qualified(next) }} {{ cdc_table_clauses() }} COMMENT 'cdc:pending' EMPTY AS {{ sql }}
     {%- endcall -%}
-    {%- do cdc_add_indexes(next, indexes) -%}
     {%- do run_query("CREATE MATERIALIZED VIEW " ~ cdc_qualified(next_mv) ~ " TO " ~ cdc_qualified(next) ~ " AS " ~ sql) -%}
     {%- do cdc_wait_for_inserts_started_before(cdc_now()) -%}
     {%- do run_query("INSERT INTO " ~ cdc_qualified(next) ~ " " ~ sql) -%}

@@ -29,13 +29,15 @@ customers as (
 ),
 
 products as (
+    -- the product's own attributes, from silver: reading dim_products instead would make every
+    -- change of a product's sales figures re-compute every line of that product
     select
         product_id,
         toNullable(product_name) as product_name,
         toNullable(category) as category,
-        toNullable(price_category) as price_category,
+        toNullable({{ price_category('price') }}) as price_category,
         toNullable(price) as current_product_price
-    from {{ ref('dim_products') }}
+    from {{ ref('stg_products') }}
     where product_id in (select product_id from lines)
 )
 

@@ -2,8 +2,9 @@
     materialized='streaming_table',
     engine='ReplacingMergeTree(_version, _is_deleted)',
     order_by='customer_id',
-    indexes=['_silver_at_minmax _silver_at TYPE minmax GRANULARITY 1'],
+    table_settings={'enable_block_number_column': 1},
 ) }}
+{#- enable_block_number_column: each row keeps the block number of its commit, in commit order — how the gold refreshes find what changed since their previous run (macros/gold_scopes.sql) -#}
 {#-
   Grain: one row per processed bronze row of customers (state-carrying event or reject); after
   merges / FINAL, one row per customer id ever seen (the latest event) plus one per reject.
@@ -33,9 +34,7 @@ select
     _topic,
     _partition,
     _offset,
-    _ingested_at,
-    -- when this row reached silver: gold refreshes recompute the keys changed since their last run
-    now64(6) as _silver_at
+    _ingested_at
 from (
     -- each reader written once, as a lambda over the fields it reads (the view's query is analysed
     -- on every inserted block; docs/analytics.md)

@@ -2,8 +2,9 @@
     materialized='streaming_table',
     engine='ReplacingMergeTree(_version, _is_deleted)',
     order_by='order_id',
-    indexes=['_silver_at_minmax _silver_at TYPE minmax GRANULARITY 1'],
+    table_settings={'enable_block_number_column': 1},
 ) }}
+{#- enable_block_number_column: each row keeps the block number of its commit, in commit order — how the gold refreshes find what changed since their previous run (macros/gold_scopes.sql) -#}
 {#- Grain: as base_customers, per order id (see its comment for how rows arrive and the delete rule). The lines are parallel arrays (line i = element i). -#}
 with changes as (
     {{ bronze_events(source('bronze', 'orders'), 'orders') }}
@@ -47,9 +48,7 @@ select
     _topic,
     _partition,
     _offset,
-    _ingested_at,
-    -- when this row reached silver: gold refreshes recompute the keys changed since their last run
-    now64(6) as _silver_at
+    _ingested_at
 from parsed
 -- every cast here is total (…OrNull), so nothing relies on short-circuit evaluation, which made
 -- this query 6x slower (it filters every column a lazy branch reads; docs/analytics.md)

@@ -2,6 +2,7 @@
     materialized='streaming_table',
     engine='ReplacingMergeTree',
     order_by='(kind, key, order_id)',
+    table_settings={'enable_block_number_column': 1},
 ) }}
 {#-
   Grain: one row per (kind, key, order) that any version of an order ever had: its customer
