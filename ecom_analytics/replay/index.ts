@@ -89,6 +89,8 @@ export interface BuildOptions {
     /** dbt project variables (e.g. `gold_refresh_seconds`, `bronze_orders`). */
     vars?: Record<string, string>;
     fullRefresh?: boolean;
+    /** Only these nodes (dbt `--select`). */
+    select?: string[];
     /** `build` (models + tests, the default) or `run` (models only). */
     command?: "build" | "run";
     log?: (line: string) => void;
@@ -96,7 +98,7 @@ export interface BuildOptions {
 
 /** Runs `dbt build` of this project against a gateway, into `database`. */
 export function buildModels(gw: ChdbGateway, database: string, o: BuildOptions = {}): Promise<DbtRunSummary> {
-    return deployModels({ url: gw.url, user: gw.user, password: gw.password, database }, { extraVars: o.vars, command: o.command, fullRefresh: o.fullRefresh, log: o.log });
+    return deployModels({ url: gw.url, user: gw.user, password: gw.password, database }, { extraVars: o.vars, command: o.command, fullRefresh: o.fullRefresh, select: o.select, log: o.log });
 }
 
 /**

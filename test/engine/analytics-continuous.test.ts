@@ -46,9 +46,9 @@ async function ready(t: TestContext): Promise<ClickHouseClient | undefined> {
     return client;
 }
 
-async function deploy(o: { fullRefresh?: boolean } = {}) {
+async function deploy(o: { fullRefresh?: boolean; select?: string[]; command?: "build" | "run" } = {}) {
     dbtRuns++;
-    return buildModels(gw!, DATABASE, { vars: VARS, fullRefresh: o.fullRefresh });
+    return buildModels(gw!, DATABASE, { vars: VARS, ...o });
 }
 
 /** Inserts rows over HTTP (as the sink does) and waits until gold has refreshed after them. */
@@ -180,6 +180,28 @@ describe("continuous analytics: bronze → silver at insert time → gold refres
         await c.command({ query: `SYSTEM START MERGES ${DATABASE}.base_orders` });
         await c.command({ query: `SYSTEM START MERGES ${DATABASE}.base_customers` });
         await assertModelsMatchOracle("after the re-deploy");
+    });
+
+    it("rebuilds gold in full when a silver table it watches was replaced, and keeps following changes", async (t) => {
+        const c = await ready(t);
+        if (!c) return;
+        const uuid = async (name: string) =>
+            (await (await c.query({ query: `SELECT toString(uuid) FROM system.tables WHERE database = '${DATABASE}' AND name = '${name}'`, format: "TabSeparated" })).text()).trim();
+        const before = { base: await uuid("base_orders"), gold: await uuid("fact_orders__state") };
+        // base_orders alone rebuilt and swapped in: a new table, whose block numbers start again
+        await deploy({ command: "run", fullRefresh: true, select: ["base_orders"] });
+        assert.notEqual(await uuid("base_orders"), before.base, "base_orders was replaced");
+        await deploy({ command: "run" });
+        assert.notEqual(await uuid("fact_orders__state"), before.gold, "fact_orders' state was rebuilt");
+        await assertModelsMatchOracle("after the silver rebuild");
+        // and a change after it still reaches gold: every order event again at later source times
+        const again = readBronzeInput(EDGE_FIXTURES).mongo_ecom_orders.map((r) => {
+            const env = JSON.parse(r.raw_data);
+            if (env.source) env.source.ts_ms += 1;
+            return { ...r, raw_data: JSON.stringify(env), _offset: r._offset + 7000 };
+        });
+        await insertAndWait({ orders: again });
+        await assertModelsMatchOracle("after changes following the silver rebuild");
     });
 
     it("rebuilds with --full-refresh (the path of a changed model) to the same state, and keeps following inserts", async (t) => {

@@ -29,7 +29,7 @@ export async function createBronze(client: ClickHouseClient, database: string, n
 /** `dbt build` of the project into `clickhouse.database` with the stack's vars for `names`. */
 export function deployModels(
     clickhouse: DbtClickHouse,
-    o: { names?: AnalyticsNames; extraVars?: Record<string, string>; command?: "build" | "run"; fullRefresh?: boolean; threads?: number; log?: (l: string) => void } = {},
+    o: { names?: AnalyticsNames; extraVars?: Record<string, string>; command?: "build" | "run"; fullRefresh?: boolean; select?: string[]; threads?: number; log?: (l: string) => void } = {},
 ): Promise<DbtRunSummary> {
     return runDbt({
         projectDir: PROJECT_DIR,
@@ -38,6 +38,7 @@ export function deployModels(
         threads: o.threads ?? 1,
         vars: { ...analyticsVars(o.names ?? DEFAULT_ANALYTICS_NAMES), ...o.extraVars },
         fullRefresh: o.fullRefresh,
+        select: o.select,
         log: o.log,
     });
 }

@@ -40,6 +40,8 @@ export interface RunDbtOptions {
     vars?: Record<string, string>;
     /** Rebuild incremental models from scratch. */
     fullRefresh?: boolean;
+    /** Only these nodes (dbt `--select`), e.g. `["base_orders"]`. Default: the whole project. */
+    select?: string[];
     /** Kill dbt after this many seconds. Default 3600. */
     timeoutSeconds?: number;
     /** Receives every output line (secrets masked). */
@@ -158,7 +160,8 @@ export async function runDbt(o: RunDbtOptions): Promise<DbtRunSummary> {
         if (o.threads !== undefined) args.push("--threads", String(o.threads));
         if (o.vars && Object.keys(o.vars).length > 0) args.push("--vars", JSON.stringify(o.vars));
         if (o.fullRefresh) args.push("--full-refresh");
-        log(`dbt ${command} --target ${target}${o.fullRefresh ? " --full-refresh" : ""}`);
+        if (o.select && o.select.length > 0) args.push("--select", ...o.select);
+        log(`dbt ${command} --target ${target}${o.fullRefresh ? " --full-refresh" : ""}${o.select?.length ? ` --select ${o.select.join(" ")}` : ""}`);
         const res = await invoke(venv.dbt, args, env, projectDir, timeoutMs, log);
         const runResults = readJson(path.join(targetPath, "run_results.json"));
         const summary = runResults === undefined ? undefined : summariseRunResults(runResults, command);

@@ -82,7 +82,11 @@ WHERE {{ scope_key }} IN ({{ scope_inc }})
 SELECT * EXCEPT (_is_deleted, _gold_version{{ watermark_columns }}){% for column, expr in read_time.items() %}, {{ expr }} AS {{ column }}{% endfor %}
 FROM {{ cdc_qualified(state) }} FINAL
   {%- endset -%}
-  {%- set fingerprint = 'cdc:' ~ local_md5(sql ~ '|' ~ scope_sql ~ '|' ~ keys ~ '|' ~ scope_key ~ '|' ~ view_sql ~ '|' ~ schedule ~ '|' ~ watermarks) -%}
+  {#- Block numbers count per table: when a watched table is replaced (a changed or fully
+      refreshed silver model is rebuilt and swapped in), the stored watermarks mean nothing for
+      the new table, so its identity is part of the fingerprint and the mart is rebuilt in full. -#}
+  {%- set identities = run_query("SELECT arrayStringConcat(groupArray(concat(name, '=', toString(uuid))), ',') FROM (SELECT name, uuid FROM system.tables WHERE database = '" ~ this.schema ~ "' AND name IN ('" ~ (watched | join("', '")) ~ "') ORDER BY name)").columns[0].values()[0] -%}
+  {%- set fingerprint = 'cdc:' ~ local_md5(sql ~ '|' ~ scope_sql ~ '|' ~ keys ~ '|' ~ scope_key ~ '|' ~ view_sql ~ '|' ~ schedule ~ '|' ~ watermarks ~ '|' ~ identities) -%}
 
   {{ run_hooks(pre_hooks) }}
 
