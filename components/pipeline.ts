@@ -2,6 +2,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { collectionNames, type PipelineSettings } from "./config";
 import { analyticsVars } from "./analytics/vars";
+import { dbtRelationNames } from "./analytics/relations";
 import type { PipelineEndpoints } from "./endpoints";
 import {
     bronzeTableName,
@@ -52,6 +53,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
         const child = { parent: this };
         const stack = pulumi.getStack();
         const prefix = s.kafka.topicPrefix;
+        const dbtProjectDir = args.dbtProjectDir ?? path.resolve(__dirname, "..", "ecom_analytics");
         const collections = collectionNames(s.mongo.collections);
         this.bronzeTables = collections.map((c) => bronzeTableName(prefix, s.mongo.database, c));
         /** The dbt vars: bronze table of each role, gold refresh interval. */
@@ -72,6 +74,8 @@ export class CdcPipeline extends pulumi.ComponentResource {
                 database: e.clickhouse.database,
                 tables: this.bronzeTables,
                 dropOnDelete: s.bronze.dropOnDestroy,
+                // silver and gold are built on bronze: dropped with it (and only then)
+                dependents: s.dbt.enabled ? dbtRelationNames(dbtProjectDir) : [],
             },
             { ...child, dependsOn: e.ready.clickhouse },
         );
@@ -133,7 +137,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
             this.dbt = new DbtRun(
                 `${name}-dbt`,
                 {
-                    projectDir: args.dbtProjectDir ?? path.resolve(__dirname, "..", "ecom_analytics"),
+                    projectDir: dbtProjectDir,
                     clickhouse: pulumi.secret(
                         pulumi.all([e.clickhouse.url, e.clickhouse.user, e.clickhouse.password, e.clickhouse.database]).apply(([url, user, password, database]) => ({
                             url,

@@ -89,4 +89,15 @@ describe("a stack with non-default topic prefix, database and collections", { ti
             assert.deepEqual(project(await rs.json(), expected), expected, model);
         }
     });
+
+    it("destroy drops bronze and every relation dbt built on it (dropOnDestroy), leaving the database empty", async (t) => {
+        if (!(await ready(t))) return;
+        const before = await ch!.query({ query: "SELECT count() AS n FROM system.tables WHERE database = 'analytics' AND engine = 'MaterializedView'", format: "JSONEachRow" });
+        assert.ok(Number((await before.json<{ n: number | string }>())[0]!.n) >= 8, "insert-time and refreshable views exist before");
+        const down = await stack!.destroy({ onOutput: verbose });
+        assert.equal(down.summary.result, "succeeded");
+        assert.match(down.stdout, /and the dbt relations built on them/);
+        const left = await ch!.query({ query: "SELECT name FROM system.tables WHERE database = 'analytics' AND NOT startsWith(name, '.inner') ORDER BY name", format: "JSONEachRow" });
+        assert.deepEqual(await left.json(), [], "nothing of the stack is left in the database");
+    });
 });

@@ -320,7 +320,8 @@ describe("the external platform through the Automation API on real services", { 
         assert.deepEqual(await tablesOf(BRONZE), [], "bronze tables are dropped");
         // The gold tables of the earlier dbt runs outlive bronze: the destroy output says so, naming them.
         assert.deepEqual(await tablesOf(GOLD), [...GOLD].sort());
-        assert.match(down.stdout, /BronzeTables: dropped mongo_ecom_customers, mongo_ecom_products, mongo_ecom_orders in default\. Kept \(not created by this resource[^)]*\): [^\n]*dim_customers[^\n]*fct_daily_sales/);
+        // (dbt is off in this update, so the stack names no dbt relation to drop with bronze)
+        assert.match(down.stdout, /BronzeTables: dropped mongo_ecom_customers, mongo_ecom_products, mongo_ecom_orders in default\. Kept \(not created by this stack\): [^\n]*dim_customers[^\n]*fct_daily_sales/);
         await stack!.workspace.removeStack(STACK);
     });
 });

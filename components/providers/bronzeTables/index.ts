@@ -29,6 +29,8 @@ export interface BronzeTablesArgs {
     tables: pulumi.Input<string[]>;
     /** Drop tables removed from the list and all tables on destroy. Default false: bronze keeps its data. */
     dropOnDelete?: pulumi.Input<boolean>;
+    /** Relations built on bronze, dropped before it when it is dropped (see BronzeTablesInputs). */
+    dependents?: pulumi.Input<string[]>;
 }
 
 /** The bronze tables (dynamic resource; type `pulumi-nodejs:dynamic/cdc:BronzeTables`). */
@@ -53,6 +55,7 @@ export class BronzeTables extends pulumi.dynamic.Resource {
                 database: args.database,
                 tables: args.tables,
                 dropOnDelete: args.dropOnDelete ?? false,
+                dependents: args.dependents ?? [],
                 schemaVersion: undefined,
                 drift: undefined,
             },

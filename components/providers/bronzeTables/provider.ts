@@ -24,6 +24,7 @@ import {
     bronzeTableDdl,
     createDatabaseDdl,
     dropTableDdl,
+    quoteIdentifier,
     schemaDrift,
     type LiveColumn,
 } from "./ddl";
@@ -55,6 +56,7 @@ export function normaliseBronzeInputs(raw: Record<string, unknown>): BronzeTable
         database: String(raw.database ?? ""),
         tables: Array.isArray(raw.tables) ? raw.tables.map(String) : [],
         dropOnDelete: raw.dropOnDelete === undefined ? false : Boolean(raw.dropOnDelete),
+        dependents: Array.isArray(raw.dependents) ? raw.dependents.map(String) : [],
     };
 }
 
@@ -76,6 +78,13 @@ export function checkBronzeInputs(i: BronzeTablesInputs): pulumi.dynamic.CheckFa
         }
     });
     if (new Set(i.tables).size !== i.tables.length) failures.push({ property: "tables", reason: "must not repeat a table" });
+    for (const d of i.dependents ?? []) {
+        try {
+            assertIdentifier("dependents", d);
+        } catch (e) {
+            failures.push({ property: "dependents", reason: (e as Error).message });
+        }
+    }
     return failures;
 }
 
@@ -186,6 +195,7 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
                 database: i.database,
                 tables: [...i.tables],
                 dropOnDelete: i.dropOnDelete ?? false,
+                dependents: [...(i.dependents ?? [])],
                 schemaVersion: bronzeSchemaVersion(),
                 drift: [],
             };
@@ -227,6 +237,7 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
                 database: p.database,
                 tables: found.existing,
                 dropOnDelete: p.dropOnDelete ?? false,
+                dependents: [...(p.dependents ?? [])],
                 schemaVersion: props.schemaVersion ?? "",
                 drift: found.drift.filter((d) => !d.endsWith(": table is missing")),
             };
@@ -241,15 +252,25 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
                 log(`BronzeTables: kept the bronze tables ${p.tables.join(", ")} in ${p.database} (cdc:bronze.dropOnDestroy is false), and dbt's silver and gold relations built on them.`);
                 return;
             }
+            const dependents = p.dependents ?? [];
             const kept = await withClient(p, `dropping bronze tables of ${p.database}`, async (client) => {
+                // Materialized views first (they stop writing), then views, then tables.
+                const engines = dependents.length === 0 ? [] : await (
+                    await client.query({ query: `SELECT name, engine FROM system.tables WHERE database = '${p.database}' AND name IN (${dependents.map((d) => `'${d}'`).join(", ")})`, format: "JSONEachRow" })
+                ).json<{ name: string; engine: string }>();
+                const rank = (e: string) => (e === "MaterializedView" ? 0 : e === "View" ? 1 : 2);
+                for (const r of [...engines].sort((a, b) => rank(a.engine) - rank(b.engine))) {
+                    await client.command({ query: `DROP ${r.engine.endsWith("View") ? "VIEW" : "TABLE"} IF EXISTS ${quoteIdentifier(p.database)}.${quoteIdentifier(r.name)}` });
+                }
                 for (const t of p.tables) await client.command({ query: dropTableDdl(p.database, t) });
                 return (await (await client.query({ query: keptRelationsQuery(p.database), format: "JSONEachRow" })).json<{ name: string }>()).map((r) => r.name);
             });
             log(
-                `BronzeTables: dropped ${p.tables.join(", ")} in ${p.database}. ` +
+                `BronzeTables: dropped ${p.tables.join(", ")} in ${p.database}` +
+                    (dependents.length > 0 ? `, and the dbt relations built on them (${dependents.length} names, those that existed). ` : ". ") +
                     (kept.length === 0
                         ? `No other relation is left in ${p.database}.`
-                        : `Kept (not created by this resource: dbt's silver and gold models, and anything else in ${p.database}): ${kept.join(", ")}. ` +
+                        : `Kept (not created by this stack): ${kept.join(", ")}. ` +
                           `They no longer receive data; drop them in ClickHouse if you do not need them (e.g. DROP VIEW / DROP TABLE ${p.database}.<name>).`),
             );
         },

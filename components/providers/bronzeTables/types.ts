@@ -15,6 +15,13 @@ export interface BronzeTablesInputs {
     tables: string[];
     /** Drop the tables when they leave the list or the resource is destroyed. Default false: bronze keeps its data. */
     dropOnDelete?: boolean;
+    /**
+     * Relations built on the bronze tables (the dbt project's views, tables and materialized views)
+     * dropped before them when the tables are dropped: an insert-time view left on a dropped table
+     * would stop feeding silver after the table is re-created, and refreshes would go on running.
+     * Only these exact names are dropped (IF EXISTS); nothing else in the database is touched.
+     */
+    dependents?: string[];
 }
 
 /** Outputs stored in the state. The password is kept (delete and refresh need it) but only as a Pulumi secret. */
@@ -26,6 +33,8 @@ export interface BronzeTablesOutputs {
     /** The managed tables (on refresh: those that exist). */
     tables: string[];
     dropOnDelete: boolean;
+    /** Relations dropped with bronze (absent in states written before this field existed). */
+    dependents?: string[];
     /** Digest of the DDL this provider version creates; a change is an explicit diff. */
     schemaVersion: string;
     /** Schema problems found by the last create/read, one sentence each; empty when conforming. */

@@ -1,0 +1,45 @@
+/** The relations the dbt project creates, read from its model files (dropped with bronze on destroy). */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { dbtModelNames, dbtRelationNames } from "../../components/analytics/relations";
+import { analyticsVars, DEFAULT_ANALYTICS_NAMES } from "../../components/analytics/vars";
+
+const PROJECT = path.resolve(__dirname, "../../ecom_analytics");
+
+describe("dbt relations of the project", () => {
+    it("names every model of the project, staging and marts", () => {
+        const models = dbtModelNames(PROJECT);
+        for (const m of ["base_orders", "order_index", "stg_orders", "bronze_rejects", "dim_customers", "fact_orders", "fct_daily_sales"]) assert.ok(models.includes(m), m);
+    });
+
+    it("adds each materialization's companions: insert-time views, states, refreshes, rebuild leftovers", () => {
+        const names = dbtRelationNames(PROJECT);
+        for (const n of ["base_orders__mv", "base_orders__next", "base_orders__next_mv", "fact_orders__state", "fact_orders__state_next", "fact_orders__refresh"]) assert.ok(names.includes(n), n);
+        assert.ok(!names.some((n) => n.startsWith("mongo_ecom_")), "never a bronze table");
+    });
+
+    it("follows the files: a model added to the project is covered", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dbt-rel-"));
+        fs.mkdirSync(path.join(dir, "models", "marts"), { recursive: true });
+        fs.writeFileSync(path.join(dir, "models", "marts", "my_mart.sql"), "select 1");
+        fs.writeFileSync(path.join(dir, "models", "marts", "schema.yml"), "version: 2");
+        assert.deepEqual(dbtModelNames(dir), ["my_mart"]);
+        assert.ok(dbtRelationNames(dir).includes("my_mart__refresh"));
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+});
+
+describe("analytics vars", () => {
+    it("names the bronze table of each role from the topic prefix, database and collections", () => {
+        assert.deepEqual(analyticsVars({ topicPrefix: "shop", database: "store", collections: { customers: "clients", products: "catalog", orders: "purchases" }, refreshSeconds: 7 }), {
+            bronze_customers: "shop_store_clients",
+            bronze_products: "shop_store_catalog",
+            bronze_orders: "shop_store_purchases",
+            gold_refresh_seconds: "7",
+        });
+        assert.equal(analyticsVars(DEFAULT_ANALYTICS_NAMES).bronze_orders, "mongo_ecom_orders");
+    });
+});
