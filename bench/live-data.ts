@@ -6,15 +6,10 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import type { ClickHouseClient } from "@clickhouse/client";
+import type { BronzeRow } from "../seed/model";
 
-/** One bronze row as the sink writes it (JSONEachRow). */
-export interface BronzeRow {
-    raw_data: string;
-    _topic: string;
-    _partition: number;
-    _offset: number;
-    _key: string | null;
-}
+/** One bronze row as the sink writes it (JSONEachRow): the seed's shape. */
+export type { BronzeRow };
 
 const hex = (prefix: string, n: number): string => prefix + n.toString(16).padStart(20, "0");
 /** Customer, product and order ids of the synthetic data (bench/dbt-data.ts numbering). */
