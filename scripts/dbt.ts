@@ -1,9 +1,10 @@
 /**
  * `npm run dbt [-- --command build|run] [--target T] [--stack S]`: runs dbt now against the
- * stack's ClickHouse, with the same pinned venv, generated profile and masked errors as the
- * stack's DbtRun resource. Use it to bring silver and gold up to date with events that arrived
- * since the last `pulumi up` (DbtRun re-runs on `up` only when the dbt project or its target
- * changes). Reads the stack's outputs through scripts/pulumi.sh (same backend and passphrase).
+ * stack's ClickHouse, with the same pinned venv, generated profile, vars and masked errors as the
+ * stack's DbtRun resource. Freshness needs no dbt run (silver follows at insert time, gold is
+ * refreshed by ClickHouse, docs/analytics.md); use it after editing models without `pulumi up`,
+ * or to run the tests now. Reads the stack's outputs through scripts/pulumi.sh (same backend and
+ * passphrase).
  */
 import { execFileSync } from "child_process";
 import * as path from "path";
