@@ -165,3 +165,8 @@ arrayMap(i -> {{ ejson_object_fields('i') }}, JSONExtractArrayRaw({{ fields }}['
 
 
 {%- macro _f(fields, name) -%}{{ fields }}['{{ name }}']{%- endmacro -%}
+
+{#- The columns every base_* model passes through from bronze_events, after its own. -#}
+{%- macro bronze_event_columns() -%}
+_event_timestamp_ms, _version, _is_deleted, _reject_reason, _raw, _topic, _partition, _offset, _ingested_at
+{%- endmacro -%}

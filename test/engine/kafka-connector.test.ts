@@ -46,9 +46,17 @@ function fileSource(c: KafkaConnectCluster, name: string, topic: string): Record
     };
 }
 
+/**
+ * The connector's config as the worker reports it. Right after a config change the worker can
+ * answer 409 (or a 5xx) while its group rebalances: asked again (bounded) until it answers otherwise.
+ */
 async function liveConfig(c: KafkaConnectCluster, name: string): Promise<{ status: number; body: Record<string, string> }> {
-    const r = await fetch(`${c.connectUrl}/connectors/${name}/config`, { signal: AbortSignal.timeout(30_000) });
-    return { status: r.status, body: (await r.json()) as Record<string, string> };
+    for (let attempt = 0; ; attempt++) {
+        const r = await fetch(`${c.connectUrl}/connectors/${name}/config`, { signal: AbortSignal.timeout(30_000) });
+        const body = (await r.json()) as Record<string, string>;
+        if ((r.status !== 409 && r.status < 500) || attempt >= 40) return { status: r.status, body };
+        await new Promise((res) => setTimeout(res, 250));
+    }
 }
 
 describe("KafkaConnector on a real Kafka Connect worker", { timeout: 600_000 }, () => {
@@ -82,7 +90,8 @@ describe("KafkaConnector on a real Kafka Connect worker", { timeout: 600_000 }, 
         assert.deepEqual([d.changes, d.replaces, d.changedKeys], [true, [], ["topic"]]);
         const updated = await p.update!(created.id, outs, next);
         assert.equal((updated.outs as KafkaConnectorOutputs).state, "RUNNING");
-        assert.equal((await liveConfig(c, "engine-file-source")).body.topic, "lines-b");
+        const live = await liveConfig(c, "engine-file-source");
+        assert.equal(live.body.topic, "lines-b", `the worker's config after the update (HTTP ${live.status}): ${JSON.stringify(live.body)}`);
 
         // Out-of-band change: refresh sees it and the diff names it.
         const put = await fetch(`${c.connectUrl}/connectors/engine-file-source/config`, {

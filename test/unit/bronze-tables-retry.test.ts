@@ -77,9 +77,38 @@ describe("BronzeTables retries", () => {
         const log: string[] = [];
         const p = createBronzeTablesProvider({ clientFactory: factory, log: (l) => log.push(l) });
         await p.delete!("bronze:default", inputs);
-        assert.match(log.join("\n"), /dropped mongo_ecom_orders in default\. Kept \(not created by this resource: dbt's silver and gold models.*\): dim_customers, stg_orders\. They no longer receive data/);
+        assert.match(log.join("\n"), /dropped mongo_ecom_orders in default\. Kept \(not created by this stack\): dim_customers, stg_orders\. They no longer receive data/);
         const keep: string[] = [];
         await createBronzeTablesProvider({ clientFactory: factory, log: (l) => keep.push(l) }).delete!("bronze:default", { ...inputs, dropOnDelete: false });
         assert.match(keep.join("\n"), /kept the bronze tables mongo_ecom_orders in default \(cdc:bronze\.dropOnDestroy is false\), and dbt's silver and gold relations/);
+    });
+
+    it("drops the dbt relations built on bronze before bronze: materialized views, then views, then tables, only the names it was given", async () => {
+        const commands: string[] = [];
+        const live = [
+            { name: "stg_orders", engine: "View" },
+            { name: "base_orders", engine: "ReplacingMergeTree" },
+            { name: "base_orders__mv", engine: "MaterializedView" },
+            { name: "dim_customers", engine: "View" },
+            { name: "dim_customers__refresh", engine: "MaterializedView" },
+        ];
+        const factory = () =>
+            ({
+                command: async ({ query }: { query: string }) => (commands.push(query), {}),
+                query: async ({ query }: { query: string }) => ({
+                    json: async () => (query.includes("engine FROM system.tables") ? live : [{ name: "someone_elses_table" }]),
+                }),
+                close: async () => undefined,
+            }) as unknown as ClickHouseClient;
+        const log: string[] = [];
+        const dependents = ["base_orders", "base_orders__mv", "base_orders__next", "dim_customers", "dim_customers__refresh", "stg_orders"];
+        await createBronzeTablesProvider({ clientFactory: factory, log: (l) => log.push(l) }).delete!("bronze:default", { ...inputs, dependents });
+        const drops = commands.map((c) => c.replace(/`/g, "").replace("DROP ", "").replace(" IF EXISTS default.", " "));
+        assert.deepEqual(drops.slice(0, 5).map((d) => d.split(" ")[0]), ["VIEW", "VIEW", "VIEW", "VIEW", "TABLE"], "materialized views and views before tables");
+        assert.deepEqual(drops.slice(0, 2).map((d) => d.split(" ")[1]).sort(), ["base_orders__mv", "dim_customers__refresh"], "the materialized views first: nothing keeps writing");
+        assert.equal(drops[4], "TABLE base_orders");
+        assert.match(commands[5]!, /DROP TABLE IF EXISTS `default`\.`mongo_ecom_orders`/, "bronze last");
+        assert.equal(commands.length, 6, "nothing beyond the given names that exist, and bronze");
+        assert.match(log.join("\n"), /and the dbt relations built on them .*Kept \(not created by this stack\): someone_elses_table/);
     });
 });

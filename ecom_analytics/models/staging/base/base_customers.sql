@@ -26,15 +26,7 @@ select
     strings[6] as country,
     dates[1] as registered_at,
     dates[2] as updated_at,
-    _event_timestamp_ms,
-    _version,
-    _is_deleted,
-    _reject_reason,
-    _raw,
-    _topic,
-    _partition,
-    _offset,
-    _ingested_at
+    {{ bronze_event_columns() }}
 from (
     -- each reader written once, as a lambda over the fields it reads (the view's query is analysed
     -- on every inserted block; docs/analytics.md)

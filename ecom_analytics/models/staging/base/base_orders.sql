@@ -19,15 +19,7 @@ parsed as (
         dates[1] as ordered_at,
         dates[2] as updated_at,
         if(_reject_reason = '', {{ order_items('fields') }}, []) as items,
-        _event_timestamp_ms,
-        _version,
-        _is_deleted,
-        _reject_reason,
-        _raw,
-        _topic,
-        _partition,
-        _offset,
-        _ingested_at
+        {{ bronze_event_columns() }}
     from changes
 )
 
@@ -40,15 +32,7 @@ select
     arrayMap(item -> {{ ejson_oid("item['product_id']") }}, items) as line_product_ids,
     arrayMap(item -> toInt32({{ ejson_int64("item['quantity']") }}), items) as line_quantities,
     arrayMap(item -> ifNull({{ ejson_decimal("item['unit_price']") }}, toDecimal64(0, 2)), items) as line_unit_prices,
-    _event_timestamp_ms,
-    _version,
-    _is_deleted,
-    _reject_reason,
-    _raw,
-    _topic,
-    _partition,
-    _offset,
-    _ingested_at
+    {{ bronze_event_columns() }}
 from parsed
 -- every cast here is total (…OrNull), so nothing relies on short-circuit evaluation, which made the
 -- reject-reason expression ~5x slower when run on its own (it filters the columns every lazy

@@ -19,15 +19,7 @@ select
     toInt32({{ ejson_int64("fields['stock_quantity']") }}) as stock_quantity,
     dates[1] as created_at,
     dates[2] as updated_at,
-    _event_timestamp_ms,
-    _version,
-    _is_deleted,
-    _reject_reason,
-    _raw,
-    _topic,
-    _partition,
-    _offset,
-    _ingested_at
+    {{ bronze_event_columns() }}
 from (
     -- readers written once, as lambdas over the fields they read (see base_customers)
     select
