@@ -43,9 +43,7 @@ export function gatewayClient(gw: ChdbGateway, database: string): ClickHouseClie
 }
 
 /** Creates the database and the three bronze tables (fresh), as the stack does. */
-export async function createBronzeTables(client: ClickHouseClient, database: string): Promise<void> {
-    await createBronze(client, database);
-}
+export { createBronze as createBronzeTables };
 
 /** Inserts bronze rows in batches (the engine stamps `_ingested_at`). */
 export async function insertBronzeRows(client: ClickHouseClient, database: string, table: BronzeTable, rows: readonly BronzeInsertRow[]): Promise<void> {
@@ -111,7 +109,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
     const gw = await startChdbGateway({ log: (l) => log(`[gateway] ${l}`) });
     const client = gatewayClient(gw, "default");
     try {
-        await createBronzeTables(client, REPLAY_DATABASE);
+        await createBronze(client, REPLAY_DATABASE);
         const loaded = {} as Record<BronzeTable, number>;
         for (const table of BRONZE_TABLES) {
             await insertBronzeRows(client, REPLAY_DATABASE, table, input[table]);

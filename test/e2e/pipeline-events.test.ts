@@ -190,9 +190,9 @@ describe("pipeline from change events: BronzeTables → sink inserts over HTTP �
             // provider's diff is empty, so a plain `pulumi up` would leave the models as they are.
             const same = await dbtProvider.diff!(dbtState.id, dbtState.outs, dbtInputs());
             assert.equal(same.changes, false, "unchanged inputs must not re-run dbt");
-            // What a trigger change takes instead: here a `vars` change that keeps the project's
-            // own default lookback, so the models' meaning is unchanged; diff → update in place.
-            const news = dbtInputs({ vars: { bronze_lookback_seconds: "300" } });
+            // What a trigger change takes instead: here a `vars` change (the gold refresh interval,
+            // as a change of cdc:analytics.refreshSeconds makes it); diff → update in place.
+            const news = dbtInputs({ vars: { gold_refresh_seconds: "30" } });
             assert.deepEqual(diffDbtRun(dbtState.outs, normaliseDbtRunInputs(news)).changed, ["vars"]);
             const changed = await dbtProvider.diff!(dbtState.id, dbtState.outs, news);
             assert.equal(changed.changes, true);
