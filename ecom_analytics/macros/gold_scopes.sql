@@ -9,7 +9,11 @@
   which ClickHouse allocates when a part is committed, in commit order. `__CDC_WM_<relation>__`
   stands for the highest block number of that relation that the mart's previous refresh had
   seen (the materialization reads it from the mart's state; 0 on a full build, so every scope is
-  "everything"); each refresh stores the highest block number it saw, read before its data.
+  "everything"), and `__CDC_WMTO_<relation>__` for the highest block number now: a refresh reads
+  exactly the blocks between the two and stores the second. Both are the same scalar subquery
+  in every place of the query, which ClickHouse evaluates once, while analysing the scope's
+  subquery — before any of its data is read — so a block that commits meanwhile is above the
+  stored number and read by the next refresh, never skipped.
 
   Where a change is found (each a primary-key range or a read of one integer column, so a refresh
   costs in proportion to what changed, not to the live state):
@@ -33,7 +37,7 @@
 
 {#- Keys of `relation` in parts committed after the previous refresh. -#}
 {%- macro _changed(relation, key) -%}
-select {{ key }} from {{ _gold_rel(relation) }} where _block_number > __CDC_WM_{{ relation }}__ and _reject_reason = ''
+select {{ key }} from {{ _gold_rel(relation) }} where _block_number > __CDC_WM_{{ relation }}__ and _block_number <= __CDC_WMTO_{{ relation }}__ and _reject_reason = ''
 {%- endmacro -%}
 
 {#- Orders that ever had one of the keys of `kind` ('c' customer, 'd' date, 'p' product). -#}
@@ -68,7 +72,7 @@ select key from {{ _gold_rel('order_index') }} where kind = '{{ kind }}' and ord
 select toDate(key) as order_date from {{ _gold_rel('order_index') }} where kind = 'd' and order_id in ({{ changed_orders }})
 {%- endset -%}
 {%- set rewritten_customers -%}
-select customer_id from {{ _gold_rel('dim_customers__state') }} where _block_number > __CDC_WM_dim_customers__state__
+select customer_id from {{ _gold_rel('dim_customers__state') }} where _block_number > __CDC_WM_dim_customers__state__ and _block_number <= __CDC_WMTO_dim_customers__state__
 {%- endset -%}
 {%- if name == 'customers' -%} {{ customers }}
 {%- elif name == 'products' -%} {{ products }}

@@ -64,3 +64,9 @@ SETTINGS {% for k, v in config.get('table_settings').items() %}{{ k }} = {{ v }}
   {{ exceptions.raise_compiler_error("database " ~ this.schema ~ " has engine " ~ engine ~ "; the gold tables refresh through refreshable materialized views, which need an Atomic (or Replicated) database. Set cdc:clickhouse.database to a new name (the stack creates it as Atomic) or recreate this one with ENGINE = Atomic.") }}
 {%- endif -%}
 {%- endmacro -%}
+
+{#- The highest block number of a relation now, written the same way everywhere in a query, so
+    that ClickHouse evaluates it once (identical scalar subqueries share one result). -#}
+{%- macro cdc_block_watermark(name) -%}
+toUInt64(ifNull((SELECT max(_block_number) FROM {{ cdc_qualified(name) }}), 0))
+{%- endmacro -%}

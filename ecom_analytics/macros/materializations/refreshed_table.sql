@@ -14,9 +14,10 @@
     values that rows committed since the previous refresh can move), recomputes the model's rows
     of exactly those scopes from current silver, appends them as a new version, and appends
     tombstones for the rows of those scopes that no longer exist. "Since the previous refresh" is
-    by block number (`__CDC_WM_<relation>__` in the model's SQL), allocated at commit in commit
-    order and read before the data, so nothing committed between two refreshes is missed and a
-    refresh with nothing new recomputes nothing.
+    by block number (`__CDC_WM_<relation>__` / `__CDC_WMTO_<relation>__` in the model's SQL,
+    macros/gold_scopes.sql), allocated at commit in commit order and bounded above by the number
+    the refresh stores, so nothing committed between two refreshes is missed and a refresh with
+    nothing new recomputes nothing.
 
   Runs of dbt: unchanged (fingerprint in M__state's comment) → refresh now and wait, so the run's
   tests read current gold; new or changed → M__state built in full beside the live one and swapped
@@ -56,15 +57,16 @@ REFRESH EVERY {{ seconds }} SECOND{% if upstream %} DEPENDS ON {{ upstream | joi
   {%- set ns = namespace(full=sql, inc=sql, scope=scope_sql) -%}
   {%- for rel in watched -%}
     {%- set previous = 'ifNull((SELECT max(_wm_' ~ rel ~ ') FROM ' ~ cdc_qualified(state) ~ '), 0)' -%}
-    {%- set ns.full = ns.full | replace('__CDC_WM_' ~ rel ~ '__', '0') -%}
-    {%- set ns.inc = ns.inc | replace('__CDC_WM_' ~ rel ~ '__', previous) -%}
-    {%- set ns.scope = ns.scope | replace('__CDC_WM_' ~ rel ~ '__', previous) -%}
+    {%- set current = cdc_block_watermark(rel) -%}
+    {%- set ns.full = ns.full | replace('__CDC_WM_' ~ rel ~ '__', '0') | replace('__CDC_WMTO_' ~ rel ~ '__', current) -%}
+    {%- set ns.inc = ns.inc | replace('__CDC_WM_' ~ rel ~ '__', previous) | replace('__CDC_WMTO_' ~ rel ~ '__', current) -%}
+    {%- set ns.scope = ns.scope | replace('__CDC_WM_' ~ rel ~ '__', previous) | replace('__CDC_WMTO_' ~ rel ~ '__', current) -%}
   {%- endfor -%}
   {%- set model_full = ns.full -%}
   {%- set model_inc = ns.inc -%}
   {%- set scope_inc = ns.scope -%}
   {%- set watermarks -%}
-{% for rel in watched %}, toUInt64(ifNull((SELECT max(_block_number) FROM {{ cdc_qualified(rel) }}), 0)) AS _wm_{{ rel }}{% endfor %}
+{% for rel in watched %}, {{ cdc_block_watermark(rel) }} AS _wm_{{ rel }}{% endfor %}
   {%- endset -%}
   {%- set watermark_columns -%}
 {% for rel in watched %}, _wm_{{ rel }}{% endfor %}
