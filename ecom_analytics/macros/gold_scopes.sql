@@ -59,17 +59,32 @@ select key from {{ _gold_rel('order_index') }} where kind = '{{ kind }}' and ord
   - days: the order dates (now or before) of changed orders;
   - orders_of_<scope>: the orders that ever had one of the customers / products / days.
 -#}
+{#-
+  The current customer, day and products of changed orders are read from the changed base_orders
+  rows themselves, and only earlier ones from order_index: order_index is filled by a view on
+  base_orders, so its rows commit a moment after the base_orders rows they describe, and a refresh
+  in between would otherwise miss them. For the same reason every orders_of_<scope> includes the
+  changed orders (their current values are then checked against the scope by the mart).
+-#}
 {%- macro gold_scope_sql(name) -%}
 {%- set changed_orders = _changed('base_orders', 'order_id') -%}
 {%- set changed_products = _changed('base_products', 'product_id') -%}
+{%- set live_changed_orders -%}
+{{ _gold_rel('base_orders') }} where _block_number > __CDC_WM_base_orders__ and _block_number <= __CDC_WMTO_base_orders__ and _reject_reason = '' and _is_deleted = 0
+{%- endset -%}
 {%- set customers -%}
-{{ _changed('base_customers', 'customer_id') }} union distinct {{ _keys_of_orders('c', changed_orders) }}
+{{ _changed('base_customers', 'customer_id') }}
+union distinct select customer_id from {{ live_changed_orders }}
+union distinct {{ _keys_of_orders('c', changed_orders) }}
 {%- endset -%}
 {%- set products -%}
-{{ changed_products }} union distinct {{ _keys_of_orders('p', changed_orders) }}
+{{ changed_products }}
+union distinct select arrayJoin(line_product_ids) from {{ live_changed_orders }}
+union distinct {{ _keys_of_orders('p', changed_orders) }}
 {%- endset -%}
 {%- set days -%}
-select toDate(key) as order_date from {{ _gold_rel('order_index') }} where kind = 'd' and order_id in ({{ changed_orders }})
+select toDate(ordered_at, 'UTC') as order_date from {{ live_changed_orders }}
+union distinct select toDate(key) from {{ _gold_rel('order_index') }} where kind = 'd' and order_id in ({{ changed_orders }})
 {%- endset -%}
 {%- set rewritten_customers -%}
 select customer_id from {{ _gold_rel('dim_customers__state') }} where _block_number > __CDC_WM_dim_customers__state__ and _block_number <= __CDC_WMTO_dim_customers__state__
@@ -79,9 +94,9 @@ select customer_id from {{ _gold_rel('dim_customers__state') }} where _block_num
 {%- elif name == 'days' -%} {{ days }}
 {%- elif name == 'orders' -%}
 {{ changed_orders }} union distinct {{ _orders_with('c', rewritten_customers) }} union distinct {{ _orders_with('p', changed_products) }}
-{%- elif name == 'orders_of_customers' -%} {{ _orders_with('c', customers) }}
-{%- elif name == 'orders_of_products' -%} {{ _orders_with('p', products) }}
-{%- elif name == 'orders_of_days' -%} {{ _orders_with('d', 'select toString(order_date) from (' ~ days ~ ')') }}
+{%- elif name == 'orders_of_customers' -%} {{ _orders_with('c', customers) }} union distinct {{ changed_orders }}
+{%- elif name == 'orders_of_products' -%} {{ _orders_with('p', products) }} union distinct {{ changed_orders }}
+{%- elif name == 'orders_of_days' -%} {{ _orders_with('d', 'select toString(order_date) from (' ~ days ~ ')') }} union distinct {{ changed_orders }}
 {%- else -%}
 {{ exceptions.raise_compiler_error("gold_scope: unknown scope '" ~ name ~ "'") }}
 {%- endif -%}

@@ -49,9 +49,16 @@ const JVM_OPTS = [
     "-Djava.awt.headless=true", "-Djava.net.preferIPv4Stack=true",
 ];
 
-/** A KRaft cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints). */
+/**
+ * A KRaft cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid`
+ * prints). Never starting with "-", as Kafka's own generator ensures: the storage tool's argument
+ * parser would take such an id for an option ("--cluster-id: expected one argument"), 1 run in 64.
+ */
 function randomClusterId(): string {
-    return randomBytes(16).toString("base64url");
+    for (;;) {
+        const id = randomBytes(16).toString("base64url");
+        if (!id.startsWith("-")) return id;
+    }
 }
 
 const TMP_PREFIX = "cdc-kafka-";
