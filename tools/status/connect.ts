@@ -85,7 +85,11 @@ export function sourceTopicsOf(config: Record<string, string>): string[] {
     if (prefix) {
         const out: string[] = [];
         if (Number(config["heartbeat.interval.ms"] ?? "0") > 0) out.push(`${config["heartbeat.topics.prefix"] ?? "__debezium-heartbeat"}.${prefix}`);
-        for (const c of split(config["collection.include.list"])) out.push(`${prefix}.${c}`);
+        // The include list holds regular expressions (`ecom\.orders`): plain names only, dots unescaped.
+        for (const c of split(config["collection.include.list"])) {
+            const name = c.replace(/\\\./g, ".");
+            if (/^[A-Za-z0-9_.-]+$/.test(name)) out.push(`${prefix}.${name}`);
+        }
         return out;
     }
     return split(config.topic ?? config.topics);

@@ -56,20 +56,22 @@ const MARK: Record<string, string> = { ok: "ok", lagging: "LAGGING", failed: "FA
 
 /** The report as a table; `width` is the terminal's (default 120). */
 export function renderTable(r: StatusReport, width = 120): string {
-    const detailWidth = Math.max(40, width - 10 - 9 - 30 - 5);
+    const blocks = r.stages.map((s) => ({ s, rows: [...stageRows(s), ...s.problems.map((p): Row => ["problem", p])] }));
+    // The "what" column fits the longest name (within reason), the state column takes the rest.
+    const whatWidth = Math.min(48, Math.max(12, ...blocks.flatMap((b) => b.rows.map(([what]) => what.length + 2))));
+    const detailWidth = Math.max(30, width - 10 - 9 - whatWidth - 5);
     const table = new Table({
         head: ["stage", "verdict", "what", "state"],
-        colWidths: [10, 9, 30, detailWidth],
+        colWidths: [10, 9, whatWidth, detailWidth],
         wordWrap: true,
         wrapOnWordBoundary: true,
         style: { head: [], border: [], compact: true },
     });
-    for (const s of r.stages) {
-        const rows = stageRows(s);
-        const problems: Row[] = s.problems.map((p) => ["problem", p]);
-        const all = [...rows, ...problems];
-        all.forEach(([what, state], i) => table.push([i === 0 ? s.stage : "", i === 0 ? MARK[s.verdict] : "", what, state]));
-        if (all.length === 0) table.push([s.stage, MARK[s.verdict], "", ""]);
+    // Tabs (in Java traces) would break the column arithmetic.
+    const clean = (x: string) => x.replace(/\t/g, "  ");
+    for (const { s, rows } of blocks) {
+        rows.forEach(([what, state], i) => table.push([i === 0 ? s.stage : "", i === 0 ? MARK[s.verdict] : "", clean(what), clean(state)]));
+        if (rows.length === 0) table.push([s.stage, MARK[s.verdict], "", ""]);
     }
     return `${table.toString()}\npipeline: ${MARK[r.verdict]} (exit ${r.exitCode}) at ${r.checkedAt}\n`;
 }
