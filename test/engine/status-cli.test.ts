@@ -48,13 +48,13 @@ async function ready(t: TestContext): Promise<boolean> {
 }
 
 /** Runs the CLI; resolves with its exit code, parsed JSON (when --json) and stderr. */
-function runStatus(args: string[]): Promise<{ code: number; report?: StatusReport; stdout: string; stderr: string; ms: number }> {
+function runStatus(args: string[], env: NodeJS.ProcessEnv = { CDC_STATUS_CLICKHOUSE_PASSWORD: PASSWORD }): Promise<{ code: number; report?: StatusReport; stdout: string; stderr: string; ms: number }> {
     const t0 = Date.now();
     return new Promise((resolve) => {
         execFile(
             process.execPath,
             ["--import", "tsx", path.join(ROOT, "tools", "status", "index.ts"), ...args],
-            { cwd: ROOT, env: { ...process.env, CDC_STATUS_CLICKHOUSE_PASSWORD: PASSWORD }, timeout: 120_000 },
+            { cwd: ROOT, env: { ...process.env, ...env }, timeout: 120_000 },
             (err, stdout, stderr) => {
                 const code = err ? Number((err as { code?: number }).code ?? 1) : 0;
                 let report: StatusReport | undefined;
@@ -190,6 +190,32 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
             assert.ok(table.stdout.includes(s), `table lacks ${s}:\n${table.stdout}`);
         }
         t.diagnostic(`status --json took ${r.ms} ms`);
+    });
+
+    it("reads the endpoints and the password from the stack's outputs (a stand-in pulumi on PATH), --stack picks the stack", async (t) => {
+        if (!(await ready(t))) return;
+        const bin = fs.mkdtempSync(path.join(tmp, "bin-"));
+        const argsFile = path.join(bin, "args");
+        const outputs = {
+            connectUrl: kafka!.connectUrl, kafkaBootstrap: kafka!.bootstrap, clickhouseUrl: gw!.url, clickhouseUser: gw!.user,
+            clickhousePassword: PASSWORD, clickhouseDatabase: DB, mongoUri: "mongodb://admin:mongo-Pa55@127.0.0.1:1/",
+            connectors: { source: { name: "healthy-source", state: "RUNNING" }, sink: { name: "healthy-sink", state: "RUNNING" } },
+            bronzeTables: [...BRONZE], dbtVars: { gold_refresh_seconds: "1" },
+        };
+        fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\necho "$@" > '${argsFile}'\ncat <<'JSON'\n${JSON.stringify(outputs)}\nJSON\n`, { mode: 0o755 });
+        const env = { PATH: `${bin}:${process.env.PATH}`, PULUMI_CONFIG_PASSPHRASE: "test-only", CDC_STATUS_CLICKHOUSE_PASSWORD: undefined };
+        const r = await runStatus(["--json", "--stack", "staging"], env);
+        assert.equal(r.code, 0, `${r.stderr}\n${r.stdout}`);
+        assert.equal(r.report!.verdict, "ok", JSON.stringify(r.report!.stages.flatMap((s) => s.problems)));
+        assert.match(fs.readFileSync(argsFile, "utf8"), /^stack output --json --show-secrets --stack staging/);
+        assert.equal((stage(r.report!, "sink").details as { group: string }).group, "connect-healthy-sink");
+        assert.ok(!r.stdout.includes(PASSWORD) && !r.stderr.includes(PASSWORD));
+
+        // No stack: exit 1, saying what to do.
+        fs.writeFileSync(path.join(bin, "pulumi"), "#!/bin/sh\necho 'error: no stack named staging found' >&2\nexit 255\n", { mode: 0o755 });
+        const none = await runStatus(["--stack", "staging"], env);
+        assert.equal(none.code, 1);
+        assert.match(none.stderr, /could not read the stack's outputs \(error: no stack named staging found\): run `npm run up` first/);
     });
 
     it("broken: a failed sink task, a group behind the end offsets and rejects: exit 2, each named in the JSON", async (t) => {

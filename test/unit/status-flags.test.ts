@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { parseFlags, resolveTarget } from "../../tools/status/flags";
+import { effectiveThresholds, parseFlags, resolveTarget } from "../../tools/status/flags";
 import { sinkTopicsOf, sourceTopicsOf, traceHead } from "../../tools/status/connect";
 import { projectLayers } from "../../tools/status/clickhouse";
 import { withDeadline } from "../../tools/status/deadline";
@@ -15,6 +15,7 @@ const OUTPUTS = {
     clickhouseUser: "cdc", clickhousePassword: "ch-Pa55-word", clickhouseDatabase: "ecom", mongoUri: "mongodb://admin:mongo-Pa55@localhost:27017/?replicaSet=rs0",
     connectors: { source: { name: "dev-mongo-source", state: "RUNNING" }, sink: { name: "dev-clickhouse-sink", state: "RUNNING" } },
     bronzeTables: ["mongo_ecom_customers", "mongo_ecom_products", "mongo_ecom_orders"],
+    dbtVars: { bronze_orders: "mongo_ecom_orders", gold_refresh_seconds: "200" },
 };
 
 describe("status flags", () => {
@@ -46,6 +47,15 @@ describe("status flags", () => {
             throw new Error("the stack must not be read");
         });
         assert.deepEqual([d.bronzeTables, d.clickhouse.user], [["a", "b"], "default"]);
+    });
+
+    it("gold may be as old as three of the stack's refresh intervals unless --gold-max-age says otherwise", () => {
+        const t = resolveTarget(parseFlags([]), ROOT, () => OUTPUTS);
+        assert.equal(t.goldRefreshSeconds, 200);
+        assert.equal(effectiveThresholds(parseFlags([]), t).goldMaxAgeSeconds, 600);
+        assert.equal(effectiveThresholds(parseFlags(["--gold-max-age", "30"]), t).goldMaxAgeSeconds, 30);
+        const fast = resolveTarget(parseFlags([]), ROOT, () => ({ ...OUTPUTS, dbtVars: { gold_refresh_seconds: "10" } }));
+        assert.equal(effectiveThresholds(parseFlags([]), fast).goldMaxAgeSeconds, DEFAULT_THRESHOLDS.goldMaxAgeSeconds, "never below the default");
     });
 
     it("an output the stack lacks is named, with the flag to pass instead", () => {

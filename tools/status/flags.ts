@@ -15,6 +15,8 @@ export interface Flags {
     timeoutSeconds: number;
     traceLines: number;
     thresholds: Thresholds;
+    /** Threshold flags given explicitly (the others may follow the stack, e.g. the gold refresh interval). */
+    explicit: Set<string>;
     connectUrl?: string;
     kafka?: string;
     clickhouseUrl?: string;
@@ -37,6 +39,8 @@ export interface Target {
     sourceTopics?: string[];
     bronzeTables: string[];
     projectDir: string;
+    /** The gold refresh interval of the stack (`dbtVars.gold_refresh_seconds`), when known. */
+    goldRefreshSeconds?: number;
     /** Values to mask wherever they might appear. */
     secrets: string[];
 }
@@ -76,7 +80,7 @@ const STRINGS: Record<string, (f: Flags, v: string) => void> = {
 
 /** Parses argv; throws a message naming the flag and what it takes. */
 export function parseFlags(argv: string[]): Flags {
-    const f: Flags = { json: false, timeoutSeconds: 5, traceLines: 3, thresholds: { ...DEFAULT_THRESHOLDS } };
+    const f: Flags = { json: false, timeoutSeconds: 5, traceLines: 3, thresholds: { ...DEFAULT_THRESHOLDS }, explicit: new Set() };
     for (let i = 0; i < argv.length; i++) {
         const [name, inline] = argv[i].split(/=(.*)/s, 2);
         if (name === "--json") {
@@ -94,6 +98,7 @@ export function parseFlags(argv: string[]): Flags {
             if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a number >= 0 (got ${JSON.stringify(value)})`);
             if (name === "--timeout" && v === 0) throw new Error("--timeout must be > 0 seconds");
             num(f, v);
+            f.explicit.add(name);
         } else str!(f, value);
     }
     return f;
@@ -116,6 +121,21 @@ export function readStackOutputs(root: string, stack: string | undefined, timeou
         const why = err.code === "ETIMEDOUT" ? `no answer within ${timeoutMs / 1000} s` : (err.stderr || err.message).trim().split("\n").slice(-2).join(" ");
         throw new Error(`could not read the stack's outputs (${why}): run \`npm run up\` first (CDC_STACK or --stack picks the stack), or give every endpoint by flags (--connect-url, --kafka, --clickhouse-url, --database, --source, --sink, --bronze-tables)`);
     }
+}
+
+function refreshSeconds(vars: unknown): number | undefined {
+    const v = Number((vars as Record<string, unknown> | undefined)?.gold_refresh_seconds);
+    return Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+/**
+ * The thresholds of a run: the flags', except that without `--gold-max-age` gold may be as old as
+ * three refresh intervals of the stack when that is longer than the default.
+ */
+export function effectiveThresholds(f: Flags, t: Target): Thresholds {
+    const th = { ...f.thresholds };
+    if (!f.explicit.has("--gold-max-age") && t.goldRefreshSeconds !== undefined) th.goldMaxAgeSeconds = Math.max(th.goldMaxAgeSeconds, 3 * t.goldRefreshSeconds);
+    return th;
 }
 
 const str = (o: Outputs, k: string): string | undefined => (typeof o[k] === "string" ? (o[k] as string) : undefined);
@@ -146,6 +166,7 @@ export function resolveTarget(f: Flags, root: string, outputs: () => Outputs): T
         sourceTopics: f.sourceTopics,
         bronzeTables: t.bronzeTables!,
         projectDir: f.projectDir ?? path.join(root, "ecom_analytics"),
+        goldRefreshSeconds: refreshSeconds(o.dbtVars),
         secrets: secretValuesOf({ password, mongo: str(o, "mongoUri") ?? "" }),
     };
 }

@@ -5,7 +5,7 @@
  * rules, the thresholds and the JSON shape; `--help` lists the flags.
  */
 import * as path from "node:path";
-import { parseFlags, readStackOutputs, resolveTarget } from "./flags";
+import { effectiveThresholds, parseFlags, readStackOutputs, resolveTarget } from "./flags";
 import { renderTable } from "./render";
 import { status } from "./run";
 
@@ -13,7 +13,7 @@ async function main(): Promise<number> {
     const root = path.resolve(__dirname, "..", "..");
     const flags = parseFlags(process.argv.slice(2));
     const target = resolveTarget(flags, root, () => readStackOutputs(root, flags.stack));
-    const report = await status(target, { timeoutMs: flags.timeoutSeconds * 1000, traceLines: flags.traceLines, thresholds: flags.thresholds });
+    const report = await status(target, { timeoutMs: flags.timeoutSeconds * 1000, traceLines: flags.traceLines, thresholds: effectiveThresholds(flags, target) });
     process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report, process.stdout.columns || 120));
     return report.exitCode;
 }
