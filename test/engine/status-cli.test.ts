@@ -263,6 +263,28 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
         assert.ok(!r.stdout.includes(PASSWORD));
     });
 
+    it("dead letters: a sink that diverts unreadable records is lagging, not failed: exit 0, the depth in the JSON", async (t) => {
+        if (!(await ready(t))) return;
+        // broken.orders (from the previous case) holds 4 lines that are not JSON: with errors.tolerance=all they go to the dead-letter topic.
+        await connector("dlq-sink", {
+            "connector.class": FILE_SINK, "tasks.max": "1", file: path.join(tmp, "dlq-out.txt"), topics: "broken.orders",
+            "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+            "value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false",
+            "errors.tolerance": "all", "errors.deadletterqueue.topic.name": "dlq.status", "errors.deadletterqueue.topic.replication.factor": "1",
+        });
+        const r = await until("the dead letters and the sink's commit", async () => {
+            const run = await runStatus([...endpointFlags("broken-source", "dlq-sink"), "--json", "--max-rejects", "100"]);
+            const d = run.report && (stage(run.report, "sink").details as { deadLetter: { depth: number }; totalLag: number });
+            return d?.deadLetter.depth === 4 && d.totalLag === 0 ? run : undefined;
+        });
+        assert.equal(r.code, 0, r.stderr);
+        assert.deepEqual([r.report!.verdict, r.report!.exitCode], ["lagging", 0]);
+        const sink = stage(r.report!, "sink");
+        assert.equal(sink.verdict, "lagging");
+        assert.deepEqual(sink.problems.map((p) => p.split(" (")[0]), ["4 records in the dead-letter topic dlq.status"]);
+        assert.equal(stage(r.report!, "silver").verdict, "ok", "--max-rejects raised above the rejects present");
+    });
+
     it("unreachable services: every stage failed within the deadline, saying what to do, never a hang", async (t) => {
         if (!(await ready(t))) return;
         // A listening socket that never answers stands for a hung service.
