@@ -47,7 +47,7 @@ export interface Target {
 
 export const USAGE = `usage: npm run status -- [--json] [--stack NAME] [--timeout S] [--trace-lines N]
   thresholds: --source-max-age S (${DEFAULT_THRESHOLDS.sourceMaxAgeSeconds}) --max-lag N (${DEFAULT_THRESHOLDS.maxLag}) --max-dead-letters N (${DEFAULT_THRESHOLDS.maxDeadLetters})
-              --max-rejects N (${DEFAULT_THRESHOLDS.maxRejects}) --silver-max-delay S (${DEFAULT_THRESHOLDS.silverMaxDelaySeconds}) --gold-max-age S (${DEFAULT_THRESHOLDS.goldMaxAgeSeconds})
+              --max-rejects N (${DEFAULT_THRESHOLDS.maxRejects}) --silver-max-delay S (${DEFAULT_THRESHOLDS.silverMaxDelaySeconds}) --gold-max-age S (${DEFAULT_THRESHOLDS.goldMaxAgeSeconds}, or 3 refresh intervals of the stack)
   endpoints (default: the stack's outputs): --connect-url URL --kafka HOST:PORT --clickhouse-url URL --clickhouse-user U
               --database DB --source NAME --sink NAME --bronze-tables A,B --source-topics A,B --project-dir DIR
   the ClickHouse password comes from the stack, or from CDC_STATUS_CLICKHOUSE_PASSWORD (never a flag: it would show in ps)

@@ -79,16 +79,23 @@ export async function readKafka(t: KafkaTarget, q: KafkaQuery): Promise<KafkaRes
         const topicObs = (topic: string): TopicObs =>
             partitions.has(topic) ? { topic, partitions: partitions.get(topic)! } : { topic, missing: true, partitions: [] };
 
+        // The group's offsets can fail on their own (coordinator not ready): that fails the sink only.
         const committed = new Map<string, number>();
         const sinkKnown = q.sinkTopics.filter((s) => partitions.has(s));
+        let groupError: string | undefined;
         if (sinkKnown.length > 0) {
-            const groups = await call(`offsets of group ${q.group}`, admin.listConsumerGroupOffsets({ groups: [{ groupId: q.group, topics: sinkKnown.map((name) => ({ name, partitionIndexes: partitions.get(name)!.map((p) => p.partition) })) }] }));
-            for (const g of groups) for (const topic of g.topics) for (const p of topic.partitions) {
-                if (p.committedOffset >= 0n) committed.set(`${topic.name}\u0000${p.partitionIndex}`, Number(p.committedOffset));
+            try {
+                const groups = await call(`offsets of group ${q.group}`, admin.listConsumerGroupOffsets({ groups: [{ groupId: q.group, topics: sinkKnown.map((name) => ({ name, partitionIndexes: partitions.get(name)!.map((p) => p.partition) })) }] }));
+                for (const g of groups) for (const topic of g.topics) for (const p of topic.partitions) {
+                    if (p.committedOffset >= 0n) committed.set(`${topic.name}\u0000${p.partitionIndex}`, Number(p.committedOffset));
+                }
+            } catch (e) {
+                const msg = describeError(e, t.secrets);
+                groupError = /did not answer within/.test(msg) ? msg : `Kafka at ${t.bootstrap} (offsets of group ${q.group}): ${msg}`;
             }
         }
         const lag: LagObs[] = [];
-        for (const topic of sinkKnown) for (const p of partitions.get(topic)!) {
+        if (!groupError) for (const topic of sinkKnown) for (const p of partitions.get(topic)!) {
             lag.push({ topic, partition: p.partition, committed: committed.get(`${topic}\u0000${p.partition}`) ?? null, startOffset: p.startOffset, endOffset: p.endOffset });
         }
         const dlqTopic = q.deadLetterTopic;
@@ -97,6 +104,7 @@ export async function readKafka(t: KafkaTarget, q: KafkaQuery): Promise<KafkaRes
             sink: {
                 // A change topic that does not exist yet holds nothing to lag on (Debezium creates it with the first event).
                 lag,
+                ...(groupError ? { kafkaError: groupError } : {}),
                 // The dead-letter topic is created with its first record: absent means empty.
                 deadLetter: dlqTopic ? { topic: dlqTopic, depth: (partitions.get(dlqTopic) ?? []).reduce((n, p) => n + (p.endOffset - p.startOffset), 0) } : undefined,
             },
