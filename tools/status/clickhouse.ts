@@ -1,0 +1,128 @@
+/**
+ * ClickHouse reads of `npm run status` (HTTP, @clickhouse/client): per table of bronze, silver and
+ * gold its stored rows, newest `_ingested_at` / `_event_timestamp_ms`; the `bronze_rejects` count;
+ * the gold refreshes from `system.view_refreshes`. Silver and gold names come from the dbt project.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { createClient, ClickHouseLogLevel } from "@clickhouse/client";
+import { describeError, withDeadline } from "./deadline";
+import type { GoldObs, LayerObs, RefreshObs, SilverObs, TableObs } from "./types";
+
+export interface ClickHouseTarget {
+    url: string;
+    user: string;
+    password: string;
+    database: string;
+    timeoutMs: number;
+    secrets: readonly string[];
+}
+
+export interface LayerNames {
+    bronze: string[];
+    silver: string[];
+    gold: string[];
+}
+
+/**
+ * Silver and gold relation names of the dbt project at `projectDir`: silver = the models
+ * materialized as `streaming_table` that read a bronze source (the base_* tables), gold = those
+ * materialized as `refreshed_table` (the marts). Read from the model files, like the stack does.
+ */
+export function projectLayers(projectDir: string): { silver: string[]; gold: string[] } {
+    const silver: string[] = [];
+    const gold: string[] = [];
+    const walk = (dir: string): void => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+            const p = path.join(dir, e.name);
+            if (e.isDirectory()) walk(p);
+            else if (e.name.endsWith(".sql")) {
+                const sql = fs.readFileSync(p, "utf8");
+                const m = /materialized\s*=\s*['"]([a-z_]+)['"]/.exec(sql);
+                const name = e.name.slice(0, -4);
+                if (m?.[1] === "streaming_table" && /source\(\s*['"]bronze['"]/.test(sql)) silver.push(name);
+                if (m?.[1] === "refreshed_table") gold.push(name);
+            }
+        }
+    };
+    walk(path.join(projectDir, "models"));
+    return { silver: silver.sort(), gold: gold.sort() };
+}
+
+const SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const;
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** Reads the three layers (never throws: a failure lands in each layer's `error`). */
+export async function readLayers(t: ClickHouseTarget, names: LayerNames): Promise<{ bronze: LayerObs; silver: SilverObs; gold: GoldObs }> {
+    const client = createClient({
+        url: t.url,
+        username: t.user,
+        password: t.password,
+        request_timeout: t.timeoutMs,
+        log: { level: ClickHouseLogLevel.OFF },
+    });
+    const hint = `is ClickHouse up and ${t.url} reachable from here (--clickhouse-url)?`;
+    const query = async <R>(what: string, sql: string, params: Record<string, unknown> = {}): Promise<R[]> =>
+        withDeadline(
+            client.query({ query: sql, query_params: params, format: "JSONEachRow", clickhouse_settings: SETTINGS }).then((rs) => rs.json<R>()),
+            t.timeoutMs,
+            `ClickHouse at ${t.url} (${what})`,
+            hint,
+        );
+    const all = [...names.bronze, ...names.silver, ...names.gold];
+    const q = (table: string) => `\`${t.database.replace(/`/g, "``")}\`.\`${table.replace(/`/g, "``")}\``;
+    try {
+        const existing = new Set((await query<{ name: string }>("tables", "SELECT name FROM system.tables WHERE database = {db:String}", { db: t.database })).map((r) => r.name));
+        const cols = await query<{ table: string; name: string }>(
+            "columns",
+            "SELECT table, name FROM system.columns WHERE database = {db:String} AND name IN ('_ingested_at', '_event_timestamp_ms')",
+            { db: t.database },
+        );
+        const has = (table: string, col: string) => cols.some((c) => c.table === table && c.name === col);
+        const present = all.filter((x) => existing.has(x));
+        const stats = new Map<string, TableObs>();
+        if (present.length > 0) {
+            const parts = present.map((table) => {
+                const ingested = has(table, "_ingested_at") ? "toUnixTimestamp64Milli(toDateTime64(max(_ingested_at), 3))" : "NULL";
+                const event = has(table, "_event_timestamp_ms") ? "toInt64(max(_event_timestamp_ms))" : "NULL";
+                return `SELECT '${table.replace(/'/g, "\\'")}' AS t, count() AS rows, if(rows = 0, NULL, ${ingested}) AS ingested, if(rows = 0, NULL, ${event}) AS event FROM ${q(table)}`;
+            });
+            const rows = await query<{ t: string; rows: number; ingested: number | null; event: number | null }>("row counts", parts.join(" UNION ALL "));
+            for (const r of rows) stats.set(r.t, { table: r.t, rows: Number(r.rows), newestIngestedMs: num(r.ingested), newestEventMs: num(r.event) });
+        }
+        const obs = (table: string): TableObs => stats.get(table) ?? { table, missing: true, rows: null, newestIngestedMs: null, newestEventMs: null };
+
+        let rejects: number | null = null;
+        let rejectsError: string | undefined;
+        if (existing.has("bronze_rejects")) {
+            const [r] = await query<{ n: number }>("bronze_rejects", `SELECT count() AS n FROM ${q("bronze_rejects")}`);
+            rejects = Number(r?.n ?? 0);
+        } else rejectsError = `${t.database}.bronze_rejects does not exist: \`npm run dbt\` builds it`;
+
+        const refreshes = await query<{ view: string; status: string; last_success: number | null; last_refresh: number | null; exception: string }>(
+            "view_refreshes",
+            `SELECT view, toString(status) AS status, toUnixTimestamp(last_success_time) * 1000 AS last_success,
+                    toUnixTimestamp(last_refresh_time) * 1000 AS last_refresh, exception
+             FROM system.view_refreshes WHERE database = {db:String} ORDER BY view`,
+            { db: t.database },
+        );
+        const refreshObs: RefreshObs[] = refreshes.map((r) => ({
+            view: r.view,
+            status: r.status,
+            lastSuccessMs: num(r.last_success),
+            lastRefreshMs: num(r.last_refresh),
+            exception: describeError({ message: r.exception ?? "" }, t.secrets),
+        }));
+        return {
+            bronze: { tables: names.bronze.map(obs) },
+            silver: { tables: names.silver.map(obs), rejects, rejectsError },
+            gold: { tables: names.gold.map(obs), refreshes: refreshObs },
+        };
+    } catch (e) {
+        const msg = describeError(e, [...t.secrets, t.password].filter(Boolean));
+        const error = /did not answer within/.test(msg) ? msg : `${t.url}: ${msg}: ${hint}`;
+        return { bronze: { error, tables: [] }, silver: { error, tables: [], rejects: null }, gold: { error, tables: [], refreshes: [] } };
+    } finally {
+        await withDeadline(client.close(), t.timeoutMs, "ClickHouse (close)", "").catch(() => undefined);
+    }
+}

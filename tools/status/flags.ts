@@ -1,0 +1,172 @@
+/**
+ * Flags of `npm run status` and where the endpoints come from: the stack's outputs (read through
+ * scripts/pulumi.sh like `npm run dbt`), each overridable by a flag; with every endpoint given by
+ * flags no stack is read (tests, a pipeline not deployed by this stack).
+ */
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { secretValuesOf } from "../../components/providers/shared/mask";
+import { DEFAULT_THRESHOLDS } from "./verdict";
+import type { Thresholds } from "./types";
+
+export interface Flags {
+    stack?: string;
+    json: boolean;
+    timeoutSeconds: number;
+    traceLines: number;
+    thresholds: Thresholds;
+    /** Threshold flags given explicitly (the others may follow the stack, e.g. the gold refresh interval). */
+    explicit: Set<string>;
+    connectUrl?: string;
+    kafka?: string;
+    clickhouseUrl?: string;
+    clickhouseUser?: string;
+    database?: string;
+    source?: string;
+    sink?: string;
+    sourceTopics?: string[];
+    bronzeTables?: string[];
+    projectDir?: string;
+}
+
+/** Everything a run needs, resolved. */
+export interface Target {
+    connectUrl: string;
+    kafka: string;
+    clickhouse: { url: string; user: string; password: string; database: string };
+    source: string;
+    sink: string;
+    sourceTopics?: string[];
+    bronzeTables: string[];
+    projectDir: string;
+    /** The gold refresh interval of the stack (`dbtVars.gold_refresh_seconds`), when known. */
+    goldRefreshSeconds?: number;
+    /** Values to mask wherever they might appear. */
+    secrets: string[];
+}
+
+export const USAGE = `usage: npm run status -- [--json] [--stack NAME] [--timeout S] [--trace-lines N]
+  thresholds: --source-max-age S (${DEFAULT_THRESHOLDS.sourceMaxAgeSeconds}) --max-lag N (${DEFAULT_THRESHOLDS.maxLag}) --max-dead-letters N (${DEFAULT_THRESHOLDS.maxDeadLetters})
+              --max-rejects N (${DEFAULT_THRESHOLDS.maxRejects}) --silver-max-delay S (${DEFAULT_THRESHOLDS.silverMaxDelaySeconds}) --gold-max-age S (${DEFAULT_THRESHOLDS.goldMaxAgeSeconds}, or 3 refresh intervals of the stack)
+  endpoints (default: the stack's outputs): --connect-url URL --kafka HOST:PORT --clickhouse-url URL --clickhouse-user U
+              --database DB --source NAME --sink NAME --bronze-tables A,B --source-topics A,B --project-dir DIR
+  the ClickHouse password comes from the stack, or from CDC_STATUS_CLICKHOUSE_PASSWORD (never a flag: it would show in ps)
+exit: 0 every stage ok or lagging, 2 a stage failed, 1 bad usage or the stack's outputs unreadable`;
+
+const NUMBERS: Record<string, (f: Flags, v: number) => void> = {
+    "--timeout": (f, v) => (f.timeoutSeconds = v),
+    "--trace-lines": (f, v) => (f.traceLines = v),
+    "--source-max-age": (f, v) => (f.thresholds.sourceMaxAgeSeconds = v),
+    "--max-lag": (f, v) => (f.thresholds.maxLag = v),
+    "--max-dead-letters": (f, v) => (f.thresholds.maxDeadLetters = v),
+    "--max-rejects": (f, v) => (f.thresholds.maxRejects = v),
+    "--silver-max-delay": (f, v) => (f.thresholds.silverMaxDelaySeconds = v),
+    "--gold-max-age": (f, v) => (f.thresholds.goldMaxAgeSeconds = v),
+};
+
+const STRINGS: Record<string, (f: Flags, v: string) => void> = {
+    "--stack": (f, v) => (f.stack = v),
+    "--connect-url": (f, v) => (f.connectUrl = v),
+    "--kafka": (f, v) => (f.kafka = v),
+    "--clickhouse-url": (f, v) => (f.clickhouseUrl = v),
+    "--clickhouse-user": (f, v) => (f.clickhouseUser = v),
+    "--database": (f, v) => (f.database = v),
+    "--source": (f, v) => (f.source = v),
+    "--sink": (f, v) => (f.sink = v),
+    "--source-topics": (f, v) => (f.sourceTopics = v.split(",").map((s) => s.trim()).filter(Boolean)),
+    "--bronze-tables": (f, v) => (f.bronzeTables = v.split(",").map((s) => s.trim()).filter(Boolean)),
+    "--project-dir": (f, v) => (f.projectDir = v),
+};
+
+/** Parses argv; throws a message naming the flag and what it takes. */
+export function parseFlags(argv: string[]): Flags {
+    const f: Flags = { json: false, timeoutSeconds: 5, traceLines: 3, thresholds: { ...DEFAULT_THRESHOLDS }, explicit: new Set() };
+    for (let i = 0; i < argv.length; i++) {
+        const [name, inline] = argv[i].split(/=(.*)/s, 2);
+        if (name === "--json") {
+            f.json = true;
+            continue;
+        }
+        if (name === "--help" || name === "-h") throw new Error(USAGE);
+        const num = NUMBERS[name];
+        const str = STRINGS[name];
+        if (!num && !str) throw new Error(`unknown flag ${JSON.stringify(argv[i])}\n${USAGE}`);
+        const value = inline ?? argv[++i];
+        if (value === undefined || value === "" || value.startsWith("--")) throw new Error(`${name} needs a value\n${USAGE}`);
+        if (num) {
+            const v = Number(value);
+            if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a number >= 0 (got ${JSON.stringify(value)})`);
+            if (name === "--timeout" && v === 0) throw new Error("--timeout must be > 0 seconds");
+            num(f, v);
+            f.explicit.add(name);
+        } else str!(f, value);
+    }
+    return f;
+}
+
+type Outputs = Record<string, unknown>;
+
+/** The stack's outputs with secrets, through scripts/pulumi.sh (same backend and passphrase as `npm run up`). */
+export function readStackOutputs(root: string, stack: string | undefined, timeoutMs = 60_000): Outputs {
+    try {
+        const text = execFileSync("bash", [path.join(root, "scripts", "pulumi.sh"), "stack", "output", "--json", "--show-secrets", ...(stack ? ["--stack", stack] : [])], {
+            cwd: root,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+            timeout: timeoutMs,
+        });
+        return JSON.parse(text) as Outputs;
+    } catch (e) {
+        const err = e as { stderr?: string; message: string; code?: string };
+        const why = err.code === "ETIMEDOUT" ? `no answer within ${timeoutMs / 1000} s` : (err.stderr || err.message).trim().split("\n").slice(-2).join(" ");
+        throw new Error(`could not read the stack's outputs (${why}): run \`npm run up\` first (CDC_STACK or --stack picks the stack), or give every endpoint by flags (--connect-url, --kafka, --clickhouse-url, --database, --source, --sink, --bronze-tables)`);
+    }
+}
+
+function refreshSeconds(vars: unknown): number | undefined {
+    const v = Number((vars as Record<string, unknown> | undefined)?.gold_refresh_seconds);
+    return Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+/**
+ * The thresholds of a run: the flags', except that without `--gold-max-age` gold may be as old as
+ * three refresh intervals of the stack when that is longer than the default.
+ */
+export function effectiveThresholds(f: Flags, t: Target): Thresholds {
+    const th = { ...f.thresholds };
+    if (!f.explicit.has("--gold-max-age") && t.goldRefreshSeconds !== undefined) th.goldMaxAgeSeconds = Math.max(th.goldMaxAgeSeconds, 3 * t.goldRefreshSeconds);
+    return th;
+}
+
+const str = (o: Outputs, k: string): string | undefined => (typeof o[k] === "string" ? (o[k] as string) : undefined);
+
+/** Flags over outputs; `outputs` is called only when a flag is missing. */
+export function resolveTarget(f: Flags, root: string, outputs: () => Outputs): Target {
+    const direct = [f.connectUrl, f.kafka, f.clickhouseUrl, f.database, f.source, f.sink, f.bronzeTables].every((v) => v !== undefined);
+    const o = direct ? {} : outputs();
+    const conn = (o.connectors ?? {}) as { source?: { name?: string }; sink?: { name?: string } };
+    const password = process.env.CDC_STATUS_CLICKHOUSE_PASSWORD ?? str(o, "clickhousePassword") ?? "";
+    const t = {
+        connectUrl: f.connectUrl ?? str(o, "connectUrl"),
+        kafka: f.kafka ?? str(o, "kafkaBootstrap"),
+        clickhouse: { url: f.clickhouseUrl ?? str(o, "clickhouseUrl"), user: f.clickhouseUser ?? str(o, "clickhouseUser") ?? "default", password, database: f.database ?? str(o, "clickhouseDatabase") },
+        source: f.source ?? conn.source?.name,
+        sink: f.sink ?? conn.sink?.name,
+        bronzeTables: f.bronzeTables ?? (Array.isArray(o.bronzeTables) ? (o.bronzeTables as string[]) : undefined),
+    };
+    const missing = Object.entries({ connectUrl: t.connectUrl, kafkaBootstrap: t.kafka, clickhouseUrl: t.clickhouse.url, clickhouseDatabase: t.clickhouse.database, "connectors.source.name": t.source, "connectors.sink.name": t.sink, bronzeTables: t.bronzeTables })
+        .filter(([, v]) => v === undefined).map(([k]) => k);
+    if (missing.length) throw new Error(`the stack has no output ${missing.join(", ")}: run \`npm run up\` with this version, or pass the matching flags (npm run status -- --help)`);
+    return {
+        connectUrl: t.connectUrl!,
+        kafka: t.kafka!,
+        clickhouse: { ...t.clickhouse, url: t.clickhouse.url!, database: t.clickhouse.database! },
+        source: t.source!,
+        sink: t.sink!,
+        sourceTopics: f.sourceTopics,
+        bronzeTables: t.bronzeTables!,
+        projectDir: f.projectDir ?? path.join(root, "ecom_analytics"),
+        goldRefreshSeconds: refreshSeconds(o.dbtVars),
+        secrets: secretValuesOf({ password, mongo: str(o, "mongoUri") ?? "" }),
+    };
+}

@@ -1,0 +1,46 @@
+/** One status run: reads Connect, Kafka and ClickHouse concurrently, each call bounded, and judges. */
+import { readLayers, projectLayers } from "./clickhouse";
+import { readConnector, readConnectorConfig, sinkTopicsOf, sourceTopicsOf } from "./connect";
+import { readKafka } from "./kafka";
+import { buildReport } from "./verdict";
+import type { Target } from "./flags";
+import type { Observations, StatusReport, Thresholds } from "./types";
+
+export interface RunOptions {
+    timeoutMs: number;
+    traceLines: number;
+    thresholds: Thresholds;
+    /** The clock (tests). Default Date.now. */
+    now?: () => number;
+}
+
+/** Everything the target shows now. Never throws for a service that is down: that is in the observations. */
+export async function observe(t: Target, o: RunOptions): Promise<Observations> {
+    const connect = { url: t.connectUrl, timeoutMs: o.timeoutMs, secrets: t.secrets, traceLines: o.traceLines };
+    const layers = projectLayers(t.projectDir);
+    const clickhouse = readLayers({ ...t.clickhouse, timeoutMs: o.timeoutMs, secrets: t.secrets }, { bronze: t.bronzeTables, ...layers });
+    const [source, sink, sourceConfig, sinkConfig] = await Promise.all([
+        readConnector(connect, t.source),
+        readConnector(connect, t.sink),
+        readConnectorConfig(connect, t.source),
+        readConnectorConfig(connect, t.sink),
+    ]);
+    const sinkTopics = sinkConfig ? sinkTopicsOf(t.sink, sinkConfig) : { topics: [], group: `connect-${t.sink}` };
+    const kafka = await readKafka(
+        { bootstrap: t.kafka, timeoutMs: o.timeoutMs, secrets: t.secrets },
+        { sourceTopics: t.sourceTopics ?? (sourceConfig ? sourceTopicsOf(sourceConfig) : []), sinkTopics: sinkTopics.topics, group: sinkTopics.group, deadLetterTopic: sinkTopics.deadLetterTopic },
+    );
+    const { bronze, silver, gold } = await clickhouse;
+    return {
+        nowMs: (o.now ?? Date.now)(),
+        source: { connector: source, ...kafka.source },
+        sink: { connector: sink, group: sinkTopics.group, topics: sinkTopics.topics, ...kafka.sink },
+        bronze,
+        silver,
+        gold,
+    };
+}
+
+export async function status(t: Target, o: RunOptions): Promise<StatusReport> {
+    return buildReport(await observe(t, o), o.thresholds);
+}

@@ -1,0 +1,148 @@
+/**
+ * What `npm run status` observes and reports. Observations (`*Obs`) are what the collectors read
+ * from Kafka Connect, Kafka and ClickHouse, each with an `error` when that read failed; the
+ * report (`StatusReport`) is what verdict.ts makes of them and what `--json` prints. The JSON
+ * shape is versioned (`version`); docs/operations.md describes it.
+ */
+
+export type Verdict = "ok" | "lagging" | "failed";
+export type StageName = "source" | "sink" | "bronze" | "silver" | "gold";
+
+/** Thresholds of the verdicts (flags of the same name, documented in docs/operations.md). */
+export interface Thresholds {
+    /** Newest record on the source's topics older than this → source lagging. */
+    sourceMaxAgeSeconds: number;
+    /** Sum of the sink group's lag (records) above this → sink lagging. */
+    maxLag: number;
+    /** Records in the dead-letter topic above this → sink lagging. */
+    maxDeadLetters: number;
+    /** Rows in bronze_rejects above this → silver lagging. */
+    maxRejects: number;
+    /** Newest bronze arrival ahead of the newest silver arrival by more than this → silver lagging. */
+    silverMaxDelaySeconds: number;
+    /** Oldest latest successful gold refresh older than this → gold lagging. */
+    goldMaxAgeSeconds: number;
+}
+
+export interface TaskObs {
+    id: number;
+    state: string;
+    workerId: string;
+    trace?: string;
+}
+
+export interface ConnectorObs {
+    name: string;
+    /** Why the status could not be read (unreachable, 404, …): the connector counts as failed. */
+    error?: string;
+    state?: string;
+    workerId?: string;
+    trace?: string;
+    tasks: TaskObs[];
+}
+
+export interface PartitionObs {
+    partition: number;
+    /** First offset still held (log start). */
+    startOffset: number;
+    /** Offset the next record will get (log end). */
+    endOffset: number;
+    /** Largest record timestamp in the partition, epoch ms; null when it holds no record. */
+    newestTimestampMs: number | null;
+}
+
+export interface TopicObs {
+    topic: string;
+    /** Set when the topic could not be read; `missing` when it does not exist. */
+    error?: string;
+    missing?: boolean;
+    partitions: PartitionObs[];
+}
+
+export interface SourceObs {
+    connector: ConnectorObs;
+    topics: TopicObs[];
+    /** Set when Kafka could not be asked at all. */
+    kafkaError?: string;
+}
+
+export interface LagObs {
+    topic: string;
+    partition: number;
+    /** Committed offset of the group; null when it has committed nothing for this partition. */
+    committed: number | null;
+    startOffset: number;
+    endOffset: number;
+}
+
+export interface SinkObs {
+    connector: ConnectorObs;
+    group: string;
+    topics: string[];
+    lag: LagObs[];
+    kafkaError?: string;
+    deadLetter?: { topic: string; depth: number | null; error?: string };
+}
+
+export interface TableObs {
+    table: string;
+    missing?: boolean;
+    rows: number | null;
+    /** Newest `_ingested_at`, epoch ms (null: no rows, or no such column). */
+    newestIngestedMs: number | null;
+    /** Newest `_event_timestamp_ms` (null: no rows, or no such column). */
+    newestEventMs: number | null;
+}
+
+export interface RefreshObs {
+    view: string;
+    status: string;
+    lastSuccessMs: number | null;
+    lastRefreshMs: number | null;
+    exception: string;
+}
+
+export interface LayerObs {
+    /** Set when ClickHouse could not be asked. */
+    error?: string;
+    tables: TableObs[];
+}
+
+export interface SilverObs extends LayerObs {
+    rejects: number | null;
+    rejectsError?: string;
+}
+
+export interface GoldObs extends LayerObs {
+    refreshes: RefreshObs[];
+}
+
+/** Everything one run observed, at server-independent time `nowMs` (this machine's clock). */
+export interface Observations {
+    nowMs: number;
+    source: SourceObs;
+    sink: SinkObs;
+    bronze: LayerObs;
+    silver: SilverObs;
+    gold: GoldObs;
+}
+
+/** One stage of the report. */
+export interface StageReport {
+    stage: StageName;
+    verdict: Verdict;
+    /** Why the verdict is not ok, each with what to do; empty when ok. */
+    problems: string[];
+    /** What was observed (stage-specific, documented in docs/operations.md). */
+    details: Record<string, unknown>;
+}
+
+export interface StatusReport {
+    version: 1;
+    checkedAt: string;
+    verdict: Verdict;
+    /** The process's exit code: 2 when any stage failed, else 0. */
+    exitCode: 0 | 2;
+    thresholds: Thresholds;
+    stages: StageReport[];
+}
