@@ -60,7 +60,7 @@ describe("cdc:connectors.snapshots (config)", () => {
     const base = { platform: "docker" };
     it("defaults to no requests and accepts role or collection names", () => {
         assert.deepEqual(parseConfig(base).connectors.snapshots, []);
-        const s = parseConfig({ ...base, connectors: { snapshots: [{ id: "orders-1", collections: ["orders"] }, { id: "b", collections: ["customers", "items"] }] } });
+        const s = parseConfig({ ...base, mongo: { collections: { products: "items" } }, connectors: { snapshots: [{ id: "orders-1", collections: ["orders"] }, { id: "b", collections: ["customers", "items"] }] } });
         assert.deepEqual(s.connectors.snapshots, [
             { id: "orders-1", collections: ["orders"] },
             { id: "b", collections: ["customers", "items"] },
@@ -90,6 +90,15 @@ describe("cdc:connectors.snapshots (config)", () => {
             return true;
         });
         assert.throws(() => parseConfig({ ...base, connectors: { snapshots: { id: "x" } } }), /cdc:connectors\.snapshots: .* is not a list of \{ id, collections \}/);
+    });
+
+    it("fails config loading (before any resource) on a name that is not captured, naming the key and the accepted names", () => {
+        assert.throws(
+            () => parseConfig({ ...base, mongo: { collections: { products: "items" } }, connectors: { snapshots: [{ id: "a", collections: ["orders", "invoices"] }] } }),
+            /cdc:connectors\.snapshots\[0\]\.collections\[1\]: "invoices" is not a captured collection; accepted: customers, products, orders, items/,
+        );
+        const ok = parseConfig({ ...base, mongo: { collections: { products: "items" } }, connectors: { snapshots: [{ id: "a", collections: ["items", "products"] }] } });
+        assert.deepEqual(ok.connectors.snapshots, [{ id: "a", collections: ["items", "products"] }]);
     });
 
     it("resolves role names to the configured collections and refuses names that are not captured", () => {
