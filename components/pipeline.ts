@@ -1,6 +1,6 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { collectionNames, type PipelineSettings } from "./config";
+import { collectionNames, ConfigError, type PipelineSettings } from "./config";
 import { analyticsVars } from "./analytics/vars";
 import { dbtRelationNames } from "./analytics/relations";
 import type { PipelineEndpoints } from "./endpoints";
@@ -14,6 +14,8 @@ import {
 import { BronzeTables } from "./providers/bronzeTables";
 import { KafkaConnector } from "./providers/kafkaConnector";
 import { DbtRun } from "./providers/dbt";
+import { resolveSnapshotRequests, SnapshotSignal } from "./providers/snapshotSignal";
+import { signalCollectionName } from "../connectors/debeziumMongoSource";
 
 export interface CdcPipelineArgs {
     /** Where the services are: produced by a platform component. */
@@ -41,6 +43,8 @@ export class CdcPipeline extends pulumi.ComponentResource {
     public readonly sink: KafkaConnector;
     public readonly source: KafkaConnector;
     public readonly dbt?: DbtRun;
+    /** The declared re-snapshots (`cdc:connectors.snapshots`), signalled to the source; absent while none is declared. */
+    public readonly snapshots?: SnapshotSignal;
     /** Bronze table names, e.g. `mongo_ecom_orders`. */
     public readonly bronzeTables: string[];
     /** dbt vars from the config (bronze table names by role, gold refresh interval). */
@@ -55,6 +59,9 @@ export class CdcPipeline extends pulumi.ComponentResource {
         const prefix = s.kafka.topicPrefix;
         const dbtProjectDir = args.dbtProjectDir ?? path.resolve(__dirname, "..", "ecom_analytics");
         const collections = collectionNames(s.mongo.collections);
+        const snapshotRequests = resolveSnapshotRequests(s.connectors.snapshots ?? [], s.mongo.collections);
+        if (snapshotRequests.problems.length > 0) throw new ConfigError(snapshotRequests.problems);
+        const signalCollection = signalCollectionName(stack);
         this.bronzeTables = collections.map((c) => bronzeTableName(prefix, s.mongo.database, c));
         /** The dbt vars: bronze table of each role, gold refresh interval. */
         this.dbtVars = analyticsVars({
@@ -117,6 +124,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
             collections,
             heartbeatIntervalMs: s.connectors.heartbeatIntervalMs,
             topicReplicationFactor: e.kafka.replicationFactor,
+            signalCollection,
         });
         this.source = new KafkaConnector(
             `${name}-source`,
@@ -130,6 +138,22 @@ export class CdcPipeline extends pulumi.ComponentResource {
                 requestTimeoutSeconds: s.connectors.requestTimeoutSeconds,
             },
             { ...child, dependsOn: [this.sink, ...e.ready.mongo, ...e.ready.connect] },
+        );
+
+        // 3b. Declared re-snapshots: signals to the source, once it runs with the signal collection.
+        // Only while some are declared: an id is also the signal document's _id, so even after the
+        // list was emptied (and this record deleted) MongoDB refuses to run an old id again.
+        if (Object.keys(snapshotRequests.requests).length > 0) this.snapshots = new SnapshotSignal(
+            `${name}-snapshots`,
+            {
+                connectionString: e.mongo.hostConnectionString,
+                database: s.mongo.database,
+                signalCollection,
+                connectorName: this.source.connectorName,
+                requests: snapshotRequests.requests,
+                timeoutSeconds: s.connectors.requestTimeoutSeconds,
+            },
+            { ...child, dependsOn: [this.source] },
         );
 
         // 4. dbt, once bronze exists (it builds on whatever has arrived; later runs catch up).

@@ -9,6 +9,27 @@ import { assertName, escapeRegex } from "./naming";
 /** Config keys that hold secrets and are supplied separately (as `secretConfig`). */
 export const DEBEZIUM_SECRET_KEYS: readonly string[] = ["mongodb.connection.string"];
 
+/**
+ * Signal collection of a stack's source connector: `cdc_signal_<stack>` (characters other than
+ * letters, digits and `_` become `_`), in the captured database. Named from the stack so two
+ * stacks capturing one database never read each other's snapshot requests.
+ *
+ * Debezium's MongoDB incremental snapshots need it whichever channel delivers the request: the
+ * connector writes its chunk watermarks there. So the Debezium user needs
+ * {@link DEBEZIUM_SIGNAL_ACTIONS} on it (see docs/operations.md, "Re-snapshot one collection").
+ */
+export function signalCollectionName(stack: string): string {
+    if (typeof stack !== "string" || stack.length === 0) throw new Error("signalCollectionName: the stack name must be a non-empty string");
+    return `cdc_signal_${stack.replace(/[^A-Za-z0-9_]/g, "_")}`;
+}
+
+/**
+ * What the Debezium user must be allowed on the signal collection: `insert` (the connector writes
+ * an open and a close watermark per snapshot chunk, Debezium's default `insert_insert` strategy;
+ * the first insert creates the collection). Reading it needs nothing beyond the change stream.
+ */
+export const DEBEZIUM_SIGNAL_ACTIONS: readonly string[] = ["insert"];
+
 /** Options of {@link debeziumMongoSourceConfig}. */
 export interface DebeziumMongoSourceOptions {
     /** Connector name (informational; the name is given to `KafkaConnector`). */
@@ -29,6 +50,11 @@ export interface DebeziumMongoSourceOptions {
     captureMode?: string;
     /** Whether the connection to MongoDB uses TLS. Default false. */
     ssl?: boolean;
+    /**
+     * Collection (in `database`) the connector reads signals from and writes incremental-snapshot
+     * watermarks to, e.g. {@link signalCollectionName}. Unset: no signalling (no re-snapshots).
+     */
+    signalCollection?: string;
     /** Partitions of the change topics when Connect creates them. Default 1. */
     topicPartitions?: number;
     /** Replication factor of the change topics when Connect creates them. Default 1 (single broker). */
@@ -43,6 +69,10 @@ export function debeziumMongoSourceConfig(o: DebeziumMongoSourceOptions): Record
     o.collections.forEach((c, i) => assertName(`collections[${i}]`, c, true));
     const heartbeat = o.heartbeatIntervalMs ?? 10_000;
     if (!Number.isInteger(heartbeat) || heartbeat < 0) throw new Error(`heartbeatIntervalMs must be an integer >= 0 (got ${heartbeat})`);
+    if (o.signalCollection !== undefined) {
+        assertName("signalCollection", o.signalCollection);
+        if (o.collections.includes(o.signalCollection)) throw new Error(`signalCollection "${o.signalCollection}" is a captured collection; signals need a collection of their own`);
+    }
     const tasks = o.tasksMax ?? 1;
     if (!Number.isInteger(tasks) || tasks < 1) throw new Error(`tasksMax must be an integer >= 1 (got ${tasks})`);
 
@@ -84,6 +114,14 @@ export function debeziumMongoSourceConfig(o: DebeziumMongoSourceOptions): Record
         "topic.creation.default.partitions": String(o.topicPartitions ?? 1),
         "topic.creation.default.replication.factor": String(o.topicReplicationFactor ?? 1),
         "topic.creation.default.cleanup.policy": "delete",
+        // Declared re-snapshots (cdc:connectors.snapshots) arrive as documents inserted into this
+        // collection (the "source" channel): MongoDB incremental snapshots need the collection for
+        // their watermarks anyway, so it adds no Kafka topic, consumer or client. Debezium adds
+        // the collection to its change-stream filter itself; its events never reach a change topic
+        // the sink reads (the sink lists its topics).
+        ...(o.signalCollection !== undefined
+            ? { "signal.enabled.channels": "source", "signal.data.collection": `${o.database}.${o.signalCollection}` }
+            : {}),
     };
 }
 

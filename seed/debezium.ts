@@ -101,6 +101,26 @@ export function snapshotEnvelope(
     };
 }
 
+/**
+ * Envelope of a document read by an *incremental* snapshot (a Debezium `execute-snapshot`
+ * signal, e.g. a `cdc:connectors.snapshots` request): `op` `r`, `source.snapshot`
+ * `"incremental"`, and `source.ts_ms` the worker's clock when the chunk was emitted, in whole
+ * milliseconds (Debezium's MongoDB incremental snapshot stamps each read with the current time,
+ * not a cluster time), so it is later than the streamed events read before it.
+ */
+export function incrementalSnapshotEnvelope(collection: CollectionName, doc: object, readAtMs: number, ord = 1): DebeziumEnvelope {
+    const src = source(collection, { sec: 0, inc: ord }, "true", null);
+    return {
+        before: null,
+        after: toStrictJson(doc),
+        updateDescription: null,
+        source: { ...src, ts_ms: readAtMs, ts_us: readAtMs * 1000, ts_ns: readAtMs * 1_000_000, snapshot: "incremental" },
+        op: "r",
+        ts_ms: readAtMs,
+        transaction: null,
+    };
+}
+
 /** Envelope of a streamed mutation written at cluster time `ct`, processed at `processedAtMs`. */
 export function changeEnvelope(m: Mutation, ct: ClusterTime, processedAtMs: number): DebeziumEnvelope {
     const src = source(m.collection, ct, "false", m.at.getTime());

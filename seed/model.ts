@@ -153,7 +153,7 @@ export interface DebeziumSource {
     name: string;
     /** Cluster time seconds × 1000 (whole seconds, as Debezium reports change-stream events). */
     ts_ms: number;
-    snapshot: "true" | "last" | "false";
+    snapshot: "true" | "last" | "false" | "incremental";
     db: string;
     sequence: null;
     ts_us: number;

@@ -6,6 +6,7 @@
 import { bool, ConfigError, ConfigProblem, Field, int, Parsed, str, strList, validate } from "./schema";
 import { DEFAULT_IMAGES, DEFAULT_CLICKHOUSE_SINK_PLUGIN } from "./versions";
 import { imagePinProblem, IMAGE_PIN_HINT } from "./image";
+import { resolveSnapshotRequests, snapshotRequestsField } from "../providers/snapshotSignal/config";
 import { checkAccessUrlCredentials, checkDistinctNames, checkNoUrlCredentials, checkSecretsAreSecret, type ConfigContext } from "./checks";
 
 export { ConfigError } from "./schema";
@@ -83,6 +84,12 @@ export const pipelineShape = {
         exactlyOnce: bool(false),
         /** Debezium heartbeat interval, ms (keeps offsets fresh on quiet collections). */
         heartbeatIntervalMs: int(10_000, 0, 3_600_000, "milliseconds; 0 disables"),
+        /**
+         * Declared re-snapshots: `[{ id, collections }]`. Each new id makes the source run one
+         * Debezium incremental snapshot of those collections (role names or collection names);
+         * an executed id never runs again. See docs/operations.md, "Re-snapshot one collection".
+         */
+        snapshots: snapshotRequestsField(),
     },
     bronze: {
         /** Drop the bronze tables (and their data) on `pulumi destroy`. Default false: bronze is the raw record. */
@@ -373,6 +380,9 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext = {
     if (conn && conn.requestTimeoutSeconds > conn.readyTimeoutSeconds) {
         problems.push({ key: "cdc:connectors.requestTimeoutSeconds", message: `${conn.requestTimeoutSeconds} is longer than cdc:connectors.readyTimeoutSeconds (${conn.readyTimeoutSeconds}), which bounds each connector operation in all; lower it or raise readyTimeoutSeconds` });
     }
+    // snapshot requests name captured collections (by role or name): checked before any resource exists
+    const roleNames = (settings as Partial<PipelineSettings>).mongo?.collections;
+    if (conn?.snapshots && roleNames) problems.push(...resolveSnapshotRequests(conn.snapshots, roleNames).problems);
     if (problems.length > 0) throw new ConfigError(problems);
     return {
         ...(settings as PipelineSettings),
