@@ -85,7 +85,7 @@ export class FakeConnect {
             const configs = names.map((name) => ({ definition: { name }, value: { name, value: cfg[name] ?? null, errors: errors[name] ?? [] } }));
             return { status: 200, body: { name: decodeURIComponent(m[1]), error_count: configs.reduce((n, c) => n + c.value.errors.length, 0), groups: [], configs } };
         }
-        m = /^\/connectors\/([^/?]+)(\/[a-z]+)?(\?.*)?$/.exec(r.path);
+        m = /^\/connectors\/([^/?]+)(\/[a-z]+(?:\/reset)?)?(\?.*)?$/.exec(r.path);
         if (!m) return { status: 404, body: { error_code: 404, message: "HTTP 404 Not Found" } };
         const name = decodeURIComponent(m[1]);
         const sub = m[2] ?? "";
@@ -115,7 +115,11 @@ export class FakeConnect {
             existing.tasks = existing.tasks.length > 0 ? existing.tasks.map(() => ({ state: "RUNNING" })) : [{ state: "RUNNING" }];
             return { status: 202 };
         }
-        if ((sub === "/topics" || sub === "/offsets") && !this.offsetsSupported) return { status: 404, body: { error_code: 404, message: "HTTP 404 Not Found" } };
+        if (/^\/(topics|offsets)/.test(sub) && !this.offsetsSupported) return { status: 404, body: { error_code: 404, message: "HTTP 404 Not Found" } };
+        if (r.method === "PUT" && sub === "/topics/reset") {
+            existing.topics = [];
+            return { status: 200 };
+        }
         if (r.method === "GET" && sub === "/topics") return { status: 200, body: { [name]: { topics: existing.topics ?? [] } } };
         if (r.method === "GET" && sub === "/offsets") return { status: 200, body: { offsets: existing.offsets ?? [] } };
         if (r.method === "DELETE" && sub === "/offsets") {

@@ -24,6 +24,7 @@ describe("KafkaConnector offsets reset", () => {
         const res = await p.update!("ecom-sink", created.outs, sink(connect.url, { resetOffsets: "restore-1" }));
         assert.deepEqual(lifecycleCalls(connect, mark), ["PUT /connectors/ecom-sink/stop", "DELETE /connectors/ecom-sink/offsets", "PUT /connectors/ecom-sink/resume"]);
         assert.deepEqual(connect.connectors.get("ecom-sink")!.offsets, []);
+        assert.equal(connect.count("PUT", "/connectors/ecom-sink/topics/reset"), 1, "active topics forgotten too");
         const o = res.outs as KafkaConnectorOutputs;
         assert.deepEqual([o.offsetsResetId, o.state], ["restore-1", "RUNNING"]);
     });
@@ -92,5 +93,17 @@ describe("KafkaConnector offsets reset", () => {
         const { failures } = await fastProvider().check!({}, sink("http://localhost:8083", { resetOffsets: "replay everything!" }));
         assert.equal(failures?.[0]?.property, "resetOffsets");
         assert.match(failures?.[0]?.reason ?? "", /request id/);
+    });
+
+    it("with flowing readiness, a sink whose topics hold nothing any more is ready after the grace, not stuck on commits", async () => {
+        const connect = await fakeConnect();
+        const p = fastProvider({ sinkGraceMs: 100 });
+        connect.stateOnPut = () => ({ state: "RUNNING", tasks: [{ state: "RUNNING" }], topics: ["mongo.ecom.orders"] });
+        connect.intercept = (r) => (r.method === "GET" && r.path.endsWith("/offsets") && !connect.requests.some((x) => x.method === "DELETE") ? { status: 200, body: { offsets: [OFFSET] } } : undefined);
+        const created = await p.create(sink(connect.url, { readiness: "flowing" }));
+        assert.match((created.outs as KafkaConnectorOutputs).flowProof ?? "", /committed offsets/);
+        connect.stateOnPut = () => ({ state: "RUNNING", tasks: [{ state: "RUNNING" }] });
+        const res = await p.update!("ecom-sink", created.outs, sink(connect.url, { readiness: "flowing", resetOffsets: "r1", readyTimeoutSeconds: 5 }));
+        assert.match((res.outs as KafkaConnectorOutputs).flowProof ?? "", /nothing to consume/);
     });
 });

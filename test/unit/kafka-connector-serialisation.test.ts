@@ -52,7 +52,8 @@ describe("KafkaConnector provider: serialisation", () => {
         const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
         const revived = loadSerialised(sf.text, sf.exportName) as ReturnType<typeof fastProvider>;
         const connect = await fakeConnect();
-        connect.stateOnPut = () => ({ state: "RUNNING", tasks: [{ state: "RUNNING" }], topics: ["__debezium-heartbeat.mongo"] });
+        // A source that keeps producing heartbeats: its active topics come back after any reset.
+        connect.intercept = (r) => (r.method === "GET" && r.path.endsWith("/topics") ? { status: 200, body: { "ecom-source": { topics: ["__debezium-heartbeat.mongo"] } } } : undefined);
         const created = await revived.create(inputs(connect.url, { readiness: "flowing" }));
         assert.equal((created.outs as KafkaConnectorOutputs).flowProof, "produced to: __debezium-heartbeat.mongo");
         const paused = await revived.update!("ecom-source", created.outs, inputs(connect.url, { readiness: "flowing", desiredState: "paused" }));

@@ -6,7 +6,7 @@
  */
 import { connectorConfigToSend, checkConnectorInputs, DEFAULT_MAX_RESTARTS, DEFAULT_READY_TIMEOUT_SECONDS, DEFAULT_RESTART_BACKOFF_SECONDS, outputsOf } from "./inputs";
 import { getConnectorStatus, putConnectorConfig, restartConnector, validateConnectorConfig, type ConnectCallOptions } from "./connectClient";
-import { deleteOffsets, pauseConnector, resumeConnector, stopConnector } from "./lifecycleClient";
+import { deleteOffsets, pauseConnector, resetActiveTopics, resumeConnector, stopConnector } from "./lifecycleClient";
 import { waitForFlow } from "./readiness";
 import { CONNECT_STATE_OF, type KafkaConnectorInputs, type KafkaConnectorOutputs, type RestartRecord } from "./types";
 import { waitForState, type RestartEvent, type RestartPolicy } from "./wait";
@@ -85,6 +85,8 @@ export async function applyConnector(
         await stopConnector(opts, name);
         await waitForState(opts, name, "STOPPED", timeoutMs, pollMs);
         await deleteOffsets(opts, name);
+        // Readiness then judges it afresh: a sink over topics emptied by retention is not waited on for commits.
+        await resetActiveTopics(opts, name);
         opts.log?.(`offsets reset "${i.resetOffsets}": offsets deleted`);
     }
     const wasHeld = resetNow || ["PAUSED", "STOPPED"].includes(olds?.state ?? "") || (olds?.desiredState ?? "running") !== "running";

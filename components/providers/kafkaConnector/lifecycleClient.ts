@@ -49,6 +49,15 @@ export async function getActiveTopics(opts: ConnectCallOptions, name: string): P
     return res.data?.[name]?.topics ?? [];
 }
 
+/**
+ * `PUT /connectors/{name}/topics/reset` (KIP-558): forgets the active topics, so readiness judges
+ * the connector afresh. Best effort: false when the worker does not allow it.
+ */
+export async function resetActiveTopics(opts: ConnectCallOptions, name: string): Promise<boolean> {
+    const res = await connectRequest(opts, "PUT", `/connectors/${enc(name)}/topics/reset`, undefined, [400, 403, 404, 405]);
+    return res.status < 400;
+}
+
 /** One committed offset, as `GET /connectors/{name}/offsets` lists it. */
 export interface ConnectorOffset {
     partition: Record<string, unknown>;
