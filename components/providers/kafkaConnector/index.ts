@@ -8,6 +8,12 @@
  * digests of it are kept, as Pulumi secrets. With `secretRefs`, Connect does not get it either:
  * it gets a config-provider reference its worker resolves. Every operation is bounded by
  * `readyTimeoutSeconds`, every REST call by `requestTimeoutSeconds` (see docs/operations.md).
+ *
+ * Lifecycle (docs/operations.md, "Connector lifecycle"): `desiredState` running | paused | stopped
+ * through pause/resume/stop; FAILED parts restarted on update and refresh within `maxRestarts`
+ * and a `restartBackoffSeconds` × (n² + n) backoff (the `restarts` output); `readiness: flowing`
+ * waits until data flows (`flowProof`); a new `resetOffsets` id stops the connector, deletes its
+ * offsets and restores its state (`offsetsResetId`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { kafkaConnectorProvider } from "./provider";

@@ -1,6 +1,6 @@
 /**
  * Kafka Connect REST calls of a connector's lifecycle: pause, resume and stop (Kafka 3.5+),
- * restart of failed parts (KIP-745), active topics (KIP-558) and offsets (KIP-875: GET 3.5+,
+ * active topics (KIP-558) and offsets (KIP-875: GET 3.5+,
  * DELETE 3.6+). Each one goes through {@link connectRequest}, so it is retried and bounded like
  * every other call; a worker that lacks an endpoint says so in a message naming the version.
  */
@@ -31,11 +31,6 @@ export async function resumeConnector(opts: ConnectCallOptions, name: string): P
 /** `PUT /connectors/{name}/stop` (Kafka 3.5+): connector and tasks shut down, config and offsets kept. */
 export async function stopConnector(opts: ConnectCallOptions, name: string): Promise<void> {
     await needsVersion(`stopping connector "${name}"`, "3.5", () => connectRequest(opts, "PUT", `/connectors/${enc(name)}/stop`, undefined, [404, 405]));
-}
-
-/** `POST /connectors/{name}/restart?includeTasks=true&onlyFailed=true` (KIP-745): restarts only what FAILED. */
-export async function restartFailed(opts: ConnectCallOptions, name: string): Promise<void> {
-    await connectRequest(opts, "POST", `/connectors/${enc(name)}/restart?includeTasks=true&onlyFailed=true`);
 }
 
 /**

@@ -5,8 +5,7 @@
  * polls so a long wait is never silent.
  */
 import { maskSecrets } from "../shared/mask";
-import { ConnectHttpError, getConnectorStatus, type ConnectCallOptions } from "./connectClient";
-import { restartFailed } from "./lifecycleClient";
+import { ConnectHttpError, getConnectorStatus, restartConnector, type ConnectCallOptions } from "./connectClient";
 import type { ConnectorStatus } from "./types";
 
 /** A few lines of a Java stack trace: the first line and each `Caused by:` line, masked. */
@@ -117,7 +116,8 @@ export async function waitForState(
                 };
                 opts.log?.(`restarting the failed parts of connector "${name}" (${[event.connector ? "connector" : "", ...event.tasks.map((t) => `task ${t}`)].filter(Boolean).join(", ")}), restart ${n + 1} of ${restart.maxRestarts}${delay > 0 ? ` in ${(delay / 1000).toFixed(1)} s` : ""}: ${failures[0].split("\n")[0]}`);
                 if (delay > 0) await sleep(delay);
-                await restartFailed(opts, name);
+                // KIP-745: POST /connectors/{name}/restart?includeTasks=true&onlyFailed=true
+                await restartConnector(opts, name, true);
                 event.at = new Date().toISOString();
                 restarts.push(event);
                 settling = { until: Date.now() + restart.settleMs, seenHealthy: false };
