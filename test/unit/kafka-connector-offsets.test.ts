@@ -80,13 +80,15 @@ describe("KafkaConnector offsets reset", () => {
         assert.equal((res.outs as KafkaConnectorOutputs).state, "PAUSED");
     });
 
-    it("fails naming the Kafka version when the worker cannot reset offsets, and records nothing", async () => {
+    it("fails naming the Kafka version when the worker cannot reset offsets, and puts the connector back in its declared state", async () => {
         const connect = await fakeConnect();
         const p = fastProvider();
         const created = await p.create(sink(connect.url));
         connect.intercept = (r) => (r.method === "DELETE" && r.path.endsWith("/offsets") ? { status: 405, body: { error_code: 405, message: "HTTP 405 Method Not Allowed" } } : undefined);
         const err = await rejection(p.update!("ecom-sink", created.outs, sink(connect.url, { resetOffsets: "restore-1" })));
         assert.match(err.message, /resetting the offsets of connector "ecom-sink".*needs Kafka 3\.6 or later/);
+        assert.match(err.message, /offsets reset "restore-1" failed, the offsets are unchanged and it was put back in its declared state \(running\)/);
+        assert.equal(connect.connectors.get("ecom-sink")!.state, "RUNNING", "not left STOPPED");
     });
 
     it("rejects a request id that is not a plain token", async () => {

@@ -82,9 +82,18 @@ export async function applyConnector(
     const resetNow = olds !== undefined && i.resetOffsets !== undefined && i.resetOffsets !== olds.offsetsResetId;
     if (resetNow) {
         opts.log?.(`offsets reset "${i.resetOffsets}": stopping the connector, deleting its offsets, then restoring state ${desired}`);
-        await stopConnector(opts, name);
-        await waitForState(opts, name, "STOPPED", timeoutMs, pollMs);
-        await deleteOffsets(opts, name);
+        try {
+            await stopConnector(opts, name);
+            await waitForState(opts, name, "STOPPED", timeoutMs, pollMs);
+            await deleteOffsets(opts, name);
+        } catch (e) {
+            // Not reset: put the connector back in its declared state (best effort) and say where it is.
+            const restored = await (desired === "paused" ? pauseConnector(opts, name) : desired === "running" ? resumeConnector(opts, name) : Promise.resolve()).then(
+                () => `it was put back in its declared state (${desired})`,
+                () => "it may be left STOPPED: `npm run up -- --refresh` brings it back to its declared state",
+            );
+            throw new Error(`KafkaConnector "${name}": offsets reset "${i.resetOffsets}" failed, the offsets are unchanged and ${restored}: ${(e as Error).message}`);
+        }
         // Readiness then judges it afresh: a sink over topics emptied by retention is not waited on for commits.
         await resetActiveTopics(opts, name);
         opts.log?.(`offsets reset "${i.resetOffsets}": offsets deleted`);
