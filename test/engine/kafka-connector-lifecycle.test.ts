@@ -9,7 +9,10 @@
  * - through the provider's methods (faster): a task that keeps failing fails the update with its
  *   trace after the bounded restarts; a source that never produces (an empty file) fails
  *   "flowing" readiness naming the likely causes; a sink's offsets reset replays its topic
- *   (FileStreamSink writes the records again), and the same request id again does nothing.
+ *   (FileStreamSink writes the records again), and the same request id again does nothing;
+ * - the issue's case with the real Debezium plugin: the project's source config pointed at a
+ *   MongoDB wire-protocol server without change streams (FerretDB, posing as replica set rs0) is
+ *   RUNNING while Debezium retries its poll forever; flowing readiness fails it with the causes.
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -18,6 +21,8 @@ import * as path from "node:path";
 import { after, describe, it, type TestContext } from "node:test";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import { createKafkaConnectorProvider, KafkaConnector, type DesiredState, type KafkaConnectorOutputs } from "../../components/providers/kafkaConnector";
+import { DEBEZIUM_SECRET_KEYS, debeziumMongoSourceConfig } from "../../connectors";
+import { ferretdbBinary, startFerretDb } from "../support/ferretdb";
 import { kafkaToolchainProblem, startKafkaConnect, type KafkaConnectCluster } from "../support/kafka";
 import { ensurePulumiCli, isolatedPulumiEnv, pulumiCliProblem, pulumiCliRoot } from "../support/pulumi-cli";
 import { requireTier } from "../support/tier";
@@ -240,5 +245,33 @@ describe("KafkaConnector lifecycle on a real Kafka Connect worker", { timeout: 1
 
         await p.delete!(sink.id, outs);
         await p.delete!(source.id, source.outs);
+    });
+
+    it("fails flowing readiness of the Debezium source on a server without change streams (FerretDB), though it is RUNNING", async (t) => {
+        const c = await connect(t);
+        if (!c) return;
+        const found = await ferretdbBinary();
+        if (!requireTier(t, "engine", found.problem)) return;
+        const db = await startFerretDb(found.path!, { replSetName: "rs0" });
+        try {
+            const config = debeziumMongoSourceConfig({ topicPrefix: "ferret", database: "ecom", collections: ["orders"], heartbeatIntervalMs: 2000, topicReplicationFactor: 1 });
+            const connection = `mongodb://127.0.0.1:${db.port}/?replicaSet=rs0`;
+            const progress: string[] = [];
+            const p = createKafkaConnectorProvider({ pollIntervalMs: 500, log: (l) => progress.push(l) });
+            await assert.rejects(
+                p.create({ connectUrl: c.connectUrl, connectorName: "life-ferret-source", config, secretConfig: { [DEBEZIUM_SECRET_KEYS[0]]: connection }, readiness: "flowing", readyTimeoutSeconds: 30 }),
+                (e: Error) => {
+                    assert.match(e.message, /"life-ferret-source" is RUNNING but produced no record in \d+ s/);
+                    assert.match(e.message, /change streams need one/);
+                    return true;
+                },
+            );
+            assert.ok(progress.some((l) => /waiting for connector "life-ferret-source" to produce a record/.test(l)), "it was RUNNING and waited for data");
+            // The worker's own view: the task kept retrying its poll (what RUNNING alone hid).
+            const log = fs.readFileSync(path.join(c.logDir, "connect.log"), "utf8");
+            assert.match(log, /WorkerSourceTask\{id=life-ferret-source-0\} failed to poll records from SourceTask\. Will retry operation/);
+        } finally {
+            await db.stop();
+        }
     });
 });
