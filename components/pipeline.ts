@@ -12,7 +12,7 @@ import {
     debeziumMongoSourceConfig,
 } from "../connectors";
 import { BronzeTables } from "./providers/bronzeTables";
-import { KafkaConnector } from "./providers/kafkaConnector";
+import { KafkaConnector, type DesiredState, type KafkaConnectorArgs, type Readiness } from "./providers/kafkaConnector";
 import { DbtRun } from "./providers/dbt";
 import { resolveSnapshotRequests, SnapshotSignal } from "./providers/snapshotSignal";
 import { signalCollectionName } from "../connectors/debeziumMongoSource";
@@ -113,6 +113,8 @@ export class CdcPipeline extends pulumi.ComponentResource {
                 ...(e.connect.secretRefs ? { secretRefs: { [CLICKHOUSE_SINK_SECRET_KEYS[0]]: e.connect.secretRefs.clickhousePassword } } : {}),
                 readyTimeoutSeconds: s.connectors.readyTimeoutSeconds,
                 requestTimeoutSeconds: s.connectors.requestTimeoutSeconds,
+                ...lifecycle(s.connectors, s.connectors.sink.state),
+                ...(s.connectors.sink.resetOffsets ? { resetOffsets: s.connectors.sink.resetOffsets } : {}),
             },
             { ...child, dependsOn: [this.bronze, ...e.ready.connect] },
         );
@@ -136,6 +138,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
                 ...(e.connect.secretRefs ? { secretRefs: { [DEBEZIUM_SECRET_KEYS[0]]: e.connect.secretRefs.debeziumConnectionString } } : {}),
                 readyTimeoutSeconds: s.connectors.readyTimeoutSeconds,
                 requestTimeoutSeconds: s.connectors.requestTimeoutSeconds,
+                ...lifecycle(s.connectors, s.connectors.source.state),
             },
             { ...child, dependsOn: [this.sink, ...e.ready.mongo, ...e.ready.connect] },
         );
@@ -179,6 +182,16 @@ export class CdcPipeline extends pulumi.ComponentResource {
         }
         this.registerOutputs({ bronzeTables: this.bronzeTables, dbtVars: this.dbtVars });
     }
+}
+
+/** A connector's lifecycle inputs from `cdc:connectors`: declared state, readiness, restart bounds. */
+function lifecycle(c: PipelineSettings["connectors"], state: string): Pick<KafkaConnectorArgs, "desiredState" | "readiness" | "maxRestarts" | "restartBackoffSeconds"> {
+    return {
+        desiredState: state as DesiredState,
+        readiness: c.readiness as Readiness,
+        maxRestarts: c.restarts.max,
+        restartBackoffSeconds: c.restarts.backoffSeconds,
+    };
 }
 
 /** `{ key: value }` for the single secret key a connector takes (a password or connection string). */

@@ -82,7 +82,7 @@ export const pipelineShape = {
         deadLetterTopic: str(undefined, { pattern: /^[A-Za-z0-9._-]+$/, hint: "letters, digits, ., _ and -" }).optional(),
         /** ClickHouse sink exactly-once mode (needs KeeperMap on the server). */
         exactlyOnce: bool(false),
-        /** Debezium heartbeat interval, ms (keeps offsets fresh on quiet collections). */
+        /** Debezium heartbeat interval, ms (keeps offsets fresh on quiet collections; proves the source flows). */
         heartbeatIntervalMs: int(10_000, 0, 3_600_000, "milliseconds; 0 disables"),
         /**
          * Declared re-snapshots: `[{ id, collections }]`. Each new id makes the source run one
@@ -90,6 +90,23 @@ export const pipelineShape = {
          * an executed id never runs again. See docs/operations.md, "Re-snapshot one collection".
          */
         snapshots: snapshotRequestsField(),
+        /** Declared lifecycle of the Debezium source: running, paused or stopped (see docs/operations.md). */
+        source: {
+            state: str("running", { oneOf: ["running", "paused", "stopped"] }),
+        },
+        /** Declared lifecycle of the ClickHouse sink, and its offsets-reset request. */
+        sink: {
+            state: str("running", { oneOf: ["running", "paused", "stopped"] }),
+            /** A request id; a new one stops the sink, deletes its consumer-group offsets (replays bronze from Kafka's retention) and restores its state. */
+            resetOffsets: str(undefined, { pattern: /^[A-Za-z0-9._:-]{1,100}$/, hint: "a request id of letters, digits, ., _, : and -, e.g. restore-2026-11-29" }).optional(),
+        },
+        /** "flowing": a running connector is ready only once data flows (source produced, sink committed); "running": once RUNNING. */
+        readiness: str("flowing", { oneOf: ["running", "flowing"] }),
+        /** Automatic restarts of FAILED connectors/tasks on `up` and `refresh`: at most `max` per run, backoff `backoffSeconds` × (n² + n). */
+        restarts: {
+            max: int(3, 0, 100),
+            backoffSeconds: int(2, 0, 600, "seconds"),
+        },
     },
     bronze: {
         /** Drop the bronze tables (and their data) on `pulumi destroy`. Default false: bronze is the raw record. */

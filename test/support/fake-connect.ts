@@ -5,7 +5,9 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import assert from "node:assert/strict";
 import { afterEach } from "node:test";
+import { createKafkaConnectorProvider, type KafkaConnectorOutputs, type KafkaConnectorProviderOptions } from "../../components/providers/kafkaConnector";
 
 export interface Recorded {
     method: string;
@@ -16,6 +18,10 @@ export interface FakeConnector {
     config: Record<string, string>;
     state: string;
     tasks: Array<{ state: string; trace?: string }>;
+    /** Active topics (KIP-558) reported by `GET /connectors/{n}/topics`. */
+    topics?: string[];
+    /** Committed offsets reported by `GET /connectors/{n}/offsets`. */
+    offsets?: Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> }>;
 }
 export type Reply = { status: number; body?: unknown } | "hang";
 
@@ -28,8 +34,15 @@ export class FakeConnect {
     /** Field → errors the fake plugin reports on validate. */
     validationErrors: Record<string, string[]> = {};
     /** State given to a connector when its config is PUT. */
-    stateOnPut: () => Pick<FakeConnector, "state" | "tasks"> = () => ({ state: "RUNNING", tasks: [{ state: "RUNNING" }] });
+    stateOnPut: () => Pick<FakeConnector, "state" | "tasks" | "topics"> = () => ({ state: "RUNNING", tasks: [{ state: "RUNNING" }] });
     stopSupported = true;
+    /** Whether `/topics` and `/offsets` exist (a worker older than Kafka 3.5 has neither). */
+    offsetsSupported = true;
+    /** What `POST /restart?onlyFailed=true` does to a connector; default: every FAILED part RUNNING. */
+    onRestart: (c: FakeConnector) => void = (c) => {
+        if (c.state === "FAILED") c.state = "RUNNING";
+        c.tasks = c.tasks.map((t) => (t.state === "FAILED" ? { state: "RUNNING" } : t));
+    };
     url = "";
     private server = http.createServer((req, res) => {
         let body = "";
@@ -72,22 +85,48 @@ export class FakeConnect {
             const configs = names.map((name) => ({ definition: { name }, value: { name, value: cfg[name] ?? null, errors: errors[name] ?? [] } }));
             return { status: 200, body: { name: decodeURIComponent(m[1]), error_count: configs.reduce((n, c) => n + c.value.errors.length, 0), groups: [], configs } };
         }
-        m = /^\/connectors\/([^/?]+)(\/[a-z]+)?(\?.*)?$/.exec(r.path);
+        m = /^\/connectors\/([^/?]+)(\/[a-z]+(?:\/reset)?)?(\?.*)?$/.exec(r.path);
         if (!m) return { status: 404, body: { error_code: 404, message: "HTTP 404 Not Found" } };
         const name = decodeURIComponent(m[1]);
         const sub = m[2] ?? "";
         const existing = this.connectors.get(name);
         if (r.method === "PUT" && sub === "/config") {
-            this.connectors.set(name, { config: JSON.parse(r.body), ...this.stateOnPut() });
+            // Like a real worker, a config update keeps the offsets, active topics and a paused or stopped target state.
+            const held = existing && ["PAUSED", "STOPPED"].includes(existing.state) ? { state: existing.state, tasks: existing.tasks } : {};
+            this.connectors.set(name, { config: JSON.parse(r.body), topics: existing?.topics, offsets: existing?.offsets, ...this.stateOnPut(), ...held });
             return { status: existing ? 200 : 201, body: { name, config: JSON.parse(r.body), tasks: [] } };
         }
         if (!existing) return notFound(name);
         if (r.method === "GET" && sub === "/config") return { status: 200, body: { ...existing.config, name } };
         if (r.method === "GET" && sub === "/status") {
+            const type = /Sink/.test(existing.config["connector.class"] ?? "") ? "sink" : "source";
             return {
                 status: 200,
-                body: { name, connector: { state: existing.state, worker_id: "w:8083" }, tasks: existing.tasks.map((t, id) => ({ id, ...t, worker_id: "w:8083" })), type: "source" },
+                body: { name, connector: { state: existing.state, worker_id: "w:8083" }, tasks: existing.tasks.map((t, id) => ({ id, ...t, worker_id: "w:8083" })), type },
             };
+        }
+        if (r.method === "PUT" && sub === "/pause") {
+            existing.state = "PAUSED";
+            existing.tasks = existing.tasks.length > 0 ? existing.tasks.map(() => ({ state: "PAUSED" })) : [{ state: "PAUSED" }];
+            return { status: 202 };
+        }
+        if (r.method === "PUT" && sub === "/resume") {
+            existing.state = "RUNNING";
+            existing.tasks = existing.tasks.length > 0 ? existing.tasks.map(() => ({ state: "RUNNING" })) : [{ state: "RUNNING" }];
+            return { status: 202 };
+        }
+        if (/^\/(topics|offsets)/.test(sub) && !this.offsetsSupported) return { status: 404, body: { error_code: 404, message: "HTTP 404 Not Found" } };
+        if (r.method === "PUT" && sub === "/topics/reset") {
+            existing.topics = [];
+            return { status: 200 };
+        }
+        if (r.method === "GET" && sub === "/topics") return { status: 200, body: { [name]: { topics: existing.topics ?? [] } } };
+        if (r.method === "GET" && sub === "/offsets") return { status: 200, body: { offsets: existing.offsets ?? [] } };
+        if (r.method === "DELETE" && sub === "/offsets") {
+            // Like Kafka 3.6+: only a STOPPED connector's offsets can be reset.
+            if (existing.state !== "STOPPED") return { status: 400, body: { error_code: 400, message: "Connectors must be in the STOPPED state before their offsets can be modified." } };
+            existing.offsets = [];
+            return { status: 200, body: { message: "The offsets for this connector have been reset successfully" } };
         }
         if (r.method === "PUT" && sub === "/stop") {
             if (!this.stopSupported) return { status: 404, body: { error_code: 404, message: "HTTP 404 Not Found" } };
@@ -96,8 +135,11 @@ export class FakeConnect {
             return { status: 202 };
         }
         if (r.method === "POST" && sub === "/restart") {
-            existing.state = "RUNNING";
-            existing.tasks = existing.tasks.map(() => ({ state: "RUNNING" }));
+            if (r.path.includes("onlyFailed=true")) this.onRestart(existing);
+            else {
+                existing.state = "RUNNING";
+                existing.tasks = existing.tasks.map(() => ({ state: "RUNNING" }));
+            }
             return { status: 202 };
         }
         if (r.method === "DELETE" && sub === "") {
@@ -112,9 +154,58 @@ const servers: FakeConnect[] = [];
 afterEach(async () => {
     await Promise.all(servers.splice(0).map((s) => s.close()));
 });
+export { createKafkaConnectorProvider };
 export async function fakeConnect(): Promise<FakeConnect> {
     const s = await new FakeConnect().start();
     servers.push(s);
     return s;
 }
 
+/** Shared by the KafkaConnector provider's unit tests. */
+export const CLASS = "io.debezium.connector.mongodb.MongoDbConnector";
+export const PASSWORD = "s3cr3t-Pa55word";
+export const CONN_STRING = `mongodb://debezium:${PASSWORD}@mongo:27017/?replicaSet=rs0`;
+
+/** Fast retries, polls and restart backoff, so error paths take milliseconds. */
+export const fastProvider = (over: KafkaConnectorProviderOptions = {}) =>
+    createKafkaConnectorProvider({ retry: { retries: 3, baseDelayMs: 1, maxDelayMs: 4 }, pollIntervalMs: 5, restartSettleMs: 50, sinkGraceMs: 100, log: () => undefined, ...over });
+
+/** Provider inputs of the Debezium source against `url`. */
+export function inputs(url: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+        connectUrl: url,
+        connectorName: "ecom-source",
+        config: { "connector.class": CLASS, "topic.prefix": "mongo", "tasks.max": "1" },
+        secretConfig: { "mongodb.connection.string": CONN_STRING },
+        readyTimeoutSeconds: 2,
+        ...over,
+    };
+}
+
+/** The error `p` rejects with (fails the test when it resolves). */
+export async function rejection(p: Promise<unknown>): Promise<Error> {
+    try {
+        await p;
+    } catch (e) {
+        return e as Error;
+    }
+    assert.fail("expected the operation to fail");
+}
+
+/** Outputs of a connector created against a fake worker, as if stored for `url`. */
+export async function storedOutputs(url: string): Promise<KafkaConnectorOutputs> {
+    const connect = await fakeConnect();
+    const res = await fastProvider().create(inputs(connect.url));
+    return { ...(res.outs as KafkaConnectorOutputs), connectUrl: url };
+}
+
+/** Loads serialised closure text the way Pulumi's dynamic-provider host does (a module resolved from the project). */
+export function loadSerialised(text: string, exportName: string): unknown {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const Module = require("module") as { new (id: string): { paths: string[]; _compile(src: string, file: string): void; exports: Record<string, unknown> }; _nodeModulePaths(dir: string): string[] };
+    const file = `${process.cwd()}/__serialised_provider__.js`;
+    const m = new Module(file);
+    m.paths = Module._nodeModulePaths(process.cwd());
+    m._compile(text, file);
+    return (m.exports[exportName] as () => unknown)();
+}

@@ -172,7 +172,9 @@ export function externalStackConfig(s: ExternalServices, secrets: { clickhousePa
               }
             : {}),
         ...(v.refreshSeconds !== undefined ? { "cdc:analytics": json({ refreshSeconds: v.refreshSeconds }) } : {}),
-        "cdc:connectors": json({ readyTimeoutSeconds: 90, heartbeatIntervalMs: v.heartbeatIntervalMs }),
+        // The stand-in source reads a file the test fills only after `up`, so it cannot prove data flows at create:
+        // readiness "running" (flowing readiness is shown by test/engine/kafka-connector-lifecycle.test.ts).
+        "cdc:connectors": json({ readyTimeoutSeconds: 90, heartbeatIntervalMs: v.heartbeatIntervalMs, readiness: "running" }),
         "cdc:bronze": json({ dropOnDestroy: v.dropOnDestroy }),
         "cdc:dbt": json({ enabled: v.dbtEnabled, threads: 2 }),
         "cdc:clickhousePassword": { value: secrets.clickhousePassword, secret: true },

@@ -45,8 +45,10 @@ function mapDiff(
 /**
  * Compares stored outputs with new inputs. Name, class or Connect URL change → replace (delete
  * first: a connector name is unique on a cluster, and two CDC sources must not run side by side);
- * config or secret change → in-place update naming the keys; a connector found not RUNNING on
- * refresh → update (which restarts what failed).
+ * config or secret change → in-place update naming the keys; a connector found not in its
+ * declared state on refresh (`state`), a new declared state (`desiredState`, `state`) or a new
+ * offsets-reset request (`resetOffsets`) → update (which restarts what failed, pauses, resumes,
+ * stops or resets).
  */
 export function diffConnector(olds: Partial<KafkaConnectorOutputs>, news: KafkaConnectorInputs): ConnectorDiff {
     const detailedDiff: ConnectorDiff["detailedDiff"] = {};
@@ -89,10 +91,24 @@ export function diffConnector(olds: Partial<KafkaConnectorOutputs>, news: KafkaC
     if ((olds.requestTimeoutSeconds ?? 30) !== (news.requestTimeoutSeconds ?? 30)) detailedDiff.requestTimeoutSeconds = { kind: "update" };
     if ((olds.requireRunning ?? true) !== (news.requireRunning ?? true)) detailedDiff.requireRunning = { kind: "update" };
 
+    // Lifecycle: the declared state (pause/resume/stop), readiness and restart bounds are updated in place.
+    const desired = isUnknown(news.desiredState) ? undefined : (news.desiredState ?? "running");
+    if ((olds.desiredState ?? "running") !== (news.desiredState ?? "running")) detailedDiff.desiredState = { kind: "update" };
+    if ((olds.readiness ?? "running") !== (news.readiness ?? "running")) detailedDiff.readiness = { kind: "update" };
+    if ((olds.maxRestarts ?? 3) !== (news.maxRestarts ?? 3)) detailedDiff.maxRestarts = { kind: "update" };
+    if ((olds.restartBackoffSeconds ?? 2) !== (news.restartBackoffSeconds ?? 2)) detailedDiff.restartBackoffSeconds = { kind: "update" };
+    // A reset request not carried out yet (an id already done, or none, does nothing).
+    if (news.resetOffsets !== undefined && news.resetOffsets !== "" && (isUnknown(news.resetOffsets) || news.resetOffsets !== olds.offsetsResetId)) {
+        detailedDiff.resetOffsets = { kind: olds.offsetsResetId === undefined ? "add" : "update" };
+    }
+
+    // The live state (as last applied or refreshed) is not the declared one: an update brings it there
+    // (restarting what failed). Shown as `state`, the output that holds the live state.
     const requireRunning = news.requireRunning ?? true;
-    const notRunning =
-        olds.state !== undefined && (olds.state !== "RUNNING" || (olds.taskStates ?? []).some((s) => s !== "RUNNING"));
-    if (requireRunning && notRunning) detailedDiff.state = { kind: "update" };
+    const target = desired === "paused" ? "PAUSED" : desired === "stopped" ? "STOPPED" : "RUNNING";
+    const offTarget =
+        olds.state !== undefined && (olds.state !== target || (olds.taskStates ?? []).some((s) => s !== target) || desired === undefined);
+    if ((requireRunning && offTarget) || detailedDiff.desiredState) detailedDiff.state = { kind: "update" };
 
     const changedKeys = [...new Set([...changedConfig, ...changedSecrets])].sort();
     return {

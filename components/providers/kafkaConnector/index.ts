@@ -8,9 +8,16 @@
  * digests of it are kept, as Pulumi secrets. With `secretRefs`, Connect does not get it either:
  * it gets a config-provider reference its worker resolves. Every operation is bounded by
  * `readyTimeoutSeconds`, every REST call by `requestTimeoutSeconds` (see docs/operations.md).
+ *
+ * Lifecycle (docs/operations.md, "Connector lifecycle"): `desiredState` running | paused | stopped
+ * through pause/resume/stop; FAILED parts restarted on update and refresh within `maxRestarts`
+ * and a `restartBackoffSeconds` × (n² + n) backoff (the `restarts` output); `readiness: flowing`
+ * waits until data flows (`flowProof`); a new `resetOffsets` id stops the connector, deletes its
+ * offsets and restores its state (`offsetsResetId`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { kafkaConnectorProvider } from "./provider";
+import type { DesiredState, Readiness, RestartRecord } from "./types";
 
 export * from "./types";
 export {
@@ -26,7 +33,9 @@ export type { KafkaConnectorProviderOptions } from "./provider";
 export { diffConnector, entryPath } from "./diff";
 export type { ConnectorDiff, PropertyDiffKind } from "./diff";
 export { ConnectHttpError } from "./connectClient";
-export { summariseTrace } from "./wait";
+export { summariseTrace, waitForState } from "./wait";
+export { waitForFlow, SOURCE_NOTHING_FLOWS_CAUSES, SINK_NOTHING_FLOWS_CAUSES } from "./readiness";
+export { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS } from "./inputs";
 
 /** Arguments of {@link KafkaConnector}. */
 export interface KafkaConnectorArgs {
@@ -50,6 +59,16 @@ export interface KafkaConnectorArgs {
     requestTimeoutSeconds?: pulumi.Input<number>;
     /** Wait for RUNNING on create/update (false: only for the config to be accepted). Default true. */
     requireRunning?: pulumi.Input<boolean>;
+    /** Declared state: running, paused or stopped (pause/resume/stop through Connect's REST). Default running. */
+    desiredState?: pulumi.Input<DesiredState>;
+    /** "running" (default) or "flowing": a running connector is ready only once data flows (see readiness.ts). */
+    readiness?: pulumi.Input<Readiness>;
+    /** Restarts of failed parts one `up`/`refresh` may make. Default 3. */
+    maxRestarts?: pulumi.Input<number>;
+    /** Restart backoff base in seconds (restart n waits base × (n² + n)). Default 2. */
+    restartBackoffSeconds?: pulumi.Input<number>;
+    /** Offsets-reset request id: a new one stops the connector, deletes its offsets, restores its state. */
+    resetOffsets?: pulumi.Input<string>;
 }
 
 /** A Kafka Connect connector (dynamic resource; type `pulumi-nodejs:dynamic/cdc:KafkaConnector`). */
@@ -72,6 +91,14 @@ export class KafkaConnector extends pulumi.dynamic.Resource {
     declare public readonly secretRefs: pulumi.Output<Record<string, string>>;
     /** Connect REST URL used. */
     declare public readonly connectUrl: pulumi.Output<string>;
+    /** The declared state (running, paused, stopped). */
+    declare public readonly desiredState: pulumi.Output<DesiredState>;
+    /** Automatic restarts of failed parts: count, last time, task ids. */
+    declare public readonly restarts: pulumi.Output<RestartRecord>;
+    /** The last offsets-reset request carried out. */
+    declare public readonly offsetsResetId: pulumi.Output<string | undefined>;
+    /** How "flowing" readiness was proven on the last create/update. */
+    declare public readonly flowProof: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: KafkaConnectorArgs, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -86,7 +113,15 @@ export class KafkaConnector extends pulumi.dynamic.Resource {
                 readyTimeoutSeconds: args.readyTimeoutSeconds,
                 requestTimeoutSeconds: args.requestTimeoutSeconds,
                 requireRunning: args.requireRunning,
+                desiredState: args.desiredState,
+                readiness: args.readiness,
+                maxRestarts: args.maxRestarts,
+                restartBackoffSeconds: args.restartBackoffSeconds,
+                resetOffsets: args.resetOffsets,
                 // Outputs filled by the provider.
+                restarts: undefined,
+                offsetsResetId: undefined,
+                flowProof: undefined,
                 connectorClass: undefined,
                 state: undefined,
                 taskStates: undefined,

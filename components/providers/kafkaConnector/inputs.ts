@@ -10,6 +10,12 @@ import type { ConnectorStatus, KafkaConnectorInputs, KafkaConnectorOutputs } fro
 export const DEFAULT_READY_TIMEOUT_SECONDS = 120;
 /** Default timeout of one Connect REST call, in seconds. */
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+/** Default bound of automatic restarts in one operation. */
+export const DEFAULT_MAX_RESTARTS = 3;
+/** Default restart backoff base, in seconds (restart n waits base × (n² + n): 0, 4, 12 s). */
+export const DEFAULT_RESTART_BACKOFF_SECONDS = 2;
+const DESIRED_STATES = ["running", "paused", "stopped"];
+const READINESS = ["running", "flowing"];
 
 /** The resolved inputs, picked field by field (drops `__provider` and anything unknown). */
 export function normaliseConnectorInputs(raw: Record<string, unknown>): KafkaConnectorInputs {
@@ -28,6 +34,11 @@ export function normaliseConnectorInputs(raw: Record<string, unknown>): KafkaCon
         readyTimeoutSeconds: raw.readyTimeoutSeconds === undefined ? DEFAULT_READY_TIMEOUT_SECONDS : Number(raw.readyTimeoutSeconds),
         requestTimeoutSeconds: raw.requestTimeoutSeconds === undefined || raw.requestTimeoutSeconds === null ? DEFAULT_REQUEST_TIMEOUT_SECONDS : Number(raw.requestTimeoutSeconds),
         requireRunning: raw.requireRunning === undefined ? true : Boolean(raw.requireRunning),
+        desiredState: (raw.desiredState === undefined || raw.desiredState === null ? "running" : String(raw.desiredState)) as KafkaConnectorInputs["desiredState"],
+        readiness: (raw.readiness === undefined || raw.readiness === null ? "running" : String(raw.readiness)) as KafkaConnectorInputs["readiness"],
+        maxRestarts: raw.maxRestarts === undefined || raw.maxRestarts === null ? DEFAULT_MAX_RESTARTS : Number(raw.maxRestarts),
+        restartBackoffSeconds: raw.restartBackoffSeconds === undefined || raw.restartBackoffSeconds === null ? DEFAULT_RESTART_BACKOFF_SECONDS : Number(raw.restartBackoffSeconds),
+        ...(raw.resetOffsets === undefined || raw.resetOffsets === null || raw.resetOffsets === "" ? {} : { resetOffsets: String(raw.resetOffsets) }),
     };
 }
 
@@ -76,11 +87,31 @@ export function checkConnectorInputs(i: KafkaConnectorInputs): pulumi.dynamic.Ch
     if (!(Number.isFinite(rt) && rt > 0)) {
         failures.push({ property: "requestTimeoutSeconds", reason: `must be a positive number of seconds (got ${i.requestTimeoutSeconds})` });
     }
+    if (!DESIRED_STATES.includes(i.desiredState ?? "running")) {
+        failures.push({ property: "desiredState", reason: `must be one of running, paused, stopped (got "${i.desiredState}"); set cdc:connectors.<source|sink>.state` });
+    }
+    if (!READINESS.includes(i.readiness ?? "running")) {
+        failures.push({ property: "readiness", reason: `must be running or flowing (got "${i.readiness}"); set cdc:connectors.readiness` });
+    }
+    const mr = i.maxRestarts ?? DEFAULT_MAX_RESTARTS;
+    if (!(Number.isInteger(mr) && mr >= 0 && mr <= 100)) {
+        failures.push({ property: "maxRestarts", reason: `must be an integer from 0 to 100 (got ${i.maxRestarts}); set cdc:connectors.restarts.max` });
+    }
+    const rb = i.restartBackoffSeconds ?? DEFAULT_RESTART_BACKOFF_SECONDS;
+    if (!(Number.isFinite(rb) && rb >= 0)) {
+        failures.push({ property: "restartBackoffSeconds", reason: `must be a number of seconds >= 0 (got ${i.restartBackoffSeconds}); set cdc:connectors.restarts.backoffSeconds` });
+    }
+    if (i.resetOffsets !== undefined && !/^[A-Za-z0-9._:-]{1,100}$/.test(i.resetOffsets)) {
+        failures.push({ property: "resetOffsets", reason: `must be a request id of letters, digits, '.', '_', ':' or '-' (got "${i.resetOffsets}"), e.g. restore-2026-11-29` });
+    }
     return failures;
 }
 
+/** Outputs that come from what the provider did, not from the inputs. */
+export type OperationOutputs = Partial<Pick<KafkaConnectorOutputs, "restarts" | "offsetsResetId" | "flowProof">>;
+
 /** The outputs stored for inputs `i` and the status last seen. */
-export function outputsOf(i: KafkaConnectorInputs, status: ConnectorStatus | undefined): KafkaConnectorOutputs {
+export function outputsOf(i: KafkaConnectorInputs, status: ConnectorStatus | undefined, done: OperationOutputs = {}): KafkaConnectorOutputs {
     return {
         connectUrl: i.connectUrl,
         connectorName: i.connectorName,
@@ -94,6 +125,13 @@ export function outputsOf(i: KafkaConnectorInputs, status: ConnectorStatus | und
         readyTimeoutSeconds: i.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS,
         requestTimeoutSeconds: i.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS,
         requireRunning: i.requireRunning ?? true,
+        desiredState: i.desiredState ?? "running",
+        readiness: i.readiness ?? "running",
+        maxRestarts: i.maxRestarts ?? DEFAULT_MAX_RESTARTS,
+        restartBackoffSeconds: i.restartBackoffSeconds ?? DEFAULT_RESTART_BACKOFF_SECONDS,
+        restarts: done.restarts ?? { count: 0, tasks: [], connector: false },
+        ...(done.offsetsResetId !== undefined ? { offsetsResetId: done.offsetsResetId } : {}),
+        ...(done.flowProof !== undefined ? { flowProof: done.flowProof } : {}),
     };
 }
 

@@ -16,21 +16,13 @@ import { plainError, withPlainErrors } from "../shared/errors";
 import { secretValuesOf } from "../shared/mask";
 import { resolveRetryPolicy, type RetryPolicy } from "../shared/retry";
 import { containsUnknown } from "../shared/unknown";
-import {
-    ConnectHttpError,
-    getConnectorConfig,
-    getConnectorStatus,
-    putConnectorConfig,
-    restartConnector,
-    stopAndDeleteConnector,
-    validateConnectorConfig,
-    type ConnectCallOptions,
-} from "./connectClient";
+import { ConnectHttpError, stopAndDeleteConnector, type ConnectCallOptions } from "./connectClient";
+import { applyConnector, type ApplyTuning } from "./apply";
 import { diffConnector, type ConnectorDiff } from "./diff";
-import { checkConnectorInputs, connectorConfigToSend, DEFAULT_READY_TIMEOUT_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS, normaliseConnectorInputs, outputsOf } from "./inputs";
+import { checkConnectorInputs, DEFAULT_READY_TIMEOUT_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS, normaliseConnectorInputs, outputsOf } from "./inputs";
 import { secretKeyDigests } from "../shared/mask";
+import { readConnector } from "./read";
 import type { KafkaConnectorInputs, KafkaConnectorOutputs } from "./types";
-import { waitUntilRunning } from "./wait";
 
 export { checkConnectorInputs, DEFAULT_READY_TIMEOUT_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS, normaliseConnectorInputs } from "./inputs";
 
@@ -52,6 +44,10 @@ export interface KafkaConnectorProviderOptions {
     log?: (line: string) => void;
     /** Injectable sleep, for tests. */
     sleep?: (ms: number) => Promise<void>;
+    /** After a restart, how long a part still FAILED may be a stale status (ms). Default 5000. */
+    restartSettleMs?: number;
+    /** How long a sink may receive nothing before it is ready as RUNNING ("flowing"), ms. Default 15 000. */
+    sinkGraceMs?: number;
 }
 
 /** A failure that means the worker is unreachable (no response at all), not that it said no. */
@@ -80,33 +76,10 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
         };
     };
 
-    /** Validate → PUT config → (restart what failed) → wait for RUNNING; `onApplied` runs once Connect holds the config. */
-    const apply = async (i: KafkaConnectorInputs, restart: false | "failed" | "all", onApplied: () => void = () => undefined): Promise<KafkaConnectorOutputs> => {
-        const failures = checkConnectorInputs(i);
-        if (failures.length > 0) {
-            throw new Error(`KafkaConnector "${i.connectorName}": invalid inputs:\n${failures.map((f) => `  - ${f.property}: ${f.reason}`).join("\n")}`);
-        }
-        const opts = callOptions(i.connectUrl, i.secretConfig, i, i.connectorName);
-        // Connect requires `name` in the validated config (and keeps it in the stored one anyway).
-        // Secret keys with a reference are sent as the reference: Connect resolves it (validation included).
-        const full = connectorConfigToSend(i);
-        const connectorClass = i.config["connector.class"];
-        const problems = await validateConnectorConfig(opts, connectorClass, full);
-        if (problems.length > 0) {
-            const lines = problems.map((p) => `  - ${p.field}: ${p.errors.join("; ")}`);
-            throw new Error(
-                `KafkaConnector "${i.connectorName}": ${connectorClass} rejected the config (${problems.length} invalid field(s)):\n${lines.join("\n")}`,
-            );
-        }
-        // From here Connect may hold the connector even if the PUT's answer is lost.
-        onApplied();
-        await putConnectorConfig(opts, i.connectorName, full);
-        if (restart) await restartConnector(opts, i.connectorName, restart === "failed");
-        const status = i.requireRunning
-            ? await waitUntilRunning(opts, i.connectorName, (i.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS) * 1000, options.pollIntervalMs ?? 1000)
-            : await getConnectorStatus(opts, i.connectorName);
-        return outputsOf(i, status);
-    };
+    const tuning: ApplyTuning = { pollIntervalMs: options.pollIntervalMs, restartSettleMs: options.restartSettleMs, sinkGraceMs: options.sinkGraceMs };
+    /** See {@link applyConnector}; each operation gets its own deadline. */
+    const apply = (i: KafkaConnectorInputs, olds: KafkaConnectorOutputs | undefined, restartAll: boolean, onApplied?: () => void) =>
+        applyConnector(callOptions(i.connectUrl, i.secretConfig, i, i.connectorName), i, olds, restartAll, tuning, onApplied);
 
     /** The way forward when the worker does not answer and the connector cannot be reached. */
     const goneHint = (url: string, name: string, action: string) =>
@@ -128,7 +101,7 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
             const inputs = normaliseConnectorInputs(raw);
             let applied = false;
             try {
-                const outs = await apply(inputs, false, () => (applied = true));
+                const outs = await apply(inputs, undefined, false, () => (applied = true));
                 return { id: inputs.connectorName, outs };
             } catch (e) {
                 if (!applied) throw e;
@@ -154,64 +127,25 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
 
         async update(_id: string, olds: KafkaConnectorOutputs, raw: Record<string, unknown>) {
             const inputs = normaliseConnectorInputs(raw);
-            const wasBroken = olds.state !== undefined && (olds.state !== "RUNNING" || (olds.taskStates ?? []).some((s) => s !== "RUNNING"));
             // A secret sent by reference changed its value only: the config Connect holds is the same,
             // so restart the connector and its tasks to make them resolve the reference again.
+            // (Parts found FAILED are restarted within bounds while waiting: see applyConnector.)
             const digests = secretKeyDigests(inputs.secretConfig, inputs.connectorName);
             const refChanged = Object.keys(inputs.secretRefs ?? {}).some((k) => (olds.secretDigests ?? {})[k] !== digests[k]);
-            return { outs: await apply(inputs, wasBroken ? "failed" : refChanged ? "all" : false) };
+            return { outs: await apply(inputs, olds, refChanged) };
         },
 
         async read(id: string, props: Partial<KafkaConnectorOutputs>) {
             const name = props.connectorName || id;
             const connectUrl = props.connectUrl ?? "";
             const opts = callOptions(connectUrl, undefined, props, name);
-            let live: Record<string, string> | undefined;
             try {
-                live = await getConnectorConfig(opts, name);
+                return await readConnector(opts, name, props, tuning);
             } catch (e) {
                 if (!unreachable(e)) throw e;
                 if (process.env[CONNECT_GONE_ENV] === "1") return { id: "", props: {} };
                 throw new Error(`${plainError(e).message}\n${goneHint(connectUrl, name, "read")}`);
             }
-            if (live === undefined) return { id: "", props: {} }; // deleted outside Pulumi
-            const secretKeys = new Set(props.secretKeys ?? []);
-            const refs = props.secretRefs ?? {};
-            const config: Record<string, string> = {};
-            const secrets: Record<string, string> = {};
-            const unchangedRefs: string[] = [];
-            for (const [k, v] of Object.entries(live)) {
-                // Connect adds `name` to every config; keep it only if we set it ourselves.
-                if (k === "name" && !(props.config && "name" in props.config)) continue;
-                if (secretKeys.has(k) && refs[k] !== undefined && String(v) === refs[k]) unchangedRefs.push(k);
-                else if (secretKeys.has(k)) secrets[k] = String(v);
-                else config[k] = String(v);
-            }
-            const status = await getConnectorStatus({ ...opts, secretValues: secretValuesOf(secrets) }, name);
-            const outs: KafkaConnectorOutputs = {
-                ...outputsOf(
-                    {
-                        connectUrl,
-                        connectorName: name,
-                        config,
-                        secretConfig: secrets,
-                        readyTimeoutSeconds: props.readyTimeoutSeconds,
-                        requestTimeoutSeconds: props.requestTimeoutSeconds,
-                        requireRunning: props.requireRunning,
-                    },
-                    status,
-                ),
-                // Keys that were secret stay listed even if deleted out of band, so the diff reports them.
-                secretKeys: [...secretKeys].sort(),
-                // A reference found as sent keeps its digest (the value behind it is the worker's);
-                // a value found instead of the reference is digested like any drifted secret.
-                secretDigests: {
-                    ...secretKeyDigests(secrets, name),
-                    ...Object.fromEntries(unchangedRefs.map((k) => [k, (props.secretDigests ?? {})[k] ?? ""])),
-                },
-                secretRefs: Object.fromEntries(Object.entries(refs).filter(([k]) => unchangedRefs.includes(k))),
-            };
-            return { id: name, props: outs };
         },
 
         async delete(id: string, props: Partial<KafkaConnectorOutputs>) {

@@ -25,6 +25,39 @@ export interface KafkaConnectorInputs {
     requestTimeoutSeconds?: number;
     /** Whether create/update wait for RUNNING (else only for the config to be accepted). Default true. */
     requireRunning?: boolean;
+    /** Declared state, applied through Connect's pause/resume/stop. Default "running". */
+    desiredState?: DesiredState;
+    /** What "ready" means after create/update of a running connector (see {@link Readiness}). Default "running". */
+    readiness?: Readiness;
+    /** Restarts of failed parts one `up`/`refresh` may make before it gives up. Default 3; 0 disables. */
+    maxRestarts?: number;
+    /** Base of the restart backoff, in seconds: restart n (0-based) waits base × (n² + n). Default 2. */
+    restartBackoffSeconds?: number;
+    /** A request id: a new one stops the connector, deletes its offsets and restores `desiredState`. */
+    resetOffsets?: string;
+}
+
+/** The lifecycle states a connector can be declared in. */
+export type DesiredState = "running" | "paused" | "stopped";
+/** The Connect state that proves each declared state. */
+export const CONNECT_STATE_OF: Record<DesiredState, string> = { running: "RUNNING", paused: "PAUSED", stopped: "STOPPED" };
+
+/**
+ * "running": ready once the connector and its tasks are RUNNING. "flowing": also proves data
+ * moves — a source has produced to a topic, a sink has committed offsets when it got records.
+ */
+export type Readiness = "running" | "flowing";
+
+/** What the provider's automatic restarts did (a stored output). */
+export interface RestartRecord {
+    /** Restarts of failed parts made by the provider over the connector's life. */
+    count: number;
+    /** When the last one was made (ISO-8601), if any. */
+    lastAt?: string;
+    /** Task ids that were FAILED at the last restart. */
+    tasks: number[];
+    /** Whether the connector itself was FAILED at the last restart. */
+    connector: boolean;
 }
 
 /** Outputs stored in the Pulumi state. No secret value in clear: secrets appear as salted digests only. */
@@ -48,6 +81,16 @@ export interface KafkaConnectorOutputs {
     readyTimeoutSeconds: number;
     requestTimeoutSeconds: number;
     requireRunning: boolean;
+    desiredState: DesiredState;
+    readiness: Readiness;
+    maxRestarts: number;
+    restartBackoffSeconds: number;
+    /** The last offsets-reset request carried out (or recorded at create), if any. */
+    offsetsResetId?: string;
+    /** Automatic restarts made so far. */
+    restarts: RestartRecord;
+    /** How readiness was proven on the last create/update (e.g. `active topics: mongo.ecom.orders`). */
+    flowProof?: string;
 }
 
 /** The connector-level and task-level status as Connect reports it (`GET /connectors/{name}/status`). */
