@@ -28,8 +28,8 @@ after(() => fs.rmSync(work, { recursive: true, force: true }));
 
 /** What stops the dbt tier here, or undefined when dbt and the replay command are usable. */
 async function dbtTierProblem(): Promise<string | undefined> {
-    if (!fs.existsSync(path.join(REPO, "ecom_analytics/replay.ts"))) {
-        return "the replay command (ecom_analytics/replay.ts, `npm run analytics:replay`) is missing";
+    if (!fs.existsSync(path.join(REPO, "tools/analytics/replay.ts"))) {
+        return "the replay command (tools/analytics/replay.ts, `npm run analytics:replay`) is missing";
     }
     return dbtVenvProblem();
 }

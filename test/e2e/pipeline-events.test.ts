@@ -19,8 +19,8 @@ import { createBronzeTablesProvider } from "../../components/providers/bronzeTab
 import { dbtProjectHash } from "../../components/providers/dbt/hash";
 import { createDbtRunProvider, diffDbtRun, normaliseDbtRunInputs, type DbtRunOutputs } from "../../components/providers/dbt/provider";
 import { dbtVenvProblem, ensureDbtVenv } from "../../components/providers/dbt/venv";
-import { PROJECT_DIR, readModelRows } from "../../ecom_analytics/replay/index";
-import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway/index";
+import { PROJECT_DIR, readModelRows } from "../../tools/analytics/replay/index";
+import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway/index";
 import { simulateHistory, type BronzeRow, type CollectionName } from "../../seed/index";
 import { compareModel } from "../support/compare";
 import { computeGold, foldBronze, MODEL_NAMES, type BronzeTables } from "../support/oracle";

@@ -11,8 +11,8 @@ import * as assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
 import * as zlib from "node:zlib";
 import { ClickHouseLogLevel, createClient as createClientLoud, type ClickHouseClient } from "@clickhouse/client";
-import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway";
-import { compressNative, decompressNative } from "../../scripts/chdb-gateway/native-compression";
+import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
+import { compressNative, decompressNative } from "../../tools/chdb-gateway/native-compression";
 import { requireTier } from "../support/tier";
 
 const USER = "gw_user";
@@ -102,7 +102,7 @@ describe("chdb gateway", () => {
         });
         it("exits with its parent, removing its temp data dir, when the parent is killed", async () => {
             const program = [
-                `const { startChdbGateway } = require(${JSON.stringify(path.join(__dirname, "..", "..", "scripts", "chdb-gateway"))});`,
+                `const { startChdbGateway } = require(${JSON.stringify(path.join(__dirname, "..", "..", "tools", "chdb-gateway"))});`,
                 "startChdbGateway().then((g) => { console.log(JSON.stringify({ url: g.url, dataDir: g.dataDir })); setInterval(() => {}, 1000); });",
             ].join("\n");
             const parent = spawn(process.execPath, ["--import", pathToFileURL(require.resolve("tsx")).href, "-e", program], { stdio: ["ignore", "pipe", "inherit"] });

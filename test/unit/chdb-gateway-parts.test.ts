@@ -5,10 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { decodeBody, lz4FrameDecode, pickResponseEncoding } from "../../scripts/chdb-gateway/compression";
-import { GatewayError, httpStatusFor, renderError } from "../../scripts/chdb-gateway/errors";
-import { parseMultipart } from "../../scripts/chdb-gateway/multipart";
-import { scanStatement } from "../../scripts/chdb-gateway/sql-scan";
+import { decodeBody, lz4FrameDecode, pickResponseEncoding } from "../../tools/chdb-gateway/compression";
+import { GatewayError, httpStatusFor, renderError } from "../../tools/chdb-gateway/errors";
+import { parseMultipart } from "../../tools/chdb-gateway/multipart";
+import { scanStatement } from "../../tools/chdb-gateway/sql-scan";
 
 const scan = (s: string | Buffer) => scanStatement(Buffer.isBuffer(s) ? s : Buffer.from(s));
 

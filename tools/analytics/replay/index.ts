@@ -6,13 +6,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickhouse/client";
-import { createBronze, deployModels } from "../../tools/analytics/deploy";
-import type { DbtRunSummary } from "../../components/providers/dbt/summary";
-import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway";
+import { createBronze, deployModels } from "../deploy";
+import type { DbtRunSummary } from "../../../components/providers/dbt/summary";
+import { startChdbGateway, type ChdbGateway } from "../../chdb-gateway";
 import { BRONZE_TABLES, bronzeFilePaths, parseBronzeJsonl, type BronzeInsertRow, type BronzeTable } from "./bronzeFiles";
 import { REPLAY_MODELS, REPLAY_OUTPUT_SETTINGS, modelSelectSql, rejectsSelectSql, type ReplayModel } from "./models";
 
-export { PROJECT_DIR } from "../../tools/analytics/deploy";
+export { PROJECT_DIR } from "../deploy";
 
 /** Database the replay loads bronze into and builds the models in. */
 export const REPLAY_DATABASE = "ecom_replay";
