@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 {#-
   Grain: one row per bronze row that cannot shape silver (DATA_CONTRACT §6), whatever the
   collection; a bronze row re-processed (same topic, partition and offset) counts once.
