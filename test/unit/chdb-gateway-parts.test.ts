@@ -1,7 +1,7 @@
 /**
  * The pure parts of the chdb gateway: statement scanning, the LZ4 frame decoder, multipart
  * forms, and ClickHouse-style error rendering. (The gateway as a whole, over HTTP, is tested in
- * test/engine/chdb-gateway.test.ts.)
+ * test/engine/chdb-gateway*.test.ts.)
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
