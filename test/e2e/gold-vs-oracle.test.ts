@@ -1,7 +1,7 @@
 /**
  * End to end from change events: bronze rows → replay command (embedded ClickHouse + real dbt
  * build) → every silver and gold model, compared as row sets with the independent TypeScript
- * oracle of DATA_CONTRACT.md computed from the same rows.
+ * oracle of docs/data-contract.md computed from the same rows.
  *
  * Inputs: the seed CLI's bronze emitter (≥ 10k orders with updates and deletes), the
  * hand-written edge-case fixtures in test/fixtures/bronze-edge/, and the oracle's own boundary

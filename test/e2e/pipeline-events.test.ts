@@ -4,7 +4,7 @@
  * rows inserted over HTTP as the ClickHouse sink writes them (JSONEachRow of the Kafka record
  * columns; `_ingested_at` from its DEFAULT) → the `DbtRun` provider building the real
  * `ecom_analytics/` project → every silver and gold model read back with `@clickhouse/client`
- * and compared with the independent oracle of DATA_CONTRACT.md.
+ * and compared with the independent oracle of docs/data-contract.md.
  *
  * Two deliveries: 70% of each topic first (`DbtRun` create), then the rest plus a re-delivered
  * slice of already-delivered events at new offsets (`DbtRun` update); the contract says the

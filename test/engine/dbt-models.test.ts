@@ -2,7 +2,7 @@
  * The dbt project `ecom_analytics` built for real (dbt-core + dbt-clickhouse in the project venv)
  * on the embedded ClickHouse engine (chdb gateway), on the hand-written edge-case bronze rows of
  * test/fixtures/bronze-edge: every silver and gold row must equal the rows derived by hand from
- * DATA_CONTRACT.md (expected/), and the sample queries of the original README run unchanged.
+ * docs/data-contract.md (expected/), and the sample queries of the original README run unchanged.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -1,6 +1,6 @@
 /**
  * Replay of captured bronze rows through the dbt project on the embedded ClickHouse engine:
- * fresh gateway + data dir → bronze tables (DATA_CONTRACT §3 DDL) → rows loaded → `dbt build`
+ * fresh gateway + data dir → bronze tables (docs/data-contract.md §3 DDL) → rows loaded → `dbt build`
  * → every silver and gold model written as `OUT/<model>.jsonl`.
  */
 import * as fs from "node:fs";
