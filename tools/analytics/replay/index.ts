@@ -94,7 +94,7 @@ export interface BuildOptions {
     log?: (line: string) => void;
 }
 
-/** Runs `dbt build` of this project against a gateway, into `database`. */
+/** Runs `dbt build` of the dbt project (ecom_analytics/) against a gateway, into `database`. */
 export function buildModels(gw: ChdbGateway, database: string, o: BuildOptions = {}): Promise<DbtRunSummary> {
     return deployModels({ url: gw.url, user: gw.user, password: gw.password, database }, { extraVars: o.vars, command: o.command, fullRefresh: o.fullRefresh, select: o.select, log: o.log });
 }
