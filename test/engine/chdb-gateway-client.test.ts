@@ -3,12 +3,11 @@ import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
-import { createClient, gatewayHttp, PASSWORD, USER } from "../support/gateway-http";
+import { createClient, PASSWORD, USER } from "../support/gateway-http";
 
 let gw: ChdbGateway;
 let client: ClickHouseClient;
 const logs: string[] = [];
-const http = (params: Record<string, string>, init?: Parameters<typeof gatewayHttp>[2]) => gatewayHttp(gw, params, init);
 
 describe("chdb gateway", () => {
     before(async () => {

@@ -5,23 +5,19 @@
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as zlib from "node:zlib";
-import type { ClickHouseClient } from "@clickhouse/client";
 import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
 import { compressNative, decompressNative } from "../../tools/chdb-gateway/native-compression";
-import { auth, createClient, gatewayHttp, PASSWORD, USER } from "../support/gateway-http";
+import { auth, gatewayHttp, PASSWORD, USER } from "../support/gateway-http";
 
 let gw: ChdbGateway;
-let client: ClickHouseClient;
 const logs: string[] = [];
 const http = (params: Record<string, string>, init?: Parameters<typeof gatewayHttp>[2]) => gatewayHttp(gw, params, init);
 
 describe("chdb gateway", () => {
     before(async () => {
         gw = await startChdbGateway({ user: USER, password: PASSWORD, log: (l) => logs.push(l) });
-        client = createClient({ url: gw.url, username: USER, password: PASSWORD });
     });
     after(async () => {
-        await client?.close();
         await gw?.stop();
     });
 

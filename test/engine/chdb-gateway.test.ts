@@ -9,23 +9,18 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
-import type { ClickHouseClient } from "@clickhouse/client";
 import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
-import { createClient, gatewayHttp, PASSWORD, USER } from "../support/gateway-http";
+import { PASSWORD, USER } from "../support/gateway-http";
 import { requireTier } from "../support/tier";
 
 let gw: ChdbGateway;
-let client: ClickHouseClient;
 const logs: string[] = [];
-const http = (params: Record<string, string>, init?: Parameters<typeof gatewayHttp>[2]) => gatewayHttp(gw, params, init);
 
 describe("chdb gateway", () => {
     before(async () => {
         gw = await startChdbGateway({ user: USER, password: PASSWORD, log: (l) => logs.push(l) });
-        client = createClient({ url: gw.url, username: USER, password: PASSWORD });
     });
     after(async () => {
-        await client?.close();
         await gw?.stop();
     });
 
