@@ -4,7 +4,7 @@
  * and writes the typed result to a MergeTree table. No ordering logic, no dedup, no gold.
  */
 import type { ClickHouseClient } from "@clickhouse/client";
-import { BRONZE_TABLES } from "../ecom_analytics/replay/bronzeFiles";
+import { BRONZE_TABLES } from "../tools/analytics/replay/bronzeFiles";
 import { timed } from "./stats";
 
 const FIELDS: Record<string, string> = {

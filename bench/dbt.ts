@@ -13,9 +13,9 @@
  *   npx tsx bench/dbt.ts [--events 1000000] [--increment-pct 1] [--rounds 3]
  */
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickhouse/client";
-import { startChdbGateway } from "../scripts/chdb-gateway";
-import { BRONZE_TABLES } from "../ecom_analytics/replay/bronzeFiles";
-import { buildModels, createBronzeTables } from "../ecom_analytics/replay/index";
+import { startChdbGateway } from "../tools/chdb-gateway";
+import { BRONZE_TABLES } from "../tools/analytics/replay/bronzeFiles";
+import { buildModels, createBronzeTables } from "../tools/analytics/replay/index";
 import { timeBaselinePass } from "./dbt-baseline";
 import { blockInserts, historyBlocks, incrementBlocks, shapeFor } from "./dbt-data";
 import { flag, median, modelSeconds, timed } from "./stats";

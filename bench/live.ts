@@ -22,8 +22,8 @@
  */
 import * as os from "node:os";
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickhouse/client";
-import { startChdbGateway } from "../scripts/chdb-gateway";
-import { BRONZE_TABLES } from "../ecom_analytics/replay/bronzeFiles";
+import { startChdbGateway } from "../tools/chdb-gateway";
+import { BRONZE_TABLES } from "../tools/analytics/replay/bronzeFiles";
 import { createBronze, deployModels } from "../tools/analytics/deploy";
 import { serverNow, waitForGoldAfter } from "../tools/analytics/refresh";
 import { timeBaselinePass } from "./dbt-baseline";

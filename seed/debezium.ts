@@ -1,5 +1,5 @@
 /**
- * Debezium MongoDB connector change events (DATA_CONTRACT §2), built from mutations as the
+ * Debezium MongoDB connector change events (docs/data-contract.md §2), built from mutations as the
  * connector would build them with `capture.mode=change_streams_update_full_with_pre_image`
  * and the JSON converter with schemas disabled. Decisions (see docs/seed.md):
  *

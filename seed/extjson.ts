@@ -1,6 +1,6 @@
 /**
  * MongoDB Extended JSON text of `ecom` documents, formatted as the Debezium MongoDB connector
- * writes it (DATA_CONTRACT §2):
+ * writes it (docs/data-contract.md §2):
  *
  * - {@link toStrictJson}: strict mode as in `before`/`after`. The Java driver's writer is set to
  *   indent with empty indent and newline strings, so a field name is followed by `": "` and

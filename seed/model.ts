@@ -1,7 +1,7 @@
 /**
- * Types of the seed generator: the MongoDB documents of database `ecom` (DATA_CONTRACT §1),
+ * Types of the seed generator: the MongoDB documents of database `ecom` (docs/data-contract.md §1),
  * the mutations the generator applies to them, and the bronze rows the event emitter produces
- * (DATA_CONTRACT §2–§3).
+ * (docs/data-contract.md §2–§3).
  *
  * Conventions shared by every type here (the pure core never touches the `mongodb` driver):
  * - ids (`_id`, `customer_id`, `product_id`) are 24-char lowercase hex ObjectId strings;

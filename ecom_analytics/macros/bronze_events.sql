@@ -8,7 +8,7 @@
   document_id, _event_timestamp_ms, _version, _is_deleted, _reject_reason, _raw,
   _topic, _partition, _offset, _ingested_at.
 
-  Rules (DATA_CONTRACT §2, §4, §6; the exact reject rules are in docs/analytics.md):
+  Rules (docs/data-contract.md §2, §4, §6; the exact reject rules are in docs/analytics.md):
   - order of changes for one document = (source.ts_ms, source.ord), then Kafka offset, packed
     into one UInt256 `_version` = ts_ms·2^128 + ord·2^64 + offset: "greatest version wins";
   - `c`/`r`/`u` with a null `after` carry no state: they are dropped here (not rejects);
@@ -95,7 +95,7 @@ from (
             )
         )
     )
-    -- `c`/`r`/`u` without a document carry no state (DATA_CONTRACT §2): skipped, not rejected
+    -- `c`/`r`/`u` without a document carry no state (docs/data-contract.md §2): skipped, not rejected
     where not (is_json and op in ('r', 'c', 'u') and source_ts_ms is not null and ord_ok and doc_absent)
 )
 {%- endmacro -%}

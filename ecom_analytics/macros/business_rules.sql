@@ -1,4 +1,4 @@
-{#- Business rules of DATA_CONTRACT §5, one macro each, so the marts and their tests share them. -#}
+{#- Business rules of docs/data-contract.md §5, one macro each, so the marts and their tests share them. -#}
 
 {#- An order earns revenue unless its current status is cancelled. -#}
 {%- macro is_revenue_bearing(status) -%}

@@ -69,7 +69,7 @@
      JSONExtractString({{ raw }}))
 {%- endmacro -%}
 
-{#- ── checks: true when the value is absent, null or of its type (DATA_CONTRACT §6) ─────── -#}
+{#- ── checks: true when the value is absent, null or of its type (docs/data-contract.md §6) ─────── -#}
 
 {#- A JSON integer, or a string of digits → Nullable(Int64) (NULL otherwise); read from the raw text, no JSON parse. -#}
 {%- macro ejson_integer_or_null(raw) -%}

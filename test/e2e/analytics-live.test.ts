@@ -14,7 +14,7 @@ import { after, describe, it, type TestContext } from "node:test";
 import { pathToFileURL } from "node:url";
 import { createClient, type ClickHouseClient } from "@clickhouse/client";
 import { dbtVenvProblem } from "../../components/providers/dbt/venv";
-import { REPLAY_OUTPUT_SETTINGS } from "../../ecom_analytics/replay/models";
+import { REPLAY_OUTPUT_SETTINGS } from "../../tools/analytics/replay/models";
 import { BronzeBuilder, customerDoc, oid, orderDoc, productDoc } from "../support/oracle/builder";
 import { chdbProblem } from "../support/chdb";
 import { requireTier } from "../support/tier";

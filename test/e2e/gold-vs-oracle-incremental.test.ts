@@ -12,8 +12,8 @@ import * as path from "node:path";
 import { after, describe, it, type TestContext } from "node:test";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { dbtVenvProblem } from "../../components/providers/dbt/venv";
-import { buildModels, createBronzeTables, gatewayClient, insertBronzeRows, readModelRows, REPLAY_DATABASE } from "../../ecom_analytics/replay/index";
-import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway";
+import { buildModels, createBronzeTables, gatewayClient, insertBronzeRows, readModelRows, REPLAY_DATABASE } from "../../tools/analytics/replay/index";
+import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
 import { simulateHistory, type BronzeRow, type CollectionName } from "../../seed/index";
 import { compareModel } from "../support/compare";
 import { computeGold, foldBronze, MODEL_NAMES, type BronzeTables } from "../support/oracle";
@@ -47,7 +47,7 @@ function deliveries(bronze: Record<CollectionName, BronzeRow[]>): Record<Collect
 }
 
 async function tierProblem(): Promise<string | undefined> {
-    if (!fs.existsSync(path.join(REPO, "ecom_analytics/replay/index.ts"))) return "the replay module ecom_analytics/replay/index.ts is missing";
+    if (!fs.existsSync(path.join(REPO, "tools/analytics/replay/index.ts"))) return "the replay module tools/analytics/replay/index.ts is missing";
     return dbtVenvProblem();
 }
 

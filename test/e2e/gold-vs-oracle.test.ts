@@ -1,7 +1,7 @@
 /**
  * End to end from change events: bronze rows → replay command (embedded ClickHouse + real dbt
  * build) → every silver and gold model, compared as row sets with the independent TypeScript
- * oracle of DATA_CONTRACT.md computed from the same rows.
+ * oracle of docs/data-contract.md computed from the same rows.
  *
  * Inputs: the seed CLI's bronze emitter (≥ 10k orders with updates and deletes), the
  * hand-written edge-case fixtures in test/fixtures/bronze-edge/, and the oracle's own boundary
@@ -28,8 +28,8 @@ after(() => fs.rmSync(work, { recursive: true, force: true }));
 
 /** What stops the dbt tier here, or undefined when dbt and the replay command are usable. */
 async function dbtTierProblem(): Promise<string | undefined> {
-    if (!fs.existsSync(path.join(REPO, "ecom_analytics/replay.ts"))) {
-        return "the replay command (ecom_analytics/replay.ts, `npm run analytics:replay`) is missing";
+    if (!fs.existsSync(path.join(REPO, "tools/analytics/replay.ts"))) {
+        return "the replay command (tools/analytics/replay.ts, `npm run analytics:replay`) is missing";
     }
     return dbtVenvProblem();
 }

@@ -4,7 +4,7 @@
  * rows inserted over HTTP as the ClickHouse sink writes them (JSONEachRow of the Kafka record
  * columns; `_ingested_at` from its DEFAULT) → the `DbtRun` provider building the real
  * `ecom_analytics/` project → every silver and gold model read back with `@clickhouse/client`
- * and compared with the independent oracle of DATA_CONTRACT.md.
+ * and compared with the independent oracle of docs/data-contract.md.
  *
  * Two deliveries: 70% of each topic first (`DbtRun` create), then the rest plus a re-delivered
  * slice of already-delivered events at new offsets (`DbtRun` update); the contract says the
@@ -19,8 +19,8 @@ import { createBronzeTablesProvider } from "../../components/providers/bronzeTab
 import { dbtProjectHash } from "../../components/providers/dbt/hash";
 import { createDbtRunProvider, diffDbtRun, normaliseDbtRunInputs, type DbtRunOutputs } from "../../components/providers/dbt/provider";
 import { dbtVenvProblem, ensureDbtVenv } from "../../components/providers/dbt/venv";
-import { PROJECT_DIR, readModelRows } from "../../ecom_analytics/replay/index";
-import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway/index";
+import { PROJECT_DIR, readModelRows } from "../../tools/analytics/replay/index";
+import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway/index";
 import { simulateHistory, type BronzeRow, type CollectionName } from "../../seed/index";
 import { compareModel } from "../support/compare";
 import { computeGold, foldBronze, MODEL_NAMES, type BronzeTables } from "../support/oracle";

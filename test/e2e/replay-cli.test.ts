@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { after, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { dbtVenvProblem } from "../../components/providers/dbt/venv";
-import { REPLAY_MODELS } from "../../ecom_analytics/replay/models";
+import { REPLAY_MODELS } from "../../tools/analytics/replay/models";
 import { malformedRows } from "../support/malformed-rows";
 import { requireTier } from "../support/tier";
 
@@ -29,7 +29,7 @@ function runReplay(args: string[]): Promise<Result> {
     return new Promise((resolve) => {
         execFile(
             process.execPath,
-            ["--import", "tsx", path.join(REPO, "ecom_analytics", "replay.ts"), ...args],
+            ["--import", "tsx", path.join(REPO, "tools", "analytics", "replay.ts"), ...args],
             { cwd: REPO, timeout: 15 * 60_000, maxBuffer: 64 * 1024 * 1024 },
             (error, stdout, stderr) => {
                 const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;

@@ -16,9 +16,9 @@ import * as path from "node:path";
 import { after, describe, it, type TestContext } from "node:test";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { dbtVenvProblem } from "../../components/providers/dbt/venv";
-import { buildModels, createBronzeTables, gatewayClient, insertBronzeRows, readModelRows, REPLAY_DATABASE } from "../../ecom_analytics/replay/index";
-import { REPLAY_MODELS, type ReplayModel } from "../../ecom_analytics/replay/models";
-import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway";
+import { buildModels, createBronzeTables, gatewayClient, insertBronzeRows, readModelRows, REPLAY_DATABASE } from "../../tools/analytics/replay/index";
+import { REPLAY_MODELS, type ReplayModel } from "../../tools/analytics/replay/models";
+import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
 import { incrementalSnapshotEnvelope, keyOf, serializeEnvelope, simulateHistory, toStrictJson, topicOf, type BronzeRow, type CollectionName, type OrderDoc } from "../../seed/index";
 import { compareModel } from "../support/compare";
 import { computeGold, foldBronze, MODEL_NAMES, type BronzeTables } from "../support/oracle";
@@ -31,7 +31,7 @@ const GOLD: ReplayModel[] = ["dim_customers", "dim_products", "fact_orders", "fc
 const SILVER: ReplayModel[] = ["stg_customers", "stg_products", "stg_orders", "stg_order_lines"];
 
 async function tierProblem(): Promise<string | undefined> {
-    if (!fs.existsSync(path.join(REPO, "ecom_analytics/replay/index.ts"))) return "the replay module ecom_analytics/replay/index.ts is missing";
+    if (!fs.existsSync(path.join(REPO, "tools/analytics/replay/index.ts"))) return "the replay module tools/analytics/replay/index.ts is missing";
     return dbtVenvProblem();
 }
 

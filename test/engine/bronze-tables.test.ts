@@ -16,7 +16,7 @@ import {
     createBronzeTablesProvider,
     type BronzeTablesOutputs,
 } from "../../components/providers/bronzeTables";
-import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway";
+import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
 import { requireTier } from "../support/tier";
 import { chdbProblem } from "../support/chdb";
 

@@ -11,8 +11,8 @@
  */
 import * as assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway";
-import { cityHash128 } from "../../scripts/chdb-gateway/cityhash";
+import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
+import { cityHash128 } from "../../tools/chdb-gateway/cityhash";
 import { BRONZE_COLUMNS, bronzeTableDdl, createDatabaseDdl } from "../../components/providers/bronzeTables/ddl";
 import { clickhouseJavaProblem, ensureGatewayProbe, runGatewayProbe, type ProbeResult, type ProbeRow } from "../support/clickhouse-java";
 import { requireTier } from "../support/tier";

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createBronzeTablesProvider } from "../../components/providers/bronzeTables";
 import { dbtVenvProblem } from "../../components/providers/dbt/venv";
-import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway";
+import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
 import { requireTier } from "../support/tier";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -18,7 +18,7 @@ const password = `pw-${Math.random().toString(36).slice(2)}`;
 let gateway: ChdbGateway | undefined;
 let bin = "";
 
-/** Runs scripts/dbt.ts with the stand-in pulumi first on PATH. */
+/** Runs tools/dbt.ts with the stand-in pulumi first on PATH. */
 function runCommand(outputs: Record<string, unknown> | "fail", args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
     fs.writeFileSync(
         path.join(bin, "pulumi"),
@@ -26,7 +26,7 @@ function runCommand(outputs: Record<string, unknown> | "fail", args: string[] = 
         { mode: 0o755 },
     );
     return new Promise((resolve) => {
-        execFile(process.execPath, ["--import", "tsx", path.join(root, "scripts", "dbt.ts"), ...args], { cwd: root, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, timeout: 300_000 }, (err, stdout, stderr) =>
+        execFile(process.execPath, ["--import", "tsx", path.join(root, "tools", "dbt.ts"), ...args], { cwd: root, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, timeout: 300_000 }, (err, stdout, stderr) =>
             resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         );
     });

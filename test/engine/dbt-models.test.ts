@@ -2,7 +2,7 @@
  * The dbt project `ecom_analytics` built for real (dbt-core + dbt-clickhouse in the project venv)
  * on the embedded ClickHouse engine (chdb gateway), on the hand-written edge-case bronze rows of
  * test/fixtures/bronze-edge: every silver and gold row must equal the rows derived by hand from
- * DATA_CONTRACT.md (expected/), and the sample queries of the original README run unchanged.
+ * docs/data-contract.md (expected/), and the sample queries of the original README run unchanged.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -10,10 +10,10 @@ import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { dbtVenvProblem } from "../../components/providers/dbt/venv";
-import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway";
-import { BRONZE_TABLES } from "../../ecom_analytics/replay/bronzeFiles";
-import { REPLAY_MODELS, type ReplayModel } from "../../ecom_analytics/replay/models";
-import { buildModels, createBronzeTables, gatewayClient, insertBronzeRows, readBronzeInput, readModelRows } from "../../ecom_analytics/replay/index";
+import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
+import { BRONZE_TABLES } from "../../tools/analytics/replay/bronzeFiles";
+import { REPLAY_MODELS, type ReplayModel } from "../../tools/analytics/replay/models";
+import { buildModels, createBronzeTables, gatewayClient, insertBronzeRows, readBronzeInput, readModelRows } from "../../tools/analytics/replay/index";
 import { requireTier } from "../support/tier";
 import { chdbProblem } from "../support/chdb";
 import { EDGE_FIXTURES, project, readExpected } from "../support/edge-fixtures";

@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
-import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway/index";
+import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway/index";
 import { DbtRun } from "../../components/providers/dbt";
 import { dbtVenvProblem, ensureDbtVenv } from "../../components/providers/dbt/venv";
 import { ensurePulumiCli, isolatedPulumiEnv, pulumiCliProblem, pulumiCliRoot } from "../support/pulumi-cli";

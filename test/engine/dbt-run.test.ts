@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway/index";
+import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway/index";
 import { dbtProjectHash } from "../../components/providers/dbt/hash";
 import { createDbtRunProvider, type DbtRunOutputs } from "../../components/providers/dbt/provider";
 import { runDbt, type DbtClickHouse } from "../../components/providers/dbt/run";

@@ -1,5 +1,5 @@
 /**
- * Bronze rows that must become rejects (DATA_CONTRACT §6; reasons and their order in
+ * Bronze rows that must become rejects (docs/data-contract.md §6; reasons and their order in
  * docs/analytics.md), one or more per reason, aimed at documents of the edge fixtures
  * (test/fixtures/bronze-edge) so that a reject that leaked into silver would visibly change it:
  * a newer-than-everything update of a live order with a bad price, a delete of a live order

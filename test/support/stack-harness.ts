@@ -19,7 +19,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type ConfigMap, type Stack } from "@pulumi/pulumi/automation";
-import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway/index";
+import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway/index";
 import { changeTopicName, ENV_CONFIG_PROVIDER_CLASS } from "../../connectors";
 import { loadConfig } from "../../components/config/load";
 import { createPlatform } from "../../components/platform";

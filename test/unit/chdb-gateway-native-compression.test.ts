@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as zlib from "node:zlib";
-import { cityHash128, cityHash128Bytes } from "../../scripts/chdb-gateway/cityhash";
-import { GatewayError } from "../../scripts/chdb-gateway/errors";
-import { compressNative, decompressNative, Method } from "../../scripts/chdb-gateway/native-compression";
+import { cityHash128, cityHash128Bytes } from "../../tools/chdb-gateway/cityhash";
+import { GatewayError } from "../../tools/chdb-gateway/errors";
+import { compressNative, decompressNative, Method } from "../../tools/chdb-gateway/native-compression";
 
 /** Deterministic bytes that compress somewhat (repeats) but not trivially. */
 function sample(n: number, seed = 1): Buffer {

@@ -1,14 +1,14 @@
 /**
  * The pure parts of the chdb gateway: statement scanning, the LZ4 frame decoder, multipart
  * forms, and ClickHouse-style error rendering. (The gateway as a whole, over HTTP, is tested in
- * test/engine/chdb-gateway.test.ts.)
+ * test/engine/chdb-gateway*.test.ts.)
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { decodeBody, lz4FrameDecode, pickResponseEncoding } from "../../scripts/chdb-gateway/compression";
-import { GatewayError, httpStatusFor, renderError } from "../../scripts/chdb-gateway/errors";
-import { parseMultipart } from "../../scripts/chdb-gateway/multipart";
-import { scanStatement } from "../../scripts/chdb-gateway/sql-scan";
+import { decodeBody, lz4FrameDecode, pickResponseEncoding } from "../../tools/chdb-gateway/compression";
+import { GatewayError, httpStatusFor, renderError } from "../../tools/chdb-gateway/errors";
+import { parseMultipart } from "../../tools/chdb-gateway/multipart";
+import { scanStatement } from "../../tools/chdb-gateway/sql-scan";
 
 const scan = (s: string | Buffer) => scanStatement(Buffer.isBuffer(s) ? s : Buffer.from(s));
 

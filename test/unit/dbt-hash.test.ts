@@ -46,7 +46,7 @@ describe("dbtProjectHash", () => {
         assert.equal(dbtProjectHash(dir), renamed);
     });
 
-    it("ignores dbt's output and install directories, hidden files, profiles.yml and TS helpers", () => {
+    it("ignores dbt's output and install directories, hidden files and profiles.yml", () => {
         const before = dbtProjectHash(dir);
         write("target/run_results.json", "{}");
         write("target/compiled/x.sql", "select 1");
@@ -54,8 +54,14 @@ describe("dbtProjectHash", () => {
         write("logs/dbt.log", "log");
         write(".user.yml", "id: 1");
         write("profiles.yml", "clickhouse_project: {}");
-        write("replay.ts", "export {}");
         assert.equal(dbtProjectHash(dir), before);
+    });
+
+    it("counts any other file in the project, a script included: nothing in it can hide a change", () => {
+        const before = dbtProjectHash(dir);
+        write("helper.ts", "export {}");
+        assert.notEqual(dbtProjectHash(dir), before);
+        assert.ok(dbtProjectFiles(dir).includes("helper.ts"));
     });
 
     it("includes packages, docs and tests that dbt reads", () => {
@@ -78,6 +84,14 @@ describe("dbtProjectHash", () => {
     it("throws for a directory that is not a dbt project", () => {
         const empty = fs.mkdtempSync(path.join(root, "empty-"));
         assert.throws(() => dbtProjectHash(empty), /not a dbt project/);
+    });
+});
+
+describe("the repository's dbt project", () => {
+    it("holds only dbt's files (models, macros, tests, YAML): the tools that drive it live in tools/", () => {
+        const project = path.resolve(__dirname, "..", "..", "ecom_analytics");
+        const strays = dbtProjectFiles(project).filter((f) => !/\.(sql|yml|md|csv)$/.test(f));
+        assert.deepEqual(strays, [], "move scripts out of ecom_analytics/ (to tools/)");
     });
 });
 

@@ -14,6 +14,11 @@ import { after, before, describe, it } from "node:test";
 const root = path.resolve(__dirname, "..", "..");
 const script = path.join(root, ".github", "scripts", "changed-stacks.sh");
 // js-yaml is in node_modules (a transitive dependency) without type declarations.
+/** Repository-relative paths of the .ts files under `dir`. */
+function listTs(dir: string): string[] {
+    return (fs.readdirSync(path.join(root, dir), { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => path.join(dir, f));
+}
+
 const yaml = createRequire(__filename)("js-yaml") as { load(text: string): unknown };
 
 interface Step {
@@ -101,6 +106,13 @@ describe("changed-stacks.sh", () => {
 
     it("selects none for docs and tests only", () => {
         assert.deepEqual(stacksFor({ "docs/platforms.md": "y\n", "test/unit/a.test.ts": "y\n", "README.md": "y\n" }), []);
+    });
+
+    it("selects none for developer tools and benchmarks, which the program never imports", () => {
+        assert.deepEqual(stacksFor({ "tools/chdb-gateway/handler.ts": "y\n", "bench/dbt.ts": "y\n" }), []);
+        const program = ["index.ts", ...listTs("components"), ...listTs("connectors")];
+        const importsTools = program.filter((f) => /from "(\.\.?\/)+(tools|bench)\//.test(fs.readFileSync(path.join(root, f), "utf8")));
+        assert.deepEqual(importsTools, [], "the Pulumi program must not import tools/ or bench/ (changed-stacks.sh skips them)");
     });
 
     it("leaves out skipped stacks and deleted stack files", () => {

@@ -11,7 +11,7 @@ import { runDbt, type DbtClickHouse } from "../../components/providers/dbt/run";
 import type { DbtRunSummary } from "../../components/providers/dbt/summary";
 import { analyticsVars, DEFAULT_ANALYTICS_NAMES, type AnalyticsNames } from "../../components/analytics/vars";
 
-/** The dbt project of this repository. */
+/** The dbt project of this repository (ecom_analytics/). */
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..", "ecom_analytics");
 
 /** Bronze table of each role for `names`. */

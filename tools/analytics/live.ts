@@ -13,7 +13,7 @@
  */
 import { parseArgs } from "node:util";
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickhouse/client";
-import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway";
+import { startChdbGateway, type ChdbGateway } from "../chdb-gateway";
 import { HistoryGenerator, type TableRow } from "../../seed/index";
 import { DEFAULT_ANALYTICS_NAMES } from "../../components/analytics/vars";
 import { bronzeTablesOf, createBronze, deployModels } from "./deploy";

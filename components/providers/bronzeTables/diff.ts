@@ -1,10 +1,14 @@
-/** Pure diff of the bronze tables' stored outputs against new inputs. */
+/**
+ * Pure diff of the bronze tables' stored outputs against new inputs. Only `changes`, `replaces`
+ * and `deleteBeforeReplace` reach the Pulumi engine; the per-property account is for tests and
+ * tools (components/providers/shared/README.md, "Diffs: what reaches the Pulumi engine").
+ */
 import type * as pulumi from "@pulumi/pulumi";
 import { isUnknown } from "../shared/unknown";
 import { bronzeSchemaVersion } from "./ddl";
 import type { BronzeTablesInputs, BronzeTablesOutputs } from "./types";
 
-/** Pulumi's DiffResult plus the per-property account of the change. */
+/** Pulumi's DiffResult plus the per-property account of the change (not forwarded to the engine; see the header). */
 export interface BronzeDiff extends pulumi.dynamic.DiffResult {
     detailedDiff: Record<string, { kind: "add" | "delete" | "update" | "update-replace" }>;
     addedTables: string[];

@@ -5,9 +5,10 @@
  * analyses, docs blocks in `.md`, `dbt_project.yml`, `packages.yml`, `package-lock.yml`, ...),
  * by relative path and content. Left out: dbt's own output and install directories at the top
  * level (`target/`, `dbt_packages/`, `logs/`), `node_modules/` and `__pycache__/` anywhere,
- * hidden entries (`.git`, `.user.yml`, ...), the top-level `profiles.yml` (DbtRun generates its
- * own profile; the connection is compared separately) and TypeScript/JavaScript helpers living
- * beside the project (dbt never reads them).
+ * hidden entries (`.git`, `.user.yml`, ...) and the top-level `profiles.yml` (DbtRun generates its
+ * own profile; the connection is compared separately). Nothing else is skipped: the project
+ * directory holds only what dbt reads (the tools that drive it live in `tools/`), so any other
+ * file placed in it counts rather than hiding a change.
  */
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -28,8 +29,7 @@ export function isHashedFile(relPath: string): boolean {
     if (parts.some((p) => p.startsWith("."))) return false;
     for (let i = 0; i < parts.length - 1; i++) if (ignoredDir(parts, i)) return false;
     const base = parts[parts.length - 1];
-    if (parts.length === 1 && base === "profiles.yml") return false;
-    return !/\.(ts|js|mjs|cjs|map)$/.test(base);
+    return !(parts.length === 1 && base === "profiles.yml");
 }
 
 /** Relative paths (sorted, `/`-separated) of the files that take part in the hash. */

@@ -167,9 +167,9 @@ export function createDbtRunProvider(options: DbtRunProviderOptions = {}): pulum
         },
 
         async diff(_id: string, olds: DbtRunOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-            // Never a replacement: a dbt run is re-applied in place. Dynamic providers cannot return
-            // a detailed diff; `pulumi preview --diff` shows the changed inputs (contentHash,
-            // target, ...) itself, and `diffDbtRun` names them for tests and tools.
+            // Never a replacement: a dbt run is re-applied in place. Only changes/replaces reach the
+            // engine, which names the changed inputs (contentHash, target, ...) in `preview --diff`
+            // itself (components/providers/shared/README.md); `diffDbtRun` names them for tests and tools.
             const d = diffDbtRun(olds, normaliseDbtRunInputs(news));
             return { changes: d.changes, replaces: [], deleteBeforeReplace: false };
         },

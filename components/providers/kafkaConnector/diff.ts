@@ -1,6 +1,8 @@
 /**
  * Pure diff of a connector's stored outputs against its new inputs: what changed, what forces a
- * replacement, and — for secrets — only *which* keys changed, never their values.
+ * replacement, and — for secrets — only *which* keys changed, never their values. Only `changes`,
+ * `replaces` and `deleteBeforeReplace` reach the Pulumi engine; the rest is for tests and tools
+ * (components/providers/shared/README.md, "Diffs: what reaches the Pulumi engine").
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { secretKeyDigests } from "../shared/mask";
@@ -10,7 +12,7 @@ import type { KafkaConnectorInputs, KafkaConnectorOutputs } from "./types";
 /** One property-level change, in the shape of Pulumi's `PropertyDiff.kind`. */
 export type PropertyDiffKind = "add" | "delete" | "update" | "add-replace" | "delete-replace" | "update-replace";
 
-/** Pulumi's DiffResult plus a detailed, per-key account of the change. */
+/** Pulumi's DiffResult plus a per-key account of the change (not forwarded to the engine; see the header). */
 export interface ConnectorDiff extends pulumi.dynamic.DiffResult {
     /** Property path (e.g. `config["topic.prefix"]`, `secretConfig["password"]`) → kind of change. */
     detailedDiff: Record<string, { kind: PropertyDiffKind }>;

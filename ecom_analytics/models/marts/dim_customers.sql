@@ -9,13 +9,15 @@
   Grain: one row per live customer. Refreshed incrementally (materialization refreshed_table):
   the rows of the customers in scope `customers` (macros/gold_scopes.sql) are recomputed.
   days_since_registration moves with the calendar, not the data: the view computes it when read.
+  toNullable: see docs/analytics.md, "Left joins and toNullable".
 -#}
 with customers as (
     select * from {{ ref('stg_customers') }} where {{ gold_scope('customer_id', 'customers') }}
 ),
 
 orders as (
-    select * from {{ ref('stg_orders') }}
+    select *, {{ is_revenue_bearing('order_status') }} as is_revenue_bearing
+    from {{ ref('stg_orders') }}
     where {{ gold_scope('order_id', 'orders_of_customers') }} and {{ gold_scope('customer_id', 'customers') }}
 ),
 
@@ -23,7 +25,7 @@ order_stats as (
     select
         customer_id,
         toNullable(count()) as total_orders,
-        toNullable({{ money('sumIf(order_total, ' ~ is_revenue_bearing('order_status') ~ ')') }}) as customer_lifetime_value,
+        toNullable({{ money('sumIf(order_total, is_revenue_bearing)') }}) as customer_lifetime_value,
         toNullable(min(ordered_at)) as first_order_at,
         toNullable(max(ordered_at)) as last_order_at
     from orders

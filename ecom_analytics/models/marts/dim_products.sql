@@ -4,29 +4,23 @@
     scope_key='product_id',
     scope='products',
 ) }}
-{#- Grain: one row per live product. Refreshed incrementally: the products in scope `products` are recomputed. -#}
+{#-
+  Grain: one row per live product. Refreshed incrementally: the products in scope `products` are
+  recomputed. toNullable: see docs/analytics.md, "Left joins and toNullable".
+-#}
 with products as (
     select * from {{ ref('stg_products') }} where {{ gold_scope('product_id', 'products') }}
 ),
 
-lines as (
-    select * from {{ ref('stg_order_lines') }}
-    where {{ gold_scope('order_id', 'orders_of_products') }} and {{ gold_scope('product_id', 'products') }}
-),
-
-orders as (
-    select * from {{ ref('stg_orders') }} where {{ gold_scope('order_id', 'orders_of_products') }}
-),
-
 sales as (
     select
-        lines.product_id as product_id,
-        toNullable(sum(lines.quantity)) as units_sold,
-        toNullable({{ money('sum(lines.line_total)') }}) as revenue
-    from lines
-    inner join orders on lines.order_id = orders.order_id
-    where {{ is_revenue_bearing('orders.order_status') }}
-    group by lines.product_id
+        product_id,
+        toNullable(sum(quantity)) as units_sold,
+        toNullable({{ money('sum(line_total)') }}) as revenue
+    from {{ ref('int_order_lines') }}
+    where {{ gold_scope('order_id', 'orders_of_products') }} and {{ gold_scope('product_id', 'products') }}
+        and is_revenue_bearing
+    group by product_id
 )
 
 select

@@ -9,13 +9,10 @@
   customer or product is not live keep their row with NULL dimension attributes. Refreshed
   incrementally: every line of the orders in scope `orders` is recomputed. Not partitioned:
   a ReplacingMergeTree replaces rows only within a partition, and an order's date can change.
+  toNullable: see docs/analytics.md, "Left joins and toNullable".
 -#}
 with lines as (
-    select * from {{ ref('stg_order_lines') }} where {{ gold_scope('order_id', 'orders') }}
-),
-
-orders as (
-    select * from {{ ref('stg_orders') }} where {{ gold_scope('order_id', 'orders') }}
+    select * from {{ ref('int_order_lines') }} where {{ gold_scope('order_id', 'orders') }}
 ),
 
 customers as (
@@ -25,7 +22,7 @@ customers as (
         toNullable(customer_segment) as customer_segment,
         toNullable(customer_lifetime_value) as customer_lifetime_value
     from {{ ref('dim_customers') }}
-    where customer_id in (select customer_id from orders)
+    where customer_id in (select customer_id from lines)
 ),
 
 products as (
@@ -44,10 +41,10 @@ products as (
 select
     lines.order_id as order_id,
     lines.line_number as line_number,
-    toDate(orders.ordered_at, 'UTC') as order_date,
-    orders.ordered_at as ordered_at,
-    orders.order_status as order_status,
-    orders.customer_id as customer_id,
+    lines.order_date as order_date,
+    lines.ordered_at as ordered_at,
+    lines.order_status as order_status,
+    lines.customer_id as customer_id,
     customers.customer_name as customer_name,
     customers.customer_segment as customer_segment,
     lines.product_id as product_id,
@@ -59,9 +56,8 @@ select
     lines.line_total as line_total,
     products.current_product_price as current_product_price,
     {{ money('lines.unit_price - products.current_product_price') }} as price_variance,
-    orders.order_total as order_total_value,
+    lines.order_total as order_total_value,
     customers.customer_lifetime_value as customer_lifetime_value
 from lines
-inner join orders on lines.order_id = orders.order_id
-left join customers on orders.customer_id = customers.customer_id
+left join customers on lines.customer_id = customers.customer_id
 left join products on lines.product_id = products.product_id

@@ -4,30 +4,31 @@
     scope_key='order_date',
     scope='days',
 ) }}
-{#- Grain: one row per order_date (UTC calendar day of ordered_at) with at least one live order. Refreshed incrementally: the days in scope `days` are recomputed. -#}
+{#-
+  Grain: one row per order_date (UTC calendar day of ordered_at) with at least one live order.
+  Refreshed incrementally: the days in scope `days` are recomputed.
+  toNullable: see docs/analytics.md, "Left joins and toNullable".
+-#}
 with orders as (
     select
         order_id,
         customer_id,
         order_status,
         order_total,
-        toDate(ordered_at, 'UTC') as order_date
+        toDate(ordered_at, 'UTC') as order_date,
+        {{ is_revenue_bearing('order_status') }} as is_revenue_bearing
     from {{ ref('stg_orders') }}
     where {{ gold_scope('order_id', 'orders_of_days') }} and {{ gold_scope('toDate(ordered_at, \'UTC\')', 'days') }}
 ),
 
-lines as (
-    select * from {{ ref('stg_order_lines') }} where order_id in (select order_id from orders)
-),
-
 items as (
     select
-        orders.order_date as order_date,
-        toNullable(sum(lines.quantity)) as items_sold
-    from lines
-    inner join orders on lines.order_id = orders.order_id
-    where {{ is_revenue_bearing('orders.order_status') }}
-    group by orders.order_date
+        order_date,
+        toNullable(sum(quantity)) as items_sold
+    from {{ ref('int_order_lines') }}
+    where {{ gold_scope('order_id', 'orders_of_days') }} and {{ gold_scope('order_date', 'days') }}
+        and is_revenue_bearing
+    group by order_date
 ),
 
 daily as (
@@ -35,8 +36,8 @@ daily as (
         order_date,
         count() as total_orders_placed,
         uniqExact(customer_id) as total_unique_customers,
-        {{ money('sumIf(order_total, ' ~ is_revenue_bearing('order_status') ~ ')') }} as total_revenue,
-        countIf({{ is_revenue_bearing('order_status') }}) as revenue_orders,
+        {{ money('sumIf(order_total, is_revenue_bearing)') }} as total_revenue,
+        countIf(is_revenue_bearing) as revenue_orders,
         countIf(order_status = 'cancelled') as cancelled_orders
     from orders
     group by order_date

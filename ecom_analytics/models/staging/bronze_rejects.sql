@@ -1,5 +1,6 @@
+{{ config(materialized='view') }}
 {#-
-  Grain: one row per bronze row that cannot shape silver (DATA_CONTRACT §6), whatever the
+  Grain: one row per bronze row that cannot shape silver (docs/data-contract.md §6), whatever the
   collection; a bronze row re-processed (same topic, partition and offset) counts once.
   The rows come from the base_* tables, which keep each reject under a synthetic id at
   insert time; the reasons and their order are in docs/analytics.md.

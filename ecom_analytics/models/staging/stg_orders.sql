@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 {%- set _built_first = ref('order_index') -%}{#- order_index must exist before the marts' refreshes read it (macros/gold_scopes.sql) -#}
 {#- Grain: one row per live order (latest change event decides; a latest delete removes). Lines: stg_order_lines. -#}
 with latest as (

@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 {#- Grain: one row per live product (latest change event decides; a latest delete removes). -#}
 with latest as (
     -- rows with a reject reason are bronze_rejects' (their ids are '~…'), never silver's

@@ -26,10 +26,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.*;
@@ -115,7 +112,7 @@ public class GatewayProbe {
             }
             List<JsonObject> columns = describe(lines);
             InsertSettings is = new InsertSettings().setDatabase(db()).setQueryId(UUID.randomUUID().toString());
-            try (InsertResponse ir = client.insert(table(), o -> { o.write(rowBinary(columns)); o.close(); }, ClickHouseFormat.RowBinaryWithDefaults, is).get(60, TimeUnit.SECONDS)) {
+            try (InsertResponse ir = client.insert(table(), o -> { o.write(ProbeRowBinary.rowBinary(spec.getAsJsonArray("rows"), columns)); o.close(); }, ClickHouseFormat.RowBinaryWithDefaults, is).get(60, TimeUnit.SECONDS)) {
                 out.addProperty("written_rows", ir.getWrittenRows());
             }
             JsonArray back = new JsonArray();
@@ -164,7 +161,7 @@ public class GatewayProbe {
             req.option(ClickHouseClientOption.WRITE_BUFFER_SIZE, 8192);
             try (ClickHousePipedOutputStream stream = ClickHouseDataStreamFactory.getInstance().createPipedOutputStream(req.getConfig())) {
                 CompletableFuture<ClickHouseResponse> future = req.data(stream.getInputStream()).execute();
-                stream.write(rowBinary(columns));
+                stream.write(ProbeRowBinary.rowBinary(spec.getAsJsonArray("rows"), columns));
                 stream.close();
                 try (ClickHouseResponse resp = future.get(60, TimeUnit.SECONDS)) {
                     out.addProperty("written_rows", resp.getSummary().getWrittenRows());
@@ -217,52 +214,5 @@ public class GatewayProbe {
         }
         out.add("describe", all);
         return cols;
-    }
-
-    /**
-     * RowBinaryWithDefaults of the spec's rows, column by column as DESCRIBE lists them, as the sink
-     * writes it: every value is preceded by a byte, 1 = use the column's DEFAULT (for a column the row
-     * lacks), 0 = the value follows.
-     */
-    static byte[] rowBinary(List<JsonObject> columns) throws IOException {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        for (JsonElement e : spec.getAsJsonArray("rows")) {
-            JsonObject row = e.getAsJsonObject();
-            for (JsonObject c : columns) {
-                String name = c.get("name").getAsString();
-                String type = c.get("type").getAsString();
-                if (!row.has(name)) {
-                    if (c.get("default_type").getAsString().isEmpty()) throw new IllegalArgumentException("row lacks column " + name + " that has no DEFAULT");
-                    o.write(1);
-                    continue;
-                }
-                o.write(0);
-                writeValue(o, type, row.get(name));
-            }
-        }
-        return o.toByteArray();
-    }
-
-    static void writeValue(OutputStream o, String type, JsonElement v) throws IOException {
-        if (type.startsWith("Nullable(")) {
-            if (v.isJsonNull()) { o.write(1); return; }
-            o.write(0);
-            type = type.substring(9, type.length() - 1);
-        }
-        if (type.startsWith("LowCardinality(")) type = type.substring(15, type.length() - 1);
-        switch (type) {
-            case "String": {
-                byte[] b = v.getAsString().getBytes(StandardCharsets.UTF_8);
-                for (long n = b.length; ; n >>>= 7) {
-                    if (n < 0x80) { o.write((int) n); break; }
-                    o.write((int) (n & 0x7f) | 0x80);
-                }
-                o.write(b);
-                return;
-            }
-            case "Int32": { int x = v.getAsInt(); for (int i = 0; i < 4; i++) o.write((x >>> (8 * i)) & 0xff); return; }
-            case "Int64": case "DateTime64(3)": { long x = v.getAsLong(); for (int i = 0; i < 8; i++) o.write((int) ((x >>> (8 * i)) & 0xff)); return; }
-            default: throw new IllegalArgumentException("GatewayProbe cannot write type " + type);
-        }
     }
 }

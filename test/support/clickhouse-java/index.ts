@@ -18,6 +18,8 @@ const run = promisify(execFile);
 /** The pom that lists the client jars. */
 export const CLICKHOUSE_JAVA_POM = path.join(__dirname, "pom.xml");
 const PROBE_SOURCE = path.join(__dirname, "GatewayProbe.java");
+/** Every source of the probe program (its main class first), compiled together. */
+const PROBE_SOURCES = [PROBE_SOURCE, path.join(__dirname, "ProbeRowBinary.java")];
 
 /** The clickhouse-java version the pom pins (`clickhouse-java.version`). */
 export function clickhouseJavaVersion(): string {
@@ -61,21 +63,23 @@ export async function clickhouseJavaProblem(): Promise<string | undefined> {
 }
 
 /**
- * Fetches the jars if needed and compiles GatewayProbe.java if this source has not been compiled
- * yet; returns the class path to run it with.
+ * Fetches the jars if needed and compiles GatewayProbe.java (with ProbeRowBinary.java) if these
+ * sources have not been compiled yet; returns the class path to run it with.
  */
 export async function ensureGatewayProbe(log: (l: string) => void = () => {}): Promise<string> {
     const dir = await ensureClickhouseJavaJars(log);
     const libs = path.join(dir, "libs");
     const jars = readdirSync(libs).filter((f) => f.endsWith(".jar")).sort().map((f) => path.join(libs, f));
-    const hash = createHash("sha256").update(readFileSync(PROBE_SOURCE)).digest("hex").slice(0, 16);
+    const h = createHash("sha256");
+    for (const src of PROBE_SOURCES) h.update(`${path.basename(src)}\n`).update(readFileSync(src));
+    const hash = h.digest("hex").slice(0, 16);
     const classes = path.join(dir, `classes-${hash}`);
     if (!existsSync(path.join(classes, "GatewayProbe.class"))) {
         const tmp = `${classes}.tmp-${process.pid}`;
         await fs.mkdir(tmp, { recursive: true });
         log(`javac ${PROBE_SOURCE}`);
         try {
-            await run(javacBin(), ["-nowarn", "-Xlint:-deprecation", "-encoding", "UTF-8", "-d", tmp, "-cp", jars.join(path.delimiter), PROBE_SOURCE], { timeout: 5 * 60_000 });
+            await run(javacBin(), ["-nowarn", "-Xlint:-deprecation", "-encoding", "UTF-8", "-d", tmp, "-cp", jars.join(path.delimiter), ...PROBE_SOURCES], { timeout: 5 * 60_000 });
             await fs.rm(classes, { recursive: true, force: true });
             await fs.rename(tmp, classes);
         } catch (e) {

@@ -1,5 +1,5 @@
 /**
- * Hand-made bronze rows for tests: Debezium MongoDB envelopes (DATA_CONTRACT §2) with strict
+ * Hand-made bronze rows for tests: Debezium MongoDB envelopes (docs/data-contract.md §2) with strict
  * extended JSON in `after`/`before`, Kafka coordinates and the record key, one offset sequence
  * per collection. Small on purpose: each test states only the fields it is about.
  */

@@ -1,5 +1,5 @@
 /**
- * Classifies one bronze row by the reject rules (DATA_CONTRACT §6 made precise): a
+ * Classifies one bronze row by the reject rules (docs/data-contract.md §6 made precise): a
  * state-carrying change event, a skipped row (a `c`/`r`/`u` with a null or absent `after`),
  * or a reject with its reason. The rules are tried in order and the first that matches decides:
  * `not_json`, `unknown_op`, `no_source`, `bad_document`, (skip), `no_id`, then the field checks

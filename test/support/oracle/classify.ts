@@ -1,4 +1,4 @@
-/** The contract's bucketings (DATA_CONTRACT §5), on exact cents and integer stock. */
+/** The contract's bucketings (docs/data-contract.md §5), on exact cents and integer stock. */
 
 /** `high_value` CLV ≥ 1000; `medium_value` ≥ 250; `low_value` > 0; `prospect` otherwise. */
 export function customerSegment(clvCents: bigint): string {

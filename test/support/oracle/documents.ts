@@ -1,4 +1,4 @@
-/** Turns a parsed extended-JSON document into the oracle's typed current state (DATA_CONTRACT §1). */
+/** Turns a parsed extended-JSON document into the oracle's typed current state (docs/data-contract.md §1). */
 import { readArray, readCents, readDate, readInt, readObject, readOid, readString, type JsonObject } from "./extjson";
 import type { CustomerDoc, OrderDoc, OrderLine, ProductDoc } from "./types";
 

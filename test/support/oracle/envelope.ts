@@ -1,7 +1,7 @@
 /**
  * The change event a bronze row carries once it is classified as state-carrying
  * (classify-row.ts), the record key's id, and the order in which the fold applies events
- * (DATA_CONTRACT §2, §3, §4).
+ * (docs/data-contract.md §2, §3, §4).
  */
 import { isObject, oidOf, parseJsonExact } from "./extjson";
 import type { JsonObject } from "./extjson";

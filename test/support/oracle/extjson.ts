@@ -1,6 +1,6 @@
 /**
- * Readers for MongoDB Extended JSON as Debezium writes `after`/`before` (DATA_CONTRACT §2),
- * with exactly the acceptance of the reject rules (DATA_CONTRACT §6, made precise in the
+ * Readers for MongoDB Extended JSON as Debezium writes `after`/`before` (docs/data-contract.md §2),
+ * with exactly the acceptance of the reject rules (docs/data-contract.md §6, made precise in the
  * reject spec): `{"$oid": hex}`, `{"$date": ms | {"$numberLong": ..} | "<ISO-8601>"}`,
  * `{"$numberDecimal": text}`, `{"$numberLong": text}`; Int32 and strings as plain JSON.
  *

@@ -1,5 +1,5 @@
 /**
- * Folds bronze change events into the current documents (DATA_CONTRACT §4): each row is first
+ * Folds bronze change events into the current documents (docs/data-contract.md §4): each row is first
  * classified by the reject rules (classify-row.ts); rejects are recorded and change nothing;
  * updates with a null `after` carry no state and are skipped; of the remaining events, per
  * document the latest by `(source.ts_ms, source.ord)`, then Kafka offset, decides, and a latest

@@ -1,5 +1,5 @@
 /**
- * Gold models (DATA_CONTRACT §5), computed directly from the live documents.
+ * Gold models (docs/data-contract.md §5), computed directly from the live documents.
  *
  * Where the contract is silent the oracle decides as follows (the dbt project must agree):
  * - `first_order_at` / `last_order_at`: min / max `ordered_at` over the customer's live orders of any status;

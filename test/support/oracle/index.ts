@@ -1,5 +1,5 @@
 /**
- * The oracle: an independent TypeScript computation of DATA_CONTRACT.md, from bronze change
+ * The oracle: an independent TypeScript computation of docs/data-contract.md, from bronze change
  * events to every silver and gold model. Written from the contract alone (not from the dbt SQL),
  * so that comparing the two finds mistakes in either.
  */

@@ -1,7 +1,7 @@
 /**
  * The oracle's `bronze_rejects`: rejected bronze rows, one per distinct Kafka coordinate
  * (`_topic`, `_partition`, `_offset`), so re-processing the same row counts once
- * (DATA_CONTRACT §6).
+ * (docs/data-contract.md §6).
  */
 import { coordinate } from "./classify-row";
 import type { Collection } from "./documents";

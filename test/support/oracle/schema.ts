@@ -1,5 +1,5 @@
 /**
- * Column lists, kinds and keys of every silver and gold model, as DATA_CONTRACT §4–§5 names them.
+ * Column lists, kinds and keys of every silver and gold model, as docs/data-contract.md §4–§5 names them.
  * The comparison layer (test/support/compare.ts) uses the kinds to bring oracle rows and rows
  * read back from ClickHouse into one canonical form.
  */

@@ -1,4 +1,4 @@
-/** Silver models (DATA_CONTRACT §4): one row per live document, straight from the folded state. */
+/** Silver models (docs/data-contract.md §4): one row per live document, straight from the folded state. */
 import { formatCents } from "./decimal";
 import type { OracleRow } from "./schema";
 import type { CustomerDoc, OrderDoc, OracleDocuments } from "./types";

@@ -1,7 +1,7 @@
 /** Shapes the oracle reads (bronze rows) and builds (current documents, rejects). */
 import type { Collection } from "./documents";
 
-/** One bronze row as the ClickHouse sink writes it (DATA_CONTRACT §3); `_ingested_at` is not needed. */
+/** One bronze row as the ClickHouse sink writes it (docs/data-contract.md §3); `_ingested_at` is not needed. */
 export interface BronzeRow {
     /** The record value exactly as on the topic: the Debezium envelope as JSON text. */
     raw_data: string;

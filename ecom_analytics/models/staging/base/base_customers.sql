@@ -1,3 +1,4 @@
+{#- engine carries the delete rule: ReplacingMergeTree(_version, _is_deleted) keeps each id's row with the greatest _version (the latest event, bronze_events.sql), and FINAL hides it when that row is a delete (_is_deleted = 1). Another engine would change what a delete or a late event does. -#}
 {{ config(
     materialized='streaming_table',
     engine='ReplacingMergeTree(_version, _is_deleted)',
@@ -9,8 +10,6 @@
   Grain: one row per processed bronze row of customers (state-carrying event or reject); after
   merges / FINAL, one row per customer id ever seen (the latest event) plus one per reject.
   Fed at insert time: every sink INSERT into bronze runs this SELECT on the inserted rows.
-  The engine carries the delete rule: ReplacingMergeTree keeps the greatest _version per id and
-  FINAL hides it when that row is a delete (_is_deleted = 1).
 -#}
 with changes as (
     {{ bronze_events(source('bronze', 'customers'), 'customers') }}

@@ -1,3 +1,4 @@
+{#- engine: a plain ReplacingMergeTree keeps one row per (kind, key, order_id) however often an order's versions repeat it; nothing is ever deleted (see the grain below). -#}
 {{ config(
     materialized='streaming_table',
     engine='ReplacingMergeTree',

@@ -1,6 +1,6 @@
 /**
  * Reading captured bronze rows from `DIR/mongo_ecom_<collection>.jsonl` (one JSON object per
- * line with the bronze columns of DATA_CONTRACT §3, `_ingested_at` excluded: the engine stamps it).
+ * line with the bronze columns of docs/data-contract.md §3, `_ingested_at` excluded: the engine stamps it).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -3,7 +3,7 @@
  *
  * Loads `DIR/mongo_ecom_{customers,products,orders}.jsonl` (one bronze row per line: raw_data,
  * _topic, _partition, _offset, _key) into fresh bronze tables on the embedded ClickHouse engine
- * (a chdb gateway with a new temp data dir), runs `dbt build` on this project and writes every
+ * (a chdb gateway with a new temp data dir), runs `dbt build` of the dbt project ecom_analytics/ and writes every
  * silver and gold model to `OUT/<model>.jsonl`. Exit 0 on success; 1 with dbt's error lines
  * when a model or test fails; 2 for bad flags or missing/malformed input.
  *

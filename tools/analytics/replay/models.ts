@@ -38,7 +38,7 @@ export function modelSelectSql(database: string, model: ReplayModel): string {
 }
 
 /**
- * `SELECT` of the bronze rows the models rejected (DATA_CONTRACT §6), written as
+ * `SELECT` of the bronze rows the models rejected (docs/data-contract.md §6), written as
  * `OUT/bronze_rejects.jsonl`: collection, Kafka coordinates, reason and the raw text, in
  * coordinate order (`_ingested_at` is left out: it is the time of the replay, not of the data).
  */

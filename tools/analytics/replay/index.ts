@@ -1,18 +1,18 @@
 /**
  * Replay of captured bronze rows through the dbt project on the embedded ClickHouse engine:
- * fresh gateway + data dir → bronze tables (DATA_CONTRACT §3 DDL) → rows loaded → `dbt build`
+ * fresh gateway + data dir → bronze tables (docs/data-contract.md §3 DDL) → rows loaded → `dbt build`
  * → every silver and gold model written as `OUT/<model>.jsonl`.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickhouse/client";
-import { createBronze, deployModels } from "../../tools/analytics/deploy";
-import type { DbtRunSummary } from "../../components/providers/dbt/summary";
-import { startChdbGateway, type ChdbGateway } from "../../scripts/chdb-gateway";
+import { createBronze, deployModels } from "../deploy";
+import type { DbtRunSummary } from "../../../components/providers/dbt/summary";
+import { startChdbGateway, type ChdbGateway } from "../../chdb-gateway";
 import { BRONZE_TABLES, bronzeFilePaths, parseBronzeJsonl, type BronzeInsertRow, type BronzeTable } from "./bronzeFiles";
 import { REPLAY_MODELS, REPLAY_OUTPUT_SETTINGS, modelSelectSql, rejectsSelectSql, type ReplayModel } from "./models";
 
-export { PROJECT_DIR } from "../../tools/analytics/deploy";
+export { PROJECT_DIR } from "../deploy";
 
 /** Database the replay loads bronze into and builds the models in. */
 export const REPLAY_DATABASE = "ecom_replay";
@@ -94,7 +94,7 @@ export interface BuildOptions {
     log?: (line: string) => void;
 }
 
-/** Runs `dbt build` of this project against a gateway, into `database`. */
+/** Runs `dbt build` of the dbt project (ecom_analytics/) against a gateway, into `database`. */
 export function buildModels(gw: ChdbGateway, database: string, o: BuildOptions = {}): Promise<DbtRunSummary> {
     return deployModels({ url: gw.url, user: gw.user, password: gw.password, database }, { extraVars: o.vars, command: o.command, fullRefresh: o.fullRefresh, select: o.select, log: o.log });
 }

@@ -1,7 +1,8 @@
 /**
  * The ClickHouse HTTP interface, as far as this gateway implements it (see README.md for the
  * limits): request → credentials, query text and data, settings, session → one engine
- * statement → ClickHouse-shaped response.
+ * statement → ClickHouse-shaped response. The request is read in request.ts, the response
+ * shaped in response.ts; this file runs the statement (sessions, settings, database).
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -9,59 +10,18 @@ import { decodeBody, encodeBody, pickResponseEncoding } from "./compression";
 import { compressNative, decompressNative } from "./native-compression";
 import type { Connection, Engine, NativeInsertResult, NativeResult } from "./engine";
 import { Codes, GatewayError, httpStatusFor, renderError } from "./errors";
-import { parseMultipart } from "./multipart";
+import { absorbMultipart, authenticate, flag, header, planRequest, readBody, type Credentials, type Plan, type QueryRequest } from "./request";
+import { contentTypeFor, send, summary } from "./response";
 import type { SessionState, Sessions } from "./sessions";
-import { READ_ONLY_KINDS, isSettingName, quoteIdentifier, quoteString, scanStatement } from "./sql-scan";
+import { READ_ONLY_KINDS, quoteIdentifier, quoteString, scanStatement } from "./sql-scan";
 
-/** The one user the gateway accepts. */
-export interface Credentials {
-    user: string;
-    password: string;
-}
-
-/** URL parameters that steer the HTTP interface and are not settings. */
-const TRANSPORT_PARAMS = new Set([
-    "query", "database", "default_format", "session_id", "session_timeout", "session_check", "close_session",
-    "compress", "decompress", "user", "password", "quota_key", "query_id", "buffer_size", "wait_end_of_query",
-    "client_protocol_version", "role", "stacktrace", "with_stacktrace", "enable_http_compression",
-    "http_zlib_compression_level", "send_progress_in_http_headers", "http_headers_progress_interval_ms",
-    "cancel_http_readonly_queries_on_client_close", "http_wait_end_of_query", "http_response_buffer_size",
-    "add_http_cors_header", "http_native_compression_disable_checksumming_on_decompress",
-]);
-
-/** One decoded HTTP request. */
-interface QueryRequest {
-    method: string;
-    params: URLSearchParams;
-    headers: IncomingMessage["headers"];
-    body: Buffer;
-}
-
-/** Everything a query needs from the request, resolved. */
-interface Plan {
-    sql: Buffer;
-    database?: string;
-    format: string;
-    settings: [string, string][];
-    bindings: Record<string, string>;
-    queryId: string;
-}
+export type { Credentials } from "./request";
+export { contentTypeFor } from "./response";
 
 interface Outcome {
     bytes: Buffer;
     format: string;
     summary: Record<string, string>;
-}
-
-/** A boolean URL parameter as ClickHouse parses one (`1` or `true`). */
-function flag(params: URLSearchParams, name: string): boolean {
-    const v = params.get(name)?.trim().toLowerCase();
-    return v === "1" || v === "true";
-}
-
-function header(req: QueryRequest, name: string): string | undefined {
-    const v = req.headers[name.toLowerCase()];
-    return Array.isArray(v) ? v[0] : v;
 }
 
 /** Handles HTTP requests for one engine. */
@@ -91,7 +51,7 @@ export class Handler {
                 return send(res, 404, { "Content-Type": "text/plain; charset=UTF-8" }, Buffer.from(`There is no handle ${url.pathname}\n`));
             }
             const request: QueryRequest = { method: req.method ?? "GET", params: url.searchParams, headers: req.headers, body: raw };
-            this.authenticate(request);
+            authenticate(request, this.credentials);
             request.body = decodeBody(raw, header(request, "content-encoding"));
             if (flag(request.params, "decompress")) {
                 request.body = decompressNative(request.body, !flag(request.params, "http_native_compression_disable_checksumming_on_decompress"));
@@ -99,11 +59,11 @@ export class Handler {
             // Only multipart/form-data bodies are forms to ClickHouse; any other body, also one sent as
             // application/x-www-form-urlencoded (curl --data-binary), is query text and/or data.
             const ctype = header(request, "content-type") ?? "";
-            if (/^multipart\/form-data/i.test(ctype)) this.absorbMultipart(request, ctype);
+            if (/^multipart\/form-data/i.test(ctype)) absorbMultipart(request, ctype);
             if (!request.params.has("query") && request.body.length === 0) {
                 return send(res, 200, { "Content-Type": "text/plain; charset=UTF-8" }, Buffer.from("Ok.\n"));
             }
-            const plan = this.plan(request, queryId);
+            const plan = planRequest(request, queryId);
             const outcome = await this.execute(request, plan);
             const headers: Record<string, string> = {
                 ...common,
@@ -135,74 +95,6 @@ export class Handler {
                 "X-ClickHouse-Exception-Code": String(code),
             }, Buffer.from(body));
         }
-    }
-
-    /** Checks the credentials of a request against the configured user. */
-    private authenticate(req: QueryRequest): void {
-        let user: string | undefined;
-        let password: string | undefined;
-        const xUser = header(req, "x-clickhouse-user");
-        const authz = header(req, "authorization");
-        if (xUser !== undefined) {
-            user = xUser;
-            password = header(req, "x-clickhouse-key") ?? "";
-        } else if (authz && /^basic /i.test(authz)) {
-            const decoded = Buffer.from(authz.slice(6).trim(), "base64").toString("utf8");
-            const colon = decoded.indexOf(":");
-            user = colon < 0 ? decoded : decoded.slice(0, colon);
-            password = colon < 0 ? "" : decoded.slice(colon + 1);
-        } else if (req.params.has("user")) {
-            user = req.params.get("user") ?? "";
-            password = req.params.get("password") ?? "";
-        }
-        const { user: expectedUser, password: expected } = this.credentials;
-        if (user === undefined) {
-            if (expectedUser === "default" && expected === "") return;
-            throw new GatewayError(Codes.REQUIRED_PASSWORD, "Invalid authentication: Required password", {
-                "WWW-Authenticate": 'Basic realm="ClickHouse server HTTP API"',
-            });
-        }
-        if (user === "") user = "default";
-        if (user !== expectedUser || password !== expected) {
-            throw new GatewayError(
-                Codes.AUTHENTICATION_FAILED,
-                `${user}: Authentication failed: password is incorrect, or there is no user with such name`,
-            );
-        }
-    }
-
-    /** Moves multipart form fields into the parameters (`query`, `param_*`); files are refused. */
-    private absorbMultipart(req: QueryRequest, ctype: string): void {
-        const parts = parseMultipart(req.body, ctype);
-        for (const part of parts) {
-            if (part.filename !== undefined) {
-                throw new GatewayError(Codes.NOT_IMPLEMENTED, "External data (multipart file parts) is not supported by this gateway");
-            }
-            req.params.set(part.name, part.data.toString("utf8"));
-        }
-        req.body = Buffer.alloc(0);
-    }
-
-    /** Resolves the statement text, database, format, settings and bindings of a request. */
-    private plan(req: QueryRequest, queryId: string): Plan {
-        const q = req.params.get("query");
-        let sql: Buffer;
-        if (q !== null && q !== "") sql = req.body.length > 0 ? Buffer.concat([Buffer.from(q + "\n"), req.body]) : Buffer.from(q);
-        else sql = req.body;
-        const database = header(req, "x-clickhouse-database") || req.params.get("database") || undefined;
-        const format = header(req, "x-clickhouse-format") || req.params.get("default_format") || "TabSeparated";
-        const settings: [string, string][] = [];
-        const bindings: Record<string, string> = {};
-        for (const [k, v] of req.params) {
-            if (k.startsWith("param_")) {
-                bindings[k.slice(6)] = v;
-                continue;
-            }
-            if (TRANSPORT_PARAMS.has(k) || /_(structure|format|types)$/.test(k)) continue;
-            if (!isSettingName(k)) throw new GatewayError(Codes.UNKNOWN_SETTING, `Unknown setting '${k}'`);
-            settings.push([k, v]);
-        }
-        return { sql, database, format, settings, bindings, queryId };
     }
 
     /** Runs the statement on a session's connection or a fresh one. */
@@ -317,46 +209,6 @@ export class Handler {
     }
 }
 
-function summary(s: { readRows?: number; readBytes?: number; writtenRows?: number; writtenBytes?: number; resultRows?: number; resultBytes?: number; elapsedNs: bigint }): Record<string, string> {
-    return {
-        read_rows: String(s.readRows ?? 0),
-        read_bytes: String(s.readBytes ?? 0),
-        written_rows: String(s.writtenRows ?? 0),
-        written_bytes: String(s.writtenBytes ?? 0),
-        total_rows_to_read: String(s.readRows ?? 0),
-        result_rows: String(s.resultRows ?? s.writtenRows ?? 0),
-        result_bytes: String(s.resultBytes ?? s.writtenBytes ?? 0),
-        elapsed_ns: String(s.elapsedNs),
-    };
-}
-
 function unescapeTsv(s: string): string {
     return s.replace(/\\(.)/g, (_, c: string) => ({ t: "\t", n: "\n", r: "\r", "0": "\0", b: "\b", f: "\f" })[c] ?? c);
-}
-
-/** The Content-Type clickhouse-server sends for an output format. */
-export function contentTypeFor(format: string): string {
-    const f = format.toLowerCase();
-    if (f.startsWith("json") && f.includes("eachrow")) return "application/x-ndjson; charset=UTF-8";
-    if (f.startsWith("json")) return "application/json; charset=UTF-8";
-    if (f.startsWith("tabseparated") || f.startsWith("tsv")) return "text/tab-separated-values; charset=UTF-8";
-    if (f.startsWith("csv")) return "text/csv; charset=UTF-8; header=" + (f.includes("withnames") ? "present" : "absent");
-    if (["native", "parquet", "arrow", "arrowstream", "orc", "avro", "protobuf", "msgpack", "capnproto", "bsoneachrow", "npy"].includes(f) || f.startsWith("rowbinary")) {
-        return "application/octet-stream";
-    }
-    return "text/plain; charset=UTF-8";
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => resolve(Buffer.concat(chunks)));
-        req.on("error", reject);
-    });
-}
-
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer): void {
-    res.writeHead(status, { ...headers, "Content-Length": String(body.length) });
-    res.end(body);
 }

@@ -1,0 +1,48 @@
+/**
+ * The BronzeTables inputs: read field by field from what Pulumi hands the provider (`__provider`
+ * is never used), and checked, each problem naming the property and the fix.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { assertIdentifier } from "./ddl";
+import type { BronzeTablesInputs } from "./types";
+
+/** Resolved inputs picked field by field. */
+export function normaliseBronzeInputs(raw: Record<string, unknown>): BronzeTablesInputs {
+    return {
+        url: String(raw.url ?? ""),
+        user: String(raw.user ?? ""),
+        password: String(raw.password ?? ""),
+        database: String(raw.database ?? ""),
+        tables: Array.isArray(raw.tables) ? raw.tables.map(String) : [],
+        dropOnDelete: raw.dropOnDelete === undefined ? false : Boolean(raw.dropOnDelete),
+        dependents: Array.isArray(raw.dependents) ? raw.dependents.map(String) : [],
+    };
+}
+
+/** Problems with the inputs, naming property and fix. */
+export function checkBronzeInputs(i: BronzeTablesInputs): pulumi.dynamic.CheckFailure[] {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    if (!/^https?:\/\/[^\s/]+/.test(i.url)) failures.push({ property: "url", reason: `must be the ClickHouse HTTP(S) URL, e.g. http://localhost:8123 (got "${i.url}")` });
+    try {
+        assertIdentifier("database", i.database);
+    } catch (e) {
+        failures.push({ property: "database", reason: (e as Error).message });
+    }
+    if (i.tables.length === 0) failures.push({ property: "tables", reason: "must list at least one bronze table" });
+    i.tables.forEach((t, n) => {
+        try {
+            assertIdentifier(`tables[${n}]`, t);
+        } catch (e) {
+            failures.push({ property: "tables", reason: (e as Error).message });
+        }
+    });
+    if (new Set(i.tables).size !== i.tables.length) failures.push({ property: "tables", reason: "must not repeat a table" });
+    for (const d of i.dependents ?? []) {
+        try {
+            assertIdentifier("dependents", d);
+        } catch (e) {
+            failures.push({ property: "dependents", reason: (e as Error).message });
+        }
+    }
+    return failures;
+}
