@@ -13,6 +13,10 @@ export interface MockedResource {
     inputs: Record<string, unknown>;
     /** URNs of direct dependencies (explicit dependsOn and those implied by inputs). */
     deps: string[];
+    /** URN of the parent resource ("" for the stack's own children). */
+    parent: string;
+    /** Resource options the engine receives that change how it treats the resource (only those set). */
+    options: Record<string, unknown>;
 }
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -83,6 +87,24 @@ function kubernetesState(type: string, name: string, inputs: Record<string, unkn
     return state;
 }
 
+/** The options of a registration request that are set (defaults left out), by their option names. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function resourceOptions(req: any): Record<string, unknown> {
+    const timeouts = req.getCustomtimeouts();
+    const all: Record<string, unknown> = {
+        protect: req.getProtect() || undefined,
+        retainOnDelete: req.getRetainondelete() || undefined,
+        deleteBeforeReplace: req.getDeletebeforereplace() || undefined,
+        ignoreChanges: req.getIgnorechangesList(),
+        replaceOnChanges: req.getReplaceonchangesList(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        customTimeouts: timeouts ? Object.fromEntries(Object.entries({ create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }).filter(([, v]) => v)) : undefined,
+        deletedWith: req.getDeletedwith() || undefined,
+        aliases: req.getAliasesList().length > 0 ? req.getAliasesList().map((a: { toObject(): unknown }) => a.toObject()) : undefined,
+    };
+    return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0) && !(typeof v === "object" && v !== null && Object.keys(v).length === 0)));
+}
+
 export interface MockRun {
     resources: MockedResource[];
     /** Resolve a stack output (and whether it is secret). */
@@ -125,11 +147,9 @@ export async function runUnderMocks<P>(config: Record<string, string>, load: () 
     monitor.registerResource = (req: any, cb: any) => {
         const type = req.getType();
         const name = req.getName();
-        const parent = req.getParent();
         const urn = `urn:pulumi:${stack}::${project}::${type}::${name}`;
-        const rec: MockedResource = { type, name, urn, inputs: {}, deps: req.getDependenciesList() };
+        const rec: MockedResource = { type, name, urn, inputs: {}, deps: req.getDependenciesList(), parent: req.getParent(), options: resourceOptions(req) };
         resources.push(rec);
-        void parent;
         original(req, (err: unknown, resp: { getUrn(): string } | undefined) => {
             if (resp) rec.urn = resp.getUrn();
             cb(err, resp);
