@@ -26,7 +26,8 @@ import {
     resolveProxies,
     shellExports,
 } from "../../components/platform/docker/preflight";
-import { checkJobResult, kafkaHealthcheckCommand, KAFKA_TOOL_HEAP_OPTS } from "../../components/platform/docker/specs";
+import { checkJobResult } from "../../components/platform/docker/jobs";
+import { kafkaHealthcheckCommand, KAFKA_TOOL_HEAP_OPTS } from "../../components/platform/shared/services";
 
 const ROOT = path.resolve(__dirname, "../..");
 const FIX = path.join(ROOT, "test/fixtures/docker-preflight");
