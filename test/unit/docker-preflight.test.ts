@@ -32,7 +32,9 @@ import { kafkaHealthcheckCommand, KAFKA_TOOL_HEAP_OPTS } from "../../components/
 const ROOT = path.resolve(__dirname, "../..");
 const FIX = path.join(ROOT, "test/fixtures/docker-preflight");
 const fixture = (name: string) => fs.readFileSync(path.join(FIX, name), "utf8");
-const defaults = parseConfig({}).docker;
+const config = parseConfig({});
+assert.equal(config.platform, "docker");
+const defaults = config.docker;
 const GiB = 1024 ** 3;
 
 describe("Docker endpoint: resolved like the docker CLI, handed to the provider", () => {
