@@ -52,6 +52,21 @@ export function plainStrings(v: unknown, path = ""): { path: string; value: stri
 /** Generated passwords are this prefix + the resource name under mocks, so leaks are findable. */
 export const MOCK_SECRET_PREFIX = "MOCKPW";
 
+/** A proxy with credentials, as scripts/preflight.ts hands it to the docker program. */
+export const MOCK_FETCHER_PROXY = `http://ada:${MOCK_SECRET_PREFIX}-proxy@proxy.corp:3128`;
+/** The `CDC_FETCHER_*` environment with {@link MOCK_FETCHER_PROXY}. */
+export const MOCK_FETCHER_ENV: Record<string, string> = { CDC_FETCHER_HTTPS_PROXY: MOCK_FETCHER_PROXY, CDC_FETCHER_NO_PROXY: "localhost,.corp" };
+
+/** Runs `fn` with `env` added to process.env, and takes it out again afterwards. */
+export async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+    Object.assign(process.env, env);
+    try {
+        return await fn();
+    } finally {
+        for (const k of Object.keys(env)) delete process.env[k];
+    }
+}
+
 /** Outputs the mocks give each resource type beyond its inputs. */
 function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (type) {

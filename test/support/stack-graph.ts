@@ -14,7 +14,7 @@
  */
 import * as path from "node:path";
 import { dbtRelationNames } from "../../components/analytics/relations";
-import { isSecretValue, runUnderMocks } from "./mocks";
+import { isSecretValue, MOCK_FETCHER_ENV, runUnderMocks } from "./mocks";
 
 const REPO = path.resolve(__dirname, "..", "..");
 /** What BronzeTables drops with bronze: read from the dbt project's files, so it moves with the project. */
@@ -47,7 +47,7 @@ export const GRAPH_STACKS: Record<string, { config: Record<string, string>; secr
             "cdc:dbt": JSON.stringify({ enabled: false }),
             "cdc:bronze": JSON.stringify({ dropOnDestroy: true }),
         },
-        env: { CDC_FETCHER_HTTPS_PROXY: "http://ada:MOCKPW-proxy@proxy.corp:3128", CDC_FETCHER_NO_PROXY: "localhost,.corp" },
+        env: MOCK_FETCHER_ENV,
     },
     "kubernetes-production": {
         config: {
