@@ -20,7 +20,17 @@ const REPO = path.resolve(__dirname, "..", "..");
 /** What BronzeTables drops with bronze: read from the dbt project's files, so it moves with the project. */
 const DBT_RELATIONS = JSON.stringify(dbtRelationNames(path.join(REPO, "ecom_analytics")));
 
-const nodePort = { mode: "nodePort", nodeAddress: "10.0.0.5", connectNodePort: 30083, clickhouseNodePort: 30123 };
+/** `cdc:kubernetes` production-sized: 3 members, 3 brokers, 2 workers, custom sizes, a named namespace, NodePort access. */
+export const KUBERNETES_PRODUCTION = {
+    namespace: "cdc-prod",
+    storageClass: "fast-ssd",
+    mongo: { members: 3, storageGi: 15 },
+    kafka: { brokers: 3, storageGi: 40 },
+    connect: { replicas: 2 },
+    clickhouse: { storageGi: 100 },
+    resources: { connect: { memoryMb: 3072, cpuMillis: 1500 } },
+    access: { mode: "nodePort", nodeAddress: "10.0.0.5", connectNodePort: 30083, clickhouseNodePort: 30123 },
+};
 const externalBase = { connectUrl: "https://connect.example.com:8083/", kafkaBootstrap: "kafka-1.example.com:9092,kafka-2.example.com:9092", clickhouse: { url: "https://abc.clickhouse.cloud:8443" } };
 const externalSecrets = { "cdc:clickhousePassword": "EXTERNAL-CH-PASSWORD", "cdc:debeziumConnectionString": "mongodb://debezium:EXTERNAL-MONGO@mongo.example.com:27017/?replicaSet=rs0&authSource=admin" };
 const secretKeys = Object.keys(externalSecrets);
@@ -52,16 +62,7 @@ export const GRAPH_STACKS: Record<string, { config: Record<string, string>; secr
     "kubernetes-production": {
         config: {
             "cdc:platform": "kubernetes",
-            "cdc:kubernetes": JSON.stringify({
-                namespace: "cdc-prod",
-                storageClass: "fast-ssd",
-                mongo: { members: 3, storageGi: 15 },
-                kafka: { brokers: 3, storageGi: 40 },
-                connect: { replicas: 2 },
-                clickhouse: { storageGi: 100 },
-                resources: { connect: { memoryMb: 3072, cpuMillis: 1500 } },
-                access: nodePort,
-            }),
+            "cdc:kubernetes": JSON.stringify(KUBERNETES_PRODUCTION),
         },
     },
     "kubernetes-single": {

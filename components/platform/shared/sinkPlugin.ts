@@ -3,6 +3,7 @@
  * small fetcher container downloads the release zip, checks its SHA-256 and unpacks it into a
  * volume that Kafka Connect mounts read-only at {@link PLUGIN_DIR}.
  */
+import type { DockerSettings } from "../../config";
 import { pluginInstallScript } from "../scripts";
 
 /** Where Kafka Connect sees the ClickHouse sink plugin (under Debezium's plugin.path). */
@@ -11,13 +12,8 @@ export const PLUGIN_DIR = "/kafka/connect/clickhouse-kafka-connect";
 /** Where the fetcher container mounts the plugin volume. */
 export const PLUGIN_STAGING_DIR = "/plugins";
 
-/** `cdc:<platform>.clickhouseSink`. */
-export interface SinkPluginSettings {
-    version: string;
-    sha256: string;
-    /** Download URL template; `{version}` is replaced. */
-    url: string;
-}
+/** `cdc:docker.clickhouseSink` or `cdc:kubernetes.clickhouseSink` (one shape: config/fields.ts). */
+type SinkPluginSettings = DockerSettings["clickhouseSink"];
 
 /** The release's download URL. */
 export function sinkPluginUrl(s: SinkPluginSettings): string {
