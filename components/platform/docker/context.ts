@@ -1,7 +1,7 @@
 /**
- * What every docker builder needs, made once per platform: its name and parent, the labels every
- * object carries, the private network, and the helpers that write a container's common parts
- * (volumes, pulled images, limits, published ports) the way the provider reads them back.
+ * What every docker builder needs, made once per platform: its name and parent, the private
+ * network, and the helpers that write the parts containers share (labels, volumes, pulled images,
+ * limits, published ports, healthchecks) the way the provider reads them back.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
@@ -19,22 +19,15 @@ export interface DockerContext {
     child: { parent: pulumi.Resource };
     docker: DockerSettings;
     pipeline: PipelineSettings;
-    labels: Label[];
     network: docker.Network;
     /** The address the host reaches published ports on (`bindAddress`, or loopback for a wildcard). */
     hostAddress: string;
-    /** Settings of every long-running service container. */
-    service: { restart: string; labels: Label[]; wait: boolean; waitTimeout: number; destroyGraceSeconds: number };
     /** Settings of every one-shot job container (it must run once and exit 0; see jobs.ts). */
     job(role: string): { labels: Label[]; attach: boolean; mustRun: boolean; restart: string; logs: boolean };
     /** The container's network attachment under DNS name `alias`. */
     attach(alias: string): { name: pulumi.Output<string>; aliases: string[] }[];
     volume(role: string): docker.Volume;
     image(role: string, ref: string): docker.RemoteImage;
-    /** `cdc:docker.resources.<service>` as container inputs. */
-    limits(service: Service): { memory: number; memorySwap: number; cpus: string };
-    /** One container port published on `bindAddress`. */
-    publish(internal: number, external: number): { internal: number; external: number; ip: string; protocol: string }[];
     /**
      * The long-running container `<name>-<service>`: restarted unless stopped, awaited until its
      * healthcheck passes, reachable as `<service>` inside the network, port `publish[0]` published
@@ -58,7 +51,9 @@ export function dockerContext(name: string, parent: pulumi.Resource, d: DockerSe
     const network = new docker.Network(`${name}-net`, { driver: "bridge", labels }, child);
     const attach = (alias: string) => [{ name: network.name, aliases: [alias] }];
     const image = (role: string, ref: string) => new docker.RemoteImage(`${name}-${role}-image`, { name: ref, keepLocally: true }, child);
+    // Every long-running service container: restarted unless stopped, awaited until healthy.
     const service = { restart: "unless-stopped", labels, wait: true, waitTimeout: 300, destroyGraceSeconds: 30 };
+    // One container port published on `bindAddress`.
     const publish = (internal: number, external: number) => [{ internal, external, ip: d.bindAddress, protocol: "tcp" }];
     // Written the way the provider reads them back (see cpus.ts), so a second `up` changes nothing.
     const limits = (s: Service) => ({ memory: d.resources[s].memoryMb, memorySwap: MEMORY_SWAP, cpus: dockerCpus(d.resources[s].cpuMillis, `cdc:docker.resources.${s}.cpuMillis`) });
@@ -67,16 +62,12 @@ export function dockerContext(name: string, parent: pulumi.Resource, d: DockerSe
         child,
         docker: d,
         pipeline: p,
-        labels,
         network,
         hostAddress: d.bindAddress === "0.0.0.0" || d.bindAddress === "::" ? "127.0.0.1" : d.bindAddress,
-        service,
         job: (role) => ({ labels: [...labels, { label: JOB_LABEL, value: role }], attach: true, mustRun: false, restart: "no", logs: true }),
         attach,
         volume: (role) => new docker.Volume(`${name}-${role}`, { labels }, child),
         image,
-        limits,
-        publish,
         serviceContainer: (s, o, opts = {}) =>
             new docker.Container(
                 `${name}-${s}`,

@@ -27,8 +27,6 @@ export interface KubernetesContext {
     meta(role: string, fixedName?: string): { name?: string; namespace: pulumi.Output<string>; labels: Labels };
     /** An Opaque Secret (`fixedName` inside the namespace) holding `data`. */
     secret(role: string, fixedName: string, data: Record<string, pulumi.Output<string>>): k8s.core.v1.Secret;
-    /** A PersistentVolumeClaim template named `data` of `sizeGi`, of `cdc:kubernetes.storageClass`. */
-    claim(sizeGi: number): k8s.types.input.core.v1.PersistentVolumeClaim;
     /** A headless Service: pods resolve before they are ready. */
     headless(role: Role, fixedName: string, ports: Port[]): k8s.core.v1.Service;
     /** The Service the machine running `pulumi up` reaches (`cdc:kubernetes.access`). */
@@ -61,6 +59,7 @@ export function kubernetesContext(name: string, parent: pulumi.Resource, k: Kube
             { metadata: { ...meta(role, fixedName), annotations }, spec: { selector: select(role), ports: ports.map((x) => ({ ...x, targetPort: x.port })), ...extra } },
             { ...child, ...opts },
         );
+    // A PersistentVolumeClaim template named `data` of `sizeGi`, of `cdc:kubernetes.storageClass`.
     const claim = (sizeGi: number) => ({
         metadata: { name: "data" },
         spec: { accessModes: ["ReadWriteOnce"], storageClassName: k.storageClass, resources: { requests: { storage: `${sizeGi}Gi` } } },
@@ -81,7 +80,6 @@ export function kubernetesContext(name: string, parent: pulumi.Resource, k: Kube
         select,
         meta,
         secret: (role, fixedName, data) => new k8s.core.v1.Secret(`${name}-${role}`, { metadata: meta(role, fixedName), type: "Opaque", stringData: data }, child),
-        claim,
         // Replica set members and KRaft voters find each other while starting.
         headless: (role, fixedName, ports) => service(role, fixedName, ports, { clusterIP: "None", publishNotReadyAddresses: true }),
         exposed: (role, port) => {
