@@ -24,14 +24,20 @@ export interface CdcPipelineArgs {
     settings: PipelineSettings;
     /** Directory of the dbt project; default `ecom_analytics/` next to this repository's root. */
     dbtProjectDir?: string;
-    /**
-     * Engine-test seam; leave unset in real stacks. Rewrites each connector's non-secret config
-     * after the product has rendered it and before it is applied. The engine tests run where no
-     * MongoDB server and no ClickHouse sink plugin exist, so they swap the connector class for one
-     * shipped with Kafka (FileStreamSource / FileStreamSink) while keeping the rest of the wiring:
-     * connector names, secret config, dependencies, readiness waits and the product's other keys.
-     */
-    connectorConfigOverride?: (role: "source" | "sink", config: Record<string, string>) => Record<string, string>;
+}
+
+/**
+ * Engine-test seam: rewrites each connector's non-secret config after the product has rendered
+ * it and before it is applied. The engine tests run where no MongoDB server and no ClickHouse
+ * sink plugin exist, so they swap the connector class for one shipped with Kafka (FileStreamSource
+ * / FileStreamSink) while keeping the rest of the wiring: connector names, secret config,
+ * dependencies, readiness waits and the product's other keys.
+ */
+export type ConnectorConfigOverride = (role: "source" | "sink", config: Record<string, string>) => Record<string, string>;
+
+/** @internal Test seams of the pipeline (see `StackTestSeams` in stack.ts); a real stack passes none. */
+export interface CdcPipelineTestSeams {
+    connectorConfigOverride?: ConnectorConfigOverride;
 }
 
 /**
@@ -50,7 +56,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
     /** dbt vars from the config (bronze table names by role, gold refresh interval). */
     public readonly dbtVars: Record<string, string>;
 
-    constructor(name: string, args: CdcPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: CdcPipelineArgs, opts?: pulumi.ComponentResourceOptions, /** @internal */ seams: CdcPipelineTestSeams = {}) {
         super("cdc:pipeline:CdcPipeline", name, {}, opts);
         const s = args.settings;
         const e = args.endpoints;
@@ -88,7 +94,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
         );
 
         // 2. The sink, once its tables exist and Connect has the plugin.
-        const override = args.connectorConfigOverride;
+        const override = seams.connectorConfigOverride;
         const sinkConfig = pulumi
             .all([e.clickhouse.internal.host, e.clickhouse.internal.port, e.clickhouse.internal.ssl, e.clickhouse.database, e.clickhouse.user])
             .apply(([host, port, ssl, database, user]) =>

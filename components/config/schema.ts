@@ -96,10 +96,35 @@ export class Field<T> {
         public readonly def: T | undefined,
         public readonly check: Check<T>,
         public readonly required = def === undefined,
+        /** The problem reported when a required field is absent. */
+        public readonly missing = "is required and has no default",
     ) {}
+    /** The same field, required, reporting `message` (what it is for, how to set it) when absent. */
+    requiredWith(message: string): Field<T> {
+        return new Field<T>(undefined, this.check, true, message);
+    }
     /** The same field, optional with no default (absent → undefined). */
     optional(): Field<T | undefined> {
         return new Field<T | undefined>(undefined, this.check as Check<T | undefined>, false);
+    }
+    /**
+     * The same field with one more rule on a value its own check accepted: `rule` returns what is
+     * wrong with it (the problem's message), or undefined. Keeps every rule of a key in its field.
+     */
+    refine(rule: (value: T) => string | undefined): Field<T> {
+        return new Field<T>(
+            this.def,
+            (v, key, problems) => {
+                const value = this.check(v, key, problems);
+                if (value === undefined) return undefined;
+                const problem = rule(value);
+                if (problem === undefined) return value;
+                problems.push({ key, message: problem });
+                return undefined;
+            },
+            this.required,
+            this.missing,
+        );
     }
 }
 
@@ -162,7 +187,7 @@ export function validate<S extends Shape>(shape: S, raw: unknown, prefix: string
         const v = rec[k];
         if (spec instanceof Field) {
             if (v === undefined || v === null) {
-                if (spec.required) problems.push({ key, message: "is required and has no default" });
+                if (spec.required) problems.push({ key, message: spec.missing });
                 out[k] = spec.def;
             } else {
                 out[k] = spec.check(v, key, problems);

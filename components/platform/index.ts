@@ -16,8 +16,8 @@ export function createPlatform(name: string, config: PipelineConfig, opts?: pulu
         case "docker":
             return new DockerPlatform(`${name}-docker`, { docker: config.docker, pipeline: config }, opts);
         case "external":
-            return new ExternalPlatform(`${name}-external`, { external: config.external!, pipeline: config }, opts);
+            return new ExternalPlatform(`${name}-external`, { external: config.external, pipeline: config }, opts);
         case "kubernetes":
-            return new KubernetesPlatform(`${name}-kubernetes`, { kubernetes: config.kubernetes!, pipeline: config }, opts);
+            return new KubernetesPlatform(`${name}-kubernetes`, { kubernetes: config.kubernetes, pipeline: config }, opts);
     }
 }

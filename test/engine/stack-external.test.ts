@@ -14,16 +14,14 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { after, describe, it, type TestContext } from "node:test";
+import { after, describe, type TestContext } from "node:test";
 import { createClient, type ClickHouseClient } from "@clickhouse/client";
-import type { EngineEvent, OpType, Stack } from "@pulumi/pulumi/automation";
-import {
-    createExternalStack, externalStackConfig, externalStackProblems, startExternalServices,
-    FILE_SINK, FILE_SOURCE, type ExternalServices, type ExternalStackSettings,
-} from "../support/stack-harness";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { createExternalStack, externalStackConfig, externalStackProblems, startExternalServices, type ExternalServices, type ExternalStackSettings } from "../support/stack-harness";
+import { FILE_SINK, FILE_SOURCE } from "../support/stand-in-connectors";
+import { assertConnectHasNoSecrets, assertStateHasNoSecrets, changed, connectorOnConnect, secretScanner, sequentialSteps } from "../support/stack-checks";
 import { requireTier } from "../support/tier";
 import { CONNECT_SECRET_ENV, CONNECT_SECRET_REFS } from "../../connectors";
-import { configTopicText } from "../support/kafka";
 
 const PASSWORD = "Ext-stack-CH-pw-5190";
 const DBZ_PASSWORD = "Ext-stack-dbz-pw-8264";
@@ -40,52 +38,7 @@ const RESOURCES = 7;
 const verbose = process.env.CDC_TEST_VERBOSE ? (l: string) => process.stderr.write(`${l}\n`) : undefined;
 
 /** Anything that must never appear in clear: both secrets and the password inside the connection string. */
-function assertNoSecrets(text: string, where: string): void {
-    for (const [name, s] of [["the ClickHouse password", PASSWORD], ["the Debezium connection string", CONNECTION_STRING], ["the Debezium password", DBZ_PASSWORD]]) {
-        const at = text.indexOf(s);
-        if (at < 0) continue;
-        const context = text.slice(Math.max(0, at - 300), at + s.length + 100).split(s).join("<SECRET>");
-        assert.fail(`${name} appears in clear in ${where}, here: …${context}…`);
-    }
-}
-
-/** Operation per resource (by URN) from a run's `resourcePreEvent`s. */
-function opsByUrn(events: EngineEvent[]): Map<string, OpType> {
-    const ops = new Map<string, OpType>();
-    for (const e of events) if (e.resourcePreEvent) ops.set(e.resourcePreEvent.metadata.urn, e.resourcePreEvent.metadata.op);
-    return ops;
-}
-
-/**
- * The resources whose operation is not `same`. Provider resources are left out: the engine hands
- * the whole stack config to the `pulumi-nodejs` default provider (so dynamic providers can read
- * it), so any config change "updates" that provider, which creates or changes nothing.
- */
-function changed(events: EngineEvent[]): Array<[string, OpType]> {
-    return [...opsByUrn(events)].filter(([urn, op]) => op !== "same" && !urn.includes("::pulumi:providers:"));
-}
-
-/** Pulumi's marker of a secret value in a state (`4dabf18193072939515e22adb298388d`). */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-/**
- * The checkpoint as the file backend stores it, and `exportStack()` with its secret values elided:
- * the Automation API exports with `--show-secrets`, so a secret shows there in clear, but only
- * inside a value marked secret — which is what must hold for every one of them.
- */
-async function stateTexts(stack: Stack, dir: string): Promise<Record<string, string>> {
-    const checkpoint = fs.readFileSync(path.join(dir, "state", ".pulumi", "stacks", "cdc", `${STACK}.json`), "utf8");
-    const exported = JSON.stringify(await stack.exportStack(), (_k, v: unknown) =>
-        v !== null && typeof v === "object" && SECRET_SIG in (v as object) ? "[secret]" : v);
-    const settings = fs.readFileSync(path.join(stack.workspace.workDir, `Pulumi.${STACK}.yaml`), "utf8");
-    return { "the checkpoint file": checkpoint, "the exported state (secret-marked values elided)": exported, "the stack settings file": settings };
-}
-
-async function assertStateHasNoSecrets(stack: Stack, dir: string): Promise<void> {
-    const texts = await stateTexts(stack, dir);
-    for (const [where, text] of Object.entries(texts)) assertNoSecrets(text, where);
-    assert.ok(texts["the checkpoint file"].includes('"ciphertext"'), "the checkpoint holds the secrets encrypted");
-}
+const assertNoSecrets = secretScanner({ "the ClickHouse password": PASSWORD, "the Debezium connection string": CONNECTION_STRING, "the Debezium password": DBZ_PASSWORD });
 
 describe("the external platform through the Automation API on real services", { timeout: 30 * 60_000 }, () => {
     let services: ExternalServices | undefined;
@@ -129,55 +82,11 @@ describe("the external platform through the Automation API on real services", { 
         return rows.map((r) => r.name);
     }
 
-    async function connector(name: string): Promise<{ status: number; config?: Record<string, string>; state?: string; tasks?: string[] }> {
-        const url = services!.connect.connectUrl;
-        const r = await fetch(`${url}/connectors/${name}/config`, { signal: AbortSignal.timeout(30_000) });
-        if (r.status !== 200) {
-            await r.arrayBuffer();
-            return { status: r.status };
-        }
-        const config = (await r.json()) as Record<string, string>;
-        const s = (await (await fetch(`${url}/connectors/${name}/status`, { signal: AbortSignal.timeout(30_000) })).json()) as {
-            connector: { state: string };
-            tasks: Array<{ state: string }>;
-        };
-        return { status: 200, config, state: s.connector.state, tasks: s.tasks.map((x) => x.state) };
-    }
+    const connector = (name: string) => connectorOnConnect(services!.connect.connectUrl, name);
+    const connectHasNoSecrets = () => assertConnectHasNoSecrets(assertNoSecrets, services!.connect, [SOURCE, SINK], CONNECT_SECRET_REFS.clickhousePassword);
+    const stateHasNoSecrets = () => assertStateHasNoSecrets(assertNoSecrets, stack!, services!.dir);
 
-    /** Greps Connect's REST answers about both connectors and its config topic for the secrets. */
-    async function assertConnectHasNoSecrets(): Promise<void> {
-        const url = services!.connect.connectUrl;
-        for (const name of [SOURCE, SINK]) {
-            for (const p of [`/connectors/${name}/config`, `/connectors/${name}/tasks`, `/connectors/${name}`]) {
-                assertNoSecrets(await (await fetch(`${url}${p}`, { signal: AbortSignal.timeout(30_000) })).text(), `Connect's answer to GET ${p}`);
-            }
-        }
-        assertNoSecrets(await (await fetch(`${url}/connectors?expand=info&expand=status`, { signal: AbortSignal.timeout(30_000) })).text(), "Connect's connector list");
-        const topic = await configTopicText(services!.connect);
-        assert.ok(topic.includes(CONNECT_SECRET_REFS.clickhousePassword), "the config topic was read (it holds the reference)");
-        assertNoSecrets(topic, "Connect's config topic");
-        const logs = services!.connect.logDir;
-        for (const f of fs.readdirSync(logs)) assertNoSecrets(fs.readFileSync(path.join(logs, f), "latin1"), `the Connect/Kafka log ${f}`);
-    }
-
-    let brokenBy: string | undefined;
-
-    /**
-     * One step of the sequence: gated on the toolchains, and failing at once (naming the culprit)
-     * when an earlier step failed, since each step builds on the state the previous one left.
-     */
-    function step(name: string, body: () => Promise<void>): void {
-        it(name, async (t) => {
-            if (!(await ready(t))) return;
-            if (brokenBy) assert.fail(`not run: this step builds on the state left by "${brokenBy}", which failed`);
-            try {
-                await body();
-            } catch (e) {
-                brokenBy = name;
-                throw e;
-            }
-        });
-    }
+    const step = sequentialSteps(ready);
 
     after(async () => {
         // Leave nothing behind, also after a failed step: connectors go with Connect, state with the dir.
@@ -206,7 +115,7 @@ describe("the external platform through the Automation API on real services", { 
         // Connect holds references its worker resolves, never the secrets: in its REST answers and its config topic.
         assert.equal((await connector(SOURCE)).config!["mongodb.connection.string"], CONNECT_SECRET_REFS.debeziumConnectionString);
         assert.equal((await connector(SINK)).config!.password, CONNECT_SECRET_REFS.clickhousePassword);
-        await assertConnectHasNoSecrets();
+        await connectHasNoSecrets();
 
         // The product's topic naming joins source and sink: a line goes through Kafka and the sink's transforms.
         fs.appendFileSync(services!.sourceFile, "engine-test-line\n");
@@ -221,7 +130,7 @@ describe("the external platform through the Automation API on real services", { 
         const summary = up.outputs.dbtSummary.value as { modelsBuilt: number };
         assert.ok(summary.modelsBuilt > 0, `dbt built models: ${JSON.stringify(summary)}`);
         assert.deepEqual(await tablesOf(GOLD), [...GOLD].sort(), "the gold tables exist");
-        await assertStateHasNoSecrets(stack!, services!.dir);
+        await stateHasNoSecrets();
         assertNoSecrets(up.stdout + JSON.stringify(events), "the up's output and events");
     });
 
@@ -254,8 +163,8 @@ describe("the external platform through the Automation API on real services", { 
         const live = await connector(SOURCE);
         assert.equal(live.config!["heartbeat.interval.ms"], "5000", "Connect holds the new value");
         assert.equal(live.state, "RUNNING");
-        await assertStateHasNoSecrets(stack!, services!.dir);
-        await assertConnectHasNoSecrets();
+        await stateHasNoSecrets();
+        await connectHasNoSecrets();
     });
 
     step("finds a connector deleted behind its back on refresh and restores it on the next up", async () => {

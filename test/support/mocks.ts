@@ -13,6 +13,10 @@ export interface MockedResource {
     inputs: Record<string, unknown>;
     /** URNs of direct dependencies (explicit dependsOn and those implied by inputs). */
     deps: string[];
+    /** URN of the parent resource ("" for the stack's own children). */
+    parent: string;
+    /** Resource options the engine receives that change how it treats the resource (only those set). */
+    options: Record<string, unknown>;
 }
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -48,6 +52,21 @@ export function plainStrings(v: unknown, path = ""): { path: string; value: stri
 /** Generated passwords are this prefix + the resource name under mocks, so leaks are findable. */
 export const MOCK_SECRET_PREFIX = "MOCKPW";
 
+/** A proxy with credentials, as scripts/preflight.ts hands it to the docker program. */
+export const MOCK_FETCHER_PROXY = `http://ada:${MOCK_SECRET_PREFIX}-proxy@proxy.corp:3128`;
+/** The `CDC_FETCHER_*` environment with {@link MOCK_FETCHER_PROXY}. */
+export const MOCK_FETCHER_ENV: Record<string, string> = { CDC_FETCHER_HTTPS_PROXY: MOCK_FETCHER_PROXY, CDC_FETCHER_NO_PROXY: "localhost,.corp" };
+
+/** Runs `fn` with `env` added to process.env, and takes it out again afterwards. */
+export async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+    Object.assign(process.env, env);
+    try {
+        return await fn();
+    } finally {
+        for (const k of Object.keys(env)) delete process.env[k];
+    }
+}
+
 /** Outputs the mocks give each resource type beyond its inputs. */
 function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (type) {
@@ -81,6 +100,24 @@ function kubernetesState(type: string, name: string, inputs: Record<string, unkn
     const spec = inputs.spec as { type?: string } | undefined;
     if (type === "kubernetes:core/v1:Service" && spec?.type === "LoadBalancer") state.status = { loadBalancer: { ingress: [{ ip: MOCK_LOAD_BALANCER_IP }] } };
     return state;
+}
+
+/** The options of a registration request that are set (defaults left out), by their option names. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function resourceOptions(req: any): Record<string, unknown> {
+    const timeouts = req.getCustomtimeouts();
+    const all: Record<string, unknown> = {
+        protect: req.getProtect() || undefined,
+        retainOnDelete: req.getRetainondelete() || undefined,
+        deleteBeforeReplace: req.getDeletebeforereplace() || undefined,
+        ignoreChanges: req.getIgnorechangesList(),
+        replaceOnChanges: req.getReplaceonchangesList(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        customTimeouts: timeouts ? Object.fromEntries(Object.entries({ create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }).filter(([, v]) => v)) : undefined,
+        deletedWith: req.getDeletedwith() || undefined,
+        aliases: req.getAliasesList().length > 0 ? req.getAliasesList().map((a: { toObject(): unknown }) => a.toObject()) : undefined,
+    };
+    return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0) && !(typeof v === "object" && v !== null && Object.keys(v).length === 0)));
 }
 
 export interface MockRun {
@@ -125,11 +162,9 @@ export async function runUnderMocks<P>(config: Record<string, string>, load: () 
     monitor.registerResource = (req: any, cb: any) => {
         const type = req.getType();
         const name = req.getName();
-        const parent = req.getParent();
         const urn = `urn:pulumi:${stack}::${project}::${type}::${name}`;
-        const rec: MockedResource = { type, name, urn, inputs: {}, deps: req.getDependenciesList() };
+        const rec: MockedResource = { type, name, urn, inputs: {}, deps: req.getDependenciesList(), parent: req.getParent(), options: resourceOptions(req) };
         resources.push(rec);
-        void parent;
         original(req, (err: unknown, resp: { getUrn(): string } | undefined) => {
             if (resp) rec.urn = resp.getUrn();
             cb(err, resp);

@@ -3,11 +3,11 @@
  * services: the chdb gateway as ClickHouse, the Maven-started Kafka Connect, real dbt and the real
  * Pulumi CLI with a `file://` backend and a passphrase secrets provider in a temporary directory.
  *
- * The inline program is `index.ts`'s own: `loadConfig()` → `createPlatform()` → `CdcPipeline`,
+ * The inline program is `index.ts`'s own: `buildStack(loadConfig())` with every output,
  * configured through stack config exactly as a user would (secrets with `--secret`). Two things
- * differ, both because the service cannot exist here:
+ * differ, both through `buildStack`'s internal test seams, because the service cannot exist here:
  * - the connectors: no MongoDB server (Debezium cannot reach RUNNING) and no ClickHouse sink jar
- *   (not on Maven Central). Through `CdcPipelineArgs.connectorConfigOverride`, the source becomes a
+ *   (not on Maven Central). Through `connectorConfigOverride`, the source becomes a
  *   FileStreamSource and the sink a FileStreamSink (both shipped with Kafka), keeping the
  *   product's names, secret config, dependencies, readiness waits and every other key (the sink
  *   loses only the ClickHouse plugin's own `keyToValue` transform). The source writes to the
@@ -20,18 +20,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type ConfigMap, type Stack } from "@pulumi/pulumi/automation";
 import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway/index";
-import { changeTopicName, ENV_CONFIG_PROVIDER_CLASS } from "../../connectors";
+import { ENV_CONFIG_PROVIDER_CLASS } from "../../connectors";
 import { loadConfig } from "../../components/config/load";
-import { createPlatform } from "../../components/platform";
-import { CdcPipeline } from "../../components/pipeline";
+import { buildStack } from "../../components/stack";
 import { dbtVenvProblem, ensureDbtVenv } from "../../components/providers/dbt/venv";
 import { chdbProblem } from "./chdb";
 import { kafkaToolchainProblem, startKafkaConnect, type KafkaConnectCluster } from "./kafka";
+import { standInConnectors } from "./stand-in-connectors";
 import { ensurePulumiCli, isolatedPulumiEnv, pulumiCliProblem, pulumiCliRoot } from "./pulumi-cli";
-
-/** Kafka's own file connectors, standing in for Debezium and the ClickHouse sink. */
-export const FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
-export const FILE_SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector";
 
 /** The real services one stack runs against. */
 export interface ExternalServices {
@@ -66,7 +62,6 @@ export async function externalStackProblems(): Promise<Array<[string, string]>> 
     }
     return out;
 }
-
 
 /** `ecom_analytics/` of this repository. */
 const DBT_PROJECT = path.resolve(__dirname, "..", "..", "ecom_analytics");
@@ -182,33 +177,6 @@ export function externalStackConfig(s: ExternalServices, secrets: { clickhousePa
     };
 }
 
-/**
- * The stand-in connector configs (see the module comment): the product's config with the class
- * swapped and the file connectors' own keys added.
- */
-export function standInConnectors(s: ExternalServices): (role: "source" | "sink", config: Record<string, string>) => Record<string, string> {
-    const sourceFile = s.sourceFile;
-    const sinkFile = s.sinkFile;
-    return (role, config) => {
-        if (role === "source") {
-            // The product's change topic of `orders`: `<topic.prefix>.<database>.orders` (the include
-            // list is a regex of the database name, which for a plain identifier is the name itself).
-            const topic = changeTopicName(config["topic.prefix"], config["database.include.list"], "orders");
-            return { ...config, "connector.class": FILE_SOURCE, file: sourceFile, topic };
-        }
-        const dropped = new Set(
-            (config.transforms ?? "").split(",").filter((t) => t && (config[`transforms.${t}.type`] ?? "").startsWith("com.clickhouse.")),
-        );
-        const out: Record<string, string> = {};
-        for (const [k, v] of Object.entries(config)) {
-            if ([...dropped].some((t) => k.startsWith(`transforms.${t}.`))) continue;
-            out[k] = v;
-        }
-        out.transforms = (config.transforms ?? "").split(",").filter((t) => t && !dropped.has(t)).join(",");
-        return { ...out, "connector.class": FILE_SINK, file: sinkFile };
-    };
-}
-
 /** Creates (or selects) the stack with the inline program and sets its config. */
 export async function createExternalStack(
     s: ExternalServices,
@@ -221,21 +189,8 @@ export async function createExternalStack(
         {
             stackName,
             projectName: "cdc",
-            // index.ts, with the two substitutions of the module comment.
-            program: async () => {
-                const cfg = loadConfig();
-                const platform = createPlatform("cdc", cfg);
-                const pipeline = new CdcPipeline("cdc", { endpoints: platform.endpoints, settings: cfg, dbtProjectDir, connectorConfigOverride });
-                return {
-                    bronzeTables: pipeline.bronzeTables,
-                    dbtVars: pipeline.dbtVars,
-                    connectors: {
-                        source: { name: pipeline.source.connectorName, state: pipeline.source.state },
-                        sink: { name: pipeline.sink.connectorName, state: pipeline.sink.state },
-                    },
-                    dbtSummary: pipeline.dbt ? pipeline.dbt.summary : "dbt disabled",
-                };
-            },
+            // index.ts's own builder, with the two substitutions of the module comment.
+            program: async () => buildStack(loadConfig(), { dbtProjectDir, connectorConfigOverride }),
         },
         {
             // Inside the temp dir (the Automation API's own temp work dir would outlive the test).

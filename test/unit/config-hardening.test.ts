@@ -50,6 +50,7 @@ describe("image references", () => {
 
     it("applies to stack config on docker and kubernetes, naming the key", () => {
         const c = parseConfig({ docker: { images: { mongo: "registry.example.com:5000/mongo:8.0.29" } } });
+        assert.equal(c.platform, "docker");
         assert.equal(c.docker.images.mongo, "registry.example.com:5000/mongo:8.0.29");
         const [p] = problemsOf({ docker: { images: { mongo: "mongo:8" } } });
         assert.equal(p.key, "cdc:docker.images.mongo");

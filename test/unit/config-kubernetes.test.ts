@@ -17,18 +17,21 @@ const problems = (raw: Record<string, unknown>) => {
 describe("cdc:kubernetes config", () => {
     it("fills defaults (3 members, 1 broker, 1 worker, pinned images) when only access is given", () => {
         const c = parseConfig({ platform: "kubernetes", kubernetes: { access: { mode: "loadBalancer" } } });
-        assert.equal(c.kubernetes?.mongo.members, 3);
-        assert.equal(c.kubernetes?.kafka.brokers, 1);
-        assert.equal(c.kubernetes?.connect.replicas, 1);
-        assert.deepEqual(c.kubernetes?.images, { ...DEFAULT_IMAGES });
-        assert.deepEqual(c.kubernetes?.access, { mode: "loadBalancer" });
+        assert.equal(c.platform, "kubernetes");
+        assert.equal(c.kubernetes.mongo.members, 3);
+        assert.equal(c.kubernetes.kafka.brokers, 1);
+        assert.equal(c.kubernetes.connect.replicas, 1);
+        assert.deepEqual(c.kubernetes.images, { ...DEFAULT_IMAGES });
+        assert.deepEqual(c.kubernetes.access, { mode: "loadBalancer" });
     });
 
     it("accepts nodePort access with default ports and url access with two URLs", () => {
         const n = parseConfig({ platform: "kubernetes", kubernetes: { access: { mode: "nodePort", nodeAddress: "10.1.2.3" } } });
-        assert.deepEqual(n.kubernetes?.access, { mode: "nodePort", nodeAddress: "10.1.2.3", connectNodePort: 30083, clickhouseNodePort: 30123 });
+        assert.equal(n.platform, "kubernetes");
+        assert.deepEqual(n.kubernetes.access, { mode: "nodePort", nodeAddress: "10.1.2.3", connectNodePort: 30083, clickhouseNodePort: 30123 });
         const u = parseConfig({ platform: "kubernetes", kubernetes: { access: { mode: "url", connectUrl: "http://connect.lan:8083", clickhouseUrl: "https://ch.lan:8443" } } });
-        assert.equal(u.kubernetes?.access.mode, "url");
+        assert.equal(u.platform, "kubernetes");
+        assert.equal(u.kubernetes.access.mode, "url");
     });
 
     it("requires access on the kubernetes platform and says how to set it", () => {

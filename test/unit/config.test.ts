@@ -38,6 +38,7 @@ describe("stack config", () => {
 
     it("accepts Pulumi's string forms of numbers and booleans", () => {
         const c = parseConfig({ docker: { ports: { connect: "18083" } }, bronze: { dropOnDestroy: "true" } });
+        assert.equal(c.platform, "docker");
         assert.equal(c.docker.ports.connect, 18083);
         assert.equal(c.bronze.dropOnDestroy, true);
     });
@@ -120,12 +121,33 @@ describe("stack config", () => {
             clickhousePassword: "[secret]",
             debeziumConnectionString: "[secret]",
         });
-        assert.equal(c.external?.connectUrl, "http://connect:8083");
+        assert.equal(c.platform, "external");
+        assert.equal(c.external.connectUrl, "http://connect:8083");
     });
 
     it("refuses external-only secrets on a platform that generates credentials", () => {
         const [p] = problemsOf({ platform: "docker", clickhousePassword: "x" });
         assert.equal(p.key, "cdc:clickhousePassword");
         assert.match(p.message, /generated/);
+    });
+
+    it("refuses cdc:docker on another platform instead of ignoring it, naming the key and the fix", () => {
+        const k8s = problemsOf({ platform: "kubernetes", kubernetes: { access: { mode: "loadBalancer" } }, docker: { ports: { mongo: 27018 } } });
+        assert.deepEqual(k8s.map((p) => p.key), ["cdc:docker"]);
+        assert.match(k8s[0].message, /only read when cdc:platform is "docker" \(it is "kubernetes"\).*pulumi config rm cdc:docker/);
+        const external = problemsOf({
+            platform: "external",
+            external: { connectUrl: "http://connect:8083", kafkaBootstrap: "k1:9092", clickhouse: { url: "https://ch.example:8443" } },
+            clickhousePassword: "[secret]",
+            debeziumConnectionString: "[secret]",
+            docker: {},
+        });
+        assert.deepEqual(external.map((p) => p.key), ["cdc:docker"]);
+    });
+
+    it("holds only the chosen platform's block", () => {
+        const c = parseConfig({ platform: "kubernetes", kubernetes: { access: { mode: "loadBalancer" } } });
+        assert.deepEqual(Object.keys(c).filter((k) => ["docker", "kubernetes", "external"].includes(k)), ["kubernetes"]);
+        assert.deepEqual(Object.keys(parseConfig({})).filter((k) => ["docker", "kubernetes", "external"].includes(k)), ["docker"]);
     });
 });

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fetcherProxyEnv } from "../../components/platform/docker/specs";
+import { fetcherProxyEnv } from "../../components/platform/docker/jobs";
 import { DEBEZIUM_PRIVILEGES, mongoInitScript, pluginInstallScript } from "../../components/platform/scripts";
 import { requireTier } from "../support/tier";
 

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import type { CdcPipelineArgs } from "../../components/pipeline";
 import { isSecretValue, MockRun, plainStrings, runUnderMocks } from "../support/mocks";
 
 type Program = typeof import("../../index");
@@ -71,5 +72,11 @@ describe("external platform under mocks", () => {
         const uri = await run.output(run.program.mongoUri);
         assert.equal(uri.secret, true);
         assert.equal(uri.value, DEBEZIUM_URI);
+    });
+
+    it("keeps the engine tests' connector override out of the pipeline's public arguments", () => {
+        // Checked by the type checker: this line stops compiling if the seam becomes a public argument.
+        const seamIsInternal: "connectorConfigOverride" extends keyof CdcPipelineArgs ? false : true = true;
+        assert.equal(seamIsInternal, true);
     });
 });

@@ -24,10 +24,10 @@ describe("committed stack files", () => {
     it("Pulumi.prod.yaml is a valid kubernetes stack with 3 members, 3 brokers and 2 Connect workers", () => {
         const c = parseConfig(cdcConfig("Pulumi.prod.yaml"));
         assert.equal(c.platform, "kubernetes");
-        assert.equal(c.kubernetes?.mongo.members, 3);
-        assert.equal(c.kubernetes?.kafka.brokers, 3);
-        assert.equal(c.kubernetes?.connect.replicas, 2);
-        assert.ok(c.kubernetes?.access.mode);
+        assert.equal(c.kubernetes.mongo.members, 3);
+        assert.equal(c.kubernetes.kafka.brokers, 3);
+        assert.equal(c.kubernetes.connect.replicas, 2);
+        assert.ok(c.kubernetes.access.mode);
     });
 
     it("Pulumi.dev.yaml is a valid docker stack on 127.0.0.1 whose destroy drops bronze", () => {
@@ -45,7 +45,7 @@ describe("committed stack files", () => {
         assert.throws(() => parseConfig(raw), /cdc:clickhousePassword/);
         const c = parseConfig({ ...raw, clickhousePassword: "x", debeziumConnectionString: "mongodb://u:p@h:27017/" });
         assert.equal(c.platform, "external");
-        assert.match(c.external!.clickhouse.url, /^https:/);
+        assert.match(c.external.clickhouse.url, /^https:/);
     });
 
     it("no stack file holds a plain-text credential", () => {

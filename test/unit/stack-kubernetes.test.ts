@@ -9,20 +9,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_IMAGES } from "../../components/config/versions";
 import { isSecretValue, MOCK_SECRET_PREFIX, MockedResource, MockRun, plainStrings, runUnderMocks } from "../support/mocks";
 import { containers, env, podSpec, volumeClaims } from "../support/k8s";
+import { KUBERNETES_PRODUCTION } from "../support/stack-graph";
 
 type Program = typeof import("../../index");
 let run: MockRun & { program: Program };
 
-const settings = {
-    namespace: "cdc-prod",
-    storageClass: "fast-ssd",
-    mongo: { members: 3, storageGi: 15 },
-    kafka: { brokers: 3, storageGi: 40 },
-    connect: { replicas: 2 },
-    clickhouse: { storageGi: 100 },
-    resources: { connect: { memoryMb: 3072, cpuMillis: 1500 } },
-    access: { mode: "nodePort", nodeAddress: "10.0.0.5", connectNodePort: 30083, clickhouseNodePort: 30123 },
-};
+const settings = KUBERNETES_PRODUCTION;
 
 const ofType = (t: string) => run.resources.filter((r) => r.type === t);
 const workload = (role: string) => run.byName(`kubernetes-${role}`);

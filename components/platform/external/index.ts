@@ -51,6 +51,6 @@ export class ExternalPlatform extends pulumi.ComponentResource {
             },
             ready: { mongo: [], connect: [], clickhouse: [] },
         };
-        this.registerOutputs({});
+        this.registerOutputs({ endpoints: this.endpoints });
     }
 }

@@ -1,12 +1,12 @@
 /**
  * Pod specs of the kubernetes platform as plain values: environments, probes, resources,
- * security contexts. The probe commands are the docker platform's healthchecks (one definition
- * of "usable" on both platforms); credentials come from Secrets through `secretKeyRef`, so no
- * password is ever written into a spec.
+ * security contexts. The readiness commands are the docker platform's healthchecks
+ * (`USABLE_COMMANDS` in shared/services.ts: one definition of "usable" on both platforms);
+ * credentials come from Secrets through `secretKeyRef`, so no password is ever written into a spec.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { connectEnv, healthchecks, kafkaHeapOpts } from "../docker/specs";
+import { connectEnv, kafkaHeapOpts, USABLE_COMMANDS } from "../shared/services";
 
 type Env = k8s.types.input.core.v1.EnvVar;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -113,15 +113,15 @@ export const probes: Record<"mongo" | "kafka" | "connect" | "clickhouse", { read
         liveness: { tcpSocket: { port: 27017 }, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 },
     },
     kafka: {
-        readiness: { exec: exec(healthchecks.kafka.tests[1]), initialDelaySeconds: 20, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 12 },
+        readiness: { exec: exec(USABLE_COMMANDS.kafka), initialDelaySeconds: 20, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 12 },
         liveness: { tcpSocket: { port: 9092 }, initialDelaySeconds: 60, periodSeconds: 20, failureThreshold: 6 },
     },
     connect: {
-        readiness: { exec: exec(healthchecks.connect.tests[1]), initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 18 },
+        readiness: { exec: exec(USABLE_COMMANDS.connect), initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 18 },
         liveness: { httpGet: { path: "/", port: 8083 }, initialDelaySeconds: 120, periodSeconds: 20, failureThreshold: 6 },
     },
     clickhouse: {
-        readiness: { exec: exec(healthchecks.clickhouse.tests[1]), initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 12 },
+        readiness: { exec: exec(USABLE_COMMANDS.clickhouse), initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 12 },
         liveness: { httpGet: { path: "/ping", port: 8123 }, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 },
     },
 };

@@ -1,0 +1,63 @@
+/**
+ * Kafka Connect on docker: Debezium's image (it ships the MongoDB plugin) with the ClickHouse sink
+ * installed into a volume by a one-shot fetcher job. The worker starts only once the plugin is
+ * installed; the connector secrets reach it only as environment variables.
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { CONNECT_SECRET_ENV, CONNECT_SECRET_REFS, envConfigProviderWorkerEnv } from "../../../connectors";
+import type { PlatformCredentials } from "../shared/credentials";
+import type { ConnectAccess } from "../shared/endpoints";
+import { connectEnv, connectGroupId, heapMb } from "../shared/services";
+import { PLUGIN_DIR, PLUGIN_STAGING_DIR, sinkPluginInstallCommand } from "../shared/sinkPlugin";
+import type { DockerContext } from "./context";
+import type { DockerKafka } from "./kafka";
+import type { DockerMongo } from "./mongo";
+import { fetcherProxyEnv, onlyOnSuccess } from "./jobs";
+
+/** The worker, its plugin job, and how the CDC layer reaches it (the URL is known once the plugin install succeeded). */
+export interface DockerConnect extends ConnectAccess {
+    container: docker.Container;
+    /** The job that installs the ClickHouse sink plugin. */
+    sinkPlugin: docker.Container;
+}
+
+export function connectWorkers(ctx: DockerContext, creds: PlatformCredentials, deps: { mongo: DockerMongo; kafka: DockerKafka }): DockerConnect {
+    const { name, child, docker: d } = ctx;
+    const plugins = ctx.volume("connect-plugins");
+    const sinkPlugin = new docker.Container(
+        `${name}-sink-plugin`,
+        {
+            ...ctx.job("sink-plugin"),
+            image: ctx.image("plugin-fetcher", d.images.pluginFetcher).imageId,
+            // The user's proxy, if any: the Engine API does not apply the docker CLI's proxy settings.
+            envs: fetcherProxyEnv(process.env),
+            volumes: [{ volumeName: plugins.name, containerPath: PLUGIN_STAGING_DIR }],
+            command: sinkPluginInstallCommand(d.clickhouseSink),
+        },
+        child,
+    );
+    // The worker starts only once the plugin is installed: a failed install stops the run here
+    // with the job's log, instead of a worker that never turns healthy (a 300 s wait).
+    const installed = onlyOnSuccess(sinkPlugin, "ClickHouse sink plugin install", pulumi.output(d.clickhouseSink.sha256));
+    const container = ctx.serviceContainer(
+        "connect",
+        {
+            publish: [8083, d.ports.connect],
+            args: {
+                envs: [
+                    ...connectEnv({ bootstrap: deps.kafka.internalBootstrap, groupId: connectGroupId(pulumi.getStack()), heapMb: heapMb("connect", d.resources.connect.memoryMb) }),
+                    // A new plugin release changes this, which recreates the worker so it loads the new jars.
+                    pulumi.interpolate`CDC_SINK_PLUGIN_SHA256=${installed}`,
+                    // Connector secrets reach the worker only here; connector configs hold `${env:...}` references.
+                    ...envConfigProviderWorkerEnv(),
+                    pulumi.interpolate`${CONNECT_SECRET_ENV.clickhousePassword}=${creds.clickhousePassword}`,
+                    pulumi.interpolate`${CONNECT_SECRET_ENV.debeziumConnectionString}=${deps.mongo.debeziumUri}`,
+                ],
+                volumes: [{ volumeName: plugins.name, containerPath: PLUGIN_DIR, readOnly: true }],
+            },
+        },
+        { dependsOn: [deps.kafka.container, sinkPlugin] },
+    );
+    return { container, sinkPlugin, url: installed.apply(() => `http://${ctx.hostAddress}:${d.ports.connect}`), secretRefs: CONNECT_SECRET_REFS };
+}

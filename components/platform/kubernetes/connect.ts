@@ -1,0 +1,73 @@
+/**
+ * Kafka Connect on kubernetes: a Deployment of Debezium's image (it ships the MongoDB plugin) with
+ * the ClickHouse sink fetched by an init container, behind the Service `cdc:kubernetes.access`
+ * exposes. The connector secrets reach the workers only through a Secret, as environment.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { CONNECT_SECRET_ENV, CONNECT_SECRET_REFS, envConfigProviderWorkerEnv } from "../../../connectors";
+import type { PlatformCredentials } from "../shared/credentials";
+import type { ConnectAccess } from "../shared/endpoints";
+import { connectGroupId, heapMb } from "../shared/services";
+import { PLUGIN_DIR, PLUGIN_STAGING_DIR, sinkPluginInstallCommand } from "../shared/sinkPlugin";
+import { hostUrl } from "./access";
+import type { KubernetesContext } from "./context";
+import type { KubernetesKafka } from "./kafka";
+import type { KubernetesMongo } from "./mongo";
+import { connectWorkerEnv, envList, noEscalation, probes, resourceSpec, secretEnv, securityContexts } from "./specs";
+
+export interface KubernetesConnect extends ConnectAccess {
+    deployment: k8s.apps.v1.Deployment;
+    service: k8s.core.v1.Service;
+    budget?: k8s.policy.v1.PodDisruptionBudget;
+}
+
+export function connectWorkers(ctx: KubernetesContext, creds: PlatformCredentials, deps: { mongo: KubernetesMongo; kafka: KubernetesKafka }): KubernetesConnect {
+    const { name, child, kubernetes: k } = ctx;
+    const service = ctx.exposed("connect", { name: "rest", port: 8083 });
+    // Connector secrets reach the workers only through this Secret (as env); connector configs hold `${env:...}` references.
+    const secrets = ctx.secret("connect-secrets", "connect-secrets", { "clickhouse-password": creds.clickhousePassword, "debezium-connection-string": deps.mongo.debeziumUri });
+    const deployment = new k8s.apps.v1.Deployment(
+        `${name}-connect`,
+        {
+            metadata: ctx.meta("connect", "connect"),
+            spec: {
+                replicas: k.connect.replicas,
+                selector: { matchLabels: ctx.select("connect") },
+                template: ctx.podTemplate("connect", securityContexts.connect.pod, {
+                    initContainers: [
+                        {
+                            name: "sink-plugin",
+                            image: k.images.pluginFetcher,
+                            command: sinkPluginInstallCommand(k.clickhouseSink),
+                            volumeMounts: [{ name: "plugins", mountPath: PLUGIN_STAGING_DIR }],
+                            securityContext: noEscalation,
+                            resources: resourceSpec({ memoryMb: 128, cpuMillis: 200 }),
+                        },
+                    ],
+                    containers: [
+                        {
+                            name: "connect",
+                            image: k.images.connect,
+                            env: [
+                                ...connectWorkerEnv({ bootstrap: deps.kafka.bootstrap, groupId: connectGroupId(ctx.stack), heapMb: heapMb("connect", k.resources.connect.memoryMb), brokers: deps.kafka.brokers }),
+                                ...envList(envConfigProviderWorkerEnv()),
+                                secretEnv(CONNECT_SECRET_ENV.clickhousePassword, secrets.metadata.name, "clickhouse-password"),
+                                secretEnv(CONNECT_SECRET_ENV.debeziumConnectionString, secrets.metadata.name, "debezium-connection-string"),
+                            ],
+                            ports: [{ name: "rest", containerPort: 8083 }],
+                            volumeMounts: [{ name: "plugins", mountPath: PLUGIN_DIR, readOnly: true }],
+                            readinessProbe: probes.connect.readiness,
+                            livenessProbe: probes.connect.liveness,
+                            resources: resourceSpec(k.resources.connect),
+                            securityContext: noEscalation,
+                        },
+                    ],
+                    volumes: [{ name: "plugins", emptyDir: {} }],
+                }),
+            },
+        },
+        { ...child, dependsOn: [deps.kafka.statefulSet] },
+    );
+    return { deployment, service, budget: ctx.budget("connect", k.connect.replicas), url: hostUrl(k.access, "connect", service, 8083), secretRefs: CONNECT_SECRET_REFS };
+}

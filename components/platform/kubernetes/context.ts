@@ -1,0 +1,115 @@
+/**
+ * What every kubernetes builder needs, made once per platform: the namespace, the labels and
+ * selectors of each role, and the helpers that write the parts every object of a role shares
+ * (Secrets, Services, claims, pod templates, disruption budgets).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { KubernetesSettings, PipelineSettings } from "../../config";
+import { serviceExposure } from "./access";
+
+export type Role = "mongo" | "kafka" | "connect" | "clickhouse";
+type Labels = Record<string, string>;
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+type Port = { name: string; port: number; nodePort?: number };
+
+export interface KubernetesContext {
+    /** The component's name: every resource is `<name>-<role>`. */
+    name: string;
+    child: { parent: pulumi.Resource };
+    kubernetes: KubernetesSettings;
+    pipeline: PipelineSettings;
+    stack: string;
+    namespace: k8s.core.v1.Namespace;
+    /** The labels that select a role's pods. */
+    select(role: string): Labels;
+    /** Metadata of a role's object: in the namespace, labelled; auto-named unless `fixedName`. */
+    meta(role: string, fixedName?: string): { name?: string; namespace: pulumi.Output<string>; labels: Labels };
+    /** An Opaque Secret (`fixedName` inside the namespace) holding `data`. */
+    secret(role: string, fixedName: string, data: Record<string, pulumi.Output<string>>): k8s.core.v1.Secret;
+    /** A headless Service: pods resolve before they are ready. */
+    headless(role: Role, fixedName: string, ports: Port[]): k8s.core.v1.Service;
+    /** The Service the machine running `pulumi up` reaches (`cdc:kubernetes.access`). */
+    exposed(role: "connect" | "clickhouse", port: Port): k8s.core.v1.Service;
+    /** A pod template of `role` with the settings every pod of the pipeline shares. */
+    podTemplate(role: string, securityContext: k8s.types.input.core.v1.PodSecurityContext, spec: PodSpec, annotations?: Labels): k8s.types.input.core.v1.PodTemplateSpec;
+    /**
+     * The StatefulSet `<name>-<role>` (object name `role`) governed by Service `serviceName`, each
+     * pod keeping its data on a claim named `data` of `storageGi`. `parallel` starts all pods at
+     * once (members that must find each other to form a cluster).
+     */
+    statefulSet(
+        role: Role,
+        o: { serviceName: pulumi.Input<string>; replicas: number; parallel: boolean; storageGi: number; securityContext: k8s.types.input.core.v1.PodSecurityContext; pod: PodSpec },
+    ): k8s.apps.v1.StatefulSet;
+    /** A PodDisruptionBudget (one pod down at a time) when `replicas` > 1. */
+    budget(role: Role, replicas: number): k8s.policy.v1.PodDisruptionBudget | undefined;
+}
+
+export function kubernetesContext(name: string, parent: pulumi.Resource, k: KubernetesSettings, p: PipelineSettings): KubernetesContext {
+    const child = { parent };
+    const stack = pulumi.getStack();
+    const common = { "app.kubernetes.io/part-of": "cdc-pipeline", "app.kubernetes.io/managed-by": "pulumi", "cdc.pulumi/stack": stack };
+    const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: k.namespace, labels: common } }, child);
+    const select = (role: string) => ({ "app.kubernetes.io/name": role, "app.kubernetes.io/instance": `cdc-${stack}` });
+    const meta = (role: string, fixedName?: string) => ({ name: fixedName, namespace: namespace.metadata.name, labels: { ...common, ...select(role) } });
+    const service = (role: Role, fixedName: string, ports: Port[], extra: Record<string, unknown>, annotations?: Labels, opts: pulumi.CustomResourceOptions = {}) =>
+        new k8s.core.v1.Service(
+            `${name}-${fixedName}-svc`,
+            { metadata: { ...meta(role, fixedName), annotations }, spec: { selector: select(role), ports: ports.map((x) => ({ ...x, targetPort: x.port })), ...extra } },
+            { ...child, ...opts },
+        );
+    // A PersistentVolumeClaim template named `data` of `sizeGi`, of `cdc:kubernetes.storageClass`.
+    const claim = (sizeGi: number) => ({
+        metadata: { name: "data" },
+        spec: { accessModes: ["ReadWriteOnce"], storageClassName: k.storageClass, resources: { requests: { storage: `${sizeGi}Gi` } } },
+    });
+    const podTemplate = (role: string, securityContext: k8s.types.input.core.v1.PodSecurityContext, spec: PodSpec, annotations?: Labels) => ({
+        metadata: { labels: { ...common, ...select(role) }, ...(annotations ? { annotations } : {}) },
+        // No service-link variables: Debezium's image turns every CONNECT_* into a worker
+        // property, and a Service named `connect` would inject CONNECT_PORT & co. Off for every pod.
+        spec: { enableServiceLinks: false, securityContext, ...spec },
+    });
+    return {
+        name,
+        child,
+        kubernetes: k,
+        pipeline: p,
+        stack,
+        namespace,
+        select,
+        meta,
+        secret: (role, fixedName, data) => new k8s.core.v1.Secret(`${name}-${role}`, { metadata: meta(role, fixedName), type: "Opaque", stringData: data }, child),
+        // Replica set members and KRaft voters find each other while starting.
+        headless: (role, fixedName, ports) => service(role, fixedName, ports, { clusterIP: "None", publishNotReadyAddresses: true }),
+        exposed: (role, port) => {
+            const x = serviceExposure(k.access, role);
+            // A non-headless Service is awaited until it has ready endpoints (and a load-balancer
+            // address); its pods start in parallel with Kafka and the plugin download, so allow time.
+            return service(role, role, [{ ...port, nodePort: x.nodePort }], { type: x.type, loadBalancerSourceRanges: x.loadBalancerSourceRanges }, x.annotations, {
+                customTimeouts: { create: "30m", update: "30m" },
+            });
+        },
+        podTemplate,
+        statefulSet: (role, o) =>
+            new k8s.apps.v1.StatefulSet(
+                `${name}-${role}`,
+                {
+                    metadata: meta(role, role),
+                    spec: {
+                        serviceName: o.serviceName,
+                        replicas: o.replicas,
+                        ...(o.parallel ? { podManagementPolicy: "Parallel" } : {}),
+                        selector: { matchLabels: select(role) },
+                        template: podTemplate(role, o.securityContext, o.pod),
+                        volumeClaimTemplates: [claim(o.storageGi)],
+                    },
+                },
+                child,
+            ),
+        budget: (role, replicas) =>
+            replicas > 1
+                ? new k8s.policy.v1.PodDisruptionBudget(`${name}-${role}-pdb`, { metadata: meta(role, role), spec: { maxUnavailable: 1, selector: { matchLabels: select(role) } } }, child)
+                : undefined,
+    };
+}

@@ -1,0 +1,33 @@
+/**
+ * The credentials a platform that runs the services itself generates (docker and kubernetes):
+ * the MongoDB root and Debezium passwords, MongoDB's replica-set keyfile, the pipeline's ClickHouse
+ * password and Kafka's KRaft cluster id. Each is a `random` resource named `<component>-<role>`,
+ * a child of the platform component, and reaches the program only as a Pulumi secret.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+
+export interface PlatformCredentials {
+    mongoRootPassword: pulumi.Output<string>;
+    debeziumPassword: pulumi.Output<string>;
+    /** The replica set members' shared keyfile (96 characters). */
+    mongoKeyfile: pulumi.Output<string>;
+    clickhousePassword: pulumi.Output<string>;
+    /** KRaft cluster id (16 random bytes, base64url). */
+    kafkaClusterId: pulumi.Output<string>;
+}
+
+/** Generates the platform's credentials as children of `parent`, named `<name>-<role>`. */
+export function credentials(name: string, parent: pulumi.Resource): PlatformCredentials {
+    const child = { parent };
+    const password = (role: string, length = 32) =>
+        // Explicitly secret too (the engine marks `result` secret; this keeps it so everywhere).
+        pulumi.secret(new random.RandomPassword(`${name}-${role}`, { length, special: false }, child).result);
+    return {
+        mongoRootPassword: password("mongo-root-password"),
+        debeziumPassword: password("mongo-debezium-password"),
+        mongoKeyfile: password("mongo-keyfile", 96),
+        clickhousePassword: password("clickhouse-password"),
+        kafkaClusterId: new random.RandomId(`${name}-kafka-cluster-id`, { byteLength: 16 }, child).b64Url,
+    };
+}

@@ -1,0 +1,42 @@
+/**
+ * The endpoints of a platform that runs the services itself (docker, kubernetes): what its
+ * builders return, put in the one shape the CDC layer reads. The ClickHouse database and user
+ * are the pipeline's own; the password is the generated one, kept secret.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { PipelineSettings } from "../../config";
+import type { PipelineEndpoints } from "../../endpoints";
+
+type E = PipelineEndpoints;
+
+/** What a platform's Kafka Connect builder gives the CDC layer. */
+export interface ConnectAccess {
+    /** The REST URL from the machine running `pulumi up`. */
+    url: pulumi.Output<string>;
+    /** The references the workers resolve to the connector secrets. */
+    secretRefs: NonNullable<E["connect"]["secretRefs"]>;
+}
+
+export function generatedEndpoints(o: {
+    pipeline: PipelineSettings;
+    clickhousePassword: pulumi.Output<string>;
+    mongo: E["mongo"];
+    kafka: { internalBootstrap: string; hostBootstrap: string; replicationFactor: number };
+    connect: ConnectAccess;
+    clickhouse: { internal: E["clickhouse"]["internal"]; url: pulumi.Input<string> };
+    ready: E["ready"];
+}): PipelineEndpoints {
+    return {
+        mongo: { connectorConnectionString: o.mongo.connectorConnectionString, hostConnectionString: o.mongo.hostConnectionString },
+        kafka: { internalBootstrap: o.kafka.internalBootstrap, hostBootstrap: o.kafka.hostBootstrap, replicationFactor: o.kafka.replicationFactor },
+        connect: { url: o.connect.url, secretRefs: o.connect.secretRefs },
+        clickhouse: {
+            internal: o.clickhouse.internal,
+            url: o.clickhouse.url,
+            database: o.pipeline.clickhouse.database,
+            user: o.pipeline.clickhouse.user,
+            password: pulumi.secret(o.clickhousePassword),
+        },
+        ready: o.ready,
+    };
+}

@@ -1,0 +1,116 @@
+/**
+ * What the docker and kubernetes platforms run the same way, as plain values: JVM heaps as a share
+ * of each container's memory limit, the Kafka Connect worker's environment, the commands that
+ * decide a service is usable (docker healthchecks, kubernetes readiness probes), MongoDB's init
+ * options and the Debezium user's connection string.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { collectionNames, type PipelineSettings } from "../../config";
+import { mongoConnectionString } from "../../../connectors";
+import type { MongoInitOptions } from "../scripts";
+
+/**
+ * Share of a container's memory limit given to the JVM heap: Kafka's broker leaves the rest to
+ * the page cache; Kafka Connect needs room for metaspace, threads and the connectors' buffers.
+ */
+export const HEAP_RATIO = { kafka: 0.5, connect: 0.6 } as const;
+
+/** Heap in MiB of `service` for a container limit of `memoryMb`. */
+export function heapMb(service: keyof typeof HEAP_RATIO, memoryMb: number): number {
+    return Math.floor(memoryMb * HEAP_RATIO[service]);
+}
+
+/** `KAFKA_HEAP_OPTS` for a heap of `heapMb` (the image passes it to the JVM, not to server.properties). */
+export function kafkaHeapOpts(heapMb: number): string {
+    return `KAFKA_HEAP_OPTS=-Xms${Math.min(256, heapMb)}m -Xmx${heapMb}m`;
+}
+
+/**
+ * Kafka Connect worker: distributed mode, internal topics with replication matching the broker
+ * count, JSON converters without schemas. Debezium's image maps a fixed set of bare names
+ * (BOOTSTRAP_SERVERS, GROUP_ID, *_STORAGE_TOPIC, KEY/VALUE_CONVERTER, HEAP_OPTS,
+ * ADVERTISED_HOST_NAME, ...) and every `CONNECT_<PROPERTY>` variable to worker properties;
+ * anything else is ignored, so replication factors must use the `CONNECT_` form.
+ */
+export function connectEnv(o: { bootstrap: string; groupId: string; heapMb: number; replication?: number }): string[] {
+    const rf = o.replication ?? 1;
+    return [
+        `BOOTSTRAP_SERVERS=${o.bootstrap}`,
+        `GROUP_ID=${o.groupId}`,
+        `CONFIG_STORAGE_TOPIC=_${o.groupId}-configs`,
+        `OFFSET_STORAGE_TOPIC=_${o.groupId}-offsets`,
+        `STATUS_STORAGE_TOPIC=_${o.groupId}-status`,
+        `CONNECT_CONFIG_STORAGE_REPLICATION_FACTOR=${rf}`,
+        `CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR=${rf}`,
+        `CONNECT_STATUS_STORAGE_REPLICATION_FACTOR=${rf}`,
+        "KEY_CONVERTER=org.apache.kafka.connect.json.JsonConverter",
+        "VALUE_CONVERTER=org.apache.kafka.connect.json.JsonConverter",
+        "CONNECT_KEY_CONVERTER_SCHEMAS_ENABLE=false",
+        "CONNECT_VALUE_CONVERTER_SCHEMAS_ENABLE=false",
+        // The image derives rest.advertised.host.name from this (default: the container's IP).
+        "ADVERTISED_HOST_NAME=connect",
+        // Let connectors override client settings (the sink's consumer, the DLQ producer).
+        "CONNECT_CONNECTOR_CLIENT_CONFIG_OVERRIDE_POLICY=All",
+        `HEAP_OPTS=-Xms${Math.min(256, o.heapMb)}m -Xmx${o.heapMb}m`,
+    ];
+}
+
+/** Kafka Connect's group id (and the prefix of its internal topics) for a stack. */
+export function connectGroupId(stack: string): string {
+    return `cdc-${stack}`;
+}
+
+/** Heap of the Kafka CLI tool the healthcheck runs (not the broker's). */
+export const KAFKA_TOOL_HEAP_OPTS = "-Xms16m -Xmx96m";
+
+/**
+ * Kafka's healthcheck: asks the broker for its API versions over the internal listener. The image's
+ * tools inherit `KAFKA_HEAP_OPTS` from the container (the broker's heap, see `kafkaHeapOpts`), so
+ * without an override every check would start a second broker-sized JVM inside the container's
+ * memory limit; `kafka-run-class.sh` keeps a `KAFKA_HEAP_OPTS` that is already set, so the one
+ * given here wins. Serial GC and C1 only: the tool lives for a second. The exit status is the
+ * tool's own: it fails when no broker answers on 9092.
+ */
+export function kafkaHealthcheckCommand(bin = "/opt/kafka/bin"): string {
+    return (
+        `KAFKA_HEAP_OPTS='${KAFKA_TOOL_HEAP_OPTS}' KAFKA_JVM_PERFORMANCE_OPTS='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true' ` +
+        `${bin}/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 > /dev/null 2>&1`
+    );
+}
+
+/**
+ * The container's own address, not 127.0.0.1: the mongo and clickhouse images run a temporary
+ * server on 127.0.0.1 during first-start initialisation, which must not count as healthy.
+ */
+const OWN_ADDRESS = `"$(hostname -i | awk '{print $1}')"`;
+
+/**
+ * Shell commands that succeed when a service is usable by the next step, not merely started.
+ * Credentials come from the container's own environment (`$VAR` expanded inside it), so no
+ * password is written into a spec. Docker runs them as healthchecks, kubernetes as readiness
+ * probes (except MongoDB's, see kubernetes/specs.ts).
+ */
+export const USABLE_COMMANDS = {
+    mongo: `mongosh --quiet --host ${OWN_ADDRESS} -u "$MONGO_INITDB_ROOT_USERNAME" -p "$MONGO_INITDB_ROOT_PASSWORD" --authenticationDatabase admin --eval 'db.adminCommand({ ping: 1 }).ok' | grep -q 1`,
+    kafka: kafkaHealthcheckCommand(),
+    // Usable only when both plugins are loaded, so connectors can be validated right away.
+    connect:
+        "curl -fsS http://localhost:8083/connector-plugins | grep -q io.debezium.connector.mongodb.MongoDbConnector && curl -fsS http://localhost:8083/connector-plugins | grep -q com.clickhouse.kafka.connect.ClickHouseSinkConnector",
+    clickhouse: `clickhouse-client --host ${OWN_ADDRESS} --user "$CLICKHOUSE_USER" --password "$CLICKHOUSE_PASSWORD" --query 'SELECT 1'`,
+} as const;
+
+/** The init script's options for a replica set of `members` (`host:port`, the first preferred primary). */
+export function mongoInitOptions(p: PipelineSettings, members: string[]): MongoInitOptions {
+    return {
+        replicaSet: p.mongo.replicaSet,
+        members,
+        database: p.mongo.database,
+        collections: collectionNames(p.mongo.collections),
+        debeziumUser: p.mongo.debeziumUser,
+    };
+}
+
+/** The Debezium user's connection string to `members` (carries the password). */
+export function debeziumConnectionString(p: PipelineSettings, members: string[], password: pulumi.Output<string>): pulumi.Output<string> {
+    return password.apply((pw) => mongoConnectionString({ hosts: members, user: p.mongo.debeziumUser, password: pw, replicaSet: p.mongo.replicaSet }));
+}
