@@ -16,6 +16,11 @@ export interface MongoInitOptions {
     collections: string[];
     /** The Debezium user's name (its password comes from $DEBEZIUM_PASSWORD). */
     debeziumUser: string;
+    /**
+     * The source connector's signal collection (`signal.data.collection`, in `database`): the
+     * Debezium user gets `insert` on it for incremental-snapshot watermarks. Unset: not granted.
+     */
+    signalCollection?: string;
 }
 
 /**
@@ -38,11 +43,15 @@ export interface MongoInitOptions {
  * (`databaseNames()` returns `capture.target`); the one `listDatabases` it sends, to test the
  * connection on validation, is allowed to every authenticated user (MongoDB ≥ 4.0.5 answers it
  * with the databases the user has privileges on). `hello`, authentication and killing one's own
- * cursors need no privilege. Offsets live in Kafka, not in MongoDB. Not granted, because not
- * configured: writes to a signal collection (ad-hoc incremental snapshots) and cluster-wide change
- * streams (`capture.scope=deployment`, which would need `find`/`changeStream` on every database).
+ * cursors need no privilege. Offsets live in Kafka, not in MongoDB. Besides, on the signal
+ * collection only, `insert` (DEBEZIUM_SIGNAL_ACTIONS): incremental snapshots write their chunk
+ * watermarks there. Not granted, because not configured: cluster-wide change streams
+ * (`capture.scope=deployment`, which would need `find`/`changeStream` on every database).
  */
 export const DEBEZIUM_PRIVILEGES = ["changeStream", "find", "listCollections"] as const;
+/** On the signal collection only: the watermark inserts of incremental snapshots (connectors/debeziumMongoSource.ts). */
+export { DEBEZIUM_SIGNAL_ACTIONS } from "../../connectors/debeziumMongoSource";
+import { DEBEZIUM_SIGNAL_ACTIONS } from "../../connectors/debeziumMongoSource";
 
 /** The custom role holding {@link DEBEZIUM_PRIVILEGES} (created in `admin`, scoped to one database). */
 export const DEBEZIUM_ROLE = "cdcDebeziumCapture";
@@ -89,7 +98,9 @@ const admin = db.getSiblingDB("admin");
 // change stream, the snapshot reads and the resume-token check; listCollections to find the
 // captured collections. Nothing cluster-wide.
 const roleName = ${js(DEBEZIUM_ROLE)};
-const privileges = [{ resource: { db: ${js(o.database)}, collection: "" }, actions: ${JSON.stringify(DEBEZIUM_PRIVILEGES)} }];
+const privileges = [{ resource: { db: ${js(o.database)}, collection: "" }, actions: ${JSON.stringify(DEBEZIUM_PRIVILEGES)} }${
+        o.signalCollection ? `, { resource: { db: ${js(o.database)}, collection: ${js(o.signalCollection)} }, actions: ${JSON.stringify(DEBEZIUM_SIGNAL_ACTIONS)} }` : ""
+    }];
 if (admin.getRole(roleName) === null) {
   admin.createRole({ role: roleName, privileges: privileges, roles: [] });
 } else {

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { collectionNames, type PipelineSettings } from "../../config";
 import { mongoConnectionString } from "../../../connectors";
+import { signalCollectionName } from "../../../connectors/debeziumMongoSource";
 import type { MongoInitOptions } from "../scripts";
 
 /**
@@ -107,6 +108,7 @@ export function mongoInitOptions(p: PipelineSettings, members: string[]): MongoI
         database: p.mongo.database,
         collections: collectionNames(p.mongo.collections),
         debeziumUser: p.mongo.debeziumUser,
+        signalCollection: signalCollectionName(pulumi.getStack()),
     };
 }
 
