@@ -2,24 +2,14 @@
  * The chdb ClickHouse-HTTP gateway over raw HTTP: sessions, HTTP and ClickHouse-block compression,
  * form bodies and multipart forms.
  */
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as zlib from "node:zlib";
-import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
 import { compressNative, decompressNative } from "../../tools/chdb-gateway/native-compression";
-import { auth, gatewayHttp, PASSWORD, USER } from "../support/gateway-http";
-
-let gw: ChdbGateway;
-const logs: string[] = [];
-const http = (params: Record<string, string>, init?: Parameters<typeof gatewayHttp>[2]) => gatewayHttp(gw, params, init);
+import { auth, gatewayForSuite, PASSWORD, USER } from "../support/gateway-http";
 
 describe("chdb gateway", () => {
-    before(async () => {
-        gw = await startChdbGateway({ user: USER, password: PASSWORD, log: (l) => logs.push(l) });
-    });
-    after(async () => {
-        await gw?.stop();
-    });
+    const { url, http } = gatewayForSuite();
 
     describe("over raw HTTP: sessions, compression, forms", () => {
         it("keeps SET and USE within a session, but not a request's own settings and database", async () => {
@@ -41,7 +31,7 @@ describe("chdb gateway", () => {
             const body = zlib.gzipSync(Buffer.from('{"s":"zipped"}\n'));
             const ins = await http({ query: "INSERT INTO gz_t FORMAT JSONEachRow" }, { body, headers: { "Content-Encoding": "gzip" } });
             assert.equal(ins.status, 200, ins.text);
-            const r = await fetch(`${gw.url}/?enable_http_compression=1&query=${encodeURIComponent("SELECT s FROM gz_t")}`, {
+            const r = await fetch(`${url()}/?enable_http_compression=1&query=${encodeURIComponent("SELECT s FROM gz_t")}`, {
                 headers: { ...auth(), "Accept-Encoding": "gzip" },
             });
             // fetch decodes transparently; the header proves it was compressed on the wire
@@ -90,7 +80,7 @@ describe("chdb gateway", () => {
             const form = new FormData();
             form.set("query", "SELECT {v:String} AS v");
             form.set("param_v", "from-form");
-            const r = await fetch(`${gw.url}/`, { method: "POST", headers: auth(), body: form });
+            const r = await fetch(`${url()}/`, { method: "POST", headers: auth(), body: form });
             assert.equal(await r.text(), "from-form\n");
         });
     });

@@ -2,22 +2,12 @@
  * The chdb ClickHouse-HTTP gateway over raw HTTP, as clickhouse-server's HTTP interface promises:
  * query text, formats, databases, headers, settings, error codes and statuses, authentication.
  */
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
-import { auth, gatewayHttp, PASSWORD, USER } from "../support/gateway-http";
-
-let gw: ChdbGateway;
-const logs: string[] = [];
-const http = (params: Record<string, string>, init?: Parameters<typeof gatewayHttp>[2]) => gatewayHttp(gw, params, init);
+import { gatewayForSuite, PASSWORD, USER } from "../support/gateway-http";
 
 describe("chdb gateway", () => {
-    before(async () => {
-        gw = await startChdbGateway({ user: USER, password: PASSWORD, log: (l) => logs.push(l) });
-    });
-    after(async () => {
-        await gw?.stop();
-    });
+    const { url, http } = gatewayForSuite();
 
     describe("over raw HTTP", () => {
         it("takes the query from the query parameter, the body, or both (body continues the query)", async () => {
@@ -152,7 +142,7 @@ describe("chdb gateway", () => {
         });
 
         it("checks basic auth and X-ClickHouse-User/Key against the configured user (516, 403)", async () => {
-            const ok = await fetch(`${gw.url}/?query=SELECT%20currentUser()%20!=%20''`, { headers: { "X-ClickHouse-User": USER, "X-ClickHouse-Key": PASSWORD } });
+            const ok = await fetch(`${url()}/?query=SELECT%20currentUser()%20!=%20''`, { headers: { "X-ClickHouse-User": USER, "X-ClickHouse-Key": PASSWORD } });
             assert.equal(ok.status, 200);
             const attempts: Record<string, string>[] = [
                 { "X-ClickHouse-User": USER, "X-ClickHouse-Key": "nope" },
@@ -160,12 +150,12 @@ describe("chdb gateway", () => {
                 { Authorization: "Basic " + Buffer.from(`${USER}:bad`).toString("base64") },
             ];
             for (const headers of attempts) {
-                const r = await fetch(`${gw.url}/?query=SELECT%201`, { headers });
+                const r = await fetch(`${url()}/?query=SELECT%201`, { headers });
                 assert.equal(r.status, 403);
                 assert.equal(r.headers.get("x-clickhouse-exception-code"), "516");
                 assert.match(await r.text(), /^Code: 516\. DB::Exception: .*Authentication failed/);
             }
-            const none = await fetch(`${gw.url}/?query=SELECT%201`);
+            const none = await fetch(`${url()}/?query=SELECT%201`);
             assert.equal(none.status, 401);
             assert.equal(none.headers.get("x-clickhouse-exception-code"), "194");
         });

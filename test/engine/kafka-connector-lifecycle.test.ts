@@ -13,70 +13,23 @@
  * - the issue's case with the real Debezium plugin: the project's source config pointed at a
  *   MongoDB wire-protocol server without change streams (FerretDB, posing as replica set rs0) is
  *   RUNNING while Debezium retries its poll forever; flowing readiness fails it with the causes.
+ *
+ * The cluster, the helpers and the inline Pulumi program: test/support/connector-lifecycle.ts.
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { after, describe, it, type TestContext } from "node:test";
-import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
-import { createKafkaConnectorProvider, KafkaConnector, type DesiredState, type KafkaConnectorOutputs } from "../../components/providers/kafkaConnector";
+import { describe, it } from "node:test";
+import { createKafkaConnectorProvider, type DesiredState, type KafkaConnectorOutputs } from "../../components/providers/kafkaConnector";
 import { DEBEZIUM_SECRET_KEYS, debeziumMongoSourceConfig } from "../../connectors";
+import { eventually, failSinkTask, lifecycleCluster, lifecycleStack, lines, provider, status, verbose } from "../support/connector-lifecycle";
 import { ferretdbBinary, startFerretDb } from "../support/ferretdb";
-import { kafkaToolchainProblem, startKafkaConnect, type KafkaConnectCluster } from "../support/kafka";
-import { ensurePulumiCli, isolatedPulumiEnv, pulumiCliProblem, pulumiCliRoot } from "../support/pulumi-cli";
+import { ensurePulumiCli, pulumiCliProblem } from "../support/pulumi-cli";
+import { FILE_SINK, FILE_SOURCE, STRINGS } from "../support/stand-in-connectors";
 import { requireTier } from "../support/tier";
 
-const FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
-const FILE_SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector";
-const STRINGS = { "key.converter": "org.apache.kafka.connect.storage.StringConverter", "value.converter": "org.apache.kafka.connect.storage.StringConverter" };
-
-let cluster: Promise<KafkaConnectCluster> | undefined;
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-connector-lifecycle-"));
-const verbose = process.env.CDC_TEST_VERBOSE ? (l: string) => process.stderr.write(`${l}\n`) : undefined;
-
-/** Starts the cluster once for the whole file, or skips `t` (out loud) when Kafka cannot run here. */
-async function connect(t: TestContext): Promise<KafkaConnectCluster | undefined> {
-    if (!requireTier(t, "kafka", await kafkaToolchainProblem())) return undefined;
-    cluster ??= startKafkaConnect({ log: verbose });
-    return cluster;
-}
-
-const provider = () =>
-    createKafkaConnectorProvider({ retry: { retries: 8, baseDelayMs: 200, maxDelayMs: 2000 }, pollIntervalMs: 250, restartSettleMs: 3000, sinkGraceMs: 5000, log: verbose ?? (() => undefined) });
-
-interface Status { connector: { state: string }; tasks: Array<{ id: number; state: string; trace?: string }> }
-async function status(c: KafkaConnectCluster, name: string): Promise<Status> {
-    const r = await fetch(`${c.connectUrl}/connectors/${name}/status`, { signal: AbortSignal.timeout(30_000) });
-    return (await r.json()) as Status;
-}
-/** Polls `probe` every 250 ms until it returns true, or fails after `ms` with `what` and the last value seen. */
-async function eventually(ms: number, what: string, probe: () => Promise<[boolean, unknown]>): Promise<void> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-        const [ok, seen] = await probe();
-        if (ok) return;
-        if (Date.now() > deadline) assert.fail(`${what} within ${ms} ms; last seen: ${JSON.stringify(seen)}`);
-        await new Promise((r) => setTimeout(r, 250));
-    }
-}
-const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter((l) => l.length > 0) : []);
-/** Makes task 0 of a FileStreamSink fail: its output directory is removed and the task restarted. */
-async function failSinkTask(c: KafkaConnectCluster, name: string, outDir: string): Promise<void> {
-    fs.rmSync(outDir, { recursive: true, force: true });
-    const r = await fetch(`${c.connectUrl}/connectors/${name}/tasks/0/restart`, { method: "POST", signal: AbortSignal.timeout(30_000) });
-    assert.ok(r.status < 300, `task restart: HTTP ${r.status}`);
-    await eventually(60_000, "the sink task FAILED", async () => {
-        const s = await status(c, name);
-        return [s.tasks[0]?.state === "FAILED", s];
-    });
-}
-
 describe("KafkaConnector lifecycle on a real Kafka Connect worker", { timeout: 15 * 60_000 }, () => {
-    after(async () => {
-        if (cluster) await (await cluster.catch(() => undefined))?.stop();
-        fs.rmSync(tmp, { recursive: true, force: true });
-    });
+    const { connect, tmp } = lifecycleCluster();
 
     it("pulumi up: running → paused → stopped → running, and a failed sink task restarted by up --refresh", async (t) => {
         const c = await connect(t);
@@ -89,30 +42,8 @@ describe("KafkaConnector lifecycle on a real Kafka Connect worker", { timeout: 1
         const outDir = path.join(dir, "out");
         fs.mkdirSync(outDir);
         const output = path.join(outDir, "sink.txt");
-        const url = c.connectUrl;
         const declared: { state: DesiredState } = { state: "running" };
-        const stack = await LocalWorkspace.createOrSelectStack(
-            {
-                stackName: "life",
-                projectName: "cdc-lifecycle",
-                program: async () => {
-                    const common = { connectUrl: url, readiness: "flowing" as const, readyTimeoutSeconds: 90, maxRestarts: 3, restartBackoffSeconds: 1 };
-                    const source = new KafkaConnector("source", {
-                        ...common,
-                        connectorName: "life-source",
-                        config: { "connector.class": FILE_SOURCE, "tasks.max": "1", file: input, topic: "life-lines", ...STRINGS },
-                        desiredState: declared.state,
-                    });
-                    const sink = new KafkaConnector("sink", {
-                        ...common,
-                        connectorName: "life-sink",
-                        config: { "connector.class": FILE_SINK, "tasks.max": "1", file: output, topics: "life-lines", ...STRINGS },
-                    }, { dependsOn: [source] });
-                    return { source: { state: source.state, desiredState: source.desiredState, flowProof: source.flowProof }, sink: { state: sink.state, restarts: sink.restarts, flowProof: sink.flowProof } };
-                },
-            },
-            { workDir: path.join(dir, "work"), pulumiCommand: await PulumiCommand.get({ root: pulumiCliRoot(bin), skipVersionCheck: true }), envVars: isolatedPulumiEnv(dir) },
-        );
+        const stack = await lifecycleStack({ connectUrl: c.connectUrl, dir, input, output, declared, bin });
         try {
             const up = await stack.up({ onOutput: verbose });
             assert.equal(up.summary.resourceChanges?.create, 3);

@@ -3,159 +3,39 @@
  * a KRaft Kafka broker with a distributed Kafka Connect worker (test/support/kafka; the connectors
  * are Kafka's FileStreamSource/FileStreamSink) and the embedded ClickHouse behind its HTTP gateway
  * (bronze tables from the stack's DDL; silver, bronze_rejects and gold made minimal under the dbt
- * project's real relation names, with real refreshable views). The CLI runs as a process with every
- * endpoint given by flags; its exit code and JSON are asserted in a healthy and a broken state.
+ * project's real relation names, with real refreshable views; see test/support/status-env.ts). The
+ * CLI runs as a process with every endpoint given by flags; its exit code and JSON are asserted in a
+ * healthy and a broken state.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, it, type TestContext } from "node:test";
+import { describe, it } from "node:test";
 import { Admin } from "@platformatic/kafka";
-import type { ClickHouseClient } from "@clickhouse/client";
-import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
-import { createBronzeTables, gatewayClient, insertBronzeRows } from "../../tools/analytics/replay/index";
-import { projectLayers } from "../../tools/status/clickhouse";
-import type { StatusReport } from "../../tools/status/types";
-import { kafkaToolchainProblem, startKafkaConnect, type KafkaConnectCluster } from "../support/kafka";
-import { chdbProblem } from "../support/chdb";
-import { requireTier } from "../support/tier";
+import { insertBronzeRows } from "../../tools/analytics/replay/index";
+import { FILE_SINK, FILE_SOURCE, STRINGS } from "../support/stand-in-connectors";
+import { BRONZE, DB, GOLD, PASSWORD, runStatus, SILVER, stage, statusEnv, until } from "../support/status-env";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const DB = "ecom_status";
-const PASSWORD = "status-Pa55-secret";
-const BRONZE = ["mongo_ecom_customers", "mongo_ecom_products", "mongo_ecom_orders"] as const;
-const FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
-const FILE_SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector";
-const STRINGS = { "key.converter": "org.apache.kafka.connect.storage.StringConverter", "value.converter": "org.apache.kafka.connect.storage.StringConverter" };
-
-let kafka: KafkaConnectCluster | undefined;
-let gw: ChdbGateway | undefined;
-let ch: ClickHouseClient | undefined;
-let setupError: unknown;
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "status-engine-"));
-const { silver: SILVER, gold: GOLD } = projectLayers(path.join(ROOT, "ecom_analytics"));
-
-async function problem(): Promise<string | undefined> {
-    return chdbProblem() ?? (await kafkaToolchainProblem());
-}
-
-async function ready(t: TestContext): Promise<boolean> {
-    if (!requireTier(t, "kafka", await problem())) return false;
-    if (setupError) throw setupError;
-    return true;
-}
-
-/** Runs the CLI; resolves with its exit code, parsed JSON (when --json) and stderr. */
-function runStatus(args: string[], env: NodeJS.ProcessEnv = { CDC_STATUS_CLICKHOUSE_PASSWORD: PASSWORD }): Promise<{ code: number; report?: StatusReport; stdout: string; stderr: string; ms: number }> {
-    const t0 = Date.now();
-    return new Promise((resolve) => {
-        execFile(
-            process.execPath,
-            ["--import", "tsx", path.join(ROOT, "tools", "status", "index.ts"), ...args],
-            { cwd: ROOT, env: { ...process.env, ...env }, timeout: 120_000 },
-            (err, stdout, stderr) => {
-                const code = err ? Number((err as { code?: number }).code ?? 1) : 0;
-                let report: StatusReport | undefined;
-                try {
-                    report = JSON.parse(stdout) as StatusReport;
-                } catch {
-                    /* table output */
-                }
-                resolve({ code, report, stdout, stderr, ms: Date.now() - t0 });
-            },
-        );
-    });
-}
-
-function endpointFlags(source: string, sink: string): string[] {
-    return [
-        "--connect-url", kafka!.connectUrl, "--kafka", kafka!.bootstrap,
-        "--clickhouse-url", gw!.url, "--clickhouse-user", gw!.user, "--database", DB,
-        "--source", source, "--sink", sink, "--bronze-tables", BRONZE.join(","),
-        // The cases share the topics for a minute or two on a busy machine: the age rule itself is unit-tested.
-        "--source-max-age", "900",
-    ];
-}
-
-async function connector(name: string, config: Record<string, string>): Promise<void> {
-    const r = await fetch(`${kafka!.connectUrl}/connectors/${name}/config`, {
-        method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(config), signal: AbortSignal.timeout(30_000),
-    });
-    assert.ok(r.status < 300, `PUT ${name}: HTTP ${r.status} ${await r.text()}`);
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-        const v = await probe().catch(() => undefined);
-        if (v !== undefined) return v;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 500));
-    }
-}
-
-const stage = (r: StatusReport, name: string) => r.stages.find((s) => s.stage === name)!;
-
-/** Minimal silver/gold under the project's names: silver tables with the columns the status reads, a rejects view, gold fed by real refreshable views. */
-async function createLayers(c: ClickHouseClient): Promise<void> {
-    for (const s of SILVER) {
-        await c.command({ query: `CREATE TABLE ${DB}.${s} (id String, _event_timestamp_ms Int64, _reject_reason String, _ingested_at DateTime64(3) DEFAULT now64(3)) ENGINE = MergeTree ORDER BY id` });
-    }
-    const union = SILVER.map((s) => `SELECT '${s}' AS collection, id, _reject_reason AS reason FROM ${DB}.${s} WHERE _reject_reason != ''`).join(" UNION ALL ");
-    await c.command({ query: `CREATE VIEW ${DB}.bronze_rejects AS ${union}` });
-    for (const g of GOLD) {
-        await c.command({ query: `CREATE TABLE ${DB}.${g} (n UInt64) ENGINE = MergeTree ORDER BY n` });
-        await c.command({ query: `CREATE MATERIALIZED VIEW ${DB}.${g}__refresh REFRESH EVERY 1 SECOND TO ${DB}.${g} AS SELECT count() AS n FROM ${DB}.${SILVER[0]}` });
-    }
-}
-
-async function insertSilver(c: ClickHouseClient, rows: { id: string; reason?: string }[]): Promise<void> {
-    for (const s of SILVER) {
-        await c.insert({ table: `${DB}.${s}`, values: rows.map((r) => ({ id: r.id, _event_timestamp_ms: Date.now(), _reject_reason: r.reason ?? "" })), format: "JSONEachRow" });
-    }
-}
-
-before(async () => {
-    if (await problem()) return;
-    try {
-        [kafka, gw] = await Promise.all([
-            startKafkaConnect({ log: process.env.CDC_TEST_VERBOSE ? (l) => process.stderr.write(`${l}\n`) : undefined }),
-            startChdbGateway({ password: PASSWORD }),
-        ]);
-        ch = gatewayClient(gw, "default");
-        await createBronzeTables(ch, DB);
-        await createLayers(ch);
-    } catch (e) {
-        setupError = e;
-    }
-});
-
-after(async () => {
-    await ch?.close();
-    await Promise.all([kafka?.stop(), gw?.stop()]);
-    fs.rmSync(tmp, { recursive: true, force: true });
-});
+const svc = statusEnv();
 
 describe("npm run status on the engine-test services", { timeout: 300_000 }, () => {
     it("healthy: every stage ok, exit 0, the JSON shows connectors, topics, lag 0, rows and refreshes; no secret printed", async (t) => {
-        if (!(await ready(t))) return;
-        const input = path.join(tmp, "healthy.txt");
+        if (!(await svc.ready(t))) return;
+        const input = path.join(svc.tmp, "healthy.txt");
         fs.writeFileSync(input, "one\ntwo\nthree\n");
-        await connector("healthy-source", { "connector.class": FILE_SOURCE, "tasks.max": "1", file: input, topic: "healthy.orders", ...STRINGS });
-        await connector("healthy-sink", {
-            "connector.class": FILE_SINK, "tasks.max": "1", file: path.join(tmp, "healthy-out.txt"), topics: "healthy.orders", ...STRINGS,
+        await svc.connector("healthy-source", { "connector.class": FILE_SOURCE, "tasks.max": "1", file: input, topic: "healthy.orders", ...STRINGS });
+        await svc.connector("healthy-sink", {
+            "connector.class": FILE_SINK, "tasks.max": "1", file: path.join(svc.tmp, "healthy-out.txt"), topics: "healthy.orders", ...STRINGS,
             "errors.tolerance": "all", "errors.deadletterqueue.topic.name": "dlq.healthy", "errors.deadletterqueue.topic.replication.factor": "1",
         });
         for (const table of BRONZE) {
-            await insertBronzeRows(ch!, DB, table, [{ raw_data: "{}", _topic: "healthy.orders", _partition: 0, _offset: 0, _key: null }]);
+            await insertBronzeRows(svc.ch, DB, table, [{ raw_data: "{}", _topic: "healthy.orders", _partition: 0, _offset: 0, _key: null }]);
         }
-        await insertSilver(ch!, [{ id: "a" }, { id: "b" }]);
+        await svc.insertSilver([{ id: "a" }, { id: "b" }]);
 
         // The sink commits every second (offset.flush.interval.ms) and gold refreshes every second: wait until both show.
         const r = await until("a healthy status", async () => {
-            const run = await runStatus([...endpointFlags("healthy-source", "healthy-sink"), "--json"]);
+            const run = await runStatus([...svc.endpointFlags("healthy-source", "healthy-sink"), "--json"]);
             return run.code === 0 && run.report?.verdict === "ok" ? run : undefined;
         });
         const report = r.report!;
@@ -186,7 +66,7 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
         assert.ok(!r.stdout.includes(PASSWORD) && !r.stderr.includes(PASSWORD));
 
         // The table for a terminal: one screen, every stage named with its verdict.
-        const table = await runStatus(endpointFlags("healthy-source", "healthy-sink"));
+        const table = await runStatus(svc.endpointFlags("healthy-source", "healthy-sink"));
         assert.equal(table.code, 0, table.stderr);
         for (const s of ["source", "sink", "bronze", "silver", "gold", "connector healthy-source", "group connect-healthy-sink", "pipeline: ok (exit 0)"]) {
             assert.ok(table.stdout.includes(s), `table lacks ${s}:\n${table.stdout}`);
@@ -195,11 +75,11 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
     });
 
     it("reads the endpoints and the password from the stack's outputs (a stand-in pulumi on PATH), --stack picks the stack", async (t) => {
-        if (!(await ready(t))) return;
-        const bin = fs.mkdtempSync(path.join(tmp, "bin-"));
+        if (!(await svc.ready(t))) return;
+        const bin = fs.mkdtempSync(path.join(svc.tmp, "bin-"));
         const argsFile = path.join(bin, "args");
         const outputs = {
-            connectUrl: kafka!.connectUrl, kafkaBootstrap: kafka!.bootstrap, clickhouseUrl: gw!.url, clickhouseUser: gw!.user,
+            connectUrl: svc.kafka.connectUrl, kafkaBootstrap: svc.kafka.bootstrap, clickhouseUrl: svc.gw.url, clickhouseUser: svc.gw.user,
             clickhousePassword: PASSWORD, clickhouseDatabase: DB, mongoUri: "mongodb://admin:mongo-Pa55@127.0.0.1:1/",
             connectors: { source: { name: "healthy-source", state: "RUNNING" }, sink: { name: "healthy-sink", state: "RUNNING" } },
             bronzeTables: [...BRONZE], dbtVars: { gold_refresh_seconds: "1" },
@@ -221,20 +101,20 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
     });
 
     it("broken: a failed sink task, a group behind the end offsets and rejects: exit 2, each named in the JSON", async (t) => {
-        if (!(await ready(t))) return;
-        const input = path.join(tmp, "broken.txt");
+        if (!(await svc.ready(t))) return;
+        const input = path.join(svc.tmp, "broken.txt");
         fs.writeFileSync(input, "a\nb\nc\nd\n");
-        await connector("broken-source", { "connector.class": FILE_SOURCE, "tasks.max": "1", file: input, topic: "broken.orders", ...STRINGS });
-        const admin = new Admin({ clientId: "status-test", bootstrapBrokers: [kafka!.bootstrap] });
+        await svc.connector("broken-source", { "connector.class": FILE_SOURCE, "tasks.max": "1", file: input, topic: "broken.orders", ...STRINGS });
+        const admin = new Admin({ clientId: "status-test", bootstrapBrokers: [svc.kafka.bootstrap] });
         try {
             await until("4 records on broken.orders", async () => {
                 const [o] = await admin.listOffsets({ topics: [{ name: "broken.orders", partitions: [{ partitionIndex: 0, timestamp: -1n }] }] });
                 return o?.partitions[0]?.offset === 4n ? true : undefined;
             });
             // FileStreamSink opens its file when the task starts: a missing directory fails the task.
-            await connector("broken-sink", { "connector.class": FILE_SINK, "tasks.max": "1", file: path.join(tmp, "no-such-dir", "out.txt"), topics: "broken.orders", ...STRINGS });
+            await svc.connector("broken-sink", { "connector.class": FILE_SINK, "tasks.max": "1", file: path.join(svc.tmp, "no-such-dir", "out.txt"), topics: "broken.orders", ...STRINGS });
             await until("the broken sink's task FAILED", async () => {
-                const s = (await (await fetch(`${kafka!.connectUrl}/connectors/broken-sink/status`)).json()) as { tasks: { state: string }[] };
+                const s = (await (await fetch(`${svc.kafka.connectUrl}/connectors/broken-sink/status`)).json()) as { tasks: { state: string }[] };
                 return s.tasks[0]?.state === "FAILED" ? true : undefined;
             });
             // The group (no member: its task failed) committed 1 of the 4 records.
@@ -242,9 +122,9 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
         } finally {
             await admin.close();
         }
-        await insertSilver(ch!, [{ id: "r1", reason: "not_json" }]);
+        await svc.insertSilver([{ id: "r1", reason: "not_json" }]);
 
-        const r = await runStatus([...endpointFlags("broken-source", "broken-sink"), "--json", "--max-lag", "2"]);
+        const r = await runStatus([...svc.endpointFlags("broken-source", "broken-sink"), "--json", "--max-lag", "2"]);
         const report = r.report!;
         assert.ok(report, `no JSON: ${r.stdout}\n${r.stderr}`);
         assert.equal(r.code, 2, r.stderr);
@@ -266,16 +146,16 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
     });
 
     it("dead letters: a sink that diverts unreadable records is lagging, not failed: exit 0, the depth in the JSON", async (t) => {
-        if (!(await ready(t))) return;
+        if (!(await svc.ready(t))) return;
         // broken.orders (from the previous case) holds 4 lines that are not JSON: with errors.tolerance=all they go to the dead-letter topic.
-        await connector("dlq-sink", {
-            "connector.class": FILE_SINK, "tasks.max": "1", file: path.join(tmp, "dlq-out.txt"), topics: "broken.orders",
+        await svc.connector("dlq-sink", {
+            "connector.class": FILE_SINK, "tasks.max": "1", file: path.join(svc.tmp, "dlq-out.txt"), topics: "broken.orders",
             "key.converter": "org.apache.kafka.connect.storage.StringConverter",
             "value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false",
             "errors.tolerance": "all", "errors.deadletterqueue.topic.name": "dlq.status", "errors.deadletterqueue.topic.replication.factor": "1",
         });
         const r = await until("the dead letters and the sink's commit", async () => {
-            const run = await runStatus([...endpointFlags("broken-source", "dlq-sink"), "--json", "--max-rejects", "100"]);
+            const run = await runStatus([...svc.endpointFlags("broken-source", "dlq-sink"), "--json", "--max-rejects", "100"]);
             const d = run.report && (stage(run.report, "sink").details as { deadLetter: { depth: number }; totalLag: number });
             return d?.deadLetter.depth === 4 && d.totalLag === 0 ? run : undefined;
         });
@@ -288,7 +168,7 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
     });
 
     it("unreachable services: every stage failed within the deadline, saying what to do, never a hang", async (t) => {
-        if (!(await ready(t))) return;
+        if (!(await svc.ready(t))) return;
         // A listening socket that never answers stands for a hung service.
         const net = await import("node:net");
         const silent = net.createServer(() => {});

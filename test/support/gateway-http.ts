@@ -1,9 +1,10 @@
 /**
  * A chdb gateway for the gateway's own tests (test/engine/chdb-gateway*.test.ts): fixed
- * credentials, a quiet @clickhouse/client, and a raw-HTTP helper.
+ * credentials, a quiet @clickhouse/client, a raw-HTTP helper, and a gateway per suite.
  */
+import { after, before } from "node:test";
 import { ClickHouseLogLevel, createClient as createClientLoud } from "@clickhouse/client";
-import type { ChdbGateway } from "../../tools/chdb-gateway";
+import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
 
 export const USER = "gw_user";
 export const PASSWORD = "gw-pass-1";
@@ -30,4 +31,27 @@ export async function gatewayHttp(
     });
     const body = Buffer.from(await r.arrayBuffer());
     return { status: r.status, headers: r.headers, body, text: body.toString("utf8") };
+}
+
+type GatewayRequest = (params: Record<string, string>, init?: Parameters<typeof gatewayHttp>[2]) => ReturnType<typeof gatewayHttp>;
+
+/**
+ * Called inside a describe(): starts a gateway with the test credentials before the suite's tests
+ * and stops it after them. `url()` is its address, `http` a raw request to it (gatewayHttp), `logs`
+ * the lines it logged.
+ */
+export function gatewayForSuite(): { url: () => string; http: GatewayRequest; logs: string[] } {
+    let gw: ChdbGateway | undefined;
+    const logs: string[] = [];
+    before(async () => {
+        gw = await startChdbGateway({ user: USER, password: PASSWORD, log: (l) => logs.push(l) });
+    });
+    after(async () => {
+        await gw?.stop();
+    });
+    const running = (): ChdbGateway => {
+        if (!gw) throw new Error("the suite's gateway is not running: call gatewayForSuite() inside describe(), use it inside it()");
+        return gw;
+    };
+    return { url: () => running().url, http: (params, init) => gatewayHttp(running(), params, init), logs };
 }

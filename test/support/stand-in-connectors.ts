@@ -8,6 +8,8 @@ import { changeTopicName } from "../../connectors";
 /** Kafka's own file connectors, standing in for Debezium and the ClickHouse sink. */
 export const FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
 export const FILE_SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector";
+/** String converters for key and value: the file connectors move plain lines. */
+export const STRINGS = { "key.converter": "org.apache.kafka.connect.storage.StringConverter", "value.converter": "org.apache.kafka.connect.storage.StringConverter" };
 
 /** What `standInConnectors` needs of the running services: the two files. */
 export interface StandInFiles {

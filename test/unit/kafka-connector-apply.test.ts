@@ -30,6 +30,17 @@ describe("KafkaConnector provider: update", () => {
 });
 
 describe("KafkaConnector provider: read", () => {
+    /** Creates the connector, sets `key` to `value` on the worker behind Pulumi's back, then refreshes: what read returned and its diff against the unchanged inputs. */
+    async function refreshAfterDrift(key: string, value: string) {
+        const connect = await fakeConnect();
+        const p = fastProvider();
+        const created = await p.create(inputs(connect.url));
+        connect.connectors.get("ecom-source")!.config[key] = value;
+        const read = await p.read!("ecom-source", created.outs);
+        const diff = await p.diff("ecom-source", read.props as KafkaConnectorOutputs, inputs(connect.url) as never);
+        return { read, diff };
+    }
+
     it("returns the live config and state when nothing drifted, so refresh changes nothing", async () => {
         const connect = await fakeConnect();
         const p = fastProvider();
@@ -42,25 +53,15 @@ describe("KafkaConnector provider: read", () => {
     });
 
     it("detects a config changed outside Pulumi", async () => {
-        const connect = await fakeConnect();
-        const p = fastProvider();
-        const created = await p.create(inputs(connect.url));
-        connect.connectors.get("ecom-source")!.config["topic.prefix"] = "hacked";
-        const read = await p.read!("ecom-source", created.outs);
+        const { read, diff } = await refreshAfterDrift("topic.prefix", "hacked");
         assert.equal((read.props as KafkaConnectorOutputs).config["topic.prefix"], "hacked");
-        const d = await p.diff("ecom-source", read.props as KafkaConnectorOutputs, inputs(connect.url) as never);
-        assert.deepEqual(d.changedKeys, ["topic.prefix"]);
+        assert.deepEqual(diff.changedKeys, ["topic.prefix"]);
     });
 
     it("detects a secret changed outside Pulumi without exposing it", async () => {
-        const connect = await fakeConnect();
-        const p = fastProvider();
-        const created = await p.create(inputs(connect.url));
-        connect.connectors.get("ecom-source")!.config["mongodb.connection.string"] = "mongodb://other:pw-other-123@x/";
-        const read = await p.read!("ecom-source", created.outs);
+        const { read, diff } = await refreshAfterDrift("mongodb.connection.string", "mongodb://other:pw-other-123@x/");
         assert.ok(!JSON.stringify(read.props).includes("pw-other-123"));
-        const d = await p.diff("ecom-source", read.props as KafkaConnectorOutputs, inputs(connect.url) as never);
-        assert.deepEqual(d.changedKeys, ["mongodb.connection.string"]);
+        assert.deepEqual(diff.changedKeys, ["mongodb.connection.string"]);
     });
 
     it("detects a connector that failed outside Pulumi (automatic restarts off)", async () => {
