@@ -8,6 +8,7 @@ import { CONNECT_SECRET_ENV, CONNECT_SECRET_REFS, envConfigProviderWorkerEnv, mo
 import { PLUGIN_DIR } from "../docker/specs";
 import { mongoInitScript, pluginInstallScript } from "../scripts";
 import { hostUrl, serviceExposure } from "./access";
+import { claimResizes, claimTemplate, claimTemplateOptions } from "./storage";
 import { connectWorkerEnv, envList, kafkaCommand, kafkaEnv, mongoCommand, noEscalation, podDns, probes, resourceSpec, secretEnv, securityContexts } from "./specs";
 
 export interface KubernetesPlatformArgs {
@@ -37,6 +38,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     public readonly services: Record<Role, k8s.core.v1.Service>;
     /** Only for workloads with more than one replica. */
     public readonly disruptionBudgets: k8s.policy.v1.PodDisruptionBudget[] = [];
+    /** The requested size of each StatefulSet member's data claim (see storage.ts). */
+    public readonly claimResizes: k8s.core.v1.PersistentVolumeClaimPatch[] = [];
 
     constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdc:platform:Kubernetes", name, {}, opts);
@@ -65,10 +68,12 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         const keyfileSecret = secret("mongo-keyfile-secret", "mongo-keyfile", { keyfile: mongoKeyfile });
         const clickhouseSecret = secret("clickhouse-credentials", "clickhouse-credentials", { password: clickhousePassword });
 
-        const claim = (sizeGi: number) => ({
-            metadata: { name: "data" },
-            spec: { accessModes: ["ReadWriteOnce"], storageClassName: k.storageClass, resources: { requests: { storage: `${sizeGi}Gi` } } },
-        });
+        const claim = (sizeGi: number) => claimTemplate(sizeGi, k.storageClass);
+        // Storage changes resize the members' claims in place, never the StatefulSet (storage.ts).
+        const resizeClaims = (role: "mongo" | "kafka" | "clickhouse", statefulSet: k8s.apps.v1.StatefulSet, replicas: number, sizeGi: number) =>
+            this.claimResizes.push(
+                ...claimResizes(name, { statefulSet, statefulSetName: role, namespace, labels: { ...common, ...select(role) }, replicas, sizeGi, storageClass: k.storageClass }, child),
+            );
         const service = (
             role: Role,
             fixedName: string,
@@ -158,9 +163,10 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                     volumeClaimTemplates: [claim(k.mongo.storageGi)],
                 },
             },
-            child,
+            { ...child, ...claimTemplateOptions },
         );
         budget("mongo", k.mongo.members);
+        resizeClaims("mongo", mongo, k.mongo.members, k.mongo.storageGi);
         const initScript = mongoInitScript({
             replicaSet: p.mongo.replicaSet,
             members,
@@ -253,9 +259,10 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                     volumeClaimTemplates: [claim(k.kafka.storageGi)],
                 },
             },
-            child,
+            { ...child, ...claimTemplateOptions },
         );
         budget("kafka", brokers);
+        resizeClaims("kafka", kafka, brokers, k.kafka.storageGi);
         const bootstrap = Array.from({ length: brokers }, (_, i) => `${podDns("kafka", i, "kafka")}:9092`).join(",");
 
         // ---- Kafka Connect: Debezium's image + the ClickHouse sink fetched by an init container ----
@@ -357,8 +364,9 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                     volumeClaimTemplates: [claim(k.clickhouse.storageGi)],
                 },
             },
-            child,
+            { ...child, ...claimTemplateOptions },
         );
+        resizeClaims("clickhouse", clickhouse, 1, k.clickhouse.storageGi);
 
         this.statefulSets = { mongo, kafka, clickhouse };
         this.services = { mongo: mongoSvc, kafka: kafkaSvc, connect: connectSvc, clickhouse: clickhouseSvc };
