@@ -62,8 +62,11 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         const clickhousePassword = password("clickhouse-password");
         const kafkaClusterId = new random.RandomId(`${name}-kafka-cluster-id`, { byteLength: 16 }, child).b64Url;
 
+        // The provider replaces a Secret whose data changes (e.g. connect-secrets' connection string on a
+        // member-count change); with a fixed name the default create-before-delete fails on the real API
+        // server (server-side apply conflict with the old object), so these are deleted first.
         const secret = (role: string, fixedName: string, data: Record<string, pulumi.Output<string>>) =>
-            new k8s.core.v1.Secret(`${name}-${role}`, { metadata: meta(role, fixedName), type: "Opaque", stringData: data }, child);
+            new k8s.core.v1.Secret(`${name}-${role}`, { metadata: meta(role, fixedName), type: "Opaque", stringData: data }, { ...child, deleteBeforeReplace: true });
         const mongoSecret = secret("mongo-credentials", "mongo-credentials", { "root-password": mongoRootPassword, "debezium-password": debeziumPassword });
         const keyfileSecret = secret("mongo-keyfile-secret", "mongo-keyfile", { keyfile: mongoKeyfile });
         const clickhouseSecret = secret("clickhouse-credentials", "clickhouse-credentials", { password: clickhousePassword });

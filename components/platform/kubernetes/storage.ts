@@ -76,7 +76,10 @@ export function claimResizes(
                     },
                     spec: t.spec,
                 },
-                { ...opts, dependsOn: [o.statefulSet] },
+                // Deleting a patch (destroy, fewer members) leaves the claim as it is: the patch owns the
+                // claim's required size field, which the API server will not let it give up, and a
+                // StatefulSet's claims outlive it anyway (the namespace's deletion removes them).
+                { ...opts, dependsOn: [o.statefulSet], retainOnDelete: true },
             ),
     );
 }
