@@ -101,11 +101,15 @@ async function goBuild(cwd: string, out: string, pkg: string, ldflags: string, l
 
 /** Upstream's `VERSION=<v> go generate`: the module's schema.json with `version` set, and the terraform mapping, compacted. */
 async function writeProviderEmbeds(dir: string, version: string): Promise<void> {
-    const { stdout } = await run("go", ["list", "-m", "-f", "{{.Dir}}", "github.com/pulumi/pulumi-kubernetes/provider/v4"], {
+    // `go mod download` (not `go list -m`, which does not fetch) puts the module in GOMODCACHE on a fresh machine.
+    const { stdout } = await run("go", ["mod", "download", "-json", "github.com/pulumi/pulumi-kubernetes/provider/v4"], {
         cwd: path.join(KUBE_DIR, "provider"),
         timeout: 10 * 60_000,
+        maxBuffer: 16 << 20,
     });
-    const src = path.join(stdout.trim(), "cmd", "pulumi-resource-kubernetes");
+    const mod = JSON.parse(stdout) as { Dir?: string; Error?: string };
+    if (!mod.Dir) throw new Error(`go mod download github.com/pulumi/pulumi-kubernetes/provider/v4 gave no directory: ${mod.Error ?? stdout}`);
+    const src = path.join(mod.Dir, "cmd", "pulumi-resource-kubernetes");
     const schema = JSON.parse(await fs.readFile(path.join(src, "schema.json"), "utf8")) as Record<string, unknown>;
     schema.version = version;
     await fs.writeFile(path.join(dir, "schema-embed.json"), JSON.stringify(schema));
