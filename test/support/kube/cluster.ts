@@ -198,9 +198,17 @@ export async function startKubeCluster(o: { log?: (l: string) => void; readyTime
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdc-kube-"));
     const procs: Proc[] = [];
     let stopped = false;
+    // If the test process ends without stop() (an uncaught error, a closed stdout), the children would
+    // outlive it: kill them on the way out (only synchronous work runs in an exit handler).
+    const killOnExit = () => {
+        procs.forEach((p) => p.child.exitCode === null && p.child.kill("SIGKILL"));
+        fs.rmSync(dir, { recursive: true, force: true });
+    };
+    process.once("exit", killOnExit);
     const stop = async () => {
         if (stopped) return;
         stopped = true;
+        process.removeListener("exit", killOnExit);
         // Controller manager first (it talks to the API server), then the API server, then etcd.
         for (const p of [...procs].reverse()) await stopProc(p);
         fs.rmSync(dir, { recursive: true, force: true });
