@@ -62,11 +62,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         const clickhousePassword = password("clickhouse-password");
         const kafkaClusterId = new random.RandomId(`${name}-kafka-cluster-id`, { byteLength: 16 }, child).b64Url;
 
-        // The provider replaces a Secret whose data changes (e.g. connect-secrets' connection string on a
-        // member-count change); with a fixed name the default create-before-delete fails on the real API
-        // server (server-side apply conflict with the old object), so these are deleted first.
-        const secret = (role: string, fixedName: string, data: Record<string, pulumi.Output<string>>) =>
-            new k8s.core.v1.Secret(`${name}-${role}`, { metadata: meta(role, fixedName), type: "Opaque", stringData: data }, { ...child, deleteBeforeReplace: true });
+        const secret = (role: string, fixedName: string | undefined, data: Record<string, pulumi.Output<string>>) =>
+            new k8s.core.v1.Secret(`${name}-${role}`, { metadata: meta(role, fixedName), type: "Opaque", stringData: data }, child);
         const mongoSecret = secret("mongo-credentials", "mongo-credentials", { "root-password": mongoRootPassword, "debezium-password": debeziumPassword });
         const keyfileSecret = secret("mongo-keyfile-secret", "mongo-keyfile", { keyfile: mongoKeyfile });
         const clickhouseSecret = secret("clickhouse-credentials", "clickhouse-credentials", { password: clickhousePassword });
@@ -272,7 +269,11 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         const sinkUrl = k.clickhouseSink.url.replace(/\{version\}/g, k.clickhouseSink.version);
         const connectSvc = exposed("connect", { name: "rest", port: 8083 });
         // Connector secrets reach the workers only through this Secret (as env); connector configs hold `${env:...}` references.
-        const connectSecret = secret("connect-secrets", "connect-secrets", {
+        // Auto-named: the provider replaces a Secret whose data changes (the connection string lists every
+        // member), and a fixed name cannot be created before the old one is deleted (the API server
+        // refuses it), while deleting first would make the engine replace Connect's Deployment too (every
+        // worker stops). A new name instead rolls the workers onto the new Secret, one at a time.
+        const connectSecret = secret("connect-secrets", undefined, {
             "clickhouse-password": clickhousePassword,
             "debezium-connection-string": pulumi.secret(
                 debeziumPassword.apply((password) => mongoConnectionString({ hosts: members, user: p.mongo.debeziumUser, password, replicaSet: p.mongo.replicaSet })),
