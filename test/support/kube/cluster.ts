@@ -205,13 +205,23 @@ export async function startKubeCluster(o: { log?: (l: string) => void; readyTime
         fs.rmSync(dir, { recursive: true, force: true });
     };
     process.once("exit", killOnExit);
+    // A signal ends node without the "exit" event (e.g. the test runner's SIGTERM to a file's process
+    // when the runner itself goes away): same clean-up, then the conventional exit status.
+    const signals = { SIGTERM: 143, SIGINT: 130, SIGHUP: 129 } as const;
+    const onSignal = (sig: keyof typeof signals) => {
+        killOnExit();
+        process.exit(signals[sig]);
+    };
+    for (const sig of Object.keys(signals) as Array<keyof typeof signals>) process.once(sig, onSignal);
     const stop = async () => {
         if (stopped) return;
         stopped = true;
-        process.removeListener("exit", killOnExit);
         // Controller manager first (it talks to the API server), then the API server, then etcd.
         for (const p of [...procs].reverse()) await stopProc(p);
         fs.rmSync(dir, { recursive: true, force: true });
+        // Only now: the process may end while the processes above are stopping.
+        process.removeListener("exit", killOnExit);
+        for (const sig of Object.keys(signals)) process.removeListener(sig, onSignal);
     };
     try {
         await makeCerts(dir);

@@ -120,6 +120,9 @@ export async function startKubeStackServices(log: (l: string) => void = () => {}
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdc-stack-kube-"));
     for (const d of ["state", "home", "work"]) fs.mkdirSync(path.join(dir, d));
     const connect = new FakeConnect();
+    // The backend's state holds the stack's secrets (stand-in values): gone with the process, whatever ends it.
+    const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
+    process.once("exit", removeDir);
     const settled = await Promise.allSettled([
         startKubeCluster({ log }),
         startChdbGateway({ user: "cdc", password: clickhousePasswordFor(), log }),
@@ -135,7 +138,8 @@ export async function startKubeStackServices(log: (l: string) => void = () => {}
             settled[1].status === "fulfilled" ? settled[1].value.stop() : undefined,
             connect.close(),
         ]);
-        fs.rmSync(dir, { recursive: true, force: true });
+        removeDir();
+        process.removeListener("exit", removeDir);
     };
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (failed) {
