@@ -7,6 +7,8 @@
 #                         `pulumi` is on PATH
 #   dbt venv              dbt-core + dbt-clickhouse (components/providers/dbt/venv.ts), when that module exists
 #   ferretdb/             FerretDB v1.24 built from Go modules (test/support/ferretdb.sh)
+#   kube-<ver>-<hash>/bin etcd, kube-apiserver, kube-controller-manager and the Pulumi kubernetes provider
+#                         plugin built from Go modules (test/support/kube): ≈ 12 min cold on 2 cores
 # Idempotent: each step checks its cache first, so a warm run takes seconds. The steps run side by side
 # (downloads overlap the Go compile) and each prints its own timing; any failure fails the script.
 set -euo pipefail
@@ -57,6 +59,14 @@ step pulumi-cli '
     if (problem) throw new Error(problem);
     const bin = await p.ensurePulumiCli();
     console.log(bin, await p.cliVersion(bin));
+  })().catch((e) => { console.error(e.message ?? e); process.exit(1); });'
+
+step kube '
+  const k = require("./test/support/kube/build.ts");
+  (async () => {
+    const problem = await k.kubeProblem();
+    if (problem) throw new Error(problem);
+    console.log(await k.ensureKubeBinaries(console.log));
   })().catch((e) => { console.error(e.message ?? e); process.exit(1); });'
 
 if [ -f components/providers/dbt/venv.ts ]; then

@@ -49,7 +49,7 @@ fi
 if [ "${CI:-}" = "true" ]; then export CDC_REQUIRE_ALL_TIERS=1; fi
 
 if [[ "$tiers" != "unit" ]] && [ "${CDC_SKIP_WARM:-}" != "1" ] && [ -x scripts/warm-caches.sh ]; then
-    echo "== warming caches (dbt venv, Kafka jars, ClickHouse Java clients, Pulumi CLI)"
+    echo "== warming caches (dbt venv, Kafka jars, ClickHouse Java clients, Pulumi CLI, Kubernetes binaries)"
     bash scripts/warm-caches.sh
 fi
 

@@ -57,6 +57,27 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
         }
     });
 
+    it("sizes each member's claim through a PersistentVolumeClaimPatch after its StatefulSet (storage.ts)", () => {
+        const patches = ofType("kubernetes:core/v1:PersistentVolumeClaimPatch");
+        const expected: Record<string, string> = {};
+        for (const i of [0, 1, 2]) expected[`data-mongo-${i}`] = "15Gi";
+        for (const i of [0, 1, 2]) expected[`data-kafka-${i}`] = "40Gi";
+        expected["data-clickhouse-0"] = "100Gi";
+        const got: Record<string, string> = {};
+        for (const r of patches) {
+            const m = r.inputs.metadata as { name: string; annotations: Record<string, string> };
+            const spec = r.inputs.spec as { accessModes: string[]; storageClassName: string; resources: { requests: { storage: string } } };
+            got[m.name] = spec.resources.requests.storage;
+            // The same claim the template would make (for an ordinal whose claim does not exist yet).
+            assert.deepEqual(spec.accessModes, ["ReadWriteOnce"]);
+            assert.equal(spec.storageClassName, "fast-ssd");
+            assert.equal(m.annotations["pulumi.com/patchForce"], "true", `${m.name} takes the size field over from the StatefulSet controller`);
+            const role = m.name.split("-")[1];
+            assert.ok(run.dependsOn(r.name).has(`cdc-kubernetes-${role}`), `${r.name} after its StatefulSet`);
+        }
+        assert.deepEqual(got, expected);
+    });
+
     it("initialises the replica set with every member's pod DNS name in a Job after the StatefulSet", () => {
         const job = workload("mongo-init");
         assert.equal(job.type, "kubernetes:batch/v1:Job");

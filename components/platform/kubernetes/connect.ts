@@ -26,7 +26,11 @@ export function connectWorkers(ctx: KubernetesContext, creds: PlatformCredential
     const { name, child, kubernetes: k } = ctx;
     const service = ctx.exposed("connect", { name: "rest", port: 8083 });
     // Connector secrets reach the workers only through this Secret (as env); connector configs hold `${env:...}` references.
-    const secrets = ctx.secret("connect-secrets", "connect-secrets", { "clickhouse-password": creds.clickhousePassword, "debezium-connection-string": deps.mongo.debeziumUri });
+    // Auto-named: the provider replaces a Secret whose data changes (the connection string lists every
+    // member), and a fixed name cannot be created before the old one is deleted (the API server
+    // refuses it), while deleting first would make the engine replace Connect's Deployment too (every
+    // worker stops). A new name instead rolls the workers onto the new Secret, one at a time.
+    const secrets = ctx.secret("connect-secrets", undefined, { "clickhouse-password": creds.clickhousePassword, "debezium-connection-string": deps.mongo.debeziumUri });
     const deployment = new k8s.apps.v1.Deployment(
         `${name}-connect`,
         {

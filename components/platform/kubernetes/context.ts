@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { KubernetesSettings, PipelineSettings } from "../../config";
 import { serviceExposure } from "./access";
+import { claimResizes, claimTemplate, claimTemplateOptions } from "./storage";
 
 export type Role = "mongo" | "kafka" | "connect" | "clickhouse";
 type Labels = Record<string, string>;
@@ -25,8 +26,8 @@ export interface KubernetesContext {
     select(role: string): Labels;
     /** Metadata of a role's object: in the namespace, labelled; auto-named unless `fixedName`. */
     meta(role: string, fixedName?: string): { name?: string; namespace: pulumi.Output<string>; labels: Labels };
-    /** An Opaque Secret (`fixedName` inside the namespace) holding `data`. */
-    secret(role: string, fixedName: string, data: Record<string, pulumi.Output<string>>): k8s.core.v1.Secret;
+    /** An Opaque Secret (`fixedName` inside the namespace, auto-named when undefined) holding `data`. */
+    secret(role: string, fixedName: string | undefined, data: Record<string, pulumi.Output<string>>): k8s.core.v1.Secret;
     /** A headless Service: pods resolve before they are ready. */
     headless(role: Role, fixedName: string, ports: Port[]): k8s.core.v1.Service;
     /** The Service the machine running `pulumi up` reaches (`cdc:kubernetes.access`). */
@@ -36,7 +37,8 @@ export interface KubernetesContext {
     /**
      * The StatefulSet `<name>-<role>` (object name `role`) governed by Service `serviceName`, each
      * pod keeping its data on a claim named `data` of `storageGi`. `parallel` starts all pods at
-     * once (members that must find each other to form a cluster).
+     * once (members that must find each other to form a cluster). Its claim template is never
+     * updated; a `storageGi` change resizes each member's claim in place instead ({@link claimResizes}, storage.ts).
      */
     statefulSet(
         role: Role,
@@ -44,6 +46,8 @@ export interface KubernetesContext {
     ): k8s.apps.v1.StatefulSet;
     /** A PodDisruptionBudget (one pod down at a time) when `replicas` > 1. */
     budget(role: Role, replicas: number): k8s.policy.v1.PodDisruptionBudget | undefined;
+    /** The requested size of each StatefulSet member's data claim, one patch per member (storage.ts). */
+    claimResizes: k8s.core.v1.PersistentVolumeClaimPatch[];
 }
 
 export function kubernetesContext(name: string, parent: pulumi.Resource, k: KubernetesSettings, p: PipelineSettings): KubernetesContext {
@@ -59,11 +63,7 @@ export function kubernetesContext(name: string, parent: pulumi.Resource, k: Kube
             { metadata: { ...meta(role, fixedName), annotations }, spec: { selector: select(role), ports: ports.map((x) => ({ ...x, targetPort: x.port })), ...extra } },
             { ...child, ...opts },
         );
-    // A PersistentVolumeClaim template named `data` of `sizeGi`, of `cdc:kubernetes.storageClass`.
-    const claim = (sizeGi: number) => ({
-        metadata: { name: "data" },
-        spec: { accessModes: ["ReadWriteOnce"], storageClassName: k.storageClass, resources: { requests: { storage: `${sizeGi}Gi` } } },
-    });
+    const resizes: k8s.core.v1.PersistentVolumeClaimPatch[] = [];
     const podTemplate = (role: string, securityContext: k8s.types.input.core.v1.PodSecurityContext, spec: PodSpec, annotations?: Labels) => ({
         metadata: { labels: { ...common, ...select(role) }, ...(annotations ? { annotations } : {}) },
         // No service-link variables: Debezium's image turns every CONNECT_* into a worker
@@ -91,8 +91,8 @@ export function kubernetesContext(name: string, parent: pulumi.Resource, k: Kube
             });
         },
         podTemplate,
-        statefulSet: (role, o) =>
-            new k8s.apps.v1.StatefulSet(
+        statefulSet: (role, o) => {
+            const set = new k8s.apps.v1.StatefulSet(
                 `${name}-${role}`,
                 {
                     metadata: meta(role, role),
@@ -102,14 +102,19 @@ export function kubernetesContext(name: string, parent: pulumi.Resource, k: Kube
                         ...(o.parallel ? { podManagementPolicy: "Parallel" } : {}),
                         selector: { matchLabels: select(role) },
                         template: podTemplate(role, o.securityContext, o.pod),
-                        volumeClaimTemplates: [claim(o.storageGi)],
+                        volumeClaimTemplates: [claimTemplate(o.storageGi, k.storageClass)],
                     },
                 },
-                child,
-            ),
+                { ...child, ...claimTemplateOptions },
+            );
+            const labels = { ...common, ...select(role) };
+            resizes.push(...claimResizes(name, { statefulSet: set, statefulSetName: role, namespace: namespace.metadata.name, labels, replicas: o.replicas, sizeGi: o.storageGi, storageClass: k.storageClass }, child));
+            return set;
+        },
         budget: (role, replicas) =>
             replicas > 1
                 ? new k8s.policy.v1.PodDisruptionBudget(`${name}-${role}-pdb`, { metadata: meta(role, role), spec: { maxUnavailable: 1, selector: { matchLabels: select(role) } } }, child)
                 : undefined,
+        claimResizes: resizes,
     };
 }

@@ -36,6 +36,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     public readonly services: Record<Role, k8s.core.v1.Service>;
     /** Only for workloads with more than one replica. */
     public readonly disruptionBudgets: k8s.policy.v1.PodDisruptionBudget[];
+    /** The requested size of each StatefulSet member's data claim (storage.ts). */
+    public readonly claimResizes: k8s.core.v1.PersistentVolumeClaimPatch[];
 
     constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdc:platform:Kubernetes", name, {}, opts);
@@ -47,6 +49,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         this.connect = connect.deployment;
         this.mongoInit = mongo.init;
         this.services = { mongo: mongo.service, kafka: kafka.service, connect: connect.service, clickhouse: clickhouse.service };
+        this.claimResizes = ctx.claimResizes;
         this.disruptionBudgets = [mongo.budget, kafka.budget, connect.budget].filter((b): b is k8s.policy.v1.PodDisruptionBudget => b !== undefined);
         this.endpoints = generatedEndpoints({
             pipeline: args.pipeline,

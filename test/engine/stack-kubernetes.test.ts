@@ -1,0 +1,335 @@
+/**
+ * The stack's own program on the `kubernetes` platform against a real Kubernetes API server
+ * (etcd + kube-apiserver + kube-controller-manager built from Go modules) with the real Pulumi
+ * kubernetes provider, through the Automation API. What differs from a real cluster and why is in
+ * `test/support/kube/stack.ts` (no kubelet: await skipped via the provider's skipAwait annotation;
+ * @pulumi/random stand-ins; a chdb gateway and a fake Connect worker behind `access.mode: url`;
+ * dbt disabled; pre-bound volumes of an expandable StorageClass).
+ *
+ * What a mock cannot see and this does: the API server's validation, immutable fields, admission
+ * (claim resize), server-side apply field ownership and the provider's replace-vs-update decisions.
+ */
+import assert from "node:assert/strict";
+import { after, describe, it, type TestContext } from "node:test";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { chdbProblem } from "../support/chdb";
+import { kubeProblem } from "../support/kube/build";
+import { claimName } from "../../components/platform/kubernetes/storage";
+import { createKubeStack, kubeStackConfig, prepareStorage, startKubeStackServices, type KubeStackServices, type KubeStackSettings } from "../support/kube/stack";
+import { pulumiCliProblem } from "../support/pulumi-cli";
+import { requireTier } from "../support/tier";
+
+const NS = "cdc-kube-test";
+let services: KubeStackServices | undefined;
+let stack: Stack;
+let settings: KubeStackSettings = { namespace: NS, members: 3, brokers: 1, storageGi: { mongo: 10, kafka: 20, clickhouse: 50 } };
+const log = (l: string) => process.stderr.write(`${l}\n`);
+
+/**
+ * A volume for every claim any step creates, of the size its first request has (as a provisioner
+ * would make it): members 0–2 and the first broker at the first sizes, brokers 1–2 and members 3–4
+ * at the grown sizes they are created with later.
+ */
+const VOLUMES: Record<string, string> = {
+    ...Object.fromEntries([0, 1, 2].map((i) => [claimName("mongo", i), "10Gi"])),
+    ...Object.fromEntries([3, 4].map((i) => [claimName("mongo", i), "15Gi"])),
+    [claimName("kafka", 0)]: "20Gi",
+    ...Object.fromEntries([1, 2].map((i) => [claimName("kafka", i), "30Gi"])),
+    [claimName("clickhouse", 0)]: "50Gi",
+};
+
+/** The engine's step for each resource (by `<type>::<name>`) during one preview or update. */
+type Ops = Map<string, Set<string>>;
+function recorder(): { ops: Ops; onEvent: (e: EngineEvent) => void } {
+    const ops: Ops = new Map();
+    return {
+        ops,
+        onEvent: (e) => {
+            const m = e.resourcePreEvent?.metadata;
+            if (!m) return;
+            const key = `${m.type}::${m.urn.split("::").pop()}`;
+            if (!ops.has(key)) ops.set(key, new Set());
+            ops.get(key)!.add(m.op);
+        },
+    };
+}
+const opsOf = (ops: Ops, type: string, name: string) => [...(ops.get(`${type}::${name}`) ?? new Set(["(no step)"]))].sort();
+/** The steps of a replacement in the order the engine takes them (a Set keeps insertion order). */
+const replacementOrder = (ops: Ops, type: string, name: string) => [...(ops.get(`${type}::${name}`) ?? [])].filter((op) => op !== "replace");
+/**
+ * Resources whose step is anything but `same`, as `type::name → ops`. Left out: the stack itself,
+ * and the dynamic providers' default provider, which the engine hands the whole stack config (so
+ * any config change "updates" it; it manages no object).
+ */
+const changed = (ops: Ops) =>
+    Object.fromEntries(
+        [...ops]
+            .filter(([k, v]) => !k.startsWith("pulumi:pulumi:Stack") && k !== "pulumi:providers:pulumi-nodejs::default" && !(v.size === 1 && v.has("same")))
+            .map(([k, v]) => [k, [...v].sort()]),
+    );
+
+const STS = "kubernetes:apps/v1:StatefulSet";
+const PVC_PATCH = "kubernetes:core/v1:PersistentVolumeClaimPatch";
+
+async function list(path: string): Promise<any[]> {
+    return (await services!.cluster.api.get(path)).items;
+}
+async function waitUntil(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000} s`);
+        await new Promise((r) => setTimeout(r, 250));
+    }
+}
+
+async function reconfigure(next: KubeStackSettings): Promise<void> {
+    settings = next;
+    await stack.setAllConfig(kubeStackConfig(services!, settings));
+}
+
+let startup: Promise<void> | undefined;
+let brokenBy: string | undefined;
+
+/** Gates on every toolchain (skips out loud locally, fails under CI), then starts the services once. */
+async function ready(t: TestContext): Promise<boolean> {
+    for (const [tier, problem] of [
+        ["kubernetes", await kubeProblem()],
+        ["pulumi", await pulumiCliProblem()],
+        ["clickhouse", chdbProblem()],
+    ] as const) {
+        if (!requireTier(t, tier, problem)) return false;
+    }
+    startup ??= (async () => {
+        const started = Date.now();
+        services = await startKubeStackServices(log);
+        log(`kubernetes stack services up in ${Math.round((Date.now() - started) / 1000)} s`);
+        await prepareStorage(services.cluster.api, NS, VOLUMES);
+        stack = await createKubeStack(services, "kube", kubeStackConfig(services, settings));
+    })();
+    await startup;
+    return true;
+}
+
+/** One step of the sequence; fails at once when an earlier step failed (each builds on the state the previous one left). */
+function step(name: string, body: () => Promise<void>): void {
+    it(name, async (t) => {
+        if (!(await ready(t))) return;
+        if (brokenBy) assert.fail(`not run: this step builds on the state left by "${brokenBy}", which failed`);
+        try {
+            await body();
+        } catch (e) {
+            brokenBy = name;
+            throw e;
+        }
+    });
+}
+
+/**
+ * An update the engine stops on an error (the refused resize below) cancels the inline program's
+ * registrations still in flight, which then reject in this process with "Resource monitor is
+ * terminating" after the update has returned (a CLI-run program would simply exit). Those
+ * rejections — that exact message only — are dropped from the moment such an update is started;
+ * every other unhandled rejection still reaches node's test runner.
+ */
+const restoreRejections: Array<() => void> = [];
+function tolerateTerminatingMonitor(): void {
+    if (restoreRejections.length) return;
+    const runners = process.listeners("unhandledRejection");
+    process.removeAllListeners("unhandledRejection");
+    const filter = (reason: unknown, promise: Promise<unknown>) => {
+        if (reason instanceof Error && reason.message === "Resource monitor is terminating") return;
+        for (const l of runners) (l as (r: unknown, p: Promise<unknown>) => void)(reason, promise);
+    };
+    process.on("unhandledRejection", filter);
+    restoreRejections.push(() => {
+        process.removeListener("unhandledRejection", filter);
+        for (const l of runners) process.on("unhandledRejection", l);
+    });
+}
+
+after(async () => {
+    await services?.stop();
+    restoreRejections.splice(0).forEach((r) => r());
+});
+
+describe("the kubernetes platform against a real API server", { timeout: 20 * 60_000 }, () => {
+    step("up creates every object and the server accepts it", async () => {
+        const r = await stack.up({ onOutput: () => {} });
+        assert.equal(r.summary.result, "succeeded");
+        const state = (await stack.exportStack()).deployment.resources as Array<{ type: string; outputs?: any }>;
+        const k8sObjects = state.filter((x) => x.type.startsWith("kubernetes:") && !x.type.startsWith("pulumi:providers"));
+        const byKind: Record<string, number> = {};
+        for (const o of k8sObjects) byKind[o.type.split(":")[2]] = (byKind[o.type.split(":")[2]] ?? 0) + 1;
+        assert.deepEqual(byKind, {
+            Namespace: 1,
+            Secret: 4, // MongoDB credentials and keyfile, ClickHouse credentials, Connect's secrets
+            Service: 5, // mongo, kafka (headless), connect, clickhouse, clickhouse-headless
+            StatefulSet: 3,
+            ConfigMap: 1,
+            Job: 1,
+            Deployment: 1,
+            PodDisruptionBudget: 2, // mongo (3 members) and connect (2 workers); kafka has 1 broker
+            PersistentVolumeClaimPatch: 5,
+        });
+        // Each object the state records exists on the server, with the uid the provider recorded.
+        for (const o of k8sObjects) {
+            const md = o.outputs?.metadata ?? {};
+            // kubernetes:<group>/<version>:<Kind>; a Patch resource patches the object of its base kind.
+            const [, gv, kindName] = o.type.split(":");
+            const kind = kindName.replace(/Patch$/, "");
+            const [group, version] = gv.split("/");
+            const base = group === "core" ? `/api/${version}` : `/apis/${group}/${version}`;
+            const plural = `${kind.toLowerCase()}${kind.endsWith("s") ? "es" : "s"}`;
+            const p = kind === "Namespace" ? `${base}/namespaces/${md.name}` : `${base}/namespaces/${md.namespace}/${plural}/${md.name}`;
+            const live = await services!.cluster.api.get(p);
+            assert.equal(live.metadata.uid, md.uid, `${p} is the object the provider created`);
+        }
+        const kinds = (type: string) => k8sObjects.filter((o) => o.type === type).map((o) => o.outputs.metadata.name).sort();
+        assert.deepEqual(kinds(STS), ["clickhouse", "kafka", "mongo"]);
+        assert.deepEqual(kinds("kubernetes:apps/v1:Deployment"), ["connect"]);
+        assert.deepEqual(kinds(PVC_PATCH), ["data-clickhouse-0", "data-kafka-0", "data-mongo-0", "data-mongo-1", "data-mongo-2"]);
+        // The CDC layer went through its stand-ins: the connectors are on the fake worker.
+        assert.deepEqual([...services!.connect.connectors.keys()].sort(), Object.values((await stack.outputs()).connectors.value as Record<string, string>).sort());
+    });
+
+    step("a second up changes nothing", async () => {
+        const rec = recorder();
+        const r = await stack.up({ onEvent: rec.onEvent, onOutput: () => {} });
+        assert.deepEqual(changed(rec.ops), {});
+        assert.deepEqual(Object.keys(r.summary.resourceChanges ?? {}), ["same"]);
+    });
+
+    step("a storageGi change resizes the bound claims in place and leaves the StatefulSets and their pods alone", async () => {
+        // On a cluster the claims are bound by the time the StatefulSet is ready; here the binder does it from the test's volumes.
+        await waitUntil("claims bound", 60_000, async () => {
+            const pvcs = await list(`/api/v1/namespaces/${NS}/persistentvolumeclaims`);
+            return pvcs.length === 5 && pvcs.every((c) => c.status?.phase === "Bound");
+        });
+        const before = Object.fromEntries((await list(`/apis/apps/v1/namespaces/${NS}/statefulsets`)).map((s) => [s.metadata.name, s]));
+        await reconfigure({ ...settings, storageGi: { mongo: 15, kafka: 30, clickhouse: 60 } });
+
+        const rec = recorder();
+        await stack.preview({ onEvent: rec.onEvent });
+        const expected: Record<string, string[]> = {};
+        for (const c of ["data-mongo-0", "data-mongo-1", "data-mongo-2", "data-kafka-0", "data-clickhouse-0"]) {
+            const [, role, i] = c.split("-");
+            expected[`${PVC_PATCH}::cdc-kubernetes-${role}-data-${i}`] = ["update"];
+        }
+        assert.deepEqual(changed(rec.ops), expected, "only the claims change: no StatefulSet update or replacement");
+
+        await stack.up({ onOutput: () => {} });
+        const sizes = Object.fromEntries((await list(`/api/v1/namespaces/${NS}/persistentvolumeclaims`)).map((c) => [c.metadata.name, c.spec.resources.requests.storage]));
+        assert.deepEqual(sizes, { "data-clickhouse-0": "60Gi", "data-kafka-0": "30Gi", "data-mongo-0": "15Gi", "data-mongo-1": "15Gi", "data-mongo-2": "15Gi" });
+        for (const s of await list(`/apis/apps/v1/namespaces/${NS}/statefulsets`)) {
+            const b = before[s.metadata.name];
+            assert.equal(s.metadata.uid, b.metadata.uid, `${s.metadata.name} not replaced`);
+            assert.equal(s.metadata.generation, b.metadata.generation, `${s.metadata.name} spec untouched (no rollout)`);
+        }
+    });
+
+    step("a size below the volume's capacity is refused by the API server with its own message; setting it back recovers", async () => {
+        const grown = settings;
+        // 5 GiB < the 10 GiB volumes: a claim never shrinks below what it has.
+        await reconfigure({ ...settings, storageGi: { ...settings.storageGi, mongo: 5 } });
+        tolerateTerminatingMonitor();
+        await assert.rejects(stack.up({ onOutput: () => {} }), /data-mongo-\d[\s\S]*less than/);
+        await reconfigure(grown);
+        const r = await stack.up({ onOutput: () => {} });
+        assert.equal(r.summary.result, "succeeded");
+        const sizes = (await list(`/api/v1/namespaces/${NS}/persistentvolumeclaims`)).filter((c) => c.metadata.name.startsWith("data-mongo-")).map((c) => c.spec.resources.requests.storage);
+        assert.deepEqual(sizes, ["15Gi", "15Gi", "15Gi"]);
+    });
+
+    step("a broker-count change updates the Kafka StatefulSet and Connect in place and sizes the new members' claims", async () => {
+        const kafkaBefore = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/statefulsets/kafka`);
+        await reconfigure({ ...settings, brokers: 3 });
+        const rec = recorder();
+        await stack.preview({ onEvent: rec.onEvent });
+        // In place, nothing replaced or deleted: the StatefulSet (replicas, quorum voters, replication
+        // settings), Connect (bootstrap list, internal-topic replication), the connectors (replication
+        // of the topics they create), and new: the new members' claim sizes and a disruption budget.
+        assert.deepEqual(changed(rec.ops), {
+            [`${STS}::cdc-kubernetes-kafka`]: ["update"],
+            "kubernetes:apps/v1:Deployment::cdc-kubernetes-connect": ["update"],
+            "pulumi-nodejs:dynamic/cdc:KafkaConnector::cdc-sink": ["update"],
+            "pulumi-nodejs:dynamic/cdc:KafkaConnector::cdc-source": ["update"],
+            [`${PVC_PATCH}::cdc-kubernetes-kafka-data-1`]: ["create"],
+            [`${PVC_PATCH}::cdc-kubernetes-kafka-data-2`]: ["create"],
+            "kubernetes:policy/v1:PodDisruptionBudget::cdc-kubernetes-kafka-pdb": ["create"],
+        });
+
+        await stack.up({ onOutput: () => {} });
+        const kafka = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/statefulsets/kafka`);
+        assert.equal(kafka.metadata.uid, kafkaBefore.metadata.uid);
+        assert.equal(kafka.spec.replicas, 3);
+        // Rolling update, one pod at a time: the default strategy, never all voters at once.
+        assert.equal(kafka.spec.updateStrategy.type, "RollingUpdate");
+        const voters = kafka.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "KAFKA_CONTROLLER_QUORUM_VOTERS").value;
+        assert.equal(voters.split(",").length, 3);
+        const claim = await services!.cluster.api.get(`/api/v1/namespaces/${NS}/persistentvolumeclaims/data-kafka-2`);
+        assert.equal(claim.spec.resources.requests.storage, "30Gi", "a new member's claim gets the current size, not the template's");
+    });
+
+    step("a member-count change (a new init script) updates the StatefulSet and replaces the init script's ConfigMap and the init Job, new before old", async () => {
+        const jobsBefore = (await list(`/apis/batch/v1/namespaces/${NS}/jobs`)).map((j) => j.metadata.name);
+        const connectBefore = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/deployments/connect`);
+        assert.equal(jobsBefore.length, 1);
+        await reconfigure({ ...settings, members: 5 });
+        const rec = recorder();
+        await stack.preview({ onEvent: rec.onEvent });
+        assert.deepEqual(opsOf(rec.ops, STS, "cdc-kubernetes-mongo"), ["update"]);
+        // The provider replaces a ConfigMap whose data changes (so that what mounts it rolls), and a
+        // Job, whose pod template is immutable; both are auto-named, so the new one is created before
+        // the old one is deleted, and the new Job runs the new script.
+        assert.deepEqual(replacementOrder(rec.ops, "kubernetes:core/v1:ConfigMap", "cdc-kubernetes-mongo-init-script"), ["create-replacement", "delete-replaced"]);
+        assert.deepEqual(replacementOrder(rec.ops, "kubernetes:batch/v1:Job", "cdc-kubernetes-mongo-init"), ["create-replacement", "delete-replaced"]);
+        // Connect's Secret holds the connection string with every member: replaced too (auto-named, new
+        // before old), and Connect's Deployment updated in place to read the new one (a rolling update).
+        assert.deepEqual(replacementOrder(rec.ops, "kubernetes:core/v1:Secret", "cdc-kubernetes-connect-secrets"), ["create-replacement", "delete-replaced"]);
+        assert.deepEqual(opsOf(rec.ops, "kubernetes:apps/v1:Deployment", "cdc-kubernetes-connect"), ["update"]);
+        // Nothing else but the new members' claim sizes and the source connector (its connection string's secret changed).
+        assert.deepEqual(Object.keys(changed(rec.ops)).sort(), [
+            "kubernetes:apps/v1:Deployment::cdc-kubernetes-connect",
+            `${PVC_PATCH}::cdc-kubernetes-mongo-data-3`,
+            `${PVC_PATCH}::cdc-kubernetes-mongo-data-4`,
+            `${STS}::cdc-kubernetes-mongo`,
+            "kubernetes:batch/v1:Job::cdc-kubernetes-mongo-init",
+            "kubernetes:core/v1:ConfigMap::cdc-kubernetes-mongo-init-script",
+            "kubernetes:core/v1:Secret::cdc-kubernetes-connect-secrets",
+            "pulumi-nodejs:dynamic/cdc:KafkaConnector::cdc-source",
+        ].sort());
+
+        await stack.up({ onOutput: () => {} });
+        const jobs = (await list(`/apis/batch/v1/namespaces/${NS}/jobs`)).map((j) => j.metadata.name);
+        assert.equal(jobs.length, 1);
+        assert.notEqual(jobs[0], jobsBefore[0]);
+        const script = (await list(`/api/v1/namespaces/${NS}/configmaps`)).find((c) => c.data?.["init.js"])?.data["init.js"] as string;
+        assert.ok(script.includes("mongo-4.mongo:27017"));
+        const mongo = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/statefulsets/mongo`);
+        assert.equal(mongo.spec.replicas, 5);
+        // The same Deployment (not deleted and recreated), now reading the new Secret, which exists.
+        const connect = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/deployments/connect`);
+        assert.equal(connect.metadata.uid, connectBefore.metadata.uid, "Connect's Deployment updated in place");
+        assert.equal(connect.metadata.generation, connectBefore.metadata.generation + 1);
+        const connectSecretOf = (d: any): string =>
+            d.spec.template.spec.containers[0].env.find((e: any) => e.valueFrom?.secretKeyRef?.name?.startsWith("cdc-kubernetes-connect-secrets")).valueFrom.secretKeyRef.name;
+        const secrets = new Set((await list(`/api/v1/namespaces/${NS}/secrets`)).map((x) => x.metadata.name));
+        assert.notEqual(connectSecretOf(connect), connectSecretOf(connectBefore), "Connect reads the new Secret");
+        assert.ok(secrets.has(connectSecretOf(connect)), "which exists");
+        assert.ok(!secrets.has(connectSecretOf(connectBefore)), "and the old one is gone");
+    });
+
+    step("destroy leaves the namespace empty and then removes it", async () => {
+        const r = await stack.destroy({ onOutput: () => {} });
+        assert.equal(r.summary.result, "succeeded");
+        // skipAwait: the provider does not wait for the namespace controller; the test does.
+        await waitUntil(`namespace ${NS} removed`, 120_000, async () => (await services!.cluster.api.request("GET", `/api/v1/namespaces/${NS}`)).status === 404);
+        for (const p of ["/api/v1/persistentvolumeclaims", "/apis/apps/v1/statefulsets", "/api/v1/secrets", "/apis/batch/v1/jobs"]) {
+            const left = (await list(p)).filter((o) => o.metadata.namespace === NS);
+            assert.deepEqual(left.map((o) => o.metadata.name), [], `${p} in ${NS}`);
+        }
+        assert.deepEqual(services!.connect.connectors.size, 0, "connectors deleted");
+        const state = (await stack.exportStack()).deployment.resources ?? [];
+        assert.equal(state.length, 0);
+    });
+});
