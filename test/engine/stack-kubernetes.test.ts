@@ -10,12 +10,12 @@
  * (claim resize), server-side apply field ownership and the provider's replace-vs-update decisions.
  */
 import assert from "node:assert/strict";
-import { after, describe, it, type TestContext } from "node:test";
-import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { after, describe, type TestContext } from "node:test";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { chdbProblem } from "../support/chdb";
 import { kubeProblem } from "../support/kube/build";
-import { claimName } from "../../components/platform/kubernetes/storage";
 import { createKubeStack, kubeStackConfig, prepareStorage, startKubeStackServices, type KubeStackServices, type KubeStackSettings } from "../support/kube/stack";
+import { changed, opsOf, PVC_PATCH, recorder, replacementOrder, restoreTerminatingMonitor, sequence, STS, tolerateTerminatingMonitor, VOLUMES, waitUntil } from "../support/kube/engine-steps";
 import { pulumiCliProblem } from "../support/pulumi-cli";
 import { requireTier } from "../support/tier";
 
@@ -25,70 +25,15 @@ let stack: Stack;
 let settings: KubeStackSettings = { namespace: NS, members: 3, brokers: 1, storageGi: { mongo: 10, kafka: 20, clickhouse: 50 } };
 const log = (l: string) => process.stderr.write(`${l}\n`);
 
-/**
- * A volume for every claim any step creates, of the size its first request has (as a provisioner
- * would make it): members 0–2 and the first broker at the first sizes, brokers 1–2 and members 3–4
- * at the grown sizes they are created with later.
- */
-const VOLUMES: Record<string, string> = {
-    ...Object.fromEntries([0, 1, 2].map((i) => [claimName("mongo", i), "10Gi"])),
-    ...Object.fromEntries([3, 4].map((i) => [claimName("mongo", i), "15Gi"])),
-    [claimName("kafka", 0)]: "20Gi",
-    ...Object.fromEntries([1, 2].map((i) => [claimName("kafka", i), "30Gi"])),
-    [claimName("clickhouse", 0)]: "50Gi",
-};
-
-/** The engine's step for each resource (by `<type>::<name>`) during one preview or update. */
-type Ops = Map<string, Set<string>>;
-function recorder(): { ops: Ops; onEvent: (e: EngineEvent) => void } {
-    const ops: Ops = new Map();
-    return {
-        ops,
-        onEvent: (e) => {
-            const m = e.resourcePreEvent?.metadata;
-            if (!m) return;
-            const key = `${m.type}::${m.urn.split("::").pop()}`;
-            if (!ops.has(key)) ops.set(key, new Set());
-            ops.get(key)!.add(m.op);
-        },
-    };
-}
-const opsOf = (ops: Ops, type: string, name: string) => [...(ops.get(`${type}::${name}`) ?? new Set(["(no step)"]))].sort();
-/** The steps of a replacement in the order the engine takes them (a Set keeps insertion order). */
-const replacementOrder = (ops: Ops, type: string, name: string) => [...(ops.get(`${type}::${name}`) ?? [])].filter((op) => op !== "replace");
-/**
- * Resources whose step is anything but `same`, as `type::name → ops`. Left out: the stack itself,
- * and the dynamic providers' default provider, which the engine hands the whole stack config (so
- * any config change "updates" it; it manages no object).
- */
-const changed = (ops: Ops) =>
-    Object.fromEntries(
-        [...ops]
-            .filter(([k, v]) => !k.startsWith("pulumi:pulumi:Stack") && k !== "pulumi:providers:pulumi-nodejs::default" && !(v.size === 1 && v.has("same")))
-            .map(([k, v]) => [k, [...v].sort()]),
-    );
-
-const STS = "kubernetes:apps/v1:StatefulSet";
-const PVC_PATCH = "kubernetes:core/v1:PersistentVolumeClaimPatch";
-
 async function list(path: string): Promise<any[]> {
     return (await services!.cluster.api.get(path)).items;
 }
-async function waitUntil(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!(await check())) {
-        if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000} s`);
-        await new Promise((r) => setTimeout(r, 250));
-    }
-}
-
 async function reconfigure(next: KubeStackSettings): Promise<void> {
     settings = next;
     await stack.setAllConfig(kubeStackConfig(services!, settings));
 }
 
 let startup: Promise<void> | undefined;
-let brokenBy: string | undefined;
 
 /** Gates on every toolchain (skips out loud locally, fails under CI), then starts the services once. */
 async function ready(t: TestContext): Promise<boolean> {
@@ -110,46 +55,11 @@ async function ready(t: TestContext): Promise<boolean> {
     return true;
 }
 
-/** One step of the sequence; fails at once when an earlier step failed (each builds on the state the previous one left). */
-function step(name: string, body: () => Promise<void>): void {
-    it(name, async (t) => {
-        if (!(await ready(t))) return;
-        if (brokenBy) assert.fail(`not run: this step builds on the state left by "${brokenBy}", which failed`);
-        try {
-            await body();
-        } catch (e) {
-            brokenBy = name;
-            throw e;
-        }
-    });
-}
-
-/**
- * An update the engine stops on an error (the refused resize below) cancels the inline program's
- * registrations still in flight, which then reject in this process with "Resource monitor is
- * terminating" after the update has returned (a CLI-run program would simply exit). Those
- * rejections — that exact message only — are dropped from the moment such an update is started;
- * every other unhandled rejection still reaches node's test runner.
- */
-const restoreRejections: Array<() => void> = [];
-function tolerateTerminatingMonitor(): void {
-    if (restoreRejections.length) return;
-    const runners = process.listeners("unhandledRejection");
-    process.removeAllListeners("unhandledRejection");
-    const filter = (reason: unknown, promise: Promise<unknown>) => {
-        if (reason instanceof Error && reason.message === "Resource monitor is terminating") return;
-        for (const l of runners) (l as (r: unknown, p: Promise<unknown>) => void)(reason, promise);
-    };
-    process.on("unhandledRejection", filter);
-    restoreRejections.push(() => {
-        process.removeListener("unhandledRejection", filter);
-        for (const l of runners) process.on("unhandledRejection", l);
-    });
-}
+const step = sequence(ready);
 
 after(async () => {
     await services?.stop();
-    restoreRejections.splice(0).forEach((r) => r());
+    restoreTerminatingMonitor();
 });
 
 describe("the kubernetes platform against a real API server", { timeout: 20 * 60_000 }, () => {
