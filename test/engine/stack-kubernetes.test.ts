@@ -15,8 +15,9 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { chdbProblem } from "../support/chdb";
 import { kubeProblem } from "../support/kube/build";
 import { createKubeStack, kubeStackConfig, prepareStorage, startKubeStackServices, type KubeStackServices, type KubeStackSettings } from "../support/kube/stack";
-import { changed, opsOf, PVC_PATCH, recorder, replacementOrder, restoreTerminatingMonitor, sequence, STS, tolerateTerminatingMonitor, VOLUMES, waitUntil } from "../support/kube/engine-steps";
+import { changed, opsOf, PVC_PATCH, recorder, replacementOrder, restoreTerminatingMonitor, STS, tolerateTerminatingMonitor, VOLUMES, waitUntil } from "../support/kube/engine-steps";
 import { pulumiCliProblem } from "../support/pulumi-cli";
+import { sequentialSteps } from "../support/stack-checks";
 import { requireTier } from "../support/tier";
 
 const NS = "cdc-kube-test";
@@ -55,7 +56,7 @@ async function ready(t: TestContext): Promise<boolean> {
     return true;
 }
 
-const step = sequence(ready);
+const step = sequentialSteps(ready);
 
 after(async () => {
     await services?.stop();

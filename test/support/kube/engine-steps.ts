@@ -2,8 +2,6 @@
  * What the kubernetes engine test reads from the Pulumi engine's events, and how it rides out the
  * inline program's leftovers after a failed update (test/engine/stack-kubernetes.test.ts).
  */
-import assert from "node:assert/strict";
-import { it, type TestContext } from "node:test";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { claimName } from "../../../components/platform/kubernetes/storage";
 
@@ -24,24 +22,6 @@ export const VOLUMES: Record<string, string> = {
 export const STS = "kubernetes:apps/v1:StatefulSet";
 export const PVC_PATCH = "kubernetes:core/v1:PersistentVolumeClaimPatch";
 
-/**
- * A sequence of steps, each a test that first passes `ready` and fails at once when an earlier step
- * failed (each builds on the state the previous one left).
- */
-export function sequence(ready: (t: TestContext) => Promise<boolean>): (name: string, body: () => Promise<void>) => void {
-    let brokenBy: string | undefined;
-    return (name, body) =>
-        it(name, async (t) => {
-            if (!(await ready(t))) return;
-            if (brokenBy) assert.fail(`not run: this step builds on the state left by "${brokenBy}", which failed`);
-            try {
-                await body();
-            } catch (e) {
-                brokenBy = name;
-                throw e;
-            }
-        });
-}
 
 /** The engine's step for each resource (by `<type>::<name>`) during one preview or update. */
 export type Ops = Map<string, Set<string>>;
