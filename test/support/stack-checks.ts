@@ -117,3 +117,31 @@ export function sequentialSteps(ready: (t: TestContext) => Promise<boolean>): (n
         });
     };
 }
+
+/**
+ * The `stop` of services started side by side (`settled`): stops each that started and has a
+ * `stop()`, runs `extra` (other closers) alongside, then `cleanup`; a second call does nothing.
+ * When any start failed, call it and rethrow with {@link throwIfAnyFailed}.
+ */
+export function stopStarted(settled: ReadonlyArray<PromiseSettledResult<unknown>>, cleanup: () => void, extra: Array<() => Promise<unknown>> = []): () => Promise<void> {
+    let stopped = false;
+    return async () => {
+        if (stopped) return;
+        stopped = true;
+        const stops = settled.map((s) => {
+            const v = s.status === "fulfilled" ? (s.value as { stop?: unknown } | undefined) : undefined;
+            return v && typeof v.stop === "function" ? (v.stop as () => Promise<unknown>)() : undefined;
+        });
+        await Promise.allSettled([...stops, ...extra.map((f) => f())]);
+        cleanup();
+    };
+}
+
+/** When a start in `settled` failed: stops what did start, then throws that start's error. */
+export async function throwIfAnyFailed(settled: ReadonlyArray<PromiseSettledResult<unknown>>, stop: () => Promise<void>): Promise<void> {
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failed) {
+        await stop();
+        throw failed.reason;
+    }
+}

@@ -28,6 +28,7 @@ import { chdbProblem } from "./chdb";
 import { kafkaToolchainProblem, startKafkaConnect, type KafkaConnectCluster } from "./kafka";
 import { standInConnectors } from "./stand-in-connectors";
 import { ensurePulumiCli, isolatedPulumiEnv, pulumiCliProblem, pulumiCliRoot } from "./pulumi-cli";
+import { stopStarted, throwIfAnyFailed } from "./stack-checks";
 
 /** The real services one stack runs against. */
 export interface ExternalServices {
@@ -98,21 +99,8 @@ export async function startExternalServices(password: string, log: (l: string) =
     });
     const tools = Promise.all([ensureDbtVenv({ log }), ensurePulumiCli()]);
     const settled = await Promise.allSettled([gateway, connect, tools]);
-    let stopped = false;
-    const stop = async () => {
-        if (stopped) return;
-        stopped = true;
-        await Promise.allSettled([
-            settled[0].status === "fulfilled" ? settled[0].value.stop() : undefined,
-            settled[1].status === "fulfilled" ? settled[1].value.stop() : undefined,
-        ]);
-        fs.rmSync(dir, { recursive: true, force: true });
-    };
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-    if (failed) {
-        await stop();
-        throw failed.reason;
-    }
+    const stop = stopStarted(settled, () => fs.rmSync(dir, { recursive: true, force: true }));
+    await throwIfAnyFailed(settled, stop);
     return {
         gateway: await gateway,
         connect: await connect,

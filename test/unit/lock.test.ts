@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { pidAlive, withDirLock } from "../../components/providers/shared/lock";
+import { breakStaleLock, pidAlive, withDirLock } from "../../components/providers/shared/lock";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "cdc-lock-"));
 
@@ -49,5 +49,36 @@ describe("pidAlive", () => {
     it("knows this process and not a pid beyond the kernel's range", () => {
         assert.equal(pidAlive(process.pid), true);
         assert.equal(pidAlive(2 ** 22 + 12345), false);
+    });
+});
+
+describe("breakStaleLock", () => {
+    const lockWith = (owner: object) => {
+        const dir = tmp();
+        const lock = path.join(dir, "x.lock");
+        fs.mkdirSync(lock);
+        fs.writeFileSync(path.join(lock, "owner"), JSON.stringify(owner));
+        return { dir, lock };
+    };
+
+    it("removes the lock it judged stale, leaving nothing beside it", () => {
+        const stale = JSON.stringify({ pid: 2 ** 22 + 12345, at: 0 });
+        const { dir, lock } = lockWith(JSON.parse(stale));
+        breakStaleLock(lock, stale);
+        assert.deepEqual(fs.readdirSync(dir), []);
+    });
+
+    it("puts back a lock another process took after it was judged stale (the race of two waiters)", () => {
+        const fresh = { pid: process.pid, at: Date.now() };
+        const { dir, lock } = lockWith(fresh);
+        breakStaleLock(lock, JSON.stringify({ pid: 2 ** 22 + 12345, at: 0 }));
+        assert.deepEqual(fs.readdirSync(dir), ["x.lock"]);
+        assert.deepEqual(JSON.parse(fs.readFileSync(path.join(lock, "owner"), "utf8")), fresh);
+    });
+
+    it("does nothing when another waiter broke it first", () => {
+        const dir = tmp();
+        assert.doesNotThrow(() => breakStaleLock(path.join(dir, "x.lock"), undefined));
+        assert.deepEqual(fs.readdirSync(dir), []);
     });
 });

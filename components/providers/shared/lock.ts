@@ -30,17 +30,12 @@ export interface DirLockOptions {
 export async function withDirLock<T>(lockDir: string, options: DirLockOptions, fn: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + (options.timeoutMs ?? options.staleMs + 60_000);
     let said = false;
-    for (;;) {
-        try {
-            fs.mkdirSync(lockDir);
-            fs.writeFileSync(path.join(lockDir, "owner"), JSON.stringify({ pid: process.pid, at: Date.now() }));
-            break;
-        } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-        }
+    while (!tryAcquire(lockDir)) {
         let stale = false;
+        let ownerText: string | undefined;
         try {
-            const owner = JSON.parse(fs.readFileSync(path.join(lockDir, "owner"), "utf8")) as { pid: number; at: number };
+            ownerText = fs.readFileSync(path.join(lockDir, "owner"), "utf8");
+            const owner = JSON.parse(ownerText) as { pid: number; at: number };
             stale = !pidAlive(owner.pid) || Date.now() - owner.at > options.staleMs;
         } catch {
             // Owner file not written yet (or the lock was just released): judge by the directory's age.
@@ -51,7 +46,7 @@ export async function withDirLock<T>(lockDir: string, options: DirLockOptions, f
             }
         }
         if (stale) {
-            fs.rmSync(lockDir, { recursive: true, force: true });
+            breakStaleLock(lockDir, ownerText);
             continue;
         }
         if (Date.now() > deadline) throw new Error(`timed out waiting for the lock ${lockDir}`);
@@ -64,4 +59,53 @@ export async function withDirLock<T>(lockDir: string, options: DirLockOptions, f
     } finally {
         fs.rmSync(lockDir, { recursive: true, force: true });
     }
+}
+
+/** Takes the lock: creates the directory and writes this process's owner record into it. */
+function tryAcquire(lockDir: string): boolean {
+    try {
+        fs.mkdirSync(lockDir);
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+        throw e;
+    }
+    try {
+        fs.writeFileSync(path.join(lockDir, "owner"), JSON.stringify({ pid: process.pid, at: Date.now() }));
+        return true;
+    } catch (e) {
+        // Another waiter broke the fresh directory before the record was written: try again.
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
+        throw e;
+    }
+}
+
+/**
+ * Breaks a lock judged stale from its owner record `judged`. Several waiters may judge the same
+ * lock stale at once, and one of them may already have broken and re-taken it, so the lock is
+ * moved aside with a rename (atomic: one breaker gets it) and its record compared with the one
+ * judged: a different record is a fresh lock, which is put back.
+ */
+export function breakStaleLock(lockDir: string, judged: string | undefined): void {
+    const aside = `${lockDir}.broken-${process.pid}-${Date.now()}`;
+    try {
+        fs.renameSync(lockDir, aside);
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return; // broken by another waiter
+        throw e;
+    }
+    let moved: string | undefined;
+    try {
+        moved = fs.readFileSync(path.join(aside, "owner"), "utf8");
+    } catch {
+        moved = undefined;
+    }
+    if (moved !== judged) {
+        try {
+            fs.renameSync(aside, lockDir);
+            return;
+        } catch {
+            // the name is taken again meanwhile: that holder has the lock; drop what was moved
+        }
+    }
+    fs.rmSync(aside, { recursive: true, force: true });
 }

@@ -33,6 +33,7 @@ import { startChdbGateway, type ChdbGateway } from "../../../tools/chdb-gateway/
 import { loadConfig } from "../../../components/config/load";
 import { buildStack } from "../../../components/stack";
 import { FakeConnect } from "../fake-connect";
+import { stopStarted, throwIfAnyFailed } from "../stack-checks";
 import { ensurePulumiCli, isolatedPulumiEnv, pulumiCliRoot } from "../pulumi-cli";
 import { kubeBinDir } from "./build";
 import { startKubeCluster, type KubeApi, type KubeCluster } from "./cluster";
@@ -128,23 +129,11 @@ export async function startKubeStackServices(log: (l: string) => void = () => {}
         connect.start(),
         ensurePulumiCli(),
     ] as const);
-    let stopped = false;
-    const stop = async () => {
-        if (stopped) return;
-        stopped = true;
-        await Promise.allSettled([
-            settled[0].status === "fulfilled" ? settled[0].value.stop() : undefined,
-            settled[1].status === "fulfilled" ? settled[1].value.stop() : undefined,
-            connect.close(),
-        ]);
+    const stop = stopStarted(settled, () => {
         removeDir();
         process.removeListener("exit", removeDir);
-    };
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-    if (failed) {
-        await stop();
-        throw failed.reason;
-    }
+    }, [() => connect.close()]);
+    await throwIfAnyFailed(settled, stop);
     const value = <T>(s: PromiseSettledResult<T>) => (s as PromiseFulfilledResult<T>).value;
     return { cluster: value(settled[0]), gateway: value(settled[1]), connect, pulumiBin: value(settled[3]), dir, stop };
 }
