@@ -10,17 +10,40 @@ import * as path from "node:path";
 
 const COMPANIONS = ["", "__mv", "__next", "__next_mv", "__state", "__state_next", "__refresh"];
 
-/** Model names: the `.sql` files under `<projectDir>/models`, sorted. */
-export function dbtModelNames(projectDir: string): string[] {
-    const out: string[] = [];
+/** The model files under `<projectDir>/models`: name (file name without `.sql`) and path, sorted by name. */
+function modelFiles(projectDir: string): Array<{ name: string; file: string }> {
+    const out: Array<{ name: string; file: string }> = [];
     const walk = (dir: string): void => {
         for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-            if (e.isDirectory()) walk(path.join(dir, e.name));
-            else if (e.name.endsWith(".sql")) out.push(e.name.slice(0, -4));
+            const p = path.join(dir, e.name);
+            if (e.isDirectory()) walk(p);
+            else if (e.name.endsWith(".sql")) out.push({ name: e.name.slice(0, -4), file: p });
         }
     };
     walk(path.join(projectDir, "models"));
-    return out.sort();
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Model names: the `.sql` files under `<projectDir>/models`, sorted. */
+export function dbtModelNames(projectDir: string): string[] {
+    return modelFiles(projectDir).map((m) => m.name);
+}
+
+/**
+ * Silver and gold relation names by materialization: silver = the models materialized as
+ * `streaming_table` that read a bronze source (the base_* tables), gold = those materialized as
+ * `refreshed_table` (the marts). `npm run status` reads these layers.
+ */
+export function dbtModelLayers(projectDir: string): { silver: string[]; gold: string[] } {
+    const silver: string[] = [];
+    const gold: string[] = [];
+    for (const m of modelFiles(projectDir)) {
+        const sql = fs.readFileSync(m.file, "utf8");
+        const materialized = /materialized\s*=\s*['"]([a-z_]+)['"]/.exec(sql)?.[1];
+        if (materialized === "streaming_table" && /source\(\s*['"]bronze['"]/.test(sql)) silver.push(m.name);
+        if (materialized === "refreshed_table") gold.push(m.name);
+    }
+    return { silver, gold };
 }
 
 /** Every relation name the project's models can create, sorted. */

@@ -14,7 +14,7 @@ import { after, before, type TestContext } from "node:test";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
 import { createBronzeTables, gatewayClient } from "../../tools/analytics/replay/index";
-import { projectLayers } from "../../tools/status/clickhouse";
+import { dbtModelLayers } from "../../components/analytics/relations";
 import type { StatusReport } from "../../tools/status/types";
 import { chdbProblem } from "./chdb";
 import { kafkaToolchainProblem, startKafkaConnect, type KafkaConnectCluster } from "./kafka";
@@ -24,7 +24,7 @@ export const ROOT = path.resolve(__dirname, "..", "..");
 export const DB = "ecom_status";
 export const PASSWORD = "status-Pa55-secret";
 export const BRONZE = ["mongo_ecom_customers", "mongo_ecom_products", "mongo_ecom_orders"] as const;
-export const { silver: SILVER, gold: GOLD } = projectLayers(path.join(ROOT, "ecom_analytics"));
+export const { silver: SILVER, gold: GOLD } = dbtModelLayers(path.join(ROOT, "ecom_analytics"));
 
 /** Runs the CLI; resolves with its exit code, parsed JSON (when --json) and stderr. */
 export function runStatus(args: string[], env: NodeJS.ProcessEnv = { CDC_STATUS_CLICKHOUSE_PASSWORD: PASSWORD }): Promise<{ code: number; report?: StatusReport; stdout: string; stderr: string; ms: number }> {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { effectiveThresholds, parseFlags, resolveTarget } from "../../tools/status/flags";
 import { sinkTopicsOf, sourceTopicsOf, traceHead } from "../../tools/status/connect";
-import { projectLayers } from "../../tools/status/clickhouse";
+import { dbtModelLayers } from "../../components/analytics/relations";
 import { withDeadline } from "../../tools/status/deadline";
 import { clickhouseSinkConfig, debeziumMongoSourceConfig } from "../../connectors";
 import { DEFAULT_THRESHOLDS } from "../../tools/status/verdict";
@@ -79,7 +79,7 @@ describe("status topic discovery and bounds", () => {
     });
 
     it("silver and gold names come from the dbt project's models", () => {
-        const l = projectLayers(path.join(ROOT, "ecom_analytics"));
+        const l = dbtModelLayers(path.join(ROOT, "ecom_analytics"));
         assert.deepEqual(l.silver, ["base_customers", "base_orders", "base_products"]);
         assert.deepEqual(l.gold, ["dim_customers", "dim_products", "fact_orders", "fct_daily_sales"]);
     });

@@ -1,10 +1,9 @@
 /**
  * ClickHouse reads of `npm run status` (HTTP, @clickhouse/client): per table of bronze, silver and
  * gold its stored rows, newest `_ingested_at` / `_event_timestamp_ms`; the `bronze_rejects` count;
- * the gold refreshes from `system.view_refreshes`. Silver and gold names come from the dbt project.
+ * the gold refreshes from `system.view_refreshes`. Silver and gold names come from the dbt project
+ * (`dbtModelLayers`, components/analytics/relations.ts).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { createClient, ClickHouseLogLevel } from "@clickhouse/client";
 import { describeError, withDeadline } from "./deadline";
 import type { GoldObs, LayerObs, RefreshObs, SilverObs, TableObs } from "./types";
@@ -22,31 +21,6 @@ export interface LayerNames {
     bronze: string[];
     silver: string[];
     gold: string[];
-}
-
-/**
- * Silver and gold relation names of the dbt project at `projectDir`: silver = the models
- * materialized as `streaming_table` that read a bronze source (the base_* tables), gold = those
- * materialized as `refreshed_table` (the marts). Read from the model files, like the stack does.
- */
-export function projectLayers(projectDir: string): { silver: string[]; gold: string[] } {
-    const silver: string[] = [];
-    const gold: string[] = [];
-    const walk = (dir: string): void => {
-        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-            const p = path.join(dir, e.name);
-            if (e.isDirectory()) walk(p);
-            else if (e.name.endsWith(".sql")) {
-                const sql = fs.readFileSync(p, "utf8");
-                const m = /materialized\s*=\s*['"]([a-z_]+)['"]/.exec(sql);
-                const name = e.name.slice(0, -4);
-                if (m?.[1] === "streaming_table" && /source\(\s*['"]bronze['"]/.test(sql)) silver.push(name);
-                if (m?.[1] === "refreshed_table") gold.push(name);
-            }
-        }
-    };
-    walk(path.join(projectDir, "models"));
-    return { silver: silver.sort(), gold: gold.sort() };
 }
 
 const SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const;

@@ -1,5 +1,6 @@
 /** One status run: reads Connect, Kafka and ClickHouse concurrently, each call bounded, and judges. */
-import { readLayers, projectLayers } from "./clickhouse";
+import { dbtModelLayers } from "../../components/analytics/relations";
+import { readLayers } from "./clickhouse";
 import { readConnector, readConnectorConfig, sinkTopicsOf, sourceTopicsOf } from "./connect";
 import { readKafka } from "./kafka";
 import { buildReport } from "./verdict";
@@ -17,7 +18,7 @@ export interface RunOptions {
 /** Everything the target shows now. Never throws for a service that is down: that is in the observations. */
 export async function observe(t: Target, o: RunOptions): Promise<Observations> {
     const connect = { url: t.connectUrl, timeoutMs: o.timeoutMs, secrets: t.secrets, traceLines: o.traceLines };
-    const layers = projectLayers(t.projectDir);
+    const layers = dbtModelLayers(t.projectDir);
     const clickhouse = readLayers({ ...t.clickhouse, timeoutMs: o.timeoutMs, secrets: t.secrets }, { bronze: t.bronzeTables, ...layers });
     const [source, sink, sourceConfig, sinkConfig] = await Promise.all([
         readConnector(connect, t.source),
