@@ -12,7 +12,7 @@ import {
     debeziumMongoSourceConfig,
 } from "../connectors";
 import { BronzeTables } from "./providers/bronzeTables";
-import { KafkaConnector, type DesiredState, type KafkaConnectorArgs, type Readiness } from "./providers/kafkaConnector";
+import { KafkaConnector, type DesiredState, type KafkaConnectorArgs } from "./providers/kafkaConnector";
 import { DbtRun } from "./providers/dbt";
 import { resolveSnapshotRequests, SnapshotSignal } from "./providers/snapshotSignal";
 import { signalCollectionName } from "../connectors/debeziumMongoSource";
@@ -191,10 +191,10 @@ export class CdcPipeline extends pulumi.ComponentResource {
 }
 
 /** A connector's lifecycle inputs from `cdc:connectors`: declared state, readiness, restart bounds. */
-function lifecycle(c: PipelineSettings["connectors"], state: string): Pick<KafkaConnectorArgs, "desiredState" | "readiness" | "maxRestarts" | "restartBackoffSeconds"> {
+function lifecycle(c: PipelineSettings["connectors"], state: DesiredState): Pick<KafkaConnectorArgs, "desiredState" | "readiness" | "maxRestarts" | "restartBackoffSeconds"> {
     return {
-        desiredState: state as DesiredState,
-        readiness: c.readiness as Readiness,
+        desiredState: state,
+        readiness: c.readiness,
         maxRestarts: c.restarts.max,
         restartBackoffSeconds: c.restarts.backoffSeconds,
     };

@@ -4,8 +4,16 @@
  */
 import { resolveSnapshotRequests, snapshotRequestsField } from "../providers/snapshotSignal/config";
 import { checkDistinctNames, type ConfigContext } from "./checks";
+import {
+    CONNECTOR_STATES,
+    DEFAULT_MAX_RESTARTS,
+    DEFAULT_READY_TIMEOUT_SECONDS,
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    DEFAULT_RESTART_BACKOFF_SECONDS,
+    READINESS_MODES,
+} from "./connectorLifecycle";
 import { IDENT, TOPIC } from "./fields";
-import { bool, type ConfigProblem, int, type Parsed, str, validate } from "./schema";
+import { bool, type ConfigProblem, int, oneOf, type Parsed, str, validate } from "./schema";
 
 /** Settings shared by every platform: what flows where. */
 export const pipelineShape = {
@@ -43,13 +51,13 @@ export const pipelineShape = {
         /** Kafka Connect name of the ClickHouse sink; defaults to `<stack>-clickhouse-sink`. */
         sinkName: str(undefined, { pattern: /^[A-Za-z0-9._-]+$/, hint: "letters, digits, ., _ and -" }).optional(),
         /** How long to wait for a connector and its tasks to reach RUNNING, in seconds. */
-        readyTimeoutSeconds: int(300, 5, 3600, "seconds"),
+        readyTimeoutSeconds: int(DEFAULT_READY_TIMEOUT_SECONDS, 5, 3600, "seconds"),
         /**
          * Timeout of each Kafka Connect REST call, in seconds (a worker that accepts connections but
          * never answers fails after this long per attempt). Retries of one operation stop at
          * `readyTimeoutSeconds` in all. Default 30 (config validation may reach MongoDB).
          */
-        requestTimeoutSeconds: int(30, 1, 600, "seconds"),
+        requestTimeoutSeconds: int(DEFAULT_REQUEST_TIMEOUT_SECONDS, 1, 600, "seconds"),
         /** Dead-letter topic for records the sink cannot write; default `dlq.<prefix>.<db>.clickhouse`. */
         deadLetterTopic: str(undefined, { pattern: /^[A-Za-z0-9._-]+$/, hint: "letters, digits, ., _ and -" }).optional(),
         /** ClickHouse sink exactly-once mode (needs KeeperMap on the server). */
@@ -64,20 +72,20 @@ export const pipelineShape = {
         snapshots: snapshotRequestsField(),
         /** Declared lifecycle of the Debezium source: running, paused or stopped (see docs/operations.md). */
         source: {
-            state: str("running", { oneOf: ["running", "paused", "stopped"] }),
+            state: oneOf("running", CONNECTOR_STATES),
         },
         /** Declared lifecycle of the ClickHouse sink, and its offsets-reset request. */
         sink: {
-            state: str("running", { oneOf: ["running", "paused", "stopped"] }),
+            state: oneOf("running", CONNECTOR_STATES),
             /** A request id; a new one stops the sink, deletes its consumer-group offsets (replays bronze from Kafka's retention) and restores its state. */
             resetOffsets: str(undefined, { pattern: /^[A-Za-z0-9._:-]{1,100}$/, hint: "a request id of letters, digits, ., _, : and -, e.g. restore-2026-11-29" }).optional(),
         },
         /** "flowing": a running connector is ready only once data flows (source produced, sink committed); "running": once RUNNING. */
-        readiness: str("flowing", { oneOf: ["running", "flowing"] }),
+        readiness: oneOf("flowing", READINESS_MODES),
         /** Automatic restarts of FAILED connectors/tasks on `up` and `refresh`: at most `max` per run, backoff `backoffSeconds` × (n² + n). */
         restarts: {
-            max: int(3, 0, 100),
-            backoffSeconds: int(2, 0, 600, "seconds"),
+            max: int(DEFAULT_MAX_RESTARTS, 0, 100),
+            backoffSeconds: int(DEFAULT_RESTART_BACKOFF_SECONDS, 0, 600, "seconds"),
         },
     },
     bronze: {

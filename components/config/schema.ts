@@ -48,6 +48,11 @@ export function str(def: string | undefined, opts: { oneOf?: readonly string[]; 
     });
 }
 
+/** One of `values`, typed as their union (the list is an `as const` array its type is derived from). */
+export function oneOf<V extends string>(def: V, values: readonly V[]): Field<V> {
+    return str(def, { oneOf: values }) as Field<V>;
+}
+
 /** An integer in [min, max]; Pulumi config strings like "8083" are accepted. */
 export function int(def: number | undefined, min: number, max: number, unit = ""): Field<number> {
     return new Field<number>(def, (v, key, problems) => {

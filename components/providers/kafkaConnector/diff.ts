@@ -5,6 +5,12 @@
  * (components/providers/shared/README.md, "Diffs: what reaches the Pulumi engine").
  */
 import type * as pulumi from "@pulumi/pulumi";
+import {
+    DEFAULT_MAX_RESTARTS,
+    DEFAULT_READY_TIMEOUT_SECONDS,
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    DEFAULT_RESTART_BACKOFF_SECONDS,
+} from "../../config/connectorLifecycle";
 import { secretKeyDigests } from "../shared/mask";
 import { isUnknown } from "../shared/unknown";
 import type { KafkaConnectorInputs, KafkaConnectorOutputs } from "./types";
@@ -89,16 +95,24 @@ export function diffConnector(olds: Partial<KafkaConnectorOutputs>, news: KafkaC
     if (isUnknown(news.secretRefs) || Object.values(news.secretRefs ?? {}).some(isUnknown)) detailedDiff.secretRefs = { kind: "update" };
     else mapDiff("secretRefs", olds.secretRefs ?? {}, news.secretRefs ?? {}, detailedDiff);
 
-    if ((olds.readyTimeoutSeconds ?? 120) !== (news.readyTimeoutSeconds ?? 120)) detailedDiff.readyTimeoutSeconds = { kind: "update" };
-    if ((olds.requestTimeoutSeconds ?? 30) !== (news.requestTimeoutSeconds ?? 30)) detailedDiff.requestTimeoutSeconds = { kind: "update" };
+    if (changed(olds.readyTimeoutSeconds, news.readyTimeoutSeconds, DEFAULT_READY_TIMEOUT_SECONDS)) {
+        detailedDiff.readyTimeoutSeconds = { kind: "update" };
+    }
+    if (changed(olds.requestTimeoutSeconds, news.requestTimeoutSeconds, DEFAULT_REQUEST_TIMEOUT_SECONDS)) {
+        detailedDiff.requestTimeoutSeconds = { kind: "update" };
+    }
     if ((olds.requireRunning ?? true) !== (news.requireRunning ?? true)) detailedDiff.requireRunning = { kind: "update" };
 
     // Lifecycle: the declared state (pause/resume/stop), readiness and restart bounds are updated in place.
     const desired = isUnknown(news.desiredState) ? undefined : (news.desiredState ?? "running");
     if ((olds.desiredState ?? "running") !== (news.desiredState ?? "running")) detailedDiff.desiredState = { kind: "update" };
     if ((olds.readiness ?? "running") !== (news.readiness ?? "running")) detailedDiff.readiness = { kind: "update" };
-    if ((olds.maxRestarts ?? 3) !== (news.maxRestarts ?? 3)) detailedDiff.maxRestarts = { kind: "update" };
-    if ((olds.restartBackoffSeconds ?? 2) !== (news.restartBackoffSeconds ?? 2)) detailedDiff.restartBackoffSeconds = { kind: "update" };
+    if (changed(olds.maxRestarts, news.maxRestarts, DEFAULT_MAX_RESTARTS)) {
+        detailedDiff.maxRestarts = { kind: "update" };
+    }
+    if (changed(olds.restartBackoffSeconds, news.restartBackoffSeconds, DEFAULT_RESTART_BACKOFF_SECONDS)) {
+        detailedDiff.restartBackoffSeconds = { kind: "update" };
+    }
     // A reset request not carried out yet (an id already done, or none, does nothing).
     if (news.resetOffsets !== undefined && news.resetOffsets !== "" && (isUnknown(news.resetOffsets) || news.resetOffsets !== olds.offsetsResetId)) {
         detailedDiff.resetOffsets = { kind: olds.offsetsResetId === undefined ? "add" : "update" };
@@ -121,4 +135,9 @@ export function diffConnector(olds: Partial<KafkaConnectorOutputs>, news: KafkaC
         detailedDiff,
         changedKeys,
     };
+}
+
+/** Whether a numeric setting differs once each side's absence is read as its default. */
+function changed(old: number | undefined, now: number | undefined, def: number): boolean {
+    return (old ?? def) !== (now ?? def);
 }

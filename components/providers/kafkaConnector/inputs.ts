@@ -3,19 +3,18 @@
  * the property and the fix, and the outputs stored in state (secret values only as digests).
  */
 import type * as pulumi from "@pulumi/pulumi";
+import {
+    CONNECTOR_STATES,
+    DEFAULT_MAX_RESTARTS,
+    DEFAULT_READY_TIMEOUT_SECONDS,
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    DEFAULT_RESTART_BACKOFF_SECONDS,
+    READINESS_MODES,
+} from "../../config/connectorLifecycle";
 import { secretKeyDigests } from "../shared/mask";
 import type { ConnectorStatus, KafkaConnectorInputs, KafkaConnectorOutputs } from "./types";
 
-/** Default wait for RUNNING, in seconds; also the bound of each whole operation. */
-export const DEFAULT_READY_TIMEOUT_SECONDS = 120;
-/** Default timeout of one Connect REST call, in seconds. */
-export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
-/** Default bound of automatic restarts in one operation. */
-export const DEFAULT_MAX_RESTARTS = 3;
-/** Default restart backoff base, in seconds (restart n waits base × (n² + n): 0, 4, 12 s). */
-export const DEFAULT_RESTART_BACKOFF_SECONDS = 2;
-const DESIRED_STATES = ["running", "paused", "stopped"];
-const READINESS = ["running", "flowing"];
+export { DEFAULT_MAX_RESTARTS, DEFAULT_READY_TIMEOUT_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_RESTART_BACKOFF_SECONDS };
 
 /** The resolved inputs, picked field by field (drops `__provider` and anything unknown). */
 export function normaliseConnectorInputs(raw: Record<string, unknown>): KafkaConnectorInputs {
@@ -87,11 +86,11 @@ export function checkConnectorInputs(i: KafkaConnectorInputs): pulumi.dynamic.Ch
     if (!(Number.isFinite(rt) && rt > 0)) {
         failures.push({ property: "requestTimeoutSeconds", reason: `must be a positive number of seconds (got ${i.requestTimeoutSeconds})` });
     }
-    if (!DESIRED_STATES.includes(i.desiredState ?? "running")) {
-        failures.push({ property: "desiredState", reason: `must be one of running, paused, stopped (got "${i.desiredState}"); set cdc:connectors.<source|sink>.state` });
+    if (!(CONNECTOR_STATES as readonly string[]).includes(i.desiredState ?? "running")) {
+        failures.push({ property: "desiredState", reason: `must be one of ${CONNECTOR_STATES.join(", ")} (got "${i.desiredState}"); set cdc:connectors.<source|sink>.state` });
     }
-    if (!READINESS.includes(i.readiness ?? "running")) {
-        failures.push({ property: "readiness", reason: `must be running or flowing (got "${i.readiness}"); set cdc:connectors.readiness` });
+    if (!(READINESS_MODES as readonly string[]).includes(i.readiness ?? "running")) {
+        failures.push({ property: "readiness", reason: `must be one of ${READINESS_MODES.join(", ")} (got "${i.readiness}"); set cdc:connectors.readiness` });
     }
     const mr = i.maxRestarts ?? DEFAULT_MAX_RESTARTS;
     if (!(Number.isInteger(mr) && mr >= 0 && mr <= 100)) {

@@ -1,7 +1,11 @@
 /**
  * Plain-value types of the `KafkaConnector` dynamic provider (what the provider methods receive
- * and return), kept apart from the `pulumi.Input` args of the resource class.
+ * and return), kept apart from the `pulumi.Input` args of the resource class. The lifecycle
+ * vocabulary (states, readiness) is the config's (components/config/connectorLifecycle.ts).
  */
+import type { DesiredState, Readiness } from "../../config/connectorLifecycle";
+
+export type { DesiredState, Readiness } from "../../config/connectorLifecycle";
 
 /** Resolved inputs of a connector, as the provider receives them. */
 export interface KafkaConnectorInputs {
@@ -19,7 +23,7 @@ export interface KafkaConnectorInputs {
      * topic hold only the reference. The value in `secretConfig` still drives change detection.
      */
     secretRefs?: Record<string, string>;
-    /** Seconds to wait for the connector and all its tasks to be RUNNING. Default 120. */
+    /** Seconds to wait for the connector and all its tasks to be RUNNING. Default DEFAULT_READY_TIMEOUT_SECONDS (300). */
     readyTimeoutSeconds?: number;
     /** Seconds each Connect REST call may take (the whole operation stays within readyTimeoutSeconds). Default 30. */
     requestTimeoutSeconds?: number;
@@ -37,16 +41,8 @@ export interface KafkaConnectorInputs {
     resetOffsets?: string;
 }
 
-/** The lifecycle states a connector can be declared in. */
-export type DesiredState = "running" | "paused" | "stopped";
 /** The Connect state that proves each declared state. */
 export const CONNECT_STATE_OF: Record<DesiredState, string> = { running: "RUNNING", paused: "PAUSED", stopped: "STOPPED" };
-
-/**
- * "running": ready once the connector and its tasks are RUNNING. "flowing": also proves data
- * moves — a source has produced to a topic, a sink has committed offsets when it got records.
- */
-export type Readiness = "running" | "flowing";
 
 /** What the provider's automatic restarts did (a stored output). */
 export interface RestartRecord {
