@@ -1,6 +1,6 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { collectionNames, ConfigError, type PipelineSettings } from "./config";
+import { collectionNames, type PipelineSettings } from "./config";
 import { analyticsVars } from "./analytics/vars";
 import { dbtRelationNames } from "./analytics/relations";
 import type { PipelineEndpoints } from "./endpoints";
@@ -14,7 +14,7 @@ import {
 import { BronzeTables } from "./providers/bronzeTables";
 import { KafkaConnector, type DesiredState, type KafkaConnectorArgs } from "./providers/kafkaConnector";
 import { DbtRun } from "./providers/dbt";
-import { resolveSnapshotRequests, SnapshotSignal } from "./providers/snapshotSignal";
+import { SnapshotSignal } from "./providers/snapshotSignal";
 import { signalCollectionName } from "../connectors/debeziumMongoSource";
 
 export interface CdcPipelineArgs {
@@ -65,8 +65,8 @@ export class CdcPipeline extends pulumi.ComponentResource {
         const prefix = s.kafka.topicPrefix;
         const dbtProjectDir = args.dbtProjectDir ?? path.resolve(__dirname, "..", "ecom_analytics");
         const collections = collectionNames(s.mongo.collections);
-        const snapshotRequests = resolveSnapshotRequests(s.connectors.snapshots ?? [], s.mongo.collections);
-        if (snapshotRequests.problems.length > 0) throw new ConfigError(snapshotRequests.problems);
+        // id → collections, as config loading resolved them (role names already mapped)
+        const snapshotRequests = Object.fromEntries((s.connectors.snapshots ?? []).map((r) => [r.id, r.collections]));
         const signalCollection = signalCollectionName(stack);
         this.bronzeTables = collections.map((c) => bronzeTableName(prefix, s.mongo.database, c));
         /** The dbt vars: bronze table of each role, gold refresh interval. */
@@ -152,14 +152,14 @@ export class CdcPipeline extends pulumi.ComponentResource {
         // 3b. Declared re-snapshots: signals to the source, once it runs with the signal collection.
         // Only while some are declared: an id is also the signal document's _id, so even after the
         // list was emptied (and this record deleted) MongoDB refuses to run an old id again.
-        if (Object.keys(snapshotRequests.requests).length > 0) this.snapshots = new SnapshotSignal(
+        if (Object.keys(snapshotRequests).length > 0) this.snapshots = new SnapshotSignal(
             `${name}-snapshots`,
             {
                 connectionString: e.mongo.hostConnectionString,
                 database: s.mongo.database,
                 signalCollection,
                 connectorName: this.source.connectorName,
-                requests: snapshotRequests.requests,
+                requests: snapshotRequests,
                 timeoutSeconds: s.connectors.requestTimeoutSeconds,
             },
             { ...child, dependsOn: [this.source] },

@@ -4,9 +4,12 @@
  * `loadConfig` (load.ts) reads the stack's config and fails before any resource exists when it is
  * wrong. The result is a union keyed on `platform`: each platform's block is there, and only it.
  *
- * Where each key's rules live: the shared settings in pipeline.ts, `cdc:docker` in docker.ts,
- * `cdc:kubernetes` in kubernetes.ts, `cdc:external` and its secrets in external.ts; checks across
- * keys in checks.ts; the field builders in schema.ts and fields.ts.
+ * Where each key's rules live: the shared settings in pipeline.ts (`cdc:connectors.snapshots` in
+ * snapshots.ts; the connector states, readiness modes and defaults the KafkaConnector provider
+ * shares in connectorLifecycle.ts), `cdc:docker` in docker.ts, `cdc:kubernetes` in kubernetes.ts,
+ * `cdc:external` and its secrets in external.ts; checks across keys in checks.ts; the field
+ * builders in schema.ts and fields.ts. Nothing here imports from components/providers/ (the
+ * providers import what they share with the config from here).
  */
 import { type ConfigContext } from "./checks";
 import { type DockerSettings, parseDocker } from "./docker";
@@ -73,9 +76,9 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext = {
     const settings = parsePipeline(raw, problems);
     const block = known ? parsePlatform(platform, raw, ctx, problems) : undefined;
     if (known) problems.push(...foreignBlocks(platform, raw));
-    checkPipeline(settings, ctx, problems);
+    const checked = checkPipeline(settings, ctx, problems);
     if (problems.length > 0 || !block) throw new ConfigError(problems);
-    return { ...(settings as PipelineSettings), ...block } as PipelineConfig;
+    return { ...(checked as PipelineSettings), ...block } as PipelineConfig;
 }
 
 /** The chosen platform's block, validated with its rules. */

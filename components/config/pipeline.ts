@@ -2,7 +2,6 @@
  * `cdc:mongo`, `cdc:kafka`, `cdc:clickhouse`, `cdc:connectors`, `cdc:bronze`, `cdc:analytics` and
  * `cdc:dbt`: the settings every platform shares (what flows where), with every rule on them.
  */
-import { resolveSnapshotRequests, snapshotRequestsField } from "../providers/snapshotSignal/config";
 import { checkDistinctNames, type ConfigContext } from "./checks";
 import {
     CONNECTOR_STATES,
@@ -14,6 +13,7 @@ import {
 } from "./connectorLifecycle";
 import { IDENT, TOPIC } from "./fields";
 import { bool, type ConfigProblem, int, oneOf, type Parsed, str, validate } from "./schema";
+import { resolveSnapshotRequests, snapshotRequestsField } from "./snapshots";
 
 /** Settings shared by every platform: what flows where. */
 export const pipelineShape = {
@@ -68,6 +68,7 @@ export const pipelineShape = {
          * Declared re-snapshots: `[{ id, collections }]`. Each new id makes the source run one
          * Debezium incremental snapshot of those collections (role names or collection names);
          * an executed id never runs again. See docs/operations.md, "Re-snapshot one collection".
+         * Once loaded, each request's collections are the captured collection names (roles resolved).
          */
         snapshots: snapshotRequestsField(),
         /** Declared lifecycle of the Debezium source: running, paused or stopped (see docs/operations.md). */
@@ -133,17 +134,20 @@ export function parsePipeline(raw: Record<string, unknown>, problems: ConfigProb
 /**
  * The rules across shared keys, after every key is valid on its own: names that must differ (see
  * checks.ts), a request timeout within the operation's, and snapshot requests that name captured
- * collections.
+ * collections. Returns the settings with those requests resolved (run once, here: the returned
+ * `connectors.snapshots` holds collection names only).
  */
-export function checkPipeline(settings: Partial<PipelineSettings>, ctx: ConfigContext, problems: ConfigProblem[]): void {
+export function checkPipeline(settings: Partial<PipelineSettings>, ctx: ConfigContext, problems: ConfigProblem[]): Partial<PipelineSettings> {
     checkDistinctNames(settings, ctx, problems);
     const conn = settings.connectors;
     if (conn && conn.requestTimeoutSeconds > conn.readyTimeoutSeconds) {
         problems.push({ key: "cdc:connectors.requestTimeoutSeconds", message: `${conn.requestTimeoutSeconds} is longer than cdc:connectors.readyTimeoutSeconds (${conn.readyTimeoutSeconds}), which bounds each connector operation in all; lower it or raise readyTimeoutSeconds` });
     }
-    // snapshot requests name captured collections (by role or name): checked before any resource exists
+    // snapshot requests name captured collections (by role or name): resolved once, before any resource exists
     const roleNames = settings.mongo?.collections;
-    if (conn?.snapshots && roleNames) problems.push(...resolveSnapshotRequests(conn.snapshots, roleNames).problems);
+    const resolved = conn?.snapshots && roleNames ? resolveSnapshotRequests(conn.snapshots, roleNames) : undefined;
+    if (resolved) problems.push(...resolved.problems);
+    return conn && resolved ? { ...settings, connectors: { ...conn, snapshots: resolved.requests } } : settings;
 }
 
 /**

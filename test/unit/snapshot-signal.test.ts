@@ -7,10 +7,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseConfig } from "../../components/config";
+import { resolveSnapshotRequests } from "../../components/config/snapshots";
 import { debeziumMongoSourceConfig, signalCollectionName } from "../../connectors/debeziumMongoSource";
 import {
     diffSnapshotSignal,
-    resolveSnapshotRequests,
     signalDocument,
     type SnapshotSignalInputs,
     type SnapshotSignalOutputs,
@@ -62,12 +62,12 @@ describe("cdc:connectors.snapshots (config)", () => {
             /cdc:connectors\.snapshots\[0\]\.collections\[1\]: "invoices" is not a captured collection; accepted: customers, products, orders, items/,
         );
         const ok = parseConfig({ ...base, mongo: { collections: { products: "items" } }, connectors: { snapshots: [{ id: "a", collections: ["items", "products"] }] } });
-        assert.deepEqual(ok.connectors.snapshots, [{ id: "a", collections: ["items", "products"] }]);
+        assert.deepEqual(ok.connectors.snapshots, [{ id: "a", collections: ["items"] }], "loaded config holds the resolved collections: role products is items");
     });
 
     it("resolves role names to the configured collections and refuses names that are not captured", () => {
         const r = resolveSnapshotRequests([{ id: "a", collections: ["products", "items", "orders"] }], ROLES);
-        assert.deepEqual(r, { requests: { a: ["items", "orders"] }, problems: [] }, "role products is collection items: listed once");
+        assert.deepEqual(r, { requests: [{ id: "a", collections: ["items", "orders"] }], problems: [] }, "role products is collection items: listed once");
         const bad = resolveSnapshotRequests([{ id: "a", collections: ["orders"] }, { id: "b", collections: ["invoices"] }], ROLES);
         assert.deepEqual(bad.problems.map((p) => p.key), ["cdc:connectors.snapshots[1].collections[0]"]);
         assert.match(bad.problems[0]!.message, /"invoices" is not a captured collection; accepted: customers, products, orders, items/);

@@ -5,14 +5,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { snapshotSignalProvider } from "./provider";
+import { DEFAULT_SIGNAL_TIMEOUT_SECONDS } from "./signal";
 
 export * from "./types";
 export { SNAPSHOT_ID, DEFAULT_SIGNAL_TIMEOUT_SECONDS, normaliseSignalInputs, checkSignalInputs, signalDocument, dataCollections, pendingIds, diffSnapshotSignal, requestPath } from "./signal";
 export type { SnapshotSignalDiff } from "./signal";
 export { createSnapshotSignalProvider, snapshotSignalProvider, mongoSignalStore } from "./provider";
 export type { SignalStore, SignalStoreFactory, SnapshotSignalProviderOptions } from "./provider";
-export { snapshotRequestsField, resolveSnapshotRequests } from "./config";
-export type { SnapshotRequest } from "./config";
 
 /** Arguments of {@link SnapshotSignal}. */
 export interface SnapshotSignalArgs {
@@ -45,7 +44,7 @@ export class SnapshotSignal extends pulumi.dynamic.Resource {
                 signalCollection: args.signalCollection,
                 connectorName: args.connectorName,
                 requests: args.requests,
-                timeoutSeconds: args.timeoutSeconds ?? 30,
+                timeoutSeconds: args.timeoutSeconds ?? DEFAULT_SIGNAL_TIMEOUT_SECONDS,
                 executed: undefined,
             },
             pulumi.mergeOptions(opts, { additionalSecretOutputs: ["connectionString"] }),

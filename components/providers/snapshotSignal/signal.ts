@@ -3,11 +3,11 @@
  * Debezium reads, and the diff that names each new request.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { SNAPSHOT_ID } from "../../config/snapshots";
 import { containsUnknown, isUnknown } from "../shared/unknown";
 import type { ExecutedSnapshot, SnapshotSignalInputs, SnapshotSignalOutputs } from "./types";
 
-/** Accepted snapshot ids: a letter, then letters, digits, `.`, `_`, `-` (at most 100). */
-export const SNAPSHOT_ID = /^[A-Za-z][A-Za-z0-9._-]{0,99}$/;
+export { SNAPSHOT_ID };
 /** Accepted database and collection names. */
 const NAME = /^[A-Za-z0-9_-]+$/;
 

@@ -8,10 +8,14 @@
  *
  * {@link snapshotRequestsField} checks the shape (unique ids, a non-empty list of names each);
  * {@link resolveSnapshotRequests} maps role names to the configured collections and refuses a
- * name that is not captured, once `cdc:mongo.collections` is known.
+ * name that is not captured, once `cdc:mongo.collections` is known. Config loading runs it once
+ * (checkPipeline, pipeline.ts) and keeps the resolved requests, which the stack hands to the
+ * SnapshotSignal provider (components/providers/snapshotSignal/) as they are.
  */
-import { Field, type ConfigProblem } from "../../config/schema";
-import { SNAPSHOT_ID } from "./signal";
+import { Field, type ConfigProblem } from "./schema";
+
+/** Accepted snapshot ids: a letter, then letters, digits, `.`, `_`, `-` (at most 100). */
+export const SNAPSHOT_ID = /^[A-Za-z][A-Za-z0-9._-]{0,99}$/;
 
 /** One declared snapshot. */
 export interface SnapshotRequest {
@@ -79,9 +83,9 @@ export function resolveSnapshotRequests(
     requests: readonly SnapshotRequest[],
     roles: { customers: string; products: string; orders: string },
     key = "cdc:connectors.snapshots",
-): { requests: Record<string, string[]>; problems: ConfigProblem[] } {
+): { requests: SnapshotRequest[]; problems: ConfigProblem[] } {
     const problems: ConfigProblem[] = [];
-    const out: Record<string, string[]> = {};
+    const out: SnapshotRequest[] = [];
     const byRole = new Map<string, string>(Object.entries(roles));
     const captured = new Set(Object.values(roles));
     requests.forEach((r, n) => {
@@ -93,7 +97,7 @@ export function resolveSnapshotRequests(
                 problems.push({ key: `${key}[${n}].collections[${m}]`, message: `"${name}" is not a captured collection; accepted: ${accepted} (roles map to cdc:mongo.collections.<role>)` });
             } else if (!cols.includes(c)) cols.push(c);
         });
-        out[r.id] = cols;
+        out.push({ id: r.id, collections: cols });
     });
     return { requests: out, problems };
 }
