@@ -8,6 +8,7 @@
  */
 import { execFileSync } from "child_process";
 import * as path from "path";
+import { analyticsVars, DEFAULT_ANALYTICS_NAMES } from "../components/analytics/vars";
 import { runDbt } from "../components/providers/dbt";
 
 interface Flags {
@@ -61,8 +62,9 @@ async function main(): Promise<void> {
         },
         target: flags.target,
         command: flags.command,
-        // The stack's names (bronze tables by role, refresh interval); absent on stacks older than this output.
-        vars: isStringMap(outputs.dbtVars) ? outputs.dbtVars : undefined,
+        // The stack's names (bronze tables by role, refresh interval) over the defaults, which stand in
+        // for a var a stack older than the `dbtVars` output (or than that var) does not give.
+        vars: { ...analyticsVars(DEFAULT_ANALYTICS_NAMES), ...(isStringMap(outputs.dbtVars) ? outputs.dbtVars : {}) },
         log: (line) => process.stderr.write(`${line}\n`),
     });
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

@@ -5,6 +5,7 @@
  * `dbtVars`) and the analytics tools, so every configurable name reaches the models the same way.
  */
 import { bronzeTableName } from "../../connectors/naming";
+import { pipelineShape } from "../config/pipeline";
 
 /** What {@link analyticsVars} needs from the config. */
 export interface AnalyticsNames {
@@ -16,12 +17,20 @@ export interface AnalyticsNames {
     refreshSeconds: number;
 }
 
-/** The default config's names (the dbt project's own defaults). */
+/**
+ * The default config's names and refresh interval, read from the config's fields (their defaults
+ * are written there only). The dbt project has no default for `gold_refresh_seconds`: every
+ * caller passes it from here or from the stack's config.
+ */
 export const DEFAULT_ANALYTICS_NAMES: AnalyticsNames = {
-    topicPrefix: "mongo",
-    database: "ecom",
-    collections: { customers: "customers", products: "products", orders: "orders" },
-    refreshSeconds: 5,
+    topicPrefix: pipelineShape.kafka.topicPrefix.defaultValue(),
+    database: pipelineShape.mongo.database.defaultValue(),
+    collections: {
+        customers: pipelineShape.mongo.collections.customers.defaultValue(),
+        products: pipelineShape.mongo.collections.products.defaultValue(),
+        orders: pipelineShape.mongo.collections.orders.defaultValue(),
+    },
+    refreshSeconds: pipelineShape.analytics.refreshSeconds.defaultValue(),
 };
 
 /** `--vars` for dbt: `bronze_customers`, `bronze_products`, `bronze_orders`, `gold_refresh_seconds`. */

@@ -104,6 +104,11 @@ export class Field<T> {
         /** The problem reported when a required field is absent. */
         public readonly missing = "is required and has no default",
     ) {}
+    /** The default, for code that needs it outside config loading; throws for a field without one. */
+    defaultValue(): T {
+        if (this.def === undefined) throw new Error("this config field has no default");
+        return this.def;
+    }
     /** The same field, required, reporting `message` (what it is for, how to set it) when absent. */
     requiredWith(message: string): Field<T> {
         return new Field<T>(undefined, this.check, true, message);

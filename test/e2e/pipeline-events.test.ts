@@ -15,6 +15,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it, type TestContext } from "node:test";
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickhouse/client";
+import { analyticsVars, DEFAULT_ANALYTICS_NAMES } from "../../components/analytics/vars";
 import { createBronzeTablesProvider } from "../../components/providers/bronzeTables/provider";
 import { dbtProjectHash } from "../../components/providers/dbt/hash";
 import { createDbtRunProvider, diffDbtRun, normaliseDbtRunInputs, type DbtRunOutputs } from "../../components/providers/dbt/provider";
@@ -113,6 +114,7 @@ describe("pipeline from change events: BronzeTables â†’ sink inserts over HTTP â
             command: "build",
             threads: 1,
             contentHash: dbtProjectHash(PROJECT_DIR),
+            vars: analyticsVars(DEFAULT_ANALYTICS_NAMES),
             ...extra,
         };
     }

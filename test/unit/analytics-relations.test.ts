@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { dbtModelNames, dbtRelationNames } from "../../components/analytics/relations";
 import { analyticsVars, DEFAULT_ANALYTICS_NAMES } from "../../components/analytics/vars";
+import { parseConfig } from "../../components/config";
 
 const PROJECT = path.resolve(__dirname, "../../ecom_analytics");
 
@@ -41,5 +42,23 @@ describe("analytics vars", () => {
             gold_refresh_seconds: "7",
         });
         assert.equal(analyticsVars(DEFAULT_ANALYTICS_NAMES).bronze_orders, "mongo_ecom_orders");
+    });
+
+    it("defaults to the config's defaults, and the dbt project keeps no value of its own for the refresh interval", () => {
+        const c = parseConfig({});
+        assert.deepEqual(DEFAULT_ANALYTICS_NAMES, {
+            topicPrefix: c.kafka.topicPrefix,
+            database: c.mongo.database,
+            collections: c.mongo.collections,
+            refreshSeconds: c.analytics.refreshSeconds,
+        });
+        const files = (dir: string): string[] =>
+            fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+        const texts = [path.join(PROJECT, "dbt_project.yml"), ...files(path.join(PROJECT, "macros")), ...files(path.join(PROJECT, "models"))];
+        for (const f of texts) {
+            const text = fs.readFileSync(f, "utf8");
+            assert.doesNotMatch(text, /^\s*gold_refresh_seconds\s*:/m, `${f} sets gold_refresh_seconds`);
+            assert.doesNotMatch(text, /var\(\s*['"]gold_refresh_seconds['"]\s*,\s*[0-9'"]/, `${f} has a fallback for gold_refresh_seconds`);
+        }
     });
 });

@@ -28,7 +28,12 @@
   {%- set state = name ~ '__state' -%}
   {%- set state_next = name ~ '__state_next' -%}
   {%- set rmv = name ~ '__refresh' -%}
-  {%- set seconds = var('gold_refresh_seconds', 5) | int -%}
+  {#- Required, with no default here: every caller passes it (components/analytics/vars.ts, whose
+      default is the config's cdc:analytics.refreshSeconds), so the number is written in one place. -#}
+  {%- if var('gold_refresh_seconds', none) is none -%}
+    {{ exceptions.raise_compiler_error("var gold_refresh_seconds (seconds between gold refreshes) is required: pass it with --vars, as the stack, npm run dbt and tools/analytics do through analyticsVars() in components/analytics/vars.ts") }}
+  {%- endif -%}
+  {%- set seconds = var('gold_refresh_seconds') | int -%}
   {%- if seconds < 1 -%}
     {{ exceptions.raise_compiler_error("var gold_refresh_seconds must be a whole number of seconds >= 1, got " ~ var('gold_refresh_seconds')) }}
   {%- endif -%}
