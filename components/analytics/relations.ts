@@ -30,20 +30,21 @@ export function dbtModelNames(projectDir: string): string[] {
 }
 
 /**
- * Silver and gold relation names by materialization: silver = the models materialized as
- * `streaming_table` that read a bronze source (the base_* tables), gold = those materialized as
- * `refreshed_table` (the marts). `npm run status` reads these layers.
+ * The tables `npm run status` reads silver and gold in, by materialization. Silver is the `stg_*`
+ * views (docs/data-contract.md §4); they read `FINAL` from its storage, `silverStorage`: the models
+ * materialized as `streaming_table` that read a bronze source (the `base_*` tables, where rows and
+ * arrival times are). Gold = the models materialized as `refreshed_table` (the marts).
  */
-export function dbtModelLayers(projectDir: string): { silver: string[]; gold: string[] } {
-    const silver: string[] = [];
+export function dbtModelLayers(projectDir: string): { silverStorage: string[]; gold: string[] } {
+    const silverStorage: string[] = [];
     const gold: string[] = [];
     for (const m of modelFiles(projectDir)) {
         const sql = fs.readFileSync(m.file, "utf8");
         const materialized = /materialized\s*=\s*['"]([a-z_]+)['"]/.exec(sql)?.[1];
-        if (materialized === "streaming_table" && /source\(\s*['"]bronze['"]/.test(sql)) silver.push(m.name);
+        if (materialized === "streaming_table" && /source\(\s*['"]bronze['"]/.test(sql)) silverStorage.push(m.name);
         if (materialized === "refreshed_table") gold.push(m.name);
     }
-    return { silver, gold };
+    return { silverStorage, gold };
 }
 
 /** Every relation name the project's models can create, sorted. */

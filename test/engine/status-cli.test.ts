@@ -14,7 +14,7 @@ import { describe, it } from "node:test";
 import { Admin } from "@platformatic/kafka";
 import { insertBronzeRows } from "../../tools/analytics/replay/index";
 import { FILE_SINK, FILE_SOURCE, STRINGS } from "../support/stand-in-connectors";
-import { BRONZE, DB, GOLD, PASSWORD, runStatus, SILVER, stage, statusEnv, until } from "../support/status-env";
+import { BRONZE, DB, GOLD, PASSWORD, runStatus, SILVER_STORAGE, stage, statusEnv, until } from "../support/status-env";
 
 const svc = statusEnv();
 
@@ -57,7 +57,7 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
         assert.deepEqual(bronze.tables.map((x: any) => [x.table, x.rows]), BRONZE.map((b) => [b, 1])); // eslint-disable-line @typescript-eslint/no-explicit-any
         assert.ok(bronze.tables.every((x: any) => x.newestIngestedMs > Date.now() - 600_000)); // eslint-disable-line @typescript-eslint/no-explicit-any
         const silver = stage(report, "silver").details as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-        assert.deepEqual(silver.tables.map((x: any) => [x.table, x.rows]), SILVER.map((s) => [s, 2])); // eslint-disable-line @typescript-eslint/no-explicit-any
+        assert.deepEqual(silver.tables.map((x: any) => [x.table, x.rows]), SILVER_STORAGE.map((s) => [s, 2])); // eslint-disable-line @typescript-eslint/no-explicit-any
         assert.ok(silver.tables.every((x: any) => x.newestEventMs > 0)); // eslint-disable-line @typescript-eslint/no-explicit-any
         assert.equal(silver.rejects, 0);
         const gold = stage(report, "gold").details as any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -140,8 +140,8 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
         assert.ok(sink.problems.some((p) => /task broken-sink\/0 FAILED/.test(p)), sink.problems.join("\n"));
         assert.ok(sink.problems.some((p) => /3 records behind \(> --max-lag 2\)/.test(p)), sink.problems.join("\n"));
         const silver = stage(report, "silver");
-        assert.equal((silver.details as { rejects: number }).rejects, SILVER.length);
-        assert.ok(silver.problems.some((p) => p.startsWith(`${SILVER.length} rows in bronze_rejects`)), silver.problems.join("\n"));
+        assert.equal((silver.details as { rejects: number }).rejects, SILVER_STORAGE.length);
+        assert.ok(silver.problems.some((p) => p.startsWith(`${SILVER_STORAGE.length} rows in bronze_rejects`)), silver.problems.join("\n"));
         assert.ok(!r.stdout.includes(PASSWORD));
     });
 

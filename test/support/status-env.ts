@@ -24,7 +24,7 @@ export const ROOT = path.resolve(__dirname, "..", "..");
 export const DB = "ecom_status";
 export const PASSWORD = "status-Pa55-secret";
 export const BRONZE = ["mongo_ecom_customers", "mongo_ecom_products", "mongo_ecom_orders"] as const;
-export const { silver: SILVER, gold: GOLD } = dbtModelLayers(path.join(ROOT, "ecom_analytics"));
+export const { silverStorage: SILVER_STORAGE, gold: GOLD } = dbtModelLayers(path.join(ROOT, "ecom_analytics"));
 
 /** Runs the CLI; resolves with its exit code, parsed JSON (when --json) and stderr. */
 export function runStatus(args: string[], env: NodeJS.ProcessEnv = { CDC_STATUS_CLICKHOUSE_PASSWORD: PASSWORD }): Promise<{ code: number; report?: StatusReport; stdout: string; stderr: string; ms: number }> {
@@ -61,16 +61,16 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 
 export const stage = (r: StatusReport, name: string) => r.stages.find((s) => s.stage === name)!;
 
-/** Minimal silver/gold under the project's names: silver tables with the columns the status reads, a rejects view, gold fed by real refreshable views. */
+/** Minimal silver/gold under the project's names: silver's storage tables (base_*) with the columns the status reads, a rejects view, gold fed by real refreshable views. */
 async function createLayers(c: ClickHouseClient): Promise<void> {
-    for (const s of SILVER) {
+    for (const s of SILVER_STORAGE) {
         await c.command({ query: `CREATE TABLE ${DB}.${s} (id String, _event_timestamp_ms Int64, _reject_reason String, _ingested_at DateTime64(3) DEFAULT now64(3)) ENGINE = MergeTree ORDER BY id` });
     }
-    const union = SILVER.map((s) => `SELECT '${s}' AS collection, id, _reject_reason AS reason FROM ${DB}.${s} WHERE _reject_reason != ''`).join(" UNION ALL ");
+    const union = SILVER_STORAGE.map((s) => `SELECT '${s}' AS collection, id, _reject_reason AS reason FROM ${DB}.${s} WHERE _reject_reason != ''`).join(" UNION ALL ");
     await c.command({ query: `CREATE VIEW ${DB}.bronze_rejects AS ${union}` });
     for (const g of GOLD) {
         await c.command({ query: `CREATE TABLE ${DB}.${g} (n UInt64) ENGINE = MergeTree ORDER BY n` });
-        await c.command({ query: `CREATE MATERIALIZED VIEW ${DB}.${g}__refresh REFRESH EVERY 1 SECOND TO ${DB}.${g} AS SELECT count() AS n FROM ${DB}.${SILVER[0]}` });
+        await c.command({ query: `CREATE MATERIALIZED VIEW ${DB}.${g}__refresh REFRESH EVERY 1 SECOND TO ${DB}.${g} AS SELECT count() AS n FROM ${DB}.${SILVER_STORAGE[0]}` });
     }
 }
 
@@ -157,7 +157,7 @@ export function statusEnv(): StatusEnv {
             assert.ok(r.status < 300, `PUT ${name}: HTTP ${r.status} ${await r.text()}`);
         },
         async insertSilver(rows) {
-            for (const s of SILVER) {
+            for (const s of SILVER_STORAGE) {
                 await env.ch.insert({ table: `${DB}.${s}`, values: rows.map((r) => ({ id: r.id, _event_timestamp_ms: Date.now(), _reject_reason: r.reason ?? "" })), format: "JSONEachRow" });
             }
         },

@@ -78,9 +78,9 @@ describe("status topic discovery and bounds", () => {
         assert.equal(sinkTopicsOf("s", { topics: "t", "consumer.override.group.id": "g" }).group, "g");
     });
 
-    it("silver and gold names come from the dbt project's models", () => {
+    it("silver's storage tables and the gold names come from the dbt project's models", () => {
         const l = dbtModelLayers(path.join(ROOT, "ecom_analytics"));
-        assert.deepEqual(l.silver, ["base_customers", "base_orders", "base_products"]);
+        assert.deepEqual(l.silverStorage, ["base_customers", "base_orders", "base_products"]);
         assert.deepEqual(l.gold, ["dim_customers", "dim_products", "fact_orders", "fct_daily_sales"]);
     });
 

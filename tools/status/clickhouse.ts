@@ -1,8 +1,9 @@
 /**
- * ClickHouse reads of `npm run status` (HTTP, @clickhouse/client): per table of bronze, silver and
- * gold its stored rows, newest `_ingested_at` / `_event_timestamp_ms`; the `bronze_rejects` count;
- * the gold refreshes from `system.view_refreshes`. Silver and gold names come from the dbt project
- * (`dbtModelLayers`, components/analytics/relations.ts).
+ * ClickHouse reads of `npm run status` (HTTP, @clickhouse/client): per table of bronze, silver's
+ * storage (`base_*`, under the `stg_*` views) and gold its stored rows, newest `_ingested_at` /
+ * `_event_timestamp_ms`; the `bronze_rejects` count; the gold refreshes from `system.view_refreshes`.
+ * Silver-storage and gold names come from the dbt project (`dbtModelLayers`,
+ * components/analytics/relations.ts).
  */
 import { createClient, ClickHouseLogLevel } from "@clickhouse/client";
 import { describeError, withDeadline } from "./deadline";
@@ -19,7 +20,8 @@ export interface ClickHouseTarget {
 
 export interface LayerNames {
     bronze: string[];
-    silver: string[];
+    /** The tables silver is stored in (`base_*`; silver itself is the `stg_*` views over them). */
+    silverStorage: string[];
     gold: string[];
 }
 
@@ -43,7 +45,7 @@ export async function readLayers(t: ClickHouseTarget, names: LayerNames): Promis
             `ClickHouse at ${t.url} (${what})`,
             hint,
         );
-    const all = [...names.bronze, ...names.silver, ...names.gold];
+    const all = [...names.bronze, ...names.silverStorage, ...names.gold];
     const q = (table: string) => `\`${t.database.replace(/`/g, "``")}\`.\`${table.replace(/`/g, "``")}\``;
     try {
         const existing = new Set((await query<{ name: string }>("tables", "SELECT name FROM system.tables WHERE database = {db:String}", { db: t.database })).map((r) => r.name));
@@ -89,7 +91,7 @@ export async function readLayers(t: ClickHouseTarget, names: LayerNames): Promis
         }));
         return {
             bronze: { tables: names.bronze.map(obs) },
-            silver: { tables: names.silver.map(obs), rejects, rejectsError },
+            silver: { tables: names.silverStorage.map(obs), rejects, rejectsError },
             gold: { tables: names.gold.map(obs), refreshes: refreshObs },
         };
     } catch (e) {
