@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { main } from "../../seed/cli";
+import { main } from "../../seed/seedMain";
 import { emitBronze, EmitError } from "../../seed/emit";
 import { simulateHistory } from "../../seed/index";
 
@@ -51,7 +51,7 @@ describe("seed --emit bronze", () => {
 
     it("prints nothing on stdout and a one-line summary on stderr when run as a command", async () => {
         const dir = tempDir();
-        const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "seed/cli.ts", ...args(1, dir)], { cwd: join(__dirname, "../..") });
+        const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "seed/seedMain.ts", ...args(1, dir)], { cwd: join(__dirname, "../..") });
         assert.equal(stdout, "");
         assert.match(stderr, /^seed: wrote 192 snapshot \+ 400 change events in [\d.]+ s: .*mongo_ecom_customers\.jsonl \(\d+ rows\)/);
         assert.equal(stderr.trim().split("\n").length, 1);

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { UsageError } from "../../seed/args";
 import { resolveMongoUri } from "../../seed/mongo/uri";
-import { parseSeedCommand } from "../../seed/seedCommand";
-import { parseSimulateCommand } from "../../seed/simulateCommand";
+import { parseSeedCommand } from "../../seed/seedFlags";
+import { parseSimulateCommand } from "../../seed/simulateFlags";
 
 function usageError(fn: () => unknown, pattern: RegExp): void {
     assert.throws(fn, (e: unknown) => {

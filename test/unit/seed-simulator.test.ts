@@ -6,7 +6,7 @@ import { buildInitialLoad } from "../../seed/initial";
 import type { Mutation } from "../../seed/model";
 import { ObjectIdFactory } from "../../seed/objectid";
 import { Prng } from "../../seed/prng";
-import { formatStats, MAX_CONSECUTIVE_ERRORS, runSimulation, type SimulatorDeps } from "../../seed/simulator";
+import { formatStats, MAX_CONSECUTIVE_ERRORS, runSimulation, type SimulatorDeps } from "../../seed/simulationLoop";
 import { World } from "../../seed/world";
 
 /** A chooser over a small seeded world, and a fake clock that only moves when the loop sleeps. */

@@ -1,8 +1,8 @@
 /**
- * `npm run simulate`: a steady, realistic stream of changes against MongoDB (new orders,
- * status transitions, price and stock changes, new customers, occasional deletes) for the
- * pipeline to capture. Live counters on stderr; Ctrl-C stops cleanly with a summary
- * (a second Ctrl-C exits at once).
+ * Entry point of `npm run simulate` (flags: simulateFlags.ts; the loop: simulationLoop.ts): a
+ * steady, realistic stream of changes against MongoDB (new orders, status transitions, price and
+ * stock changes, new customers, occasional deletes) for the pipeline to capture. Live counters
+ * on stderr; Ctrl-C stops cleanly with a summary (a second Ctrl-C exits at once).
  *
  * Exit codes: 0 stopped normally, 1 MongoDB failure, 2 bad command line.
  */
@@ -16,8 +16,8 @@ import { readWorld } from "./mongo/readWorld";
 import { resolveMongoUri } from "./mongo/uri";
 import { ObjectIdFactory } from "./objectid";
 import { Prng } from "./prng";
-import { parseSimulateCommand } from "./simulateCommand";
-import { abortableSleep, formatStats, runSimulation, type SimulationStats } from "./simulator";
+import { parseSimulateCommand } from "./simulateFlags";
+import { abortableSleep, formatStats, runSimulation, type SimulationStats } from "./simulationLoop";
 
 const log = (line: string) => process.stderr.write(line + "\n");
 

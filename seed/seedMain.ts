@@ -1,7 +1,7 @@
 /**
- * `npm run seed`: writes the initial load into MongoDB, or with `--emit bronze` writes the
- * Debezium bronze rows of a generated history to files. Only the summary goes to stderr;
- * stdout stays empty so the command can sit in a pipe.
+ * Entry point of `npm run seed` (flags: seedFlags.ts): writes the initial load into MongoDB, or
+ * with `--emit bronze` writes the Debezium bronze rows of a generated history to files. Only the
+ * summary goes to stderr; stdout stays empty so the command can sit in a pipe.
  *
  * Exit codes: 0 done, 1 failure (MongoDB or file system; the message says what was written),
  * 2 bad command line (the message names the flag and the fix).
@@ -17,7 +17,7 @@ import { resolveMongoUri } from "./mongo/uri";
 import { ObjectIdFactory } from "./objectid";
 import { Prng } from "./prng";
 import { progressBar } from "./progress";
-import { parseSeedCommand, type EmitCommand, type MongoSeedCommand } from "./seedCommand";
+import { parseSeedCommand, type EmitCommand, type MongoSeedCommand } from "./seedFlags";
 
 const log = (line: string) => process.stderr.write(line + "\n");
 
