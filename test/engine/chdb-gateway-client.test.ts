@@ -2,21 +2,19 @@
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import type { ClickHouseClient } from "@clickhouse/client";
-import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
-import { createClient, PASSWORD, USER } from "../support/gateway-http";
+import type { ChdbGateway } from "../../tools/chdb-gateway";
+import { createClient, gatewayForSuite, PASSWORD, USER } from "../support/gateway-http";
 
-let gw: ChdbGateway;
 let client: ClickHouseClient;
-const logs: string[] = [];
 
 describe("chdb gateway", () => {
-    before(async () => {
-        gw = await startChdbGateway({ user: USER, password: PASSWORD, log: (l) => logs.push(l) });
-        client = createClient({ url: gw.url, username: USER, password: PASSWORD });
+    const suite = gatewayForSuite();
+    const gw = (): ChdbGateway => suite.gateway();
+    before(() => {
+        client = createClient({ url: gw().url, username: USER, password: PASSWORD });
     });
     after(async () => {
         await client?.close();
-        await gw?.stop();
     });
 
     describe("with @clickhouse/client over HTTP", () => {
@@ -57,7 +55,7 @@ describe("chdb gateway", () => {
         });
 
         it("fails authentication with code 516 for a wrong password", async () => {
-            const bad = createClient({ url: gw.url, username: USER, password: "wrong" });
+            const bad = createClient({ url: gw().url, username: USER, password: "wrong" });
             try {
                 await assert.rejects(bad.query({ query: "SELECT 1" }), (e: Error & { code?: string }) => {
                     assert.equal(e.code, "516");
@@ -70,7 +68,7 @@ describe("chdb gateway", () => {
 
         it("runs in the configured database", async () => {
             await client.command({ query: "CREATE DATABASE IF NOT EXISTS cc_db" });
-            const inDb = createClient({ url: gw.url, username: USER, password: PASSWORD, database: "cc_db" });
+            const inDb = createClient({ url: gw().url, username: USER, password: PASSWORD, database: "cc_db" });
             try {
                 await inDb.command({ query: "CREATE TABLE t_in_db (x UInt8) ENGINE = Memory" });
                 const rs = await inDb.query({ query: "SELECT currentDatabase() AS db, count() AS n FROM t_in_db", format: "JSONEachRow" });
@@ -83,7 +81,7 @@ describe("chdb gateway", () => {
         });
 
         it("reads gzip-compressed responses and sends gzip-compressed inserts", async () => {
-            const gz = createClient({ url: gw.url, username: USER, password: PASSWORD, compression: { request: true, response: true } });
+            const gz = createClient({ url: gw().url, username: USER, password: PASSWORD, compression: { request: true, response: true } });
             try {
                 await gz.command({ query: "CREATE TABLE cc_gz (n UInt32) ENGINE = Memory" });
                 await gz.insert({ table: "cc_gz", values: Array.from({ length: 1000 }, (_, i) => ({ n: i })), format: "JSONEachRow" });
@@ -95,7 +93,7 @@ describe("chdb gateway", () => {
         });
 
         it("keeps temporary tables within a session", async () => {
-            const sess = createClient({ url: gw.url, username: USER, password: PASSWORD, session_id: `s-${process.pid}-${Date.now()}` });
+            const sess = createClient({ url: gw().url, username: USER, password: PASSWORD, session_id: `s-${process.pid}-${Date.now()}` });
             try {
                 await sess.command({ query: "CREATE TEMPORARY TABLE tmp_x (x UInt8)" });
                 await sess.insert({ table: "tmp_x", values: [{ x: 3 }, { x: 4 }], format: "JSONEachRow" });

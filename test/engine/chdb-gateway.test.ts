@@ -6,34 +6,27 @@
 import { execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
 import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
-import { PASSWORD, USER } from "../support/gateway-http";
+import { gatewayForSuite, PASSWORD, USER } from "../support/gateway-http";
 import { requireTier } from "../support/tier";
 
-let gw: ChdbGateway;
-const logs: string[] = [];
-
 describe("chdb gateway", () => {
-    before(async () => {
-        gw = await startChdbGateway({ user: USER, password: PASSWORD, log: (l) => logs.push(l) });
-    });
-    after(async () => {
-        await gw?.stop();
-    });
+    const suite = gatewayForSuite();
+    const gw = (): ChdbGateway => suite.gateway();
 
     describe("process", () => {
         it("listens on 127.0.0.1 with the configured user and a fresh data dir", () => {
-            assert.equal(gw.host, "127.0.0.1");
-            assert.equal(gw.url, `http://127.0.0.1:${gw.port}`);
-            assert.equal(gw.user, USER);
-            assert.ok(fs.statSync(gw.dataDir).isDirectory());
+            assert.equal(gw().host, "127.0.0.1");
+            assert.equal(gw().url, `http://127.0.0.1:${gw().port}`);
+            assert.equal(gw().user, USER);
+            assert.ok(fs.statSync(gw().dataDir).isDirectory());
         });
 
         it("answers /ping with Ok. and needs no credentials for it", async () => {
-            const r = await fetch(`${gw.url}/ping`);
+            const r = await fetch(`${gw().url}/ping`);
             assert.equal(r.status, 200);
             assert.equal(await r.text(), "Ok.\n");
         });
@@ -54,7 +47,7 @@ describe("chdb gateway", () => {
         });
 
         it("keeps a data dir it was given, with its tables, across restarts", async () => {
-            const dir = fs.mkdtempSync(path.join(gw.dataDir, "..", "chdb-gw-keep-"));
+            const dir = fs.mkdtempSync(path.join(gw().dataDir, "..", "chdb-gw-keep-"));
             try {
                 const g1 = await startChdbGateway({ dataDir: dir });
                 await fetch(`${g1.url}/`, { method: "POST", body: "CREATE TABLE kept (x UInt8) ENGINE = MergeTree ORDER BY x" });
@@ -115,7 +108,7 @@ describe("chdb gateway", () => {
                 if (!requireTier(t, "dbt", pythonProblem)) return;
                 const script = path.join(__dirname, "chdb-gateway-connect.py");
                 const out = await new Promise<string>((resolve, reject) =>
-                    execFile(python!, [script, gw.host, String(gw.port), USER, PASSWORD, compress], { timeout: 120_000 }, (err, stdout, stderr) =>
+                    execFile(python!, [script, gw().host, String(gw().port), USER, PASSWORD, compress], { timeout: 120_000 }, (err, stdout, stderr) =>
                         err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
                     ),
                 );

@@ -37,10 +37,10 @@ type GatewayRequest = (params: Record<string, string>, init?: Parameters<typeof 
 
 /**
  * Called inside a describe(): starts a gateway with the test credentials before the suite's tests
- * and stops it after them. `url()` is its address, `http` a raw request to it (gatewayHttp), `logs`
- * the lines it logged.
+ * and stops it after them. `gateway()` is the running gateway, `url()` its address, `http` a raw
+ * request to it (gatewayHttp), `logs` the lines it logged.
  */
-export function gatewayForSuite(): { url: () => string; http: GatewayRequest; logs: string[] } {
+export function gatewayForSuite(): { gateway: () => ChdbGateway; url: () => string; http: GatewayRequest; logs: string[] } {
     let gw: ChdbGateway | undefined;
     const logs: string[] = [];
     before(async () => {
@@ -53,5 +53,5 @@ export function gatewayForSuite(): { url: () => string; http: GatewayRequest; lo
         if (!gw) throw new Error("the suite's gateway is not running: call gatewayForSuite() inside describe(), use it inside it()");
         return gw;
     };
-    return { url: () => running().url, http: (params, init) => gatewayHttp(running(), params, init), logs };
+    return { gateway: running, url: () => running().url, http: (params, init) => gatewayHttp(running(), params, init), logs };
 }
