@@ -3,14 +3,7 @@
  * `cdc:dbt`: the settings every platform shares (what flows where), with every rule on them.
  */
 import { checkDistinctNames, type ConfigContext } from "./checks";
-import {
-    CONNECTOR_STATES,
-    DEFAULT_MAX_RESTARTS,
-    DEFAULT_READY_TIMEOUT_SECONDS,
-    DEFAULT_REQUEST_TIMEOUT_SECONDS,
-    DEFAULT_RESTART_BACKOFF_SECONDS,
-    READINESS_MODES,
-} from "./connectorLifecycle";
+import * as lifecycle from "./connectorLifecycle";
 import { IDENT, TOPIC } from "./fields";
 import { bool, type ConfigProblem, int, oneOf, type Parsed, str, validate } from "./schema";
 import { resolveSnapshotRequests, snapshotRequestsField } from "./snapshots";
@@ -51,13 +44,13 @@ export const pipelineShape = {
         /** Kafka Connect name of the ClickHouse sink; defaults to `<stack>-clickhouse-sink`. */
         sinkName: str(undefined, { pattern: /^[A-Za-z0-9._-]+$/, hint: "letters, digits, ., _ and -" }).optional(),
         /** How long to wait for a connector and its tasks to reach RUNNING, in seconds. */
-        readyTimeoutSeconds: int(DEFAULT_READY_TIMEOUT_SECONDS, 5, 3600, "seconds"),
+        readyTimeoutSeconds: int(lifecycle.DEFAULT_READY_TIMEOUT_SECONDS, 5, 3600, "seconds"),
         /**
          * Timeout of each Kafka Connect REST call, in seconds (a worker that accepts connections but
          * never answers fails after this long per attempt). Retries of one operation stop at
          * `readyTimeoutSeconds` in all. Default 30 (config validation may reach MongoDB).
          */
-        requestTimeoutSeconds: int(DEFAULT_REQUEST_TIMEOUT_SECONDS, 1, 600, "seconds"),
+        requestTimeoutSeconds: int(lifecycle.DEFAULT_REQUEST_TIMEOUT_SECONDS, 1, 600, "seconds"),
         /** Dead-letter topic for records the sink cannot write; default `dlq.<prefix>.<db>.clickhouse`. */
         deadLetterTopic: str(undefined, { pattern: /^[A-Za-z0-9._-]+$/, hint: "letters, digits, ., _ and -" }).optional(),
         /** ClickHouse sink exactly-once mode (needs KeeperMap on the server). */
@@ -73,20 +66,20 @@ export const pipelineShape = {
         snapshots: snapshotRequestsField(),
         /** Declared lifecycle of the Debezium source: running, paused or stopped (see docs/operations.md). */
         source: {
-            state: oneOf("running", CONNECTOR_STATES),
+            state: oneOf("running", lifecycle.CONNECTOR_STATES),
         },
         /** Declared lifecycle of the ClickHouse sink, and its offsets-reset request. */
         sink: {
-            state: oneOf("running", CONNECTOR_STATES),
+            state: oneOf("running", lifecycle.CONNECTOR_STATES),
             /** A request id; a new one stops the sink, deletes its consumer-group offsets (replays bronze from Kafka's retention) and restores its state. */
             resetOffsets: str(undefined, { pattern: /^[A-Za-z0-9._:-]{1,100}$/, hint: "a request id of letters, digits, ., _, : and -, e.g. restore-2026-11-29" }).optional(),
         },
         /** "flowing": a running connector is ready only once data flows (source produced, sink committed); "running": once RUNNING. */
-        readiness: oneOf("flowing", READINESS_MODES),
+        readiness: oneOf("flowing", lifecycle.READINESS_MODES),
         /** Automatic restarts of FAILED connectors/tasks on `up` and `refresh`: at most `max` per run, backoff `backoffSeconds` × (n² + n). */
         restarts: {
-            max: int(DEFAULT_MAX_RESTARTS, 0, 100),
-            backoffSeconds: int(DEFAULT_RESTART_BACKOFF_SECONDS, 0, 600, "seconds"),
+            max: int(lifecycle.DEFAULT_MAX_RESTARTS, 0, 100),
+            backoffSeconds: int(lifecycle.DEFAULT_RESTART_BACKOFF_SECONDS, 0, 600, "seconds"),
         },
     },
     bronze: {
