@@ -12,8 +12,9 @@ import * as path from "node:path";
 import { after, describe, it, type TestContext } from "node:test";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { dbtVenvProblem } from "../../components/providers/dbt/venv";
-import { buildModels, createBronzeTables, gatewayClient, insertBronzeRows, readModelRows, REPLAY_DATABASE } from "../../tools/analytics/replay/index";
-import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
+import { buildModels, insertBronzeRows, readModelRows, REPLAY_DATABASE } from "../../tools/analytics/replay/index";
+import type { ChdbGateway } from "../../tools/chdb-gateway";
+import { startBronzeGateway } from "../support/bronze-gateway";
 import { simulateHistory, type BronzeRow, type CollectionName } from "../../seed/index";
 import { compareModel } from "../support/compare";
 import { computeGold, foldBronze, MODEL_NAMES, type BronzeTables } from "../support/oracle";
@@ -57,19 +58,17 @@ describe("gold vs oracle across deliveries, refreshed by ClickHouse", () => {
     const delivered: BronzeTables = { customers: [], products: [], orders: [] };
     let gw: ChdbGateway | undefined;
     let client: ClickHouseClient | undefined;
+    let stop: (() => Promise<void>) | undefined;
     let ready = false;
     after(async () => {
-        await client?.close();
-        await gw?.stop();
+        await stop?.();
     });
 
     async function deliverAndBuild(t: TestContext, index: number): Promise<void> {
         if (!requireTier(t, "dbt", await tierProblem())) return;
         if (gw === undefined) {
-            gw = await startChdbGateway();
-            client = gatewayClient(gw, "default");
-            await createBronzeTables(client, REPLAY_DATABASE);
-            await buildModels(gw, REPLAY_DATABASE, { vars: { gold_refresh_seconds: String(INTERVAL_S) } });
+            ({ gw, client, stop } = await startBronzeGateway(REPLAY_DATABASE));
+            await buildModels(gw!, REPLAY_DATABASE, { vars: { gold_refresh_seconds: String(INTERVAL_S) } });
             ready = true;
         }
         assert.ok(ready && client !== undefined, "an earlier delivery failed");

@@ -16,9 +16,10 @@ import * as path from "node:path";
 import { after, describe, it, type TestContext } from "node:test";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { dbtVenvProblem } from "../../components/providers/dbt/venv";
-import { buildModels, createBronzeTables, gatewayClient, insertBronzeRows, readModelRows, REPLAY_DATABASE } from "../../tools/analytics/replay/index";
+import { buildModels, insertBronzeRows, readModelRows, REPLAY_DATABASE } from "../../tools/analytics/replay/index";
 import { REPLAY_MODELS, type ReplayModel } from "../../tools/analytics/replay/models";
-import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
+import type { ChdbGateway } from "../../tools/chdb-gateway";
+import { startBronzeGateway } from "../support/bronze-gateway";
 import { incrementalSnapshotEnvelope, keyOf, serializeEnvelope, simulateHistory, toStrictJson, topicOf, type BronzeRow, type CollectionName, type OrderDoc } from "../../seed/index";
 import { compareModel } from "../support/compare";
 import { computeGold, foldBronze, MODEL_NAMES, type BronzeTables } from "../support/oracle";
@@ -45,9 +46,9 @@ describe("a re-snapshot's r events change no silver row and no gold number", () 
     const delivered: BronzeTables = { customers: [], products: [], orders: [] };
     let gw: ChdbGateway | undefined;
     let client: ClickHouseClient | undefined;
+    let stop: (() => Promise<void>) | undefined;
     after(async () => {
-        await client?.close();
-        await gw?.stop();
+        await stop?.();
     });
 
     const nextOffset = (c: CollectionName) => delivered[c].reduce((m, r) => Math.max(m, Number(r._offset)), -1) + 1;
@@ -99,10 +100,8 @@ describe("a re-snapshot's r events change no silver row and no gold number", () 
 
     it("history delivered: silver and gold equal the oracle (the baseline)", async (t) => {
         if (!requireTier(t, "dbt", await tierProblem())) return;
-        gw = await startChdbGateway();
-        client = gatewayClient(gw, "default");
-        await createBronzeTables(client, REPLAY_DATABASE);
-        await buildModels(gw, REPLAY_DATABASE, { vars: { gold_refresh_seconds: "1" } });
+        ({ gw, client, stop } = await startBronzeGateway(REPLAY_DATABASE));
+        await buildModels(gw!, REPLAY_DATABASE, { vars: { gold_refresh_seconds: "1" } });
         await deliver(history.bronze);
         assert.deepEqual(await oracleReports(), []);
         before = await readAll();

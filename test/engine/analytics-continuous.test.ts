@@ -11,10 +11,11 @@ import { after, before, describe, it, type TestContext } from "node:test";
 import * as assert from "node:assert/strict";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { dbtVenvProblem } from "../../components/providers/dbt/venv";
-import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
+import type { ChdbGateway } from "../../tools/chdb-gateway";
 import { BRONZE_TABLES, type BronzeInsertRow, type BronzeTable } from "../../tools/analytics/replay/bronzeFiles";
 import { REPLAY_MODELS, REPLAY_OUTPUT_SETTINGS, rejectsSelectSql, type ReplayModel } from "../../tools/analytics/replay/models";
-import { buildModels, createBronzeTables, gatewayClient, insertBronzeRows, readBronzeInput, readModelRows } from "../../tools/analytics/replay/index";
+import { buildModels, insertBronzeRows, readBronzeInput, readModelRows } from "../../tools/analytics/replay/index";
+import { startBronzeGateway } from "../support/bronze-gateway";
 import { serverNow, waitForGoldAfter } from "../../tools/analytics/refresh";
 import { compareModel } from "../support/compare";
 import { computeGold, foldBronze, MODEL_NAMES, rejectsAsRows, type BronzeTables } from "../support/oracle";
@@ -31,6 +32,7 @@ const COLLECTIONS = Object.keys(TABLE_OF) as Collection[];
 
 let gw: ChdbGateway | undefined;
 let client: ClickHouseClient | undefined;
+let stop: (() => Promise<void>) | undefined;
 let setupError: unknown;
 let dbtRuns = 0;
 /** Every bronze row inserted so far, per collection (the oracle's input). */
@@ -81,17 +83,14 @@ async function rejectsInDb(): Promise<Record<string, unknown>[]> {
 before(async () => {
     if (await problem()) return;
     try {
-        gw = await startChdbGateway();
-        client = gatewayClient(gw, "default");
-        await createBronzeTables(client, DATABASE);
+        ({ gw, client, stop } = await startBronzeGateway(DATABASE));
     } catch (e) {
         setupError = e;
     }
 });
 
 after(async () => {
-    await client?.close();
-    await gw?.stop();
+    await stop?.();
 });
 
 describe("continuous analytics: bronze → silver at insert time → gold refreshed by ClickHouse", () => {

@@ -10,10 +10,11 @@ import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { dbtVenvProblem } from "../../components/providers/dbt/venv";
-import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
+import type { ChdbGateway } from "../../tools/chdb-gateway";
 import { BRONZE_TABLES } from "../../tools/analytics/replay/bronzeFiles";
 import { REPLAY_MODELS, type ReplayModel } from "../../tools/analytics/replay/models";
-import { buildModels, createBronzeTables, gatewayClient, insertBronzeRows, readBronzeInput, readModelRows } from "../../tools/analytics/replay/index";
+import { buildModels, gatewayClient, insertBronzeRows, readBronzeInput, readModelRows } from "../../tools/analytics/replay/index";
+import { startBronzeGateway } from "../support/bronze-gateway";
 import { requireTier } from "../support/tier";
 import { chdbProblem } from "../support/chdb";
 import { EDGE_FIXTURES, project, readExpected } from "../support/edge-fixtures";
@@ -24,6 +25,7 @@ const DATABASE = "ecom_edge";
 let gw: ChdbGateway | undefined;
 let client: ClickHouseClient | undefined;
 let dbClient: ClickHouseClient | undefined;
+let stop: (() => Promise<void>) | undefined;
 let buildError: unknown;
 
 /** A client whose default database is the one the models were built in (the README queries name no database). */
@@ -43,9 +45,7 @@ async function ready(t: { skip: (m: string) => void }): Promise<ClickHouseClient
 before(async () => {
     if ((await chdbProblem()) ?? (await dbtVenvProblem())) return;
     try {
-        gw = await startChdbGateway();
-        client = gatewayClient(gw, "default");
-        await createBronzeTables(client, DATABASE);
+        ({ gw, client, stop } = await startBronzeGateway(DATABASE));
         const input = readBronzeInput(FIXTURES);
         for (const table of BRONZE_TABLES) await insertBronzeRows(client, DATABASE, table, input[table]);
         await buildModels(gw, DATABASE, { log: (l) => dbtLog.push(l) });
@@ -56,8 +56,7 @@ before(async () => {
 
 after(async () => {
     await dbClient?.close();
-    await client?.close();
-    await gw?.stop();
+    await stop?.();
 });
 
 describe("ecom_analytics on the edge-case fixtures", () => {

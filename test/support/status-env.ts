@@ -12,10 +12,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, type TestContext } from "node:test";
 import type { ClickHouseClient } from "@clickhouse/client";
-import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
-import { createBronzeTables, gatewayClient } from "../../tools/analytics/replay/index";
+import type { ChdbGateway } from "../../tools/chdb-gateway";
 import { dbtModelLayers } from "../../components/analytics/relations";
 import type { StatusReport } from "../../tools/status/types";
+import { startBronzeGateway, type BronzeGateway } from "./bronze-gateway";
 import { chdbProblem } from "./chdb";
 import { kafkaToolchainProblem, startKafkaConnect, type KafkaConnectCluster } from "./kafka";
 import { requireTier } from "./tier";
@@ -96,6 +96,7 @@ export function statusEnv(): StatusEnv {
     let kafka: KafkaConnectCluster | undefined;
     let gw: ChdbGateway | undefined;
     let ch: ClickHouseClient | undefined;
+    let stopGateway: (() => Promise<void>) | undefined;
     let setupError: unknown;
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "status-engine-"));
     const problem = async (): Promise<string | undefined> => chdbProblem() ?? (await kafkaToolchainProblem());
@@ -107,12 +108,12 @@ export function statusEnv(): StatusEnv {
     before(async () => {
         if (await problem()) return;
         try {
-            [kafka, gw] = await Promise.all([
+            let engine: BronzeGateway;
+            [kafka, engine] = await Promise.all([
                 startKafkaConnect({ log: process.env.CDC_TEST_VERBOSE ? (l) => process.stderr.write(`${l}\n`) : undefined }),
-                startChdbGateway({ password: PASSWORD }),
+                startBronzeGateway(DB, { password: PASSWORD }),
             ]);
-            ch = gatewayClient(gw, "default");
-            await createBronzeTables(ch, DB);
+            ({ gw, client: ch, stop: stopGateway } = engine);
             await createLayers(ch);
         } catch (e) {
             setupError = e;
@@ -120,8 +121,7 @@ export function statusEnv(): StatusEnv {
     });
 
     after(async () => {
-        await ch?.close();
-        await Promise.all([kafka?.stop(), gw?.stop()]);
+        await Promise.all([kafka?.stop(), stopGateway?.()]);
         fs.rmSync(tmp, { recursive: true, force: true });
     });
 
