@@ -53,9 +53,13 @@ export interface KafkaConnectorArgs {
      * topic never hold the secret. The worker must have the provider configured.
      */
     secretRefs?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Seconds to wait for the connector and all its tasks to be RUNNING; bounds each create/update/read/delete in all. Default 300 (DEFAULT_READY_TIMEOUT_SECONDS). */
+    /**
+     * Seconds to wait for the connector and all its tasks to be RUNNING; bounds each
+     * create/update/read/delete in all. Default: DEFAULT_READY_TIMEOUT_SECONDS
+     * (components/config/connectorLifecycle.ts, with the other defaults named here).
+     */
     readyTimeoutSeconds?: pulumi.Input<number>;
-    /** Seconds each Kafka Connect REST call may take before it counts as unanswered. Default 30. */
+    /** Seconds each Kafka Connect REST call may take, then unanswered. Default: DEFAULT_REQUEST_TIMEOUT_SECONDS. */
     requestTimeoutSeconds?: pulumi.Input<number>;
     /** Wait for RUNNING on create/update (false: only for the config to be accepted). Default true. */
     requireRunning?: pulumi.Input<boolean>;
@@ -63,9 +67,9 @@ export interface KafkaConnectorArgs {
     desiredState?: pulumi.Input<DesiredState>;
     /** "running" (default) or "flowing": a running connector is ready only once data flows (see readiness.ts). */
     readiness?: pulumi.Input<Readiness>;
-    /** Restarts of failed parts one `up`/`refresh` may make. Default 3. */
+    /** Restarts of failed parts one `up`/`refresh` may make. Default: DEFAULT_MAX_RESTARTS. */
     maxRestarts?: pulumi.Input<number>;
-    /** Restart backoff base in seconds (restart n waits base × (n² + n)). Default 2. */
+    /** Restart backoff base in seconds (restart n waits base × (n² + n)). Default: DEFAULT_RESTART_BACKOFF_SECONDS. */
     restartBackoffSeconds?: pulumi.Input<number>;
     /** Offsets-reset request id: a new one stops the connector, deletes its offsets, restores its state. */
     resetOffsets?: pulumi.Input<string>;

@@ -23,9 +23,10 @@ export interface KafkaConnectorInputs {
      * topic hold only the reference. The value in `secretConfig` still drives change detection.
      */
     secretRefs?: Record<string, string>;
-    /** Seconds to wait for the connector and all its tasks to be RUNNING. Default DEFAULT_READY_TIMEOUT_SECONDS (300). */
+    /** Seconds to wait for the connector and all its tasks to be RUNNING. Default: DEFAULT_READY_TIMEOUT_SECONDS. */
     readyTimeoutSeconds?: number;
-    /** Seconds each Connect REST call may take (the whole operation stays within readyTimeoutSeconds). Default 30. */
+    /** Seconds each Connect REST call may take (the whole operation stays within readyTimeoutSeconds).
+     * Default: DEFAULT_REQUEST_TIMEOUT_SECONDS. */
     requestTimeoutSeconds?: number;
     /** Whether create/update wait for RUNNING (else only for the config to be accepted). Default true. */
     requireRunning?: boolean;
@@ -33,9 +34,10 @@ export interface KafkaConnectorInputs {
     desiredState?: DesiredState;
     /** What "ready" means after create/update of a running connector (see {@link Readiness}). Default "running". */
     readiness?: Readiness;
-    /** Restarts of failed parts one `up`/`refresh` may make before it gives up. Default 3; 0 disables. */
+    /** Restarts of failed parts one `up`/`refresh` may make (0 disables). Default: DEFAULT_MAX_RESTARTS. */
     maxRestarts?: number;
-    /** Base of the restart backoff, in seconds: restart n (0-based) waits base × (n² + n). Default 2. */
+    /** Base of the restart backoff, in seconds: restart n (0-based) waits base × (n² + n).
+     * Default: DEFAULT_RESTART_BACKOFF_SECONDS. */
     restartBackoffSeconds?: number;
     /** A request id: a new one stops the connector, deletes its offsets and restores `desiredState`. */
     resetOffsets?: string;
