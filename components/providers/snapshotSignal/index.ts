@@ -25,7 +25,7 @@ export interface SnapshotSignalArgs {
     connectorName: pulumi.Input<string>;
     /** Requests: id → collection names in `database`, in order. */
     requests: pulumi.Input<Record<string, string[]>>;
-    /** Deadline of each MongoDB operation, seconds. Default 30. */
+    /** Deadline of each MongoDB operation, seconds. Default: DEFAULT_SIGNAL_TIMEOUT_SECONDS. */
     timeoutSeconds?: pulumi.Input<number>;
 }
 
