@@ -48,7 +48,7 @@ export const pipelineShape = {
         /**
          * Timeout of each Kafka Connect REST call, in seconds (a worker that accepts connections but
          * never answers fails after this long per attempt). Retries of one operation stop at
-         * `readyTimeoutSeconds` in all. Default 30 (config validation may reach MongoDB).
+         * `readyTimeoutSeconds` in all. The default leaves room for config validation, which may reach MongoDB.
          */
         requestTimeoutSeconds: int(lifecycle.DEFAULT_REQUEST_TIMEOUT_SECONDS, 1, 600, "seconds"),
         /** Dead-letter topic for records the sink cannot write; default `dlq.<prefix>.<db>.clickhouse`. */
