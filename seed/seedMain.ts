@@ -6,7 +6,7 @@
  * Exit codes: 0 done, 1 failure (MongoDB or file system; the message says what was written),
  * 2 bad command line (the message names the flag and the fix).
  */
-import { UsageError } from "./args";
+import { failureExitCode, runAsProcess } from "./exit";
 import { emitBronze, EmitError } from "./emit";
 import { DocumentFactory } from "./factories";
 import { buildInitialLoad } from "./initial";
@@ -69,21 +69,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         else await runMongo(cmd);
         return 0;
     } catch (e) {
-        if (e instanceof UsageError) {
-            log(`seed: ${e.message}`);
-            return 2;
-        }
-        if (e instanceof MongoSetupError || e instanceof EmitError) {
-            log(`seed: ${e.message}`);
-            return 1;
-        }
-        log(`seed: unexpected failure: ${(e as Error).stack ?? String(e)}`);
-        return 1;
+        return failureExitCode("seed", e, [MongoSetupError, EmitError]);
     }
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => {
-        process.exitCode = code;
-    });
-}
+if (require.main === module) runAsProcess(main);

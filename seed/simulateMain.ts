@@ -7,6 +7,7 @@
  * Exit codes: 0 stopped normally, 1 MongoDB failure, 2 bad command line.
  */
 import { UsageError } from "./args";
+import { failureExitCode, runAsProcess } from "./exit";
 import { ChangeChooser } from "./changes";
 import { DocumentFactory } from "./factories";
 import { applyMutation } from "./mongo/apply";
@@ -94,21 +95,8 @@ export async function main(argv: readonly string[]): Promise<number> {
             await conn.client.close();
         }
     } catch (e) {
-        if (e instanceof UsageError) {
-            log(`simulate: ${e.message}`);
-            return 2;
-        }
-        if (e instanceof MongoSetupError) {
-            log(`simulate: ${e.message}`);
-            return 1;
-        }
-        log(`simulate: unexpected failure: ${(e as Error).stack ?? String(e)}`);
-        return 1;
+        return failureExitCode("simulate", e, [MongoSetupError]);
     }
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => {
-        process.exitCode = code;
-    });
-}
+if (require.main === module) runAsProcess(main);
