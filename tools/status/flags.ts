@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { secretValuesOf } from "../../components/providers/shared/mask";
+import { checkHttpUrl, checkKafkaBootstrap, endpointSecrets } from "./endpoints";
 import { DEFAULT_THRESHOLDS } from "./verdict";
 import type { Thresholds } from "./types";
 
@@ -90,7 +91,8 @@ export function parseFlags(argv: string[]): Flags {
         if (name === "--help" || name === "-h") throw new Error(USAGE);
         const num = NUMBERS[name];
         const str = STRINGS[name];
-        if (!num && !str) throw new Error(`unknown flag ${JSON.stringify(argv[i])}\n${USAGE}`);
+        // The name only: a value given inline (`--clickhouse-password=…`) may be a secret.
+        if (!num && !str) throw new Error(`unknown flag ${JSON.stringify(name)}\n${USAGE}`);
         const value = inline ?? argv[++i];
         if (value === undefined || value === "" || value.startsWith("--")) throw new Error(`${name} needs a value\n${USAGE}`);
         if (num) {
@@ -157,6 +159,10 @@ export function resolveTarget(f: Flags, root: string, outputs: () => Outputs): T
     const missing = Object.entries({ connectUrl: t.connectUrl, kafkaBootstrap: t.kafka, clickhouseUrl: t.clickhouse.url, clickhouseDatabase: t.clickhouse.database, "connectors.source.name": t.source, "connectors.sink.name": t.sink, bronzeTables: t.bronzeTables })
         .filter(([, v]) => v === undefined).map(([k]) => k);
     if (missing.length) throw new Error(`the stack has no output ${missing.join(", ")}: run \`npm run up\` with this version, or pass the matching flags (npm run status -- --help)`);
+    const from = (flag: string, value: unknown, output: string): string => (value !== undefined ? flag : `the stack output ${output}`);
+    checkHttpUrl(t.connectUrl!, from("--connect-url", f.connectUrl, "connectUrl"));
+    checkHttpUrl(t.clickhouse.url!, from("--clickhouse-url", f.clickhouseUrl, "clickhouseUrl"));
+    checkKafkaBootstrap(t.kafka!, from("--kafka", f.kafka, "kafkaBootstrap"));
     return {
         connectUrl: t.connectUrl!,
         kafka: t.kafka!,
@@ -167,6 +173,7 @@ export function resolveTarget(f: Flags, root: string, outputs: () => Outputs): T
         bronzeTables: t.bronzeTables!,
         projectDir: f.projectDir ?? path.join(root, "ecom_analytics"),
         goldRefreshSeconds: refreshSeconds(o.dbtVars),
-        secrets: secretValuesOf({ password, mongo: str(o, "mongoUri") ?? "" }),
+        secrets: [...new Set([...secretValuesOf({ password, mongo: str(o, "mongoUri") ?? "" }), ...endpointSecrets([t.connectUrl, t.clickhouse.url])])]
+            .sort((a, b) => b.length - a.length),
     };
 }
