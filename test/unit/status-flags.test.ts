@@ -50,13 +50,21 @@ describe("status flags", () => {
             assert.throws(() => parseFlags(["--bronze-tables", v]), /--bronze-tables needs at least one name/);
             assert.throws(() => parseFlags(["--source-topics", v]), /--source-topics needs at least one name/);
         }
-        assert.throws(() => resolveTarget(parseFlags([]), ROOT, () => ({ ...OUTPUTS, bronzeTables: [] })), /the stack output bronzeTables is empty: pass --bronze-tables/);
+        const empty = () => ({ ...OUTPUTS, bronzeTables: [] });
+        assert.throws(() => resolveTarget(parseFlags([]), ROOT, empty), /the stack output bronzeTables is empty: pass --bronze-tables/);
     });
 
     it("a stack output that is no URL or no host:port fails naming the output", () => {
-        assert.throws(() => resolveTarget(parseFlags([]), ROOT, () => ({ ...OUTPUTS, clickhouseUrl: "http://u:pw@ch:port" })), /^Error: the stack output clickhouseUrl is not a valid URL \(http:\/\/u:\*\*\*@ch:port\)/);
-        assert.throws(() => resolveTarget(parseFlags([]), ROOT, () => ({ ...OUTPUTS, kafkaBootstrap: "k1:9092,k2" })), /the stack output kafkaBootstrap must be host:port\[,host:port\] .*"k2" is no host:port/);
-        assert.doesNotThrow(() => resolveTarget(parseFlags([]), ROOT, () => ({ ...OUTPUTS, kafkaBootstrap: "k1:9092,[::1]:9093" })));
+        const target = (o: Record<string, unknown>) => () => resolveTarget(parseFlags([]), ROOT, () => ({ ...OUTPUTS, ...o }));
+        assert.throws(
+            target({ clickhouseUrl: "http://u:pw@ch:port" }),
+            /^Error: the stack output clickhouseUrl is not a valid URL \(http:\/\/u:\*\*\*@ch:port\)/,
+        );
+        assert.throws(
+            target({ kafkaBootstrap: "k1:9092,k2" }),
+            /the stack output kafkaBootstrap must be host:port\[,host:port\] .*"k2" is no host:port/,
+        );
+        assert.doesNotThrow(target({ kafkaBootstrap: "k1:9092,[::1]:9093" }));
     });
 
     it("the whole refusal of a stack without a passphrase is kept, with the line that says what to export", () => {

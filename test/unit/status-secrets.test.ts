@@ -27,7 +27,19 @@ before(async () => {
         res.writeHead(200, { "content-type": "application/json" });
         // A worker that echoes the password bare (not as a URI) in a task trace.
         if (req.url === "/connectors/src/status") {
-            res.end(JSON.stringify({ connector: { state: "RUNNING", worker_id: "w:8083" }, tasks: [{ id: 0, state: "FAILED", worker_id: "w:8083", trace: `LoginException: password ${CONNECT_PW} refused` }] }));
+            res.end(
+                JSON.stringify({
+                    connector: { state: "RUNNING", worker_id: "w:8083" },
+                    tasks: [
+                        {
+                            id: 0,
+                            state: "FAILED",
+                            worker_id: "w:8083",
+                            trace: `LoginException: password ${CONNECT_PW} refused`,
+                        },
+                    ],
+                }),
+            );
         } else res.end(JSON.stringify({ connector: { state: "RUNNING", worker_id: "w:8083" }, tasks: [] }));
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -42,17 +54,34 @@ after(() => server.close());
 function status(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const tsx = pathToFileURL(require.resolve("tsx")).href;
     return new Promise((resolve) => {
-        execFile(process.execPath, ["--import", tsx, path.join(ROOT, "tools/status/index.ts"), ...args], { cwd: ROOT, env: { ...process.env, CDC_STATUS_CLICKHOUSE_PASSWORD: "" }, timeout: 60_000 }, (err, stdout, stderr) => {
-            resolve({ code: typeof err?.code === "number" ? err.code : err ? 1 : 0, stdout, stderr });
-        });
+        execFile(
+            process.execPath,
+            ["--import", tsx, path.join(ROOT, "tools/status/index.ts"), ...args],
+            { cwd: ROOT, env: { ...process.env, CDC_STATUS_CLICKHOUSE_PASSWORD: "" }, timeout: 60_000 },
+            (err, stdout, stderr) => {
+                resolve({ code: typeof err?.code === "number" ? err.code : err ? 1 : 0, stdout, stderr });
+            },
+        );
     });
 }
 
 const flags = (o: { connect?: string; kafka?: string; clickhouse?: string } = {}) => [
-    "--connect-url", o.connect ?? `http://admin:${CONNECT_PW}@127.0.0.1:${connectPort}`,
-    "--kafka", o.kafka ?? `127.0.0.1:${closedPort}`,
-    "--clickhouse-url", o.clickhouse ?? `http://default:${CH_PW}@127.0.0.1:${closedPort}`,
-    "--database", "d", "--source", "src", "--sink", "snk", "--bronze-tables", "a", "--timeout", "2",
+    "--connect-url",
+    o.connect ?? `http://admin:${CONNECT_PW}@127.0.0.1:${connectPort}`,
+    "--kafka",
+    o.kafka ?? `127.0.0.1:${closedPort}`,
+    "--clickhouse-url",
+    o.clickhouse ?? `http://default:${CH_PW}@127.0.0.1:${closedPort}`,
+    "--database",
+    "d",
+    "--source",
+    "src",
+    "--sink",
+    "snk",
+    "--bronze-tables",
+    "a",
+    "--timeout",
+    "2",
 ];
 
 function assertNoSecret(out: { stdout: string; stderr: string }, ...secrets: string[]): void {
@@ -69,7 +98,10 @@ describe("status keeps endpoint credentials out of every output", { timeout: 120
         assertNoSecret(out, CONNECT_PW, CH_PW);
         assert.match(out.stdout, /LoginException: password \*\*\* refused/);
         assert.match(out.stdout, /http:\/\/default:\*\*\*@127\.0\.0\.1/);
-        assert.ok(authSeen.includes(`Basic ${Buffer.from(`admin:${CONNECT_PW}`).toString("base64")}`), `auth headers seen: ${authSeen.join(", ")}`);
+        assert.ok(
+            authSeen.includes(`Basic ${Buffer.from(`admin:${CONNECT_PW}`).toString("base64")}`),
+            `auth headers seen: ${authSeen.join(", ")}`,
+        );
     });
 
     it("--json: the same report, masked", async () => {
@@ -91,7 +123,10 @@ describe("status keeps endpoint credentials out of every output", { timeout: 120
         const out = await status(flags({ clickhouse: `http://user:${CH_PW}@127.0.0.1:notaport` }));
         assert.equal(out.code, 1);
         assertNoSecret(out, CH_PW);
-        assert.match(out.stderr, /^status: --clickhouse-url is not a valid URL \(http:\/\/user:\*\*\*@127\.0\.0\.1:notaport\)/);
+        assert.match(
+            out.stderr,
+            /^status: --clickhouse-url is not a valid URL \(http:\/\/user:\*\*\*@127\.0\.0\.1:notaport\)/,
+        );
         assert.doesNotMatch(out.stderr, /\n\s+at /, "no stack trace");
         const bad = await status(flags({ connect: "ftp://127.0.0.1:21" }));
         assert.match(bad.stderr, /--connect-url must be an http:\/\/ or https:\/\/ URL/);

@@ -18,7 +18,8 @@ export function connectBase(url: string): { base: string; headers: Record<string
     const u = new URL(url);
     const headers: Record<string, string> = { accept: "application/json" };
     if (u.username || u.password) {
-        headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString("base64")}`;
+        const userPass = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+        headers.authorization = `Basic ${Buffer.from(userPass).toString("base64")}`;
         u.username = "";
         u.password = "";
     }

@@ -15,9 +15,13 @@ export function checkHttpUrl(value: string, from: Origin): void {
     try {
         url = new URL(value);
     } catch {
-        throw new Error(`${from} is not a valid URL (${shown}): expected http[s]://host:port, e.g. http://localhost:8123 (a port is digits only)`);
+        throw new Error(
+            `${from} is not a valid URL (${shown}): expected http[s]://host:port, ` +
+                "e.g. http://localhost:8123 (a port is digits only)",
+        );
     }
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`${from} must be an http:// or https:// URL (got ${shown})`);
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+        throw new Error(`${from} must be an http:// or https:// URL (got ${shown})`);
     if (!url.hostname) throw new Error(`${from} has no host (got ${shown}): expected http[s]://host:port`);
 }
 
@@ -27,10 +31,17 @@ export function checkHttpUrl(value: string, from: Origin): void {
  */
 export function checkKafkaBootstrap(value: string, from: Origin): void {
     if (value.includes("@")) {
-        throw new Error(`${from} holds credentials (${value.replace(/^.*@/, "***@")}): npm run status reads Kafka without authentication (no SASL); give the brokers as host:port[,host:port]`);
+        throw new Error(
+            `${from} holds credentials (${value.replace(/^.*@/, "***@")}): npm run status reads Kafka ` +
+                "without authentication (no SASL); give the brokers as host:port[,host:port]",
+        );
     }
     const bad = value.split(",").find((b) => !/^(\[[0-9A-Fa-f:.]+\]|[^\s:/[\]]+):\d{1,5}$/.test(b.trim()));
-    if (bad !== undefined) throw new Error(`${from} must be host:port[,host:port] (got ${JSON.stringify(value)}): ${JSON.stringify(bad)} is no host:port`);
+    if (bad !== undefined)
+        throw new Error(
+            `${from} must be host:port[,host:port] (got ${JSON.stringify(value)}): ` +
+                `${JSON.stringify(bad)} is no host:port`,
+        );
 }
 
 /** The credentials inside the endpoint values (URL passwords), to be masked in every output. */
@@ -40,5 +51,7 @@ export function endpointSecrets(values: Array<string | undefined>): string[] {
 
 /** A copy of `value` (a report) with every string masked: nothing printed from it can hold a secret. */
 export function maskDeep<T>(value: T, secrets: readonly string[]): T {
-    return JSON.parse(JSON.stringify(value), (_key, v: unknown) => (typeof v === "string" ? maskSecrets(v, secrets) : v)) as T;
+    return JSON.parse(JSON.stringify(value), (_key, v: unknown) =>
+        typeof v === "string" ? maskSecrets(v, secrets) : v,
+    ) as T;
 }

@@ -82,7 +82,10 @@ const STRINGS: Record<string, (f: Flags, v: string) => void> = {
 /** A comma-separated list of names; an empty one would check nothing and report it healthy. */
 function nameList(flag: string, v: string): string[] {
     const names = v.split(",").map((s) => s.trim()).filter(Boolean);
-    if (names.length === 0) throw new Error(`${flag} needs at least one name (got ${JSON.stringify(v)}): give A,B,…, or leave the flag out to take them from the stack`);
+    if (names.length === 0) {
+        const fix = "give A,B,…, or leave the flag out to take them from the stack";
+        throw new Error(`${flag} needs at least one name (got ${JSON.stringify(v)}): ${fix}`);
+    }
     return names;
 }
 
@@ -113,7 +116,8 @@ export function parseFlags(argv: string[]): Flags {
             if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a number >= 0 (got ${JSON.stringify(value)})`);
             if (name === "--timeout" && v === 0) throw new Error("--timeout must be > 0 seconds");
             if (name === "--timeout" && v > MAX_TIMEOUT_SECONDS) {
-                throw new Error(`--timeout must be at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days, the longest timer Node keeps; got ${value})`);
+                const why = `about 24 days, the longest timer Node keeps; got ${value}`;
+                throw new Error(`--timeout must be at most ${MAX_TIMEOUT_SECONDS} seconds (${why})`);
             }
             num(f, v);
             f.explicit.add(name);
@@ -137,8 +141,14 @@ export function readStackOutputs(root: string, stack: string | undefined, timeou
     } catch (e) {
         const err = e as { stderr?: string; message: string; code?: string };
         // The whole message: pulumi.sh's refusals say what to export over several lines.
-        const why = err.code === "ETIMEDOUT" ? `no answer within ${timeoutMs / 1000} s` : maskSecrets((err.stderr || err.message).trim(), []);
-        throw new Error(`could not read the stack's outputs:\n${why}\nRun \`npm run up\` first (CDC_STACK or --stack picks the stack), or give every endpoint by flags (--connect-url, --kafka, --clickhouse-url, --database, --source, --sink, --bronze-tables)`);
+        const why = err.code === "ETIMEDOUT"
+            ? `no answer within ${timeoutMs / 1000} s`
+            : maskSecrets((err.stderr || err.message).trim(), []);
+        throw new Error(
+            `could not read the stack's outputs:\n${why}\n` +
+                "Run `npm run up` first (CDC_STACK or --stack picks the stack), or give every endpoint by flags " +
+                "(--connect-url, --kafka, --clickhouse-url, --database, --source, --sink, --bronze-tables)",
+        );
     }
 }
 
@@ -176,11 +186,14 @@ export function resolveTarget(f: Flags, root: string, outputs: () => Outputs): T
     const missing = Object.entries({ connectUrl: t.connectUrl, kafkaBootstrap: t.kafka, clickhouseUrl: t.clickhouse.url, clickhouseDatabase: t.clickhouse.database, "connectors.source.name": t.source, "connectors.sink.name": t.sink, bronzeTables: t.bronzeTables })
         .filter(([, v]) => v === undefined).map(([k]) => k);
     if (missing.length) throw new Error(`the stack has no output ${missing.join(", ")}: run \`npm run up\` with this version, or pass the matching flags (npm run status -- --help)`);
-    const from = (flag: string, value: unknown, output: string): string => (value !== undefined ? flag : `the stack output ${output}`);
+    const from = (flag: string, value: unknown, output: string): string =>
+        value !== undefined ? flag : `the stack output ${output}`;
     checkHttpUrl(t.connectUrl!, from("--connect-url", f.connectUrl, "connectUrl"));
     checkHttpUrl(t.clickhouse.url!, from("--clickhouse-url", f.clickhouseUrl, "clickhouseUrl"));
     checkKafkaBootstrap(t.kafka!, from("--kafka", f.kafka, "kafkaBootstrap"));
-    if (t.bronzeTables!.length === 0) throw new Error("the stack output bronzeTables is empty: pass --bronze-tables A,B");
+    if (t.bronzeTables!.length === 0) {
+        throw new Error("the stack output bronzeTables is empty: pass --bronze-tables A,B");
+    }
     return {
         connectUrl: t.connectUrl!,
         kafka: t.kafka!,
@@ -191,7 +204,11 @@ export function resolveTarget(f: Flags, root: string, outputs: () => Outputs): T
         bronzeTables: t.bronzeTables!,
         projectDir: f.projectDir ?? path.join(root, "ecom_analytics"),
         goldRefreshSeconds: refreshSeconds(o.dbtVars),
-        secrets: [...new Set([...secretValuesOf({ password, mongo: str(o, "mongoUri") ?? "" }), ...endpointSecrets([t.connectUrl, t.clickhouse.url])])]
-            .sort((a, b) => b.length - a.length),
+        secrets: [
+            ...new Set([
+                ...secretValuesOf({ password, mongo: str(o, "mongoUri") ?? "" }),
+                ...endpointSecrets([t.connectUrl, t.clickhouse.url]),
+            ]),
+        ].sort((a, b) => b.length - a.length),
     };
 }

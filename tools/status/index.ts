@@ -32,7 +32,11 @@ async function main(): Promise<number> {
     const flags = parseFlags(argv);
     const target = resolveTarget(flags, root, () => readStackOutputs(root, flags.stack));
     secrets = target.secrets;
-    const observed = await status(target, { timeoutMs: flags.timeoutSeconds * 1000, traceLines: flags.traceLines, thresholds: effectiveThresholds(flags, target) });
+    const observed = await status(target, {
+        timeoutMs: flags.timeoutSeconds * 1000,
+        traceLines: flags.traceLines,
+        thresholds: effectiveThresholds(flags, target),
+    });
     const report = maskDeep(observed, secrets);
     process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report, process.stdout.columns || 120));
     return report.exitCode;
