@@ -30,20 +30,36 @@ describe("chdb gateway lifecycle", { timeout: 120_000 }, () => {
             const g1 = await startChdbGateway({ dataDir: dir });
             await sql(g1.url, "CREATE TABLE src (x UInt8) ENGINE = MergeTree ORDER BY x");
             await sql(g1.url, "CREATE TABLE dst (x UInt8) ENGINE = MergeTree ORDER BY x");
-            await sql(g1.url, "CREATE MATERIALIZED VIEW dst__refresh REFRESH EVERY 1 SECOND TO dst AS SELECT x FROM src");
+            await sql(
+                g1.url,
+                "CREATE MATERIALIZED VIEW dst__refresh REFRESH EVERY 1 SECOND TO dst AS SELECT x FROM src",
+            );
             await sql(g1.url, "INSERT INTO src VALUES (1)");
             await g1.stop();
 
             const g2 = await startChdbGateway({ dataDir: dir });
             try {
-                assert.equal(await sql(g2.url, "SELECT engine FROM system.databases WHERE name = 'default'"), "Atomic\n");
-                assert.equal(await sql(g2.url, "SELECT name FROM system.tables WHERE database = 'default' ORDER BY name"), "dst\ndst__refresh\nsrc\n");
+                assert.equal(
+                    await sql(g2.url, "SELECT engine FROM system.databases WHERE name = 'default'"),
+                    "Atomic\n",
+                );
+                assert.equal(
+                    await sql(g2.url, "SELECT name FROM system.tables WHERE database = 'default' ORDER BY name"),
+                    "dst\ndst__refresh\nsrc\n",
+                );
                 await sql(g2.url, "INSERT INTO src VALUES (2)");
                 await sql(g2.url, "SYSTEM REFRESH VIEW dst__refresh");
                 await sql(g2.url, "SYSTEM WAIT VIEW dst__refresh");
-                assert.equal(await sql(g2.url, "SELECT groupArray(x) FROM (SELECT x FROM dst ORDER BY x)"), "[1,2]\n", "the old view refreshes");
+                assert.equal(
+                    await sql(g2.url, "SELECT groupArray(x) FROM (SELECT x FROM dst ORDER BY x)"),
+                    "[1,2]\n",
+                    "the old view refreshes",
+                );
                 // what dbt does to deploy a changed gold model: a new refreshable view
-                await sql(g2.url, "CREATE MATERIALIZED VIEW dst2__refresh REFRESH EVERY 1 SECOND ENGINE = MergeTree ORDER BY x AS SELECT x FROM src");
+                await sql(
+                    g2.url,
+                    "CREATE MATERIALIZED VIEW dst2__refresh REFRESH EVERY 1 SECOND ENGINE = MergeTree ORDER BY x AS SELECT x FROM src",
+                );
             } finally {
                 await g2.stop();
             }
@@ -62,7 +78,10 @@ describe("chdb gateway lifecycle", { timeout: 120_000 }, () => {
         await g.stop();
         assert.equal(exits.length, 1, "onUnexpectedExit called once within 15 s");
         assert.equal(exits[0].signal, "SIGKILL");
-        assert.ok(exits[0].lastLines.some((l) => l.includes(`listening on ${g.url}`)), exits[0].lastLines.join("\n"));
+        assert.ok(
+            exits[0].lastLines.some((l) => l.includes(`listening on ${g.url}`)),
+            exits[0].lastLines.join("\n"),
+        );
 
         const stopped: GatewayExit[] = [];
         const g2 = await startChdbGateway({ onUnexpectedExit: (x) => stopped.push(x) });

@@ -26,7 +26,10 @@ const ENGINE_ENTRIES = ["metadata", "store", "data"];
  */
 export function checkDataDir(dir: string): void {
     const fail = (why: string): never => {
-        throw new Error(`--data-dir ${dir} cannot be used: ${why}; give a new or empty directory this user can write (or one an earlier analytics:live used), or leave the flag out for a temporary one`);
+        throw new Error(
+            `--data-dir ${dir} cannot be used: ${why}; give a new or empty directory this user can write ` +
+                "(or one an earlier analytics:live used), or leave the flag out for a temporary one",
+        );
     };
     try {
         fs.mkdirSync(dir, { recursive: true });
@@ -43,7 +46,10 @@ export function checkDataDir(dir: string): void {
     }
     const entries = fs.readdirSync(dir).filter((e) => !e.startsWith("."));
     if (entries.length > 0 && !ENGINE_ENTRIES.some((e) => entries.includes(e))) {
-        fail(`it holds other files (${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", …" : ""}) and is no data directory of the engine`);
+        fail(
+            `it holds other files (${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", …" : ""}) ` +
+                "and is no data directory of the engine",
+        );
     }
 }
 

@@ -22,7 +22,9 @@ import { analyticsVars, DEFAULT_ANALYTICS_NAMES } from "../../components/analyti
 import { dbtProjectHash } from "../../components/providers/dbt/hash";
 import { bronzeTablesOf, createBronze, deployModels, PROJECT_DIR } from "./deploy";
 import { freshnessLine, readFreshness } from "./freshness";
-import { checkDataDir, forgetDeployed, readDeployed, sameDeploy, writeDeployed, type DeployedRecord } from "./live-data-dir";
+import {
+    checkDataDir, forgetDeployed, readDeployed, sameDeploy, writeDeployed, type DeployedRecord,
+} from "./live-data-dir";
 
 /** Parsed command line. */
 export interface LiveOptions {
@@ -95,39 +97,53 @@ async function stream(client: ClickHouseClient, o: LiveOptions, signal: AbortSig
 
 /** Why the engine stopped, with its last stderr lines. */
 export function engineDiedMessage(x: GatewayExit): string {
-    const how = x.signal ? `killed by ${x.signal}${x.signal === "SIGKILL" ? ", as the out-of-memory killer stops a process" : ""}` : `exit code ${x.code}`;
-    const words = x.lastLines.length ? `; its last stderr lines:\n${x.lastLines.map((l) => `  ${l}`).join("\n")}` : "; it wrote nothing to stderr";
+    const oom = x.signal === "SIGKILL" ? ", as the out-of-memory killer stops a process" : "";
+    const how = x.signal ? `killed by ${x.signal}${oom}` : `exit code ${x.code}`;
+    const words = x.lastLines.length
+        ? `; its last stderr lines:\n${x.lastLines.map((l) => `  ${l}`).join("\n")}`
+        : "; it wrote nothing to stderr";
     return `analytics:live: the engine process stopped unexpectedly (${how}), so the port no longer answers${words}`;
 }
 
 /** A start failure of the gateway, said in terms of the flag that caused it. */
 function startFailure(e: unknown, o: LiveOptions): string {
     if (e instanceof ChdbGatewayStartError && e.code === "EADDRINUSE") {
-        return `--port ${o.port}: 127.0.0.1:${o.port} is already in use by another process (another analytics:live, a ClickHouse server?); stop it or pick another port with --port`;
+        return `--port ${o.port}: 127.0.0.1:${o.port} is already in use by another process ` +
+            "(another analytics:live, a ClickHouse server?); stop it or pick another port with --port";
     }
     if (e instanceof ChdbGatewayStartError && o.dataDir !== undefined) return `--data-dir ${o.dataDir}: ${e.message}`;
     return (e as Error).message;
 }
 
 /** Deploys bronze and the models, or reuses them when `dataDir` records this very deploy and holds every model. */
-async function deploy(client: ClickHouseClient, gw: ChdbGateway, o: LiveOptions, log: (l: string) => void): Promise<void> {
+async function deploy(
+    client: ClickHouseClient, gw: ChdbGateway, o: LiveOptions, log: (l: string) => void,
+): Promise<void> {
     await createBronze(client, "default");
     const extraVars = { gold_refresh_seconds: String(o.refreshSeconds) };
-    const record: DeployedRecord = { projectHash: dbtProjectHash(PROJECT_DIR), vars: { ...analyticsVars(DEFAULT_ANALYTICS_NAMES), ...extraVars } };
+    const record: DeployedRecord = {
+        projectHash: dbtProjectHash(PROJECT_DIR),
+        vars: { ...analyticsVars(DEFAULT_ANALYTICS_NAMES), ...extraVars },
+    };
     if (o.dataDir !== undefined && sameDeploy(readDeployed(o.dataDir), record)) {
-        const rs = await client.query({ query: "SELECT name FROM system.tables WHERE database = 'default'", format: "JSONEachRow" });
+        const rs = await client.query({
+            query: "SELECT name FROM system.tables WHERE database = 'default'", format: "JSONEachRow",
+        });
         const present = new Set((await rs.json<{ name: string }>()).map((r) => r.name));
         const missing = dbtModelNames(PROJECT_DIR).filter((m) => !present.has(m));
         if (missing.length === 0) {
-            log(`the models are unchanged since the last deploy into ${o.dataDir}: its relations are used as they are; gold refreshes every ${o.refreshSeconds} s`);
+            log(`the models are unchanged since the last deploy into ${o.dataDir}: its relations are used as they are; ` +
+                `gold refreshes every ${o.refreshSeconds} s`);
             return;
         }
         log(`${missing.join(", ")} missing in ${o.dataDir}: deploying the models again`);
     }
     if (o.dataDir !== undefined) forgetDeployed(o.dataDir);
-    const summary = await deployModels({ url: gw.url, user: o.user, password: o.password, database: "default" }, { extraVars, log });
+    const clickhouse = { url: gw.url, user: o.user, password: o.password, database: "default" };
+    const summary = await deployModels(clickhouse, { extraVars, log });
     if (o.dataDir !== undefined) writeDeployed(o.dataDir, record);
-    log(`deployed ${summary.modelsBuilt} models, ${summary.testsPassed} tests passed; gold refreshes every ${o.refreshSeconds} s`);
+    log(`deployed ${summary.modelsBuilt} models, ${summary.testsPassed} tests passed; ` +
+        `gold refreshes every ${o.refreshSeconds} s`);
 }
 
 async function main(): Promise<void> {
@@ -161,7 +177,10 @@ async function main(): Promise<void> {
         return shutdown(1);
     }
     try {
-        client = createClient({ url: gw.url, username: o.user, password: o.password, database: "default", log: { level: ClickHouseLogLevel.OFF } });
+        client = createClient({
+            url: gw.url, username: o.user, password: o.password, database: "default",
+            log: { level: ClickHouseLogLevel.OFF },
+        });
         await deploy(client, gw, o, log);
         if (stopping) return;
         process.stdout.write(`ready ${gw.url}\n`);

@@ -100,7 +100,8 @@ export function startChdbGateway(opts: ChdbGatewayOptions = {}): Promise<ChdbGat
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
 
     // give the child's last words (stderr, and a failure line on stdout) a moment to arrive
-    const lastWords = (): Promise<unknown> => Promise.race([Promise.all([stderrClosed, stdoutClosed]), new Promise((r) => setTimeout(r, 1000))]);
+    const lastWords = (): Promise<unknown> =>
+        Promise.race([Promise.all([stderrClosed, stdoutClosed]), new Promise((r) => setTimeout(r, 1000))]);
 
     return new Promise<ChdbGateway>((resolve, reject) => {
         let stdout = "";
@@ -114,9 +115,12 @@ export function startChdbGateway(opts: ChdbGatewayOptions = {}): Promise<ChdbGat
             if (createdDir) void exited.then(() => fs.rmSync(dataDir, { recursive: true, force: true }));
             void lastWords().then(() => {
                 const known = stdout.split("\n").find((l) => l.startsWith(FAILED_MARKER));
-                if (!known) return reject(new Error(`chdb gateway did not start: ${why}${recent.length ? `\n${recent.join("\n")}` : ""}`));
-                const { code, message } = JSON.parse(known.slice(FAILED_MARKER.length)) as { code: string; message: string };
-                reject(new ChdbGatewayStartError(`chdb gateway did not start: ${message}`, code));
+                if (!known) {
+                    const tail = recent.length ? `\n${recent.join("\n")}` : "";
+                    return reject(new Error(`chdb gateway did not start: ${why}${tail}`));
+                }
+                const failure = JSON.parse(known.slice(FAILED_MARKER.length)) as { code: string; message: string };
+                reject(new ChdbGatewayStartError(`chdb gateway did not start: ${failure.message}`, failure.code));
             });
         };
         const timer = setTimeout(() => fail(`no ready line within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);

@@ -42,7 +42,8 @@ function lockDataDir(dataDir: string): void {
             if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
             const owner = Number(fs.readFileSync(file, "utf8"));
             if (Number.isInteger(owner) && owner > 0 && pidAlive(owner)) {
-                throw Object.assign(new Error(`data directory ${dataDir} is in use by another chdb gateway (pid ${owner})`), { code: "EBUSY" });
+                const why = `data directory ${dataDir} is in use by another chdb gateway (pid ${owner})`;
+                throw Object.assign(new Error(why), { code: "EBUSY" });
             }
             fs.rmSync(file, { force: true });
         }
