@@ -80,9 +80,10 @@ function checkNotSignalCollection(roles: Record<string, unknown>, signal: string
         problems.push({
             key: `cdc:mongo.collections.${role}`,
             message:
-                `"${signal}" is this stack's signal collection (Debezium's snapshot signals and watermarks, cdc_signal_<stack>), ` +
-                `not a collection of ${role}. Name the collection that holds the ${role}, e.g. ` +
-                `\`pulumi config set --path cdc:mongo.collections.${role} ${role}\` (or remove the key for that default)`,
+                `"${signal}" is this stack's signal collection (Debezium's snapshot signals and watermarks, ` +
+                `cdc_signal_<stack>), not a collection of ${role}. Name the collection that holds the ${role}, ` +
+                `e.g. \`pulumi config set --path cdc:mongo.collections.${role} ${role}\` ` +
+                "(or remove the key for that default)",
         });
     }
 }

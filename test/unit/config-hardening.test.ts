@@ -87,7 +87,10 @@ describe("names and topics that must differ", () => {
         assert.match(p.message, /pulumi config set --path cdc:mongo.collections.orders orders/);
         const [q] = problemsOf({ mongo: { collections: { customers: "cdc_signal_team_a" } } }, { stack: "team-a" });
         assert.equal(q.key, "cdc:mongo.collections.customers", "the stack name is sanitised as the connector's is");
-        assert.doesNotThrow(() => parseConfig({ mongo: { collections: { orders: "cdc_signal_prod" } } }, { stack: "dev" }), "another stack's signal collection is a collection like any other here");
+        assert.doesNotThrow(
+            () => parseConfig({ mongo: { collections: { orders: "cdc_signal_prod" } } }, { stack: "dev" }),
+            "another stack's signal collection is a collection like any other here",
+        );
     });
 
     it("keeps the per-request timeout within the overall wait", () => {
