@@ -2,6 +2,7 @@
  * Checks across keys, run by `parseConfig` after each key is valid on its own: names and topics
  * that must differ, secrets that must be Pulumi secrets, and URLs that must not carry credentials.
  */
+import { signalCollectionName } from "../../connectors/debeziumMongoSource";
 import type { ConfigProblem } from "./schema";
 
 /** Config keys whose values are credentials: they must be set with `pulumi config set --secret`. */
@@ -69,6 +70,24 @@ function checkUrls(urls: Array<[string, unknown, string]>, problems: ConfigProbl
     }
 }
 
+/**
+ * A collection role must not name the stack's signal collection (`cdc_signal_<stack>`): Debezium
+ * writes its snapshot watermarks there, and capturing it as a role would feed them into bronze.
+ */
+function checkNotSignalCollection(roles: Record<string, unknown>, signal: string, problems: ConfigProblem[]): void {
+    for (const [role, name] of Object.entries(roles)) {
+        if (name !== signal) continue;
+        problems.push({
+            key: `cdc:mongo.collections.${role}`,
+            message:
+                `"${signal}" is this stack's signal collection (Debezium's snapshot signals and watermarks, ` +
+                `cdc_signal_<stack>), not a collection of ${role}. Name the collection that holds the ${role}, ` +
+                `e.g. \`pulumi config set --path cdc:mongo.collections.${role} ${role}\` ` +
+                "(or remove the key for that default)",
+        });
+    }
+}
+
 /** Debezium's heartbeat topic for a prefix (`heartbeat.interval.ms` > 0 writes to it). */
 export function heartbeatTopic(prefix: string): string {
     return `__debezium-heartbeat.${prefix}`;
@@ -97,6 +116,7 @@ export function checkDistinctNames(
             message: `"${source}" is the name of both connectors; Kafka Connect keeps one config per name, so the source would overwrite the sink. Give each its own name, e.g. \`pulumi config set --path ${key} ${source}-2\``,
         });
     }
+    if (ctx.stack) checkNotSignalCollection(s.mongo?.collections ?? {}, signalCollectionName(ctx.stack), problems);
     const prefix = s.kafka?.topicPrefix;
     const db = s.mongo?.database;
     const dlq = c.deadLetterTopic;

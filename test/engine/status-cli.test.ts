@@ -97,7 +97,7 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
         fs.writeFileSync(path.join(bin, "pulumi"), "#!/bin/sh\necho 'error: no stack named staging found' >&2\nexit 255\n", { mode: 0o755 });
         const none = await runStatus(["--stack", "staging"], env);
         assert.equal(none.code, 1);
-        assert.match(none.stderr, /could not read the stack's outputs \(error: no stack named staging found\): run `npm run up` first/);
+        assert.match(none.stderr, /could not read the stack's outputs:\nerror: no stack named staging found\nRun `npm run up` first/);
     });
 
     it("broken: a failed sink task, a group behind the end offsets and rejects: exit 2, each named in the JSON", async (t) => {

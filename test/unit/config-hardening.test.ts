@@ -80,6 +80,19 @@ describe("names and topics that must differ", () => {
         assert.doesNotThrow(() => parseConfig({ connectors: { deadLetterTopic: "dlq.orders" } }));
     });
 
+    it("refuses a collection role that names the stack's signal collection, naming the key and the fix", () => {
+        const [p] = problemsOf({ mongo: { collections: { orders: "cdc_signal_prod" } } }, { stack: "prod" });
+        assert.equal(p.key, "cdc:mongo.collections.orders");
+        assert.match(p.message, /"cdc_signal_prod" is this stack's signal collection/);
+        assert.match(p.message, /pulumi config set --path cdc:mongo.collections.orders orders/);
+        const [q] = problemsOf({ mongo: { collections: { customers: "cdc_signal_team_a" } } }, { stack: "team-a" });
+        assert.equal(q.key, "cdc:mongo.collections.customers", "the stack name is sanitised as the connector's is");
+        assert.doesNotThrow(
+            () => parseConfig({ mongo: { collections: { orders: "cdc_signal_prod" } } }, { stack: "dev" }),
+            "another stack's signal collection is a collection like any other here",
+        );
+    });
+
     it("keeps the per-request timeout within the overall wait", () => {
         assert.equal(parseConfig({}).connectors.requestTimeoutSeconds, 30);
         const [p] = problemsOf({ connectors: { requestTimeoutSeconds: 120, readyTimeoutSeconds: 60 } });

@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { effectiveThresholds, parseFlags, resolveTarget } from "../../tools/status/flags";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import { effectiveThresholds, MAX_TIMEOUT_SECONDS, parseFlags, readStackOutputs, resolveTarget } from "../../tools/status/flags";
 import { sinkTopicsOf, sourceTopicsOf, traceHead } from "../../tools/status/connect";
 import { dbtModelLayers } from "../../components/analytics/relations";
 import { withDeadline } from "../../tools/status/deadline";
@@ -34,6 +36,58 @@ describe("status flags", () => {
         assert.throws(() => parseFlags(["--kafka"]), /--kafka needs a value/);
         assert.throws(() => parseFlags(["--kafka", "--json"]), /--kafka needs a value/);
         assert.throws(() => parseFlags(["--clickhouse-password", "x"]), /unknown flag "--clickhouse-password"[\s\S]*CDC_STATUS_CLICKHOUSE_PASSWORD/);
+    });
+
+    it("--timeout past Node's longest timer is refused (it would fire after 1 ms), up to it accepted", () => {
+        assert.equal(MAX_TIMEOUT_SECONDS, 2147483);
+        assert.equal(parseFlags(["--timeout", "2147483"]).timeoutSeconds, 2147483);
+        assert.throws(() => parseFlags(["--timeout", "2147484"]), /--timeout must be at most 2147483 seconds/);
+        assert.throws(() => parseFlags(["--timeout=3000000"]), /--timeout must be at most 2147483 seconds .*got 3000000/);
+    });
+
+    it("an empty table or topic list is refused: it would check nothing and call it ok", () => {
+        for (const v of [",", " , ", ",,"]) {
+            assert.throws(() => parseFlags(["--bronze-tables", v]), /--bronze-tables needs at least one name/);
+            assert.throws(() => parseFlags(["--source-topics", v]), /--source-topics needs at least one name/);
+        }
+        const empty = () => ({ ...OUTPUTS, bronzeTables: [] });
+        assert.throws(() => resolveTarget(parseFlags([]), ROOT, empty), /the stack output bronzeTables is empty: pass --bronze-tables/);
+    });
+
+    it("a stack output that is no URL or no host:port fails naming the output", () => {
+        const target = (o: Record<string, unknown>) => () => resolveTarget(parseFlags([]), ROOT, () => ({ ...OUTPUTS, ...o }));
+        assert.throws(
+            target({ clickhouseUrl: "http://u:pw@ch:port" }),
+            /^Error: the stack output clickhouseUrl is not a valid URL \(http:\/\/u:\*\*\*@ch:port\)/,
+        );
+        assert.throws(
+            target({ kafkaBootstrap: "k1:9092,k2" }),
+            /the stack output kafkaBootstrap must be host:port\[,host:port\] .*"k2" is no host:port/,
+        );
+        assert.doesNotThrow(target({ kafkaBootstrap: "k1:9092,[::1]:9093" }));
+    });
+
+    it("the whole refusal of a stack without a passphrase is kept, with the line that says what to export", () => {
+        const bin = fs.mkdtempSync(path.join(os.tmpdir(), "status-pulumi-"));
+        fs.writeFileSync(path.join(bin, "pulumi"), "#!/bin/sh\necho 'pulumi must not run' >&2\nexit 3\n", { mode: 0o755 });
+        const saved = { ...process.env };
+        try {
+            delete process.env.PULUMI_CONFIG_PASSPHRASE;
+            delete process.env.PULUMI_CONFIG_PASSPHRASE_FILE;
+            delete process.env.PULUMI_BACKEND_URL;
+            process.env.PATH = `${bin}:${process.env.PATH}`;
+            assert.throws(() => readStackOutputs(ROOT, "no-passphrase-h19"), (e: Error) => {
+                assert.match(e.message, /stack "no-passphrase-h19" has no passphrase/);
+                assert.match(e.message, /export PULUMI_CONFIG_PASSPHRASE=/);
+                assert.match(e.message, /PULUMI_CONFIG_PASSPHRASE_FILE/);
+                assert.match(e.message, /pulumi stack change-secrets-provider --stack no-passphrase-h19/);
+                assert.doesNotMatch(e.message, /pulumi must not run/);
+                return true;
+            });
+        } finally {
+            process.env = saved;
+            fs.rmSync(bin, { recursive: true, force: true });
+        }
     });
 
     it("endpoints from the stack's outputs, flags over them; every endpoint by flags reads no stack", () => {

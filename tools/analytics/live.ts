@@ -9,15 +9,22 @@
  * then changes) stream into bronze at R events/s (default 0: none — insert your own). Prints
  * `ready http://127.0.0.1:P` on stdout once queries are accepted, then (on a terminal) one
  * refreshing line of freshness per layer. SIGINT/SIGTERM stop it cleanly (the data directory is
- * removed unless --data-dir was given).
+ * removed unless --data-dir was given). Started again on the same --data-dir, it reuses the
+ * relations there (dbt runs again only when the models or their vars changed). When the engine
+ * process dies (killed, out of memory), it exits 1 with the engine's last stderr lines.
  */
 import { parseArgs } from "node:util";
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickhouse/client";
-import { startChdbGateway, type ChdbGateway } from "../chdb-gateway";
+import { ChdbGatewayStartError, startChdbGateway, type ChdbGateway, type GatewayExit } from "../chdb-gateway";
 import { HistoryGenerator, type TableRow } from "../../seed/index";
-import { DEFAULT_ANALYTICS_NAMES } from "../../components/analytics/vars";
-import { bronzeTablesOf, createBronze, deployModels } from "./deploy";
+import { dbtModelNames } from "../../components/analytics/relations";
+import { analyticsVars, DEFAULT_ANALYTICS_NAMES } from "../../components/analytics/vars";
+import { dbtProjectHash } from "../../components/providers/dbt/hash";
+import { bronzeTablesOf, createBronze, deployModels, PROJECT_DIR } from "./deploy";
 import { freshnessLine, readFreshness } from "./freshness";
+import {
+    checkDataDir, forgetDeployed, readDeployed, sameDeploy, writeDeployed, type DeployedRecord,
+} from "./live-data-dir";
 
 /** Parsed command line. */
 export interface LiveOptions {
@@ -88,13 +95,68 @@ async function stream(client: ClickHouseClient, o: LiveOptions, signal: AbortSig
     }
 }
 
+/** Why the engine stopped, with its last stderr lines. */
+export function engineDiedMessage(x: GatewayExit): string {
+    const oom = x.signal === "SIGKILL" ? ", as the out-of-memory killer stops a process" : "";
+    const how = x.signal ? `killed by ${x.signal}${oom}` : `exit code ${x.code}`;
+    const words = x.lastLines.length
+        ? `; its last stderr lines:\n${x.lastLines.map((l) => `  ${l}`).join("\n")}`
+        : "; it wrote nothing to stderr";
+    return `analytics:live: the engine process stopped unexpectedly (${how}), so the port no longer answers${words}`;
+}
+
+/** A start failure of the gateway, said in terms of the flag that caused it. */
+function startFailure(e: unknown, o: LiveOptions): string {
+    if (e instanceof ChdbGatewayStartError && e.code === "EADDRINUSE") {
+        return `--port ${o.port}: 127.0.0.1:${o.port} is already in use by another process ` +
+            "(another analytics:live, a ClickHouse server?); stop it or pick another port with --port";
+    }
+    if (e instanceof ChdbGatewayStartError && o.dataDir !== undefined) return `--data-dir ${o.dataDir}: ${e.message}`;
+    return (e as Error).message;
+}
+
+/** Deploys bronze and the models, or reuses them when `dataDir` records this very deploy and holds every model. */
+async function deploy(
+    client: ClickHouseClient, gw: ChdbGateway, o: LiveOptions, log: (l: string) => void,
+): Promise<void> {
+    await createBronze(client, "default");
+    const extraVars = { gold_refresh_seconds: String(o.refreshSeconds) };
+    const record: DeployedRecord = {
+        projectHash: dbtProjectHash(PROJECT_DIR),
+        vars: { ...analyticsVars(DEFAULT_ANALYTICS_NAMES), ...extraVars },
+    };
+    if (o.dataDir !== undefined && sameDeploy(readDeployed(o.dataDir), record)) {
+        const rs = await client.query({
+            query: "SELECT name FROM system.tables WHERE database = 'default'", format: "JSONEachRow",
+        });
+        const present = new Set((await rs.json<{ name: string }>()).map((r) => r.name));
+        const missing = dbtModelNames(PROJECT_DIR).filter((m) => !present.has(m));
+        if (missing.length === 0) {
+            log(`the models are unchanged since the last deploy into ${o.dataDir}: its relations are used as they are; ` +
+                `gold refreshes every ${o.refreshSeconds} s`);
+            return;
+        }
+        log(`${missing.join(", ")} missing in ${o.dataDir}: deploying the models again`);
+    }
+    if (o.dataDir !== undefined) forgetDeployed(o.dataDir);
+    const clickhouse = { url: gw.url, user: o.user, password: o.password, database: "default" };
+    const summary = await deployModels(clickhouse, { extraVars, log });
+    if (o.dataDir !== undefined) writeDeployed(o.dataDir, record);
+    log(`deployed ${summary.modelsBuilt} models, ${summary.testsPassed} tests passed; ` +
+        `gold refreshes every ${o.refreshSeconds} s`);
+}
+
 async function main(): Promise<void> {
     const o = parseLiveArgs(process.argv.slice(2));
+    if (o.dataDir !== undefined) checkDataDir(o.dataDir);
     const log = (l: string) => process.stderr.write(`${l}\n`);
     const stop = new AbortController();
     let gw: ChdbGateway | undefined;
     let client: ClickHouseClient | undefined;
+    let stopping = false;
     const shutdown = async (code: number) => {
+        if (stopping) return;
+        stopping = true;
         stop.abort();
         await client?.close().catch(() => undefined);
         await gw?.stop().catch(() => undefined);
@@ -103,16 +165,27 @@ async function main(): Promise<void> {
     process.once("SIGINT", () => void shutdown(0));
     process.once("SIGTERM", () => void shutdown(0));
     try {
-        gw = await startChdbGateway({ port: o.port, user: o.user, password: o.password, dataDir: o.dataDir });
-        client = createClient({ url: gw.url, username: o.user, password: o.password, database: "default", log: { level: ClickHouseLogLevel.OFF } });
-        await createBronze(client, "default");
-        const summary = await deployModels({ url: gw.url, user: o.user, password: o.password, database: "default" }, {
-            extraVars: { gold_refresh_seconds: String(o.refreshSeconds) },
-            log,
+        gw = await startChdbGateway({
+            port: o.port, user: o.user, password: o.password, dataDir: o.dataDir,
+            onUnexpectedExit: (x) => {
+                log(engineDiedMessage(x));
+                void shutdown(1);
+            },
         });
-        log(`deployed ${summary.modelsBuilt} models, ${summary.testsPassed} tests passed; gold refreshes every ${o.refreshSeconds} s`);
+    } catch (e) {
+        log(`analytics:live: ${startFailure(e, o)}`);
+        return shutdown(1);
+    }
+    try {
+        client = createClient({
+            url: gw.url, username: o.user, password: o.password, database: "default",
+            log: { level: ClickHouseLogLevel.OFF },
+        });
+        await deploy(client, gw, o, log);
+        if (stopping) return;
         process.stdout.write(`ready ${gw.url}\n`);
     } catch (e) {
+        if (stopping) return;
         log(`analytics:live: ${(e as Error).message}`);
         return shutdown(1);
     }

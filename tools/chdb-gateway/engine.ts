@@ -4,6 +4,7 @@
  * settings and temporary tables), so an HTTP session maps onto one connection and a
  * sessionless request onto a fresh one.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { Session } from "chdb";
 
@@ -95,7 +96,7 @@ export class Engine {
 
     /** Reads version, time zone and the error-name table. */
     async init(): Promise<void> {
-        await atomicDefaultDatabase(this.main);
+        await atomicDefaultDatabase(this.main, this.dataDir);
         const [v, tz] = (await this.main.text("SELECT version(), timezone()")).trim().split("\t");
         this.version = v;
         this.timezone = tz;
@@ -121,14 +122,34 @@ export class Engine {
 
 /**
  * Makes the `default` database `Atomic`, as on a ClickHouse server. chdb creates it with its own
- * `Overlay` engine, which refreshable materialized views (the gold layer) do not support; an
- * empty `Overlay` default is dropped and re-created, one that already holds tables is left alone.
+ * `Overlay` engine, which refreshable materialized views (the gold layer) do not support: an
+ * empty `Overlay` default is dropped and re-created as `Atomic`. chdb also wraps an `Atomic`
+ * default it finds on disk (a data directory used before) in `Overlay` again when it opens the
+ * directory; that one is detached and attached again, which opens it as the `Atomic` database its
+ * metadata declares, every table and view in it as it was. A non-empty default whose metadata is
+ * no `Atomic` database (made by chdb itself) is left alone.
  */
-export async function atomicDefaultDatabase(conn: Connection): Promise<void> {
+export async function atomicDefaultDatabase(conn: Connection, dataDir: string): Promise<void> {
     const [engine, tables] = (await conn.text("SELECT engine, (SELECT count() FROM system.tables WHERE database = 'default') FROM system.databases WHERE name = 'default'"))
         .trim()
         .split("\t");
-    if (engine === "Atomic" || engine === undefined || engine === "" || Number(tables) > 0) return;
-    await conn.text("DROP DATABASE default");
-    await conn.text("CREATE DATABASE default ENGINE = Atomic");
+    if (engine === "Atomic" || engine === undefined || engine === "") return;
+    if (Number(tables) === 0) {
+        await conn.text("DROP DATABASE default");
+        await conn.text("CREATE DATABASE default ENGINE = Atomic");
+    } else if (onDiskEngine(dataDir, "default") === "Atomic") {
+        await conn.text("USE system");
+        await conn.text("DETACH DATABASE default");
+        await conn.text("ATTACH DATABASE default");
+        await conn.text("USE default");
+    }
+}
+
+/** The engine a database's metadata file (`metadata/<name>.sql`) declares, if any. */
+function onDiskEngine(dataDir: string, name: string): string | undefined {
+    try {
+        return /\bENGINE\s*=\s*(\w+)/.exec(fs.readFileSync(path.join(dataDir, "metadata", `${name}.sql`), "utf8"))?.[1];
+    } catch {
+        return undefined;
+    }
 }

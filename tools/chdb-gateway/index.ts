@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { CONFIG_ENV, READY_MARKER, type ServerConfig } from "./protocol";
+import { CONFIG_ENV, FAILED_MARKER, READY_MARKER, type ServerConfig } from "./protocol";
 
 /** A running gateway. */
 export interface ChdbGateway {
@@ -42,6 +42,31 @@ export interface ChdbGatewayOptions {
     port?: number;
     /** Receives the child's log lines (stderr); default: dropped. */
     log?: (line: string) => void;
+    /**
+     * Called once when the child exits after it started, other than through `stop()` (killed,
+     * out of memory, crashed), with its last stderr lines; the gateway is gone then.
+     */
+    onUnexpectedExit?: (exit: GatewayExit) => void;
+}
+
+/** How a gateway's child process ended on its own. */
+export interface GatewayExit {
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    /** The child's last stderr lines (at most 20). */
+    lastLines: string[];
+}
+
+/**
+ * A gateway that could not start for a known reason: `code` is the child's Node error code
+ * (`EADDRINUSE` for a busy port, `EACCES`/`EROFS`/`ENOTDIR`/… for the data directory, `EBUSY` for a
+ * data directory another gateway holds).
+ */
+export class ChdbGatewayStartError extends Error {
+    constructor(message: string, readonly code: string) {
+        super(message);
+        this.name = "ChdbGatewayStartError";
+    }
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -71,7 +96,12 @@ export function startChdbGateway(opts: ChdbGatewayOptions = {}): Promise<ChdbGat
     };
     forwardLines(child.stderr!, log);
     const stderrClosed = new Promise<void>((resolve) => child.stderr!.once("close", () => resolve()));
+    const stdoutClosed = new Promise<void>((resolve) => child.stdout!.once("close", () => resolve()));
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+    // give the child's last words (stderr, and a failure line on stdout) a moment to arrive
+    const lastWords = (): Promise<unknown> =>
+        Promise.race([Promise.all([stderrClosed, stdoutClosed]), new Promise((r) => setTimeout(r, 1000))]);
 
     return new Promise<ChdbGateway>((resolve, reject) => {
         let stdout = "";
@@ -83,25 +113,34 @@ export function startChdbGateway(opts: ChdbGatewayOptions = {}): Promise<ChdbGat
             clearTimeout(timer);
             child.kill("SIGKILL");
             if (createdDir) void exited.then(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-            // give the child's last words a moment to arrive
-            void Promise.race([stderrClosed, new Promise((r) => setTimeout(r, 1000))]).then(() =>
-                reject(new Error(`chdb gateway did not start: ${why}${recent.length ? `\n${recent.join("\n")}` : ""}`)),
-            );
+            void lastWords().then(() => {
+                const known = stdout.split("\n").find((l) => l.startsWith(FAILED_MARKER));
+                if (!known) {
+                    const tail = recent.length ? `\n${recent.join("\n")}` : "";
+                    return reject(new Error(`chdb gateway did not start: ${why}${tail}`));
+                }
+                const failure = JSON.parse(known.slice(FAILED_MARKER.length)) as { code: string; message: string };
+                reject(new ChdbGatewayStartError(`chdb gateway did not start: ${failure.message}`, failure.code));
+            });
         };
         const timer = setTimeout(() => fail(`no ready line within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
         child.once("error", (e) => fail(e.message));
         child.once("exit", (code, signal) => fail(`child exited early (code ${code}, signal ${signal})`));
         child.stdout!.setEncoding("utf8");
         child.stdout!.on("data", (chunk: string) => {
-            if (settled) return;
             stdout += chunk;
+            if (settled) return;
             const line = stdout.split("\n").find((l) => l.startsWith(READY_MARKER));
             if (!line) return;
             settled = true;
             clearTimeout(timer);
             const { port } = JSON.parse(line.slice(READY_MARKER.length)) as { port: number };
             child.once("exit", (code, signal) => {
-                if (!stopping) log(`chdb gateway child exited unexpectedly (code ${code}, signal ${signal})`);
+                if (stopping) return;
+                void lastWords().then(() => {
+                    userLog(`chdb gateway child exited unexpectedly (code ${code}, signal ${signal})`);
+                    opts.onUnexpectedExit?.({ code, signal, lastLines: [...recent] });
+                });
             });
             // Let the parent exit even if a caller forgets stop(): the child sees stdin close.
             child.unref();

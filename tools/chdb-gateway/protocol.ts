@@ -19,3 +19,9 @@ export const CONFIG_ENV = "CHDB_GATEWAY_CONFIG";
 
 /** Start of the one line the child prints on stdout once it listens: `<marker> {"port":N,...}`. */
 export const READY_MARKER = "CHDB_GATEWAY_READY";
+
+/**
+ * Start of the line the child prints on stdout when it cannot start for a known reason, before it
+ * exits: `<marker> {"code":"EADDRINUSE","message":"..."}` (`code`: the Node error code).
+ */
+export const FAILED_MARKER = "CHDB_GATEWAY_FAILED";

@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { Engine } from "./engine";
 import { Handler } from "./handler";
-import { CONFIG_ENV, READY_MARKER, type ServerConfig } from "./protocol";
+import { CONFIG_ENV, FAILED_MARKER, READY_MARKER, type ServerConfig } from "./protocol";
 import { Sessions } from "./sessions";
 import { pidAlive } from "../../components/providers/shared/lock";
 
@@ -42,7 +42,8 @@ function lockDataDir(dataDir: string): void {
             if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
             const owner = Number(fs.readFileSync(file, "utf8"));
             if (Number.isInteger(owner) && owner > 0 && pidAlive(owner)) {
-                throw new Error(`data directory ${dataDir} is in use by another chdb gateway (pid ${owner})`);
+                const why = `data directory ${dataDir} is in use by another chdb gateway (pid ${owner})`;
+                throw Object.assign(new Error(why), { code: "EBUSY" });
             }
             fs.rmSync(file, { force: true });
         }
@@ -95,14 +96,25 @@ async function main(): Promise<void> {
     process.stdin.on("end", () => shutdown("parent gone"));
     process.stdin.on("error", () => shutdown("parent gone"));
     process.stdin.resume();
-    server.listen(config.port ?? 0, "127.0.0.1", () => {
-        const { port } = server.address() as AddressInfo;
-        log(`listening on http://127.0.0.1:${port} (engine ${engine.version}, data ${config.dataDir})`);
-        process.stdout.write(`${READY_MARKER} ${JSON.stringify({ port, version: engine.version })}\n`);
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", (e: NodeJS.ErrnoException) => {
+            if (e.code === "EADDRINUSE") e.message = `127.0.0.1:${config.port} is already in use by another process`;
+            reject(e);
+        });
+        server.listen(config.port ?? 0, "127.0.0.1", () => resolve());
     });
+    const { port } = server.address() as AddressInfo;
+    log(`listening on http://127.0.0.1:${port} (engine ${engine.version}, data ${config.dataDir})`);
+    process.stdout.write(`${READY_MARKER} ${JSON.stringify({ port, version: engine.version })}\n`);
 }
 
 main().catch((e: unknown) => {
-    log(`failed to start: ${(e as Error).stack ?? String(e)}`);
+    // A failure of the system (a busy port, a directory that cannot be written) says what it is;
+    // anything else keeps its stack for the log.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === "string" && /^E[A-Z]+$/.test(code)) {
+        log(`failed to start: ${(e as Error).message}`);
+        process.stdout.write(`${FAILED_MARKER} ${JSON.stringify({ code, message: (e as Error).message })}\n`);
+    } else log(`failed to start: ${(e as Error).stack ?? String(e)}`);
     process.exit(1);
 });

@@ -30,13 +30,24 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 
 /** Reads the three layers (never throws: a failure lands in each layer's `error`). */
 export async function readLayers(t: ClickHouseTarget, names: LayerNames): Promise<{ bronze: LayerObs; silver: SilverObs; gold: GoldObs }> {
-    const client = createClient({
-        url: t.url,
-        username: t.user,
-        password: t.password,
-        request_timeout: t.timeoutMs,
-        log: { level: ClickHouseLogLevel.OFF },
-    });
+    // The URL's own user:password@, when it has them, win over `user`/`password`, as in the client.
+    let client: ReturnType<typeof createClient>;
+    try {
+        client = createClient({
+            url: t.url,
+            username: t.user,
+            password: t.password,
+            request_timeout: t.timeoutMs,
+            log: { level: ClickHouseLogLevel.OFF },
+        });
+    } catch (e) {
+        const error = `${t.url}: ${describeError(e, [...t.secrets, t.password].filter(Boolean))} (--clickhouse-url)`;
+        return {
+            bronze: { error, tables: [] },
+            silver: { error, tables: [], rejects: null },
+            gold: { error, tables: [], refreshes: [] },
+        };
+    }
     const hint = `is ClickHouse up and ${t.url} reachable from here (--clickhouse-url)?`;
     const query = async <R>(what: string, sql: string, params: Record<string, unknown> = {}): Promise<R[]> =>
         withDeadline(

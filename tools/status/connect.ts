@@ -10,10 +10,26 @@ export interface ConnectTarget {
     traceLines: number;
 }
 
+/**
+ * The worker's base URL without credentials, and the header that carries them: `fetch` refuses a
+ * URL with `user:password@`, and Kafka Connect's basic authentication takes them as a header.
+ */
+export function connectBase(url: string): { base: string; headers: Record<string, string> } {
+    const u = new URL(url);
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (u.username || u.password) {
+        const userPass = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+        headers.authorization = `Basic ${Buffer.from(userPass).toString("base64")}`;
+        u.username = "";
+        u.password = "";
+    }
+    return { base: u.toString().replace(/\/+$/, ""), headers };
+}
+
 async function getJson(t: ConnectTarget, path: string): Promise<{ status: number; body: unknown }> {
-    const url = `${t.url.replace(/\/+$/, "")}${path}`;
+    const { base, headers } = connectBase(t.url);
     try {
-        const r = await fetch(url, { signal: AbortSignal.timeout(t.timeoutMs), headers: { accept: "application/json" } });
+        const r = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(t.timeoutMs), headers });
         const text = await r.text();
         let body: unknown = text;
         try {

@@ -5,7 +5,8 @@
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { secretValuesOf } from "../../components/providers/shared/mask";
+import { maskSecrets, secretValuesOf } from "../../components/providers/shared/mask";
+import { checkHttpUrl, checkKafkaBootstrap, endpointSecrets } from "./endpoints";
 import { DEFAULT_THRESHOLDS } from "./verdict";
 import type { Thresholds } from "./types";
 
@@ -73,10 +74,26 @@ const STRINGS: Record<string, (f: Flags, v: string) => void> = {
     "--database": (f, v) => (f.database = v),
     "--source": (f, v) => (f.source = v),
     "--sink": (f, v) => (f.sink = v),
-    "--source-topics": (f, v) => (f.sourceTopics = v.split(",").map((s) => s.trim()).filter(Boolean)),
-    "--bronze-tables": (f, v) => (f.bronzeTables = v.split(",").map((s) => s.trim()).filter(Boolean)),
+    "--source-topics": (f, v) => (f.sourceTopics = nameList("--source-topics", v)),
+    "--bronze-tables": (f, v) => (f.bronzeTables = nameList("--bronze-tables", v)),
     "--project-dir": (f, v) => (f.projectDir = v),
 };
+
+/** A comma-separated list of names; an empty one would check nothing and report it healthy. */
+function nameList(flag: string, v: string): string[] {
+    const names = v.split(",").map((s) => s.trim()).filter(Boolean);
+    if (names.length === 0) {
+        const fix = "give A,B,…, or leave the flag out to take them from the stack";
+        throw new Error(`${flag} needs at least one name (got ${JSON.stringify(v)}): ${fix}`);
+    }
+    return names;
+}
+
+/**
+ * The longest `--timeout` in seconds: Node's timers hold at most 2³¹−1 ms (about 24.8 days) and
+ * fire after 1 ms beyond that.
+ */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 /** Parses argv; throws a message naming the flag and what it takes. */
 export function parseFlags(argv: string[]): Flags {
@@ -90,13 +107,18 @@ export function parseFlags(argv: string[]): Flags {
         if (name === "--help" || name === "-h") throw new Error(USAGE);
         const num = NUMBERS[name];
         const str = STRINGS[name];
-        if (!num && !str) throw new Error(`unknown flag ${JSON.stringify(argv[i])}\n${USAGE}`);
+        // The name only: a value given inline (`--clickhouse-password=…`) may be a secret.
+        if (!num && !str) throw new Error(`unknown flag ${JSON.stringify(name)}\n${USAGE}`);
         const value = inline ?? argv[++i];
         if (value === undefined || value === "" || value.startsWith("--")) throw new Error(`${name} needs a value\n${USAGE}`);
         if (num) {
             const v = Number(value);
             if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a number >= 0 (got ${JSON.stringify(value)})`);
             if (name === "--timeout" && v === 0) throw new Error("--timeout must be > 0 seconds");
+            if (name === "--timeout" && v > MAX_TIMEOUT_SECONDS) {
+                const why = `about 24 days, the longest timer Node keeps; got ${value}`;
+                throw new Error(`--timeout must be at most ${MAX_TIMEOUT_SECONDS} seconds (${why})`);
+            }
             num(f, v);
             f.explicit.add(name);
         } else str!(f, value);
@@ -118,8 +140,15 @@ export function readStackOutputs(root: string, stack: string | undefined, timeou
         return JSON.parse(text) as Outputs;
     } catch (e) {
         const err = e as { stderr?: string; message: string; code?: string };
-        const why = err.code === "ETIMEDOUT" ? `no answer within ${timeoutMs / 1000} s` : (err.stderr || err.message).trim().split("\n").slice(-2).join(" ");
-        throw new Error(`could not read the stack's outputs (${why}): run \`npm run up\` first (CDC_STACK or --stack picks the stack), or give every endpoint by flags (--connect-url, --kafka, --clickhouse-url, --database, --source, --sink, --bronze-tables)`);
+        // The whole message: pulumi.sh's refusals say what to export over several lines.
+        const why = err.code === "ETIMEDOUT"
+            ? `no answer within ${timeoutMs / 1000} s`
+            : maskSecrets((err.stderr || err.message).trim(), []);
+        throw new Error(
+            `could not read the stack's outputs:\n${why}\n` +
+                "Run `npm run up` first (CDC_STACK or --stack picks the stack), or give every endpoint by flags " +
+                "(--connect-url, --kafka, --clickhouse-url, --database, --source, --sink, --bronze-tables)",
+        );
     }
 }
 
@@ -157,6 +186,14 @@ export function resolveTarget(f: Flags, root: string, outputs: () => Outputs): T
     const missing = Object.entries({ connectUrl: t.connectUrl, kafkaBootstrap: t.kafka, clickhouseUrl: t.clickhouse.url, clickhouseDatabase: t.clickhouse.database, "connectors.source.name": t.source, "connectors.sink.name": t.sink, bronzeTables: t.bronzeTables })
         .filter(([, v]) => v === undefined).map(([k]) => k);
     if (missing.length) throw new Error(`the stack has no output ${missing.join(", ")}: run \`npm run up\` with this version, or pass the matching flags (npm run status -- --help)`);
+    const from = (flag: string, value: unknown, output: string): string =>
+        value !== undefined ? flag : `the stack output ${output}`;
+    checkHttpUrl(t.connectUrl!, from("--connect-url", f.connectUrl, "connectUrl"));
+    checkHttpUrl(t.clickhouse.url!, from("--clickhouse-url", f.clickhouseUrl, "clickhouseUrl"));
+    checkKafkaBootstrap(t.kafka!, from("--kafka", f.kafka, "kafkaBootstrap"));
+    if (t.bronzeTables!.length === 0) {
+        throw new Error("the stack output bronzeTables is empty: pass --bronze-tables A,B");
+    }
     return {
         connectUrl: t.connectUrl!,
         kafka: t.kafka!,
@@ -167,6 +204,11 @@ export function resolveTarget(f: Flags, root: string, outputs: () => Outputs): T
         bronzeTables: t.bronzeTables!,
         projectDir: f.projectDir ?? path.join(root, "ecom_analytics"),
         goldRefreshSeconds: refreshSeconds(o.dbtVars),
-        secrets: secretValuesOf({ password, mongo: str(o, "mongoUri") ?? "" }),
+        secrets: [
+            ...new Set([
+                ...secretValuesOf({ password, mongo: str(o, "mongoUri") ?? "" }),
+                ...endpointSecrets([t.connectUrl, t.clickhouse.url]),
+            ]),
+        ].sort((a, b) => b.length - a.length),
     };
 }

@@ -5,9 +5,22 @@
  * rules, the thresholds and the JSON shape; `--help` lists the flags.
  */
 import * as path from "node:path";
+import { maskSecrets } from "../../components/providers/shared/mask";
+import { maskDeep } from "./endpoints";
 import { effectiveThresholds, parseFlags, readStackOutputs, resolveTarget, USAGE } from "./flags";
 import { renderTable } from "./render";
 import { status } from "./run";
+
+/** The secrets of the run, once known: every output (report, table, error) is masked with them. */
+let secrets: readonly string[] = [];
+
+function fail(e: unknown): void {
+    process.stderr.write(`status: ${maskSecrets((e as Error)?.message ?? String(e), secrets)}\n`);
+    process.exitCode = 1;
+}
+
+// A rejection nobody awaited would print Node's trace, URLs and all: the message only, masked.
+process.on("unhandledRejection", fail);
 
 async function main(): Promise<number> {
     const root = path.resolve(__dirname, "..", "..");
@@ -18,7 +31,13 @@ async function main(): Promise<number> {
     }
     const flags = parseFlags(argv);
     const target = resolveTarget(flags, root, () => readStackOutputs(root, flags.stack));
-    const report = await status(target, { timeoutMs: flags.timeoutSeconds * 1000, traceLines: flags.traceLines, thresholds: effectiveThresholds(flags, target) });
+    secrets = target.secrets;
+    const observed = await status(target, {
+        timeoutMs: flags.timeoutSeconds * 1000,
+        traceLines: flags.traceLines,
+        thresholds: effectiveThresholds(flags, target),
+    });
+    const report = maskDeep(observed, secrets);
     process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report, process.stdout.columns || 120));
     return report.exitCode;
 }
@@ -27,8 +46,5 @@ main().then(
     (code) => {
         process.exitCode = code;
     },
-    (e: Error) => {
-        process.stderr.write(`status: ${e.message}\n`);
-        process.exitCode = 1;
-    },
+    fail,
 );

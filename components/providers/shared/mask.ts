@@ -15,18 +15,24 @@ export function secretValuesOf(secrets: Record<string, string> | undefined): str
     for (const value of Object.values(secrets ?? {})) {
         if (typeof value !== "string" || value.length === 0) continue;
         values.add(value);
-        const m = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@]+)@/i.exec(value);
-        if (m && m[1].length > 0) {
-            values.add(m[1]);
-            try {
-                values.add(decodeURIComponent(m[1]));
-            } catch {
-                /* not percent-encoded: the raw form is already masked */
-            }
-        }
+        for (const p of uriPasswordsOf(value)) values.add(p);
     }
     // Longest first, so a value containing another is masked whole.
     return [...values].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The password of a `scheme://user:password@…` URI, as written and percent-decoded (empty when
+ * `uri` holds none): the secret part of an endpoint whose other parts may be shown.
+ */
+export function uriPasswordsOf(uri: string): string[] {
+    const m = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@]+)@/i.exec(uri);
+    if (!m || m[1].length === 0) return [];
+    try {
+        return [...new Set([m[1], decodeURIComponent(m[1])])];
+    } catch {
+        return [m[1]]; // not percent-encoded: the raw form is the one to mask
+    }
 }
 
 /**
