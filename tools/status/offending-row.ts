@@ -35,13 +35,20 @@ export async function findOffendingRows(query: Query, database: string, baseTabl
         "SELECT name, engine, sorting_key, create_table_query FROM system.tables WHERE database = {db:String}",
         { db: database },
     );
-    const columns = await query<{ table: string; name: string }>("offending row: columns", "SELECT table, name FROM system.columns WHERE database = {db:String}", { db: database });
+    const columns = await query<{ table: string; name: string }>(
+        "offending row: columns",
+        "SELECT table, name FROM system.columns WHERE database = {db:String}",
+        { db: database },
+    );
     const found: OffendingRow[] = [];
     for (const base of baseTables) {
         const key = tables.find((t) => t.name === base)?.sorting_key ?? "";
         if (!IDENT.test(key) || !IDENT.test(base)) continue;
         const views = tables.filter(
-            (t) => t.engine === "View" && new RegExp(`\\b${base}\\b`).test(t.create_table_query) && columns.some((c) => c.table === t.name && c.name === key),
+            (t) =>
+                t.engine === "View" &&
+                new RegExp(`\\b${base}\\b`).test(t.create_table_query) &&
+                columns.some((c) => c.table === t.name && c.name === key),
         );
         for (const view of views) {
             const row = await bisect(query, q(view.name), key);
@@ -51,7 +58,16 @@ export async function findOffendingRows(query: Query, database: string, baseTabl
                 `SELECT _topic AS topic, _partition AS partition, _offset AS offset FROM ${q(base)} FINAL WHERE ${key} = {id:String} LIMIT 1`,
                 { id: row.id },
             );
-            if (at) found.push({ view: view.name, key, id: row.id, topic: at.topic, partition: Number(at.partition), offset: Number(at.offset), error: row.error });
+            if (at)
+                found.push({
+                    view: view.name,
+                    key,
+                    id: row.id,
+                    topic: at.topic,
+                    partition: Number(at.partition),
+                    offset: Number(at.offset),
+                    error: row.error,
+                });
         }
     }
     return found;
@@ -59,11 +75,19 @@ export async function findOffendingRows(query: Query, database: string, baseTabl
 
 /** The id of one document whose row of `view` cannot be computed, with the error; undefined when the view reads. */
 async function bisect(query: Query, view: string, key: string): Promise<{ id: string; error: string } | undefined> {
-    const range = (lo: string | null, hi: string | null) => [lo === null ? "1" : `${key} > {lo:String}`, hi === null ? "1" : `${key} <= {hi:String}`].join(" AND ");
-    const params = (lo: string | null, hi: string | null) => ({ ...(lo === null ? {} : { lo }), ...(hi === null ? {} : { hi }) });
+    const range = (lo: string | null, hi: string | null) =>
+        [lo === null ? "1" : `${key} > {lo:String}`, hi === null ? "1" : `${key} <= {hi:String}`].join(" AND ");
+    const params = (lo: string | null, hi: string | null) => ({
+        ...(lo === null ? {} : { lo }),
+        ...(hi === null ? {} : { hi }),
+    });
     const failure = async (lo: string | null, hi: string | null): Promise<string | undefined> => {
         try {
-            await query("offending row: read", `SELECT count() AS n FROM (SELECT * FROM ${view} WHERE ${range(lo, hi)}) WHERE NOT ignore(*)`, params(lo, hi));
+            await query(
+                "offending row: read",
+                `SELECT count() AS n FROM (SELECT * FROM ${view} WHERE ${range(lo, hi)}) WHERE NOT ignore(*)`,
+                params(lo, hi),
+            );
             return undefined;
         } catch (e) {
             return ((e as Error).message ?? String(e)).split("\n")[0]!;
@@ -74,7 +98,11 @@ async function bisect(query: Query, view: string, key: string): Promise<{ id: st
     let lo: string | null = null;
     let hi: string | null = null;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-        const [c] = await query<{ n: number }>("offending row: count", `SELECT uniqExact(${key}) AS n FROM (SELECT ${key} FROM ${view} WHERE ${range(lo, hi)})`, params(lo, hi));
+        const [c] = await query<{ n: number }>(
+            "offending row: count",
+            `SELECT uniqExact(${key}) AS n FROM (SELECT ${key} FROM ${view} WHERE ${range(lo, hi)})`,
+            params(lo, hi),
+        );
         const n = Number(c?.n ?? 0);
         const rows: { id: string }[] = await query<{ id: string }>(
             "offending row: middle",
