@@ -33,7 +33,8 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
         }
         await svc.insertSilver([{ id: "a" }, { id: "b" }]);
 
-        // The sink commits every second (offset.flush.interval.ms) and gold refreshes every second: wait until both show.
+        // The sink commits every second (offset.flush.interval.ms) and gold refreshes every second: wait until both
+        // show.
         const r = await until("a healthy status", async () => {
             const run = await runStatus([...svc.endpointFlags("healthy-source", "healthy-sink"), "--json"]);
             return run.code === 0 && run.report?.verdict === "ok" ? run : undefined;
@@ -147,7 +148,8 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
 
     it("dead letters: a sink that diverts unreadable records is lagging, not failed: exit 0, the depth in the JSON", async (t) => {
         if (!(await svc.ready(t))) return;
-        // broken.orders (from the previous case) holds 4 lines that are not JSON: with errors.tolerance=all they go to the dead-letter topic.
+        // broken.orders (from the previous case) holds 4 lines that are not JSON: with errors.tolerance=all they go to
+        // the dead-letter topic.
         await svc.connector("dlq-sink", {
             "connector.class": FILE_SINK, "tasks.max": "1", file: path.join(svc.tmp, "dlq-out.txt"), topics: "broken.orders",
             "key.converter": "org.apache.kafka.connect.storage.StringConverter",

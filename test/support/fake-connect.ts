@@ -91,7 +91,8 @@ export class FakeConnect {
         const sub = m[2] ?? "";
         const existing = this.connectors.get(name);
         if (r.method === "PUT" && sub === "/config") {
-            // Like a real worker, a config update keeps the offsets, active topics and a paused or stopped target state.
+            // Like a real worker, a config update keeps the offsets, active topics and a paused or stopped target
+            // state.
             const held = existing && ["PAUSED", "STOPPED"].includes(existing.state) ? { state: existing.state, tasks: existing.tasks } : {};
             this.connectors.set(name, { config: JSON.parse(r.body), topics: existing?.topics, offsets: existing?.offsets, ...this.stateOnPut(), ...held });
             return { status: existing ? 200 : 201, body: { name, config: JSON.parse(r.body), tasks: [] } };

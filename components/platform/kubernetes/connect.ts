@@ -25,7 +25,8 @@ export interface KubernetesConnect extends ConnectAccess {
 export function connectWorkers(ctx: KubernetesContext, creds: PlatformCredentials, deps: { mongo: KubernetesMongo; kafka: KubernetesKafka }): KubernetesConnect {
     const { name, child, kubernetes: k } = ctx;
     const service = ctx.exposed("connect", { name: "rest", port: 8083 });
-    // Connector secrets reach the workers only through this Secret (as env); connector configs hold `${env:...}` references.
+    // Connector secrets reach the workers only through this Secret (as env); connector configs hold `${env:...}`
+    // references.
     // Auto-named: the provider replaces a Secret whose data changes (the connection string lists every
     // member), and a fixed name cannot be created before the old one is deleted (the API server
     // refuses it), while deleting first would make the engine replace Connect's Deployment too (every

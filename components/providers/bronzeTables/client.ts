@@ -13,11 +13,16 @@ export type BronzeClientFactory = (c: { url: string; user: string; password: str
 
 /** How the provider reaches ClickHouse (part of BronzeTablesProviderOptions). */
 export interface BronzeClientOptions {
-    /** Builds the ClickHouse client (tests plug the in-process engine here). Default: `@clickhouse/client` over HTTP. */
+    /**
+     * Builds the ClickHouse client (tests plug the in-process engine here). Default: `@clickhouse/client` over HTTP.
+     */
     clientFactory?: BronzeClientFactory;
     /** Request timeout in milliseconds. Default 30000. */
     requestTimeoutMs?: number;
-    /** Backoff for transient failures (connection refused or reset, timeouts, a busy server). Default {@link DEFAULT_RETRY_POLICY}. */
+    /**
+     * Backoff for transient failures (connection refused or reset, timeouts, a busy server). Default {@link
+     * DEFAULT_RETRY_POLICY}.
+     */
     retry?: Partial<RetryPolicy>;
     /** Where retry lines go. Default: stderr, which Pulumi shows with the resource's diagnostics. */
     log?: (line: string) => void;

@@ -120,7 +120,8 @@ export async function connectRequest<T = unknown>(
                 if (timedOut) {
                     timeouts++;
                     const limit = timeout < opts.requestTimeoutMs ? deadlineName : `requestTimeoutSeconds (${seconds(opts.requestTimeoutMs)})`;
-                    // A validation may wait on the source system (Debezium's MongoDB server selection: 30 s by default).
+                    // A validation may wait on the source system (Debezium's MongoDB server selection: 30 s by
+                    // default).
                     const hint = path.includes("/config/validate")
                         ? " (or the plugin's validation is still waiting on the source system, e.g. MongoDB unreachable from Connect: check it, or raise cdc:connectors.requestTimeoutSeconds to 60)"
                         : "";

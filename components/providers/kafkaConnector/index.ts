@@ -53,7 +53,10 @@ export interface KafkaConnectorArgs {
      * topic never hold the secret. The worker must have the provider configured.
      */
     secretRefs?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Seconds to wait for the connector and all its tasks to be RUNNING; bounds each create/update/read/delete in all. Default 120. */
+    /**
+     * Seconds to wait for the connector and all its tasks to be RUNNING; bounds each create/update/read/delete in all.
+     * Default 120.
+     */
     readyTimeoutSeconds?: pulumi.Input<number>;
     /** Seconds each Kafka Connect REST call may take before it counts as unanswered. Default 30. */
     requestTimeoutSeconds?: pulumi.Input<number>;

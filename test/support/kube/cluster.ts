@@ -126,7 +126,10 @@ async function stopProc(p: Proc): Promise<void> {
     clearTimeout(timer);
 }
 
-/** Polls `check` until it returns true; fails naming `what` (with the process logs) at the deadline or when a process dies. */
+/**
+ * Polls `check` until it returns true; fails naming `what` (with the process logs) at the deadline or when a process
+ * dies.
+ */
 async function waitFor(what: string, procs: Proc[], deadlineMs: number, check: () => Promise<boolean>): Promise<void> {
     const deadline = Date.now() + deadlineMs;
     for (;;) {
