@@ -55,11 +55,4 @@ export default tseslint.config(
             ],
         },
     },
-    {
-        files: ["test/**/*.ts"],
-        rules: {
-            // Tests read untyped JSON from real servers (Kubernetes API, Pulumi state) and let assertions check it.
-            "@typescript-eslint/no-explicit-any": "off",
-        },
-    },
 );

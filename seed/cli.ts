@@ -83,7 +83,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => {
+    void main(process.argv.slice(2)).then((code) => {
         process.exitCode = code;
     });
 }

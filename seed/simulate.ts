@@ -37,9 +37,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stderr.write(cmd.text);
         return 0;
     }
-    let uri = "";
     try {
-        uri = resolveMongoUri(cmd.uri, process.env).uri;
+        const uri = resolveMongoUri(cmd.uri, process.env).uri;
         const conn = await connectChecked(uri, { allowStandalone: cmd.allowStandalone, appName: "cdc-simulate" });
         try {
             const seed = cmd.seed ?? (Date.now() % 4294967296);
@@ -108,7 +107,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => {
+    void main(process.argv.slice(2)).then((code) => {
         process.exitCode = code;
     });
 }

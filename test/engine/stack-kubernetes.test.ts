@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects and Pulumi state read as untyped JSON; the assertions check its shape */
 /**
  * The stack's own program on the `kubernetes` platform against a real Kubernetes API server
  * (etcd + kube-apiserver + kube-controller-manager built from Go modules) with the real Pulumi

@@ -29,7 +29,7 @@ export function canonicalMoney(v: unknown): string {
         pointPos = 0;
     }
     if (digits.length < pointPos) digits += "0".repeat(pointPos - digits.length);
-    let whole = digits.slice(0, pointPos).replace(/^0+/, "") || "0";
+    const whole = digits.slice(0, pointPos).replace(/^0+/, "") || "0";
     let frac = digits.slice(pointPos).replace(/0+$/, "");
     if (frac.length < 2) frac = frac.padEnd(2, "0");
     const zero = /^0*$/.test(whole + frac);

@@ -202,7 +202,7 @@ export async function storedOutputs(url: string): Promise<KafkaConnectorOutputs>
 
 /** Loads serialised closure text the way Pulumi's dynamic-provider host does (a module resolved from the project). */
 export function loadSerialised(text: string, exportName: string): unknown {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Module = require("module") as { new (id: string): { paths: string[]; _compile(src: string, file: string): void; exports: Record<string, unknown> }; _nodeModulePaths(dir: string): string[] };
     const file = `${process.cwd()}/__serialised_provider__.js`;
     const m = new Module(file);

@@ -4,7 +4,6 @@
  * exposes. The connector secrets reach the workers only through a Secret, as environment.
  */
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import { CONNECT_SECRET_ENV, CONNECT_SECRET_REFS, envConfigProviderWorkerEnv } from "../../../connectors";
 import type { PlatformCredentials } from "../shared/credentials";
 import type { ConnectAccess } from "../shared/endpoints";

@@ -39,7 +39,7 @@ export function bronzeClientRunner(options: BronzeClientOptions): WithBronzeClie
     const newClient = (c: { url: string; user: string; password: string }): ClickHouseClient => {
         if (options.clientFactory) return options.clientFactory(c);
         // Required here, not at module level: nothing live is captured by the serialised provider.
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { createClient, ClickHouseLogLevel } = require("@clickhouse/client") as typeof import("@clickhouse/client");
         return createClient({
             url: c.url,

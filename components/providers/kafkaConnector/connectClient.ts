@@ -65,7 +65,7 @@ export interface ConnectResponse<T = unknown> {
 
 function httpClient(opts: ConnectCallOptions): AxiosInstance {
     // Required here, not at module level: the provider must not capture a live client.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const axios = require("axios") as typeof import("axios");
     return (axios.default ?? axios).create({
         baseURL: opts.baseUrl.replace(/\/+$/, ""),
