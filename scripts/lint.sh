@@ -18,7 +18,9 @@ check() {
 check prettier npx prettier --check --log-level warn .
 check eslint npx eslint --max-warnings 0 .
 shells=(.ci/run)
-while IFS= read -r f; do shells+=("$f"); done < <(find scripts test .github -name '*.sh' -not -path '*/node_modules/*' | sort)
+while IFS= read -r f; do
+    shells+=("$f")
+done < <(find scripts test .github -name '*.sh' -not -path '*/node_modules/*' | sort)
 check shellcheck bash scripts/shellcheck.sh "${shells[@]}"
 
 if [ "${#failed[@]}" -gt 0 ]; then

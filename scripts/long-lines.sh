@@ -14,5 +14,8 @@ git ls-files -- "${@:-.}" ':(exclude)package-lock.json' ':(exclude)test/unit/__s
     tee /dev/stderr |
     awk -F: -v w="$width" '
         { kind = ($1 ~ /^test\//) ? "test" : "product"; ext = $1; sub(/.*\./, "", ext); n[kind " ." ext]++; t[kind]++ }
-        END { for (k in n) print "  " k ": " n[k]; print "over " w ": product " (t["product"] + 0) ", test " (t["test"] + 0) }' |
+        END {
+            for (k in n) print "  " k ": " n[k]
+            print "over " w ": product " (t["product"] + 0) ", test " (t["test"] + 0)
+        }' |
     sort
