@@ -1,4 +1,5 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects and Pulumi state read as untyped JSON; the assertions check its shape */
+/* eslint-disable @typescript-eslint/no-explicit-any --
+   Kubernetes objects and Pulumi state are read as untyped JSON; the assertions check their shape. */
 /**
  * The stack's own program on the `kubernetes` platform against a real Kubernetes API server
  * (etcd + kube-apiserver + kube-controller-manager built from Go modules) with the real Pulumi

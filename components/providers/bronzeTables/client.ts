@@ -40,7 +40,8 @@ export function bronzeClientRunner(options: BronzeClientOptions): WithBronzeClie
         if (options.clientFactory) return options.clientFactory(c);
         // Required here, not at module level: nothing live is captured by the serialised provider.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { createClient, ClickHouseLogLevel } = require("@clickhouse/client") as typeof import("@clickhouse/client");
+        const clickhouse = require("@clickhouse/client") as typeof import("@clickhouse/client");
+        const { createClient, ClickHouseLogLevel } = clickhouse;
         return createClient({
             url: c.url,
             username: c.user,

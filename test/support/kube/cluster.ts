@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- the Kubernetes API's JSON, untyped here; the assertions check its shape */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the Kubernetes API's JSON, read untyped here. */
 /**
  * A throwaway Kubernetes control plane on 127.0.0.1 for engine tests: etcd, kube-apiserver and
  * kube-controller-manager (only the controllers listed in {@link CONTROLLERS}) from the binaries
