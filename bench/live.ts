@@ -38,7 +38,10 @@ const GOLD = ["dim_customers", "dim_products", "fact_orders", "fct_daily_sales"]
 const DAY_MS = 86_400_000;
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
 
-/** Inserts the SRC rows of each table in [from, to) offsets into LIVE and PLAIN, `batch` rows per INSERT, alternating which goes first. */
+/**
+ * Inserts the SRC rows of each table in [from, to) offsets into LIVE and PLAIN, `batch` rows per INSERT, alternating
+ * which goes first.
+ */
 async function insertBoth(client: ClickHouseClient, from: Record<string, number>, to: Record<string, number>, batch: number): Promise<{ rows: number; inserts: number; live: number; plain: number }> {
     const r = { rows: 0, inserts: 0, live: 0, plain: 0 };
     for (const table of BRONZE_TABLES) {

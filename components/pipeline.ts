@@ -49,7 +49,9 @@ export class CdcPipeline extends pulumi.ComponentResource {
     public readonly sink: KafkaConnector;
     public readonly source: KafkaConnector;
     public readonly dbt?: DbtRun;
-    /** The declared re-snapshots (`cdc:connectors.snapshots`), signalled to the source; absent while none is declared. */
+    /**
+     * The declared re-snapshots (`cdc:connectors.snapshots`), signalled to the source; absent while none is declared.
+     */
     public readonly snapshots?: SnapshotSignal;
     /** Bronze table names, e.g. `mongo_ecom_orders`. */
     public readonly bronzeTables: string[];

@@ -39,7 +39,10 @@ export interface StackOutputs {
     /** Bronze table names, e.g. `mongo_ecom_orders`. */
     bronzeTables: string[];
     dbtSummary: pulumi.Output<unknown>;
-    /** The dbt vars from this stack's config (bronze table names by role, gold refresh interval): `npm run dbt` passes them. */
+    /**
+     * The dbt vars from this stack's config (bronze table names by role, gold refresh interval): `npm run dbt` passes
+     * them.
+     */
     dbtVars: Record<string, string>;
 }
 

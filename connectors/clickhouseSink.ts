@@ -37,7 +37,10 @@ export interface ClickHouseSinkOptions {
     deadLetterTopic?: string;
     /** Replication factor of the dead-letter topic. Default 1. */
     deadLetterReplicationFactor?: number;
-    /** The sink's exactly-once mode (needs KeeperMap on the server). Default false: at-least-once, which the contract assumes. */
+    /**
+     * The sink's exactly-once mode (needs KeeperMap on the server). Default false: at-least-once, which the contract
+     * assumes.
+     */
     exactlyOnce?: boolean;
     /** Sink tasks. Default 1. */
     tasksMax?: number;

@@ -46,7 +46,10 @@ export interface DebeziumMongoSourceOptions {
     tasksMax?: number;
     /** Snapshot mode. Default `initial` (snapshot once, then stream). */
     snapshotMode?: string;
-    /** Capture mode. Default `change_streams_update_full_with_pre_image` (full `after`, `before` pre-images; MongoDB ≥ 6). */
+    /**
+     * Capture mode. Default `change_streams_update_full_with_pre_image` (full `after`, `before` pre-images; MongoDB ≥
+     * 6).
+     */
     captureMode?: string;
     /** Whether the connection to MongoDB uses TLS. Default false. */
     ssl?: boolean;
@@ -88,7 +91,8 @@ export function debeziumMongoSourceConfig(o: DebeziumMongoSourceOptions): Record
         // Include lists are regular expressions matched against the whole name, hence the escaping.
         "database.include.list": escapeRegex(o.database),
         "collection.include.list": o.collections.map((c) => escapeRegex(`${o.database}.${c}`)).join(","),
-        // Full document in `after` for updates, and the pre-image in `before` (needs pre-images enabled per collection).
+        // Full document in `after` for updates, and the pre-image in `before` (needs pre-images enabled per
+        // collection).
         "capture.mode": o.captureMode ?? "change_streams_update_full_with_pre_image",
         "snapshot.mode": o.snapshotMode ?? "initial",
         // Heartbeats go to `__debezium-heartbeat.<prefix>`, which the sink does not read.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Passphrase policy shared by scripts/up.sh and scripts/pulumi.sh (sourced, not run).
 #
 # The public dev passphrase "cdc-dev" (printed in the README) encrypts the secrets of the `dev`

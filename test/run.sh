@@ -6,6 +6,7 @@
 #   3. type-checks, then runs unit, engine and end-to-end tests with node's test runner.
 # A tier whose toolchain is missing prints SKIPPED with the reason; with CI=true or
 # CDC_REQUIRE_ALL_TIERS=1 such a skip fails the run instead.
+# Without named files it also runs `npm run lint` (scripts/lint.sh) after the type-check; CDC_SKIP_LINT=1 skips it.
 # Select tiers with CDC_TEST_TIERS="unit engine e2e" (default: all), or name test files:
 # `npm test -- test/unit/config.test.ts test/engine/kafka-connect.test.ts` runs just those.
 set -euo pipefail
@@ -33,6 +34,7 @@ if [ "$#" -gt 0 ]; then
             test/e2e/* | ./test/e2e/*) tiers="$tiers e2e" ;;
         esac
     done
+    # shellcheck disable=SC2086 # the tier list is split into words on purpose
     tiers="$(printf '%s\n' $tiers | sort -u | tr '\n' ' ')"
     tiers="${tiers% }"
 fi
@@ -58,6 +60,12 @@ if [ "${CDC_SKIP_TYPECHECK:-}" != "1" ]; then
     npx tsc --noEmit -p tsconfig.json
 fi
 
+# The house style (`npm run lint`) on whole-suite and tier runs; a failure is reported again after the tests.
+lint_failed=0
+if [ "$#" -eq 0 ] && [ "${CDC_SKIP_LINT:-}" != "1" ]; then
+    bash scripts/lint.sh || lint_failed=1
+fi
+
 if [ "$#" -eq 0 ]; then
     for tier in $tiers; do
         while IFS= read -r f; do files+=("$f"); done < <(find "test/$tier" -name '*.test.ts' 2>/dev/null | sort)
@@ -78,7 +86,7 @@ node --import tsx --test --test-concurrency=1 \
 status=$?
 set -e
 count() { grep -E "^# $1 [0-9]+$" "$tap" | tail -1 | awk '{print $3}'; }
-pass=$(count pass); fail=$(count fail); skipped=$(count skipped); todo=$(count todo)
+pass=$(count pass); fail=$(count fail); skipped=$(count skipped)
 echo
 echo "tests: ${pass:-0} passed, ${fail:-0} failed, ${skipped:-0} skipped"
 if [ "${skipped:-0}" != "0" ]; then
@@ -87,6 +95,10 @@ if [ "${skipped:-0}" != "0" ]; then
 fi
 if [ "$status" -eq 0 ] && [ "${pass:-0}" = "0" ]; then
     echo "no test passed: treating as a failure" >&2
+    exit 1
+fi
+if [ "$lint_failed" = "1" ]; then
+    echo "lint FAILED (see \"lint: FAILED\" above; run \`npm run lint\`): failing the run" >&2
     exit 1
 fi
 exit "$status"

@@ -57,7 +57,9 @@ export function parseImageRef(ref: string): ImageRef | undefined {
     return { ...(registry ? { registry } : {}), repository: parts.join("/"), ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
 }
 
-/** True for a tag that names no single release: `latest` and friends, or a major version only (`8`, `v8`, `8-alpine`). */
+/**
+ * True for a tag that names no single release: `latest` and friends, or a major version only (`8`, `v8`, `8-alpine`).
+ */
 export function isMovingTag(tag: string): boolean {
     return MOVING_TAGS.has(tag.toLowerCase()) || /^v?\d{1,3}(?:[-_][A-Za-z][\w.-]*)?$/.test(tag);
 }

@@ -71,12 +71,21 @@ export const pipelineShape = {
         /** Declared lifecycle of the ClickHouse sink, and its offsets-reset request. */
         sink: {
             state: oneOf("running", lifecycle.CONNECTOR_STATES),
-            /** A request id; a new one stops the sink, deletes its consumer-group offsets (replays bronze from Kafka's retention) and restores its state. */
+            /**
+             * A request id; a new one stops the sink, deletes its consumer-group offsets (replays bronze from Kafka's
+             * retention) and restores its state.
+             */
             resetOffsets: str(undefined, { pattern: /^[A-Za-z0-9._:-]{1,100}$/, hint: "a request id of letters, digits, ., _, : and -, e.g. restore-2026-11-29" }).optional(),
         },
-        /** "flowing": a running connector is ready only once data flows (source produced, sink committed); "running": once RUNNING. */
+        /**
+         * "flowing": a running connector is ready only once data flows (source produced, sink committed); "running":
+         * once RUNNING.
+         */
         readiness: oneOf("flowing", lifecycle.READINESS_MODES),
-        /** Automatic restarts of FAILED connectors/tasks on `up` and `refresh`: at most `max` per run, backoff `backoffSeconds` × (n² + n). */
+        /**
+         * Automatic restarts of FAILED connectors/tasks on `up` and `refresh`: at most `max` per run, backoff
+         * `backoffSeconds` × (n² + n).
+         */
         restarts: {
             max: int(lifecycle.DEFAULT_MAX_RESTARTS, 0, 100),
             backoffSeconds: int(lifecycle.DEFAULT_RESTART_BACKOFF_SECONDS, 0, 600, "seconds"),

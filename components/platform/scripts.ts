@@ -49,7 +49,9 @@ export interface MongoInitOptions {
  * (`capture.scope=deployment`, which would need `find`/`changeStream` on every database).
  */
 export const DEBEZIUM_PRIVILEGES = ["changeStream", "find", "listCollections"] as const;
-/** On the signal collection only: the watermark inserts of incremental snapshots (connectors/debeziumMongoSource.ts). */
+/**
+ * On the signal collection only: the watermark inserts of incremental snapshots (connectors/debeziumMongoSource.ts).
+ */
 export { DEBEZIUM_SIGNAL_ACTIONS } from "../../connectors/debeziumMongoSource";
 import { DEBEZIUM_SIGNAL_ACTIONS } from "../../connectors/debeziumMongoSource";
 

@@ -106,7 +106,10 @@ describe("analytics:live", { timeout: 15 * 60_000 }, () => {
         assert.fail(`gold did not reach ${want} within 60 s; last seen ${last}`);
     }
 
-    /** Bound on bronze → gold: the interval (a change can just miss a refresh) plus the chain's refresh time, with a margin. */
+    /**
+     * Bound on bronze → gold: the interval (a change can just miss a refresh) plus the chain's refresh time, with a
+     * margin.
+     */
     async function bound(): Promise<number> {
         const rs = await client!.query({ query: "SELECT sum(last_success_duration_ms) AS ms FROM system.view_refreshes WHERE database = 'default'", format: "JSONEachRow" });
         const [{ ms }] = await rs.json<{ ms: number | string }>();

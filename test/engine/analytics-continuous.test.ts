@@ -113,7 +113,8 @@ describe("continuous analytics: bronze → silver at insert time → gold refres
         if (!c) return;
         const runsBefore = dbtRuns;
         const input = readBronzeInput(EDGE_FIXTURES);
-        // cut points chosen so a late older event, a duplicate and deletes land in later batches than what they compete with
+        // cut points chosen so a late older event, a duplicate and deletes land in later batches than what they compete
+        // with
         const cuts: Record<BronzeTable, number[]> = { mongo_ecom_customers: [6, 11], mongo_ecom_products: [3, 5], mongo_ecom_orders: [4, 7] };
         for (let batch = 0; batch < 3; batch++) {
             const rows: Partial<Record<Collection, BronzeInsertRow[]>> = {};

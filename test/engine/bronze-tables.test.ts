@@ -26,8 +26,8 @@ const TABLES = ["mongo_ecom_customers", "mongo_ecom_products", "mongo_ecom_order
 let dataDir: string;
 /** A client on the in-process engine (one data directory per process). */
 function engineClient(): ClickHouseClient {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     // (typed by hand: chdb's subpath types need moduleResolution node16, the project uses node)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createChdbConnection } = require("chdb/connection") as { createChdbConnection(o: { path: string }): unknown };
     return createClient({ connection: createChdbConnection({ path: dataDir }), log: { level: ClickHouseLogLevel.OFF } } as Parameters<typeof createClient>[0]);
 }
@@ -209,7 +209,7 @@ describe("BronzeTables over ClickHouse HTTP (chdb gateway), serialised like Pulu
         if (!ready(t)) return;
         gw = await startChdbGateway({ user: USER, password: PASSWORD });
         const sf = await pulumi.runtime.serializeFunction(() => createBronzeTablesProvider(), { allowSecrets: false });
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const Module = require("module") as { new (id: string): { paths: string[]; _compile(src: string, file: string): void; exports: Record<string, unknown> }; _nodeModulePaths(dir: string): string[] };
         const m = new Module(`${process.cwd()}/__serialised_bronze__.js`);
         m.paths = Module._nodeModulePaths(process.cwd());

@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as zlib from "node:zlib";
 import { compressNative, decompressNative } from "../../tools/chdb-gateway/native-compression";
-import { auth, gatewayForSuite, PASSWORD, USER } from "../support/gateway-http";
+import { auth, gatewayForSuite } from "../support/gateway-http";
 
 describe("chdb gateway", () => {
     const { url, http } = gatewayForSuite();

@@ -48,10 +48,9 @@ describe("Kafka Connect gone after up, under the real Pulumi engine", { timeout:
         await connect.close(); // gone: connection refused from now on
 
         for (const [what, run] of [["refresh", () => stack.refresh()], ["destroy", () => stack.destroy()]] as const) {
-            let out = "";
             const err = await (run as () => Promise<unknown>)().then(() => undefined, (e: Error) => e);
             assert.ok(err, `${what} fails while Connect is unreachable`);
-            out = `${(err as { stdout?: string }).stdout ?? ""}\n${(err as { stderr?: string }).stderr ?? ""}\n${err.message}`;
+            const out = `${(err as { stdout?: string }).stdout ?? ""}\n${(err as { stderr?: string }).stderr ?? ""}\n${err.message}`;
             assert.doesNotMatch(out, /\[object Object\]|error: undefined/, `${what} lost the message:\n${out}`);
             assert.match(out, /Kafka Connect .* failed: no response/, what);
             assert.match(out, new RegExp(`${CONNECT_GONE_ENV}=1`), `${what} gives the way forward`);

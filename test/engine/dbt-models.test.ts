@@ -4,8 +4,6 @@
  * test/fixtures/bronze-edge: every silver and gold row must equal the rows derived by hand from
  * docs/data-contract.md (expected/), and the sample queries of the original README run unchanged.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import type { ClickHouseClient } from "@clickhouse/client";
@@ -36,14 +34,14 @@ function inDatabase(_c: ClickHouseClient): ClickHouseClient {
 const dbtLog: string[] = [];
 
 async function ready(t: { skip: (m: string) => void }): Promise<ClickHouseClient | undefined> {
-    const problem = (await chdbProblem()) ?? (await dbtVenvProblem());
+    const problem = chdbProblem() ?? (await dbtVenvProblem());
     if (!requireTier(t, "dbt", problem)) return undefined;
     if (buildError) throw buildError;
     return client;
 }
 
 before(async () => {
-    if ((await chdbProblem()) ?? (await dbtVenvProblem())) return;
+    if (chdbProblem() ?? (await dbtVenvProblem())) return;
     try {
         ({ gw, client, stop } = await startBronzeGateway(DATABASE));
         const input = readBronzeInput(FIXTURES);

@@ -25,11 +25,15 @@ interface MarkerInputs { file: string; text: string }
 /** A trivial dynamic provider whose effects can be seen from outside the engine. */
 const markerProvider: pulumi.dynamic.ResourceProvider<MarkerInputs, MarkerInputs & { length: number }> = {
     async create(inputs) {
+        // Pulumi serializes this provider: its imports go inside its methods.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const nodeFs = require("node:fs") as typeof import("node:fs");
         nodeFs.writeFileSync(inputs.file, inputs.text);
         return { id: `marker-${inputs.text.length}`, outs: { ...inputs, length: inputs.text.length } };
     },
     async delete(_id, props) {
+        // Pulumi serializes this provider: its imports go inside its methods.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const nodeFs = require("node:fs") as typeof import("node:fs");
         nodeFs.rmSync(props.file, { force: true });
     },

@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-explicit-any --
+   Kubernetes objects and Pulumi state are read as untyped JSON; the assertions check their shape. */
 /**
  * The stack's own program on the `kubernetes` platform against a real Kubernetes API server
  * (etcd + kube-apiserver + kube-controller-manager built from Go modules) with the real Pulumi
@@ -111,7 +113,8 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
     });
 
     step("a storageGi change resizes the bound claims in place and leaves the StatefulSets and their pods alone", async () => {
-        // On a cluster the claims are bound by the time the StatefulSet is ready; here the binder does it from the test's volumes.
+        // On a cluster the claims are bound by the time the StatefulSet is ready; here the binder does it from the
+        // test's volumes.
         await waitUntil("claims bound", 60_000, async () => {
             const pvcs = await list(`/api/v1/namespaces/${NS}/persistentvolumeclaims`);
             return pvcs.length === 5 && pvcs.every((c) => c.status?.phase === "Bound");
@@ -198,7 +201,8 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
         // before old), and Connect's Deployment updated in place to read the new one (a rolling update).
         assert.deepEqual(replacementOrder(rec.ops, "kubernetes:core/v1:Secret", "cdc-kubernetes-connect-secrets"), ["create-replacement", "delete-replaced"]);
         assert.deepEqual(opsOf(rec.ops, "kubernetes:apps/v1:Deployment", "cdc-kubernetes-connect"), ["update"]);
-        // Nothing else but the new members' claim sizes and the source connector (its connection string's secret changed).
+        // Nothing else but the new members' claim sizes and the source connector (its connection string's secret
+        // changed).
         assert.deepEqual(Object.keys(changed(rec.ops)).sort(), [
             "kubernetes:apps/v1:Deployment::cdc-kubernetes-connect",
             `${PVC_PATCH}::cdc-kubernetes-mongo-data-3`,

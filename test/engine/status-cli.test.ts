@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the report's details are read as untyped JSON. */
 /**
  * Engine tier: `npm run status` (tools/status) against the real services of the engine tests —
  * a KRaft Kafka broker with a distributed Kafka Connect worker (test/support/kafka; the connectors
@@ -33,7 +34,8 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
         }
         await svc.insertSilver([{ id: "a" }, { id: "b" }]);
 
-        // The sink commits every second (offset.flush.interval.ms) and gold refreshes every second: wait until both show.
+        // The sink commits every second (offset.flush.interval.ms) and gold refreshes every second: wait until both
+        // show.
         const r = await until("a healthy status", async () => {
             const run = await runStatus([...svc.endpointFlags("healthy-source", "healthy-sink"), "--json"]);
             return run.code === 0 && run.report?.verdict === "ok" ? run : undefined;
@@ -42,27 +44,27 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
         assert.equal(report.version, 1);
         assert.equal(report.exitCode, 0);
         assert.deepEqual(report.stages.map((s) => [s.stage, s.verdict]), [["source", "ok"], ["sink", "ok"], ["bronze", "ok"], ["silver", "ok"], ["gold", "ok"]]);
-        const source = stage(report, "source").details as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const source = stage(report, "source").details as any;
         assert.equal(source.connector.state, "RUNNING");
         assert.equal(source.connector.tasks[0].state, "RUNNING");
         assert.match(source.connector.tasks[0].workerId, /:\d+$/);
         assert.equal(source.topics[0].topic, "healthy.orders");
         assert.equal(source.topics[0].records, 3);
         assert.ok(source.topics[0].ageSeconds !== null && source.topics[0].ageSeconds < 120, `age ${source.topics[0].ageSeconds}`);
-        const sink = stage(report, "sink").details as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const sink = stage(report, "sink").details as any;
         assert.equal(sink.group, "connect-healthy-sink");
-        assert.deepEqual(sink.lag.map((l: any) => [l.topic, l.partition, l.committed, l.endOffset, l.lag]), [["healthy.orders", 0, 3, 3, 0]]); // eslint-disable-line @typescript-eslint/no-explicit-any
+        assert.deepEqual(sink.lag.map((l: any) => [l.topic, l.partition, l.committed, l.endOffset, l.lag]), [["healthy.orders", 0, 3, 3, 0]]);
         assert.deepEqual(sink.deadLetter, { topic: "dlq.healthy", depth: 0 });
-        const bronze = stage(report, "bronze").details as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-        assert.deepEqual(bronze.tables.map((x: any) => [x.table, x.rows]), BRONZE.map((b) => [b, 1])); // eslint-disable-line @typescript-eslint/no-explicit-any
-        assert.ok(bronze.tables.every((x: any) => x.newestIngestedMs > Date.now() - 600_000)); // eslint-disable-line @typescript-eslint/no-explicit-any
-        const silver = stage(report, "silver").details as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-        assert.deepEqual(silver.tables.map((x: any) => [x.table, x.rows]), SILVER_STORAGE.map((s) => [s, 2])); // eslint-disable-line @typescript-eslint/no-explicit-any
-        assert.ok(silver.tables.every((x: any) => x.newestEventMs > 0)); // eslint-disable-line @typescript-eslint/no-explicit-any
+        const bronze = stage(report, "bronze").details as any;
+        assert.deepEqual(bronze.tables.map((x: any) => [x.table, x.rows]), BRONZE.map((b) => [b, 1]));
+        assert.ok(bronze.tables.every((x: any) => x.newestIngestedMs > Date.now() - 600_000));
+        const silver = stage(report, "silver").details as any;
+        assert.deepEqual(silver.tables.map((x: any) => [x.table, x.rows]), SILVER_STORAGE.map((s) => [s, 2]));
+        assert.ok(silver.tables.every((x: any) => x.newestEventMs > 0));
         assert.equal(silver.rejects, 0);
-        const gold = stage(report, "gold").details as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-        assert.deepEqual(gold.refreshes.map((x: any) => x.view), GOLD.map((g) => `${g}__refresh`)); // eslint-disable-line @typescript-eslint/no-explicit-any
-        assert.ok(gold.refreshes.every((x: any) => x.lastSuccessMs !== null && x.exception === "")); // eslint-disable-line @typescript-eslint/no-explicit-any
+        const gold = stage(report, "gold").details as any;
+        assert.deepEqual(gold.refreshes.map((x: any) => x.view), GOLD.map((g) => `${g}__refresh`));
+        assert.ok(gold.refreshes.every((x: any) => x.lastSuccessMs !== null && x.exception === ""));
         assert.ok(!r.stdout.includes(PASSWORD) && !r.stderr.includes(PASSWORD));
 
         // The table for a terminal: one screen, every stage named with its verdict.
@@ -132,11 +134,11 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
         assert.equal(report.verdict, "failed");
         assert.deepEqual(report.stages.map((s) => [s.stage, s.verdict]), [["source", "ok"], ["sink", "failed"], ["bronze", "ok"], ["silver", "lagging"], ["gold", "ok"]]);
         const sink = stage(report, "sink");
-        const d = sink.details as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const d = sink.details as any;
         assert.equal(d.connector.tasks[0].state, "FAILED");
         assert.ok(d.connector.tasks[0].trace.split("\n").length <= 3, "trace cut to --trace-lines");
         assert.match(d.connector.tasks[0].trace, /no-such-dir|NoSuchFile|ConnectException/);
-        assert.deepEqual(d.lag.map((l: any) => [l.committed, l.endOffset, l.lag]), [[1, 4, 3]]); // eslint-disable-line @typescript-eslint/no-explicit-any
+        assert.deepEqual(d.lag.map((l: any) => [l.committed, l.endOffset, l.lag]), [[1, 4, 3]]);
         assert.ok(sink.problems.some((p) => /task broken-sink\/0 FAILED/.test(p)), sink.problems.join("\n"));
         assert.ok(sink.problems.some((p) => /3 records behind \(> --max-lag 2\)/.test(p)), sink.problems.join("\n"));
         const silver = stage(report, "silver");
@@ -147,7 +149,8 @@ describe("npm run status on the engine-test services", { timeout: 300_000 }, () 
 
     it("dead letters: a sink that diverts unreadable records is lagging, not failed: exit 0, the depth in the JSON", async (t) => {
         if (!(await svc.ready(t))) return;
-        // broken.orders (from the previous case) holds 4 lines that are not JSON: with errors.tolerance=all they go to the dead-letter topic.
+        // broken.orders (from the previous case) holds 4 lines that are not JSON: with errors.tolerance=all they go to
+        // the dead-letter topic.
         await svc.connector("dlq-sink", {
             "connector.class": FILE_SINK, "tasks.max": "1", file: path.join(svc.tmp, "dlq-out.txt"), topics: "broken.orders",
             "key.converter": "org.apache.kafka.connect.storage.StringConverter",

@@ -14,7 +14,10 @@ export type CanonicalRow = Record<string, string | null>;
 
 const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
-/** Exact decimal text with at least 2 decimal places and no further trailing zeros: `19.9` → `19.90`, `"12.3400"` → `"12.34"`. */
+/**
+ * Exact decimal text with at least 2 decimal places and no further trailing zeros: `19.9` → `19.90`, `"12.3400"` →
+ * `"12.34"`.
+ */
 export function canonicalMoney(v: unknown): string {
     const text = typeof v === "number" || typeof v === "bigint" ? String(v) : String(v).trim();
     const m = DECIMAL.exec(text);
@@ -26,7 +29,7 @@ export function canonicalMoney(v: unknown): string {
         pointPos = 0;
     }
     if (digits.length < pointPos) digits += "0".repeat(pointPos - digits.length);
-    let whole = digits.slice(0, pointPos).replace(/^0+/, "") || "0";
+    const whole = digits.slice(0, pointPos).replace(/^0+/, "") || "0";
     let frac = digits.slice(pointPos).replace(/0+$/, "");
     if (frac.length < 2) frac = frac.padEnd(2, "0");
     const zero = /^0*$/.test(whole + frac);

@@ -91,7 +91,8 @@ export class FakeConnect {
         const sub = m[2] ?? "";
         const existing = this.connectors.get(name);
         if (r.method === "PUT" && sub === "/config") {
-            // Like a real worker, a config update keeps the offsets, active topics and a paused or stopped target state.
+            // Like a real worker, a config update keeps the offsets, active topics and a paused or stopped target
+            // state.
             const held = existing && ["PAUSED", "STOPPED"].includes(existing.state) ? { state: existing.state, tasks: existing.tasks } : {};
             this.connectors.set(name, { config: JSON.parse(r.body), topics: existing?.topics, offsets: existing?.offsets, ...this.stateOnPut(), ...held });
             return { status: existing ? 200 : 201, body: { name, config: JSON.parse(r.body), tasks: [] } };
@@ -201,7 +202,7 @@ export async function storedOutputs(url: string): Promise<KafkaConnectorOutputs>
 
 /** Loads serialised closure text the way Pulumi's dynamic-provider host does (a module resolved from the project). */
 export function loadSerialised(text: string, exportName: string): unknown {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Module = require("module") as { new (id: string): { paths: string[]; _compile(src: string, file: string): void; exports: Record<string, unknown> }; _nodeModulePaths(dir: string): string[] };
     const file = `${process.cwd()}/__serialised_provider__.js`;
     const m = new Module(file);

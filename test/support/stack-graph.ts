@@ -20,7 +20,9 @@ const REPO = path.resolve(__dirname, "..", "..");
 /** What BronzeTables drops with bronze: read from the dbt project's files, so it moves with the project. */
 const DBT_RELATIONS = JSON.stringify(dbtRelationNames(path.join(REPO, "ecom_analytics")));
 
-/** `cdc:kubernetes` production-sized: 3 members, 3 brokers, 2 workers, custom sizes, a named namespace, NodePort access. */
+/**
+ * `cdc:kubernetes` production-sized: 3 members, 3 brokers, 2 workers, custom sizes, a named namespace, NodePort access.
+ */
 export const KUBERNETES_PRODUCTION = {
     namespace: "cdc-prod",
     storageClass: "fast-ssd",

@@ -121,7 +121,10 @@ export interface ExternalStackSettings {
     dropOnDestroy: boolean;
     /** `cdc:dbt.enabled`. */
     dbtEnabled: boolean;
-    /** Non-default names (`cdc:kafka.topicPrefix`, `cdc:mongo.database` / `.collections`, `cdc:clickhouse.database`); default: the defaults. */
+    /**
+     * Non-default names (`cdc:kafka.topicPrefix`, `cdc:mongo.database` / `.collections`, `cdc:clickhouse.database`);
+     * default: the defaults.
+     */
     names?: {
         topicPrefix: string;
         mongoDatabase: string;

@@ -61,7 +61,10 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 
 export const stage = (r: StatusReport, name: string) => r.stages.find((s) => s.stage === name)!;
 
-/** Minimal silver/gold under the project's names: silver's storage tables (base_*) with the columns the status reads, a rejects view, gold fed by real refreshable views. */
+/**
+ * Minimal silver/gold under the project's names: silver's storage tables (base_*) with the columns the status reads,
+ * a rejects view, gold fed by real refreshable views.
+ */
 async function createLayers(c: ClickHouseClient): Promise<void> {
     for (const s of SILVER_STORAGE) {
         await c.command({ query: `CREATE TABLE ${DB}.${s} (id String, _event_timestamp_ms Int64, _reject_reason String, _ingested_at DateTime64(3) DEFAULT now64(3)) ENGINE = MergeTree ORDER BY id` });

@@ -199,7 +199,7 @@ describe("BronzeTables provider", () => {
     it("survives pulumi.runtime.serializeFunction and works after deserialisation", async () => {
         const provider = createBronzeTablesProvider({ requestTimeoutMs: 2000, retry: { retries: 0 } });
         const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const Module = require("module") as { new (id: string): { paths: string[]; _compile(src: string, file: string): void; exports: Record<string, unknown> }; _nodeModulePaths(dir: string): string[] };
         const file = `${process.cwd()}/__serialised_bronze__.js`;
         const m = new Module(file);

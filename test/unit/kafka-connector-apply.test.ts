@@ -30,7 +30,10 @@ describe("KafkaConnector provider: update", () => {
 });
 
 describe("KafkaConnector provider: read", () => {
-    /** Creates the connector, sets `key` to `value` on the worker behind Pulumi's back, then refreshes: what read returned and its diff against the unchanged inputs. */
+    /**
+     * Creates the connector, sets `key` to `value` on the worker behind Pulumi's back, then refreshes: what read
+     * returned and its diff against the unchanged inputs.
+     */
     async function refreshAfterDrift(key: string, value: string) {
         const connect = await fakeConnect();
         const p = fastProvider();

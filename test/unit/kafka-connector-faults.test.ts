@@ -119,7 +119,7 @@ describe("KafkaConnector faults: errors after Pulumi serializes the provider", (
         // What pulumi.dynamic.Resource does with a provider, and what the provider host loads back.
         const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
         // Loaded back as a module, as Pulumi's provider host does (it uses require-from-string).
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const Module = require("module") as { new (id: string): { paths: string[]; _compile(src: string, file: string): void; exports: Record<string, unknown> }; _nodeModulePaths(dir: string): string[] };
         const file = `${process.cwd()}/__serialised_connector__.js`;
         const m = new Module(file);

@@ -14,7 +14,7 @@ interface Registered {
 const registered: Registered[] = [];
 
 before(() => {
-    pulumi.runtime.setMocks(
+    void pulumi.runtime.setMocks(
         {
             newResource: (args) => {
                 registered.push({ type: args.type, name: args.name, inputs: args.inputs });

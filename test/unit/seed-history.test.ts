@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HistoryGenerator, simulateHistory, type BronzeRow, type History } from "../../seed/index";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Extended JSON of any shape, checked by the assertions
 type Ext = Record<string, any>;
 
 interface Parsed {

@@ -22,6 +22,7 @@ describe("progressBar", () => {
         bar.update(200, "orders");
         bar.done();
         assert.ok(writes.length >= 2);
+        // eslint-disable-next-line no-control-regex -- \x1b[K is the erase-line escape the progress line ends with
         assert.match(writes[0], /^\r\[#{10}\] 100% 200\/200 orders \d+ docs\/s\x1b\[K$/);
         assert.equal(writes.at(-1), "\n");
     });

@@ -87,7 +87,7 @@ describe("SnapshotSignal provider", () => {
         const provider = createSnapshotSignalProvider({ log: () => undefined });
         const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
         assert.doesNotMatch(sf.text, /MongoClient\s*=\s*class/, "the driver is not serialised into the provider");
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const Module = require("module") as { new (id: string): { paths: string[]; _compile(src: string, file: string): void; exports: Record<string, unknown> }; _nodeModulePaths(dir: string): string[] };
         const file = `${process.cwd()}/__serialised_snapshot_signal__.js`;
         const m = new Module(file);

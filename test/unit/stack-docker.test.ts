@@ -4,10 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_IMAGES } from "../../components/config/versions";
 import { ENGINES, roundTrip } from "../support/docker-provider-model";
-import { isSecretValue, MOCK_FETCHER_ENV, MOCK_FETCHER_PROXY, MOCK_SECRET_PREFIX, MockRun, plainStrings, runUnderMocks, unwrapSecret, unwrapSecrets, withEnv } from "../support/mocks";
+import { isSecretValue, MOCK_FETCHER_ENV, MOCK_FETCHER_PROXY, MOCK_SECRET_PREFIX, MockRun, runUnderMocks, unwrapSecret, unwrapSecrets, withEnv } from "../support/mocks";
 
 type Program = typeof import("../../index");
 let run: MockRun & { program: Program };

@@ -1,4 +1,7 @@
-/** Unit: the Kafka Connect reads of `npm run status` against a stand-in worker on 127.0.0.1 (status, 404, errors, a hung worker). */
+/**
+ * Unit: the Kafka Connect reads of `npm run status` against a stand-in worker on 127.0.0.1 (status, 404, errors, a hung
+ * worker).
+ */
 import assert from "node:assert/strict";
 import * as http from "node:http";
 import { after, before, describe, it } from "node:test";

@@ -102,7 +102,8 @@ export async function readKafka(t: KafkaTarget, q: KafkaQuery): Promise<KafkaRes
         return {
             source: { topics: q.sourceTopics.map(topicObs) },
             sink: {
-                // A change topic that does not exist yet holds nothing to lag on (Debezium creates it with the first event).
+                // A change topic that does not exist yet holds nothing to lag on (Debezium creates it with the first
+                // event).
                 lag,
                 ...(groupError ? { kafkaError: groupError } : {}),
                 // The dead-letter topic is created with its first record: absent means empty.

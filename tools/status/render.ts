@@ -17,8 +17,12 @@ function connectorRows(c: Record<string, unknown>): Row[] {
     return rows;
 }
 
+/** A stage's details: their shape differs per stage, so they are read untyped here. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Details = Record<string, any>;
+
 function stageRows(s: StageReport): Row[] {
-    const d = s.details as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const d = s.details as Details;
     const rows: Row[] = [];
     switch (s.stage) {
         case "source":
@@ -43,7 +47,7 @@ function stageRows(s: StageReport): Row[] {
             break;
         case "gold":
             for (const t of d.tables) {
-                const r = (d.refreshes as Record<string, any>[]).find((x) => x.view === `${t.table}__refresh`); // eslint-disable-line @typescript-eslint/no-explicit-any
+                const r = (d.refreshes as Details[]).find((x) => x.view === `${t.table}__refresh`);
                 const refresh = r ? `, refresh ${r.status}, last success ${age(r.ageSeconds)}${r.exception ? `\n${String(r.exception).split("\n")[0]}` : ""}` : ", no refresh view";
                 rows.push([t.table, t.missing ? "does not exist" : `${n(t.rows)} rows${refresh}`]);
             }

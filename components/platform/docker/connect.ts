@@ -15,7 +15,9 @@ import type { DockerKafka } from "./kafka";
 import type { DockerMongo } from "./mongo";
 import { fetcherProxyEnv, onlyOnSuccess } from "./jobs";
 
-/** The worker, its plugin job, and how the CDC layer reaches it (the URL is known once the plugin install succeeded). */
+/**
+ * The worker, its plugin job, and how the CDC layer reaches it (the URL is known once the plugin install succeeded).
+ */
 export interface DockerConnect extends ConnectAccess {
     container: docker.Container;
     /** The job that installs the ClickHouse sink plugin. */

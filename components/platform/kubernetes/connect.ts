@@ -4,7 +4,6 @@
  * exposes. The connector secrets reach the workers only through a Secret, as environment.
  */
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import { CONNECT_SECRET_ENV, CONNECT_SECRET_REFS, envConfigProviderWorkerEnv } from "../../../connectors";
 import type { PlatformCredentials } from "../shared/credentials";
 import type { ConnectAccess } from "../shared/endpoints";
@@ -25,7 +24,8 @@ export interface KubernetesConnect extends ConnectAccess {
 export function connectWorkers(ctx: KubernetesContext, creds: PlatformCredentials, deps: { mongo: KubernetesMongo; kafka: KubernetesKafka }): KubernetesConnect {
     const { name, child, kubernetes: k } = ctx;
     const service = ctx.exposed("connect", { name: "rest", port: 8083 });
-    // Connector secrets reach the workers only through this Secret (as env); connector configs hold `${env:...}` references.
+    // Connector secrets reach the workers only through this Secret (as env); connector configs hold `${env:...}`
+    // references.
     // Auto-named: the provider replaces a Secret whose data changes (the connection string lists every
     // member), and a fixed name cannot be created before the old one is deleted (the API server
     // refuses it), while deleting first would make the engine replace Connect's Deployment too (every

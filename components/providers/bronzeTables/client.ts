@@ -13,11 +13,16 @@ export type BronzeClientFactory = (c: { url: string; user: string; password: str
 
 /** How the provider reaches ClickHouse (part of BronzeTablesProviderOptions). */
 export interface BronzeClientOptions {
-    /** Builds the ClickHouse client (tests plug the in-process engine here). Default: `@clickhouse/client` over HTTP. */
+    /**
+     * Builds the ClickHouse client (tests plug the in-process engine here). Default: `@clickhouse/client` over HTTP.
+     */
     clientFactory?: BronzeClientFactory;
     /** Request timeout in milliseconds. Default 30000. */
     requestTimeoutMs?: number;
-    /** Backoff for transient failures (connection refused or reset, timeouts, a busy server). Default {@link DEFAULT_RETRY_POLICY}. */
+    /**
+     * Backoff for transient failures (connection refused or reset, timeouts, a busy server). Default {@link
+     * DEFAULT_RETRY_POLICY}.
+     */
     retry?: Partial<RetryPolicy>;
     /** Where retry lines go. Default: stderr, which Pulumi shows with the resource's diagnostics. */
     log?: (line: string) => void;
@@ -34,8 +39,9 @@ export function bronzeClientRunner(options: BronzeClientOptions): WithBronzeClie
     const newClient = (c: { url: string; user: string; password: string }): ClickHouseClient => {
         if (options.clientFactory) return options.clientFactory(c);
         // Required here, not at module level: nothing live is captured by the serialised provider.
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
-        const { createClient, ClickHouseLogLevel } = require("@clickhouse/client") as typeof import("@clickhouse/client");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const clickhouse = require("@clickhouse/client") as typeof import("@clickhouse/client");
+        const { createClient, ClickHouseLogLevel } = clickhouse;
         return createClient({
             url: c.url,
             username: c.user,

@@ -45,7 +45,10 @@ export function columnDefinition(c: BronzeColumn): string {
     return `${quoteIdentifier(c.name)} ${c.type}${c.defaultExpression === undefined ? "" : ` DEFAULT ${c.defaultExpression}`}`;
 }
 
-/** `CREATE DATABASE IF NOT EXISTS ... ENGINE = Atomic`: the gold tables refresh through refreshable materialized views, which need an Atomic (or Replicated) database; an existing database is left as it is. */
+/**
+ * `CREATE DATABASE IF NOT EXISTS ... ENGINE = Atomic`: the gold tables refresh through refreshable materialized views,
+ * which need an Atomic (or Replicated) database; an existing database is left as it is.
+ */
 export function createDatabaseDdl(database: string): string {
     return `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)} ENGINE = Atomic`;
 }

@@ -23,7 +23,10 @@ export interface BronzeTablesArgs {
     user: pulumi.Input<string>;
     /** Its password (stored only as a Pulumi secret). */
     password: pulumi.Input<string>;
-    /** Database of the bronze tables, created if missing (contract default `default`). Changing it replaces the resource. */
+    /**
+     * Database of the bronze tables, created if missing (contract default `default`). Changing it replaces the
+     * resource.
+     */
     database: pulumi.Input<string>;
     /** Bronze table names, e.g. `["mongo_ecom_customers", "mongo_ecom_products", "mongo_ecom_orders"]`. */
     tables: pulumi.Input<string[]>;

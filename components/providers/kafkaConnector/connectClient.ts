@@ -65,7 +65,7 @@ export interface ConnectResponse<T = unknown> {
 
 function httpClient(opts: ConnectCallOptions): AxiosInstance {
     // Required here, not at module level: the provider must not capture a live client.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const axios = require("axios") as typeof import("axios");
     return (axios.default ?? axios).create({
         baseURL: opts.baseUrl.replace(/\/+$/, ""),
@@ -120,7 +120,8 @@ export async function connectRequest<T = unknown>(
                 if (timedOut) {
                     timeouts++;
                     const limit = timeout < opts.requestTimeoutMs ? deadlineName : `requestTimeoutSeconds (${seconds(opts.requestTimeoutMs)})`;
-                    // A validation may wait on the source system (Debezium's MongoDB server selection: 30 s by default).
+                    // A validation may wait on the source system (Debezium's MongoDB server selection: 30 s by
+                    // default).
                     const hint = path.includes("/config/validate")
                         ? " (or the plugin's validation is still waiting on the source system, e.g. MongoDB unreachable from Connect: check it, or raise cdc:connectors.requestTimeoutSeconds to 60)"
                         : "";

@@ -111,10 +111,12 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
                     const cleanup = callOptions(inputs.connectUrl, inputs.secretConfig, { ...inputs, readyTimeoutSeconds: Math.min(60, inputs.readyTimeoutSeconds ?? 60) }, inputs.connectorName);
                     await stopAndDeleteConnector(cleanup, inputs.connectorName);
                 } catch (cleanupError) {
-                    // Could not remove it: record it in state (Pulumi's "created but failed to initialise"), so destroy removes it.
+                    // Could not remove it: record it in state (Pulumi's "created but failed to initialise"), so destroy
+                    // removes it.
                     throw Object.assign(new Error(`${message}\nThe connector could not be removed again (${plainError(cleanupError).message}); it is kept in the state so \`pulumi destroy\` or the next \`pulumi up\` deals with it.`), {
                         id: inputs.connectorName,
-                        // With `__provider`, as Pulumi stores it for a successful create, so destroy can load this provider.
+                        // With `__provider`, as Pulumi stores it for a successful create, so destroy can load this
+                        // provider.
                         properties: { ...outputsOf(inputs, undefined), __provider: raw.__provider },
                         reasons: [message],
                     });

@@ -32,7 +32,10 @@ export interface RestartPolicy {
     maxRestarts: number;
     /** Backoff base: restart n (0-based) waits base × (n² + n) ms, so the first is immediate. */
     backoffMs: number;
-    /** After a restart, a part still FAILED counts as failing again only once it was seen not FAILED, or after this long (ms). */
+    /**
+     * After a restart, a part still FAILED counts as failing again only once it was seen not FAILED, or after this long
+     * (ms).
+     */
     settleMs: number;
 }
 

@@ -31,7 +31,7 @@ export async function withDirLock<T>(lockDir: string, options: DirLockOptions, f
     const deadline = Date.now() + (options.timeoutMs ?? options.staleMs + 60_000);
     let said = false;
     while (!tryAcquire(lockDir)) {
-        let stale = false;
+        let stale: boolean;
         let ownerText: string | undefined;
         try {
             ownerText = fs.readFileSync(path.join(lockDir, "owner"), "utf8");

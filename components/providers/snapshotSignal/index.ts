@@ -15,7 +15,10 @@ export type { SignalStore, SignalStoreFactory, SnapshotSignalProviderOptions } f
 
 /** Arguments of {@link SnapshotSignal}. */
 export interface SnapshotSignalArgs {
-    /** MongoDB connection string as seen from the machine running Pulumi, allowed to insert into the signal collection. Stored only as a secret. */
+    /**
+     * MongoDB connection string as seen from the machine running Pulumi, allowed to insert into the signal collection.
+     * Stored only as a secret.
+     */
     connectionString: pulumi.Input<string>;
     /** The captured database (holds the signal collection). */
     database: pulumi.Input<string>;

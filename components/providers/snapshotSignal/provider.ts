@@ -36,7 +36,7 @@ export interface SnapshotSignalProviderOptions {
 /** The default store: the `mongodb` driver, every step bounded by `timeoutMs`. */
 export const mongoSignalStore: SignalStoreFactory = async (c) => {
     // Required here, not at module level: nothing live is captured by the serialised provider.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { MongoClient } = require("mongodb") as typeof import("mongodb");
     const client = new MongoClient(c.connectionString, {
         serverSelectionTimeoutMS: c.timeoutMs,

@@ -5,7 +5,10 @@
 
 /** Resolved inputs. */
 export interface SnapshotSignalInputs {
-    /** MongoDB connection string as seen from the machine running Pulumi, allowed to insert into the signal collection. Secret. */
+    /**
+     * MongoDB connection string as seen from the machine running Pulumi, allowed to insert into the signal collection.
+     * Secret.
+     */
     connectionString: string;
     /** The captured database, which holds the signal collection. */
     database: string;

@@ -99,7 +99,10 @@ async function goBuild(cwd: string, out: string, pkg: string, ldflags: string, l
     log(`built ${path.basename(out)} in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
-/** Upstream's `VERSION=<v> go generate`: the module's schema.json with `version` set, and the terraform mapping, compacted. */
+/**
+ * Upstream's `VERSION=<v> go generate`: the module's schema.json with `version` set, and the terraform mapping,
+ * compacted.
+ */
 async function writeProviderEmbeds(dir: string, version: string): Promise<void> {
     // `go mod download` (not `go list -m`, which does not fetch) puts the module in GOMODCACHE on a fresh machine.
     const { stdout } = await run("go", ["mod", "download", "-json", "github.com/pulumi/pulumi-kubernetes/provider/v4"], {

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the Kubernetes API's JSON, read untyped here. */
 /**
  * A throwaway Kubernetes control plane on 127.0.0.1 for engine tests: etcd, kube-apiserver and
  * kube-controller-manager (only the controllers listed in {@link CONTROLLERS}) from the binaries
@@ -126,7 +127,10 @@ async function stopProc(p: Proc): Promise<void> {
     clearTimeout(timer);
 }
 
-/** Polls `check` until it returns true; fails naming `what` (with the process logs) at the deadline or when a process dies. */
+/**
+ * Polls `check` until it returns true; fails naming `what` (with the process logs) at the deadline or when a process
+ * dies.
+ */
 async function waitFor(what: string, procs: Proc[], deadlineMs: number, check: () => Promise<boolean>): Promise<void> {
     const deadline = Date.now() + deadlineMs;
     for (;;) {

@@ -177,7 +177,9 @@ export interface KubeStackSettings {
     storageGi: { mongo: number; kafka: number; clickhouse: number };
 }
 
-/** Stack config as `pulumi config set` would hold it: the production shape with url access to this machine's stand-ins. */
+/**
+ * Stack config as `pulumi config set` would hold it: the production shape with url access to this machine's stand-ins.
+ */
 export function kubeStackConfig(s: KubeStackServices, v: KubeStackSettings): ConfigMap {
     const json = (o: unknown) => ({ value: JSON.stringify(o) });
     return {

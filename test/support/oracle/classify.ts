@@ -17,7 +17,9 @@ export function priceCategory(priceCents: bigint | null): string | null {
     return "luxury";
 }
 
-/** `out_of_stock` stock = 0; `low_stock` 1–10; `in_stock` > 10. NULL or negative stock → NULL (outside the contract). */
+/**
+ * `out_of_stock` stock = 0; `low_stock` 1–10; `in_stock` > 10. NULL or negative stock → NULL (outside the contract).
+ */
 export function inventoryStatus(stock: number | null): string | null {
     if (stock === null || stock < 0) return null;
     if (stock === 0) return "out_of_stock";

@@ -58,7 +58,9 @@ export async function readModelRows(client: ClickHouseClient, database: string, 
     return rs.json<Record<string, unknown>>();
 }
 
-/** Writes every replay model as `<outDir>/<model>.jsonl` and the rejects as `bronze_rejects.jsonl`; returns row counts. */
+/**
+ * Writes every replay model as `<outDir>/<model>.jsonl` and the rejects as `bronze_rejects.jsonl`; returns row counts.
+ */
 export async function exportModels(client: ClickHouseClient, database: string, outDir: string): Promise<Record<ReplayModel | "bronze_rejects", number>> {
     fs.mkdirSync(outDir, { recursive: true });
     const written = {} as Record<ReplayModel | "bronze_rejects", number>;
