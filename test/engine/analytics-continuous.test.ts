@@ -12,7 +12,7 @@ import * as assert from "node:assert/strict";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { dbtVenvProblem } from "../../components/providers/dbt/venv";
 import type { ChdbGateway } from "../../tools/chdb-gateway";
-import { BRONZE_TABLES, type BronzeInsertRow, type BronzeTable } from "../../tools/analytics/replay/bronzeFiles";
+import { type BronzeInsertRow, type BronzeTable } from "../../tools/analytics/replay/bronzeFiles";
 import { REPLAY_MODELS, REPLAY_OUTPUT_SETTINGS, rejectsSelectSql, type ReplayModel } from "../../tools/analytics/replay/models";
 import { buildModels, insertBronzeRows, readBronzeInput, readModelRows } from "../../tools/analytics/replay/index";
 import { startBronzeGateway } from "../support/bronze-gateway";
