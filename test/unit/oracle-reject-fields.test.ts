@@ -90,6 +90,35 @@ describe("oracle reject rules: field checks", () => {
         assert.equal(outcome("orders", order({ ordered_at: { date: 1 } })), "bad_date");
     });
 
+    it("bad_date: an instant outside 1900-01-01 … 2299-12-31 UTC, however it is written (contract §6)", () => {
+        const outside = [{ $date: Date.UTC(1850, 0, 1) }, { $date: Date.UTC(1900, 0, 1) - 1 }, { $date: Date.UTC(2300, 0, 1) },
+            { $date: "0001-01-01T00:00:00Z" }, { $date: "1899-12-31T23:59:59.999Z" }, { $date: "2300-01-01T00:00:00Z" },
+            { $date: "1900-01-01T00:30:00+01:00" }, { $date: "2299-12-31T23:00:00-05:00" }, { $date: ext.long(-5_000_000_000_000) },
+            { $date: { $numberLong: "99999999999999999999" } }, { $date: 2 ** 63 }];
+        for (const ordered_at of outside) assert.equal(outcome("orders", order({ ordered_at })), "bad_date", JSON.stringify(ordered_at));
+        assert.equal(outcome("customers", customerDoc(C1, { updated_at: { $date: Date.UTC(2300, 0, 1) } })), "bad_date");
+        assert.equal(outcome("products", productDoc(P1, "1.00", 1, { created_at: { $date: -(2 ** 53) } })), "bad_date");
+        const inside = [{ $date: Date.UTC(1900, 0, 1) }, { $date: Date.UTC(2300, 0, 1) - 1 }, { $date: Date.UTC(1969, 11, 31, 23) },
+            { $date: "1900-01-01T00:30:00-01:00" }, { $date: { $numberLong: "-3600000" } }];
+        for (const ordered_at of inside) assert.equal(outcome("orders", order({ ordered_at })), "event", JSON.stringify(ordered_at));
+    });
+
+    it("bad_decimal: a line total or order total outside Decimal(18,2), computed exactly (contract §6)", () => {
+        const big = "99999999999999.99";
+        assert.equal(outcome("orders", order({}, [{ product: P1, quantity: 1000, unitPrice: big }])), "bad_decimal", "1000 × " + big);
+        assert.equal(outcome("orders", order({}, [{ product: P1, quantity: 100, unitPrice: big }])), "event", "100 × " + big);
+        assert.equal(outcome("orders", order({}, [{ product: P1, quantity: -1000, unitPrice: big }])), "bad_decimal", "negative");
+        const half = "5000000000000000.00";
+        assert.equal(outcome("orders", order({}, [{ product: P1, quantity: 1, unitPrice: half }, { product: P1, quantity: 1, unitPrice: half }])),
+            "bad_decimal", "two lines summing to 10^16");
+        assert.equal(outcome("orders", order({}, [{ product: P1, quantity: 1, unitPrice: half }, { product: P1, quantity: 1, unitPrice: "4999999999999999.99" }])),
+            "event", "an order total of 9999999999999999.99 fits");
+        assert.equal(outcome("orders", order({}, [{ product: P1, quantity: 2, unitPrice: half }, { product: P1, quantity: -1, unitPrice: half }])),
+            "bad_decimal", "a line outside, though the total would fit");
+        assert.equal(outcome("orders", order({}, [{ product: P1, quantity: 2 ** 31 - 1, unitPrice: "4656612.87" }])), "event");
+        assert.equal(outcome("orders", order({}, [{ product: P1, quantity: 2 ** 31 - 1, unitPrice: "4656612.88" }])), "bad_decimal");
+    });
+
     it("non_finite_decimal: NaN and the infinities, in any letter case", () => {
         for (const t of ["NaN", "nan", "Infinity", "-Infinity", "+Infinity", "INFINITY", "Inf", "-inf"]) {
             assert.equal(outcome("products", productDoc(P1, t)), "non_finite_decimal", t);
@@ -114,7 +143,8 @@ describe("oracle reject rules: field checks", () => {
         b.insert("products", productDoc(P[1]!, "19.9900000", 2 ** 31 - 1, { created_at: { $date: "2024-02-29T23:59:59.9999Z" } }), { tsMs: 1 });
         b.insert("products", productDoc(P[2]!, "1.00", 1, { price: 7, updated_at: { $date: "2024-03-01T01:00:00+01:00" } }), { tsMs: 1 });
         b.insert("products", productDoc(P[3]!, "-.5", 1, { created_at: { $date: { $numberLong: "-86400000" } } }), { tsMs: 1 });
-        b.insert("products", productDoc(P[4]!, "9999999999999999.99", 1, { created_at: { $date: "0001-01-01T00:00:00Z" } }), { tsMs: 1 });
+        b.insert("products", productDoc(P[4]!, "9999999999999999.99", 1,
+            { created_at: { $date: "1900-01-01T00:00:00Z" }, updated_at: { $date: "2299-12-31T23:59:59.999Z" } }), { tsMs: 1 });
         const docs = foldBronze(b.tables());
         assert.deepEqual(docs.rejects, []);
         const p = (i: number) => docs.products.get(P[i]!)!;
@@ -122,7 +152,7 @@ describe("oracle reject rules: field checks", () => {
         assert.deepEqual([p(1).price, p(1).stock_quantity, p(1).created_at], [1_999n, 2 ** 31 - 1, Date.UTC(2024, 1, 29, 23, 59, 59, 999)]);
         assert.deepEqual([p(2).price, p(2).updated_at], [700n, Date.UTC(2024, 2, 1, 0, 0, 0)]);
         assert.deepEqual([p(3).price, p(3).created_at], [-50n, -86_400_000]);
-        assert.deepEqual([p(4).price, p(4).created_at], [999_999_999_999_999_999n, Date.parse("0001-01-01T00:00:00Z")]);
+        assert.deepEqual([p(4).price, p(4).created_at, p(4).updated_at], [999_999_999_999_999_999n, Date.UTC(1900, 0, 1), Date.UTC(2300, 0, 1) - 1]);
     });
 
     it("applies the reasons in order whichever field fails (first reason in the list wins)", () => {

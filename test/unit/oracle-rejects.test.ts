@@ -39,7 +39,7 @@ describe("oracle reject rules: envelope", () => {
         const c = classifyRow(new BronzeBuilder().insert("customers", customerDoc(C1), { tsMs: 1234, ord: 3, partition: 2 }), "customers");
         assert.equal(c.kind, "event");
         assert.ok(c.kind === "event");
-        assert.deepEqual({ ...c.event, after: null }, { op: "c", docId: C1, after: null, tsMs: 1234, ord: 3, partition: 2n, offset: 0n });
+        assert.deepEqual({ ...c.event, after: null }, { op: "c", docId: C1, after: null, tsMs: 1234n, ord: 3n, partition: 2n, offset: 0n });
         assert.equal(c.event.after?.first_name, "Ada");
     });
 
@@ -78,15 +78,74 @@ describe("oracle reject rules: envelope", () => {
         assert.equal(outcome(withRaw(row, row.raw_data.replace('"ts_ms":1000,', '"ts_ms":1000.0,')), "customers"), "no_source");
     });
 
-    it("accepts ts_ms and ord as digit strings (also negative) and an absent or null ord as 0", () => {
+    it("accepts ts_ms and ord as digit strings and an absent or null ord as 0, exactly up to Int64's maximum", () => {
         const read = (change: (env: Record<string, unknown>) => void) => {
             const c = classifyRow(edit(insertCustomer(), change), "customers");
             assert.ok(c.kind === "event", `got ${c.kind}`);
             return [c.event.tsMs, c.event.ord];
         };
-        assert.deepEqual(read((env) => Object.assign(source(env), { ts_ms: "1700000000000", ord: "-2" })), [1_700_000_000_000, -2]);
-        assert.deepEqual(read((env) => delete source(env).ord), [1000, 0]);
-        assert.deepEqual(read((env) => (source(env).ord = null)), [1000, 0]);
+        assert.deepEqual(read((env) => Object.assign(source(env), { ts_ms: "1700000000000", ord: "2" })), [1_700_000_000_000n, 2n]);
+        assert.deepEqual(read((env) => delete source(env).ord), [1000n, 0n]);
+        assert.deepEqual(read((env) => (source(env).ord = null)), [1000n, 0n]);
+        assert.deepEqual(read((env) => Object.assign(source(env), { ts_ms: 0, ord: "-0" })), [0n, 0n]);
+        const row = insertCustomer();
+        const max = withRaw(row, row.raw_data.replace('"ts_ms":1000,', '"ts_ms":9223372036854775807,').replace('"ord":1,', '"ord":9223372036854775806,'));
+        const c = classifyRow(max, "customers");
+        assert.ok(c.kind === "event", `got ${c.kind}`);
+        assert.deepEqual([c.event.tsMs, c.event.ord], [2n ** 63n - 1n, 2n ** 63n - 2n]);
+    });
+
+    it("no_source: a negative ts_ms or ord, or one beyond Int64 (contract §6; they were clamped to 0)", () => {
+        const row = insertCustomer();
+        const cases: [string, string][] = [
+            ['"ts_ms":-1,', '"ord":1,'],
+            ['"ts_ms":"-1700000000000",', '"ord":1,'],
+            ['"ts_ms":1000,', '"ord":-1,'],
+            ['"ts_ms":1000,', '"ord":"-2",'],
+            ['"ts_ms":9223372036854775808,', '"ord":1,'],
+            ['"ts_ms":"9223372036854775808",', '"ord":1,'],
+            ['"ts_ms":1000,', '"ord":18446744073709551615,'],
+        ];
+        for (const [ts, ord] of cases) {
+            const raw = row.raw_data.replace('"ts_ms":1000,', ts).replace('"ord":1,', ord);
+            assert.equal(outcome(withRaw(row, raw), "customers"), "no_source", `${ts} ${ord}`);
+        }
+    });
+
+    it("reads envelopes as ClickHouse does: first of duplicate keys, 64-bit integers, depth and surrogates", () => {
+        const row = insertCustomer();
+        const raw = (from: string, to: string) => {
+            assert.ok(row.raw_data.includes(from), from);
+            return withRaw(row, row.raw_data.replace(from, to));
+        };
+        assert.equal(outcome(raw('"op":"c"', '"op":"c","op":"x"'), "customers"), "event", "the first op counts");
+        assert.equal(outcome(raw('"op":"c"', '"op":"x","op":"c"'), "customers"), "unknown_op", "the first op counts");
+        assert.equal(outcome(raw('"ts_ms":1000,', '"ts_ms":"soon","ts_ms":1000,'), "customers"), "no_source");
+        assert.equal(outcome(raw('"ts_ms":1000,', '"ts_ms":18446744073709551616,'), "customers"), "not_json", "beyond UInt64");
+        assert.equal(outcome(raw('"ts_ms":1000,', '"ts_ms":-9223372036854775809,'), "customers"), "not_json", "below Int64");
+        assert.equal(outcome(raw('"ts_ms":1000,', '"ts_ms":1000,"x":1e400,'), "customers"), "not_json", "an infinite double");
+        assert.equal(outcome(raw('"transaction":null', '"transaction":"\\ud800"'), "customers"), "not_json", "a lone surrogate");
+        assert.equal(outcome(raw('"transaction":null', '"transaction":"\\udc00\\ud800"'), "customers"), "not_json", "reversed pair");
+        assert.equal(outcome(raw('"transaction":null', '"transaction":"\\ud83d\\ude00"'), "customers"), "event", "a pair is fine");
+        const nest = (n: number) => "[".repeat(n) + "]".repeat(n);
+        assert.equal(outcome(raw('"transaction":null', `"transaction":${nest(1023)}`), "customers"), "event", "depth 1024 in all");
+        assert.equal(outcome(raw('"transaction":null', `"transaction":${nest(1024)}`), "customers"), "not_json", "depth 1025");
+        assert.equal(outcome(withRaw(row, "\uFEFF" + row.raw_data), "customers"), "event", "a leading byte-order mark is skipped");
+        assert.equal(outcome(withRaw(row, "{\f}"), "customers"), "unknown_op", "silver's empty-object test takes a form feed");
+        assert.equal(outcome(withRaw(row, "\uFEFF{}"), "customers"), "not_json", "an empty object after a byte-order mark is not");
+    });
+
+    it("reads documents as ClickHouse does: first of duplicate keys; too deep or unpaired surrogates are bad_document", () => {
+        const row = insertCustomer();
+        const after = (change: (doc: string) => string) =>
+            outcome(edit(row, (env) => (env.after = change(env.after as string))), "customers");
+        assert.equal(after((d) => d.replace('"first_name": "Ada"', '"first_name": "Ada","first_name": 5')), "event");
+        assert.equal(after((d) => d.replace('"first_name": "Ada"', '"first_name": 5,"first_name": "Ada"')), "bad_string");
+        assert.equal(after((d) => d.replace('"first_name": "Ada"', '"first_name": "\\ud800"')), "bad_document");
+        assert.equal(after((d) => d.replace('"first_name": "Ada"', '"first_name": "\ud800"')), "not_json", "raw in the envelope");
+        assert.equal(after((d) => d.replace('"first_name": "Ada"', `"x": ${"[".repeat(1024)}${"]".repeat(1024)}`)), "bad_document");
+        assert.equal(after((d) => d.replace('"first_name": "Ada"', `"x": ${"[".repeat(1023)}${"]".repeat(1023)}`)), "event");
+        assert.equal(after((d) => d.replace('"first_name": "Ada"', '"x": 18446744073709551616')), "bad_document");
     });
 
     it("bad_document: after (c/r/u) or before (d) present but not an object nor a string holding one", () => {

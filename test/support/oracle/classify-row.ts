@@ -8,7 +8,8 @@
  */
 import type { Collection } from "./documents";
 import { idFromKey, type ChangeEvent } from "./envelope";
-import { BAD, documentOf, isIntegerOrDigits, isObject, oidOf, parseJsonExact } from "./extjson";
+import { BAD, documentOf, int64Of, isIntegerOrDigits, isObject, oidOf } from "./extjson";
+import { readJsonObjectText } from "./json-text";
 import { fieldRejectReason } from "./field-checks";
 import type { BronzeRow, RejectReason } from "./types";
 
@@ -41,15 +42,18 @@ function documentId(op: ChangeEvent["op"], doc: Record<string, unknown> | null, 
 
 /** Classifies one bronze row of `collection` (see the module doc for the rules and their order). */
 export function classifyRow(row: BronzeRow, collection: Collection): RowClass {
-    const envelope = typeof row.raw_data === "string" ? parseJsonExact(row.raw_data) : BAD;
+    const envelope = typeof row.raw_data === "string" ? (readJsonObjectText(row.raw_data) ?? BAD) : BAD;
     if (!isObject(envelope)) return reject("not_json");
 
     const op = envelope.op;
     if (op !== "r" && op !== "c" && op !== "u" && op !== "d") return reject("unknown_op");
 
     const source = envelope.source;
-    if (!isObject(source) || !isIntegerOrDigits(source.ts_ms)) return reject("no_source");
-    if (present(source.ord) && !isIntegerOrDigits(source.ord)) return reject("no_source");
+    // ts_ms and ord are positions in the oplog: integers within Int64, never negative (§6)
+    const tsMs = isObject(source) ? int64Of(source.ts_ms) : null;
+    if (!isObject(source) || tsMs === null || tsMs < 0n) return reject("no_source");
+    const ord = present(source.ord) ? int64Of(source.ord) : 0n;
+    if (ord === null || ord < 0n) return reject("no_source");
 
     const doc = documentOf(op === "d" ? envelope.before : envelope.after);
     if (doc === BAD) return reject("bad_document");
@@ -68,8 +72,8 @@ export function classifyRow(row: BronzeRow, collection: Collection): RowClass {
             op,
             docId,
             after: op === "d" ? null : doc,
-            tsMs: Number(source.ts_ms),
-            ord: present(source.ord) ? Number(source.ord) : 0,
+            tsMs,
+            ord,
             partition: coordinate(row._partition, "_partition", row),
             offset: coordinate(row._offset, "_offset", row),
         },

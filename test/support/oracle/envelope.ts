@@ -13,10 +13,10 @@ export interface ChangeEvent {
     docId: string;
     /** `after` as a parsed document (null for deletes). */
     after: JsonObject | null;
-    /** `source.ts_ms`. */
-    tsMs: number;
-    /** `source.ord` (0 when absent or null). */
-    ord: number;
+    /** `source.ts_ms`, exact (within Int64, ≥ 0). */
+    tsMs: bigint;
+    /** `source.ord` (0 when absent or null), exact (within Int64, ≥ 0). */
+    ord: bigint;
     partition: bigint;
     offset: bigint;
 }

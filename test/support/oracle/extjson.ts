@@ -12,6 +12,7 @@
  */
 import { fitsDecimal18, isNonFiniteDecimalText, strictDecimalCents } from "./decimal";
 import { isoToEpochMs } from "./iso-date";
+import { readJsonObjectText, readJsonText } from "./json-text";
 
 /** A parsed JSON object. */
 export type JsonObject = { [key: string]: unknown };
@@ -36,32 +37,31 @@ export function isObject(v: unknown): v is JsonObject {
 
 /** True for a JSON integer (see {@link parseJsonExact}) or a string of digits with an optional leading `-`. */
 export function isIntegerOrDigits(v: unknown): boolean {
-    return (typeof v === "number" && Number.isInteger(v)) || (typeof v === "string" && INT_TEXT.test(v));
+    return (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint" || (typeof v === "string" && INT_TEXT.test(v));
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A JSON integer or a string of digits (as {@link isIntegerOrDigits}) within Int64, exactly; null otherwise. */
+export function int64Of(v: unknown): bigint | null {
+    if (!isIntegerOrDigits(v)) return null;
+    const n = BigInt(v as number | bigint | string);
+    return n >= INT64_MIN && n <= INT64_MAX ? n : null;
 }
 
 /**
- * `JSON.parse` that keeps the one distinction the contract needs and plain `JSON.parse`
- * loses: a number written with a fraction or an exponent (`2.0`, `1e3`, a BSON Double) is not
- * a JSON integer. Such numbers are read as `true`, a value that fails every check of the
- * contract exactly as a non-integer number does (no contract field holds a fraction: money is
- * Decimal128 text). Node 20 has no `JSON.parse` source-text access, so the number tokens are
- * found by one regular expression that skips string literals. {@link BAD} when `text` is not JSON.
+ * JSON text as ClickHouse's JSON functions read it (json-text.ts: the first of duplicate keys,
+ * a depth limit, no unpaired surrogates, integers within 64 bits), keeping the one distinction
+ * the contract needs and plain `JSON.parse` loses: a number written with a fraction or an
+ * exponent (`2.0`, `1e3`, a BSON Double) is not a JSON integer and reads as `true`, a value that
+ * fails every check of the contract exactly as a non-integer number does (no contract field
+ * holds a fraction: money is Decimal128 text). An integer beyond 2⁵³ reads as a bigint.
+ * {@link BAD} when ClickHouse cannot read `text` as JSON.
  */
 export function parseJsonExact(text: string): unknown {
-    let value: unknown;
-    try {
-        value = JSON.parse(text);
-    } catch {
-        return BAD;
-    }
-    if (!/\d[.eE]/.test(text)) return value;
-    let marked = false;
-    const rewritten = text.replace(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) => {
-        if (token.startsWith('"') || INT_TEXT.test(token)) return token;
-        marked = true;
-        return "true";
-    });
-    return marked ? JSON.parse(rewritten) : value;
+    const v = readJsonText(text);
+    return v === undefined ? BAD : v;
 }
 
 /** ObjectId `{"$oid": "<24 hex>"}` → 24-char lowercase hex. */
@@ -80,7 +80,14 @@ export function int32Of(v: unknown): Read<number> {
     return n >= INT32_MIN && n <= INT32_MAX ? n : BAD;
 }
 
-/** Date → epoch ms: `{"$date": <integer>}`, `{"$date": {"$numberLong": "<-?digits>"}}` or `{"$date": "<ISO-8601>"}`. */
+/** The representable dates (docs/data-contract.md §6): 1900-01-01 … 2299-12-31 UTC, DateTime64's and Date32's range. */
+export const MIN_DATE_MS = Date.UTC(1900, 0, 1);
+export const MAX_DATE_MS = Date.UTC(2300, 0, 1) - 1;
+
+/**
+ * Date → epoch ms: `{"$date": <integer>}`, `{"$date": {"$numberLong": "<-?digits>"}}` or
+ * `{"$date": "<ISO-8601>"}`, at an instant from {@link MIN_DATE_MS} to {@link MAX_DATE_MS}.
+ */
 export function dateOf(v: unknown): Read<number> {
     if (v === undefined || v === null) return null;
     if (!isObject(v)) return BAD;
@@ -89,7 +96,7 @@ export function dateOf(v: unknown): Read<number> {
     if (typeof d === "number" && Number.isInteger(d)) ms = d;
     else if (isObject(d) && typeof d.$numberLong === "string" && INT_TEXT.test(d.$numberLong)) ms = Number(d.$numberLong);
     else if (typeof d === "string") ms = isoToEpochMs(d);
-    return ms !== null && Number.isSafeInteger(ms) ? ms : BAD;
+    return ms !== null && ms >= MIN_DATE_MS && ms <= MAX_DATE_MS ? ms : BAD;
 }
 
 /**
@@ -98,7 +105,7 @@ export function dateOf(v: unknown): Read<number> {
  */
 export function centsOf(v: unknown): Read<bigint> | typeof NON_FINITE {
     if (v === undefined || v === null) return null;
-    if (typeof v === "number" && Number.isInteger(v)) {
+    if ((typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint") {
         const cents = BigInt(v) * 100n;
         return fitsDecimal18(cents) ? cents : BAD;
     }
@@ -161,10 +168,13 @@ export function readArray(v: unknown, field: string): unknown[] {
     return fail(field, v, "an array");
 }
 
-/** A document: a JSON object, or a string holding one (as Debezium writes `after`/`before`); {@link BAD} otherwise. */
+/**
+ * A document: a JSON object, or a string holding one (as Debezium writes `after`/`before`, read
+ * as silver reads it: json-text.ts's `readJsonObjectText`); {@link BAD} otherwise.
+ */
 export function documentOf(v: unknown): Read<JsonObject> {
     if (v === undefined || v === null) return null;
-    const parsed = typeof v === "string" ? parseJsonExact(v) : v;
+    const parsed = typeof v === "string" ? readJsonObjectText(v) : v;
     return isObject(parsed) ? parsed : BAD;
 }
 

@@ -5,6 +5,7 @@
  * the first reason with a failing field wins.
  */
 import type { Collection } from "./documents";
+import { fitsDecimal18 } from "./decimal";
 import { BAD, NON_FINITE, centsOf, dateOf, int32Of, isObject, oidOf, stringOf, type JsonObject } from "./extjson";
 import { FIELD_REJECT_REASONS, type FieldRejectReason } from "./types";
 
@@ -29,6 +30,25 @@ function badItems(items: unknown): boolean {
     return items.some((l) => !isObject(l) || !present(l.quantity) || !present(l.unit_price));
 }
 
+/**
+ * An order's amounts that do not fit the money type (docs/data-contract.md §6): a line total
+ * (quantity × unit price) or the order total (Σ line totals) outside Decimal(18,2). Exact, in
+ * bigint cents; lines whose quantity or price is not of its type are counted as 0 (an earlier
+ * reason rejects them).
+ */
+function amountsOverflow(doc: JsonObject): boolean {
+    let total = 0n;
+    for (const l of lines(doc)) {
+        const q = int32Of(l.quantity);
+        const c = centsOf(l.unit_price);
+        if (typeof q !== "number" || typeof c !== "bigint") continue;
+        const line = BigInt(q) * c;
+        if (!fitsDecimal18(line)) return true;
+        total += line;
+    }
+    return !fitsDecimal18(total);
+}
+
 const CHECKS: Record<Collection, Partial<Record<FieldRejectReason, Broken>>> = {
     customers: {
         bad_object: (d) => present(d.address) && !isObject(d.address),
@@ -51,7 +71,7 @@ const CHECKS: Record<Collection, Partial<Record<FieldRejectReason, Broken>>> = {
         bad_int: (d) => lines(d).some((l) => int32Of(l.quantity) === BAD),
         bad_date: (d) => badDate(d.ordered_at) || badDate(d.updated_at),
         non_finite_decimal: (d) => lines(d).some((l) => centsOf(l.unit_price) === NON_FINITE),
-        bad_decimal: (d) => lines(d).some((l) => centsOf(l.unit_price) === BAD),
+        bad_decimal: (d) => lines(d).some((l) => centsOf(l.unit_price) === BAD) || amountsOverflow(d),
     },
 };
 

@@ -34,7 +34,7 @@ function latestStates(
     }
     const states = new Map<string, { after: JsonObject; tsMs: number }>();
     for (const [id, event] of latest) {
-        if (event.op !== "d" && event.after !== null) states.set(id, { after: event.after, tsMs: event.tsMs });
+        if (event.op !== "d" && event.after !== null) states.set(id, { after: event.after, tsMs: Number(event.tsMs) });
     }
     return states;
 }
