@@ -145,6 +145,7 @@ const EVIDENCE: Record<string, (s: Seen) => boolean> = {
     "emoji": (s) => /\p{Extended_Pictographic}/u.test(s.row.raw_data),
     "wrong type of a contract field": (s) => ["customer_id", "status", "items", "first_name", "email", "price", "stock_quantity", "address"].some((f) => s.doc !== undefined && f in s.doc && ["number", "boolean"].includes(typeof s.doc[f]) && f !== "stock_quantity"),
     "missing _id": (s) => s.doc !== undefined && !("_id" in s.doc),
+    "a contract field JSON null": (s) => s.doc !== undefined && ["first_name", "status", "price", "ordered_at", "created_at"].some((f) => s.doc![f] === null),
     "missing source": (s) => s.env !== undefined && !("source" in s.env),
     "raw_data not JSON (truncated or trailing bytes)": (s) => s.env === undefined && s.row.raw_data.length > 20,
     "raw_data JSON but not an object": (s) => ["[]", "42", '"text"', "null"].includes(s.row.raw_data),

@@ -28,7 +28,7 @@ export const HOSTILE_CLASSES = [
     "duplicate_key", // a key twice in the envelope or the document
     "unicode", // lone surrogates, NUL, controls, emoji, escapes
     "wrong_type", // a field of the contract with a value of another type
-    "missing_field", // a field of the contract or the envelope absent
+    "missing_field", // a field of the contract or the envelope absent, or JSON null
     "envelope_broken", // truncated, not an object, unknown op, document not an object, trailing bytes
     "key_hostile", // the record key absent, malformed or naming another document
 ] as const;
@@ -411,10 +411,13 @@ function applyMutation(m: MutationSpec, p: EventParts): void {
             if (onDoc) setAt(doc!, pickOf(contractPaths(p.collection, doc!), m.target), raw(pickOf(WRONG_TYPE_TEXT, m.pick)));
             else setAt(p.envelope, pickOf(ENVELOPE_FIELDS, m.target), raw(pickOf(WRONG_TYPE_TEXT, m.pick)));
             return;
-        case "missing_field":
-            if (onDoc) removeAt(doc!, pickOf(contractPaths(p.collection, doc!), m.target));
-            else removeAt(p.envelope, pickOf(ENVELOPE_FIELDS, m.target));
+        case "missing_field": {
+            // absent, or present as JSON null (both mean NULL in silver)
+            const path = onDoc ? pickOf(contractPaths(p.collection, doc!), m.target) : pickOf(ENVELOPE_FIELDS, m.target);
+            if (m.pick % 3 === 0) setAt(onDoc ? doc! : p.envelope, path, raw("null"));
+            else removeAt(onDoc ? doc! : p.envelope, path);
             return;
+        }
         case "envelope_broken":
             brokenEnvelope(m, p);
             return;

@@ -7,8 +7,8 @@
  */
 import type { ClickHouseClient } from "@clickhouse/client";
 import { startChdbGateway, type ChdbGateway } from "../../../tools/chdb-gateway";
-import { buildModels, createBronzeTables, gatewayClient, insertBronzeRows, readModelRows } from "../../../tools/analytics/replay/index";
-import { REPLAY_OUTPUT_SETTINGS, rejectsSelectSql } from "../../../tools/analytics/replay/models";
+import { buildModels, createBronzeTables, gatewayClient, insertBronzeRows } from "../../../tools/analytics/replay/index";
+import { modelSelectSql, REPLAY_OUTPUT_SETTINGS, rejectsSelectSql, type ReplayModel } from "../../../tools/analytics/replay/models";
 import type { BronzeInsertRow } from "../../../tools/analytics/replay/bronzeFiles";
 import { serverNow } from "../../../tools/analytics/refresh";
 import { compareModel } from "../compare";
@@ -17,6 +17,11 @@ import type { Collection } from "../oracle/documents";
 import type { BronzeRow } from "../oracle/types";
 
 const COLLECTIONS: Collection[] = ["customers", "products", "orders"];
+/**
+ * The replay's output encoding, but 64-bit integers quoted: the generators write `source.ts_ms`
+ * beyond 2^53, which a JSON number cannot carry exactly (compare.ts reads digit strings exactly).
+ */
+const EXACT_OUTPUT = { ...REPLAY_OUTPUT_SETTINGS, output_format_json_quote_64bit_integers: 1 } as const;
 
 /** The embedded engine with the models deployed, and every bronze row inserted into it so far. */
 export class FuzzEngine {
@@ -118,7 +123,8 @@ export class FuzzEngine {
         for (const model of MODEL_NAMES) {
             let actualRows: Record<string, unknown>[];
             try {
-                actualRows = await readModelRows(this.client, this.database, model);
+                const out = await this.client.query({ query: modelSelectSql(this.database, model as ReplayModel), format: "JSONEachRow", clickhouse_settings: EXACT_OUTPUT });
+                actualRows = await out.json<Record<string, unknown>>();
             } catch (e) {
                 reports.push(`${model}: SELECT failed: ${(e as Error).message}`);
                 continue;
