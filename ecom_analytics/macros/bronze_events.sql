@@ -50,7 +50,7 @@ from (
         multiIf(
             not is_json, 'not_json',
             op not in ('r', 'c', 'u', 'd'), 'unknown_op',
-            source_ts_ms is null or not ord_ok, 'no_source',
+            source_ts_ms is null or source_ts_ms < 0 or not ord_ok, 'no_source',
             not doc_ok, 'bad_document',
             document_id = '', 'no_id',
             op = 'd', '',
@@ -78,7 +78,8 @@ from (
                     multiIf(envelope['op'] = '"r"', 'r', envelope['op'] = '"c"', 'c', envelope['op'] = '"u"', 'u',
                             envelope['op'] = '"d"', 'd', '') as op,
                     {{ ejson_integer_or_null("source['ts_ms']") }} as source_ts_ms,
-                    source['ord'] in ('', 'null') or {{ ejson_integer_or_null("source['ord']") }} is not null as ord_ok,
+                    -- positions in the oplog: within Int64 and never negative (docs/data-contract.md §6)
+                    source['ord'] in ('', 'null') or ifNull({{ ejson_integer_or_null("source['ord']") }} >= 0, 0) as ord_ok,
                     ifNull({{ ejson_integer_or_null("source['ord']") }}, 0) as source_ord,
                     envelope[if(op = 'd', 'before', 'after')] as doc_raw,
                     doc_raw in ('', 'null') as doc_absent,
@@ -96,7 +97,7 @@ from (
         )
     )
     -- `c`/`r`/`u` without a document carry no state (docs/data-contract.md §2): skipped, not rejected
-    where not (is_json and op in ('r', 'c', 'u') and source_ts_ms is not null and ord_ok and doc_absent)
+    where not (is_json and op in ('r', 'c', 'u') and ifNull(source_ts_ms >= 0, 0) and ord_ok and doc_absent)
 )
 {%- endmacro -%}
 
@@ -146,7 +147,8 @@ multiIf(
     not arrayAll(item -> {{ ejson_ok_int32("item['quantity']") }}, {{ items }}), 'bad_int',
     not arrayAll(x -> {{ ejson_ok_date('x') }}, [{{ _f(fields, 'ordered_at') }}, {{ _f(fields, 'updated_at') }}]), 'bad_date',
     arrayExists(item -> {{ ejson_is_non_finite_decimal("item['unit_price']") }}, {{ items }}), 'non_finite_decimal',
-    not arrayAll(item -> {{ ejson_ok_decimal("item['unit_price']") }}, {{ items }}), 'bad_decimal',
+    not arrayAll(item -> {{ ejson_ok_decimal("item['unit_price']") }}, {{ items }})
+      or not {{ ejson_order_amounts_fit(items) }}, 'bad_decimal',
     '')
 {%- else -%}
 {{ exceptions.raise_compiler_error("field_reject_reason: unknown collection role '" ~ collection ~ "' (customers, products or orders)") }}

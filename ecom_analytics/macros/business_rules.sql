@@ -17,7 +17,14 @@
   multiIf({{ stock }} <= 0, 'out_of_stock', {{ stock }} <= 10, 'low_stock', 'in_stock')
 {%- endmacro -%}
 
-{#- Money: Decimal(18,2) end to end (sums widen to Decimal(38,2) in ClickHouse; cast back). -#}
+{#- Money: Decimal(18,2) for every amount of one document (price, unit price, line and order total: silver rejects
+    what does not fit, docs/data-contract.md §6). -#}
 {%- macro money(expr) -%}
   toDecimal64({{ expr }}, 2)
+{%- endmacro -%}
+
+{#- Sums over many documents (lifetime value, revenue, daily revenue): Decimal(38,2), which no sum of representable
+    orders can overflow (each order total is below 10^16; 10^20 of them would be needed). -#}
+{%- macro money_sum(expr) -%}
+  toDecimal128({{ expr }}, 2)
 {%- endmacro -%}

@@ -106,15 +106,25 @@
        and toInt32OrNull(JSONExtractString({{ raw }}, '$numberLong')) is not null))
 {%- endmacro -%}
 
+{#- A date's epoch ms as written ({"$date": ms}, {"$date": {"$numberLong": "ms"}} or {"$date": "<ISO-8601>"}); NULL for any other shape. -#}
+{%- macro _ejson_date_ms_or_null(raw) -%}
+  multiIf(
+    {{ _ejson_wrapped(raw, 'date', '-?[0-9]+') }} != '', toInt64OrNull({{ _ejson_wrapped(raw, 'date', '-?[0-9]+') }}),
+    not startsWith({{ raw }}, '{'), NULL,
+    JSONType({{ raw }}, '$date') in ('Int64', 'UInt64'), toInt64OrNull(JSONExtractRaw({{ raw }}, '$date')),
+    JSONType({{ raw }}, '$date') = 'Object' and match(JSONExtractString({{ raw }}, '$date', '$numberLong'), '^-?[0-9]+$'),
+      toInt64OrNull(JSONExtractString({{ raw }}, '$date', '$numberLong')),
+    JSONType({{ raw }}, '$date') = 'String'
+      and match(JSONExtractString({{ raw }}, '$date'), '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'),
+      toUnixTimestamp64Milli(parseDateTime64BestEffortOrNull(JSONExtractString({{ raw }}, '$date'), 3, 'UTC')),
+    NULL)
+{%- endmacro -%}
+
+{#- A date of one of the accepted shapes at an instant within 1900-01-01 … 2299-12-31 UTC (docs/data-contract.md §6:
+    DateTime64's and Date32's range, in epoch ms; Date wraps outside 1970 … 2149, so no model uses it for a document date). -#}
 {%- macro ejson_ok_date(raw) -%}
   ({{ ejson_absent(raw) }}
-   or {{ _ejson_wrapped(raw, 'date', '-?[0-9]+') }} != ''
-   or (startsWith({{ raw }}, '{') and (
-         JSONType({{ raw }}, '$date') in ('Int64', 'UInt64')
-         or (JSONType({{ raw }}, '$date') = 'Object' and match(JSONExtractString({{ raw }}, '$date', '$numberLong'), '^-?[0-9]+$'))
-         or (JSONType({{ raw }}, '$date') = 'String'
-             and match(JSONExtractString({{ raw }}, '$date'), '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
-             and parseDateTime64BestEffortOrNull(JSONExtractString({{ raw }}, '$date'), 3, 'UTC') is not null))))
+   or ifNull({{ _ejson_date_ms_or_null(raw) }} between -2208988800000 and 10413791999999, 0))
 {%- endmacro -%}
 
 {#- The text of {"$numberDecimal": "<text>"} (fast path, then a parse for other spellings); NULL when not that shape. -#}
@@ -129,6 +139,19 @@
 {#- Decimal128 NaN / ±Infinity: legal in MongoDB, not money (docs/analytics.md: such an event is a reject). -#}
 {%- macro ejson_is_non_finite_decimal(raw) -%}
   ifNull(match(lower({{ _ejson_decimal_text(raw) }}), '^(nan|[+-]?infinity|-?inf)$'), 0)
+{%- endmacro -%}
+
+{#-
+  An order's amounts fit the money type (docs/data-contract.md §6): every line total (quantity × unit price) and
+  the order total (their sum) within Decimal(18,2). Computed in Decimal(38,2), where no line of an Int32 quantity can
+  overflow; a quantity outside Int32 or a price that does not read counts as 0 (bad_int / bad_decimal reject them).
+-#}
+{%- macro ejson_order_amounts_fit(items) -%}
+  arrayAll(x -> abs(x) < toDecimal128(10000000000000000, 2),
+           arrayPushBack(arrayMap(item -> toDecimal128(ifNull({{ ejson_decimal("item['unit_price']") }}, 0), 2)
+                                            * if(abs({{ ejson_int64("item['quantity']") }}) > 2147483647, 0, {{ ejson_int64("item['quantity']") }}),
+                                  {{ items }}) as _order_line_totals,
+                         arraySum(_order_line_totals)))
 {%- endmacro -%}
 
 {#- Decimal text exact at 2 decimal places that fits Decimal(18,2), or a plain JSON integer. -#}

@@ -83,8 +83,8 @@ union distinct select arrayJoin(line_product_ids) from {{ live_changed_orders }}
 union distinct {{ _keys_of_orders('p', changed_orders) }}
 {%- endset -%}
 {%- set days -%}
-select toDate(ordered_at, 'UTC') as order_date from {{ live_changed_orders }}
-union distinct select toDate(key) from {{ _gold_rel('order_index') }} where kind = 'd' and order_id in ({{ changed_orders }})
+select toDate32(ordered_at, 'UTC') as order_date from {{ live_changed_orders }}
+union distinct select toDate32(key) from {{ _gold_rel('order_index') }} where kind = 'd' and order_id in ({{ changed_orders }})
 {%- endset -%}
 {%- set rewritten_customers -%}
 select customer_id from {{ _gold_rel('dim_customers__state') }} where _block_number > __CDC_WM_dim_customers__state__ and _block_number <= __CDC_WMTO_dim_customers__state__

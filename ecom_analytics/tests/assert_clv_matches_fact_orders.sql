@@ -4,7 +4,7 @@ with per_order as (
     from {{ ref('fact_orders') }}
 ),
 expected as (
-    select customer_id, toDecimal64(sumIf(order_total_value, {{ is_revenue_bearing('order_status') }}), 2) as clv
+    select customer_id, toDecimal128(sumIf(order_total_value, {{ is_revenue_bearing('order_status') }}), 2) as clv
     from per_order
     group by customer_id
 )

@@ -1,6 +1,6 @@
 -- Invariant: an order's total is the sum of its line totals (quantity × unit_price), exactly.
 with line_sums as (
-    select order_id, toDecimal64(sum(line_total), 2) as lines_total, count() as line_count
+    select order_id, toDecimal128(sum(line_total), 2) as lines_total, count() as line_count
     from {{ ref('stg_order_lines') }}
     group by order_id
 )

@@ -63,5 +63,52 @@ export function malformedRows(firstOffset = 1000): MalformedRow[] {
     add("orders", "non_finite_decimal", envelope("u", "orders", { after: order({ items: line({ unit_price: ext.decimal("Infinity") }) }) }), key(ORDER));
     add("products", "bad_decimal", envelope("u", "products", { after: productDoc(PRODUCT, "abc") }), key(PRODUCT));
     add("orders", "bad_decimal", envelope("u", "orders", { after: order({ items: line({ unit_price: ext.decimal("1.005") }) }) }), key(ORDER));
+    representableValueRows((c, reason, raw) => add(c, reason, raw, key(c === "orders" ? ORDER : CUSTOMER)), order, line);
     return rows;
+}
+
+/** `raw` with `from` replaced by `to`; throws when `from` is not in it (a fixture mistake). */
+function edited(raw: string, from: string, to: string): string {
+    if (!raw.includes(from)) throw new Error(`malformed-rows: ${JSON.stringify(from)} not in ${raw.slice(0, 80)}`);
+    return raw.replace(from, to);
+}
+
+/**
+ * Rows whose every field reads as its type but whose values cannot be represented, or text
+ * ClickHouse's JSON functions cannot read (contract §6, "Representable values"), aimed at the
+ * live order and customer so that a leak would change silver and gold (or make them fail).
+ */
+function representableValueRows(
+    add: (collection: Collection, reason: string, raw: string) => void,
+    order: (overrides: Record<string, unknown>) => Record<string, unknown>,
+    line: (o: Record<string, unknown>) => Record<string, unknown>[],
+): void {
+    const u = (overrides: Record<string, unknown>) => envelope("u", "orders", { after: order(overrides) });
+    /** An update of the order whose `after` is the order's text edited. */
+    const uText = (from: string, to: string) => envelope("u", "orders", { after: edited(strictJson(order({ status: "delivered" })), from, to) });
+    // dates outside 1900-01-01 … 2299-12-31 (Date would have wrapped them into 1970 … 2149)
+    add("orders", "bad_date", u({ ordered_at: ext.date("1850-01-01T00:00:00.000Z") }));
+    add("orders", "bad_date", u({ ordered_at: ext.date("1899-12-31T23:59:59.999Z") }));
+    add("orders", "bad_date", u({ ordered_at: ext.date("2300-01-01T00:00:00.000Z") }));
+    add("orders", "bad_date", u({ ordered_at: { $date: "0001-01-01T00:00:00Z" } }));
+    add("orders", "bad_date", u({ updated_at: { $date: { $numberLong: "99999999999999999999" } } }));
+    add("customers", "bad_date", envelope("u", "customers", { after: customerDoc(CUSTOMER, { created_at: { $date: ext.long(-5_000_000_000_000) } }) }));
+    // amounts beyond Decimal(18,2): a line total (the Code 407 that froze every refresh) and an order total
+    add("orders", "bad_decimal", u({ items: line({ quantity: 1000, unit_price: ext.decimal("99999999999999.99") }) }));
+    const half = line({ unit_price: ext.decimal("5000000000000000.00") });
+    add("orders", "bad_decimal", u({ items: [...half, ...half] }));
+    // oplog positions: negative, or beyond Int64 (they were clamped to 0)
+    const late = u({ status: "delivered" });
+    const ts = `"ts_ms":${LATE},"snapshot"`;
+    add("orders", "no_source", edited(late, ts, '"ts_ms":-1,"snapshot"'));
+    add("orders", "no_source", edited(late, '"ord":1}', '"ord":-5}'));
+    add("orders", "no_source", edited(late, ts, '"ts_ms":9223372036854775808,"snapshot"'));
+    // duplicate keys: the first counts, as ClickHouse reads them
+    add("orders", "unknown_op", edited(late, '"op":"u"', '"op":"x","op":"u"'));
+    add("orders", "bad_oid", uText('"customer_id": {', `"customer_id": "${CUSTOMER}","customer_id": {`));
+    // what ClickHouse's JSON functions cannot read: in the envelope, then in the document
+    add("orders", "not_json", edited(late, ts, '"ts_ms":18446744073709551616,"snapshot"'));
+    add("orders", "not_json", edited(late, '"transaction":null', '"transaction":"\\ud800"'));
+    add("orders", "bad_document", uText('"status": "delivered"', '"status": "\\udc00 delivered"'));
+    add("orders", "bad_document", uText('"status": "delivered"', `"status": "delivered","x": ${"[".repeat(1024)}${"]".repeat(1024)}`));
 }

@@ -77,9 +77,13 @@ describe("oracle reject rules: field checks", () => {
         assert.equal(outcome("products", productDoc(P1, "1.00", 1, { stock_quantity: "7" })), "bad_int");
         assert.equal(outcome("products", productDoc(P1, "1.00", 1, { stock_quantity: ext.long(2 ** 31) })), "bad_int");
         assert.equal(outcome("products", productDoc(P1, "1.00", 1, { stock_quantity: { $numberLong: "1e3" } })), "bad_int");
-        assert.equal(outcomeOfText("products", productDoc(P1, "1.00", 3), '"stock_quantity": 3', '"stock_quantity": 3.0'), "bad_int");
+        // a double with an integer value is that integer, as silver reads it (ClickHouse re-writes 3.0 as 3; docs/analytics.md)
+        assert.equal(outcomeOfText("products", productDoc(P1, "1.00", 3), '"stock_quantity": 3', '"stock_quantity": 3.0'), "event");
+        assert.equal(outcomeOfText("products", productDoc(P1, "1.00", 3), '"stock_quantity": 3', '"stock_quantity": 3.5'), "bad_int");
+        assert.equal(outcomeOfText("products", productDoc(P1, "1.00", 3), '"stock_quantity": 3', '"stock_quantity": 3e21'), "bad_int");
         assert.equal(outcome("orders", order({}, [{ ...LINE, quantity: -(2 ** 31) - 1 }])), "bad_int");
-        assert.equal(outcomeOfText("orders", order({}), '"quantity": 2', '"quantity": 2e0'), "bad_int");
+        assert.equal(outcomeOfText("orders", order({}), '"quantity": 2', '"quantity": 2e0'), "event");
+        assert.equal(outcomeOfText("orders", order({}), '"quantity": 2', '"quantity": 2e10'), "bad_int");
     });
 
     it("bad_date: not {$date: integer | {$numberLong} | ISO-8601 text}", () => {

@@ -17,7 +17,7 @@ select
     lines.line_total as line_total,
     orders.customer_id as customer_id,
     orders.ordered_at as ordered_at,
-    toDate(orders.ordered_at, 'UTC') as order_date,
+    toDate32(orders.ordered_at, 'UTC') as order_date,
     orders.order_status as order_status,
     orders.order_total as order_total,
     {{ is_revenue_bearing('orders.order_status') }} as is_revenue_bearing

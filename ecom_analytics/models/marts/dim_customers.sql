@@ -3,7 +3,7 @@
     unique_key=['customer_id'],
     scope_key='customer_id',
     scope='customers',
-    read_time_columns={'days_since_registration': "toInt32(dateDiff('day', toDate(registered_at, 'UTC'), toDate(now(), 'UTC')))"},
+    read_time_columns={'days_since_registration': "toInt32(dateDiff('day', toDate32(registered_at, 'UTC'), toDate32(now(), 'UTC')))"},
 ) }}
 {#-
   Grain: one row per live customer. Refreshed incrementally (materialization refreshed_table):
@@ -25,7 +25,7 @@ order_stats as (
     select
         customer_id,
         toNullable(count()) as total_orders,
-        toNullable({{ money('sumIf(order_total, is_revenue_bearing)') }}) as customer_lifetime_value,
+        toNullable({{ money_sum('sumIf(order_total, is_revenue_bearing)') }}) as customer_lifetime_value,
         toNullable(min(ordered_at)) as first_order_at,
         toNullable(max(ordered_at)) as last_order_at
     from orders
@@ -41,7 +41,7 @@ joined as (
         customers.country as country,
         customers.registered_at as registered_at,
         ifNull(order_stats.total_orders, 0) as total_orders,
-        ifNull(order_stats.customer_lifetime_value, {{ money(0) }}) as customer_lifetime_value,
+        ifNull(order_stats.customer_lifetime_value, {{ money_sum(0) }}) as customer_lifetime_value,
         order_stats.first_order_at as first_order_at,
         order_stats.last_order_at as last_order_at
     from customers

@@ -16,7 +16,7 @@ sales as (
     select
         product_id,
         toNullable(sum(quantity)) as units_sold,
-        toNullable({{ money('sum(line_total)') }}) as revenue
+        toNullable({{ money_sum('sum(line_total)') }}) as revenue
     from {{ ref('int_order_lines') }}
     where {{ gold_scope('order_id', 'orders_of_products') }} and {{ gold_scope('product_id', 'products') }}
         and is_revenue_bearing
@@ -33,6 +33,6 @@ select
     {{ price_category('products.price') }} as price_category,
     {{ inventory_status('products.stock_quantity') }} as inventory_status,
     toInt64(ifNull(sales.units_sold, 0)) as units_sold,
-    ifNull(sales.revenue, {{ money(0) }}) as revenue
+    ifNull(sales.revenue, {{ money_sum(0) }}) as revenue
 from products
 left join sales on products.product_id = sales.product_id

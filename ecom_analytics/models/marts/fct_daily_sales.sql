@@ -15,10 +15,10 @@ with orders as (
         customer_id,
         order_status,
         order_total,
-        toDate(ordered_at, 'UTC') as order_date,
+        toDate32(ordered_at, 'UTC') as order_date,
         {{ is_revenue_bearing('order_status') }} as is_revenue_bearing
     from {{ ref('stg_orders') }}
-    where {{ gold_scope('order_id', 'orders_of_days') }} and {{ gold_scope('toDate(ordered_at, \'UTC\')', 'days') }}
+    where {{ gold_scope('order_id', 'orders_of_days') }} and {{ gold_scope('toDate32(ordered_at, \'UTC\')', 'days') }}
 ),
 
 items as (
@@ -36,7 +36,7 @@ daily as (
         order_date,
         count() as total_orders_placed,
         uniqExact(customer_id) as total_unique_customers,
-        {{ money('sumIf(order_total, is_revenue_bearing)') }} as total_revenue,
+        {{ money_sum('sumIf(order_total, is_revenue_bearing)') }} as total_revenue,
         countIf(is_revenue_bearing) as revenue_orders,
         countIf(order_status = 'cancelled') as cancelled_orders
     from orders

@@ -106,5 +106,21 @@ export function boundaryWorld(): BronzeTables {
     b.insert("orders", orderDoc(shrink, quoted, "paid", [line(p1, 1, "25.00"), line(p2, 1, "99.99"), line(p3, 1, "100.00")], "2024-11-10T11:00:00.000Z"), { tsMs: next() });
     b.update("orders", orderDoc(shrink, quoted, "paid", [line(p2, 2, "99.99")], "2024-11-10T11:00:00.000Z"), { tsMs: next() });
 
+    // The representable extremes (contract §6): dates at both ends of 1900-01-01 … 2299-12-31, around 1970 and past
+    // Date's 2149-06-06; order totals at the top of Decimal(18,2) whose sums (lifetime value, product and daily
+    // revenue) do not fit it.
+    const extreme = oid(0xc400);
+    b.insert("customers", customerDoc(extreme, {
+        first_name: "Edge", last_name: "Of Time", created_at: ext.date("1900-01-01T00:00:00.000Z"), updated_at: ext.date("2299-12-31T23:59:59.999Z"),
+    }), { tsMs: next() });
+    const pricey = oid(0xb200);
+    b.insert("products", productDoc(pricey, "9999999999999999.99", 5, { name: "Top of the money type" }), { tsMs: next() });
+    for (const [i, at] of ["1900-01-01T00:00:00.000Z", "1900-01-01T12:00:00.000Z"].entries()) {
+        b.insert("orders", orderDoc(oid(0xd800 + i), extreme, "paid", [line(pricey, 1000, "9999999999999.99")], at), { tsMs: next() });
+    }
+    for (const [i, at] of ["1969-12-31T23:00:00.000Z", "2149-06-07T00:00:00.000Z", "2299-12-31T23:59:59.999Z"].entries()) {
+        b.insert("orders", orderDoc(oid(0xd810 + i), extreme, "delivered", [line(p0, 1, "24.99")], at), { tsMs: next() });
+    }
+
     return b.tables();
 }

@@ -53,10 +53,11 @@ export function int64Of(v: unknown): bigint | null {
 /**
  * JSON text as ClickHouse's JSON functions read it (json-text.ts: the first of duplicate keys,
  * a depth limit, no unpaired surrogates, integers within 64 bits), keeping the one distinction
- * the contract needs and plain `JSON.parse` loses: a number written with a fraction or an
- * exponent (`2.0`, `1e3`, a BSON Double) is not a JSON integer and reads as `true`, a value that
- * fails every check of the contract exactly as a non-integer number does (no contract field
- * holds a fraction: money is Decimal128 text). An integer beyond 2⁵³ reads as a bigint.
+ * the contract needs and plain `JSON.parse` loses: a number that is not an integer (`2.5`, `1e21`)
+ * reads as `true`, a value that fails every check of the contract exactly as a non-integer number
+ * does (no contract field holds a fraction: money is Decimal128 text), while a double with an
+ * integer value (`2.0`, `1e3`) reads as that integer, as silver reads it. An integer beyond 2⁵³
+ * reads as a bigint.
  * {@link BAD} when ClickHouse cannot read `text` as JSON.
  */
 export function parseJsonExact(text: string): unknown {

@@ -13,9 +13,12 @@
  *
  * Values: strings, booleans, null, arrays and objects as `JSON.parse` gives them; an integer
  * literal as a number when it is a safe integer, else as a bigint (exact, so range rules such as
- * "beyond Int64" can be decided); a number written with a fraction or an exponent as
- * {@link NOT_INTEGER} (`true`: no contract field holds such a number, so it fails every check
- * exactly as a non-integer does). The syntax is validated by `JSON.parse` first; this reader
+ * "beyond Int64" can be decided). A number written with a fraction or an exponent is a double:
+ * ClickHouse's JSON functions hand its value on re-written in shortest form (`2.0` → `2`,
+ * `1e3` → `1000`, `1e21` stays `1e21`), and silver's integer checks read that text; so a double
+ * whose value is an integer below 10²¹ reads as that integer, any other as {@link NOT_INTEGER}
+ * (`true`: no contract field holds a fraction, so it fails every check exactly as a
+ * non-integer does). The syntax is validated by `JSON.parse` first; this reader
  * only walks text already known to be JSON. No JSON library among the project's dependencies
  * reports duplicate keys or number text, hence this small walker.
  */
@@ -65,7 +68,10 @@ class Walker {
     private number(): unknown {
         const m = this.match(NUMBER);
         if (m[1] !== undefined || m[2] !== undefined) {
-            if (!Number.isFinite(Number(m[0]))) throw new Unreadable(`number ${m[0]} out of range`);
+            const x = Number(m[0]);
+            if (!Number.isFinite(x)) throw new Unreadable(`number ${m[0]} out of range`);
+            // ClickHouse hands on a double re-written in its shortest form, digits only below 1e21
+            if (Number.isInteger(x) && Math.abs(x) < 1e21) return Number.isSafeInteger(x) ? x + 0 : BigInt(x);
             return NOT_INTEGER;
         }
         const n = BigInt(m[0]);

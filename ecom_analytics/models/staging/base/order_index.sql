@@ -20,7 +20,7 @@ select
 from {{ ref('base_orders') }}
 array join
     arrayConcat(
-        [('c', customer_id), ('d', toString(toDate(ordered_at, 'UTC')))],
+        [('c', customer_id), ('d', toString(toDate32(ordered_at, 'UTC')))],
         arrayMap(p -> ('p', p), line_product_ids)
     ) as k
 where _reject_reason = '' and _is_deleted = 0
