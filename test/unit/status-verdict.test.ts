@@ -121,6 +121,16 @@ describe("status verdicts", () => {
         assert.equal(judgeSilver(silver({ rejects: null, rejectsError: "no view" }), bronze(), NOW, TH).verdict, "failed");
     });
 
+    it("gold: a refresh that failed on data names the silver row and its bronze coordinates", () => {
+        const failing = { view: "fact_orders__refresh", status: "Scheduled", lastSuccessMs: NOW - 60_000, lastRefreshMs: NOW - 1_000, exception: "Code: 407. Decimal math overflow\nstack" };
+        const offending = [{ view: "stg_orders", key: "order_id", id: "65f0c3a1b2c3d4e5f6a7bc01", topic: "mongo.ecom.orders", partition: 2, offset: 1234, error: "Code: 407. Decimal math overflow" }];
+        const r = judgeGold(gold({ refreshes: [failing], offending }), NOW, TH);
+        assert.equal(r.verdict, "failed");
+        assert.match(r.problems[0], /refresh of fact_orders failed: Code: 407\. Decimal math overflow \(.*\); stg_orders fails on order_id 65f0c3a1b2c3d4e5f6a7bc01/);
+        assert.match(r.problems[0], /bronze row _topic mongo\.ecom\.orders, _partition 2, _offset 1234: fix or delete that document/);
+        assert.deepEqual((r.details as { offending: unknown }).offending, offending);
+    });
+
     it("gold: a refresh whose last run failed → failed with its first line; no refresh view → failed; never refreshed or too old → lagging", () => {
         const err = judgeGold(gold({ refreshes: [{ view: "fact_orders__refresh", status: "Scheduled", lastSuccessMs: NOW - 60_000, lastRefreshMs: NOW - 1_000, exception: "Code: 60. Table missing\nstack" }] }), NOW, TH);
         assert.equal(err.verdict, "failed");

@@ -6,6 +6,7 @@
  */
 import { createClient, ClickHouseLogLevel } from "@clickhouse/client";
 import { describeError, withDeadline } from "./deadline";
+import { findOffendingRows } from "./offending-row";
 import type { GoldObs, LayerObs, RefreshObs, SilverObs, TableObs } from "./types";
 
 export interface ClickHouseTarget {
@@ -87,10 +88,13 @@ export async function readLayers(t: ClickHouseTarget, names: LayerNames): Promis
             lastRefreshMs: num(r.last_refresh),
             exception: describeError({ message: r.exception ?? "" }, t.secrets),
         }));
+        // a failed refresh: name the silver row behind it, if a silver view fails on one (offending-row.ts)
+        const failed = refreshObs.some((r) => r.exception !== "" && (r.lastSuccessMs === null || (r.lastRefreshMs ?? 0) > r.lastSuccessMs));
+        const offending = failed ? await findOffendingRows(query, t.database, names.silver).catch(() => []) : [];
         return {
             bronze: { tables: names.bronze.map(obs) },
             silver: { tables: names.silver.map(obs), rejects, rejectsError },
-            gold: { tables: names.gold.map(obs), refreshes: refreshObs },
+            gold: { tables: names.gold.map(obs), refreshes: refreshObs, offending },
         };
     } catch (e) {
         const msg = describeError(e, [...t.secrets, t.password].filter(Boolean));

@@ -4,6 +4,7 @@
  * report (`StatusReport`) is what verdict.ts makes of them and what `--json` prints. The JSON
  * shape is versioned (`version`); docs/operations.md describes it.
  */
+import type { OffendingRow } from "./offending-row";
 
 export type Verdict = "ok" | "lagging" | "failed";
 export type StageName = "source" | "sink" | "bronze" | "silver" | "gold";
@@ -115,6 +116,8 @@ export interface SilverObs extends LayerObs {
 
 export interface GoldObs extends LayerObs {
     refreshes: RefreshObs[];
+    /** After a failed refresh: the silver rows a silver view fails on, with their bronze coordinates. */
+    offending?: OffendingRow[];
 }
 
 /** Everything one run observed, at server-independent time `nowMs` (this machine's clock). */

@@ -150,7 +150,7 @@ export function judgeGold(g: GoldObs, nowMs: number, th: Thresholds): StageRepor
                 continue;
             }
             const lastFailed = r.exception !== "" && (r.lastSuccessMs === null || (r.lastRefreshMs ?? 0) > r.lastSuccessMs);
-            if (lastFailed) failed.push(`refresh of ${t.table} failed: ${r.exception.split("\n")[0]} (fix the cause; \`SYSTEM REFRESH VIEW ${r.view}\` retries now)`);
+            if (lastFailed) failed.push(`refresh of ${t.table} failed: ${r.exception.split("\n")[0]} (fix the cause; \`SYSTEM REFRESH VIEW ${r.view}\` retries now)${offendingText(g)}`);
             else if (r.lastSuccessMs === null) lagging.push(`${t.table} has not refreshed yet (status ${r.status})`);
             else if ((nowMs - r.lastSuccessMs) / 1000 > th.goldMaxAgeSeconds) {
                 lagging.push(`${t.table} last refreshed ${ageSeconds(nowMs, r.lastSuccessMs)} s ago (> --gold-max-age ${th.goldMaxAgeSeconds} s), status ${r.status}`);
@@ -159,7 +159,15 @@ export function judgeGold(g: GoldObs, nowMs: number, th: Thresholds): StageRepor
     }
     const j = judge(failed, lagging);
     const refreshes = g.refreshes.map((r) => ({ ...r, ageSeconds: ageSeconds(nowMs, r.lastSuccessMs) }));
-    return { stage: "gold", ...j, details: { tables: g.tables.map((t) => tableDetails(t, nowMs)), refreshes } };
+    return { stage: "gold", ...j, details: { tables: g.tables.map((t) => tableDetails(t, nowMs)), refreshes, offending: g.offending ?? [] } };
+}
+
+/** The silver rows a failed refresh stops on (offending-row.ts), as a sentence; '' when none was found. */
+function offendingText(g: GoldObs): string {
+    const rows = g.offending ?? [];
+    if (rows.length === 0) return "";
+    const each = rows.map((r) => `${r.view} fails on ${r.key} ${r.id} (${r.error}), from bronze row _topic ${r.topic}, _partition ${r.partition}, _offset ${r.offset}`);
+    return `; ${each.join("; ")}: fix or delete that document in the source`;
 }
 
 /** The whole report: stages in data-flow order, the worst verdict, the exit code. */

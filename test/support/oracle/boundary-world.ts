@@ -115,7 +115,9 @@ export function boundaryWorld(): BronzeTables {
     }), { tsMs: next() });
     const pricey = oid(0xb200);
     b.insert("products", productDoc(pricey, "9999999999999999.99", 5, { name: "Top of the money type" }), { tsMs: next() });
-    for (const [i, at] of ["1900-01-01T00:00:00.000Z", "1900-01-01T12:00:00.000Z"].entries()) {
+    // ten orders near the top of Decimal(18,2) on one day: their sums pass Int64's range of cents too (toDecimal64 threw)
+    for (let i = 0; i < 10; i++) {
+        const at = `1900-01-01T0${i}:00:00.000Z`;
         b.insert("orders", orderDoc(oid(0xd800 + i), extreme, "paid", [line(pricey, 1000, "9999999999999.99")], at), { tsMs: next() });
     }
     for (const [i, at] of ["1969-12-31T23:00:00.000Z", "2149-06-07T00:00:00.000Z", "2299-12-31T23:59:59.999Z"].entries()) {

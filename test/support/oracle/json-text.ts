@@ -95,14 +95,15 @@ class Walker {
         const obj: Record<string, unknown> = {};
         this.pos++;
         this.skip();
-        if (this.text[this.pos] === "}") return this.pos++, obj;
+        if (this.text[this.pos] === "}") return (this.pos++, obj);
         for (;;) {
             this.skip();
             const key = this.string();
             this.skip();
             this.pos++; // ':'
             const v = this.value(depth);
-            if (!Object.hasOwn(obj, key)) Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
+            if (!Object.hasOwn(obj, key))
+                Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
             this.skip();
             if (this.text[this.pos++] === "}") return obj;
         }
@@ -112,7 +113,7 @@ class Walker {
         const arr: unknown[] = [];
         this.pos++;
         this.skip();
-        if (this.text[this.pos] === "]") return this.pos++, arr;
+        if (this.text[this.pos] === "]") return (this.pos++, arr);
         for (;;) {
             arr.push(this.value(depth));
             this.skip();
