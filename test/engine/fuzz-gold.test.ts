@@ -39,14 +39,20 @@ function envInt(name: string, fallback: number): number {
     const v = process.env[name];
     if (v === undefined || v === "") return fallback;
     if (v === "random") return Math.floor(Math.random() * 2 ** 31);
-    if (!/^-?\d+$/.test(v)) throw new Error(`${name}=${JSON.stringify(v)}: expected an integer (or "random" for the seed)`);
+    if (!/^-?\d+$/.test(v))
+        throw new Error(`${name}=${JSON.stringify(v)}: expected an integer (or "random" for the seed)`);
     return Number(v);
 }
 
 const SEED = envInt("CDC_FUZZ_SEED", DEFAULT_SEED);
 const RUNS = envInt("CDC_FUZZ_RUNS", DEFAULT_RUNS);
 const PATH = process.env.CDC_FUZZ_PATH || undefined;
-const REPLAY = (seed: number, p?: string) => `CDC_FUZZ_SEED=${seed} CDC_FUZZ_RUNS=${RUNS}${p ? ` CDC_FUZZ_PATH=${p}` : ""} npm test -- test/engine/fuzz-gold.test.ts`;
+const TEST_FILE = "test/engine/fuzz-gold.test.ts";
+const REPLAY = (seed: number, p?: string) =>
+    `CDC_FUZZ_SEED=${seed} CDC_FUZZ_RUNS=${RUNS}${p ? ` CDC_FUZZ_PATH=${p}` : ""} npm test -- ${TEST_FILE}`;
+
+/** Where failing batches are written (replay input). */
+const DUMP_DIR = path.join(os.tmpdir(), "cdc-fuzz");
 
 let engine: FuzzEngine | undefined;
 after(async () => engine?.stop());
@@ -57,10 +63,13 @@ async function problem(): Promise<string | undefined> {
 
 /** Writes a batch as replay input (`npm run analytics:replay -- --bronze DIR`); returns DIR. */
 function dumpBatch(seed: number, run: number, batch: BuiltBatch, report: string[]): string {
-    const dir = path.join(os.tmpdir(), "cdc-fuzz", `seed-${seed}-run-${run}`);
+    const dir = path.join(DUMP_DIR, `seed-${seed}-run-${run}`);
     fs.mkdirSync(dir, { recursive: true });
     for (const c of ["customers", "products", "orders"] as Collection[]) {
-        fs.writeFileSync(path.join(dir, `mongo_ecom_${c}.jsonl`), batch.rows[c].map((r) => `${JSON.stringify(r)}\n`).join(""));
+        fs.writeFileSync(
+            path.join(dir, `mongo_ecom_${c}.jsonl`),
+            batch.rows[c].map((r) => `${JSON.stringify(r)}\n`).join(""),
+        );
     }
     fs.writeFileSync(path.join(dir, "mismatches.txt"), `${report.join("\n\n")}\n`);
     return dir;
@@ -72,7 +81,10 @@ describe("fuzz: no bronze content breaks silver, gold or bronze_rejects (fast-ch
         engine = await FuzzEngine.start("ecom_fuzz", 1);
     });
 
-    it(`${RUNS} generated batches of hostile and valid events: INSERTs and refreshes succeed, every layer equals the oracle`, async (t) => {
+    const title =
+        `${RUNS} generated batches of hostile and valid events: ` +
+        "INSERTs and refreshes succeed, every layer equals the oracle";
+    it(title, async (t) => {
         if (!requireTier(t, "dbt", await problem())) return;
         assert.ok(engine, "the deploy failed");
         const e = engine;
@@ -114,7 +126,13 @@ describe("fuzz: no bronze content breaks silver, gold or bronze_rejects (fast-ch
                     // slot; docs/analytics.md: the lines "end up" right): judge after one more full refresh
                     await timed("refresh", () => e.refreshed());
                     const settled = await timed("compare", () => e.mismatches(batch.rows, [started, new Date()]));
-                    if (settled.length === 0) lagged.push(`run ${run}: ${problems.map((p) => p.split("\n").slice(0, 3).join(" ")).join("; ").slice(0, 400)}`);
+                    if (settled.length === 0)
+                        lagged.push(
+                            `run ${run}: ${problems
+                                .map((p) => p.split("\n").slice(0, 3).join(" "))
+                                .join("; ")
+                                .slice(0, 400)}`,
+                        );
                     problems = settled;
                 }
             } catch (err) {
@@ -132,7 +150,10 @@ describe("fuzz: no bronze content breaks silver, gold or bronze_rejects (fast-ch
                 if (left.length > 0) throw new Error(`after the deletes: ${left.join("\n")}`);
             } catch (err) {
                 healthy = false;
-                problems.push(`(deleting the batch's documents did not bring the engine back, later cases are skipped: ${(err as Error).message})`);
+                problems.push(
+                    "(deleting the batch's documents did not bring the engine back, later cases are skipped: " +
+                        `${(err as Error).message})`,
+                );
             }
             throw new Error(problems.join("\n"));
         });
@@ -143,7 +164,10 @@ describe("fuzz: no bronze content breaks silver, gold or bronze_rejects (fast-ch
             path: PATH,
             interruptAfterTimeLimit: (RUNS * 20 + 240) * 1000,
         });
-        t.diagnostic(`${run} batches, ${rowsInserted} bronze rows inserted, ${result.numShrinks} shrinks; ms: ${JSON.stringify(ms)}`);
+        t.diagnostic(
+            `${run} batches, ${rowsInserted} bronze rows inserted, ${result.numShrinks} shrinks; ` +
+                `ms: ${JSON.stringify(ms)}`,
+        );
         for (const l of lagged) t.diagnostic(`gold equal to the oracle only after a second refresh: ${l}`);
         if (!result.failed) {
             assert.ok(!result.interrupted || run >= RUNS, `interrupted after ${run} of ${RUNS} batches`);
@@ -153,7 +177,7 @@ describe("fuzz: no bronze content breaks silver, gold or bronze_rejects (fast-ch
             [
                 `fuzz seed ${result.seed} failed (after ${result.numRuns} batches, shrunk ${result.numShrinks} times).`,
                 `replay: ${REPLAY(result.seed, result.counterexamplePath ?? undefined)}`,
-                `each failing batch's bronze rows and mismatches are in ${path.dirname(lastFailure?.dir ?? os.tmpdir())}/seed-${SEED}-run-N`,
+                `each failing batch's bronze rows and mismatches are in ${DUMP_DIR}/seed-${SEED}-run-N`,
                 `  (replay one alone: npm run analytics:replay -- --bronze DIR --out OUT)`,
                 `first failure (run ${firstFailure?.run}):`,
                 ...(firstFailure?.error ?? []),

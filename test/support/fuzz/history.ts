@@ -9,9 +9,34 @@
 import fc from "fast-check";
 import type { Collection } from "../oracle/documents";
 import type { BronzeRow } from "../oracle/types";
-import { arr, cloneJson, duplicateAt, getAt, nested, obj, raw, removeAt, setAt, val, writeJson, type JsonNode, type JsonPath } from "./json-text";
 import {
-    DATE_ISO, DATE_JITTER, DATE_MS, DATE_MS_TEXT, DEPTHS, INT_TEXT, MAX_MONEY_LINE, MONEY_TEXT, OVERFLOW_LINES, POSITION_TEXT, UNICODE_TEXT, WRONG_TYPE_TEXT,
+    arr,
+    cloneJson,
+    duplicateAt,
+    getAt,
+    nested,
+    obj,
+    raw,
+    removeAt,
+    setAt,
+    val,
+    writeJson,
+    type JsonNode,
+    type JsonPath,
+} from "./json-text";
+import {
+    DATE_ISO,
+    DATE_JITTER,
+    DATE_MS,
+    DATE_MS_TEXT,
+    DEPTHS,
+    INT_TEXT,
+    MAX_MONEY_LINE,
+    MONEY_TEXT,
+    OVERFLOW_LINES,
+    POSITION_TEXT,
+    UNICODE_TEXT,
+    WRONG_TYPE_TEXT,
 } from "./values";
 
 /** The kinds of hostile content a generated event can carry. */
@@ -132,7 +157,14 @@ const fieldsArb: fc.Arbitrary<ValidFields> = fc.record({
     price: nat,
     stock: nat,
     customer: fc.nat({ max: POOL.customers - 1 }),
-    lines: fc.array(fc.record({ product: fc.nat({ max: POOL.products - 1 }), quantity: fc.integer({ min: 1, max: 5 }), price: nat }), { minLength: 1, maxLength: 3 }),
+    lines: fc.array(
+        fc.record({
+            product: fc.nat({ max: POOL.products - 1 }),
+            quantity: fc.integer({ min: 1, max: 5 }),
+            price: nat,
+        }),
+        { minLength: 1, maxLength: 3 },
+    ),
 });
 
 function eventArb(collection: Collection, hostileWeight: number): fc.Arbitrary<EventSpec> {
@@ -189,11 +221,16 @@ export function batchArb(o: BatchOptions = {}): fc.Arbitrary<DocSpec[]> {
 
 // ---------------------------------------------------------------- valid documents
 
-const NAMES = ["Ada", "Zoë Ångström", "O'Brien \\ \"Nan\"", "日本語", "😀", "", "tab\tnew\nline"];
+const NAMES = ["Ada", "Zoë Ångström", 'O\'Brien \\ "Nan"', "日本語", "😀", "", "tab\tnew\nline"];
 const STATUSES = ["pending", "paid", "shipped", "delivered", "cancelled"];
 const PRICES = ["19.99", "0.01", "25.00", "99.99", "100", "500.00", "1.5E+1", "0.10", "24.99"];
 /** Few order times, so that orders share days (and day boundaries). */
-const ORDER_TIMES = ["2024-11-23T00:00:00.000Z", "2024-11-23T23:59:59.999Z", "2024-11-24T00:00:00.000Z", "2024-12-31T12:00:00.000Z"];
+const ORDER_TIMES = [
+    "2024-11-23T00:00:00.000Z",
+    "2024-11-23T23:59:59.999Z",
+    "2024-11-24T00:00:00.000Z",
+    "2024-12-31T12:00:00.000Z",
+];
 
 const pickOf = <T>(list: readonly T[], n: number): T => list[n % list.length]!;
 const oidNode = (hex: string): JsonNode => obj([["$oid", val(hex)]]);
@@ -211,7 +248,16 @@ function validDoc(run: number, collection: Collection, index: number, f: ValidFi
                 ["last_name", val(pickOf(NAMES, f.name + 3))],
                 ["email", val(`${id}@example.com`)],
                 ["phone", val("+44 20 0000 0000")],
-                ["address", obj([["street", val("1 Main St")], ["city", val(pickOf(NAMES, f.name + 1))], ["state", val("LDN")], ["postal_code", val("SW1")], ["country", val("GB")]])],
+                [
+                    "address",
+                    obj([
+                        ["street", val("1 Main St")],
+                        ["city", val(pickOf(NAMES, f.name + 1))],
+                        ["state", val("LDN")],
+                        ["postal_code", val("SW1")],
+                        ["country", val("GB")],
+                    ]),
+                ],
                 ["created_at", created],
                 ["updated_at", dateNode(pickOf(ORDER_TIMES, f.day))],
             ]);
@@ -231,7 +277,14 @@ function validDoc(run: number, collection: Collection, index: number, f: ValidFi
                 ["_id", oidNode(id)],
                 ["customer_id", oidNode(docId(run, "customers", f.customer))],
                 ["status", val(pickOf(STATUSES, f.status))],
-                ["items", arr(f.lines.map((l) => lineNode(docId(run, "products", l.product), String(l.quantity), pickOf(PRICES, l.price))))],
+                [
+                    "items",
+                    arr(
+                        f.lines.map((l) =>
+                            lineNode(docId(run, "products", l.product), String(l.quantity), pickOf(PRICES, l.price)),
+                        ),
+                    ),
+                ],
                 ["ordered_at", dateNode(pickOf(ORDER_TIMES, f.day))],
                 ["updated_at", dateNode(pickOf(ORDER_TIMES, f.day))],
             ]);
@@ -239,7 +292,11 @@ function validDoc(run: number, collection: Collection, index: number, f: ValidFi
 }
 
 function lineNode(product: string, quantity: string, unitPrice: string): JsonNode {
-    return obj([["product_id", oidNode(product)], ["quantity", raw(quantity)], ["unit_price", decimalNode(unitPrice)]]);
+    return obj([
+        ["product_id", oidNode(product)],
+        ["quantity", raw(quantity)],
+        ["unit_price", decimalNode(unitPrice)],
+    ]);
 }
 
 // ---------------------------------------------------------------- mutations
@@ -250,7 +307,15 @@ const DATE_FIELDS: Record<Collection, string[]> = {
     orders: ["ordered_at", "updated_at"],
 };
 const STRING_FIELDS: Record<Collection, JsonPath[]> = {
-    customers: [["first_name"], ["last_name"], ["email"], ["phone"], ["address", "street"], ["address", "city"], ["address", "country"]],
+    customers: [
+        ["first_name"],
+        ["last_name"],
+        ["email"],
+        ["phone"],
+        ["address", "street"],
+        ["address", "city"],
+        ["address", "country"],
+    ],
     products: [["sku"], ["name"], ["category"]],
     orders: [["status"]],
 };
@@ -260,12 +325,20 @@ function contractPaths(collection: Collection, doc: JsonNode): JsonPath[] {
     const common: JsonPath[] = [["_id"], ...DATE_FIELDS[collection].map((f) => [f])];
     switch (collection) {
         case "customers":
-            return [...common, ...STRING_FIELDS.customers, ["address"], ["address", "state"], ["address", "postal_code"]];
+            return [
+                ...common,
+                ...STRING_FIELDS.customers,
+                ["address"],
+                ["address", "state"],
+                ["address", "postal_code"],
+            ];
         case "products":
             return [...common, ...STRING_FIELDS.products, ["price"], ["stock_quantity"]];
         case "orders": {
             const lines = lineCount(doc);
-            const linePaths = Array.from({ length: lines }, (_, i) => ["product_id", "quantity", "unit_price"].map((f) => ["items", i, f] as JsonPath)).flat();
+            const linePaths = Array.from({ length: lines }, (_, i) =>
+                ["product_id", "quantity", "unit_price"].map((f) => ["items", i, f] as JsonPath),
+            ).flat();
             return [...common, ["customer_id"], ["status"], ["items"], ...linePaths];
         }
     }
@@ -300,7 +373,12 @@ function dateValue(pick: number): JsonNode {
 function moneyValue(pick: number): JsonNode {
     switch ((pick >> 6) % 8) {
         case 6:
-            return raw(pickOf(INT_TEXT.filter((t) => /^-?\d+$/.test(t)), pick)); // a plain integer price
+            return raw(
+                pickOf(
+                    INT_TEXT.filter((t) => /^-?\d+$/.test(t)),
+                    pick,
+                ),
+            ); // a plain integer price
         case 7:
             return obj([["$numberDecimal", raw(pickOf(["19.99", "1e16", "10000000000000000"], pick))]]);
         default:
@@ -321,7 +399,13 @@ interface EventParts {
 }
 
 /** Classes that act on the envelope when `flag` is false or the event has no document. */
-const EITHER_SIDE: readonly HostileClass[] = ["deep_nesting", "duplicate_key", "unicode", "wrong_type", "missing_field"];
+const EITHER_SIDE: readonly HostileClass[] = [
+    "deep_nesting",
+    "duplicate_key",
+    "unicode",
+    "wrong_type",
+    "missing_field",
+];
 /** Classes that act on the envelope, the row's text or its key only. */
 const ENVELOPE_ONLY: readonly HostileClass[] = ["ts_edge", "ord_edge", "envelope_broken", "key_hostile"];
 
@@ -341,7 +425,12 @@ function applyMutation(m: MutationSpec, p: EventParts): void {
             if (doc) setAt(doc, [pickOf(DATE_FIELDS[p.collection], m.target)], dateValue(m.pick));
             return;
         case "date_text":
-            if (doc) setAt(doc, [pickOf(DATE_FIELDS[p.collection], m.target)], obj([["$date", val(pickOf(DATE_ISO, m.pick))]]));
+            if (doc)
+                setAt(
+                    doc,
+                    [pickOf(DATE_FIELDS[p.collection], m.target)],
+                    obj([["$date", val(pickOf(DATE_ISO, m.pick))]]),
+                );
             return;
         case "money_edge": {
             const paths = doc ? moneyPaths(p.collection, doc) : [];
@@ -351,14 +440,26 @@ function applyMutation(m: MutationSpec, p: EventParts): void {
         case "total_overflow":
             if (doc) {
                 const lines = pickOf(OVERFLOW_LINES, m.pick);
-                setAt(doc, ["items"], arr(lines.map(([q, price], i) => lineNode(docId(p.run, "products", (m.target + i) % POOL.products), q, price))));
+                setAt(
+                    doc,
+                    ["items"],
+                    arr(
+                        lines.map(([q, price], i) =>
+                            lineNode(docId(p.run, "products", (m.target + i) % POOL.products), q, price),
+                        ),
+                    ),
+                );
             }
             return;
         case "gold_sum":
             if (doc) {
                 // one customer, one product, one day: every such order adds the largest money value to the same sums
                 setAt(doc, ["customer_id"], oidNode(docId(p.run, "customers", 0)));
-                setAt(doc, ["items"], arr([lineNode(docId(p.run, "products", 0), MAX_MONEY_LINE[0], MAX_MONEY_LINE[1])]));
+                setAt(
+                    doc,
+                    ["items"],
+                    arr([lineNode(docId(p.run, "products", 0), MAX_MONEY_LINE[0], MAX_MONEY_LINE[1])]),
+                );
                 setAt(doc, ["ordered_at"], dateNode("2024-11-23T12:00:00.000Z"));
                 setAt(doc, ["status"], val(m.flag ? "paid" : "delivered"));
             }
@@ -390,7 +491,10 @@ function applyMutation(m: MutationSpec, p: EventParts): void {
         case "duplicate_key": {
             const second = (m.pick >> 1) % 2 === 0;
             if (onDoc) {
-                const paths = [...contractPaths(p.collection, doc!), ...DATE_FIELDS[p.collection].map((f) => [f, "$date"])];
+                const paths = [
+                    ...contractPaths(p.collection, doc!),
+                    ...DATE_FIELDS[p.collection].map((f) => [f, "$date"]),
+                ];
                 const path = pickOf(paths, m.target);
                 duplicateAt(doc!, path, competingDocValue(p, path, m.pick), second);
             } else {
@@ -401,19 +505,31 @@ function applyMutation(m: MutationSpec, p: EventParts): void {
         }
         case "unicode":
             if (onDoc) {
-                if (m.pick % 5 === 4) setAt(doc!, [pickOf(["\ud800", "\u0000", "😀", "é"], m.pick >> 3)], raw(pickOf(UNICODE_TEXT, m.pick >> 5)));
+                if (m.pick % 5 === 4)
+                    setAt(
+                        doc!,
+                        [pickOf(["\ud800", "\u0000", "😀", "é"], m.pick >> 3)],
+                        raw(pickOf(UNICODE_TEXT, m.pick >> 5)),
+                    );
                 else setAt(doc!, pickOf(STRING_FIELDS[p.collection], m.target), raw(pickOf(UNICODE_TEXT, m.pick)));
             } else {
-                setAt(p.envelope, [pickOf(["source", "source", "extra"], m.target), ...(m.target % 3 === 2 ? [] : ["name"])], raw(pickOf(UNICODE_TEXT, m.pick)));
+                setAt(
+                    p.envelope,
+                    [pickOf(["source", "source", "extra"], m.target), ...(m.target % 3 === 2 ? [] : ["name"])],
+                    raw(pickOf(UNICODE_TEXT, m.pick)),
+                );
             }
             return;
         case "wrong_type":
-            if (onDoc) setAt(doc!, pickOf(contractPaths(p.collection, doc!), m.target), raw(pickOf(WRONG_TYPE_TEXT, m.pick)));
+            if (onDoc)
+                setAt(doc!, pickOf(contractPaths(p.collection, doc!), m.target), raw(pickOf(WRONG_TYPE_TEXT, m.pick)));
             else setAt(p.envelope, pickOf(ENVELOPE_FIELDS, m.target), raw(pickOf(WRONG_TYPE_TEXT, m.pick)));
             return;
         case "missing_field": {
             // absent, or present as JSON null (both mean NULL in silver)
-            const path = onDoc ? pickOf(contractPaths(p.collection, doc!), m.target) : pickOf(ENVELOPE_FIELDS, m.target);
+            const path = onDoc
+                ? pickOf(contractPaths(p.collection, doc!), m.target)
+                : pickOf(ENVELOPE_FIELDS, m.target);
             if (m.pick % 3 === 0) setAt(onDoc ? doc! : p.envelope, path, raw("null"));
             else removeAt(onDoc ? doc! : p.envelope, path);
             return;
@@ -430,7 +546,9 @@ function applyMutation(m: MutationSpec, p: EventParts): void {
                     JSON.stringify({ id: docId(p.run, p.collection, m.target % POOL[p.collection]) }),
                     JSON.stringify({ id: { $oid: docId(p.run, p.collection, m.target % POOL[p.collection]) } }),
                     JSON.stringify({ id: '{"$oid": "zz"}' }),
-                    JSON.stringify({ id: `{"$oid": "${docId(p.run, p.collection, (m.target + 1) % POOL[p.collection])}"}` }),
+                    JSON.stringify({
+                        id: `{"$oid": "${docId(p.run, p.collection, (m.target + 1) % POOL[p.collection])}"}`,
+                    }),
                     '{"id": 5}',
                     "[]",
                     '{"id": "{\\"$oid\\": \\"\\ud800\\"}"}',
@@ -466,9 +584,20 @@ function competingEnvelopeValue(p: EventParts, path: JsonPath, pick: number): Js
         case "ord":
             return raw(pickOf(["1", "1900000000000", "-1", "9223372036854775807"], pick >> 2));
         case "source":
-            return obj([["ts_ms", raw("1")], ["ord", raw("1")]]);
+            return obj([
+                ["ts_ms", raw("1")],
+                ["ord", raw("1")],
+            ]);
         default: {
-            const other = validDoc(p.run, p.collection, (pick >> 2) % POOL[p.collection], { name: pick, status: pick, day: pick, price: pick, stock: pick, customer: 0, lines: [{ product: 0, quantity: 1, price: pick }] });
+            const other = validDoc(p.run, p.collection, (pick >> 2) % POOL[p.collection], {
+                name: pick,
+                status: pick,
+                day: pick,
+                price: pick,
+                stock: pick,
+                customer: 0,
+                lines: [{ product: 0, quantity: 1, price: pick }],
+            });
             return pick % 4 === 0 ? raw("null") : val(writeJson(other));
         }
     }
@@ -494,7 +623,8 @@ function brokenEnvelope(m: MutationSpec, p: EventParts): void {
         case 5: // the document as an object instead of a string holding one (the contract accepts both)
             for (const f of ["after", "before"]) {
                 const node = getAt(p.envelope, [f]);
-                if (node?.kind === "raw" && node.text.startsWith('"')) setAt(p.envelope, [f], raw(JSON.parse(node.text) as string));
+                if (node?.kind === "raw" && node.text.startsWith('"'))
+                    setAt(p.envelope, [f], raw(JSON.parse(node.text) as string));
             }
             return;
         case 6: {
@@ -507,11 +637,19 @@ function brokenEnvelope(m: MutationSpec, p: EventParts): void {
         case 7: // the document string holds an object written twice
             for (const f of ["after", "before"]) {
                 const node = getAt(p.envelope, [f]);
-                if (node?.kind === "raw" && node.text.startsWith('"')) setAt(p.envelope, [f], val(`${JSON.parse(node.text) as string}${JSON.parse(node.text) as string}`));
+                if (node?.kind === "raw" && node.text.startsWith('"'))
+                    setAt(p.envelope, [f], val(`${JSON.parse(node.text) as string}${JSON.parse(node.text) as string}`));
             }
             return;
         default: // updateDescription / transaction carrying noise
-            setAt(p.envelope, ["updateDescription"], obj([["updatedFields", val('{"status": "x"}')], ["removedFields", arr([val("\ud800")])]]));
+            setAt(
+                p.envelope,
+                ["updateDescription"],
+                obj([
+                    ["updatedFields", val('{"status": "x"}')],
+                    ["removedFields", arr([val("\ud800")])],
+                ]),
+            );
     }
 }
 
@@ -556,10 +694,23 @@ export interface GeneratedRow {
     slot: number;
 }
 
-function envelopeNode(op: string, after: JsonNode | null, before: JsonNode | null, collection: Collection, ts: bigint, ord: string | undefined, snapshot: string): JsonNode {
+function envelopeNode(
+    op: string,
+    after: JsonNode | null,
+    before: JsonNode | null,
+    collection: Collection,
+    ts: bigint,
+    ord: string | undefined,
+    snapshot: string,
+): JsonNode {
     const source: [string, JsonNode][] = [
-        ["version", val("2.7.3.Final")], ["connector", val("mongodb")], ["name", val("mongo")], ["ts_ms", raw(ts.toString())],
-        ["snapshot", val(snapshot)], ["db", val("ecom")], ["collection", val(collection)],
+        ["version", val("2.7.3.Final")],
+        ["connector", val("mongodb")],
+        ["name", val("mongo")],
+        ["ts_ms", raw(ts.toString())],
+        ["snapshot", val(snapshot)],
+        ["db", val("ecom")],
+        ["collection", val(collection)],
     ];
     if (ord !== undefined) source.push(["ord", raw(ord)]);
     source.push(["lsid", raw("null")], ["txnNumber", raw("null")]);
@@ -590,10 +741,24 @@ export function buildDoc(run: number, spec: DocSpec, docNumber: number): Generat
         const op = i === 0 && spec.snapshotFirst ? "r" : e.op;
         const valid = validDoc(run, spec.collection, spec.index, e.fields);
         const doc = op === "d" ? (e.withBefore ? cloneJson(previous ?? valid) : null) : cloneJson(valid);
-        const parts: EventParts = { run, collection: spec.collection, doc, envelope: obj([]), key: JSON.stringify({ id: `{"$oid": "${id}"}` }) };
+        const parts: EventParts = {
+            run,
+            collection: spec.collection,
+            doc,
+            envelope: obj([]),
+            key: JSON.stringify({ id: `{"$oid": "${id}"}` }),
+        };
         const onDoc = e.mutations.filter((m) => onDocument(m, doc));
         for (const m of onDoc) applyMutation(m, parts);
-        parts.envelope = envelopeNode(op, op === "d" ? null : parts.doc, op === "d" ? parts.doc : null, spec.collection, ts, ordText(spec.ordMode, i), op === "r" ? "true" : "false");
+        parts.envelope = envelopeNode(
+            op,
+            op === "d" ? null : parts.doc,
+            op === "d" ? parts.doc : null,
+            spec.collection,
+            ts,
+            ordText(spec.ordMode, i),
+            op === "r" ? "true" : "false",
+        );
         for (const m of e.mutations) if (!onDoc.includes(m)) applyMutation(m, parts);
         const text = writeJson(parts.envelope, true);
         const row: GeneratedRow = {
@@ -609,7 +774,6 @@ export function buildDoc(run: number, spec: DocSpec, docNumber: number): Generat
     });
     return rows;
 }
-
 
 /** A batch's rows per collection in delivery order, with Kafka coordinates from `nextOffset` (advanced). */
 export interface BuiltBatch {
@@ -627,8 +791,17 @@ export function buildBatch(run: number, specs: readonly DocSpec[], nextOffset: R
     const rows: Record<Collection, BronzeRow[]> = { customers: [], products: [], orders: [] };
     const ids = {} as Record<Collection, string[]>;
     for (const c of ["customers", "products", "orders"] as Collection[]) {
-        generated[c] = generated[c].map((g, i) => ({ g, i })).sort((a, b) => a.g.slot - b.g.slot || a.i - b.i).map(({ g }) => g);
-        rows[c] = generated[c].map((g) => ({ raw_data: g.raw_data, _topic: `mongo.ecom.${c}`, _partition: 0, _offset: nextOffset[c]++, _key: g._key }));
+        generated[c] = generated[c]
+            .map((g, i) => ({ g, i }))
+            .sort((a, b) => a.g.slot - b.g.slot || a.i - b.i)
+            .map(({ g }) => g);
+        rows[c] = generated[c].map((g) => ({
+            raw_data: g.raw_data,
+            _topic: `mongo.ecom.${c}`,
+            _partition: 0,
+            _offset: nextOffset[c]++,
+            _key: g._key,
+        }));
         ids[c] = Array.from({ length: POOL[c] }, (_, i) => docId(run, c, i));
     }
     return { rows, generated, ids };
@@ -639,12 +812,19 @@ export function buildBatch(run: number, specs: readonly DocSpec[], nextOffset: R
  * (`source.ts_ms` and `ord` at Int64's largest, later offsets): after them the run's documents
  * are gone on both sides, whatever either side made of the batch.
  */
-export function retireBatch(ids: Record<Collection, string[]>, nextOffset: Record<Collection, number>): Record<Collection, BronzeRow[]> {
+export function retireBatch(
+    ids: Record<Collection, string[]>,
+    nextOffset: Record<Collection, number>,
+): Record<Collection, BronzeRow[]> {
     const top = "9223372036854775807";
     const out = {} as Record<Collection, BronzeRow[]>;
     for (const c of ["customers", "products", "orders"] as Collection[]) {
         out[c] = ids[c].map((id) => ({
-            raw_data: `{"before":null,"after":null,"updateDescription":null,"source":{"version":"2.7.3.Final","connector":"mongodb","name":"mongo","ts_ms":${top},"snapshot":"false","db":"ecom","collection":"${c}","ord":${top}},"op":"d","ts_ms":1,"transaction":null}`,
+            raw_data:
+                `{"before":null,"after":null,"updateDescription":null,"source":{"version":"2.7.3.Final",` +
+                `"connector":"mongodb","name":"mongo","ts_ms":${top},"snapshot":"false","db":"ecom",` +
+                `"collection":"${c}",` +
+                `"ord":${top}},"op":"d","ts_ms":1,"transaction":null}`,
             _topic: `mongo.ecom.${c}`,
             _partition: 0,
             _offset: nextOffset[c]++,

@@ -8,9 +8,7 @@
 
 /** A JSON value as written: raw text at the leaves, ordered pairs (keys may repeat) in objects. */
 export type JsonNode =
-    | { kind: "raw"; text: string }
-    | { kind: "obj"; pairs: [string, JsonNode][] }
-    | { kind: "arr"; items: JsonNode[] };
+    { kind: "raw"; text: string } | { kind: "obj"; pairs: [string, JsonNode][] } | { kind: "arr"; items: JsonNode[] };
 
 /** A leaf holding `text` verbatim. */
 export const raw = (text: string): JsonNode => ({ kind: "raw", text });
@@ -32,8 +30,10 @@ export function writeJson(node: JsonNode, compact = false): string {
             return node.text;
         case "arr":
             return `[${node.items.map((n) => writeJson(n, compact)).join(",")}]`;
-        case "obj":
-            return `{${node.pairs.map(([k, v]) => `${JSON.stringify(k)}${compact ? ":" : ": "}${writeJson(v, compact)}`).join(",")}}`;
+        case "obj": {
+            const sep = compact ? ":" : ": ";
+            return `{${node.pairs.map(([k, v]) => `${JSON.stringify(k)}${sep}${writeJson(v, compact)}`).join(",")}}`;
+        }
     }
 }
 
@@ -103,5 +103,7 @@ export function duplicateAt(root: JsonNode, path: JsonPath, value: JsonNode, aft
 
 /** A value nested `depth` levels deep (arrays or single-key objects) around `leaf`. */
 export function nested(depth: number, shape: "arr" | "obj", leaf = "1"): string {
-    return shape === "arr" ? `${"[".repeat(depth)}${leaf}${"]".repeat(depth)}` : `${'{"a": '.repeat(depth)}${leaf}${"}".repeat(depth)}`;
+    return shape === "arr"
+        ? `${"[".repeat(depth)}${leaf}${"]".repeat(depth)}`
+        : `${'{"a": '.repeat(depth)}${leaf}${"}".repeat(depth)}`;
 }

@@ -7,8 +7,18 @@
  */
 import type { ClickHouseClient } from "@clickhouse/client";
 import { startChdbGateway, type ChdbGateway } from "../../../tools/chdb-gateway";
-import { buildModels, createBronzeTables, gatewayClient, insertBronzeRows } from "../../../tools/analytics/replay/index";
-import { modelSelectSql, REPLAY_OUTPUT_SETTINGS, rejectsSelectSql, type ReplayModel } from "../../../tools/analytics/replay/models";
+import {
+    buildModels,
+    createBronzeTables,
+    gatewayClient,
+    insertBronzeRows,
+} from "../../../tools/analytics/replay/index";
+import {
+    modelSelectSql,
+    REPLAY_OUTPUT_SETTINGS,
+    rejectsSelectSql,
+    type ReplayModel,
+} from "../../../tools/analytics/replay/models";
 import type { BronzeInsertRow } from "../../../tools/analytics/replay/bronzeFiles";
 import { serverNow } from "../../../tools/analytics/refresh";
 import { compareModel } from "../compare";
@@ -62,7 +72,8 @@ export class FuzzEngine {
                 await insertBronzeRows(this.client, this.database, `mongo_ecom_${c}`, rows[c] as BronzeInsertRow[]);
             } catch (e) {
                 const offsets = `${String(rows[c][0]!._offset)}…${String(rows[c].at(-1)!._offset)}`;
-                throw new Error(`INSERT of ${rows[c].length} rows (offsets ${offsets}) into mongo_ecom_${c} failed: ${(e as Error).message}`);
+                const what = `INSERT of ${rows[c].length} rows (offsets ${offsets}) into mongo_ecom_${c}`;
+                throw new Error(`${what} failed: ${(e as Error).message}`);
             }
             this.inserted[c].push(...rows[c]);
         }
@@ -84,12 +95,20 @@ export class FuzzEngine {
                 query_params: { db: this.database },
                 format: "JSONEachRow",
             });
-            const views = await rs.json<{ view: string; status: string; exception: string; ok: number | string; tried: number | string }>();
+            const views = await rs.json<{
+                view: string;
+                status: string;
+                exception: string;
+                ok: number | string;
+                tried: number | string;
+            }>();
             const failed = views.filter((v) => v.exception !== "" && Number(v.tried) > since && Number(v.ok) <= since);
-            if (failed.length > 0) throw new Error(`gold refresh failed: ${failed.map((v) => `${v.view}: ${v.exception}`).join("; ")}`);
+            if (failed.length > 0)
+                throw new Error(`gold refresh failed: ${failed.map((v) => `${v.view}: ${v.exception}`).join("; ")}`);
             if (views.length > 0 && views.every((v) => Number(v.ok) > since)) return;
             if (Date.now() > deadline) {
-                throw new Error(`gold did not refresh within ${timeoutMs} ms: ${views.map((v) => `${v.view} ${v.status} ${v.exception}`).join("; ")}`);
+                const states = views.map((v) => `${v.view} ${v.status} ${v.exception}`).join("; ");
+                throw new Error(`gold did not refresh within ${timeoutMs} ms: ${states}`);
             }
             await new Promise((r) => setTimeout(r, 100));
         }
@@ -106,24 +125,46 @@ export class FuzzEngine {
         const coordinate = (r: { _topic?: unknown; _offset?: unknown }) => `${String(r._topic)}/${String(r._offset)}`;
         const wanted = new Set(COLLECTIONS.flatMap((c) => rows[c].map(coordinate)));
         const expected = rejectsAsRows(foldBronze(rows));
-        const rs = await this.client.query({ query: rejectsSelectSql(this.database), format: "JSONEachRow", clickhouse_settings: REPLAY_OUTPUT_SETTINGS });
-        const actual = new Map((await rs.json<Record<string, unknown>>()).filter((r) => wanted.has(coordinate(r))).map((r) => [coordinate(r), r]));
+        const rs = await this.client.query({
+            query: rejectsSelectSql(this.database),
+            format: "JSONEachRow",
+            clickhouse_settings: REPLAY_OUTPUT_SETTINGS,
+        });
+        const actual = new Map(
+            (await rs.json<Record<string, unknown>>())
+                .filter((r) => wanted.has(coordinate(r)))
+                .map((r) => [coordinate(r), r]),
+        );
+        const excerpt = (text: unknown): string => JSON.stringify(String(text).slice(0, 300));
         for (const e of expected) {
             const a = actual.get(coordinate(e));
             actual.delete(coordinate(e));
-            if (a === undefined) reports.push(`bronze_rejects: ${coordinate(e)} missing (oracle: ${e.reason}) raw ${JSON.stringify(e.raw_data.slice(0, 300))}`);
+            if (a === undefined)
+                reports.push(
+                    `bronze_rejects: ${coordinate(e)} missing (oracle: ${e.reason}) raw ${excerpt(e.raw_data)}`,
+                );
             else if (a.reason !== e.reason || a.raw_data !== e.raw_data) {
-                reports.push(`bronze_rejects: ${coordinate(e)} reason ${String(a.reason)}, oracle ${e.reason}${a.raw_data === e.raw_data ? "" : " (raw_data differs)"}; raw ${JSON.stringify(e.raw_data.slice(0, 300))}`);
+                reports.push(
+                    `bronze_rejects: ${coordinate(e)} reason ${String(a.reason)}, oracle ${e.reason}` +
+                        `${a.raw_data === e.raw_data ? "" : " (raw_data differs)"}; raw ${excerpt(e.raw_data)}`,
+                );
             }
         }
-        for (const [k, a] of actual) reports.push(`bronze_rejects: ${k} rejected as ${String(a.reason)}, the oracle keeps it; raw ${JSON.stringify(String(a.raw_data).slice(0, 300))}`);
+        for (const [k, a] of actual)
+            reports.push(
+                `bronze_rejects: ${k} rejected as ${String(a.reason)}, the oracle keeps it; raw ${excerpt(a.raw_data)}`,
+            );
 
         const docs = foldBronze(this.inserted);
         const models = days.map((d) => computeGold(docs, d));
         for (const model of MODEL_NAMES) {
             let actualRows: Record<string, unknown>[];
             try {
-                const out = await this.client.query({ query: modelSelectSql(this.database, model as ReplayModel), format: "JSONEachRow", clickhouse_settings: EXACT_OUTPUT });
+                const out = await this.client.query({
+                    query: modelSelectSql(this.database, model as ReplayModel),
+                    format: "JSONEachRow",
+                    clickhouse_settings: EXACT_OUTPUT,
+                });
                 actualRows = await out.json<Record<string, unknown>>();
             } catch (e) {
                 reports.push(`${model}: SELECT failed: ${(e as Error).message}`);

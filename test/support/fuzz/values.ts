@@ -105,9 +105,18 @@ export const OVERFLOW_LINES: readonly (readonly [quantity: string, unitPrice: st
     [["2147483647", "4656612.88"]],
     [["-1", "9999999999999999.99"]],
     [["-2", "9999999999999999.99"]],
-    [["1", "5000000000000000.00"], ["1", "5000000000000000.00"]], // each fits, the order total does not
-    [["1", "4999999999999999.99"], ["1", "5000000000000000.00"]], // the order total is the largest that fits
-    [["1", "999999999999999.99"], ["10", "999999999999999.99"]],
+    [
+        ["1", "5000000000000000.00"],
+        ["1", "5000000000000000.00"],
+    ], // each fits, the order total does not
+    [
+        ["1", "4999999999999999.99"],
+        ["1", "5000000000000000.00"],
+    ], // the order total is the largest that fits
+    [
+        ["1", "999999999999999.99"],
+        ["10", "999999999999999.99"],
+    ],
 ];
 
 /** One line at the largest money value: fits alone, and sums of several overflow Decimal(18,2) in gold. */
@@ -165,7 +174,10 @@ export const POSITION_TEXT: readonly string[] = [
     '""',
 ];
 
-/** Strings that text handling gets wrong: escapes, surrogates (lone ones only as `\u` escapes), NUL, controls, emoji. */
+/**
+ * Strings that text handling gets wrong: escapes, surrogates (lone ones only as `\u` escapes), NUL,
+ * controls, emoji.
+ */
 export const UNICODE_TEXT: readonly string[] = [
     '"\\ud800"', // a lone high surrogate
     '"x\\udc00y"', // a lone low surrogate
