@@ -13,7 +13,18 @@ describe("oracle foldBronze", () => {
         b.update("customers", customerDoc(C1, { first_name: "Grace" }), { tsMs: 2000 });
         const docs = foldBronze(b.tables());
         assert.equal(docs.customers.get(C1)?.first_name, "Grace");
-        assert.equal(docs.customers.get(C1)?.eventTsMs, 2000);
+        assert.equal(docs.customers.get(C1)?.eventTsMs, 2000n);
+    });
+
+    it("keeps source.ts_ms beyond 2^53 exact in _event_timestamp_ms, as silver's Int64 does", () => {
+        const b = new BronzeBuilder();
+        b.insert("customers", customerDoc(C1, { first_name: "Ada" }), { tsMs: 1000 });
+        const tables = b.tables();
+        const row = tables.customers[0];
+        assert.ok(row.raw_data.includes('"ts_ms":1000,'));
+        row.raw_data = row.raw_data.replace('"ts_ms":1000,', '"ts_ms":9223372036854769807,');
+        const docs = foldBronze(tables);
+        assert.equal(docs.customers.get(C1)?.eventTsMs, 9223372036854769807n, "not rounded through a double");
     });
 
     it("lets a newer event that arrived first win over an older one arriving later (out of order)", () => {
@@ -92,7 +103,7 @@ describe("oracle foldBronze", () => {
         b.updateNullAfter("customers", C1, { tsMs: 2000 });
         const docs = foldBronze(b.tables());
         assert.equal(docs.customers.get(C1)?.first_name, "Ada");
-        assert.equal(docs.customers.get(C1)?.eventTsMs, 1000);
+        assert.equal(docs.customers.get(C1)?.eventTsMs, 1000n);
         assert.equal(docs.skipped.length, 1);
     });
 

@@ -133,6 +133,9 @@ describe("oracle reject rules: envelope", () => {
         const nest = (n: number) => "[".repeat(n) + "]".repeat(n);
         assert.equal(outcome(raw('"transaction":null', `"transaction":${nest(1023)}`), "customers"), "event", "depth 1024 in all");
         assert.equal(outcome(raw('"transaction":null', `"transaction":${nest(1024)}`), "customers"), "not_json", "depth 1025");
+        const nestLeaf = (n: number) => "[".repeat(n) + "1" + "]".repeat(n);
+        assert.equal(outcome(raw('"transaction":null', `"transaction":${nestLeaf(1022)}`), "customers"), "event", "a scalar at 1024");
+        assert.equal(outcome(raw('"transaction":null', `"transaction":${nestLeaf(1023)}`), "customers"), "not_json", "a scalar at depth 1025");
         assert.equal(outcome(withRaw(row, "\uFEFF" + row.raw_data), "customers"), "event", "a leading byte-order mark is skipped");
         assert.equal(outcome(withRaw(row, "{\f}"), "customers"), "unknown_op", "silver's empty-object test takes a form feed");
         assert.equal(outcome(withRaw(row, "\uFEFF{}"), "customers"), "not_json", "an empty object after a byte-order mark is not");
@@ -256,7 +259,7 @@ describe("oracle reject rules: what a reject does to the fold", () => {
         const docs = foldBronze(b.tables());
         assert.equal(docs.skipped.length, 1);
         assert.deepEqual(docs.rejects, []);
-        assert.equal(docs.customers.get(C1)?.eventTsMs, 1000);
+        assert.equal(docs.customers.get(C1)?.eventTsMs, 1000n);
     });
 
     it("counts a rejected row once per (_topic, _partition, _offset); a re-delivery at a new offset is a new reject", () => {

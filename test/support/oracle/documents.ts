@@ -12,7 +12,7 @@ function requireId(doc: JsonObject, collection: Collection): string {
 }
 
 /** A customer document → {@link CustomerDoc}. */
-export function toCustomer(doc: JsonObject, eventTsMs: number): CustomerDoc {
+export function toCustomer(doc: JsonObject, eventTsMs: bigint): CustomerDoc {
     const address = readObject(doc.address, "customers.address");
     return {
         id: requireId(doc, "customers"),
@@ -34,7 +34,7 @@ export function toCustomer(doc: JsonObject, eventTsMs: number): CustomerDoc {
 }
 
 /** A product document → {@link ProductDoc}. */
-export function toProduct(doc: JsonObject, eventTsMs: number): ProductDoc {
+export function toProduct(doc: JsonObject, eventTsMs: bigint): ProductDoc {
     return {
         id: requireId(doc, "products"),
         sku: readString(doc.sku, "products.sku"),
@@ -49,7 +49,7 @@ export function toProduct(doc: JsonObject, eventTsMs: number): ProductDoc {
 }
 
 /** An order document → {@link OrderDoc}; lines keep their array order. */
-export function toOrder(doc: JsonObject, eventTsMs: number): OrderDoc {
+export function toOrder(doc: JsonObject, eventTsMs: bigint): OrderDoc {
     const items: OrderLine[] = readArray(doc.items, "orders.items").map((raw, i) => {
         const line = readObject(raw, `orders.items[${i}]`);
         const quantity = readInt(line.quantity, `orders.items[${i}].quantity`);

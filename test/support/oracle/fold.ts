@@ -17,7 +17,7 @@ function latestStates(
     collection: Collection,
     skipped: OracleDocuments["skipped"],
     rejects: RejectLog,
-): Map<string, { after: JsonObject; tsMs: number }> {
+): Map<string, { after: JsonObject; tsMs: bigint }> {
     const latest = new Map<string, ChangeEvent>();
     for (const row of rows) {
         const c = classifyRow(row, collection);
@@ -32,9 +32,9 @@ function latestStates(
         const current = latest.get(c.event.docId);
         if (current === undefined || compareEvents(c.event, current) > 0) latest.set(c.event.docId, c.event);
     }
-    const states = new Map<string, { after: JsonObject; tsMs: number }>();
+    const states = new Map<string, { after: JsonObject; tsMs: bigint }>();
     for (const [id, event] of latest) {
-        if (event.op !== "d" && event.after !== null) states.set(id, { after: event.after, tsMs: Number(event.tsMs) });
+        if (event.op !== "d" && event.after !== null) states.set(id, { after: event.after, tsMs: event.tsMs });
     }
     return states;
 }

@@ -82,8 +82,9 @@ class Walker {
     value(depth: number): unknown {
         this.skip();
         const c = this.text[this.pos];
+        // simdjson counts every value's level, a scalar's too: `[[1]]` is 3 deep, `[[]]` 2 (probed in chdb)
+        if (depth + 1 > MAX_DEPTH) throw new Unreadable("too deep");
         if (c === "{" || c === "[") {
-            if (depth + 1 > MAX_DEPTH) throw new Unreadable("too deep");
             return c === "{" ? this.object(depth + 1) : this.array(depth + 1);
         }
         if (c === '"') return this.string();

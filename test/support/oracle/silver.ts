@@ -26,7 +26,7 @@ export function stgCustomers(docs: OracleDocuments): OracleRow[] {
         country: c.address.country,
         registered_at: c.created_at,
         updated_at: c.updated_at,
-        _event_timestamp_ms: c.eventTsMs,
+        _event_timestamp_ms: c.eventTsMs.toString(),
     }));
 }
 
@@ -41,7 +41,7 @@ export function stgProducts(docs: OracleDocuments): OracleRow[] {
         stock_quantity: p.stock_quantity,
         created_at: p.created_at,
         updated_at: p.updated_at,
-        _event_timestamp_ms: p.eventTsMs,
+        _event_timestamp_ms: p.eventTsMs.toString(),
     }));
 }
 
@@ -55,6 +55,6 @@ export function stgOrders(docs: OracleDocuments): OracleRow[] {
         updated_at: o.updated_at,
         item_count: o.items.length,
         order_total: formatCents(orderTotalCents(o)),
-        _event_timestamp_ms: o.eventTsMs,
+        _event_timestamp_ms: o.eventTsMs.toString(),
     }));
 }

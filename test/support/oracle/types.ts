@@ -40,7 +40,7 @@ export interface CustomerDoc {
     created_at: number | null;
     updated_at: number | null;
     /** `source.ts_ms` of the event that produced this state. */
-    eventTsMs: number;
+    eventTsMs: bigint;
 }
 
 /** A product document as it currently stands. `price` in exact cents. */
@@ -53,7 +53,7 @@ export interface ProductDoc {
     stock_quantity: number | null;
     created_at: number | null;
     updated_at: number | null;
-    eventTsMs: number;
+    eventTsMs: bigint;
 }
 
 /** One order line; `unit_price` in exact cents. */
@@ -71,7 +71,7 @@ export interface OrderDoc {
     items: OrderLine[];
     ordered_at: number | null;
     updated_at: number | null;
-    eventTsMs: number;
+    eventTsMs: bigint;
 }
 
 /** The live documents after folding every change event: id → current state. */
