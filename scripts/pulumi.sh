@@ -6,7 +6,10 @@
 # Usage: npm run preview | npm run destroy | bash scripts/pulumi.sh <any pulumi args>
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v pulumi >/dev/null 2>&1 || { echo "error: the Pulumi CLI is not on PATH (https://www.pulumi.com/docs/install/)" >&2; exit 1; }
+command -v pulumi >/dev/null 2>&1 || {
+    echo "error: the Pulumi CLI is not on PATH (https://www.pulumi.com/docs/install/)" >&2
+    exit 1
+}
 export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$PWD/.pulumi}"
 stack="${CDC_STACK:-dev}"
 # A `--stack NAME` / `-s NAME` among the arguments picks the stack instead of CDC_STACK.

@@ -13,9 +13,12 @@ cd "$(dirname "$0")/.."
 stack="${CDC_STACK:-dev}"
 fail() { echo "error: $*" >&2; exit 1; }
 
-command -v pulumi >/dev/null 2>&1 || fail "the Pulumi CLI is not on PATH. Install it (https://www.pulumi.com/docs/install/), then run again."
+command -v pulumi >/dev/null 2>&1 \
+    || fail "the Pulumi CLI is not on PATH. Install it (https://www.pulumi.com/docs/install/), then run again."
 if [ "$(sed -n "s/^  cdc:platform: *//p" "Pulumi.$stack.yaml" 2>/dev/null || echo docker)" = "docker" ]; then
-    command -v docker >/dev/null 2>&1 || fail "the docker CLI is not on PATH. Install Docker (Docker Desktop, Colima, Rancher Desktop or Docker Engine), then run again."
+    command -v docker >/dev/null 2>&1 \
+        || fail "the docker CLI is not on PATH. Install Docker (Docker Desktop, Colima, Rancher Desktop" \
+            "or Docker Engine), then run again."
 fi
 python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null \
     || fail "python3 >= 3.10 with venv is needed for dbt (a private venv is created on first use)."
@@ -43,7 +46,8 @@ env_file="$(mktemp)"
 trap 'rm -f "$env_file"' EXIT
 preflight=(--stack "$stack" --out "$env_file")
 if [ "${CDC_SKIP_PREFLIGHT:-}" = "1" ]; then preflight+=(--env-only); fi
-node_modules/.bin/tsx scripts/preflight.ts "${preflight[@]}" || fail "preflight found a problem (above); fix it and run again (CDC_SKIP_PREFLIGHT=1 skips the checks)."
+node_modules/.bin/tsx scripts/preflight.ts "${preflight[@]}" \
+    || fail "preflight found a problem (above); fix it and run again (CDC_SKIP_PREFLIGHT=1 skips the checks)."
 # shellcheck disable=SC1090
 source "$env_file"
 

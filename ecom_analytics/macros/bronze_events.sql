@@ -61,7 +61,8 @@ from (
         select
             *,
             {{ ejson_oid_or_empty("doc_fields['_id']") }} as doc_id,
-            multiIf(op = 'd' and doc_id != '', doc_id, op = 'd', {{ key_document_id('_key') }}, doc_id) as document_id,
+            multiIf(op = 'd' and doc_id != '', doc_id, op = 'd', {{ key_document_id('_key') }}, doc_id)
+                as document_id,
             if(op = 'd', map(), doc_fields) as fields,
             {{ field_reject_reason(collection, "doc_fields") }} as field_reason
         from (
@@ -79,18 +80,22 @@ from (
                             envelope['op'] = '"d"', 'd', '') as op,
                     {{ ejson_integer_or_null("source['ts_ms']") }} as source_ts_ms,
                     -- positions in the oplog: within Int64 and never negative (docs/data-contract.md §6)
-                    source['ord'] in ('', 'null') or ifNull({{ ejson_integer_or_null("source['ord']") }} >= 0, 0) as ord_ok,
+                    source['ord'] in ('', 'null')
+                        or ifNull({{ ejson_integer_or_null("source['ord']") }} >= 0, 0) as ord_ok,
                     ifNull({{ ejson_integer_or_null("source['ord']") }}, 0) as source_ord,
                     envelope[if(op = 'd', 'before', 'after')] as doc_raw,
                     doc_raw in ('', 'null') as doc_absent,
-                    multiIf(startsWith(doc_raw, '"'), JSONExtractString(doc_raw), startsWith(doc_raw, '{'), doc_raw, '') as doc_text
+                    multiIf(startsWith(doc_raw, '"'), JSONExtractString(doc_raw),
+                            startsWith(doc_raw, '{'), doc_raw, '') as doc_text
                 from (
                     -- 1. the envelope parsed ONCE into its top-level fields (raw JSON text each)
                     select
                         raw_data, _topic, _partition, _offset, _key, _ingested_at,
                         CAST(JSONExtractKeysAndValuesRaw(raw_data), 'Map(String, String)') as envelope,
                         notEmpty(envelope) or match(raw_data, '^\\s*\\{\\s*\\}\\s*$') as is_json,
-                        CAST(JSONExtractKeysAndValuesRaw(if(startsWith(envelope['source'], '{'), envelope['source'], '')), 'Map(String, String)') as source
+                        CAST(JSONExtractKeysAndValuesRaw(
+                                 if(startsWith(envelope['source'], '{'), envelope['source'], '')),
+                             'Map(String, String)') as source
                     from {{ source_relation }}
                 )
             )
@@ -101,7 +106,8 @@ from (
 )
 {%- endmacro -%}
 
-{#- The id in a record key: `{"id": "{\"$oid\": \"…\"}"}` (Debezium), `{"id": {"$oid": "…"}}` or `{"id": "<24 hex>"}`; '' when none. -#}
+{#- The id in a record key: `{"id": "{\"$oid\": \"…\"}"}` (Debezium), `{"id": {"$oid": "…"}}` or
+    `{"id": "<24 hex>"}`; '' when none. -#}
 {%- macro key_document_id(key) -%}
 multiIf(
     JSONType(ifNull({{ key }}, ''), 'id') = 'String'
@@ -125,15 +131,19 @@ multiIf(
 multiIf(
     not {{ ejson_ok_object(fields ~ "['address']") }}, 'bad_object',
     not arrayAll(x -> {{ ejson_ok_string('x') }},
-                 [{{ _f(fields, 'first_name') }}, {{ _f(fields, 'last_name') }}, {{ _f(fields, 'email') }}, {{ _f(fields, 'phone') }},
-                  {{ address }}['street'], {{ address }}['city'], {{ address }}['state'], {{ address }}['postal_code'], {{ address }}['country']]), 'bad_string',
-    not arrayAll(x -> {{ ejson_ok_date('x') }}, [{{ _f(fields, 'created_at') }}, {{ _f(fields, 'updated_at') }}]), 'bad_date',
+                 [{{ _f(fields, 'first_name') }}, {{ _f(fields, 'last_name') }}, {{ _f(fields, 'email') }},
+                  {{ _f(fields, 'phone') }}, {{ address }}['street'], {{ address }}['city'], {{ address }}['state'],
+                  {{ address }}['postal_code'], {{ address }}['country']]), 'bad_string',
+    not arrayAll(x -> {{ ejson_ok_date('x') }},
+                 [{{ _f(fields, 'created_at') }}, {{ _f(fields, 'updated_at') }}]), 'bad_date',
     '')
 {%- elif collection == 'products' -%}
 multiIf(
-    not arrayAll(x -> {{ ejson_ok_string('x') }}, [{{ _f(fields, 'sku') }}, {{ _f(fields, 'name') }}, {{ _f(fields, 'category') }}]), 'bad_string',
+    not arrayAll(x -> {{ ejson_ok_string('x') }},
+                 [{{ _f(fields, 'sku') }}, {{ _f(fields, 'name') }}, {{ _f(fields, 'category') }}]), 'bad_string',
     not {{ ejson_ok_int32(_f(fields, 'stock_quantity')) }}, 'bad_int',
-    not arrayAll(x -> {{ ejson_ok_date('x') }}, [{{ _f(fields, 'created_at') }}, {{ _f(fields, 'updated_at') }}]), 'bad_date',
+    not arrayAll(x -> {{ ejson_ok_date('x') }},
+                 [{{ _f(fields, 'created_at') }}, {{ _f(fields, 'updated_at') }}]), 'bad_date',
     {{ ejson_is_non_finite_decimal(_f(fields, 'price')) }}, 'non_finite_decimal',
     not {{ ejson_ok_decimal(_f(fields, 'price')) }}, 'bad_decimal',
     '')
@@ -141,17 +151,22 @@ multiIf(
 {%- set items = order_items(fields) -%}
 multiIf(
     not ({{ ejson_absent(_f(fields, 'items')) }} or startsWith({{ _f(fields, 'items') }}, '['))
-      or arrayExists(item -> {{ ejson_absent("item['quantity']") }} or {{ ejson_absent("item['unit_price']") }}, {{ items }}), 'bad_items',
-    not arrayAll(x -> {{ ejson_ok_oid('x') }}, arrayPushFront(arrayMap(item -> item['product_id'], {{ items }}), {{ _f(fields, 'customer_id') }})), 'bad_oid',
+      or arrayExists(item -> {{ ejson_absent("item['quantity']") }} or {{ ejson_absent("item['unit_price']") }},
+                     {{ items }}), 'bad_items',
+    not arrayAll(x -> {{ ejson_ok_oid('x') }},
+                 arrayPushFront(arrayMap(item -> item['product_id'], {{ items }}), {{ _f(fields, 'customer_id') }})),
+      'bad_oid',
     not {{ ejson_ok_string(_f(fields, 'status')) }}, 'bad_string',
     not arrayAll(item -> {{ ejson_ok_int32("item['quantity']") }}, {{ items }}), 'bad_int',
-    not arrayAll(x -> {{ ejson_ok_date('x') }}, [{{ _f(fields, 'ordered_at') }}, {{ _f(fields, 'updated_at') }}]), 'bad_date',
+    not arrayAll(x -> {{ ejson_ok_date('x') }},
+                 [{{ _f(fields, 'ordered_at') }}, {{ _f(fields, 'updated_at') }}]), 'bad_date',
     arrayExists(item -> {{ ejson_is_non_finite_decimal("item['unit_price']") }}, {{ items }}), 'non_finite_decimal',
     not arrayAll(item -> {{ ejson_ok_decimal("item['unit_price']") }}, {{ items }})
       or not {{ ejson_order_amounts_fit(items) }}, 'bad_decimal',
     '')
 {%- else -%}
-{{ exceptions.raise_compiler_error("field_reject_reason: unknown collection role '" ~ collection ~ "' (customers, products or orders)") }}
+{{ exceptions.raise_compiler_error("field_reject_reason: unknown collection role '" ~ collection
+                                   ~ "' (customers, products or orders)") }}
 {%- endif -%}
 {%- endmacro -%}
 
@@ -160,7 +175,8 @@ multiIf(
 CAST(JSONExtractKeysAndValuesRaw(if(startsWith({{ raw }}, '{'), {{ raw }}, '')), 'Map(String, String)')
 {%- endmacro -%}
 
-{#- An order's lines, each parsed once into its fields (raw JSON text each); an element that is not an object has none. -#}
+{#- An order's lines, each parsed once into its fields (raw JSON text each); an element that is not an object
+    has none. -#}
 {%- macro order_items(fields) -%}
 arrayMap(i -> {{ ejson_object_fields('i') }}, JSONExtractArrayRaw({{ fields }}['items']))
 {%- endmacro -%}

@@ -15,7 +15,8 @@
   each small value with JSON functions instead made silver several times slower (docs/analytics.md).
 -#}
 
-{#- One "$name": value object: `{"$date": 123}` → '123' (the raw value text), '' when the text has another shape. -#}
+{#- One "$name": value object: `{"$date": 123}` → '123' (the raw value text), '' when the text has another
+    shape. -#}
 {%- macro _ejson_wrapped(raw, name, value_re) -%}
   extract({{ raw }}, '^\\{\\s*"\\${{ name }}"\\s*:\\s*({{ value_re }})\\s*\\}$')
 {%- endmacro -%}
@@ -24,7 +25,7 @@
   ({{ raw }} in ('', 'null'))
 {%- endmacro -%}
 
-{#- ── readers: the value of a field that passed the checks below ─────────────────────────── -#}
+{#- ── readers: the value of a field that passed the checks below ────────────── -#}
 
 {#- ObjectId → 24-char lowercase hex ('' when absent). -#}
 {%- macro ejson_oid(raw) -%}
@@ -57,7 +58,8 @@
       {{ _ejson_wrapped(raw, 'date', '-?[0-9]+') }} != '', toInt64OrZero({{ _ejson_wrapped(raw, 'date', '-?[0-9]+') }}),
       JSONType({{ raw }}, '$date') = 'Object', toInt64OrZero(JSONExtractString({{ raw }}, '$date', '$numberLong')),
       JSONType({{ raw }}, '$date') = 'String',
-        ifNull(toUnixTimestamp64Milli(parseDateTime64BestEffortOrNull(JSONExtractString({{ raw }}, '$date'), 3, 'UTC')), 0),
+        ifNull(toUnixTimestamp64Milli(
+                   parseDateTime64BestEffortOrNull(JSONExtractString({{ raw }}, '$date'), 3, 'UTC')), 0),
       JSONExtractInt({{ raw }}, '$date')),
     'UTC')
 {%- endmacro -%}
@@ -69,9 +71,10 @@
      JSONExtractString({{ raw }}))
 {%- endmacro -%}
 
-{#- ── checks: true when the value is absent, null or of its type (docs/data-contract.md §6) ─────── -#}
+{#- ── checks: true when the value is absent, null or of its type (docs/data-contract.md §6) ── -#}
 
-{#- A JSON integer, or a string of digits → Nullable(Int64) (NULL otherwise); read from the raw text, no JSON parse. -#}
+{#- A JSON integer, or a string of digits → Nullable(Int64) (NULL otherwise); read from the raw text, no JSON
+    parse. -#}
 {%- macro ejson_integer_or_null(raw) -%}
   multiIf(match({{ raw }}, '^-?[0-9]+$'), toInt64OrNull({{ raw }}),
           match({{ raw }}, '^"-?[0-9]+"$'), toInt64OrNull(substring({{ raw }}, 2, length({{ raw }}) - 2)),
@@ -106,28 +109,34 @@
        and toInt32OrNull(JSONExtractString({{ raw }}, '$numberLong')) is not null))
 {%- endmacro -%}
 
-{#- A date's epoch ms as written ({"$date": ms}, {"$date": {"$numberLong": "ms"}} or {"$date": "<ISO-8601>"}); NULL for any other shape. -#}
+{#- A date's epoch ms as written ({"$date": ms}, {"$date": {"$numberLong": "ms"}} or {"$date": "<ISO-8601>"});
+    NULL for any other shape. -#}
 {%- macro _ejson_date_ms_or_null(raw) -%}
   multiIf(
-    {{ _ejson_wrapped(raw, 'date', '-?[0-9]+') }} != '', toInt64OrNull({{ _ejson_wrapped(raw, 'date', '-?[0-9]+') }}),
+    {{ _ejson_wrapped(raw, 'date', '-?[0-9]+') }} != '',
+      toInt64OrNull({{ _ejson_wrapped(raw, 'date', '-?[0-9]+') }}),
     not startsWith({{ raw }}, '{'), NULL,
     JSONType({{ raw }}, '$date') in ('Int64', 'UInt64'), toInt64OrNull(JSONExtractRaw({{ raw }}, '$date')),
-    JSONType({{ raw }}, '$date') = 'Object' and match(JSONExtractString({{ raw }}, '$date', '$numberLong'), '^-?[0-9]+$'),
+    JSONType({{ raw }}, '$date') = 'Object'
+      and match(JSONExtractString({{ raw }}, '$date', '$numberLong'), '^-?[0-9]+$'),
       toInt64OrNull(JSONExtractString({{ raw }}, '$date', '$numberLong')),
     JSONType({{ raw }}, '$date') = 'String'
-      and match(JSONExtractString({{ raw }}, '$date'), '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'),
+      and match(JSONExtractString({{ raw }}, '$date'),
+                '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'),
       toUnixTimestamp64Milli(parseDateTime64BestEffortOrNull(JSONExtractString({{ raw }}, '$date'), 3, 'UTC')),
     NULL)
 {%- endmacro -%}
 
-{#- A date of one of the accepted shapes at an instant within 1900-01-01 … 2299-12-31 UTC (docs/data-contract.md §6:
-    DateTime64's and Date32's range, in epoch ms; Date wraps outside 1970 … 2149, so no model uses it for a document date). -#}
+{#- A date of one of the accepted shapes at an instant within 1900-01-01 … 2299-12-31 UTC (docs/data-contract.md
+    §6: DateTime64's and Date32's range, in epoch ms; Date wraps outside 1970 … 2149, so no model uses it for a
+    document date). -#}
 {%- macro ejson_ok_date(raw) -%}
   ({{ ejson_absent(raw) }}
    or ifNull({{ _ejson_date_ms_or_null(raw) }} between -2208988800000 and 10413791999999, 0))
 {%- endmacro -%}
 
-{#- The text of {"$numberDecimal": "<text>"} (fast path, then a parse for other spellings); NULL when not that shape. -#}
+{#- The text of {"$numberDecimal": "<text>"} (fast path, then a parse for other spellings); NULL when not that
+    shape. -#}
 {%- macro _ejson_decimal_text(raw) -%}
   multiIf({{ _ejson_wrapped(raw, 'numberDecimal', '"[^"\\\\\\\\]*"') }} != '',
             trim(BOTH '"' FROM {{ _ejson_wrapped(raw, 'numberDecimal', '"[^"\\\\\\\\]*"') }}),
@@ -149,7 +158,8 @@
 {%- macro ejson_order_amounts_fit(items) -%}
   arrayAll(x -> abs(x) < toDecimal128(10000000000000000, 2),
            arrayPushBack(arrayMap(item -> toDecimal128(ifNull({{ ejson_decimal("item['unit_price']") }}, 0), 2)
-                                            * if(abs({{ ejson_int64("item['quantity']") }}) > 2147483647, 0, {{ ejson_int64("item['quantity']") }}),
+                                            * if(abs({{ ejson_int64("item['quantity']") }}) > 2147483647, 0,
+                                                 {{ ejson_int64("item['quantity']") }}),
                                   {{ items }}) as _order_line_totals,
                          arraySum(_order_line_totals)))
 {%- endmacro -%}
@@ -159,5 +169,6 @@
   ({{ ejson_absent(raw) }}
    or (match({{ raw }}, '^-?[0-9]+$') and toDecimal64OrNull({{ raw }}, 2) is not null)
    or ifNull(match({{ _ejson_decimal_text(raw) }}, '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$')
-             and toDecimal64OrNull({{ _ejson_decimal_text(raw) }}, 2) = toDecimal128OrNull({{ _ejson_decimal_text(raw) }}, 20), 0))
+             and toDecimal64OrNull({{ _ejson_decimal_text(raw) }}, 2)
+                 = toDecimal128OrNull({{ _ejson_decimal_text(raw) }}, 20), 0))
 {%- endmacro -%}

@@ -37,7 +37,9 @@
 
 {#- Keys of `relation` in parts committed after the previous refresh. -#}
 {%- macro _changed(relation, key) -%}
-select {{ key }} from {{ _gold_rel(relation) }} where _block_number > __CDC_WM_{{ relation }}__ and _block_number <= __CDC_WMTO_{{ relation }}__ and _reject_reason = ''
+select {{ key }} from {{ _gold_rel(relation) }}
+where _block_number > __CDC_WM_{{ relation }}__ and _block_number <= __CDC_WMTO_{{ relation }}__
+  and _reject_reason = ''
 {%- endmacro -%}
 
 {#- Orders that ever had one of the keys of `kind` ('c' customer, 'd' date, 'p' product). -#}
@@ -70,7 +72,9 @@ select key from {{ _gold_rel('order_index') }} where kind = '{{ kind }}' and ord
 {%- set changed_orders = _changed('base_orders', 'order_id') -%}
 {%- set changed_products = _changed('base_products', 'product_id') -%}
 {%- set live_changed_orders -%}
-{{ _gold_rel('base_orders') }} where _block_number > __CDC_WM_base_orders__ and _block_number <= __CDC_WMTO_base_orders__ and _reject_reason = '' and _is_deleted = 0
+{{ _gold_rel('base_orders') }}
+where _block_number > __CDC_WM_base_orders__ and _block_number <= __CDC_WMTO_base_orders__
+  and _reject_reason = '' and _is_deleted = 0
 {%- endset -%}
 {%- set customers -%}
 {{ _changed('base_customers', 'customer_id') }}
@@ -84,19 +88,24 @@ union distinct {{ _keys_of_orders('p', changed_orders) }}
 {%- endset -%}
 {%- set days -%}
 select toDate32(ordered_at, 'UTC') as order_date from {{ live_changed_orders }}
-union distinct select toDate32(key) from {{ _gold_rel('order_index') }} where kind = 'd' and order_id in ({{ changed_orders }})
+union distinct select toDate32(key) from {{ _gold_rel('order_index') }}
+  where kind = 'd' and order_id in ({{ changed_orders }})
 {%- endset -%}
 {%- set rewritten_customers -%}
-select customer_id from {{ _gold_rel('dim_customers__state') }} where _block_number > __CDC_WM_dim_customers__state__ and _block_number <= __CDC_WMTO_dim_customers__state__
+select customer_id from {{ _gold_rel('dim_customers__state') }}
+where _block_number > __CDC_WM_dim_customers__state__ and _block_number <= __CDC_WMTO_dim_customers__state__
 {%- endset -%}
 {%- if name == 'customers' -%} {{ customers }}
 {%- elif name == 'products' -%} {{ products }}
 {%- elif name == 'days' -%} {{ days }}
 {%- elif name == 'orders' -%}
-{{ changed_orders }} union distinct {{ _orders_with('c', rewritten_customers) }} union distinct {{ _orders_with('p', changed_products) }}
+{{ changed_orders }}
+union distinct {{ _orders_with('c', rewritten_customers) }}
+union distinct {{ _orders_with('p', changed_products) }}
 {%- elif name == 'orders_of_customers' -%} {{ _orders_with('c', customers) }} union distinct {{ changed_orders }}
 {%- elif name == 'orders_of_products' -%} {{ _orders_with('p', products) }} union distinct {{ changed_orders }}
-{%- elif name == 'orders_of_days' -%} {{ _orders_with('d', 'select toString(order_date) from (' ~ days ~ ')') }} union distinct {{ changed_orders }}
+{%- elif name == 'orders_of_days' -%}
+{{ _orders_with('d', 'select toString(order_date) from (' ~ days ~ ')') }} union distinct {{ changed_orders }}
 {%- else -%}
 {{ exceptions.raise_compiler_error("gold_scope: unknown scope '" ~ name ~ "'") }}
 {%- endif -%}

@@ -15,7 +15,10 @@ if built; then
     echo "$bin"
     exit 0
 fi
-command -v go >/dev/null 2>&1 || { echo "ferretdb.sh: go is not on PATH (needed once to build FerretDB $version)" >&2; exit 3; }
+command -v go >/dev/null 2>&1 || {
+    echo "ferretdb.sh: go is not on PATH (needed once to build FerretDB $version)" >&2
+    exit 3
+}
 
 mkdir -p "$cache"
 exec 9>"$cache/.build.lock"
@@ -27,8 +30,12 @@ fi
 
 export GOFLAGS="-mod=mod -buildvcs=false" GOTOOLCHAIN=local
 echo "ferretdb.sh: building FerretDB $version from the Go module proxy (first run only)..." >&2
-src_dir="$(go mod download -json "github.com/FerretDB/FerretDB@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-[ -n "$src_dir" ] && [ -d "$src_dir" ] || { echo "ferretdb.sh: go mod download of FerretDB $version failed" >&2; exit 3; }
+src_dir="$(go mod download -json "github.com/FerretDB/FerretDB@$version" \
+    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+[ -n "$src_dir" ] && [ -d "$src_dir" ] || {
+    echo "ferretdb.sh: go mod download of FerretDB $version failed" >&2
+    exit 3
+}
 
 work="$(mktemp -d "$cache/build.XXXXXX")"
 trap 'rm -rf "$work"' EXIT

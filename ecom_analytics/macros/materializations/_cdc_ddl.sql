@@ -19,7 +19,8 @@ SETTINGS {% for k, v in config.get('table_settings').items() %}{{ k }} = {{ v }}
 
 {#- The comment of a table ('' when it does not exist): where a relation records the hash of the SQL that built it. -#}
 {%- macro cdc_table_comment(name) -%}
-{%- set rows = run_query("SELECT comment FROM system.tables WHERE database = '" ~ this.schema ~ "' AND name = '" ~ name ~ "'") -%}
+{%- set rows = run_query("SELECT comment FROM system.tables WHERE database = '" ~ this.schema
+                         ~ "' AND name = '" ~ name ~ "'") -%}
 {{ return(rows.columns[0].values()[0] if rows and rows.rows | length > 0 else none) }}
 {%- endmacro -%}
 
@@ -42,7 +43,8 @@ SETTINGS {% for k, v in config.get('table_settings').items() %}{{ k }} = {{ v }}
   {%- if rows.columns[0].values()[0] | int == 0 -%}{{ return(none) }}{%- endif -%}
   {%- do run_query("SELECT sleep(1)") -%}
 {%- endfor -%}
-{%- do log("cdc: INSERTs started before " ~ since ~ " still running after " ~ limit ~ " s; back-filling anyway", info=true) -%}
+{%- do log("cdc: INSERTs started before " ~ since ~ " still running after " ~ limit ~ " s; back-filling anyway",
+           info=true) -%}
 {%- endmacro -%}
 
 {%- macro cdc_now() -%}
@@ -52,7 +54,8 @@ SETTINGS {% for k, v in config.get('table_settings').items() %}{{ k }} = {{ v }}
 
 {#- The engine of a table or view (none when it does not exist). -#}
 {%- macro cdc_engine(name) -%}
-{%- set rows = run_query("SELECT engine FROM system.tables WHERE database = '" ~ this.schema ~ "' AND name = '" ~ name ~ "'") -%}
+{%- set rows = run_query("SELECT engine FROM system.tables WHERE database = '" ~ this.schema
+                         ~ "' AND name = '" ~ name ~ "'") -%}
 {{ return(rows.columns[0].values()[0] if rows and rows.rows | length > 0 else none) }}
 {%- endmacro -%}
 
@@ -61,7 +64,10 @@ SETTINGS {% for k, v in config.get('table_settings').items() %}{{ k }} = {{ v }}
 {%- set rows = run_query("SELECT engine FROM system.databases WHERE name = '" ~ this.schema ~ "'") -%}
 {%- set engine = rows.columns[0].values()[0] if rows and rows.rows | length > 0 else none -%}
 {%- if engine not in ['Atomic', 'Replicated', 'Shared'] -%}
-  {{ exceptions.raise_compiler_error("database " ~ this.schema ~ " has engine " ~ engine ~ "; the gold tables refresh through refreshable materialized views, which need an Atomic (or Replicated) database. Set cdc:clickhouse.database to a new name (the stack creates it as Atomic) or recreate this one with ENGINE = Atomic.") }}
+  {{ exceptions.raise_compiler_error("database " ~ this.schema ~ " has engine " ~ engine
+      ~ "; the gold tables refresh through refreshable materialized views, which need an Atomic (or Replicated)"
+      ~ " database. Set cdc:clickhouse.database to a new name (the stack creates it as Atomic) or recreate this one"
+      ~ " with ENGINE = Atomic.") }}
 {%- endif -%}
 {%- endmacro -%}
 

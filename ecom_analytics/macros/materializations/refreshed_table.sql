@@ -31,11 +31,14 @@
   {#- Required, with no default here: every caller passes it (components/analytics/vars.ts, whose
       default is the config's cdc:analytics.refreshSeconds), so the number is written in one place. -#}
   {%- if var('gold_refresh_seconds', none) is none -%}
-    {{ exceptions.raise_compiler_error("var gold_refresh_seconds (seconds between gold refreshes) is required: pass it with --vars, as the stack, npm run dbt and tools/analytics do through analyticsVars() in components/analytics/vars.ts") }}
+    {{ exceptions.raise_compiler_error("var gold_refresh_seconds (seconds between gold refreshes) is required: pass it"
+        ~ " with --vars, as the stack, npm run dbt and tools/analytics do through analyticsVars() in"
+        ~ " components/analytics/vars.ts") }}
   {%- endif -%}
   {%- set seconds = var('gold_refresh_seconds') | int -%}
   {%- if seconds < 1 -%}
-    {{ exceptions.raise_compiler_error("var gold_refresh_seconds must be a whole number of seconds >= 1, got " ~ var('gold_refresh_seconds')) }}
+    {{ exceptions.raise_compiler_error("var gold_refresh_seconds must be a whole number of seconds >= 1, got "
+        ~ var('gold_refresh_seconds')) }}
   {%- endif -%}
   {%- set unique_key = config.require('unique_key') -%}
   {%- set keys = unique_key | join(', ') -%}
@@ -63,9 +66,12 @@ REFRESH EVERY {{ seconds }} SECOND{% if upstream %} DEPENDS ON {{ upstream | joi
   {%- for rel in watched -%}
     {%- set previous = 'ifNull((SELECT max(_wm_' ~ rel ~ ') FROM ' ~ cdc_qualified(state) ~ '), 0)' -%}
     {%- set current = cdc_block_watermark(rel) -%}
-    {%- set ns.full = ns.full | replace('__CDC_WM_' ~ rel ~ '__', '0') | replace('__CDC_WMTO_' ~ rel ~ '__', current) -%}
-    {%- set ns.inc = ns.inc | replace('__CDC_WM_' ~ rel ~ '__', previous) | replace('__CDC_WMTO_' ~ rel ~ '__', current) -%}
-    {%- set ns.scope = ns.scope | replace('__CDC_WM_' ~ rel ~ '__', previous) | replace('__CDC_WMTO_' ~ rel ~ '__', current) -%}
+    {%- set ns.full = ns.full | replace('__CDC_WM_' ~ rel ~ '__', '0')
+                              | replace('__CDC_WMTO_' ~ rel ~ '__', current) -%}
+    {%- set ns.inc = ns.inc | replace('__CDC_WM_' ~ rel ~ '__', previous)
+                            | replace('__CDC_WMTO_' ~ rel ~ '__', current) -%}
+    {%- set ns.scope = ns.scope | replace('__CDC_WM_' ~ rel ~ '__', previous)
+                                | replace('__CDC_WMTO_' ~ rel ~ '__', current) -%}
   {%- endfor -%}
   {%- set model_full = ns.full -%}
   {%- set model_inc = ns.inc -%}
@@ -80,24 +86,31 @@ REFRESH EVERY {{ seconds }} SECOND{% if upstream %} DEPENDS ON {{ upstream | joi
   {%- set refresh_sql -%}
 SELECT *, toUInt8(0) AS _is_deleted, {{ version }} AS _gold_version{{ watermarks }} FROM ({{ model_inc }})
 UNION ALL
-SELECT * EXCEPT (_is_deleted, _gold_version{{ watermark_columns }}), toUInt8(1) AS _is_deleted, {{ version }} AS _gold_version{{ watermarks }}
+SELECT * EXCEPT (_is_deleted, _gold_version{{ watermark_columns }}), toUInt8(1) AS _is_deleted,
+       {{ version }} AS _gold_version{{ watermarks }}
 FROM {{ cdc_qualified(state) }} FINAL
 WHERE {{ scope_key }} IN ({{ scope_inc }})
   AND ({{ keys }}) NOT IN (SELECT {{ keys }} FROM ({{ model_inc }}))
   {%- endset -%}
   {%- set view_sql -%}
-SELECT * EXCEPT (_is_deleted, _gold_version{{ watermark_columns }}){% for column, expr in read_time.items() %}, {{ expr }} AS {{ column }}{% endfor %}
+SELECT * EXCEPT (_is_deleted, _gold_version{{ watermark_columns }})
+  {%- for column, expr in read_time.items() %}, {{ expr }} AS {{ column }}{% endfor %}
 FROM {{ cdc_qualified(state) }} FINAL
   {%- endset -%}
   {#- Block numbers count per table: when a watched table is replaced (a changed or fully
       refreshed silver model is rebuilt and swapped in), the stored watermarks mean nothing for
       the new table, so its identity is part of the fingerprint and the mart is rebuilt in full. -#}
-  {%- set identities = run_query("SELECT arrayStringConcat(groupArray(concat(name, '=', toString(uuid))), ',') FROM (SELECT name, uuid FROM system.tables WHERE database = '" ~ this.schema ~ "' AND name IN ('" ~ (watched | join("', '")) ~ "') ORDER BY name)").columns[0].values()[0] -%}
-  {%- set fingerprint = 'cdc:' ~ local_md5(sql ~ '|' ~ scope_sql ~ '|' ~ keys ~ '|' ~ scope_key ~ '|' ~ view_sql ~ '|' ~ schedule ~ '|' ~ watermarks ~ '|' ~ identities) -%}
+  {%- set identities = run_query(
+      "SELECT arrayStringConcat(groupArray(concat(name, '=', toString(uuid))), ',')"
+      ~ " FROM (SELECT name, uuid FROM system.tables WHERE database = '" ~ this.schema
+      ~ "' AND name IN ('" ~ (watched | join("', '")) ~ "') ORDER BY name)").columns[0].values()[0] -%}
+  {%- set fingerprint = 'cdc:' ~ local_md5(sql ~ '|' ~ scope_sql ~ '|' ~ keys ~ '|' ~ scope_key ~ '|' ~ view_sql
+                                          ~ '|' ~ schedule ~ '|' ~ watermarks ~ '|' ~ identities) -%}
 
   {{ run_hooks(pre_hooks) }}
 
-  {%- if cdc_table_comment(state) == fingerprint and cdc_exists(rmv) and cdc_exists(name) and not should_full_refresh() -%}
+  {%- if cdc_table_comment(state) == fingerprint and cdc_exists(rmv) and cdc_exists(name)
+        and not should_full_refresh() -%}
     {%- call statement('main') -%} SYSTEM REFRESH VIEW {{ cdc_qualified(rmv) }} {%- endcall -%}
     {%- do run_query("SYSTEM WAIT VIEW " ~ cdc_qualified(rmv)) -%}
   {%- else -%}
@@ -120,7 +133,8 @@ FROM {{ cdc_qualified(state) }} FINAL
       {%- do run_query("DROP TABLE " ~ cdc_qualified(name)) -%}
     {%- endif -%}
     {%- do run_query("CREATE OR REPLACE VIEW " ~ cdc_qualified(name) ~ " AS " ~ view_sql) -%}
-    {%- do run_query("CREATE MATERIALIZED VIEW " ~ cdc_qualified(rmv) ~ " " ~ schedule ~ " TO " ~ cdc_qualified(state) ~ " AS " ~ refresh_sql) -%}
+    {%- do run_query("CREATE MATERIALIZED VIEW " ~ cdc_qualified(rmv) ~ " " ~ schedule ~ " TO " ~ cdc_qualified(state)
+                     ~ " AS " ~ refresh_sql) -%}
     {%- do run_query("ALTER TABLE " ~ cdc_qualified(state) ~ " MODIFY COMMENT '" ~ fingerprint ~ "'") -%}
   {%- endif -%}
 

@@ -52,7 +52,8 @@
     {%- call statement('main') -%}
       CREATE TABLE {{ cdc_qualified(next) }} {{ cdc_table_clauses() }} COMMENT 'cdc:pending' EMPTY AS {{ sql }}
     {%- endcall -%}
-    {%- do run_query("CREATE MATERIALIZED VIEW " ~ cdc_qualified(next_mv) ~ " TO " ~ cdc_qualified(next) ~ " AS " ~ sql) -%}
+    {%- do run_query("CREATE MATERIALIZED VIEW " ~ cdc_qualified(next_mv) ~ " TO " ~ cdc_qualified(next)
+                     ~ " AS " ~ sql) -%}
     {%- do cdc_wait_for_inserts_started_before(cdc_now()) -%}
     {%- do run_query("INSERT INTO " ~ cdc_qualified(next) ~ " " ~ sql) -%}
     {%- do run_query("DROP VIEW IF EXISTS " ~ cdc_qualified(mv)) -%}

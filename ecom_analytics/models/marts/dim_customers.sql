@@ -3,7 +3,9 @@
     unique_key=['customer_id'],
     scope_key='customer_id',
     scope='customers',
-    read_time_columns={'days_since_registration': "toInt32(dateDiff('day', toDate32(registered_at, 'UTC'), toDate32(now(), 'UTC')))"},
+    read_time_columns={
+        'days_since_registration': "toInt32(dateDiff('day', toDate32(registered_at, 'UTC'), toDate32(now(), 'UTC')))"
+    },
 ) }}
 {#-
   Grain: one row per live customer. Refreshed incrementally (materialization refreshed_table):

@@ -1,5 +1,6 @@
 {{ config(materialized='view') }}
-{#- Grain: one row per line of each live order, keyed by (order_id, line_number); line_number is the 1-based position in the order's `items`. -#}
+{#- Grain: one row per line of each live order, keyed by (order_id, line_number); line_number is the 1-based
+    position in the order's `items`. -#}
 with latest as (
     select * from {{ ref('base_orders') }} final where _reject_reason = ''
 )

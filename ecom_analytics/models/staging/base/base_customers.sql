@@ -1,11 +1,14 @@
-{#- engine carries the delete rule: ReplacingMergeTree(_version, _is_deleted) keeps each id's row with the greatest _version (the latest event, bronze_events.sql), and FINAL hides it when that row is a delete (_is_deleted = 1). Another engine would change what a delete or a late event does. -#}
+{#- engine carries the delete rule: ReplacingMergeTree(_version, _is_deleted) keeps each id's row with the greatest
+    _version (the latest event, bronze_events.sql), and FINAL hides it when that row is a delete (_is_deleted = 1).
+    Another engine would change what a delete or a late event does. -#}
 {{ config(
     materialized='streaming_table',
     engine='ReplacingMergeTree(_version, _is_deleted)',
     order_by='customer_id',
     table_settings={'enable_block_number_column': 1},
 ) }}
-{#- enable_block_number_column: each row keeps the block number of its commit, in commit order — how the gold refreshes find what changed since their previous run (macros/gold_scopes.sql) -#}
+{#- enable_block_number_column: each row keeps the block number of its commit, in commit order — how the gold
+    refreshes find what changed since their previous run (macros/gold_scopes.sql) -#}
 {#-
   Grain: one row per processed bronze row of customers (state-carrying event or reject); after
   merges / FINAL, one row per customer id ever seen (the latest event) plus one per reject.
@@ -33,7 +36,8 @@ from (
         *,
         arrayMap(x -> {{ ejson_string('x') }}, [
             fields['first_name'], fields['last_name'], fields['email'], fields['phone'],
-            {{ ejson_object_fields("fields['address']") }}['city'], {{ ejson_object_fields("fields['address']") }}['country']]) as strings,
+            {{ ejson_object_fields("fields['address']") }}['city'],
+            {{ ejson_object_fields("fields['address']") }}['country']]) as strings,
         arrayMap(x -> {{ ejson_date('x') }}, [fields['created_at'], fields['updated_at']]) as dates
     from changes
 )

@@ -1,12 +1,16 @@
-{#- engine carries the delete rule: ReplacingMergeTree(_version, _is_deleted) keeps each id's row with the greatest _version (the latest event, bronze_events.sql), and FINAL hides it when that row is a delete (_is_deleted = 1). Another engine would change what a delete or a late event does. -#}
+{#- engine carries the delete rule: ReplacingMergeTree(_version, _is_deleted) keeps each id's row with the greatest
+    _version (the latest event, bronze_events.sql), and FINAL hides it when that row is a delete (_is_deleted = 1).
+    Another engine would change what a delete or a late event does. -#}
 {{ config(
     materialized='streaming_table',
     engine='ReplacingMergeTree(_version, _is_deleted)',
     order_by='product_id',
     table_settings={'enable_block_number_column': 1},
 ) }}
-{#- enable_block_number_column: each row keeps the block number of its commit, in commit order — how the gold refreshes find what changed since their previous run (macros/gold_scopes.sql) -#}
-{#- Grain: as base_customers, per product id (see its comment for how rows arrive; the delete rule is the engine, above). -#}
+{#- enable_block_number_column: each row keeps the block number of its commit, in commit order — how the gold
+    refreshes find what changed since their previous run (macros/gold_scopes.sql) -#}
+{#- Grain: as base_customers, per product id (see its comment for how rows arrive; the delete rule is the engine,
+    above). -#}
 with changes as (
     {{ bronze_events(source('bronze', 'products'), 'products') }}
 )
@@ -16,7 +20,8 @@ select
     strings[1] as sku,
     strings[2] as product_name,
     strings[3] as category,
-    if(_reject_reason != '' or _is_deleted = 1, toDecimal64(0, 2), ifNull({{ ejson_decimal("fields['price']") }}, toDecimal64(0, 2))) as price,
+    if(_reject_reason != '' or _is_deleted = 1, toDecimal64(0, 2),
+       ifNull({{ ejson_decimal("fields['price']") }}, toDecimal64(0, 2))) as price,
     toInt32({{ ejson_int64("fields['stock_quantity']") }}) as stock_quantity,
     dates[1] as created_at,
     dates[2] as updated_at,

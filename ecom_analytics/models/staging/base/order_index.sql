@@ -1,4 +1,5 @@
-{#- engine: a plain ReplacingMergeTree keeps one row per (kind, key, order_id) however often an order's versions repeat it; nothing is ever deleted (see the grain below). -#}
+{#- engine: a plain ReplacingMergeTree keeps one row per (kind, key, order_id) however often an order's versions
+    repeat it; nothing is ever deleted (see the grain below). -#}
 {{ config(
     materialized='streaming_table',
     engine='ReplacingMergeTree',
