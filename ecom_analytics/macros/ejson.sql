@@ -122,7 +122,9 @@
       toInt64OrNull(JSONExtractString({{ raw }}, '$date', '$numberLong')),
     JSONType({{ raw }}, '$date') = 'String'
       and match(JSONExtractString({{ raw }}, '$date'),
-                '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'),
+                {#- years 1800-2399 only: best-effort parsing reads year 0000 as "no year" (the current one); any
+                    other year is outside 1900 ... 2299 whatever the offset, and the range check below decides -#}
+                '^(1[89]|2[0-3])\\d{2}-\\d{2}-\\d{2}T(\\d{2}:){2}\\d{2}([.]\\d{1,9})?(Z|[+-]\\d{2}(:?\\d{2})?)$'),
       toUnixTimestamp64Milli(parseDateTime64BestEffortOrNull(JSONExtractString({{ raw }}, '$date'), 3, 'UTC')),
     NULL)
 {%- endmacro -%}
@@ -170,5 +172,8 @@
    or (match({{ raw }}, '^-?[0-9]+$') and toDecimal64OrNull({{ raw }}, 2) is not null)
    or ifNull(match({{ _ejson_decimal_text(raw) }}, '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$')
              and toDecimal64OrNull({{ _ejson_decimal_text(raw) }}, 2)
-                 = toDecimal128OrNull({{ _ejson_decimal_text(raw) }}, 20), 0))
+                 = toDecimal128OrNull({{ _ejson_decimal_text(raw) }}, 20)
+             {#- a non-zero mantissa read as 0 at 20 places (1E-6176) is no 2-place amount either -#}
+             and not (toDecimal128OrNull({{ _ejson_decimal_text(raw) }}, 20) = 0
+                      and match({{ _ejson_decimal_text(raw) }}, '^[^eE]*[1-9]')), 0))
 {%- endmacro -%}

@@ -91,12 +91,16 @@ function representableValueRows(
     add("orders", "bad_date", u({ ordered_at: ext.date("1899-12-31T23:59:59.999Z") }));
     add("orders", "bad_date", u({ ordered_at: ext.date("2300-01-01T00:00:00.000Z") }));
     add("orders", "bad_date", u({ ordered_at: { $date: "0001-01-01T00:00:00Z" } }));
+    // year 0000: best-effort parsing would read it as the current year (fuzz F9)
+    add("orders", "bad_date", u({ ordered_at: { $date: "0000-01-01T00:00:00Z" } }));
     add("orders", "bad_date", u({ updated_at: { $date: { $numberLong: "99999999999999999999" } } }));
     add("customers", "bad_date", envelope("u", "customers", { after: customerDoc(CUSTOMER, { created_at: { $date: ext.long(-5_000_000_000_000) } }) }));
     // amounts beyond Decimal(18,2): a line total (the Code 407 that froze every refresh) and an order total
     add("orders", "bad_decimal", u({ items: line({ quantity: 1000, unit_price: ext.decimal("99999999999999.99") }) }));
     const half = line({ unit_price: ext.decimal("5000000000000000.00") });
     add("orders", "bad_decimal", u({ items: [...half, ...half] }));
+    // the smallest Decimal128: a non-zero amount that 20 decimal places still read as 0 (fuzz F11)
+    add("orders", "bad_decimal", u({ items: line({ unit_price: ext.decimal("1E-6176") }) }));
     // oplog positions: negative, or beyond Int64 (they were clamped to 0)
     const late = u({ status: "delivered" });
     const ts = `"ts_ms":${LATE},"snapshot"`;
