@@ -42,12 +42,19 @@ WHERE _offset >= ${fromOffset}`;
  * Runs the pass over every bronze table of `database` (rows from `fromOffsets`, per table; 0 when
  * absent) into `pass_<tag>_<table>` tables; returns the summed seconds of the passes.
  */
-export async function timeBaselinePass(client: ClickHouseClient, database: string, tag: string, fromOffsets: Record<string, number> = {}): Promise<number> {
+export async function timeBaselinePass(
+    client: ClickHouseClient,
+    database: string,
+    tag: string,
+    fromOffsets: Record<string, number> = {},
+): Promise<number> {
     let seconds = 0;
     for (const table of BRONZE_TABLES) {
         const target = `pass_${tag}_${table}`;
         await client.command({ query: `DROP TABLE IF EXISTS \`${database}\`.\`${target}\`` });
-        const [, s] = await timed(() => client.command({ query: baselinePassSql(database, table, target, fromOffsets[table] ?? 0) }));
+        const [, s] = await timed(() =>
+            client.command({ query: baselinePassSql(database, table, target, fromOffsets[table] ?? 0) }),
+        );
         seconds += s;
     }
     return seconds;

@@ -31,15 +31,21 @@ export interface BenchShape {
 /** The document counts that give about `events` bronze rows. */
 export function shapeFor(events: number): BenchShape {
     const s = events / 1_000_000;
-    return { customers: Math.round(100_000 * s), products: Math.max(10, Math.round(5_000 * s)), orders: Math.round(265_000 * s) };
+    return {
+        customers: Math.round(100_000 * s),
+        products: Math.max(10, Math.round(5_000 * s)),
+        orders: Math.round(265_000 * s),
+    };
 }
 
 const T0 = 1_700_000_000_000; // 2023-11-14
 const STEP_MS = 1_000_000_000; // ~11.6 days between versions
 const DAY_MS = 86_400_000; // orders are spread over 730 order dates, so fct_daily_sales has realistic days
 
-const hexId = (prefix: string, doc: string): string => `concat('${prefix}', leftPad(lower(hex(toUInt64(${doc}))), 20, '0'))`;
-const money = (cents: string): string => `concat(toString(intDiv(${cents}, 100)), '.', leftPad(toString((${cents}) % 100), 2, '0'))`;
+const hexId = (prefix: string, doc: string): string =>
+    `concat('${prefix}', leftPad(lower(hex(toUInt64(${doc}))), 20, '0'))`;
+const money = (cents: string): string =>
+    `concat(toString(intDiv(${cents}, 100)), '.', leftPad(toString((${cents}) % 100), 2, '0'))`;
 const date = (ms: string): string => `concat('{"$date": ', toString(${ms}), '}')`;
 
 function documentSql(b: Block, shape: BenchShape): string {
@@ -112,7 +118,12 @@ export function incrementBlocks(shape: BenchShape, events: number, round = 0): B
 }
 
 /** INSERT statements for blocks, with offsets continuing per table from `offsets` (updated in place). */
-export function blockInserts(database: string, blocks: Block[], shape: BenchShape, offsets: Record<string, number>): { table: string; sql: string; estimate: number }[] {
+export function blockInserts(
+    database: string,
+    blocks: Block[],
+    shape: BenchShape,
+    offsets: Record<string, number>,
+): { table: string; sql: string; estimate: number }[] {
     return blocks.map((b) => {
         const base = offsets[b.table] ?? 0;
         const span = b.to - b.from;

@@ -13,10 +13,23 @@ export type { BronzeRow };
 
 const hex = (prefix: string, n: number): string => prefix + n.toString(16).padStart(20, "0");
 /** Customer, product and order ids of the synthetic data (bench/dbt-data.ts numbering). */
-export const ids = { customer: (n: number) => hex("65f2", n), product: (n: number) => hex("65f1", n), order: (n: number) => hex("65f0", n) };
+export const ids = {
+    customer: (n: number) => hex("65f2", n),
+    product: (n: number) => hex("65f1", n),
+    order: (n: number) => hex("65f0", n),
+};
 
 /** A Debezium MongoDB change event (`c` or `u`) of one order with one line, as a bronze row. */
-export function orderEvent(o: { id: string; customer: string; product: string; status: string; orderedAtMs: number; tsMs: number; op: "c" | "u"; offset: number }): BronzeRow {
+export function orderEvent(o: {
+    id: string;
+    customer: string;
+    product: string;
+    status: string;
+    orderedAtMs: number;
+    tsMs: number;
+    op: "c" | "u";
+    offset: number;
+}): BronzeRow {
     const doc = {
         _id: { $oid: o.id },
         customer_id: { $oid: o.customer },
@@ -25,9 +38,28 @@ export function orderEvent(o: { id: string; customer: string; product: string; s
         ordered_at: { $date: o.orderedAtMs },
         updated_at: { $date: o.tsMs },
     };
-    const source = { version: "2.7.3.Final", connector: "mongodb", name: "mongo", ts_ms: o.tsMs, snapshot: "false", db: "ecom", collection: "orders", ord: 1, lsid: null, txnNumber: null };
+    const source = {
+        version: "2.7.3.Final",
+        connector: "mongodb",
+        name: "mongo",
+        ts_ms: o.tsMs,
+        snapshot: "false",
+        db: "ecom",
+        collection: "orders",
+        ord: 1,
+        lsid: null,
+        txnNumber: null,
+    };
     return {
-        raw_data: JSON.stringify({ before: null, after: JSON.stringify(doc), updateDescription: null, source, op: o.op, ts_ms: o.tsMs + 5, transaction: null }),
+        raw_data: JSON.stringify({
+            before: null,
+            after: JSON.stringify(doc),
+            updateDescription: null,
+            source,
+            op: o.op,
+            ts_ms: o.tsMs + 5,
+            transaction: null,
+        }),
         _topic: "mongo.ecom.orders",
         _partition: 0,
         _offset: o.offset,
@@ -39,14 +71,24 @@ export function orderEvent(o: { id: string; customer: string; product: string; s
  * Reads the rows of `database`.`table` with `fromOffset <= _offset < toOffset` in offset order,
  * `batch` rows at a time (keyset pagination on the sort key), as client-side rows.
  */
-export async function* bronzeBatches(client: ClickHouseClient, database: string, table: string, fromOffset: number, toOffset: number, batch: number): AsyncGenerator<BronzeRow[]> {
+export async function* bronzeBatches(
+    client: ClickHouseClient,
+    database: string,
+    table: string,
+    fromOffset: number,
+    toOffset: number,
+    batch: number,
+): AsyncGenerator<BronzeRow[]> {
     let next = fromOffset;
     for (;;) {
         const rs = await client.query({
             query: `SELECT raw_data, _topic, _partition, _offset, _key FROM \`${database}\`.\`${table}\` WHERE _offset >= ${next} AND _offset < ${toOffset} ORDER BY _offset LIMIT ${batch}`,
             format: "JSONEachRow",
         });
-        const rows = (await rs.json<BronzeRow & { _offset: number | string }>()).map((r) => ({ ...r, _offset: Number(r._offset) }));
+        const rows = (await rs.json<BronzeRow & { _offset: number | string }>()).map((r) => ({
+            ...r,
+            _offset: Number(r._offset),
+        }));
         if (rows.length === 0) return;
         yield rows;
         next = rows[rows.length - 1]!._offset + 1;
@@ -69,11 +111,20 @@ export async function viewRefreshes(client: ClickHouseClient, database: string):
         query_params: { db: database },
         format: "JSONEachRow",
     });
-    return (await rs.json<{ view: string; t: number | string; ms: number | string }>()).map((r) => ({ view: r.view, lastSuccess: Number(r.t), durationMs: Number(r.ms) }));
+    return (await rs.json<{ view: string; t: number | string; ms: number | string }>()).map((r) => ({
+        view: r.view,
+        lastSuccess: Number(r.t),
+        durationMs: Number(r.ms),
+    }));
 }
 
 /** `SYSTEM STOP VIEW` / `SYSTEM START VIEW` for each of `views` of `database`. */
-export async function setRefreshes(client: ClickHouseClient, database: string, views: string[], action: "STOP" | "START"): Promise<void> {
+export async function setRefreshes(
+    client: ClickHouseClient,
+    database: string,
+    views: string[],
+    action: "STOP" | "START",
+): Promise<void> {
     for (const v of views) await client.command({ query: `SYSTEM ${action} VIEW \`${database}\`.\`${v}\`` });
 }
 
@@ -81,12 +132,22 @@ export async function setRefreshes(client: ClickHouseClient, database: string, v
  * Polls (every 25 ms) until each of `views` has a successful refresh that started at or after
  * `since` (server epoch seconds); returns the duration of the first such refresh of each view.
  */
-export async function firstRefreshesSince(client: ClickHouseClient, database: string, views: string[], since: number, timeoutMs = 300_000): Promise<Map<string, number>> {
+export async function firstRefreshesSince(
+    client: ClickHouseClient,
+    database: string,
+    views: string[],
+    since: number,
+    timeoutMs = 300_000,
+): Promise<Map<string, number>> {
     const got = new Map<string, number>();
     const deadline = Date.now() + timeoutMs;
     while (got.size < views.length) {
-        for (const r of await viewRefreshes(client, database)) if (r.lastSuccess >= since && !got.has(r.view)) got.set(r.view, r.durationMs);
-        if (Date.now() > deadline) throw new Error(`no refresh of ${views.filter((v) => !got.has(v)).join(", ")} in ${database} within ${timeoutMs} ms`);
+        for (const r of await viewRefreshes(client, database))
+            if (r.lastSuccess >= since && !got.has(r.view)) got.set(r.view, r.durationMs);
+        if (Date.now() > deadline)
+            throw new Error(
+                `no refresh of ${views.filter((v) => !got.has(v)).join(", ")} in ${database} within ${timeoutMs} ms`,
+            );
         await sleep(25);
     }
     return got;

@@ -28,7 +28,17 @@ import { createBronze, deployModels } from "../tools/analytics/deploy";
 import { serverNow, waitForGoldAfter } from "../tools/analytics/refresh";
 import { timeBaselinePass } from "./dbt-baseline";
 import { blockInserts, historyBlocks, incrementBlocks, shapeFor } from "./dbt-data";
-import { bronzeBatches, cpuSeconds, firstRefreshesSince, ids, orderEvent, setRefreshes, sleep, viewRefreshes, type BronzeRow } from "./live-data";
+import {
+    bronzeBatches,
+    cpuSeconds,
+    firstRefreshesSince,
+    ids,
+    orderEvent,
+    setRefreshes,
+    sleep,
+    viewRefreshes,
+    type BronzeRow,
+} from "./live-data";
 import { flag, median, modelSeconds, percentile, timed } from "./stats";
 
 const SRC = "bench_src"; // generated events, read back as client-side rows
@@ -42,12 +52,26 @@ const out = (s: string): void => void process.stdout.write(`${s}\n`);
  * Inserts the SRC rows of each table in [from, to) offsets into LIVE and PLAIN, `batch` rows per INSERT, alternating
  * which goes first.
  */
-async function insertBoth(client: ClickHouseClient, from: Record<string, number>, to: Record<string, number>, batch: number): Promise<{ rows: number; inserts: number; live: number; plain: number }> {
+async function insertBoth(
+    client: ClickHouseClient,
+    from: Record<string, number>,
+    to: Record<string, number>,
+    batch: number,
+): Promise<{ rows: number; inserts: number; live: number; plain: number }> {
     const r = { rows: 0, inserts: 0, live: 0, plain: 0 };
     for (const table of BRONZE_TABLES) {
-        for await (const values of bronzeBatches(client, SRC, table, from[table] ?? 0, to[table] ?? Number.MAX_SAFE_INTEGER, batch)) {
+        for await (const values of bronzeBatches(
+            client,
+            SRC,
+            table,
+            from[table] ?? 0,
+            to[table] ?? Number.MAX_SAFE_INTEGER,
+            batch,
+        )) {
             for (const db of r.inserts % 2 ? [PLAIN, LIVE] : [LIVE, PLAIN]) {
-                const [, s] = await timed(() => client.insert({ table: `${db}.${table}`, values, format: "JSONEachRow" }));
+                const [, s] = await timed(() =>
+                    client.insert({ table: `${db}.${table}`, values, format: "JSONEachRow" }),
+                );
                 r[db === LIVE ? "live" : "plain"] += s;
             }
             r.rows += values.length;
@@ -72,7 +96,8 @@ async function latencyTrial(client: ClickHouseClient, row: BronzeRow, id: string
         });
         const [{ f, d }] = await rs.json<{ f: string | number; d: string | number }>();
         if (Number(f) > 0 && Number(d) > 0) return (performance.now() - t0) / 1000;
-        if (performance.now() - t0 > 300_000) throw new Error(`order ${id} did not reach fact_orders and fct_daily_sales of ${LIVE} within 300 s`);
+        if (performance.now() - t0 > 300_000)
+            throw new Error(`order ${id} did not reach fact_orders and fct_daily_sales of ${LIVE} within 300 s`);
         await sleep(50);
     }
 }
@@ -84,40 +109,72 @@ async function main(): Promise<void> {
     const idleS = flag("--idle-seconds", 30);
     const reps = flag("--refresh-reps", 5);
     const gw = await startChdbGateway();
-    const client = createClient({ url: gw.url, username: gw.user, password: gw.password, request_timeout: 3_600_000, log: { level: ClickHouseLogLevel.ERROR } });
+    const client = createClient({
+        url: gw.url,
+        username: gw.user,
+        password: gw.password,
+        request_timeout: 3_600_000,
+        log: { level: ClickHouseLogLevel.ERROR },
+    });
     const dbt = { url: gw.url, user: gw.user, password: gw.password, database: LIVE };
     try {
-        out(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), load avg ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}; engine pid ${gw.pid}`);
+        out(
+            `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), load avg ${os
+                .loadavg()
+                .map((x) => x.toFixed(1))
+                .join(" ")}; engine pid ${gw.pid}`,
+        );
         out(`gold refresh interval (--refresh-seconds, dbt var gold_refresh_seconds): ${refreshS} s`);
         // Events: a history of ~N events (sent in 10k-row batches) and 10% more live-like changes (1k-row batches).
         const shape = shapeFor(events);
         await createBronze(client, SRC);
         const offsets: Record<string, number> = {};
-        for (const ins of blockInserts(SRC, historyBlocks(shape), shape, offsets)) await client.command({ query: ins.sql });
+        for (const ins of blockInserts(SRC, historyBlocks(shape), shape, offsets))
+            await client.command({ query: ins.sql });
         const boundary = { ...offsets };
-        for (const ins of blockInserts(SRC, incrementBlocks(shape, Math.round(events / 10)), shape, offsets)) await client.command({ query: ins.sql });
+        for (const ins of blockInserts(SRC, incrementBlocks(shape, Math.round(events / 10)), shape, offsets))
+            await client.command({ query: ins.sql });
 
         await createBronze(client, LIVE);
         await createBronze(client, PLAIN);
-        const [deployed, deployS] = await timed(() => deployModels(dbt, { extraVars: { gold_refresh_seconds: String(refreshS) } }));
+        const [deployed, deployS] = await timed(() =>
+            deployModels(dbt, { extraVars: { gold_refresh_seconds: String(refreshS) } }),
+        );
         const views = (await viewRefreshes(client, LIVE)).map((v) => v.view);
-        out(`deployed ${deployed.modelsBuilt} models into ${LIVE} (dbt build, ${deployS.toFixed(1)} s); refreshable views: ${views.join(", ")}`);
+        out(
+            `deployed ${deployed.modelsBuilt} models into ${LIVE} (dbt build, ${deployS.toFixed(1)} s); refreshable views: ${views.join(", ")}`,
+        );
 
         // 1 + 2: silver at insert time, gold paused.
         await setRefreshes(client, LIVE, views, "STOP");
         const big = await insertBoth(client, {}, boundary, 10_000);
-        const passBig = Math.min(await timeBaselinePass(client, PLAIN, "a"), await timeBaselinePass(client, PLAIN, "b"));
+        const passBig = Math.min(
+            await timeBaselinePass(client, PLAIN, "a"),
+            await timeBaselinePass(client, PLAIN, "b"),
+        );
         const small = await insertBoth(client, boundary, {}, 1_000);
-        const passSmall = Math.min(await timeBaselinePass(client, PLAIN, "c", boundary), await timeBaselinePass(client, PLAIN, "d", boundary));
-        for (const [name, x, pass] of [["10k", big, passBig], ["1k", small, passSmall]] as const) {
-            out(`${name}-row batches: ${x.rows} rows in ${x.inserts} INSERTs each; with views ${x.live.toFixed(2)} s (${Math.round(x.rows / x.live)} rows/s), plain ${x.plain.toFixed(2)} s (${Math.round(x.rows / x.plain)} rows/s); JSONExtract pass over them ${pass.toFixed(2)} s`);
+        const passSmall = Math.min(
+            await timeBaselinePass(client, PLAIN, "c", boundary),
+            await timeBaselinePass(client, PLAIN, "d", boundary),
+        );
+        for (const [name, x, pass] of [
+            ["10k", big, passBig],
+            ["1k", small, passSmall],
+        ] as const) {
+            out(
+                `${name}-row batches: ${x.rows} rows in ${x.inserts} INSERTs each; with views ${x.live.toFixed(2)} s (${Math.round(x.rows / x.live)} rows/s), plain ${x.plain.toFixed(2)} s (${Math.round(x.rows / x.plain)} rows/s); JSONExtract pass over them ${pass.toFixed(2)} s`,
+            );
         }
 
         // Gold catches up with everything once its refreshes start again.
         await setRefreshes(client, LIVE, views, "START");
-        const [, catchUpS] = await timed(async () => waitForGoldAfter(client, LIVE, await serverNow(client), 1_800_000));
+        const [, catchUpS] = await timed(async () =>
+            waitForGoldAfter(client, LIVE, await serverNow(client), 1_800_000),
+        );
         const afterLoad = await viewRefreshes(client, LIVE);
-        out(`gold caught up with ${big.rows + small.rows} events in ${catchUpS.toFixed(1)} s; latest refresh per view: ${afterLoad.map((v) => `${v.view} ${v.durationMs} ms`).join(", ")}`);
+        out(
+            `gold caught up with ${big.rows + small.rows} events in ${catchUpS.toFixed(1)} s; latest refresh per view: ${afterLoad.map((v) => `${v.view} ${v.durationMs} ms`).join(", ")}`,
+        );
 
         // 3: bronze -> gold latency of new orders, each on a day of its own (so fct_daily_sales shows it too).
         let offset = offsets.mongo_ecom_orders! + 1;
@@ -126,7 +183,16 @@ async function main(): Promise<void> {
             await sleep(Math.random() * refreshS * 1000);
             const id = ids.order(0xbe000000 + i);
             const day = Date.UTC(2031, 0, 1) + i * DAY_MS;
-            const row = orderEvent({ id, customer: ids.customer(1), product: ids.product(1), status: "paid", orderedAtMs: day + 3_600_000, tsMs: Date.now(), op: "c", offset: offset++ });
+            const row = orderEvent({
+                id,
+                customer: ids.customer(1),
+                product: ids.product(1),
+                status: "paid",
+                orderedAtMs: day + 3_600_000,
+                tsMs: Date.now(),
+                op: "c",
+                offset: offset++,
+            });
             latencies.push(await latencyTrial(client, row, id, new Date(day).toISOString().slice(0, 10)));
         }
         out(`latency over ${trials} trials (s): ${latencies.map((x) => x.toFixed(2)).join(" ")}`);
@@ -144,7 +210,9 @@ async function main(): Promise<void> {
         await sleep(2000);
         const floorCpu = await cpuOver(Math.max(5, idleS / 2));
         await setRefreshes(client, LIVE, views, "START");
-        out(`engine CPU while idle: ${(100 * idleCpu).toFixed(1)}% of one core with refreshes every ${refreshS} s (${idleS} s), ${(100 * floorCpu).toFixed(1)}% with them stopped`);
+        out(
+            `engine CPU while idle: ${(100 * idleCpu).toFixed(1)}% of one core with refreshes every ${refreshS} s (${idleS} s), ${(100 * floorCpu).toFixed(1)}% with them stopped`,
+        );
 
         // 5: the refreshes after one single-order change (a new order on a busy day, then its update).
         await waitForGoldAfter(client, LIVE, await serverNow(client), 600_000);
@@ -153,35 +221,89 @@ async function main(): Promise<void> {
             await setRefreshes(client, LIVE, views, "STOP");
             await sleep(1100); // every refresh that started before the stop is in an earlier second than `since`
             const id = ids.order(0xbf000000 + Math.floor(r / 2));
-            await insertOrder(client, orderEvent({ id, customer: ids.customer(1), product: ids.product(1), status: r % 2 ? "shipped" : "paid", orderedAtMs: 1_700_000_000_000, tsMs: Date.now(), op: r % 2 ? "u" : "c", offset: offset++ }));
+            await insertOrder(
+                client,
+                orderEvent({
+                    id,
+                    customer: ids.customer(1),
+                    product: ids.product(1),
+                    status: r % 2 ? "shipped" : "paid",
+                    orderedAtMs: 1_700_000_000_000,
+                    tsMs: Date.now(),
+                    op: r % 2 ? "u" : "c",
+                    offset: offset++,
+                }),
+            );
             const since = await serverNow(client);
             await setRefreshes(client, LIVE, views, "START");
             const got = await firstRefreshesSince(client, LIVE, views, since);
             costs.push([...got.values()].reduce((a, b) => a + b, 0));
-            out(`single-order change ${r + 1} (${r % 2 ? "update" : "new order"}): ${[...got].map(([v, ms]) => `${v} ${ms} ms`).join(", ")}; sum ${costs[r]} ms`);
+            out(
+                `single-order change ${r + 1} (${r % 2 ? "update" : "new order"}): ${[...got].map(([v, ms]) => `${v} ${ms} ms`).join(", ")}; sum ${costs[r]} ms`,
+            );
         }
 
         // Full rebuild: dbt run --full-refresh (gold interval 3600 s, so no periodic refresh competes).
         const log: string[] = [];
-        await deployModels(dbt, { command: "run", fullRefresh: true, extraVars: { gold_refresh_seconds: "3600" }, log: (l) => log.push(l) });
+        await deployModels(dbt, {
+            command: "run",
+            fullRefresh: true,
+            extraVars: { gold_refresh_seconds: "3600" },
+            log: (l) => log.push(l),
+        });
         const per = modelSeconds(log).perModel;
         const missing = GOLD.filter((m) => per[m] === undefined);
-        if (missing.length) throw new Error(`dbt run --full-refresh printed no time for ${missing.join(", ")}:\n${log.slice(-20).join("\n")}`);
+        if (missing.length)
+            throw new Error(
+                `dbt run --full-refresh printed no time for ${missing.join(", ")}:\n${log.slice(-20).join("\n")}`,
+            );
         const fullMs = 1000 * GOLD.reduce((a, m) => a + per[m]!, 0);
-        out(`full gold rebuild (dbt run --full-refresh, model times): ${GOLD.map((m) => `${m} ${per[m]!.toFixed(2)} s`).join(", ")}; sum ${(fullMs / 1000).toFixed(2)} s`);
+        out(
+            `full gold rebuild (dbt run --full-refresh, model times): ${GOLD.map((m) => `${m} ${per[m]!.toFixed(2)} s`).join(", ")}; sum ${(fullMs / 1000).toFixed(2)} s`,
+        );
 
         summary(events, big.rows + small.rows, refreshS, [
-            ["bronze INSERT throughput, views/plain, 10k-row batches", big.plain / big.live, "x", ">= 0.5x", (x) => x >= 0.5],
-            ["bronze INSERT throughput, views/plain, 1k-row batches", small.plain / small.live, "x", ">= 0.5x", (x) => x >= 0.5],
-            ["silver cost/event vs JSONExtract pass, 10k-row batches", (big.live - big.plain) / passBig, "x", "<= 1.5x", (x) => x <= 1.5],
-            ["silver cost/event vs JSONExtract pass, 1k-row batches", (small.live - small.plain) / passSmall, "x", "(info)", undefined],
+            [
+                "bronze INSERT throughput, views/plain, 10k-row batches",
+                big.plain / big.live,
+                "x",
+                ">= 0.5x",
+                (x) => x >= 0.5,
+            ],
+            [
+                "bronze INSERT throughput, views/plain, 1k-row batches",
+                small.plain / small.live,
+                "x",
+                ">= 0.5x",
+                (x) => x >= 0.5,
+            ],
+            [
+                "silver cost/event vs JSONExtract pass, 10k-row batches",
+                (big.live - big.plain) / passBig,
+                "x",
+                "<= 1.5x",
+                (x) => x <= 1.5,
+            ],
+            [
+                "silver cost/event vs JSONExtract pass, 1k-row batches",
+                (small.live - small.plain) / passSmall,
+                "x",
+                "(info)",
+                undefined,
+            ],
             [`bronze->gold latency p50 (${trials} trials)`, percentile(latencies, 50), "s", "(info)", undefined],
             [`bronze->gold latency p95 (${trials} trials)`, percentile(latencies, 95), "s", "<= 5 s", (x) => x <= 5],
             [`engine CPU idle, refresh every ${refreshS} s`, 100 * idleCpu, "%", "<= 5%", (x) => x <= 5],
             ["engine CPU idle, refreshes stopped (floor)", 100 * floorCpu, "%", "(info)", undefined],
             [`refresh after 1-order change (median of ${reps}), ms`, median(costs), "ms", "(info)", undefined],
             ["full gold rebuild (dbt --full-refresh), ms", fullMs, "ms", "(info)", undefined],
-            ["refresh after 1-order change / full rebuild", (100 * median(costs)) / fullMs, "%", "<= 1%", (x) => x <= 1],
+            [
+                "refresh after 1-order change / full rebuild",
+                (100 * median(costs)) / fullMs,
+                "%",
+                "<= 1%",
+                (x) => x <= 1,
+            ],
         ]);
     } finally {
         await client.close();
@@ -189,12 +311,26 @@ async function main(): Promise<void> {
     }
 }
 
-function summary(events: number, bronze: number, refreshS: number, rows: [string, number, string, string, ((x: number) => boolean) | undefined][]): void {
+function summary(
+    events: number,
+    bronze: number,
+    refreshS: number,
+    rows: [string, number, string, string, ((x: number) => boolean) | undefined][],
+): void {
     out("");
-    out(`summary (--events ${events}: ${bronze} bronze events; gold refresh interval ${refreshS} s; ${os.cpus().length} cores)`);
+    out(
+        `summary (--events ${events}: ${bronze} bronze events; gold refresh interval ${refreshS} s; ${os.cpus().length} cores)`,
+    );
     out(`${"measure".padEnd(58)}${"value".padStart(12)}  ${"target".padEnd(9)}result`);
     for (const [what, x, unit, target, ok] of rows) {
-        const value = unit === "x" ? `${x.toFixed(2)}x` : unit === "%" ? `${x.toFixed(2)}%` : unit === "s" ? `${x.toFixed(2)} s` : `${Math.round(x)} ms`;
+        const value =
+            unit === "x"
+                ? `${x.toFixed(2)}x`
+                : unit === "%"
+                  ? `${x.toFixed(2)}%`
+                  : unit === "s"
+                    ? `${x.toFixed(2)} s`
+                    : `${Math.round(x)} ms`;
         out(`${what.padEnd(58)}${value.padStart(12)}  ${target.padEnd(9)}${ok ? (ok(x) ? "met" : "NOT met") : ""}`);
     }
 }

@@ -73,9 +73,11 @@ function fakerOnly(): number {
 async function mainBench(): Promise<void> {
     // Warm up the JIT on a small run of each stage.
     fakerOnly.call(null);
-    for (const _ of new HistoryGenerator({ seed: 1, customers: 200, products: 20, orders: 1000, changes: 1000 }).rows()) void _;
+    for (const _ of new HistoryGenerator({ seed: 1, customers: 200, products: 20, orders: 1000, changes: 1000 }).rows())
+        void _;
 
-    const best = <T>(a: { seconds: number; value: T } | undefined, b: { seconds: number; value: T }) => (a === undefined || b.seconds < a.seconds ? b : a);
+    const best = <T>(a: { seconds: number; value: T } | undefined, b: { seconds: number; value: T }) =>
+        a === undefined || b.seconds < a.seconds ? b : a;
     let faker: { seconds: number; value: number } | undefined;
     let gen: { seconds: number; value: unknown } | undefined;
     let events: { seconds: number; value: { n: number; bytes: number } } | undefined;
@@ -86,7 +88,13 @@ async function mainBench(): Promise<void> {
             gen,
             time(() => {
                 const rng = new Prng(seed);
-                buildInitialLoad({ customers, products, orders }, base, rng, new DocumentFactory(seed, rng), new ObjectIdFactory(seed));
+                buildInitialLoad(
+                    { customers, products, orders },
+                    base,
+                    rng,
+                    new DocumentFactory(seed, rng),
+                    new ObjectIdFactory(seed),
+                );
                 return undefined;
             }),
         );
@@ -117,21 +125,38 @@ async function mainBench(): Promise<void> {
     const rows = [
         { stage: "faker calls alone (initial load's)", count: faker.value, unit: "calls", s: faker.seconds },
         { stage: "generate initial load (documents)", count: docs, unit: "docs", s: gen.seconds },
-        { stage: "emit events in memory (snapshot + changes)", count: events.value.n, unit: "events", s: events.seconds },
+        {
+            stage: "emit events in memory (snapshot + changes)",
+            count: events.value.n,
+            unit: "events",
+            s: events.seconds,
+        },
         { stage: "emit events to JSONL files", count: fileEvents, unit: "events", s: files.seconds },
     ];
     const out: string[] = [];
-    out.push(`seed benchmark: ${customers} customers, ${products} products, ${orders} orders, ${changes} changes; best of ${rounds} rounds (node ${process.version})`);
+    out.push(
+        `seed benchmark: ${customers} customers, ${products} products, ${orders} orders, ${changes} changes; best of ${rounds} rounds (node ${process.version})`,
+    );
     out.push("");
-    out.push(`${"stage".padEnd(44)} ${"count".padStart(9)} ${"unit".padEnd(6)} ${"seconds".padStart(8)} ${"per second".padStart(11)} ${"× faker time".padStart(12)}`);
+    out.push(
+        `${"stage".padEnd(44)} ${"count".padStart(9)} ${"unit".padEnd(6)} ${"seconds".padStart(8)} ${"per second".padStart(11)} ${"× faker time".padStart(12)}`,
+    );
     for (const r of rows) {
         out.push(
-            `${r.stage.padEnd(44)} ${String(r.count).padStart(9)} ${r.unit.padEnd(6)} ${r.s.toFixed(3).padStart(8)} ${Math.round(r.count / r.s).toLocaleString("en-US").padStart(11)} ${(r.s / faker.seconds).toFixed(2).padStart(12)}`,
+            `${r.stage.padEnd(44)} ${String(r.count).padStart(9)} ${r.unit.padEnd(6)} ${r.s.toFixed(3).padStart(8)} ${Math.round(
+                r.count / r.s,
+            )
+                .toLocaleString("en-US")
+                .padStart(11)} ${(r.s / faker.seconds).toFixed(2).padStart(12)}`,
         );
     }
     out.push("");
-    out.push(`faker share of document generation: ${((100 * faker.seconds) / gen.seconds).toFixed(0)}% (the rest: PRNG, dates, order lines, statuses, ids)`);
-    out.push(`envelope text: ${(events.value.bytes / 1e6).toFixed(1)} MB of raw_data in memory; files: ${(fileBytes / 1e6).toFixed(1)} MB`);
+    out.push(
+        `faker share of document generation: ${((100 * faker.seconds) / gen.seconds).toFixed(0)}% (the rest: PRNG, dates, order lines, statuses, ids)`,
+    );
+    out.push(
+        `envelope text: ${(events.value.bytes / 1e6).toFixed(1)} MB of raw_data in memory; files: ${(fileBytes / 1e6).toFixed(1)} MB`,
+    );
     process.stdout.write(out.join("\n") + "\n");
 }
 

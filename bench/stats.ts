@@ -8,7 +8,8 @@ export function flag(name: string, fallback: number): number {
     const i = process.argv.indexOf(name);
     if (i < 0) return fallback;
     const v = Number(process.argv[i + 1]);
-    if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} needs a positive number, got ${JSON.stringify(process.argv[i + 1])}`);
+    if (!Number.isFinite(v) || v <= 0)
+        throw new Error(`${name} needs a positive number, got ${JSON.stringify(process.argv[i + 1])}`);
     return v;
 }
 

@@ -33,7 +33,10 @@ export interface CdcPipelineArgs {
  * / FileStreamSink) while keeping the rest of the wiring: connector names, secret config,
  * dependencies, readiness waits and the product's other keys.
  */
-export type ConnectorConfigOverride = (role: "source" | "sink", config: Record<string, string>) => Record<string, string>;
+export type ConnectorConfigOverride = (
+    role: "source" | "sink",
+    config: Record<string, string>,
+) => Record<string, string>;
 
 /** @internal Test seams of the pipeline (see `StackTestSeams` in stack.ts); a real stack passes none. */
 export interface CdcPipelineTestSeams {
@@ -58,7 +61,12 @@ export class CdcPipeline extends pulumi.ComponentResource {
     /** dbt vars from the config (bronze table names by role, gold refresh interval). */
     public readonly dbtVars: Record<string, string>;
 
-    constructor(name: string, args: CdcPipelineArgs, opts?: pulumi.ComponentResourceOptions, /** @internal */ seams: CdcPipelineTestSeams = {}) {
+    constructor(
+        name: string,
+        args: CdcPipelineArgs,
+        opts?: pulumi.ComponentResourceOptions,
+        /** @internal */ seams: CdcPipelineTestSeams = {},
+    ) {
         super("cdc:pipeline:CdcPipeline", name, {}, opts);
         const s = args.settings;
         const e = args.endpoints;
@@ -98,7 +106,13 @@ export class CdcPipeline extends pulumi.ComponentResource {
         // 2. The sink, once its tables exist and Connect has the plugin.
         const override = seams.connectorConfigOverride;
         const sinkConfig = pulumi
-            .all([e.clickhouse.internal.host, e.clickhouse.internal.port, e.clickhouse.internal.ssl, e.clickhouse.database, e.clickhouse.user])
+            .all([
+                e.clickhouse.internal.host,
+                e.clickhouse.internal.port,
+                e.clickhouse.internal.ssl,
+                e.clickhouse.database,
+                e.clickhouse.user,
+            ])
             .apply(([host, port, ssl, database, user]) =>
                 clickhouseSinkConfig({
                     topicPrefix: prefix,
@@ -118,7 +132,9 @@ export class CdcPipeline extends pulumi.ComponentResource {
                 connectorName: s.connectors.sinkName ?? `${stack}-clickhouse-sink`,
                 config: sinkConfig,
                 secretConfig: pulumi.secret(secretMap(CLICKHOUSE_SINK_SECRET_KEYS, e.clickhouse.password)),
-                ...(e.connect.secretRefs ? { secretRefs: { [CLICKHOUSE_SINK_SECRET_KEYS[0]]: e.connect.secretRefs.clickhousePassword } } : {}),
+                ...(e.connect.secretRefs
+                    ? { secretRefs: { [CLICKHOUSE_SINK_SECRET_KEYS[0]]: e.connect.secretRefs.clickhousePassword } }
+                    : {}),
                 readyTimeoutSeconds: s.connectors.readyTimeoutSeconds,
                 requestTimeoutSeconds: s.connectors.requestTimeoutSeconds,
                 ...lifecycle(s.connectors, s.connectors.sink.state),
@@ -143,7 +159,9 @@ export class CdcPipeline extends pulumi.ComponentResource {
                 connectorName: s.connectors.sourceName ?? `${stack}-mongo-source`,
                 config: override ? override("source", sourceConfig) : sourceConfig,
                 secretConfig: pulumi.secret(secretMap(DEBEZIUM_SECRET_KEYS, e.mongo.connectorConnectionString)),
-                ...(e.connect.secretRefs ? { secretRefs: { [DEBEZIUM_SECRET_KEYS[0]]: e.connect.secretRefs.debeziumConnectionString } } : {}),
+                ...(e.connect.secretRefs
+                    ? { secretRefs: { [DEBEZIUM_SECRET_KEYS[0]]: e.connect.secretRefs.debeziumConnectionString } }
+                    : {}),
                 readyTimeoutSeconds: s.connectors.readyTimeoutSeconds,
                 requestTimeoutSeconds: s.connectors.requestTimeoutSeconds,
                 ...lifecycle(s.connectors, s.connectors.source.state),
@@ -154,18 +172,19 @@ export class CdcPipeline extends pulumi.ComponentResource {
         // 3b. Declared re-snapshots: signals to the source, once it runs with the signal collection.
         // Only while some are declared: an id is also the signal document's _id, so even after the
         // list was emptied (and this record deleted) MongoDB refuses to run an old id again.
-        if (Object.keys(snapshotRequests).length > 0) this.snapshots = new SnapshotSignal(
-            `${name}-snapshots`,
-            {
-                connectionString: e.mongo.hostConnectionString,
-                database: s.mongo.database,
-                signalCollection,
-                connectorName: this.source.connectorName,
-                requests: snapshotRequests,
-                timeoutSeconds: s.connectors.requestTimeoutSeconds,
-            },
-            { ...child, dependsOn: [this.source] },
-        );
+        if (Object.keys(snapshotRequests).length > 0)
+            this.snapshots = new SnapshotSignal(
+                `${name}-snapshots`,
+                {
+                    connectionString: e.mongo.hostConnectionString,
+                    database: s.mongo.database,
+                    signalCollection,
+                    connectorName: this.source.connectorName,
+                    requests: snapshotRequests,
+                    timeoutSeconds: s.connectors.requestTimeoutSeconds,
+                },
+                { ...child, dependsOn: [this.source] },
+            );
 
         // 4. dbt, once bronze exists (it builds on whatever has arrived; later runs catch up).
         if (s.dbt.enabled) {
@@ -174,12 +193,14 @@ export class CdcPipeline extends pulumi.ComponentResource {
                 {
                     projectDir: dbtProjectDir,
                     clickhouse: pulumi.secret(
-                        pulumi.all([e.clickhouse.url, e.clickhouse.user, e.clickhouse.password, e.clickhouse.database]).apply(([url, user, password, database]) => ({
-                            url,
-                            user,
-                            password,
-                            database,
-                        })),
+                        pulumi
+                            .all([e.clickhouse.url, e.clickhouse.user, e.clickhouse.password, e.clickhouse.database])
+                            .apply(([url, user, password, database]) => ({
+                                url,
+                                user,
+                                password,
+                                database,
+                            })),
                     ),
                     target: s.dbt.target,
                     threads: s.dbt.threads,
@@ -193,7 +214,10 @@ export class CdcPipeline extends pulumi.ComponentResource {
 }
 
 /** A connector's lifecycle inputs from `cdc:connectors`: declared state, readiness, restart bounds. */
-function lifecycle(c: PipelineSettings["connectors"], state: DesiredState): Pick<KafkaConnectorArgs, "desiredState" | "readiness" | "maxRestarts" | "restartBackoffSeconds"> {
+function lifecycle(
+    c: PipelineSettings["connectors"],
+    state: DesiredState,
+): Pick<KafkaConnectorArgs, "desiredState" | "readiness" | "maxRestarts" | "restartBackoffSeconds"> {
     return {
         desiredState: state,
         readiness: c.readiness,

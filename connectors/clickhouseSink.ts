@@ -55,17 +55,22 @@ export function defaultDeadLetterTopic(topicPrefix: string, database: string): s
 export function clickhouseSinkConfig(o: ClickHouseSinkOptions): Record<string, string> {
     assertName("topicPrefix", o.topicPrefix);
     assertName("database", o.database);
-    if (!Array.isArray(o.collections) || o.collections.length === 0) throw new Error("collections must list at least one collection");
+    if (!Array.isArray(o.collections) || o.collections.length === 0)
+        throw new Error("collections must list at least one collection");
     o.collections.forEach((c, i) => assertName(`collections[${i}]`, c, true));
     const ch = o.clickhouse;
-    if (!ch || typeof ch.host !== "string" || ch.host.length === 0) throw new Error("clickhouse.host must be a non-empty host name");
-    if (!Number.isInteger(ch.port) || ch.port < 1 || ch.port > 65535) throw new Error(`clickhouse.port must be 1-65535 (got ${ch.port})`);
+    if (!ch || typeof ch.host !== "string" || ch.host.length === 0)
+        throw new Error("clickhouse.host must be a non-empty host name");
+    if (!Number.isInteger(ch.port) || ch.port < 1 || ch.port > 65535)
+        throw new Error(`clickhouse.port must be 1-65535 (got ${ch.port})`);
     assertName("clickhouse.database", ch.database);
     const tasks = o.tasksMax ?? 1;
     if (!Number.isInteger(tasks) || tasks < 1) throw new Error(`tasksMax must be an integer >= 1 (got ${tasks})`);
 
     const topics = o.collections.map((c) => changeTopicName(o.topicPrefix, o.database, c));
-    const topicToTable = o.collections.map((c) => `${changeTopicName(o.topicPrefix, o.database, c)}=${bronzeTableName(o.topicPrefix, o.database, c)}`);
+    const topicToTable = o.collections.map(
+        (c) => `${changeTopicName(o.topicPrefix, o.database, c)}=${bronzeTableName(o.topicPrefix, o.database, c)}`,
+    );
 
     return {
         "connector.class": "com.clickhouse.kafka.connect.ClickHouseSinkConnector",

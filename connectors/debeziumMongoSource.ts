@@ -19,7 +19,8 @@ export const DEBEZIUM_SECRET_KEYS: readonly string[] = ["mongodb.connection.stri
  * {@link DEBEZIUM_SIGNAL_ACTIONS} on it (see docs/operations.md, "Re-snapshot one collection").
  */
 export function signalCollectionName(stack: string): string {
-    if (typeof stack !== "string" || stack.length === 0) throw new Error("signalCollectionName: the stack name must be a non-empty string");
+    if (typeof stack !== "string" || stack.length === 0)
+        throw new Error("signalCollectionName: the stack name must be a non-empty string");
     return `cdc_signal_${stack.replace(/[^A-Za-z0-9_]/g, "_")}`;
 }
 
@@ -68,13 +69,18 @@ export interface DebeziumMongoSourceOptions {
 export function debeziumMongoSourceConfig(o: DebeziumMongoSourceOptions): Record<string, string> {
     assertName("topicPrefix", o.topicPrefix);
     assertName("database", o.database);
-    if (!Array.isArray(o.collections) || o.collections.length === 0) throw new Error("collections must list at least one collection");
+    if (!Array.isArray(o.collections) || o.collections.length === 0)
+        throw new Error("collections must list at least one collection");
     o.collections.forEach((c, i) => assertName(`collections[${i}]`, c, true));
     const heartbeat = o.heartbeatIntervalMs ?? 10_000;
-    if (!Number.isInteger(heartbeat) || heartbeat < 0) throw new Error(`heartbeatIntervalMs must be an integer >= 0 (got ${heartbeat})`);
+    if (!Number.isInteger(heartbeat) || heartbeat < 0)
+        throw new Error(`heartbeatIntervalMs must be an integer >= 0 (got ${heartbeat})`);
     if (o.signalCollection !== undefined) {
         assertName("signalCollection", o.signalCollection);
-        if (o.collections.includes(o.signalCollection)) throw new Error(`signalCollection "${o.signalCollection}" is a captured collection; signals need a collection of their own`);
+        if (o.collections.includes(o.signalCollection))
+            throw new Error(
+                `signalCollection "${o.signalCollection}" is a captured collection; signals need a collection of their own`,
+            );
     }
     const tasks = o.tasksMax ?? 1;
     if (!Number.isInteger(tasks) || tasks < 1) throw new Error(`tasksMax must be an integer >= 1 (got ${tasks})`);

@@ -6,4 +6,10 @@ export type { DebeziumMongoSourceOptions, MongoConnectionStringOptions } from ".
 export { clickhouseSinkConfig, CLICKHOUSE_SINK_SECRET_KEYS, defaultDeadLetterTopic } from "./clickhouseSink";
 export type { ClickHouseSinkOptions, ClickHouseSinkTarget } from "./clickhouseSink";
 export { bronzeTableName, changeTopicName, escapeRegex } from "./naming";
-export { CONNECT_SECRET_ENV, CONNECT_SECRET_REFS, ENV_CONFIG_PROVIDER_CLASS, envConfigProviderWorkerEnv, envRef } from "./secretRefs";
+export {
+    CONNECT_SECRET_ENV,
+    CONNECT_SECRET_REFS,
+    ENV_CONFIG_PROVIDER_CLASS,
+    envConfigProviderWorkerEnv,
+    envRef,
+} from "./secretRefs";

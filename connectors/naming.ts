@@ -24,6 +24,8 @@ export function escapeRegex(text: string): string {
 export function assertName(field: string, value: string, allowDot = false): void {
     const re = allowDot ? /^[A-Za-z0-9_.-]+$/ : /^[A-Za-z0-9_-]+$/;
     if (typeof value !== "string" || !re.test(value)) {
-        throw new Error(`${field} must be a non-empty name of letters, digits, '_' or '-'${allowDot ? " or '.'" : ""} (got ${JSON.stringify(value)})`);
+        throw new Error(
+            `${field} must be a non-empty name of letters, digits, '_' or '-'${allowDot ? " or '.'" : ""} (got ${JSON.stringify(value)})`,
+        );
     }
 }

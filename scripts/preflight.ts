@@ -65,9 +65,12 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
 /** The stack's `cdc:*` config, as `loadConfig` reads it inside the program. */
 function stackConfig(stack: string): PipelineConfig | { error: string } {
     const r = run("pulumi", ["config", "--json", "--stack", stack]);
-    if (r.stdout === undefined) return { error: `\`pulumi config --json --stack ${stack}\` failed: ${r.stderr.split("\n")[0]}` };
+    if (r.stdout === undefined)
+        return { error: `\`pulumi config --json --stack ${stack}\` failed: ${r.stderr.split("\n")[0]}` };
     const raw: Record<string, unknown> = {};
-    for (const [fullKey, entry] of Object.entries(JSON.parse(r.stdout) as Record<string, { value?: string; objectValue?: unknown; secret?: boolean }>)) {
+    for (const [fullKey, entry] of Object.entries(
+        JSON.parse(r.stdout) as Record<string, { value?: string; objectValue?: unknown; secret?: boolean }>,
+    )) {
         const [ns, key] = fullKey.split(":", 2);
         if (ns !== "cdc" || key === undefined) continue;
         if (entry.objectValue !== undefined) raw[key] = entry.objectValue;
@@ -115,7 +118,10 @@ async function main(): Promise<number> {
         if (flags.out) fs.writeFileSync(flags.out, lines.join("\n") + "\n");
         const errors = findings.filter((f) => f.severity === "error").length;
         if (!flags.envOnly) {
-            if (checked.length) process.stderr.write(`preflight (stack ${flags.stack}):\n${checked.map((c) => `  - ${c}`).join("\n")}\n`);
+            if (checked.length)
+                process.stderr.write(
+                    `preflight (stack ${flags.stack}):\n${checked.map((c) => `  - ${c}`).join("\n")}\n`,
+                );
             if (findings.length) process.stderr.write(formatFindings(findings) + "\n");
         }
         return errors > 0 && !flags.envOnly ? 1 : 0;
@@ -134,7 +140,11 @@ async function main(): Promise<number> {
 
     // Which engine: like the docker CLI (its context), handed to the provider as DOCKER_HOST.
     if (run("docker", ["--version"]).stdout === undefined) {
-        findings.push({ severity: "error", message: "the docker CLI is not on PATH. Install Docker (Docker Desktop, Colima, Rancher Desktop or Docker Engine), then run again." });
+        findings.push({
+            severity: "error",
+            message:
+                "the docker CLI is not on PATH. Install Docker (Docker Desktop, Colima, Rancher Desktop or Docker Engine), then run again.",
+        });
         return finish();
     }
     const inspect = process.env.DOCKER_HOST ? undefined : run("docker", ["context", "inspect"]).stdout;
@@ -154,7 +164,10 @@ async function main(): Promise<number> {
     const info = run("docker", ["info", "--format", "{{json .}}"], engineEnv);
     let parsed: DockerInfo | undefined;
     try {
-        parsed = info.stdout === undefined ? undefined : (JSON.parse(info.stdout) as DockerInfo & { ServerErrors?: string[] });
+        parsed =
+            info.stdout === undefined
+                ? undefined
+                : (JSON.parse(info.stdout) as DockerInfo & { ServerErrors?: string[] });
     } catch {
         parsed = undefined;
     }
@@ -168,7 +181,9 @@ async function main(): Promise<number> {
         return finish();
     }
     const mem = typeof parsed.MemTotal === "number" ? `${(parsed.MemTotal / 1024 ** 3).toFixed(1)} GiB` : "? GiB";
-    checked.push(`Docker engine ${endpoint.host} (${endpoint.source}): ${parsed.OperatingSystem ?? parsed.Name ?? "?"}, Docker ${parsed.ServerVersion}, ${parsed.NCPU ?? "?"} CPUs, ${mem} (the services' limits need ${(memoryNeededMb(d.resources) / 1024).toFixed(1)} GiB)`);
+    checked.push(
+        `Docker engine ${endpoint.host} (${endpoint.source}): ${parsed.OperatingSystem ?? parsed.Name ?? "?"}, Docker ${parsed.ServerVersion}, ${parsed.NCPU ?? "?"} CPUs, ${mem} (the services' limits need ${(memoryNeededMb(d.resources) / 1024).toFixed(1)} GiB)`,
+    );
     findings.push(...engineResourceFindings(parsed, d.resources, endpoint));
     if (!endpoint.local) {
         findings.push({
@@ -190,27 +205,40 @@ async function main(): Promise<number> {
     if (endpoint.local) {
         for (const key of Object.keys(d.ports) as PortKey[]) probes[key] = await probePort(d.bindAddress, d.ports[key]);
     }
-    const portProblems = portFindings({ ports: d.ports, bindAddress: d.bindAddress, stack: flags.stack, project: "cdc", probes, running });
+    const portProblems = portFindings({
+        ports: d.ports,
+        bindAddress: d.bindAddress,
+        stack: flags.stack,
+        project: "cdc",
+        probes,
+        running,
+    });
     findings.push(...portProblems);
-    if (portProblems.length === 0) checked.push(`host ports ${Object.values(d.ports).join(", ")} on ${d.bindAddress}: free or this stack's own`);
+    if (portProblems.length === 0)
+        checked.push(`host ports ${Object.values(d.ports).join(", ")} on ${d.bindAddress}: free or this stack's own`);
 
     // Proxy for the plugin download.
     if (proxies) {
-        checked.push(`sink plugin download through proxy ${maskProxy(proxies.httpsProxy ?? proxies.httpProxy ?? "")} (from ${proxies.source})${proxies.noProxy ? `, no_proxy ${proxies.noProxy}` : ""}`);
+        checked.push(
+            `sink plugin download through proxy ${maskProxy(proxies.httpsProxy ?? proxies.httpProxy ?? "")} (from ${proxies.source})${proxies.noProxy ? `, no_proxy ${proxies.noProxy}` : ""}`,
+        );
     }
 
     // Failed one-shot jobs: replaced, i.e. run again, by this up.
     const exported = run("pulumi", ["stack", "export", "--stack", flags.stack]).stdout;
     const failed = failedJobs(exported);
     lines.push(`cdc_replace=(${failed.map((f) => `--replace ${shellQuote(f.urn)}`).join(" ")})`);
-    for (const f of failed) checked.push(`job ${f.job} failed last time (exit code ${f.exitCode}): this up replaces its container, which runs it again`);
+    for (const f of failed)
+        checked.push(
+            `job ${f.job} failed last time (exit code ${f.exitCode}): this up replaces its container, which runs it again`,
+        );
     return finish();
 }
 
 main().then(
     (code) => process.exit(code),
     (e: unknown) => {
-        process.stderr.write(`preflight failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+        process.stderr.write(`preflight failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
         process.exit(1);
     },
 );

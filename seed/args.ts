@@ -25,25 +25,34 @@ export type FlagValues = Record<string, number | string | boolean>;
  * Parses `--name value`, `--name=value` and bare boolean `--name` flags.
  * @throws UsageError for an unknown flag, a missing or malformed value, a positional argument.
  */
-export function parseFlags(argv: readonly string[], specs: Readonly<Record<string, FlagSpec>>, command: string): FlagValues {
+export function parseFlags(
+    argv: readonly string[],
+    specs: Readonly<Record<string, FlagSpec>>,
+    command: string,
+): FlagValues {
     const out: FlagValues = {};
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (!arg.startsWith("--")) {
-            throw new UsageError(`unexpected argument ${JSON.stringify(arg)}: ${command} takes only --flags (see --help)`);
+            throw new UsageError(
+                `unexpected argument ${JSON.stringify(arg)}: ${command} takes only --flags (see --help)`,
+            );
         }
         const eq = arg.indexOf("=");
         const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
         const spec = specs[name];
         if (!spec) {
-            const known = Object.keys(specs).map((k) => `--${k}`).join(", ");
+            const known = Object.keys(specs)
+                .map((k) => `--${k}`)
+                .join(", ");
             throw new UsageError(`unknown flag --${name} for ${command}; known flags: ${known}`);
         }
         if (name in out) throw new UsageError(`--${name} given twice: keep one`);
         if (spec.type === "bool") {
             if (eq >= 0) {
                 const v = arg.slice(eq + 1);
-                if (v !== "true" && v !== "false") throw new UsageError(`--${name} takes no value (or =true/=false), got ${JSON.stringify(v)}`);
+                if (v !== "true" && v !== "false")
+                    throw new UsageError(`--${name} takes no value (or =true/=false), got ${JSON.stringify(v)}`);
                 out[name] = v === "true";
             } else {
                 out[name] = true;
@@ -76,7 +85,9 @@ function readValue(name: string, raw: string, spec: Exclude<FlagSpec, { type: "b
     const pattern = isInt ? /^\d+$/ : /^\d+(\.\d+)?$/;
     const n = Number(raw);
     if (!pattern.test(raw) || !Number.isFinite(n)) {
-        throw new UsageError(`--${name} must be ${isInt ? "a whole number" : "a number"} between ${spec.min} and ${spec.max}; got ${JSON.stringify(raw)} (${spec.help})`);
+        throw new UsageError(
+            `--${name} must be ${isInt ? "a whole number" : "a number"} between ${spec.min} and ${spec.max}; got ${JSON.stringify(raw)} (${spec.help})`,
+        );
     }
     if (n < spec.min || n > spec.max || (isInt && !Number.isSafeInteger(n))) {
         throw new UsageError(`--${name} must be between ${spec.min} and ${spec.max}; got ${raw} (${spec.help})`);

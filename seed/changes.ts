@@ -79,23 +79,42 @@ export class ChangeChooser {
     /** Applies a change of `kind` at `at`, or returns undefined when it cannot apply now. */
     apply(kind: ChangeKind, at: Date): Mutation | undefined {
         switch (kind) {
-            case "new_customer": return this.newCustomer(at);
-            case "customer_update": return this.customerUpdate(at);
-            case "customer_delete": return this.customerDelete(at);
-            case "new_product": return this.newProduct(at);
-            case "price_change": return this.priceChange(at);
-            case "stock_change": return this.stockChange(at);
-            case "product_delete": return this.productDelete(at);
-            case "new_order": return this.newOrder(at);
-            case "order_status": return this.orderStatus(at);
-            case "order_delete": return this.orderDelete(at);
+            case "new_customer":
+                return this.newCustomer(at);
+            case "customer_update":
+                return this.customerUpdate(at);
+            case "customer_delete":
+                return this.customerDelete(at);
+            case "new_product":
+                return this.newProduct(at);
+            case "price_change":
+                return this.priceChange(at);
+            case "stock_change":
+                return this.stockChange(at);
+            case "product_delete":
+                return this.productDelete(at);
+            case "new_order":
+                return this.newOrder(at);
+            case "order_status":
+                return this.orderStatus(at);
+            case "order_delete":
+                return this.orderDelete(at);
         }
     }
 
     private newCustomer(at: Date): Mutation {
         const doc = this.docs.customer(this.ids.next(at), at);
         this.world.putCustomer(doc);
-        return { collection: "customers", op: "insert", kind: "new_customer", id: doc._id, before: null, after: doc, set: {}, at };
+        return {
+            collection: "customers",
+            op: "insert",
+            kind: "new_customer",
+            id: doc._id,
+            before: null,
+            after: doc,
+            set: {},
+            at,
+        };
     }
 
     private customerUpdate(at: Date): Mutation | undefined {
@@ -126,7 +145,16 @@ export class ChangeChooser {
     private newProduct(at: Date): Mutation {
         const doc = this.docs.product(this.ids.next(at), at);
         this.world.putProduct(doc);
-        return { collection: "products", op: "insert", kind: "new_product", id: doc._id, before: null, after: doc, set: {}, at };
+        return {
+            collection: "products",
+            op: "insert",
+            kind: "new_product",
+            id: doc._id,
+            before: null,
+            after: doc,
+            set: {},
+            at,
+        };
     }
 
     private priceChange(at: Date): Mutation | undefined {
@@ -148,8 +176,10 @@ export class ChangeChooser {
         const before = this.world.products.get(id) as ProductDoc;
         const stock = before.stock_quantity;
         let next: number;
-        if (stock === 0 || this.rng.chance(0.35)) next = stock + this.rng.int(10, 200); // restock
-        else if (this.rng.chance(0.1)) next = 0; // sold out
+        if (stock === 0 || this.rng.chance(0.35))
+            next = stock + this.rng.int(10, 200); // restock
+        else if (this.rng.chance(0.1))
+            next = 0; // sold out
         else next = stock - this.rng.int(1, Math.min(stock, 10)); // sales
         const set: Partial<ProductDoc> = { stock_quantity: next, updated_at: at };
         const after: ProductDoc = { ...before, ...set };
@@ -177,9 +207,25 @@ export class ChangeChooser {
             const p = this.world.products.get(pid) as ProductDoc;
             items.push({ product_id: pid, quantity: lineQuantity(this.rng), unit_price: p.price });
         }
-        const doc: OrderDoc = { _id: this.ids.next(at), customer_id: customerId, status: "pending", items, ordered_at: at, updated_at: at };
+        const doc: OrderDoc = {
+            _id: this.ids.next(at),
+            customer_id: customerId,
+            status: "pending",
+            items,
+            ordered_at: at,
+            updated_at: at,
+        };
         this.world.putOrder(doc);
-        return { collection: "orders", op: "insert", kind: "new_order", id: doc._id, before: null, after: doc, set: {}, at };
+        return {
+            collection: "orders",
+            op: "insert",
+            kind: "new_order",
+            id: doc._id,
+            before: null,
+            after: doc,
+            set: {},
+            at,
+        };
     }
 
     private orderStatus(at: Date): Mutation | undefined {

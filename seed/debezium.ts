@@ -62,7 +62,12 @@ export function keyOf(id: ObjectIdHex): string {
     return JSON.stringify({ id: `{"$oid": "${id}"}` });
 }
 
-function source(collection: CollectionName, ct: ClusterTime, snapshot: DebeziumSource["snapshot"], wallTime: number | null): DebeziumSource {
+function source(
+    collection: CollectionName,
+    ct: ClusterTime,
+    snapshot: DebeziumSource["snapshot"],
+    wallTime: number | null,
+): DebeziumSource {
     const tsMs = ct.sec * 1000;
     return {
         version: DEBEZIUM_VERSION,
@@ -108,13 +113,24 @@ export function snapshotEnvelope(
  * milliseconds (Debezium's MongoDB incremental snapshot stamps each read with the current time,
  * not a cluster time), so it is later than the streamed events read before it.
  */
-export function incrementalSnapshotEnvelope(collection: CollectionName, doc: object, readAtMs: number, ord = 1): DebeziumEnvelope {
+export function incrementalSnapshotEnvelope(
+    collection: CollectionName,
+    doc: object,
+    readAtMs: number,
+    ord = 1,
+): DebeziumEnvelope {
     const src = source(collection, { sec: 0, inc: ord }, "true", null);
     return {
         before: null,
         after: toStrictJson(doc),
         updateDescription: null,
-        source: { ...src, ts_ms: readAtMs, ts_us: readAtMs * 1000, ts_ns: readAtMs * 1_000_000, snapshot: "incremental" },
+        source: {
+            ...src,
+            ts_ms: readAtMs,
+            ts_us: readAtMs * 1000,
+            ts_ns: readAtMs * 1_000_000,
+            snapshot: "incremental",
+        },
         op: "r",
         ts_ms: readAtMs,
         transaction: null,
@@ -126,7 +142,15 @@ export function changeEnvelope(m: Mutation, ct: ClusterTime, processedAtMs: numb
     const src = source(m.collection, ct, "false", m.at.getTime());
     switch (m.op) {
         case "insert":
-            return { before: null, after: toStrictJson(m.after as object), updateDescription: null, source: src, op: "c", ts_ms: processedAtMs, transaction: null };
+            return {
+                before: null,
+                after: toStrictJson(m.after as object),
+                updateDescription: null,
+                source: src,
+                op: "c",
+                ts_ms: processedAtMs,
+                transaction: null,
+            };
         case "update":
             return {
                 before: toStrictJson(m.before as object),
@@ -138,7 +162,15 @@ export function changeEnvelope(m: Mutation, ct: ClusterTime, processedAtMs: numb
                 transaction: null,
             };
         case "delete":
-            return { before: toStrictJson(m.before as object), after: null, updateDescription: null, source: src, op: "d", ts_ms: processedAtMs, transaction: null };
+            return {
+                before: toStrictJson(m.before as object),
+                after: null,
+                updateDescription: null,
+                source: src,
+                op: "d",
+                ts_ms: processedAtMs,
+                transaction: null,
+            };
     }
 }
 

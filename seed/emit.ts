@@ -27,7 +27,10 @@ export interface EmitSummary {
 
 /** An emitter failure, with what had been written before it. */
 export class EmitError extends Error {
-    constructor(message: string, readonly partial: { collection: CollectionName; rows: number }[]) {
+    constructor(
+        message: string,
+        readonly partial: { collection: CollectionName; rows: number }[],
+    ) {
         super(message);
         this.name = "EmitError";
     }
@@ -67,7 +70,11 @@ class ChunkedFile {
  * Byte-identical output for identical options.
  * @throws EmitError when writing fails (the partial files are removed).
  */
-export async function emitBronze(options: HistoryOptions, outDir: string, clock: () => number = () => performance.now()): Promise<EmitSummary> {
+export async function emitBronze(
+    options: HistoryOptions,
+    outDir: string,
+    clock: () => number = () => performance.now(),
+): Promise<EmitSummary> {
     const started = clock();
     const files = new Map<CollectionName, ChunkedFile>();
     const partialPath = (c: CollectionName) => join(outDir, `.${bronzeFileName(c)}.partial`);

@@ -6,7 +6,11 @@
 import { UsageError } from "./args";
 
 /** Prints `e` for `command` and returns its exit code; `explained`: the errors whose message says it all. */
-export function failureExitCode(command: string, e: unknown, explained: ReadonlyArray<abstract new (...args: never[]) => Error>): number {
+export function failureExitCode(
+    command: string,
+    e: unknown,
+    explained: ReadonlyArray<abstract new (...args: never[]) => Error>,
+): number {
     const log = (line: string) => process.stderr.write(line + "\n");
     if (e instanceof UsageError) {
         log(`${command}: ${e.message}`);

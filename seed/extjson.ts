@@ -15,7 +15,18 @@
  */
 
 /** The BSON type a value of an `ecom` document is stored as. */
-export type BsonKind = "objectId" | "decimal128" | "date" | "int32" | "int64" | "double" | "string" | "bool" | "null" | "document" | "array";
+export type BsonKind =
+    | "objectId"
+    | "decimal128"
+    | "date"
+    | "int32"
+    | "int64"
+    | "double"
+    | "string"
+    | "bool"
+    | "null"
+    | "document"
+    | "array";
 
 /** Fields holding ObjectIds (24-char hex strings in the generator). */
 export const OBJECT_ID_FIELDS: ReadonlySet<string> = new Set(["_id", "customer_id", "product_id"]);
@@ -56,13 +67,27 @@ export function javaJsonString(s: string): string {
         const ch = s[i];
         const code = s.charCodeAt(i);
         switch (ch) {
-            case '"': out += '\\"'; continue;
-            case "\\": out += "\\\\"; continue;
-            case "\b": out += "\\b"; continue;
-            case "\f": out += "\\f"; continue;
-            case "\n": out += "\\n"; continue;
-            case "\r": out += "\\r"; continue;
-            case "\t": out += "\\t"; continue;
+            case '"':
+                out += '\\"';
+                continue;
+            case "\\":
+                out += "\\\\";
+                continue;
+            case "\b":
+                out += "\\b";
+                continue;
+            case "\f":
+                out += "\\f";
+                continue;
+            case "\n":
+                out += "\\n";
+                continue;
+            case "\r":
+                out += "\\r";
+                continue;
+            case "\t":
+                out += "\\t";
+                continue;
         }
         if ((code >= 0xd800 && code <= 0xdfff) || ESCAPED_BMP.test(ch)) {
             out += "\\u" + code.toString(16).padStart(4, "0");
@@ -90,15 +115,24 @@ function relaxedDate(d: Date): string {
 
 function writeValue(name: string, value: unknown, strict: boolean): string {
     switch (bsonKindOf(name, value)) {
-        case "null": return "null";
-        case "objectId": return `{"$oid": "${value as string}"}`;
-        case "decimal128": return `{"$numberDecimal": "${value as string}"}`;
-        case "string": return javaJsonString(value as string);
-        case "int32": return String(value);
-        case "int64": return strict ? `{"$numberLong": "${String(value)}"}` : String(value);
-        case "double": return javaDouble(value as number);
-        case "bool": return value ? "true" : "false";
-        case "date": return strict ? `{"$date": ${(value as Date).getTime()}}` : relaxedDate(value as Date);
+        case "null":
+            return "null";
+        case "objectId":
+            return `{"$oid": "${value as string}"}`;
+        case "decimal128":
+            return `{"$numberDecimal": "${value as string}"}`;
+        case "string":
+            return javaJsonString(value as string);
+        case "int32":
+            return String(value);
+        case "int64":
+            return strict ? `{"$numberLong": "${String(value)}"}` : String(value);
+        case "double":
+            return javaDouble(value as number);
+        case "bool":
+            return value ? "true" : "false";
+        case "date":
+            return strict ? `{"$date": ${(value as Date).getTime()}}` : relaxedDate(value as Date);
         case "array": {
             const items = value as unknown[];
             let out = "[";
@@ -108,7 +142,8 @@ function writeValue(name: string, value: unknown, strict: boolean): string {
             }
             return out + "]";
         }
-        case "document": return writeDocument(value as Record<string, unknown>, strict);
+        case "document":
+            return writeDocument(value as Record<string, unknown>, strict);
     }
 }
 

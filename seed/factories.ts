@@ -91,7 +91,10 @@ export class DocumentFactory {
     private skuCounter = 0;
 
     /** @param seed seeds faker; `rng` draws every other choice. */
-    constructor(seed: number, private readonly rng: Prng) {
+    constructor(
+        seed: number,
+        private readonly rng: Prng,
+    ) {
         this.faker = new Faker({ locale: [en] });
         this.faker.seed(seed);
     }

@@ -8,10 +8,25 @@
  * them; {@link HistoryGenerator.world} holds the live state after the last row was pulled.
  */
 import { ChangeChooser } from "./changes";
-import { ClusterClock, changeEnvelope, keyOf, serializeEnvelope, snapshotEnvelope, topicOf, type ClusterTime } from "./debezium";
+import {
+    ClusterClock,
+    changeEnvelope,
+    keyOf,
+    serializeEnvelope,
+    snapshotEnvelope,
+    topicOf,
+    type ClusterTime,
+} from "./debezium";
 import { DocumentFactory } from "./factories";
 import { buildInitialLoad, type InitialLoad } from "./initial";
-import { COLLECTIONS, DEFAULT_BASE_TIME, type BronzeRow, type CollectionName, type HistoryOptions, type Mutation } from "./model";
+import {
+    COLLECTIONS,
+    DEFAULT_BASE_TIME,
+    type BronzeRow,
+    type CollectionName,
+    type HistoryOptions,
+    type Mutation,
+} from "./model";
 import { ObjectIdFactory } from "./objectid";
 import { Prng } from "./prng";
 import { World } from "./world";

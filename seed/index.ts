@@ -10,7 +10,15 @@ export * from "./model";
 export { HistoryGenerator, checkHistoryOptions, type TableRow } from "./history";
 export { ChangeChooser, CHANGE_WEIGHTS } from "./changes";
 export { toStrictJson, toRelaxedJson } from "./extjson";
-export { keyOf, topicOf, incrementalSnapshotEnvelope, serializeEnvelope, DEBEZIUM_VERSION, TOPIC_PREFIX, DATABASE } from "./debezium";
+export {
+    keyOf,
+    topicOf,
+    incrementalSnapshotEnvelope,
+    serializeEnvelope,
+    DEBEZIUM_VERSION,
+    TOPIC_PREFIX,
+    DATABASE,
+} from "./debezium";
 export { centsToMoney, moneyToCents } from "./money";
 
 /**

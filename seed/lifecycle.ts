@@ -13,10 +13,14 @@ const DAY = 24 * HOUR;
 /** Next status of an open order, or undefined when `status` is terminal. */
 export function nextStatus(status: OrderStatus, rng: Prng): OrderStatus | undefined {
     switch (status) {
-        case "pending": return rng.chance(0.1) ? "cancelled" : "paid";
-        case "paid": return rng.chance(0.04) ? "cancelled" : "shipped";
-        case "shipped": return "delivered";
-        default: return undefined;
+        case "pending":
+            return rng.chance(0.1) ? "cancelled" : "paid";
+        case "paid":
+            return rng.chance(0.04) ? "cancelled" : "shipped";
+        case "shipped":
+            return "delivered";
+        default:
+            return undefined;
     }
 }
 
@@ -24,10 +28,14 @@ export function nextStatus(status: OrderStatus, rng: Prng): OrderStatus | undefi
 export function dwellMs(from: OrderStatus, to: OrderStatus, rng: Prng): number {
     if (to === "cancelled") return rng.int(30 * MIN, 36 * HOUR);
     switch (from) {
-        case "pending": return rng.int(1 * MIN, 12 * HOUR);
-        case "paid": return rng.int(6 * HOUR, 72 * HOUR);
-        case "shipped": return rng.int(1 * DAY, 7 * DAY);
-        default: return 0;
+        case "pending":
+            return rng.int(1 * MIN, 12 * HOUR);
+        case "paid":
+            return rng.int(6 * HOUR, 72 * HOUR);
+        case "shipped":
+            return rng.int(1 * DAY, 7 * DAY);
+        default:
+            return 0;
     }
 }
 

@@ -19,7 +19,9 @@ export function progressBar(total: number, stream: NodeJS.WriteStream = process.
         const filled = Math.round(frac * width);
         const secs = (performance.now() - started) / 1000;
         const rate = secs > 0 ? Math.round(done / secs) : 0;
-        stream.write(`\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total} ${label} ${rate} docs/s\x1b[K`);
+        stream.write(
+            `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total} ${label} ${rate} docs/s\x1b[K`,
+        );
     };
     let last = { done: 0, label: "" };
     return {

@@ -13,12 +13,23 @@ export const SEED_FLAGS: Readonly<Record<string, FlagSpec>> = {
     orders: { type: "int", min: 0, max: 100_000_000, help: "orders in the initial load (default 5000)" },
     emit: { type: "string", choices: ["bronze"], help: "bronze: write Debezium bronze rows to --out, no database" },
     out: { type: "string", help: "directory for --emit bronze (created if missing)" },
-    changes: { type: "int", min: 0, max: 100_000_000, help: "with --emit: changes streamed after the snapshot (default 0)" },
-    "base-time": { type: "string", help: "ISO time of the snapshot the data is dated around (default: 2025-01-01T00:00:00Z with --emit, now otherwise)" },
+    changes: {
+        type: "int",
+        min: 0,
+        max: 100_000_000,
+        help: "with --emit: changes streamed after the snapshot (default 0)",
+    },
+    "base-time": {
+        type: "string",
+        help: "ISO time of the snapshot the data is dated around (default: 2025-01-01T00:00:00Z with --emit, now otherwise)",
+    },
     uri: { type: "string", help: "MongoDB URI (default: $MONGODB_URI, else `pulumi stack output mongoUri`)" },
     reset: { type: "bool", help: "drop customers, products and orders before inserting" },
     "batch-size": { type: "int", min: 1, max: 100_000, help: "documents per insertMany (default 1000)" },
-    "allow-standalone": { type: "bool", help: "write even when MongoDB is not a replica set (Debezium will see nothing)" },
+    "allow-standalone": {
+        type: "bool",
+        help: "write even when MongoDB is not a replica set (Debezium will see nothing)",
+    },
     help: { type: "bool", help: "print this help" },
 };
 
@@ -72,7 +83,9 @@ export function parseSeedCommand(argv: readonly string[]): SeedCommand {
         const raw = f["base-time"] as string;
         baseTime = new Date(raw);
         if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/.test(raw) || !Number.isFinite(baseTime.getTime())) {
-            throw new UsageError(`--base-time must be an ISO UTC time like 2025-01-01T00:00:00Z or a date like 2025-01-01; got ${JSON.stringify(raw)}`);
+            throw new UsageError(
+                `--base-time must be an ISO UTC time like 2025-01-01T00:00:00Z or a date like 2025-01-01; got ${JSON.stringify(raw)}`,
+            );
         }
     }
     if (history.orders > 0 && (history.customers === 0 || history.products === 0)) {
@@ -82,18 +95,33 @@ export function parseSeedCommand(argv: readonly string[]): SeedCommand {
     }
     if (f.emit !== undefined) {
         for (const name of ["uri", "reset", "batch-size", "allow-standalone"]) {
-            if (f[name] !== undefined) throw new UsageError(`--${name} does not apply to --emit bronze (it writes files, not MongoDB): drop --${name}`);
+            if (f[name] !== undefined)
+                throw new UsageError(
+                    `--${name} does not apply to --emit bronze (it writes files, not MongoDB): drop --${name}`,
+                );
         }
-        if (f.out === undefined) throw new UsageError("--emit bronze needs --out DIR: the directory to write mongo_ecom_{customers,products,orders}.jsonl into");
+        if (f.out === undefined)
+            throw new UsageError(
+                "--emit bronze needs --out DIR: the directory to write mongo_ecom_{customers,products,orders}.jsonl into",
+            );
         return {
             mode: "emit",
-            history: { ...history, changes: (f.changes as number | undefined) ?? 0, baseTime: baseTime ?? DEFAULT_BASE_TIME },
+            history: {
+                ...history,
+                changes: (f.changes as number | undefined) ?? 0,
+                baseTime: baseTime ?? DEFAULT_BASE_TIME,
+            },
             out: f.out as string,
         };
     }
-    if (f.out !== undefined) throw new UsageError("--out only applies with --emit bronze: add --emit bronze, or drop --out to write to MongoDB");
+    if (f.out !== undefined)
+        throw new UsageError(
+            "--out only applies with --emit bronze: add --emit bronze, or drop --out to write to MongoDB",
+        );
     if (f.changes !== undefined) {
-        throw new UsageError("--changes only applies with --emit bronze; for live changes against MongoDB run `npm run simulate`");
+        throw new UsageError(
+            "--changes only applies with --emit bronze; for live changes against MongoDB run `npm run simulate`",
+        );
     }
     return {
         mode: "mongo",

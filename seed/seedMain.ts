@@ -24,7 +24,9 @@ const log = (line: string) => process.stderr.write(line + "\n");
 async function runEmit(cmd: EmitCommand): Promise<void> {
     const s = await emitBronze(cmd.history, cmd.out);
     const files = s.files.map((f) => `${f.path} (${f.rows} rows)`).join(", ");
-    log(`seed: wrote ${s.snapshotRows} snapshot + ${s.changeRows} change events in ${s.seconds.toFixed(2)} s: ${files}`);
+    log(
+        `seed: wrote ${s.snapshotRows} snapshot + ${s.changeRows} change events in ${s.seconds.toFixed(2)} s: ${files}`,
+    );
 }
 
 async function runMongo(cmd: MongoSeedCommand): Promise<void> {
@@ -34,12 +36,20 @@ async function runMongo(cmd: MongoSeedCommand): Promise<void> {
     // so the demo data looks fresh; names, amounts and statuses are fixed by the seed.
     const base = cmd.baseTime ?? new Date(Math.floor(Date.now() / 60_000) * 60_000);
     const rng = new Prng(cmd.history.seed, 0);
-    const load = buildInitialLoad(cmd.history, base, rng, new DocumentFactory(cmd.history.seed, rng), new ObjectIdFactory(cmd.history.seed));
+    const load = buildInitialLoad(
+        cmd.history,
+        base,
+        rng,
+        new DocumentFactory(cmd.history.seed, rng),
+        new ObjectIdFactory(cmd.history.seed),
+    );
     const conn = await connectChecked(uri, { allowStandalone: cmd.allowStandalone, appName: "cdc-seed" });
     const total = load.customers.length + load.products.length + load.orders.length;
     const bar = progressBar(total);
     try {
-        log(`seed: MongoDB ${describeAddress(uri)} (from ${from}${conn.replicaSet ? `, replica set ${conn.replicaSet}` : ", standalone"}), database ecom${cmd.reset ? ", dropping collections first" : ""}`);
+        log(
+            `seed: MongoDB ${describeAddress(uri)} (from ${from}${conn.replicaSet ? `, replica set ${conn.replicaSet}` : ", standalone"}), database ecom${cmd.reset ? ", dropping collections first" : ""}`,
+        );
         const { written, warnings } = await writeInitialLoad(conn.db, load, {
             reset: cmd.reset,
             batchSize: cmd.batchSize,
@@ -48,7 +58,9 @@ async function runMongo(cmd: MongoSeedCommand): Promise<void> {
         bar.done();
         for (const w of warnings) log(`seed: warning: ${w}`);
         const secs = (performance.now() - started) / 1000;
-        log(`seed: inserted ${written.customers} customers, ${written.products} products, ${written.orders} orders (seed ${cmd.history.seed}) in ${secs.toFixed(1)} s`);
+        log(
+            `seed: inserted ${written.customers} customers, ${written.products} products, ${written.orders} orders (seed ${cmd.history.seed}) in ${secs.toFixed(1)} s`,
+        );
     } catch (e) {
         bar.done();
         throw e;

@@ -8,7 +8,12 @@ export const SIMULATE_FLAGS: Readonly<Record<string, FlagSpec>> = {
     uri: { type: "string", help: "MongoDB URI (default: $MONGODB_URI, else `pulumi stack output mongoUri`)" },
     rate: { type: "number", min: 0.1, max: 10_000, help: "changes per second, steady (default 5)" },
     duration: { type: "number", min: 0, max: 31_536_000, help: "seconds to run; 0 = until Ctrl-C (default 0)" },
-    seed: { type: "int", min: 0, max: 4294967295, help: "seed of the change choices (default: from the clock, printed)" },
+    seed: {
+        type: "int",
+        min: 0,
+        max: 4294967295,
+        help: "seed of the change choices (default: from the clock, printed)",
+    },
     "allow-standalone": { type: "bool", help: "run even when MongoDB is not a replica set" },
     help: { type: "bool", help: "print this help" },
 };

@@ -42,7 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const uri = resolveMongoUri(cmd.uri, process.env).uri;
         const conn = await connectChecked(uri, { allowStandalone: cmd.allowStandalone, appName: "cdc-simulate" });
         try {
-            const seed = cmd.seed ?? (Date.now() % 4294967296);
+            const seed = cmd.seed ?? Date.now() % 4294967296;
             const rng = new Prng(seed, 0);
             const docs = new DocumentFactory(seed, rng);
             const world = await readWorld(conn.db, docs);
@@ -50,7 +50,8 @@ export async function main(argv: readonly string[]): Promise<number> {
                 `simulate: MongoDB ${describeAddress(uri)}, ${world.customers.size} customers, ${world.products.size} products, ${world.orders.size} orders; ` +
                     `${cmd.rate} changes/s${cmd.durationS ? ` for ${cmd.durationS} s` : " until Ctrl-C"} (seed ${seed})`,
             );
-            if (world.customers.size === 0 || world.products.size === 0) log("simulate: hint: the database is nearly empty; `npm run seed` loads an initial data set");
+            if (world.customers.size === 0 || world.products.size === 0)
+                log("simulate: hint: the database is nearly empty; `npm run seed` loads an initial data set");
             const abort = new AbortController();
             let interrupts = 0;
             const onSigint = () => {
@@ -83,7 +84,10 @@ export async function main(argv: readonly string[]): Promise<number> {
             process.off("SIGINT", onSigint);
             process.off("SIGTERM", onSigint);
             if (tty) process.stderr.write("\n");
-            const kinds = Object.entries(stats.byKind).sort().map(([k, n]) => `${k} ${n}`).join(", ");
+            const kinds = Object.entries(stats.byKind)
+                .sort()
+                .map(([k, n]) => `${k} ${n}`)
+                .join(", ");
             log(`simulate: stopped (${stats.stoppedBy}) after ${formatStats(stats)}`);
             if (kinds) log(`simulate: by kind: ${kinds}`);
             if (stats.stoppedBy === "errors") {

@@ -64,7 +64,12 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
  * Event n is due at n / rate seconds after the start; a writer that falls more than a second
  * behind drops the backlog instead of bursting.
  */
-export async function runSimulation(rate: number, durationS: number, signal: AbortSignal, deps: SimulatorDeps): Promise<SimulationStats> {
+export async function runSimulation(
+    rate: number,
+    durationS: number,
+    signal: AbortSignal,
+    deps: SimulatorDeps,
+): Promise<SimulationStats> {
     const stats = emptyStats();
     const start = deps.now();
     const interval = 1000 / rate;

@@ -21,11 +21,14 @@ function parse(argv: string[]): Flags {
     for (let i = 0; i < argv.length; i++) {
         const [name, inline] = argv[i].split("=", 2);
         if (name !== "--command" && name !== "--target") {
-            throw new Error(`unknown flag ${JSON.stringify(argv[i])}; flags: --command build|run, --target NAME (stack: CDC_STACK env)`);
+            throw new Error(
+                `unknown flag ${JSON.stringify(argv[i])}; flags: --command build|run, --target NAME (stack: CDC_STACK env)`,
+            );
         }
         const value = inline ?? argv[++i];
         if (name === "--command") {
-            if (value !== "build" && value !== "run") throw new Error(`--command must be build or run (got ${JSON.stringify(value)})`);
+            if (value !== "build" && value !== "run")
+                throw new Error(`--command must be build or run (got ${JSON.stringify(value)})`);
             flags.command = value;
         } else {
             if (!value) throw new Error("--target needs a value, e.g. --target dev");
@@ -40,18 +43,25 @@ async function main(): Promise<void> {
     const root = path.resolve(__dirname, "..");
     let outputs: Record<string, unknown>;
     try {
-        const text = execFileSync("bash", [path.join(root, "scripts", "pulumi.sh"), "stack", "output", "--json", "--show-secrets"], {
-            cwd: root,
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "inherit"],
-        });
+        const text = execFileSync(
+            "bash",
+            [path.join(root, "scripts", "pulumi.sh"), "stack", "output", "--json", "--show-secrets"],
+            {
+                cwd: root,
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "inherit"],
+            },
+        );
         outputs = JSON.parse(text) as Record<string, unknown>;
     } catch (e) {
-        throw new Error(`could not read the stack's outputs (run \`npm run up\` first; CDC_STACK picks the stack): ${(e as Error).message}`);
+        throw new Error(
+            `could not read the stack's outputs (run \`npm run up\` first; CDC_STACK picks the stack): ${(e as Error).message}`,
+        );
     }
     const need = ["clickhouseUrl", "clickhouseUser", "clickhousePassword", "clickhouseDatabase"];
     const missing = need.filter((k) => typeof outputs[k] !== "string");
-    if (missing.length) throw new Error(`the stack has no output ${missing.join(", ")}: run \`npm run up\` with this version first`);
+    if (missing.length)
+        throw new Error(`the stack has no output ${missing.join(", ")}: run \`npm run up\` with this version first`);
     const summary = await runDbt({
         projectDir: path.join(root, "ecom_analytics"),
         clickhouse: {

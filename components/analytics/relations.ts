@@ -49,5 +49,7 @@ export function dbtModelLayers(projectDir: string): { silverStorage: string[]; g
 
 /** Every relation name the project's models can create, sorted. */
 export function dbtRelationNames(projectDir: string): string[] {
-    return dbtModelNames(projectDir).flatMap((m) => COMPANIONS.map((c) => `${m}${c}`)).sort();
+    return dbtModelNames(projectDir)
+        .flatMap((m) => COMPANIONS.map((c) => `${m}${c}`))
+        .sort();
 }

@@ -20,7 +20,11 @@ export interface ConfigContext {
 }
 
 /** Refuses a credential given with `pulumi config set` instead of `pulumi config set --secret`. */
-export function checkSecretsAreSecret(raw: Record<string, unknown>, ctx: ConfigContext, problems: ConfigProblem[]): void {
+export function checkSecretsAreSecret(
+    raw: Record<string, unknown>,
+    ctx: ConfigContext,
+    problems: ConfigProblem[],
+): void {
     if (!ctx.secretKeys) return;
     for (const k of SECRET_KEYS) {
         const key = `cdc:${k}`;
@@ -47,7 +51,13 @@ export function urlCredentials(url: string): string | undefined {
 export function checkNoUrlCredentials(external: unknown, problems: ConfigProblem[]): void {
     if (!external || typeof external !== "object") return;
     const e = external as { connectUrl?: unknown; clickhouse?: { url?: unknown } };
-    checkUrls([["cdc:external.connectUrl", e.connectUrl, CONNECT_FIX], ["cdc:external.clickhouse.url", e.clickhouse?.url, CLICKHOUSE_FIX]], problems);
+    checkUrls(
+        [
+            ["cdc:external.connectUrl", e.connectUrl, CONNECT_FIX],
+            ["cdc:external.clickhouse.url", e.clickhouse?.url, CLICKHOUSE_FIX],
+        ],
+        problems,
+    );
 }
 
 /** The same for `cdc:kubernetes.access` in `url` mode. */
@@ -55,18 +65,30 @@ export function checkAccessUrlCredentials(access: unknown, problems: ConfigProbl
     if (!access || typeof access !== "object") return;
     const a = access as { mode?: unknown; connectUrl?: unknown; clickhouseUrl?: unknown };
     if (a.mode !== "url") return;
-    const fix = "the pipeline's ClickHouse password is generated on kubernetes; Connect's REST API is reached without credentials";
-    checkUrls([["cdc:kubernetes.access.connectUrl", a.connectUrl, fix], ["cdc:kubernetes.access.clickhouseUrl", a.clickhouseUrl, fix]], problems);
+    const fix =
+        "the pipeline's ClickHouse password is generated on kubernetes; Connect's REST API is reached without credentials";
+    checkUrls(
+        [
+            ["cdc:kubernetes.access.connectUrl", a.connectUrl, fix],
+            ["cdc:kubernetes.access.clickhouseUrl", a.clickhouseUrl, fix],
+        ],
+        problems,
+    );
 }
 
-const CONNECT_FIX = "Kafka Connect REST with authentication is not supported yet: reach it through a private network or an authenticating proxy";
-const CLICKHOUSE_FIX = "give the user with `pulumi config set --path cdc:clickhouse.user <user>` and the password with `pulumi config set --secret cdc:clickhousePassword <password>`";
+const CONNECT_FIX =
+    "Kafka Connect REST with authentication is not supported yet: reach it through a private network or an authenticating proxy";
+const CLICKHOUSE_FIX =
+    "give the user with `pulumi config set --path cdc:clickhouse.user <user>` and the password with `pulumi config set --secret cdc:clickhousePassword <password>`";
 
 function checkUrls(urls: Array<[string, unknown, string]>, problems: ConfigProblem[]): void {
     for (const [key, url, fix] of urls) {
         if (typeof url !== "string" || urlCredentials(url) === undefined) continue;
         const shown = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1***@");
-        problems.push({ key, message: `${shown} holds credentials (user:password@), which would be shown in clear in the preview and the stack outputs; remove them from the URL and ${fix}` });
+        problems.push({
+            key,
+            message: `${shown} holds credentials (user:password@), which would be shown in clear in the preview and the stack outputs; remove them from the URL and ${fix}`,
+        });
     }
 }
 
@@ -110,7 +132,10 @@ export function checkDistinctNames(
     const source = c.sourceName ?? (ctx.stack ? `${ctx.stack}-mongo-source` : undefined);
     const sink = c.sinkName ?? (ctx.stack ? `${ctx.stack}-clickhouse-sink` : undefined);
     if (source !== undefined && source === sink) {
-        const key = c.sourceName !== undefined && c.sinkName === undefined ? "cdc:connectors.sourceName" : "cdc:connectors.sinkName";
+        const key =
+            c.sourceName !== undefined && c.sinkName === undefined
+                ? "cdc:connectors.sourceName"
+                : "cdc:connectors.sinkName";
         problems.push({
             key,
             message: `"${source}" is the name of both connectors; Kafka Connect keeps one config per name, so the source would overwrite the sink. Give each its own name, e.g. \`pulumi config set --path ${key} ${source}-2\``,
@@ -121,7 +146,11 @@ export function checkDistinctNames(
     const db = s.mongo?.database;
     const dlq = c.deadLetterTopic;
     if (dlq === undefined || prefix === undefined || db === undefined) return;
-    const taken = new Map<string, string>(Object.values(s.mongo?.collections ?? {}).filter((col): col is string => typeof col === "string").map((col) => [`${prefix}.${db}.${col}`, `the change topic of collection "${col}"`]));
+    const taken = new Map<string, string>(
+        Object.values(s.mongo?.collections ?? {})
+            .filter((col): col is string => typeof col === "string")
+            .map((col) => [`${prefix}.${db}.${col}`, `the change topic of collection "${col}"`]),
+    );
     taken.set(heartbeatTopic(prefix), "Debezium's heartbeat topic");
     const what = taken.get(dlq);
     if (what) {

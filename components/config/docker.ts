@@ -5,7 +5,10 @@ import { type ConfigProblem, type Parsed, str, validate } from "./schema";
 export const dockerShape = {
     images: imagesShape,
     /** Host address published ports bind to. Keep 127.0.0.1 unless you mean to expose the services. */
-    bindAddress: str("127.0.0.1", { pattern: /^(\d{1,3}\.){3}\d{1,3}$|^::1?$/, hint: "an IP address such as 127.0.0.1" }),
+    bindAddress: str("127.0.0.1", {
+        pattern: /^(\d{1,3}\.){3}\d{1,3}$|^::1?$/,
+        hint: "an IP address such as 127.0.0.1",
+    }),
     /** Host ports (as seen from the machine running `pulumi up`); each service its own. */
     ports: {
         mongo: port(27017),
@@ -32,7 +35,11 @@ export function parseDocker(raw: unknown, problems: ConfigProblem[]): DockerSett
     const seen = new Map<number, string>();
     for (const [k, v] of ports) {
         const other = seen.get(v as number);
-        if (other) problems.push({ key: `cdc:docker.ports.${k}`, message: `${v} is also used by cdc:docker.ports.${other}; give each service its own host port` });
+        if (other)
+            problems.push({
+                key: `cdc:docker.ports.${k}`,
+                message: `${v} is also used by cdc:docker.ports.${other}; give each service its own host port`,
+            });
         seen.set(v as number, k);
     }
     return docker;

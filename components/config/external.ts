@@ -4,17 +4,38 @@ import { port } from "./fields";
 import { type ConfigProblem, Field, int, type Parsed, str, validate } from "./schema";
 
 /** A Kafka config-provider reference. */
-const CONFIG_REF = { pattern: /^\$\{[A-Za-z0-9_.-]+:[^{}\s]+\}$/, hint: "a Kafka config-provider reference such as ${file:/etc/kafka/cdc-secrets.properties:clickhouse.password} or ${env:CDC_CLICKHOUSE_PASSWORD}" };
+const CONFIG_REF = {
+    pattern: /^\$\{[A-Za-z0-9_.-]+:[^{}\s]+\}$/,
+    hint: "a Kafka config-provider reference such as ${file:/etc/kafka/cdc-secrets.properties:clickhouse.password} or ${env:CDC_CLICKHOUSE_PASSWORD}",
+};
 
 /** `{ clickhousePassword, debeziumConnectionString }`, each a config-provider reference. */
 function secretRefsField(): Field<{ clickhousePassword: string; debeziumConnectionString: string }> {
-    return new Field<{ clickhousePassword: string; debeziumConnectionString: string }>(undefined, (v, key, problems) => {
-        const before = problems.length;
-        const parsed = validate({ clickhousePassword: str(undefined, CONFIG_REF), debeziumConnectionString: str(undefined, CONFIG_REF) }, v, key, problems);
-        // A secret pasted here by mistake must not be echoed back.
-        for (let i = before; i < problems.length; i++) problems[i] = { ...problems[i], message: problems[i].message.replace(/^".*" is not accepted/s, "the value (not shown: it may be a secret) is not accepted") };
-        return problems.length > before ? undefined : parsed;
-    });
+    return new Field<{ clickhousePassword: string; debeziumConnectionString: string }>(
+        undefined,
+        (v, key, problems) => {
+            const before = problems.length;
+            const parsed = validate(
+                {
+                    clickhousePassword: str(undefined, CONFIG_REF),
+                    debeziumConnectionString: str(undefined, CONFIG_REF),
+                },
+                v,
+                key,
+                problems,
+            );
+            // A secret pasted here by mistake must not be echoed back.
+            for (let i = before; i < problems.length; i++)
+                problems[i] = {
+                    ...problems[i],
+                    message: problems[i].message.replace(
+                        /^".*" is not accepted/s,
+                        "the value (not shown: it may be a secret) is not accepted",
+                    ),
+                };
+            return problems.length > before ? undefined : parsed;
+        },
+    );
 }
 
 /** `external` platform: services that already exist, given by address. */
@@ -50,15 +71,27 @@ export type ExternalSettings = Parsed<typeof externalShape>;
  * platform reads: `cdc:clickhousePassword` and `cdc:debeziumConnectionString`, required, and set
  * with `--secret`. `raw` is the whole stack config (keys without `cdc:`).
  */
-export function parseExternal(raw: Record<string, unknown>, ctx: ConfigContext, problems: ConfigProblem[]): ExternalSettings {
+export function parseExternal(
+    raw: Record<string, unknown>,
+    ctx: ConfigContext,
+    problems: ConfigProblem[],
+): ExternalSettings {
     const external = validate(externalShape, raw.external, "cdc:external", problems);
     checkNoUrlCredentials(raw.external, problems);
     checkSecretsAreSecret(raw, ctx, problems);
     if (raw.clickhousePassword === undefined) {
-        problems.push({ key: "cdc:clickhousePassword", message: "is required on the external platform; set it with `pulumi config set --secret cdc:clickhousePassword <password>`" });
+        problems.push({
+            key: "cdc:clickhousePassword",
+            message:
+                "is required on the external platform; set it with `pulumi config set --secret cdc:clickhousePassword <password>`",
+        });
     }
     if (raw.debeziumConnectionString === undefined) {
-        problems.push({ key: "cdc:debeziumConnectionString", message: "is required on the external platform: the MongoDB connection string of the Debezium user as Kafka Connect reaches it; set it with `pulumi config set --secret cdc:debeziumConnectionString 'mongodb://debezium:<password>@host:27017/?replicaSet=rs0&authSource=admin'`" });
+        problems.push({
+            key: "cdc:debeziumConnectionString",
+            message:
+                "is required on the external platform: the MongoDB connection string of the Debezium user as Kafka Connect reaches it; set it with `pulumi config set --secret cdc:debeziumConnectionString 'mongodb://debezium:<password>@host:27017/?replicaSet=rs0&authSource=admin'`",
+        });
     }
     return external;
 }

@@ -24,7 +24,8 @@ export const storageGi = (def: number) => int(def, 1, 64 * 1024, "GiB");
 /** An image reference pinned to one release (see ./image.ts). */
 const image = (def: string) =>
     new Field<string>(def, (v, key, problems) => {
-        const problem = typeof v === "string" ? imagePinProblem(v) : `${JSON.stringify(v)} is not a string; ${IMAGE_PIN_HINT}`;
+        const problem =
+            typeof v === "string" ? imagePinProblem(v) : `${JSON.stringify(v)} is not a string; ${IMAGE_PIN_HINT}`;
         if (problem) problems.push({ key, message: problem });
         return problem ? undefined : (v as string);
     });
@@ -41,9 +42,15 @@ export const imagesShape = {
 
 /** `clickhouseSink`: the ClickHouse Kafka Connect sink plugin release installed into Kafka Connect. */
 export const clickhouseSinkShape = {
-    version: str(DEFAULT_CLICKHOUSE_SINK_PLUGIN.version, { pattern: /^v?\d+\.\d+\.\d+$/, hint: "a release such as v1.3.4" }),
+    version: str(DEFAULT_CLICKHOUSE_SINK_PLUGIN.version, {
+        pattern: /^v?\d+\.\d+\.\d+$/,
+        hint: "a release such as v1.3.4",
+    }),
     /** SHA-256 of the release zip; the install fails when the download doesn't match. */
-    sha256: str(DEFAULT_CLICKHOUSE_SINK_PLUGIN.sha256, { pattern: /^[a-f0-9]{64}$/, hint: "64 lowercase hex characters (sha256sum of the zip)" }),
+    sha256: str(DEFAULT_CLICKHOUSE_SINK_PLUGIN.sha256, {
+        pattern: /^[a-f0-9]{64}$/,
+        hint: "64 lowercase hex characters (sha256sum of the zip)",
+    }),
     /** Download URL; `{version}` is replaced. */
     url: str(DEFAULT_CLICKHOUSE_SINK_PLUGIN.url, { pattern: /^https:\/\/\S+$/, hint: "an https:// URL" }),
 } as const;

@@ -20,12 +20,25 @@ export interface ImageRef {
 
 // The grammar of github.com/distribution/reference, written out per component.
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::\d{1,5})?$/;
+const HOST =
+    /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::\d{1,5})?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Fa-f0-9]{32,}$/;
 
 /** Tag names that move by design. */
-const MOVING_TAGS = new Set(["latest", "stable", "lts", "edge", "nightly", "main", "master", "mainline", "current", "rolling", "dev"]);
+const MOVING_TAGS = new Set([
+    "latest",
+    "stable",
+    "lts",
+    "edge",
+    "nightly",
+    "main",
+    "master",
+    "mainline",
+    "current",
+    "rolling",
+    "dev",
+]);
 
 /** Parses a reference; undefined when it is not one. */
 export function parseImageRef(ref: string): ImageRef | undefined {
@@ -54,7 +67,12 @@ export function parseImageRef(ref: string): ImageRef | undefined {
         if (!HOST.test(registry!)) return undefined;
     }
     if (parts.length === 0 || !parts.every((p) => PATH_COMPONENT.test(p))) return undefined;
-    return { ...(registry ? { registry } : {}), repository: parts.join("/"), ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+    return {
+        ...(registry ? { registry } : {}),
+        repository: parts.join("/"),
+        ...(tag ? { tag } : {}),
+        ...(digest ? { digest } : {}),
+    };
 }
 
 /**
@@ -75,7 +93,8 @@ export function imagePinProblem(ref: string): string | undefined {
     }
     if (parsed.digest) return undefined;
     if (!parsed.tag) return `${JSON.stringify(ref)} is not pinned (no tag or digest); ${IMAGE_PIN_HINT}`;
-    if (isMovingTag(parsed.tag)) return `${JSON.stringify(ref)} is not pinned: tag "${parsed.tag}" moves to new releases; ${IMAGE_PIN_HINT}`;
+    if (isMovingTag(parsed.tag))
+        return `${JSON.stringify(ref)} is not pinned: tag "${parsed.tag}" moves to new releases; ${IMAGE_PIN_HINT}`;
     return undefined;
 }
 

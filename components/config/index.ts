@@ -24,7 +24,13 @@ export type { ConfigContext } from "./checks";
 export { SECRET_KEYS } from "./checks";
 export { collectionNames, pipelineShape, type PipelineSettings } from "./pipeline";
 export { dockerShape, type DockerSettings } from "./docker";
-export { ACCESS_MODES, kubernetesShape, parseKubernetesAccess, type KubernetesAccess, type KubernetesSettings } from "./kubernetes";
+export {
+    ACCESS_MODES,
+    kubernetesShape,
+    parseKubernetesAccess,
+    type KubernetesAccess,
+    type KubernetesSettings,
+} from "./kubernetes";
 export { externalShape, type ExternalSettings } from "./external";
 
 export const PLATFORMS = ["docker", "kubernetes", "external"] as const;
@@ -54,7 +60,15 @@ const PLATFORM_KEYS: Record<Platform, readonly string[]> = {
 };
 
 /** The top-level keys this project reads (each `cdc:<key>`). */
-export const TOP_LEVEL_KEYS = ["platform", ...Object.keys(pipelineShape), "docker", "kubernetes", "external", "clickhousePassword", "debeziumConnectionString"] as const;
+export const TOP_LEVEL_KEYS = [
+    "platform",
+    ...Object.keys(pipelineShape),
+    "docker",
+    "kubernetes",
+    "external",
+    "clickhousePassword",
+    "debeziumConnectionString",
+] as const;
 
 /**
  * Validates raw stack config. `raw` maps top-level key (without `cdc:`) to its value as Pulumi
@@ -65,13 +79,19 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext = {
     const problems: ConfigProblem[] = [];
     for (const k of Object.keys(raw)) {
         if (!(TOP_LEVEL_KEYS as readonly string[]).includes(k)) {
-            problems.push({ key: `cdc:${k}`, message: `unknown key; accepted keys: ${TOP_LEVEL_KEYS.map((t) => `cdc:${t}`).join(", ")}` });
+            problems.push({
+                key: `cdc:${k}`,
+                message: `unknown key; accepted keys: ${TOP_LEVEL_KEYS.map((t) => `cdc:${t}`).join(", ")}`,
+            });
         }
     }
     const platform = (raw.platform ?? "docker") as Platform;
     const known = PLATFORMS.includes(platform);
     if (!known) {
-        problems.push({ key: "cdc:platform", message: `${JSON.stringify(raw.platform)} is not one of ${PLATFORMS.map((p) => `"${p}"`).join(", ")}; e.g. \`pulumi config set cdc:platform docker\`` });
+        problems.push({
+            key: "cdc:platform",
+            message: `${JSON.stringify(raw.platform)} is not one of ${PLATFORMS.map((p) => `"${p}"`).join(", ")}; e.g. \`pulumi config set cdc:platform docker\``,
+        });
     }
     const settings = parsePipeline(raw, problems);
     const block = known ? parsePlatform(platform, raw, ctx, problems) : undefined;
@@ -82,7 +102,12 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext = {
 }
 
 /** The chosen platform's block, validated with its rules. */
-function parsePlatform(platform: Platform, raw: Record<string, unknown>, ctx: ConfigContext, problems: ConfigProblem[]) {
+function parsePlatform(
+    platform: Platform,
+    raw: Record<string, unknown>,
+    ctx: ConfigContext,
+    problems: ConfigProblem[],
+) {
     switch (platform) {
         case "docker":
             return { platform, docker: parseDocker(raw.docker, problems) };

@@ -14,8 +14,16 @@ export const ACCESS_MODES = ["url", "loadBalancer", "nodePort"] as const;
 /** A map of string to string (Kubernetes annotations). */
 function stringMap(): Field<Record<string, string>> {
     return new Field<Record<string, string>>(undefined, (v, key, problems) => {
-        if (typeof v !== "object" || v === null || Array.isArray(v) || Object.values(v).some((x) => typeof x !== "string")) {
-            problems.push({ key, message: `${JSON.stringify(v)} is not a map of strings; e.g. \`pulumi config set --path '${key}["networking.gke.io/load-balancer-type"]' Internal\`` });
+        if (
+            typeof v !== "object" ||
+            v === null ||
+            Array.isArray(v) ||
+            Object.values(v).some((x) => typeof x !== "string")
+        ) {
+            problems.push({
+                key,
+                message: `${JSON.stringify(v)} is not a map of strings; e.g. \`pulumi config set --path '${key}["networking.gke.io/load-balancer-type"]' Internal\``,
+            });
             return undefined;
         }
         return v as Record<string, string>;
@@ -23,11 +31,16 @@ function stringMap(): Field<Record<string, string>> {
 }
 
 /** How to set `access`, for its problems. */
-const ACCESS_EXAMPLE = "e.g. `pulumi config set --path cdc:kubernetes.access.mode loadBalancer` (modes: url, loadBalancer, nodePort; see docs/platforms.md)";
+const ACCESS_EXAMPLE =
+    "e.g. `pulumi config set --path cdc:kubernetes.access.mode loadBalancer` (modes: url, loadBalancer, nodePort; see docs/platforms.md)";
 const ACCESS_REQUIRED = `is required on the kubernetes platform: say how the machine running \`pulumi up\` reaches Kafka Connect and ClickHouse; ${ACCESS_EXAMPLE}`;
 
-const HTTP_URL = { pattern: /^https?:\/\/[^\s/]+(:\d+)?\/?$/, hint: "an http(s)://host[:port] URL without a path, e.g. http://connect.cdc.example.com:8083" };
-const nodePort = (def: number | undefined) => int(def, 30000, 32767, "the cluster's NodePort range, by default 30000-32767");
+const HTTP_URL = {
+    pattern: /^https?:\/\/[^\s/]+(:\d+)?\/?$/,
+    hint: "an http(s)://host[:port] URL without a path, e.g. http://connect.cdc.example.com:8083",
+};
+const nodePort = (def: number | undefined) =>
+    int(def, 30000, 32767, "the cluster's NodePort range, by default 30000-32767");
 const accessShapes = {
     url: { mode: str("url"), connectUrl: str(undefined, HTTP_URL), clickhouseUrl: str(undefined, HTTP_URL) },
     loadBalancer: {
@@ -39,7 +52,10 @@ const accessShapes = {
     },
     nodePort: {
         mode: str("nodePort"),
-        nodeAddress: str(undefined, { pattern: /^[A-Za-z0-9.:-]+$/, hint: "an IP or DNS name of any node, reachable from the machine running `pulumi up`" }),
+        nodeAddress: str(undefined, {
+            pattern: /^[A-Za-z0-9.:-]+$/,
+            hint: "an IP or DNS name of any node, reachable from the machine running `pulumi up`",
+        }),
         connectNodePort: nodePort(30083),
         clickhouseNodePort: nodePort(30123),
     },
@@ -61,17 +77,28 @@ export function parseKubernetesAccess(raw: unknown, problems: ConfigProblem[]): 
     }
     const mode = (raw as Record<string, unknown>).mode;
     if (typeof mode !== "string" || !(ACCESS_MODES as readonly string[]).includes(mode)) {
-        problems.push({ key: `${key}.mode`, message: `${JSON.stringify(mode)} is not one of ${ACCESS_MODES.map((m) => `"${m}"`).join(", ")}; ${ACCESS_EXAMPLE}` });
+        problems.push({
+            key: `${key}.mode`,
+            message: `${JSON.stringify(mode)} is not one of ${ACCESS_MODES.map((m) => `"${m}"`).join(", ")}; ${ACCESS_EXAMPLE}`,
+        });
         return undefined;
     }
     const before = problems.length;
     const parsed = validate(accessShapes[mode as keyof typeof accessShapes], raw, key, problems);
     if (problems.length > before) {
-        for (let i = before; i < problems.length; i++) problems[i] = { ...problems[i], message: `${problems[i].message} (access mode "${mode}")` };
+        for (let i = before; i < problems.length; i++)
+            problems[i] = { ...problems[i], message: `${problems[i].message} (access mode "${mode}")` };
         return undefined;
     }
-    if (parsed.mode === "nodePort" && (parsed as { connectNodePort: number }).connectNodePort === (parsed as { clickhouseNodePort: number }).clickhouseNodePort) {
-        problems.push({ key: `${key}.clickhouseNodePort`, message: "is the same as connectNodePort; give each Service its own NodePort" });
+    if (
+        parsed.mode === "nodePort" &&
+        (parsed as { connectNodePort: number }).connectNodePort ===
+            (parsed as { clickhouseNodePort: number }).clickhouseNodePort
+    ) {
+        problems.push({
+            key: `${key}.clickhouseNodePort`,
+            message: "is the same as connectNodePort; give each Service its own NodePort",
+        });
         return undefined;
     }
     // Optional fields left out are absent, not `undefined`.
@@ -94,21 +121,31 @@ function accessField(): Field<KubernetesAccess> {
  */
 export const kubernetesShape = {
     /** Namespace the pipeline owns; auto-named (`cdc-kubernetes-ns-<suffix>`) when absent. */
-    namespace: str(undefined, { pattern: /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, hint: "a DNS label: lowercase letters, digits and -, at most 63" }).optional(),
+    namespace: str(undefined, {
+        pattern: /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+        hint: "a DNS label: lowercase letters, digits and -, at most 63",
+    }).optional(),
     /** StorageClass of every PersistentVolumeClaim; the cluster's default when absent. */
-    storageClass: str(undefined, { pattern: /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, hint: "a StorageClass name from `kubectl get storageclass`" }).optional(),
+    storageClass: str(undefined, {
+        pattern: /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/,
+        hint: "a StorageClass name from `kubectl get storageclass`",
+    }).optional(),
     images: imagesShape,
     mongo: {
         /** Replica set members: 3 in production, 1 allowed (dev clusters); odd so a majority exists. */
         members: int(3, 1, 7, "an odd number: 1, 3, 5 or 7").refine((n) =>
-            n % 2 === 0 ? `${n} is even; a replica set needs an odd number of voting members (1, 3, 5 or 7)` : undefined,
+            n % 2 === 0
+                ? `${n} is even; a replica set needs an odd number of voting members (1, 3, 5 or 7)`
+                : undefined,
         ),
         storageGi: storageGi(10),
     },
     kafka: {
         /** KRaft nodes (each broker + controller): 1, or 3 for a fault-tolerant quorum. */
         brokers: int(1, 1, 3, "1 or 3").refine((n) =>
-            n === 2 ? "2 is not accepted: a 2-node KRaft quorum stops on either node's loss; use 1 (dev) or 3 (fault-tolerant)" : undefined,
+            n === 2
+                ? "2 is not accepted: a 2-node KRaft quorum stops on either node's loss; use 1 (dev) or 3 (fault-tolerant)"
+                : undefined,
         ),
         storageGi: storageGi(20),
     },

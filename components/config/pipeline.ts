@@ -52,7 +52,10 @@ export const pipelineShape = {
          */
         requestTimeoutSeconds: int(lifecycle.DEFAULT_REQUEST_TIMEOUT_SECONDS, 1, 600, "seconds"),
         /** Dead-letter topic for records the sink cannot write; default `dlq.<prefix>.<db>.clickhouse`. */
-        deadLetterTopic: str(undefined, { pattern: /^[A-Za-z0-9._-]+$/, hint: "letters, digits, ., _ and -" }).optional(),
+        deadLetterTopic: str(undefined, {
+            pattern: /^[A-Za-z0-9._-]+$/,
+            hint: "letters, digits, ., _ and -",
+        }).optional(),
         /** ClickHouse sink exactly-once mode (needs KeeperMap on the server). */
         exactlyOnce: bool(false),
         /** Debezium heartbeat interval, ms (keeps offsets fresh on quiet collections; proves the source flows). */
@@ -75,7 +78,10 @@ export const pipelineShape = {
              * A request id; a new one stops the sink, deletes its consumer-group offsets (replays bronze from Kafka's
              * retention) and restores its state.
              */
-            resetOffsets: str(undefined, { pattern: /^[A-Za-z0-9._:-]{1,100}$/, hint: "a request id of letters, digits, ., _, : and -, e.g. restore-2026-11-29" }).optional(),
+            resetOffsets: str(undefined, {
+                pattern: /^[A-Za-z0-9._:-]{1,100}$/,
+                hint: "a request id of letters, digits, ., _, : and -, e.g. restore-2026-11-29",
+            }).optional(),
         },
         /**
          * "flowing": a running connector is ready only once data flows (source produced, sink committed); "running":
@@ -121,13 +127,22 @@ export type PipelineSettings = Parsed<typeof pipelineShape>;
 export function parsePipeline(raw: Record<string, unknown>, problems: ConfigProblem[]): Partial<PipelineSettings> {
     const settings: Record<string, unknown> = {};
     for (const [k, shape] of Object.entries(pipelineShape)) {
-        settings[k] = validate(shape, k === "mongo" ? withoutCollectionList(raw.mongo, problems) : raw[k], `cdc:${k}`, problems);
+        settings[k] = validate(
+            shape,
+            k === "mongo" ? withoutCollectionList(raw.mongo, problems) : raw[k],
+            `cdc:${k}`,
+            problems,
+        );
     }
     const roles = (settings.mongo as { collections?: Record<string, unknown> } | undefined)?.collections ?? {};
     const byName = new Map<unknown, string>();
     for (const [role, name] of Object.entries(roles)) {
         const other = byName.get(name);
-        if (other) problems.push({ key: `cdc:mongo.collections.${role}`, message: `${JSON.stringify(name)} is also cdc:mongo.collections.${other}; customers, products and orders need a collection each` });
+        if (other)
+            problems.push({
+                key: `cdc:mongo.collections.${role}`,
+                message: `${JSON.stringify(name)} is also cdc:mongo.collections.${other}; customers, products and orders need a collection each`,
+            });
         byName.set(name, role);
     }
     return settings as Partial<PipelineSettings>;
@@ -139,11 +154,18 @@ export function parsePipeline(raw: Record<string, unknown>, problems: ConfigProb
  * collections. Returns the settings with those requests resolved (run once, here: the returned
  * `connectors.snapshots` holds collection names only).
  */
-export function checkPipeline(settings: Partial<PipelineSettings>, ctx: ConfigContext, problems: ConfigProblem[]): Partial<PipelineSettings> {
+export function checkPipeline(
+    settings: Partial<PipelineSettings>,
+    ctx: ConfigContext,
+    problems: ConfigProblem[],
+): Partial<PipelineSettings> {
     checkDistinctNames(settings, ctx, problems);
     const conn = settings.connectors;
     if (conn && conn.requestTimeoutSeconds > conn.readyTimeoutSeconds) {
-        problems.push({ key: "cdc:connectors.requestTimeoutSeconds", message: `${conn.requestTimeoutSeconds} is longer than cdc:connectors.readyTimeoutSeconds (${conn.readyTimeoutSeconds}), which bounds each connector operation in all; lower it or raise readyTimeoutSeconds` });
+        problems.push({
+            key: "cdc:connectors.requestTimeoutSeconds",
+            message: `${conn.requestTimeoutSeconds} is longer than cdc:connectors.readyTimeoutSeconds (${conn.readyTimeoutSeconds}), which bounds each connector operation in all; lower it or raise readyTimeoutSeconds`,
+        });
     }
     // snapshot requests name captured collections (by role or name): resolved once, before any resource exists
     const roleNames = settings.mongo?.collections;
@@ -157,7 +179,8 @@ export function checkPipeline(settings: Partial<PipelineSettings>, ctx: ConfigCo
  * role; a list now fails with the object form to use instead (nothing else of `cdc:mongo` changes).
  */
 function withoutCollectionList(mongo: unknown, problems: ConfigProblem[]): unknown {
-    if (typeof mongo !== "object" || mongo === null || !Array.isArray((mongo as Record<string, unknown>).collections)) return mongo;
+    if (typeof mongo !== "object" || mongo === null || !Array.isArray((mongo as Record<string, unknown>).collections))
+        return mongo;
     const list = (mongo as { collections: unknown[] }).collections;
     problems.push({
         key: "cdc:mongo.collections",

@@ -26,11 +26,14 @@ export class ConfigError extends Error {
 type Check<T> = (value: unknown, key: string, problems: ConfigProblem[]) => T | undefined;
 
 function show(v: unknown): string {
-    return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+    return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
 }
 
 /** A string, optionally restricted to a pattern or a set of values. */
-export function str(def: string | undefined, opts: { oneOf?: readonly string[]; pattern?: RegExp; hint?: string } = {}): Field<string> {
+export function str(
+    def: string | undefined,
+    opts: { oneOf?: readonly string[]; pattern?: RegExp; hint?: string } = {},
+): Field<string> {
     return new Field<string>(def, (v, key, problems) => {
         if (typeof v !== "string" || v.length === 0) {
             problems.push({ key, message: `${show(v)} is not a non-empty string${opts.hint ? `; ${opts.hint}` : ""}` });
@@ -41,7 +44,10 @@ export function str(def: string | undefined, opts: { oneOf?: readonly string[]; 
             return undefined;
         }
         if (opts.pattern && !opts.pattern.test(v)) {
-            problems.push({ key, message: `${show(v)} is not accepted${opts.hint ? `; ${opts.hint}` : ` (must match ${opts.pattern})`}` });
+            problems.push({
+                key,
+                message: `${show(v)} is not accepted${opts.hint ? `; ${opts.hint}` : ` (must match ${opts.pattern})`}`,
+            });
             return undefined;
         }
         return v;
@@ -58,7 +64,10 @@ export function int(def: number | undefined, min: number, max: number, unit = ""
     return new Field<number>(def, (v, key, problems) => {
         const n = typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
         if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
-            problems.push({ key, message: `${show(v)} is not an integer from ${min} to ${max}${unit ? ` (${unit})` : ""}` });
+            problems.push({
+                key,
+                message: `${show(v)} is not an integer from ${min} to ${max}${unit ? ` (${unit})` : ""}`,
+            });
             return undefined;
         }
         return n;
@@ -146,14 +155,19 @@ export type Parsed<S extends Shape> = {
 /** Levenshtein distance ≤ 2 suggestion for a mistyped key. */
 function closest(word: string, candidates: string[]): string | undefined {
     const d = (a: string, b: string): number => {
-        const m = a.length, n = b.length;
+        const m = a.length,
+            n = b.length;
         const row = Array.from({ length: n + 1 }, (_, j) => j);
         for (let i = 1; i <= m; i++) {
             let prev = row[0];
             row[0] = i;
             for (let j = 1; j <= n; j++) {
                 const tmp = row[j];
-                row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+                row[j] = Math.min(
+                    row[j] + 1,
+                    row[j - 1] + 1,
+                    prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1),
+                );
                 prev = tmp;
             }
         }
@@ -175,11 +189,19 @@ function closest(word: string, candidates: string[]): string | undefined {
  * Validates `raw` against `shape`. Unknown keys are problems too (a typo must not silently fall
  * back to a default).
  */
-export function validate<S extends Shape>(shape: S, raw: unknown, prefix: string, problems: ConfigProblem[]): Parsed<S> {
+export function validate<S extends Shape>(
+    shape: S,
+    raw: unknown,
+    prefix: string,
+    problems: ConfigProblem[],
+): Parsed<S> {
     const out: Record<string, unknown> = {};
     const obj = raw === undefined || raw === null ? {} : raw;
     if (typeof obj !== "object" || Array.isArray(obj)) {
-        problems.push({ key: prefix, message: `${show(raw)} is not an object; set its fields with \`pulumi config set --path ${prefix}.<field> <value>\`` });
+        problems.push({
+            key: prefix,
+            message: `${show(raw)} is not an object; set its fields with \`pulumi config set --path ${prefix}.<field> <value>\``,
+        });
         return out as Parsed<S>;
     }
     const rec = obj as Record<string, unknown>;

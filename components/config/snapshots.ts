@@ -26,7 +26,8 @@ export interface SnapshotRequest {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const EXAMPLE = "e.g. `pulumi config set --path 'cdc:connectors.snapshots[0].id' orders-resnap-1` and `pulumi config set --path 'cdc:connectors.snapshots[0].collections[0]' orders`";
+const EXAMPLE =
+    "e.g. `pulumi config set --path 'cdc:connectors.snapshots[0].id' orders-resnap-1` and `pulumi config set --path 'cdc:connectors.snapshots[0].collections[0]' orders`";
 
 /** The config field: a list of `{ id, collections }`, default `[]`. */
 export function snapshotRequestsField(): Field<SnapshotRequest[]> {
@@ -40,31 +41,54 @@ export function snapshotRequestsField(): Field<SnapshotRequest[]> {
         v.forEach((entry, n) => {
             const at = `${key}[${n}]`;
             if (!entry || typeof entry !== "object" || Array.isArray(entry)) {
-                problems.push({ key: at, message: `${JSON.stringify(entry)} is not an object { id, collections }; ${EXAMPLE}` });
+                problems.push({
+                    key: at,
+                    message: `${JSON.stringify(entry)} is not an object { id, collections }; ${EXAMPLE}`,
+                });
                 return;
             }
             const e = entry as Record<string, unknown>;
-            for (const k of Object.keys(e)) if (k !== "id" && k !== "collections") problems.push({ key: `${at}.${k}`, message: "unknown key; a snapshot request has only `id` and `collections`" });
+            for (const k of Object.keys(e))
+                if (k !== "id" && k !== "collections")
+                    problems.push({
+                        key: `${at}.${k}`,
+                        message: "unknown key; a snapshot request has only `id` and `collections`",
+                    });
             const id = e.id;
             let ok = true;
             if (typeof id !== "string" || !SNAPSHOT_ID.test(id)) {
-                problems.push({ key: `${at}.id`, message: `${JSON.stringify(id)} is not accepted; an id starts with a letter and holds letters, digits, '.', '_' or '-' (at most 100), e.g. orders-resnap-1` });
+                problems.push({
+                    key: `${at}.id`,
+                    message: `${JSON.stringify(id)} is not accepted; an id starts with a letter and holds letters, digits, '.', '_' or '-' (at most 100), e.g. orders-resnap-1`,
+                });
                 ok = false;
             } else if (seen.has(id)) {
-                problems.push({ key: `${at}.id`, message: `"${id}" is also the id of ${key}[${seen.get(id)}]; each request needs its own id (an id is executed once), e.g. ${id}-2` });
+                problems.push({
+                    key: `${at}.id`,
+                    message: `"${id}" is also the id of ${key}[${seen.get(id)}]; each request needs its own id (an id is executed once), e.g. ${id}-2`,
+                });
                 ok = false;
             } else seen.set(id, n);
             const cols = e.collections;
             if (!Array.isArray(cols) || cols.length === 0) {
-                problems.push({ key: `${at}.collections`, message: `${JSON.stringify(cols)} is not a non-empty list; name the collections to re-read, by role (customers, products, orders) or by collection name` });
+                problems.push({
+                    key: `${at}.collections`,
+                    message: `${JSON.stringify(cols)} is not a non-empty list; name the collections to re-read, by role (customers, products, orders) or by collection name`,
+                });
                 ok = false;
             } else {
                 const bad = cols.filter((c) => typeof c !== "string" || !NAME.test(c));
                 if (bad.length > 0) {
-                    problems.push({ key: `${at}.collections`, message: `${bad.map((b) => JSON.stringify(b)).join(", ")} not accepted; give role names (customers, products, orders) or collection names` });
+                    problems.push({
+                        key: `${at}.collections`,
+                        message: `${bad.map((b) => JSON.stringify(b)).join(", ")} not accepted; give role names (customers, products, orders) or collection names`,
+                    });
                     ok = false;
                 } else if (new Set(cols).size !== cols.length) {
-                    problems.push({ key: `${at}.collections`, message: `${JSON.stringify(cols)} names a collection twice; list each once` });
+                    problems.push({
+                        key: `${at}.collections`,
+                        message: `${JSON.stringify(cols)} names a collection twice; list each once`,
+                    });
                     ok = false;
                 }
             }
@@ -94,7 +118,10 @@ export function resolveSnapshotRequests(
             const c = byRole.get(name) ?? (captured.has(name) ? name : undefined);
             if (c === undefined) {
                 const accepted = [...new Set([...byRole.keys(), ...captured])].join(", ");
-                problems.push({ key: `${key}[${n}].collections[${m}]`, message: `"${name}" is not a captured collection; accepted: ${accepted} (roles map to cdc:mongo.collections.<role>)` });
+                problems.push({
+                    key: `${key}[${n}].collections[${m}]`,
+                    message: `"${name}" is not a captured collection; accepted: ${accepted} (roles map to cdc:mongo.collections.<role>)`,
+                });
             } else if (!cols.includes(c)) cols.push(c);
         });
         out.push({ id: r.id, collections: cols });

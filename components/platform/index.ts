@@ -11,13 +11,21 @@ export interface PlatformComponent extends pulumi.ComponentResource {
 }
 
 /** Builds the platform named by `cdc:platform`. */
-export function createPlatform(name: string, config: PipelineConfig, opts?: pulumi.ComponentResourceOptions): PlatformComponent {
+export function createPlatform(
+    name: string,
+    config: PipelineConfig,
+    opts?: pulumi.ComponentResourceOptions,
+): PlatformComponent {
     switch (config.platform) {
         case "docker":
             return new DockerPlatform(`${name}-docker`, { docker: config.docker, pipeline: config }, opts);
         case "external":
             return new ExternalPlatform(`${name}-external`, { external: config.external, pipeline: config }, opts);
         case "kubernetes":
-            return new KubernetesPlatform(`${name}-kubernetes`, { kubernetes: config.kubernetes, pipeline: config }, opts);
+            return new KubernetesPlatform(
+                `${name}-kubernetes`,
+                { kubernetes: config.kubernetes, pipeline: config },
+                opts,
+            );
     }
 }

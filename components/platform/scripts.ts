@@ -101,7 +101,9 @@ const admin = db.getSiblingDB("admin");
 // captured collections. Nothing cluster-wide.
 const roleName = ${js(DEBEZIUM_ROLE)};
 const privileges = [{ resource: { db: ${js(o.database)}, collection: "" }, actions: ${JSON.stringify(DEBEZIUM_PRIVILEGES)} }${
-        o.signalCollection ? `, { resource: { db: ${js(o.database)}, collection: ${js(o.signalCollection)} }, actions: ${JSON.stringify(DEBEZIUM_SIGNAL_ACTIONS)} }` : ""
+        o.signalCollection
+            ? `, { resource: { db: ${js(o.database)}, collection: ${js(o.signalCollection)} }, actions: ${JSON.stringify(DEBEZIUM_SIGNAL_ACTIONS)} }`
+            : ""
     }];
 if (admin.getRole(roleName) === null) {
   admin.createRole({ role: roleName, privileges: privileges, roles: [] });
@@ -153,7 +155,7 @@ export function pluginInstallScript(o: PluginInstallOptions): string {
         `DEST=${q(o.dest)}`,
         'if [ -f "$DEST/.installed-sha256" ] && [ "$(cat "$DEST/.installed-sha256")" = "$SHA256" ]; then echo "plugin already installed ($SHA256)"; exit 0; fi',
         'TMP="$(mktemp -d)"',
-        'trap \'rm -rf "$TMP"\' EXIT',
+        "trap 'rm -rf \"$TMP\"' EXIT",
         'echo "downloading $URL"',
         // A download is retried a few times with growing pauses (the job runs once per `pulumi up`).
         'for attempt in 1 2 3 4 5; do wget -q -O "$TMP/plugin.zip" "$URL" && break; [ "$attempt" = 5 ] && { echo "download of $URL failed 5 times" >&2; exit 1; }; echo "download failed; retrying" >&2; sleep $((attempt * 3)); done',

@@ -10,12 +10,18 @@ import type { AnyDoc } from "../model";
 
 function toBsonValue(name: string, value: unknown): unknown {
     switch (bsonKindOf(name, value)) {
-        case "objectId": return ObjectId.createFromHexString(value as string);
-        case "decimal128": return Decimal128.fromString(value as string);
-        case "int32": return new Int32(value as number);
-        case "array": return (value as unknown[]).map((v) => toBsonValue(name, v));
-        case "document": return toBson(value as object);
-        default: return value;
+        case "objectId":
+            return ObjectId.createFromHexString(value as string);
+        case "decimal128":
+            return Decimal128.fromString(value as string);
+        case "int32":
+            return new Int32(value as number);
+        case "array":
+            return (value as unknown[]).map((v) => toBsonValue(name, v));
+        case "document":
+            return toBson(value as object);
+        default:
+            return value;
     }
 }
 

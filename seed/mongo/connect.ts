@@ -27,7 +27,11 @@ export async function connectChecked(
     let client: MongoClient | undefined;
     const timeout = opts.timeoutMs ?? 5_000;
     try {
-        client = new MongoClient(uri, { serverSelectionTimeoutMS: timeout, connectTimeoutMS: timeout, appName: opts.appName });
+        client = new MongoClient(uri, {
+            serverSelectionTimeoutMS: timeout,
+            connectTimeoutMS: timeout,
+            appName: opts.appName,
+        });
         await client.connect();
         const hello = await client.db("admin").command({ hello: 1 });
         const replicaSet = typeof hello.setName === "string" ? hello.setName : undefined;

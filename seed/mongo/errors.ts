@@ -2,7 +2,13 @@
  * Turns `mongodb` driver failures into messages a person can act on: which server, what went
  * wrong, what to do. Never prints the password of a URI.
  */
-import { MongoInvalidArgumentError, MongoParseError, MongoRuntimeError, MongoServerError, MongoServerSelectionError } from "mongodb";
+import {
+    MongoInvalidArgumentError,
+    MongoParseError,
+    MongoRuntimeError,
+    MongoServerError,
+    MongoServerSelectionError,
+} from "mongodb";
 
 /** A MongoDB problem explained for the command line (exit code 1). */
 export class MongoSetupError extends Error {
@@ -23,7 +29,9 @@ function splitUri(uri: string): { scheme: string; userinfo?: string; rest: strin
     const body = m[2];
     const q = body.indexOf("?");
     const at = body.lastIndexOf("@", q >= 0 ? q : body.length);
-    return at < 0 ? { scheme: m[1], rest: body } : { scheme: m[1], userinfo: body.slice(0, at), rest: body.slice(at + 1) };
+    return at < 0
+        ? { scheme: m[1], rest: body }
+        : { scheme: m[1], userinfo: body.slice(0, at), rest: body.slice(at + 1) };
 }
 
 /** `host:port` list of a MongoDB URI, without credentials (a placeholder when unparsable). */
@@ -67,10 +75,23 @@ export function explainMongoError(e: unknown, uri: string): MongoSetupError {
     if (e instanceof MongoSetupError) return e;
     // The driver's message may quote the URI or a piece of it: mask the password in it.
     const raw = e as Error & { code?: number; codeName?: string };
-    return explain(e, { name: raw?.name, code: raw?.code, codeName: raw?.codeName, message: maskPassword(String(raw?.message ?? e), uri) }, uri);
+    return explain(
+        e,
+        {
+            name: raw?.name,
+            code: raw?.code,
+            codeName: raw?.codeName,
+            message: maskPassword(String(raw?.message ?? e), uri),
+        },
+        uri,
+    );
 }
 
-function explain(e: unknown, err: { name?: string; code?: number; codeName?: string; message: string }, uri: string): MongoSetupError {
+function explain(
+    e: unknown,
+    err: { name?: string; code?: number; codeName?: string; message: string },
+    uri: string,
+): MongoSetupError {
     const address = describeAddress(uri);
     // mongodb-connection-string-url throws its own MongoParseError class: match by name too.
     const badUri =
@@ -85,17 +106,25 @@ function explain(e: unknown, err: { name?: string; code?: number; codeName?: str
         );
     }
     if (e instanceof MongoServerSelectionError) {
-        const hints = [`is MongoDB running and reachable from here (\`npm run up\` starts the stack; \`pulumi stack output mongoUri\` shows the address)?`];
+        const hints = [
+            `is MongoDB running and reachable from here (\`npm run up\` starts the stack; \`pulumi stack output mongoUri\` shows the address)?`,
+        ];
         if (/replicaSet=/.test(uri) && !/directConnection=true/.test(uri)) {
-            hints.push("if the server answers but advertises replica-set member names this machine cannot resolve (e.g. mongo:27017), add directConnection=true to the URI");
+            hints.push(
+                "if the server answers but advertises replica-set member names this machine cannot resolve (e.g. mongo:27017), add directConnection=true to the URI",
+            );
         }
         return new MongoSetupError(`cannot reach MongoDB at ${address}: ${err.message}. Hint: ${hints.join("; ")}`);
     }
     if (e instanceof MongoServerError && (AUTH_CODES.has(err.code ?? -1) || /auth/i.test(err.codeName ?? ""))) {
-        return new MongoSetupError(`MongoDB at ${address} refused the credentials (${err.codeName ?? err.code}: ${err.message}). Check the user, password and authSource in the URI (the stack output mongoUri has working ones).`);
+        return new MongoSetupError(
+            `MongoDB at ${address} refused the credentials (${err.codeName ?? err.code}: ${err.message}). Check the user, password and authSource in the URI (the stack output mongoUri has working ones).`,
+        );
     }
     if (/Authentication failed|auth/i.test(err.message ?? "") && (err.name ?? "").startsWith("Mongo")) {
-        return new MongoSetupError(`MongoDB at ${address} refused the credentials: ${err.message}. Check the user, password and authSource in the URI.`);
+        return new MongoSetupError(
+            `MongoDB at ${address} refused the credentials: ${err.message}. Check the user, password and authSource in the URI.`,
+        );
     }
     return new MongoSetupError(`MongoDB at ${address} failed: ${err.name ?? "Error"}: ${err.message}`);
 }

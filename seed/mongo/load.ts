@@ -45,7 +45,9 @@ export async function prepareCollections(db: Db, reset: boolean): Promise<string
         try {
             await db.command({ collMod: name, changeStreamPreAndPostImages: { enabled: true } });
         } catch (e) {
-            warnings.push(`could not enable pre-images on ${name} (${(e as Error).message}); delete events will carry no before image`);
+            warnings.push(
+                `could not enable pre-images on ${name} (${(e as Error).message}); delete events will carry no before image`,
+            );
         }
     }
     await db.collection("customers").createIndex({ email: 1 }, { unique: true, name: "email_unique" });
@@ -79,7 +81,10 @@ export async function writeInitialLoad(db: Db, load: InitialLoad, opts: WriteOpt
         const err = e as Error & { code?: number; result?: { insertedCount?: number } };
         if (err.result?.insertedCount) written[current] += err.result.insertedCount;
         const counts = COLLECTIONS.map((c) => `${c} ${written[c]}`).join(", ");
-        const dup = err.code === 11000 ? " (duplicate key: the collections already hold seeded data; rerun with --reset)" : "";
-        throw new MongoSetupError(`writing ${current} failed: ${err.message}${dup}. Written before the failure: ${counts}.`);
+        const dup =
+            err.code === 11000 ? " (duplicate key: the collections already hold seeded data; rerun with --reset)" : "";
+        throw new MongoSetupError(
+            `writing ${current} failed: ${err.message}${dup}. Written before the failure: ${counts}.`,
+        );
     }
 }

@@ -26,18 +26,22 @@ const REPO = resolve(__dirname, "../..");
 export const readPulumiMongoUri: StackOutputReader = () => {
     try {
         const stack = process.env.CDC_STACK || "dev";
-        const out = execFileSync("pulumi", ["stack", "output", "--non-interactive", "--stack", stack, "--show-secrets", "mongoUri"], {
-            cwd: REPO,
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "pipe"],
-            timeout: 30_000,
-            env: {
-                ...process.env,
-                PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL || `file://${REPO}/.pulumi`,
-                PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "cdc-dev",
-                PULUMI_SKIP_UPDATE_CHECK: "true",
+        const out = execFileSync(
+            "pulumi",
+            ["stack", "output", "--non-interactive", "--stack", stack, "--show-secrets", "mongoUri"],
+            {
+                cwd: REPO,
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "pipe"],
+                timeout: 30_000,
+                env: {
+                    ...process.env,
+                    PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL || `file://${REPO}/.pulumi`,
+                    PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "cdc-dev",
+                    PULUMI_SKIP_UPDATE_CHECK: "true",
+                },
             },
-        }).trim();
+        ).trim();
         return out ? { value: out } : { problem: "the stack has no mongoUri output (run `npm run up` first)" };
     } catch (e) {
         const err = e as NodeJS.ErrnoException & { stderr?: string };
@@ -51,7 +55,11 @@ export const readPulumiMongoUri: StackOutputReader = () => {
  * Picks the URI.
  * @throws UsageError saying how to provide one when none is found.
  */
-export function resolveMongoUri(flag: string | undefined, env: NodeJS.ProcessEnv, readStack: StackOutputReader = readPulumiMongoUri): ResolvedUri {
+export function resolveMongoUri(
+    flag: string | undefined,
+    env: NodeJS.ProcessEnv,
+    readStack: StackOutputReader = readPulumiMongoUri,
+): ResolvedUri {
     if (flag !== undefined) return { uri: flag, from: "--uri" };
     if (env.MONGODB_URI) return { uri: env.MONGODB_URI, from: "MONGODB_URI" };
     const stack = readStack();

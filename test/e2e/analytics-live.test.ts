@@ -47,14 +47,33 @@ describe("analytics:live", { timeout: 15 * 60_000 }, () => {
         if (client) return true;
         const port = await freePort();
         const tsx = pathToFileURL(require.resolve("tsx")).href;
-        child = spawn(process.execPath, ["--import", tsx, path.join(REPO, "tools/analytics/live.ts"), "--port", String(port), "--refresh-seconds", String(INTERVAL_S), "--user", "live", "--password", "live-pw-314"], {
-            cwd: REPO,
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        child = spawn(
+            process.execPath,
+            [
+                "--import",
+                tsx,
+                path.join(REPO, "tools/analytics/live.ts"),
+                "--port",
+                String(port),
+                "--refresh-seconds",
+                String(INTERVAL_S),
+                "--user",
+                "live",
+                "--password",
+                "live-pw-314",
+            ],
+            {
+                cwd: REPO,
+                stdio: ["ignore", "pipe", "pipe"],
+            },
+        );
         child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
         url = await new Promise<string>((resolve, reject) => {
             let out = "";
-            const timer = setTimeout(() => reject(new Error(`no "ready" line within 10 min; stderr:\n${stderr.slice(-3000)}`)), 10 * 60_000);
+            const timer = setTimeout(
+                () => reject(new Error(`no "ready" line within 10 min; stderr:\n${stderr.slice(-3000)}`)),
+                10 * 60_000,
+            );
             child!.stdout!.on("data", (d: Buffer) => {
                 out += d.toString();
                 const m = /^ready (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
@@ -63,7 +82,9 @@ describe("analytics:live", { timeout: 15 * 60_000 }, () => {
                     resolve(m[1]!);
                 }
             });
-            child!.once("exit", (code) => reject(new Error(`analytics:live exited with ${code}; stderr:\n${stderr.slice(-3000)}`)));
+            child!.once("exit", (code) =>
+                reject(new Error(`analytics:live exited with ${code}; stderr:\n${stderr.slice(-3000)}`)),
+            );
         });
         assert.equal(url, `http://127.0.0.1:${port}`);
         client = createClient({ url, username: "live", password: "live-pw-314", database: "default" });
@@ -75,9 +96,19 @@ describe("analytics:live", { timeout: 15 * 60_000 }, () => {
     const PRODUCT = oid("c0ffee000000000000000002");
     const ORDER = oid("c0ffee000000000000000003");
     const DAY = "2026-03-14";
-    const order = (status: string) => orderDoc(ORDER, CUSTOMER, status, [{ product: PRODUCT, quantity: 3, unitPrice: "12.50" }], `${DAY}T10:00:00.000Z`);
+    const order = (status: string) =>
+        orderDoc(
+            ORDER,
+            CUSTOMER,
+            status,
+            [{ product: PRODUCT, quantity: 3, unitPrice: "12.50" }],
+            `${DAY}T10:00:00.000Z`,
+        );
 
-    async function insert(collection: "customers" | "products" | "orders", rows: ReturnType<BronzeBuilder["tables"]>["orders"]): Promise<void> {
+    async function insert(
+        collection: "customers" | "products" | "orders",
+        rows: ReturnType<BronzeBuilder["tables"]>["orders"],
+    ): Promise<void> {
         await client!.insert({ table: `mongo_ecom_${collection}`, values: rows, format: "JSONEachRow" });
     }
 
@@ -111,15 +142,24 @@ describe("analytics:live", { timeout: 15 * 60_000 }, () => {
      * margin.
      */
     async function bound(): Promise<number> {
-        const rs = await client!.query({ query: "SELECT sum(last_success_duration_ms) AS ms FROM system.view_refreshes WHERE database = 'default'", format: "JSONEachRow" });
+        const rs = await client!.query({
+            query: "SELECT sum(last_success_duration_ms) AS ms FROM system.view_refreshes WHERE database = 'default'",
+            format: "JSONEachRow",
+        });
         const [{ ms }] = await rs.json<{ ms: number | string }>();
         return INTERVAL_S + Number(ms) / 1000 + 2;
     }
 
     it("starts, deploys the models and prints ready with its URL", async (t) => {
         if (!(await start(t))) return;
-        const rs = await client!.query({ query: "SELECT name FROM system.tables WHERE database = 'default' AND name IN ('fct_daily_sales', 'bronze_rejects', 'mongo_ecom_orders') ORDER BY name", format: "JSONEachRow" });
-        assert.deepEqual((await rs.json<{ name: string }>()).map((r) => r.name), ["bronze_rejects", "fct_daily_sales", "mongo_ecom_orders"]);
+        const rs = await client!.query({
+            query: "SELECT name FROM system.tables WHERE database = 'default' AND name IN ('fct_daily_sales', 'bronze_rejects', 'mongo_ecom_orders') ORDER BY name",
+            format: "JSONEachRow",
+        });
+        assert.deepEqual(
+            (await rs.json<{ name: string }>()).map((r) => r.name),
+            ["bronze_rejects", "fct_daily_sales", "mongo_ecom_orders"],
+        );
     });
 
     it("shows a new order in every gold table within the interval plus the refresh time", async (t) => {
@@ -128,7 +168,15 @@ describe("analytics:live", { timeout: 15 * 60_000 }, () => {
         await insert("customers", [b.insert("customers", customerDoc(CUSTOMER), { tsMs: since })]);
         await insert("products", [b.insert("products", productDoc(PRODUCT, "12.50", 40), { tsMs: since })]);
         await insert("orders", [b.insert("orders", order("paid"), { tsMs: since })]);
-        const took = await observe({ daily: [[1, "37.50", 0, 3]], lines: [[1, "paid", "37.50", "low_value"]], customer: [[1, "37.50"]], product: [[3, "37.50"]] }, since);
+        const took = await observe(
+            {
+                daily: [[1, "37.50", 0, 3]],
+                lines: [[1, "paid", "37.50", "low_value"]],
+                customer: [[1, "37.50"]],
+                product: [[3, "37.50"]],
+            },
+            since,
+        );
         const limit = await bound();
         t.diagnostic(`new order: bronze → gold in ${took.toFixed(2)} s (bound ${limit.toFixed(2)} s)`);
         assert.ok(took <= limit, `new order reached gold after ${took} s, over ${limit} s`);
@@ -138,7 +186,15 @@ describe("analytics:live", { timeout: 15 * 60_000 }, () => {
         if (!(await start(t))) return;
         const since = Date.now();
         await insert("orders", [b.update("orders", order("cancelled"), { tsMs: since })]);
-        const took = await observe({ daily: [[1, "0.00", 1, 0]], lines: [[1, "cancelled", "37.50", "prospect"]], customer: [[1, "0.00"]], product: [[0, "0.00"]] }, since);
+        const took = await observe(
+            {
+                daily: [[1, "0.00", 1, 0]],
+                lines: [[1, "cancelled", "37.50", "prospect"]],
+                customer: [[1, "0.00"]],
+                product: [[0, "0.00"]],
+            },
+            since,
+        );
         const limit = await bound();
         t.diagnostic(`update: bronze → gold in ${took.toFixed(2)} s (bound ${limit.toFixed(2)} s)`);
         assert.ok(took <= limit, `update reached gold after ${took} s, over ${limit} s`);
@@ -158,7 +214,10 @@ describe("analytics:live", { timeout: 15 * 60_000 }, () => {
         if (!(await start(t))) return;
         const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
         child!.kill("SIGTERM");
-        const code = await Promise.race([exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 20_000))]);
+        const code = await Promise.race([
+            exited,
+            new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 20_000)),
+        ]);
         assert.equal(code, 0, `exit code after SIGTERM (stderr: ${stderr.slice(-500)})`);
         await assert.rejects(fetch(`${url}/ping`, { signal: AbortSignal.timeout(2000) }), "the port is closed");
     });

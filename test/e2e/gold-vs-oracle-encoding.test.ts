@@ -40,18 +40,24 @@ const BATCH = 200;
 function throughClickHouse(chdb: Chdb, model: ModelName, rows: Record<string, unknown>[]): Record<string, unknown>[] {
     if (rows.length > BATCH) {
         const out: Record<string, unknown>[] = [];
-        for (let i = 0; i < rows.length; i += BATCH) out.push(...throughClickHouse(chdb, model, rows.slice(i, i + BATCH)));
+        for (let i = 0; i < rows.length; i += BATCH)
+            out.push(...throughClickHouse(chdb, model, rows.slice(i, i + BATCH)));
         return out;
     }
     if (rows.length === 0) return [];
     const columns = MODEL_SCHEMAS[model].columns as Record<string, ColumnKind>;
-    const structure = Object.entries(columns).map(([c, k]) => `${c} ${CH_TYPE[k]}`).join(", ");
+    const structure = Object.entries(columns)
+        .map(([c, k]) => `${c} ${CH_TYPE[k]}`)
+        .join(", ");
     const data = rows.map((r) => JSON.stringify(r)).join("\n");
     const out = chdb.query(
         `SELECT * FROM format(JSONEachRow, ${sqlString(structure)}, ${sqlString(data)}) SETTINGS date_time_input_format = 'best_effort'`,
         "JSONEachRow",
     );
-    return out.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+    return out
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe("gold-vs-oracle comparison on ClickHouse encodings", () => {
@@ -61,7 +67,8 @@ describe("gold-vs-oracle comparison on ClickHouse encodings", () => {
     for (const model of MODEL_NAMES) {
         it(`reads ${model} back from the engine as the same rows`, (t) => {
             const chdb = loadChdb();
-            if (!requireTier(t, "chdb", typeof chdb === "string" ? chdb : undefined) || typeof chdb === "string") return;
+            if (!requireTier(t, "chdb", typeof chdb === "string" ? chdb : undefined) || typeof chdb === "string")
+                return;
             assert.ok(gold[model].length > 0, `the history yields ${model} rows`);
             const back = throughClickHouse(chdb, model, normalizeRows(model, gold[model]));
             const result = compareModel(model, gold[model], back);
@@ -73,8 +80,14 @@ describe("gold-vs-oracle comparison on ClickHouse encodings", () => {
         const chdb = loadChdb();
         if (!requireTier(t, "chdb", typeof chdb === "string" ? chdb : undefined) || typeof chdb === "string") return;
         const rows = normalizeRows("fct_daily_sales", gold.fct_daily_sales);
-        const changed = rows.map((r, i) => (i === 0 ? { ...r, total_revenue: (Number(r.total_revenue) + 0.01).toFixed(2) } : r));
-        const result = compareModel("fct_daily_sales", gold.fct_daily_sales, throughClickHouse(chdb, "fct_daily_sales", changed));
+        const changed = rows.map((r, i) =>
+            i === 0 ? { ...r, total_revenue: (Number(r.total_revenue) + 0.01).toFixed(2) } : r,
+        );
+        const result = compareModel(
+            "fct_daily_sales",
+            gold.fct_daily_sales,
+            throughClickHouse(chdb, "fct_daily_sales", changed),
+        );
         assert.equal(result.equal, false);
         assert.match(result.report, /total_revenue: expected/);
     });

@@ -42,13 +42,20 @@ function deliveries(bronze: Record<CollectionName, BronzeRow[]>): Record<Collect
         const heldBack = first.filter((_, i) => i % 40 === 7);
         out[0]![c] = first.filter((_, i) => i % 40 !== 7);
         out[1]![c] = [...rows.slice(half), ...first.filter((_, i) => i % 25 === 3).map(again)];
-        out[2]![c] = [...heldBack.map(again), ...rows.slice(half).filter((_, i) => i % 30 === 11).map(again)];
+        out[2]![c] = [
+            ...heldBack.map(again),
+            ...rows
+                .slice(half)
+                .filter((_, i) => i % 30 === 11)
+                .map(again),
+        ];
     }
     return out;
 }
 
 async function tierProblem(): Promise<string | undefined> {
-    if (!fs.existsSync(path.join(REPO, "tools/analytics/replay/index.ts"))) return "the replay module tools/analytics/replay/index.ts is missing";
+    if (!fs.existsSync(path.join(REPO, "tools/analytics/replay/index.ts")))
+        return "the replay module tools/analytics/replay/index.ts is missing";
     return dbtVenvProblem();
 }
 
@@ -83,18 +90,22 @@ describe("gold vs oracle across deliveries, refreshed by ClickHouse", () => {
         const reports: string[] = [];
         for (const model of MODEL_NAMES) {
             const actual = await readModelRows(client, REPLAY_DATABASE, model);
-            const results = days.map((day) => compareModel(model, computeGold(docs, new Date(`${day}T12:00:00Z`))[model], actual));
+            const results = days.map((day) =>
+                compareModel(model, computeGold(docs, new Date(`${day}T12:00:00Z`))[model], actual),
+            );
             if (!results.some((r) => r.equal)) reports.push(results[0]!.report);
         }
         assert.deepEqual(reports, [], reports.join("\n\n"));
     }
 
-    it("equals the oracle after the first delivery (half the history, some events held back)", (t) => deliverAndBuild(t, 0));
+    it("equals the oracle after the first delivery (half the history, some events held back)", (t) =>
+        deliverAndBuild(t, 0));
 
     it("equals the oracle after the second delivery (the rest, plus re-delivered duplicates of old events)", (t) =>
         deliverAndBuild(t, 1));
 
-    it("equals the oracle after the third delivery (the held-back older events arriving late)", (t) => deliverAndBuild(t, 2));
+    it("equals the oracle after the third delivery (the held-back older events arriving late)", (t) =>
+        deliverAndBuild(t, 2));
 
     const KEYS: Record<string, string> = {
         dim_customers__state: "customer_id",
@@ -105,7 +116,11 @@ describe("gold vs oracle across deliveries, refreshed by ClickHouse", () => {
 
     /** The server's clock in epoch µs (the unit of `_gold_version`). */
     async function serverMicros(): Promise<number> {
-        const rs = await client!.query({ query: "SELECT toUnixTimestamp64Micro(now64(6)) AS t", format: "JSONEachRow", clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
+        const rs = await client!.query({
+            query: "SELECT toUnixTimestamp64Micro(now64(6)) AS t",
+            format: "JSONEachRow",
+            clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+        });
         return Number((await rs.json<{ t: number }>())[0]!.t);
     }
 
@@ -113,7 +128,10 @@ describe("gold vs oracle across deliveries, refreshed by ClickHouse", () => {
     async function keysRecomputedAfter(since: number): Promise<Record<string, number>> {
         const out: Record<string, number> = {};
         for (const [state, key] of Object.entries(KEYS)) {
-            const rs = await client!.query({ query: `SELECT uniqExact(${key}) AS n FROM ${REPLAY_DATABASE}.${state} WHERE _gold_version > ${since}`, format: "JSONEachRow" });
+            const rs = await client!.query({
+                query: `SELECT uniqExact(${key}) AS n FROM ${REPLAY_DATABASE}.${state} WHERE _gold_version > ${since}`,
+                format: "JSONEachRow",
+            });
             out[state] = Number((await rs.json<{ n: string | number }>())[0]!.n);
         }
         return out;
@@ -132,7 +150,11 @@ describe("gold vs oracle across deliveries, refreshed by ClickHouse", () => {
         const idleSince = await serverMicros();
         await waitForGoldAfter(client, REPLAY_DATABASE, await serverNow(client), 60_000);
         await waitForGoldAfter(client, REPLAY_DATABASE, await serverNow(client), 60_000);
-        assert.deepEqual(await keysRecomputedAfter(idleSince), { dim_customers__state: 0, dim_products__state: 0, fact_orders__state: 0, fct_daily_sales__state: 0 }, "refreshes with nothing new recompute nothing");
+        assert.deepEqual(
+            await keysRecomputedAfter(idleSince),
+            { dim_customers__state: 0, dim_products__state: 0, fact_orders__state: 0, fct_daily_sales__state: 0 },
+            "refreshes with nothing new recompute nothing",
+        );
 
         // one update: the newest event of a live order, re-sent later with another status
         const docs = foldBronze(delivered);
@@ -145,26 +167,45 @@ describe("gold vs oracle across deliveries, refreshed by ClickHouse", () => {
         envelope.op = "u";
         envelope.after = strictJson(after);
         envelope.source.ts_ms = newest + 1000;
-        const row = { ...latest, raw_data: JSON.stringify(envelope), _offset: Math.max(...delivered.orders.map((r) => Number(r._offset))) + 1 };
+        const row = {
+            ...latest,
+            raw_data: JSON.stringify(envelope),
+            _offset: Math.max(...delivered.orders.map((r) => Number(r._offset))) + 1,
+        };
         const changeSince = await serverMicros();
         await insertBronzeRows(client, REPLAY_DATABASE, "mongo_ecom_orders", [row as BronzeRow]);
         delivered.orders.push(row);
         await settle();
         const touched = await keysRecomputedAfter(changeSince);
 
-        const customerLines = [...docs.orders.values()].filter((o) => o.customer_id === order.customer_id).reduce((n, o) => n + o.items.length, 0);
+        const customerLines = [...docs.orders.values()]
+            .filter((o) => o.customer_id === order.customer_id)
+            .reduce((n, o) => n + o.items.length, 0);
         const liveLines = [...docs.orders.values()].reduce((n, o) => n + o.items.length, 0);
-        t.diagnostic(`one order's update recomputed ${JSON.stringify(touched)} keys; its customer has ${customerLines} order lines of ${liveLines} live`);
+        t.diagnostic(
+            `one order's update recomputed ${JSON.stringify(touched)} keys; its customer has ${customerLines} order lines of ${liveLines} live`,
+        );
         assert.ok(touched.fact_orders__state! >= order.items.length, "the order's lines were recomputed");
-        assert.ok(touched.fact_orders__state! <= customerLines, `fact_orders: ${touched.fact_orders__state} lines recomputed, at most the ${customerLines} lines of the customer's orders`);
+        assert.ok(
+            touched.fact_orders__state! <= customerLines,
+            `fact_orders: ${touched.fact_orders__state} lines recomputed, at most the ${customerLines} lines of the customer's orders`,
+        );
         assert.equal(touched.dim_customers__state, 1, "dim_customers: the order's customer");
         assert.equal(touched.fct_daily_sales__state, 1, "fct_daily_sales: the order's day");
-        assert.equal(touched.dim_products__state, new Set(order.items.map((i) => i.product_id)).size, "dim_products: the order's products");
+        assert.equal(
+            touched.dim_products__state,
+            new Set(order.items.map((i) => i.product_id)).size,
+            "dim_products: the order's products",
+        );
 
         const reports: string[] = [];
         const now = foldBronze(delivered);
         for (const model of MODEL_NAMES) {
-            const res = compareModel(model, computeGold(now, new Date())[model], await readModelRows(client, REPLAY_DATABASE, model));
+            const res = compareModel(
+                model,
+                computeGold(now, new Date())[model],
+                await readModelRows(client, REPLAY_DATABASE, model),
+            );
             if (!res.equal) reports.push(res.report);
         }
         assert.deepEqual(reports, [], reports.join("\n\n"));

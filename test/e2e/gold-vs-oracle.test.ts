@@ -16,7 +16,14 @@ import { dbtVenvProblem } from "../../components/providers/dbt/venv";
 import { simulateHistory } from "../../seed/index";
 import { compareModel } from "../support/compare";
 import { computeGold, foldBronze, MODEL_NAMES, type BronzeTables, type ModelName } from "../support/oracle";
-import { readBronzeDir, readModelOutput, runReplay, runSeedEmitter, writeBronzeDir, type ReplayRun } from "../support/oracle/replay-io";
+import {
+    readBronzeDir,
+    readModelOutput,
+    runReplay,
+    runSeedEmitter,
+    writeBronzeDir,
+    type ReplayRun,
+} from "../support/oracle/replay-io";
 import { boundaryWorld } from "../support/oracle/boundary-world";
 import { diffAgainstSeedState } from "../support/oracle/seed-state";
 import { requireTier } from "../support/tier";
@@ -41,7 +48,10 @@ interface Replayed {
 }
 
 /** Runs the replay once per input, on first use, and shares the result between the tests. */
-function replayOnce(name: string, bronze: () => Promise<{ dir: string; tables: BronzeTables }>): () => Promise<Replayed> {
+function replayOnce(
+    name: string,
+    bronze: () => Promise<{ dir: string; tables: BronzeTables }>,
+): () => Promise<Replayed> {
     let pending: Promise<Replayed> | undefined;
     return () => {
         pending ??= (async () => {
@@ -62,7 +72,9 @@ function assertModelMatches(model: ModelName, r: Replayed): void {
     const actual = readModelOutput(r.outDir, model);
     const docs = foldBronze(r.bronze);
     const days = [...new Set([r.run.startedAt, r.run.endedAt].map((d) => d.toISOString().slice(0, 10)))];
-    const results = days.map((day) => compareModel(model, computeGold(docs, new Date(`${day}T12:00:00Z`))[model], actual));
+    const results = days.map((day) =>
+        compareModel(model, computeGold(docs, new Date(`${day}T12:00:00Z`))[model], actual),
+    );
     const match = results.find((res) => res.equal);
     assert.ok(match !== undefined, results.map((res) => res.report).join("\n\n"));
 }
@@ -76,7 +88,8 @@ describe("gold vs oracle on the seed emitter's history", () => {
     let emitted: Promise<BronzeTables> | undefined;
     const dir = path.join(work, "seed-bronze");
     /** The bronze files written by the seed CLI's emitter (run once). */
-    const emit = (): Promise<BronzeTables> => (emitted ??= runSeedEmitter(REPO, dir, options).then(() => readBronzeDir(dir)));
+    const emit = (): Promise<BronzeTables> =>
+        (emitted ??= runSeedEmitter(REPO, dir, options).then(() => readBronzeDir(dir)));
     const replayed = replayOnce("seed", async () => ({ dir, tables: await emit() }));
 
     it("emits at least 10k orders with updates and deletes", async () => {

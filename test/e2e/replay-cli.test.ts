@@ -41,7 +41,8 @@ function runReplay(args: string[]): Promise<Result> {
 
 function copyEdgeFixtures(dir: string): void {
     fs.mkdirSync(dir, { recursive: true });
-    for (const f of fs.readdirSync(EDGE)) if (f.endsWith(".jsonl")) fs.copyFileSync(path.join(EDGE, f), path.join(dir, f));
+    for (const f of fs.readdirSync(EDGE))
+        if (f.endsWith(".jsonl")) fs.copyFileSync(path.join(EDGE, f), path.join(dir, f));
 }
 
 describe("analytics:replay input errors", () => {
@@ -77,7 +78,10 @@ describe("analytics:replay input errors", () => {
     it("exits 2 naming file and line of a malformed bronze row", async () => {
         const dir = path.join(work, "malformed");
         copyEdgeFixtures(dir);
-        fs.appendFileSync(path.join(dir, "mongo_ecom_products.jsonl"), `{"raw_data": "{}", "_topic": "mongo.ecom.products", "_partition": 0}\n`);
+        fs.appendFileSync(
+            path.join(dir, "mongo_ecom_products.jsonl"),
+            `{"raw_data": "{}", "_topic": "mongo.ecom.products", "_partition": 0}\n`,
+        );
         const r = await runReplay(["--bronze", dir, "--out", path.join(work, "o5")]);
         assert.equal(r.code, 2);
         assert.match(r.stderr, /mongo_ecom_products\.jsonl:7: _offset must be a non-negative integer/);
@@ -94,9 +98,17 @@ describe("analytics:replay with dbt", () => {
             assert.ok(fs.existsSync(path.join(out, `${model}.jsonl`)), `${model}.jsonl written`);
         }
         const parse = (f: string): Record<string, unknown>[] =>
-            fs.readFileSync(f, "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+            fs
+                .readFileSync(f, "utf8")
+                .split("\n")
+                .filter((l) => l !== "")
+                .map((l) => JSON.parse(l) as Record<string, unknown>);
         for (const model of ["fct_daily_sales", "dim_products", "fact_orders"]) {
-            assert.deepEqual(parse(path.join(out, `${model}.jsonl`)), parse(path.join(EDGE, "expected", `${model}.jsonl`)), model);
+            assert.deepEqual(
+                parse(path.join(out, `${model}.jsonl`)),
+                parse(path.join(EDGE, "expected", `${model}.jsonl`)),
+                model,
+            );
         }
     });
 
@@ -105,11 +117,16 @@ describe("analytics:replay with dbt", () => {
         const dir = path.join(work, "with-rejects");
         copyEdgeFixtures(dir);
         const bad = malformedRows(500);
-        for (const m of bad) fs.appendFileSync(path.join(dir, `mongo_ecom_${m.collection}.jsonl`), JSON.stringify(m.row) + "\n");
+        for (const m of bad)
+            fs.appendFileSync(path.join(dir, `mongo_ecom_${m.collection}.jsonl`), JSON.stringify(m.row) + "\n");
         const out = path.join(work, "rejects-out");
         const r = await runReplay(["--bronze", dir, "--out", out]);
         assert.equal(r.code, 0, r.stderr);
-        const rejects = fs.readFileSync(path.join(out, "bronze_rejects.jsonl"), "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+        const rejects = fs
+            .readFileSync(path.join(out, "bronze_rejects.jsonl"), "utf8")
+            .split("\n")
+            .filter((l) => l !== "")
+            .map((l) => JSON.parse(l) as Record<string, unknown>);
         const byOffset = new Map(rejects.map((x) => [`${x.collection}/${x._offset}`, x]));
         assert.equal(rejects.length, bad.length);
         for (const m of bad) {
@@ -119,7 +136,11 @@ describe("analytics:replay with dbt", () => {
             assert.equal(got.raw_data, m.row.raw_data);
         }
         const parse = (f: string) => fs.readFileSync(f, "utf8");
-        assert.equal(parse(path.join(out, "fact_orders.jsonl")), parse(path.join(EDGE, "expected", "fact_orders.jsonl")), "rejects change no gold row");
+        assert.equal(
+            parse(path.join(out, "fact_orders.jsonl")),
+            parse(path.join(EDGE, "expected", "fact_orders.jsonl")),
+            "rejects change no gold row",
+        );
     });
 
     it("exits 1 with dbt's error lines when a data test fails", async (t) => {
@@ -127,10 +148,32 @@ describe("analytics:replay with dbt", () => {
         const dir = path.join(work, "bad-status");
         copyEdgeFixtures(dir);
         const after = `{"_id": {"$oid": "65f0c3a1b2c3d4e5f6a7bcff"},"customer_id": {"$oid": "65f0c3a1b2c3d4e5f6a7b801"},"status": "refunded","items": [{"product_id": {"$oid": "65f0c3a1b2c3d4e5f6a7ba01"},"quantity": 1,"unit_price": {"$numberDecimal": "0.10"}}],"ordered_at": {"$date": 1732406400000},"updated_at": {"$date": 1732406400000}}`;
-        const envelope = { before: null, after, updateDescription: null, source: { connector: "mongodb", name: "mongo", ts_ms: 1732406400000, snapshot: "false", db: "ecom", collection: "orders", ord: 1 }, op: "c", ts_ms: 1732406400100, transaction: null };
+        const envelope = {
+            before: null,
+            after,
+            updateDescription: null,
+            source: {
+                connector: "mongodb",
+                name: "mongo",
+                ts_ms: 1732406400000,
+                snapshot: "false",
+                db: "ecom",
+                collection: "orders",
+                ord: 1,
+            },
+            op: "c",
+            ts_ms: 1732406400100,
+            transaction: null,
+        };
         fs.appendFileSync(
             path.join(dir, "mongo_ecom_orders.jsonl"),
-            JSON.stringify({ raw_data: JSON.stringify(envelope), _topic: "mongo.ecom.orders", _partition: 0, _offset: 99, _key: null }) + "\n",
+            JSON.stringify({
+                raw_data: JSON.stringify(envelope),
+                _topic: "mongo.ecom.orders",
+                _partition: 0,
+                _offset: 99,
+                _key: null,
+            }) + "\n",
         );
         const r = await runReplay(["--bronze", dir, "--out", path.join(work, "bad-out")]);
         assert.equal(r.code, 1, r.stderr);

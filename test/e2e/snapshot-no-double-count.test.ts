@@ -20,7 +20,17 @@ import { buildModels, insertBronzeRows, readModelRows, REPLAY_DATABASE } from ".
 import { REPLAY_MODELS, type ReplayModel } from "../../tools/analytics/replay/models";
 import type { ChdbGateway } from "../../tools/chdb-gateway";
 import { startBronzeGateway } from "../support/bronze-gateway";
-import { incrementalSnapshotEnvelope, keyOf, serializeEnvelope, simulateHistory, toStrictJson, topicOf, type BronzeRow, type CollectionName, type OrderDoc } from "../../seed/index";
+import {
+    incrementalSnapshotEnvelope,
+    keyOf,
+    serializeEnvelope,
+    simulateHistory,
+    toStrictJson,
+    topicOf,
+    type BronzeRow,
+    type CollectionName,
+    type OrderDoc,
+} from "../../seed/index";
 import { compareModel } from "../support/compare";
 import { computeGold, foldBronze, MODEL_NAMES, type BronzeTables } from "../support/oracle";
 import { requireTier } from "../support/tier";
@@ -32,7 +42,8 @@ const GOLD: ReplayModel[] = ["dim_customers", "dim_products", "fact_orders", "fc
 const SILVER: ReplayModel[] = ["stg_customers", "stg_products", "stg_orders", "stg_order_lines"];
 
 async function tierProblem(): Promise<string | undefined> {
-    if (!fs.existsSync(path.join(REPO, "tools/analytics/replay/index.ts"))) return "the replay module tools/analytics/replay/index.ts is missing";
+    if (!fs.existsSync(path.join(REPO, "tools/analytics/replay/index.ts")))
+        return "the replay module tools/analytics/replay/index.ts is missing";
     return dbtVenvProblem();
 }
 
@@ -52,7 +63,8 @@ describe("a re-snapshot's r events change no silver row and no gold number", () 
     });
 
     const nextOffset = (c: CollectionName) => delivered[c].reduce((m, r) => Math.max(m, Number(r._offset)), -1) + 1;
-    const newestTs = () => Math.max(...COLLECTIONS.flatMap((c) => delivered[c].map((r) => JSON.parse(r.raw_data).source.ts_ms as number)));
+    const newestTs = () =>
+        Math.max(...COLLECTIONS.flatMap((c) => delivered[c].map((r) => JSON.parse(r.raw_data).source.ts_ms as number)));
 
     async function deliver(rows: Record<CollectionName, BronzeRow[]>): Promise<void> {
         for (const c of COLLECTIONS) {
@@ -66,7 +78,8 @@ describe("a re-snapshot's r events change no silver row and no gold number", () 
 
     async function readAll(): Promise<Record<ReplayModel, Record<string, unknown>[]>> {
         const out = {} as Record<ReplayModel, Record<string, unknown>[]>;
-        for (const m of Object.keys(REPLAY_MODELS) as ReplayModel[]) out[m] = await readModelRows(client!, REPLAY_DATABASE, m);
+        for (const m of Object.keys(REPLAY_MODELS) as ReplayModel[])
+            out[m] = await readModelRows(client!, REPLAY_DATABASE, m);
         return out;
     }
 
@@ -74,7 +87,11 @@ describe("a re-snapshot's r events change no silver row and no gold number", () 
         const docs = foldBronze(delivered);
         const reports: string[] = [];
         for (const model of MODEL_NAMES) {
-            const res = compareModel(model, computeGold(docs, new Date())[model], await readModelRows(client!, REPLAY_DATABASE, model));
+            const res = compareModel(
+                model,
+                computeGold(docs, new Date())[model],
+                await readModelRows(client!, REPLAY_DATABASE, model),
+            );
             if (!res.equal) reports.push(res.report);
         }
         return reports;
@@ -90,7 +107,13 @@ describe("a re-snapshot's r events change no silver row and no gold number", () 
             for (const [id, doc] of history.finalState[c] as Map<string, object>) {
                 // chunks are emitted a few ms apart; every read is later than what was streamed before
                 const env = incrementalSnapshotEnvelope(c, doc, readAt + Math.floor(i++ / 64));
-                out[c].push({ raw_data: serializeEnvelope(env), _topic: topicOf(c), _partition: 0, _offset: offset++, _key: keyOf(id) });
+                out[c].push({
+                    raw_data: serializeEnvelope(env),
+                    _topic: topicOf(c),
+                    _partition: 0,
+                    _offset: offset++,
+                    _key: keyOf(id),
+                });
             }
         }
         return out;
@@ -116,8 +139,13 @@ describe("a re-snapshot's r events change no silver row and no gold number", () 
             assert.deepEqual(withoutEventTime(now[m]), withoutEventTime(before![m]), `${label}: silver ${m} changed`);
         }
         assert.deepEqual(await oracleReports(), [], `${label}: differs from the oracle`);
-        const totals = now.fct_daily_sales.reduce((n, r) => n + Number((r as { total_orders_placed?: unknown }).total_orders_placed), 0);
-        t.diagnostic(`${label}: ${now.fact_orders.length} order lines, ${now.fct_daily_sales.length} days, ${totals} orders placed — as before`);
+        const totals = now.fct_daily_sales.reduce(
+            (n, r) => n + Number((r as { total_orders_placed?: unknown }).total_orders_placed),
+            0,
+        );
+        t.diagnostic(
+            `${label}: ${now.fact_orders.length} order lines, ${now.fct_daily_sales.length} days, ${totals} orders placed — as before`,
+        );
     }
 
     it("an incremental snapshot of every collection (r events of all live documents) changes nothing", async (t) => {
@@ -125,11 +153,17 @@ describe("a re-snapshot's r events change no silver row and no gold number", () 
         assert.ok(before, "the baseline step failed");
         const rows = snapshotRows(1_234);
         const live = COLLECTIONS.reduce((n, c) => n + history.finalState[c].size, 0);
-        assert.equal(COLLECTIONS.reduce((n, c) => n + rows[c].length, 0), live);
+        assert.equal(
+            COLLECTIONS.reduce((n, c) => n + rows[c].length, 0),
+            live,
+        );
         // the snapshot really moved silver's event time: the r events were applied, not ignored
         await deliver(rows);
         const stg = await readModelRows(client!, REPLAY_DATABASE, "stg_orders");
-        assert.ok(stg.every((r) => Number(r._event_timestamp_ms) > newestTs() - 10_000), "every order's silver row now comes from its r event");
+        assert.ok(
+            stg.every((r) => Number(r._event_timestamp_ms) > newestTs() - 10_000),
+            "every order's silver row now comes from its r event",
+        );
         await assertUnchanged(t, "after the snapshot");
     });
 
@@ -152,28 +186,57 @@ describe("a re-snapshot's r events change no silver row and no gold number", () 
     // its cluster time truncated to whole seconds. An update committed just after a chunk's close
     // watermark is on the topic AFTER the chunk's read of that document, yet its ts_ms can be
     // smaller (same second, or the worker emitting late), so silver keeps the older read.
-    it("an update streamed right after a snapshot chunk wins over that chunk's older read", { todo: "silver orders r events by the worker clock ahead of offsets; see docs/operations.md" }, async (t) => {
-        if (!requireTier(t, "dbt", await tierProblem())) return;
-        assert.ok(before, "the baseline step failed");
-        const [id, doc] = [...(history.finalState.orders as Map<string, OrderDoc>)].find(([, o]) => o.status === "pending" || o.status === "paid")!;
-        const second = Math.floor(newestTs() / 1000) * 1000 + 5_000;
-        let offset = nextOffset("orders");
-        // the chunk's read (content before the update), emitted at second + 400 ms by the worker
-        const read = incrementalSnapshotEnvelope("orders", doc, second + 400);
-        // the update, committed at second + 200 ms after the chunk's close watermark: ts_ms is its cluster second
-        const updated = { ...doc, status: "cancelled", updated_at: new Date(second + 200) };
-        const update = {
-            ...read,
-            op: "u" as const,
-            before: toStrictJson(doc),
-            after: toStrictJson(updated),
-            updateDescription: { removedFields: null, updatedFields: JSON.stringify({ status: "cancelled" }), truncatedArrays: null },
-            source: { ...read.source, snapshot: "false" as const, ts_ms: second, ts_us: second * 1000, ts_ns: second * 1_000_000, ord: 1, wallTime: second + 200 },
-        };
-        const rows: Record<CollectionName, BronzeRow[]> = { customers: [], products: [], orders: [] };
-        for (const env of [read, update]) rows.orders.push({ raw_data: serializeEnvelope(env), _topic: topicOf("orders"), _partition: 0, _offset: offset++, _key: keyOf(id) });
-        await deliver(rows);
-        const stg = (await readModelRows(client!, REPLAY_DATABASE, "stg_orders")).find((r) => r.order_id === id);
-        assert.equal(stg?.order_status, "cancelled", `order ${id}: silver kept the snapshot read (status ${String(stg?.order_status)}) although the update came after it on the topic`);
-    });
+    it(
+        "an update streamed right after a snapshot chunk wins over that chunk's older read",
+        { todo: "silver orders r events by the worker clock ahead of offsets; see docs/operations.md" },
+        async (t) => {
+            if (!requireTier(t, "dbt", await tierProblem())) return;
+            assert.ok(before, "the baseline step failed");
+            const [id, doc] = [...(history.finalState.orders as Map<string, OrderDoc>)].find(
+                ([, o]) => o.status === "pending" || o.status === "paid",
+            )!;
+            const second = Math.floor(newestTs() / 1000) * 1000 + 5_000;
+            let offset = nextOffset("orders");
+            // the chunk's read (content before the update), emitted at second + 400 ms by the worker
+            const read = incrementalSnapshotEnvelope("orders", doc, second + 400);
+            // the update, committed at second + 200 ms after the chunk's close watermark: ts_ms is its cluster second
+            const updated = { ...doc, status: "cancelled", updated_at: new Date(second + 200) };
+            const update = {
+                ...read,
+                op: "u" as const,
+                before: toStrictJson(doc),
+                after: toStrictJson(updated),
+                updateDescription: {
+                    removedFields: null,
+                    updatedFields: JSON.stringify({ status: "cancelled" }),
+                    truncatedArrays: null,
+                },
+                source: {
+                    ...read.source,
+                    snapshot: "false" as const,
+                    ts_ms: second,
+                    ts_us: second * 1000,
+                    ts_ns: second * 1_000_000,
+                    ord: 1,
+                    wallTime: second + 200,
+                },
+            };
+            const rows: Record<CollectionName, BronzeRow[]> = { customers: [], products: [], orders: [] };
+            for (const env of [read, update])
+                rows.orders.push({
+                    raw_data: serializeEnvelope(env),
+                    _topic: topicOf("orders"),
+                    _partition: 0,
+                    _offset: offset++,
+                    _key: keyOf(id),
+                });
+            await deliver(rows);
+            const stg = (await readModelRows(client!, REPLAY_DATABASE, "stg_orders")).find((r) => r.order_id === id);
+            assert.equal(
+                stg?.order_status,
+                "cancelled",
+                `order ${id}: silver kept the snapshot read (status ${String(stg?.order_status)}) although the update came after it on the topic`,
+            );
+        },
+    );
 });

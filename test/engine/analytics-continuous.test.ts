@@ -13,7 +13,12 @@ import type { ClickHouseClient } from "@clickhouse/client";
 import { dbtVenvProblem } from "../../components/providers/dbt/venv";
 import type { ChdbGateway } from "../../tools/chdb-gateway";
 import { type BronzeInsertRow, type BronzeTable } from "../../tools/analytics/replay/bronzeFiles";
-import { REPLAY_MODELS, REPLAY_OUTPUT_SETTINGS, rejectsSelectSql, type ReplayModel } from "../../tools/analytics/replay/models";
+import {
+    REPLAY_MODELS,
+    REPLAY_OUTPUT_SETTINGS,
+    rejectsSelectSql,
+    type ReplayModel,
+} from "../../tools/analytics/replay/models";
 import { buildModels, insertBronzeRows, readBronzeInput, readModelRows } from "../../tools/analytics/replay/index";
 import { startBronzeGateway } from "../support/bronze-gateway";
 import { serverNow, waitForGoldAfter } from "../../tools/analytics/refresh";
@@ -27,7 +32,11 @@ import { EDGE_FIXTURES, project, readExpected } from "../support/edge-fixtures";
 
 const DATABASE = "ecom_live";
 const VARS = { gold_refresh_seconds: "1" };
-const TABLE_OF: Record<Collection, BronzeTable> = { customers: "mongo_ecom_customers", products: "mongo_ecom_products", orders: "mongo_ecom_orders" };
+const TABLE_OF: Record<Collection, BronzeTable> = {
+    customers: "mongo_ecom_customers",
+    products: "mongo_ecom_products",
+    orders: "mongo_ecom_orders",
+};
 const COLLECTIONS = Object.keys(TABLE_OF) as Collection[];
 
 let gw: ChdbGateway | undefined;
@@ -76,7 +85,11 @@ async function assertModelsMatchOracle(label: string): Promise<void> {
 }
 
 async function rejectsInDb(): Promise<Record<string, unknown>[]> {
-    const rs = await client!.query({ query: rejectsSelectSql(DATABASE), format: "JSONEachRow", clickhouse_settings: REPLAY_OUTPUT_SETTINGS });
+    const rs = await client!.query({
+        query: rejectsSelectSql(DATABASE),
+        format: "JSONEachRow",
+        clickhouse_settings: REPLAY_OUTPUT_SETTINGS,
+    });
     return rs.json<Record<string, unknown>>();
 }
 
@@ -100,12 +113,25 @@ describe("continuous analytics: bronze → silver at insert time → gold refres
         const summary = await deploy();
         assert.equal(summary.testsFailed, 0);
         assert.ok(summary.modelsBuilt >= 12, `models built: ${summary.modelsBuilt}`);
-        const views = await (await c.query({ query: `SELECT name FROM system.tables WHERE database = '${DATABASE}' AND engine = 'MaterializedView' ORDER BY name`, format: "JSONEachRow" })).json<{ name: string }>();
-        assert.deepEqual(views.map((v) => v.name), [
-            "base_customers__mv", "base_orders__mv", "base_products__mv",
-            "dim_customers__refresh", "dim_products__refresh", "fact_orders__refresh", "fct_daily_sales__refresh",
-            "order_index__mv",
-        ]);
+        const views = await (
+            await c.query({
+                query: `SELECT name FROM system.tables WHERE database = '${DATABASE}' AND engine = 'MaterializedView' ORDER BY name`,
+                format: "JSONEachRow",
+            })
+        ).json<{ name: string }>();
+        assert.deepEqual(
+            views.map((v) => v.name),
+            [
+                "base_customers__mv",
+                "base_orders__mv",
+                "base_products__mv",
+                "dim_customers__refresh",
+                "dim_products__refresh",
+                "fact_orders__refresh",
+                "fct_daily_sales__refresh",
+                "order_index__mv",
+            ],
+        );
     });
 
     it("follows the edge fixtures inserted in three batches, equal to the oracle after each refresh, without dbt", async (t) => {
@@ -115,7 +141,11 @@ describe("continuous analytics: bronze → silver at insert time → gold refres
         const input = readBronzeInput(EDGE_FIXTURES);
         // cut points chosen so a late older event, a duplicate and deletes land in later batches than what they compete
         // with
-        const cuts: Record<BronzeTable, number[]> = { mongo_ecom_customers: [6, 11], mongo_ecom_products: [3, 5], mongo_ecom_orders: [4, 7] };
+        const cuts: Record<BronzeTable, number[]> = {
+            mongo_ecom_customers: [6, 11],
+            mongo_ecom_products: [3, 5],
+            mongo_ecom_orders: [4, 7],
+        };
         for (let batch = 0; batch < 3; batch++) {
             const rows: Partial<Record<Collection, BronzeInsertRow[]>> = {};
             for (const coll of COLLECTIONS) {
@@ -130,7 +160,11 @@ describe("continuous analytics: bronze → silver at insert time → gold refres
         }
         for (const model of Object.keys(REPLAY_MODELS) as ReplayModel[]) {
             const expected = readExpected(model);
-            assert.deepEqual(project(await readModelRows(c, DATABASE, model), expected), expected, `hand-derived ${model}`);
+            assert.deepEqual(
+                project(await readModelRows(c, DATABASE, model), expected),
+                expected,
+                `hand-derived ${model}`,
+            );
         }
         assert.equal(dbtRuns, runsBefore, "no dbt invocation after the deploy");
     });
@@ -139,7 +173,8 @@ describe("continuous analytics: bronze → silver at insert time → gold refres
         const c = await ready(t);
         if (!c) return;
         const before = {} as Record<ReplayModel, Record<string, unknown>[]>;
-        for (const model of Object.keys(REPLAY_MODELS) as ReplayModel[]) before[model] = await readModelRows(c, DATABASE, model);
+        for (const model of Object.keys(REPLAY_MODELS) as ReplayModel[])
+            before[model] = await readModelRows(c, DATABASE, model);
         const bad = malformedRows(1000);
         // one row per INSERT: no content may fail the INSERT that carries it
         for (const m of bad) {
@@ -153,7 +188,8 @@ describe("continuous analytics: bronze → silver at insert time → gold refres
         const rejects = await rejectsInDb();
         const expected = rejectsAsRows(foldBronze(inserted));
         assert.equal(expected.length, bad.length);
-        const key = (r: { _topic?: unknown; _partition?: unknown; _offset?: unknown }) => `${String(r._topic)}/${String(r._partition)}/${String(r._offset)}`;
+        const key = (r: { _topic?: unknown; _partition?: unknown; _offset?: unknown }) =>
+            `${String(r._topic)}/${String(r._partition)}/${String(r._offset)}`;
         const actualBy = new Map(rejects.map((r) => [key(r), r]));
         for (const e of expected) {
             const a = actualBy.get(key(e));
@@ -169,7 +205,14 @@ describe("continuous analytics: bronze → silver at insert time → gold refres
         const c = await ready(t);
         if (!c) return;
         const counts = async () =>
-            (await (await c.query({ query: `SELECT (SELECT count() FROM ${DATABASE}.base_orders), (SELECT count() FROM ${DATABASE}.base_customers)`, format: "TabSeparated" })).text()).trim();
+            (
+                await (
+                    await c.query({
+                        query: `SELECT (SELECT count() FROM ${DATABASE}.base_orders), (SELECT count() FROM ${DATABASE}.base_customers)`,
+                        format: "TabSeparated",
+                    })
+                ).text()
+            ).trim();
         await c.command({ query: `SYSTEM STOP MERGES ${DATABASE}.base_orders` });
         await c.command({ query: `SYSTEM STOP MERGES ${DATABASE}.base_customers` });
         const before = await counts();
@@ -186,7 +229,14 @@ describe("continuous analytics: bronze → silver at insert time → gold refres
         const c = await ready(t);
         if (!c) return;
         const uuid = async (name: string) =>
-            (await (await c.query({ query: `SELECT toString(uuid) FROM system.tables WHERE database = '${DATABASE}' AND name = '${name}'`, format: "TabSeparated" })).text()).trim();
+            (
+                await (
+                    await c.query({
+                        query: `SELECT toString(uuid) FROM system.tables WHERE database = '${DATABASE}' AND name = '${name}'`,
+                        format: "TabSeparated",
+                    })
+                ).text()
+            ).trim();
         const before = { base: await uuid("base_orders"), gold: await uuid("fact_orders__state") };
         // base_orders alone rebuilt and swapped in: a new table, whose block numbers start again
         await deploy({ command: "run", fullRefresh: true, select: ["base_orders"] });
@@ -210,12 +260,21 @@ describe("continuous analytics: bronze → silver at insert time → gold refres
         await deploy({ fullRefresh: true });
         await assertModelsMatchOracle("after --full-refresh");
         assert.equal((await rejectsInDb()).length, malformedRows().length);
-        const leftovers = await (await c.query({ query: `SELECT name FROM system.tables WHERE database = '${DATABASE}' AND name LIKE '%__next%'`, format: "JSONEachRow" })).json();
+        const leftovers = await (
+            await c.query({
+                query: `SELECT name FROM system.tables WHERE database = '${DATABASE}' AND name LIKE '%__next%'`,
+                format: "JSONEachRow",
+            })
+        ).json();
         assert.deepEqual(leftovers, [], "no __next table or view left behind");
         const more = readBronzeInput(EDGE_FIXTURES);
         // the whole fixture again at new offsets: duplicates of every event change nothing
         const shifted = (rows: BronzeInsertRow[]) => rows.map((r) => ({ ...r, _offset: r._offset + 5000 }));
-        await insertAndWait({ customers: shifted(more.mongo_ecom_customers), products: shifted(more.mongo_ecom_products), orders: shifted(more.mongo_ecom_orders) });
+        await insertAndWait({
+            customers: shifted(more.mongo_ecom_customers),
+            products: shifted(more.mongo_ecom_products),
+            orders: shifted(more.mongo_ecom_orders),
+        });
         await assertModelsMatchOracle("after re-delivery of every event");
     });
 });

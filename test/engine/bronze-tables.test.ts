@@ -22,14 +22,18 @@ import { chdbProblem } from "../support/chdb";
 
 const TABLES = ["mongo_ecom_customers", "mongo_ecom_products", "mongo_ecom_orders"];
 
-
 let dataDir: string;
 /** A client on the in-process engine (one data directory per process). */
 function engineClient(): ClickHouseClient {
     // (typed by hand: chdb's subpath types need moduleResolution node16, the project uses node)
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createChdbConnection } = require("chdb/connection") as { createChdbConnection(o: { path: string }): unknown };
-    return createClient({ connection: createChdbConnection({ path: dataDir }), log: { level: ClickHouseLogLevel.OFF } } as Parameters<typeof createClient>[0]);
+    const { createChdbConnection } = require("chdb/connection") as {
+        createChdbConnection(o: { path: string }): unknown;
+    };
+    return createClient({
+        connection: createChdbConnection({ path: dataDir }),
+        log: { level: ClickHouseLogLevel.OFF },
+    } as Parameters<typeof createClient>[0]);
 }
 
 async function rows<T>(query: string): Promise<T[]> {
@@ -49,7 +53,9 @@ async function run(query: string): Promise<void> {
     }
 }
 async function tablesIn(database: string): Promise<string[]> {
-    return (await rows<{ name: string }>(`SELECT name FROM system.tables WHERE database = '${database}' ORDER BY name`)).map((r) => r.name);
+    return (
+        await rows<{ name: string }>(`SELECT name FROM system.tables WHERE database = '${database}' ORDER BY name`)
+    ).map((r) => r.name);
 }
 
 const provider = () => createBronzeTablesProvider({ clientFactory: () => engineClient() });
@@ -85,9 +91,16 @@ describe("BronzeTables on the real ClickHouse engine (in-process)", () => {
             );
             assert.deepEqual(
                 cols,
-                BRONZE_COLUMNS.map((c) => ({ name: c.name, type: c.type, default_kind: c.defaultExpression ? "DEFAULT" : "", default_expression: c.defaultExpression ?? "" })),
+                BRONZE_COLUMNS.map((c) => ({
+                    name: c.name,
+                    type: c.type,
+                    default_kind: c.defaultExpression ? "DEFAULT" : "",
+                    default_expression: c.defaultExpression ?? "",
+                })),
             );
-            const [meta] = await rows<{ engine: string; sorting_key: string }>(`SELECT engine, sorting_key FROM system.tables WHERE database = 'bronze_a' AND name = '${table}'`);
+            const [meta] = await rows<{ engine: string; sorting_key: string }>(
+                `SELECT engine, sorting_key FROM system.tables WHERE database = 'bronze_a' AND name = '${table}'`,
+            );
             assert.deepEqual(meta, { engine: "MergeTree", sorting_key: "_topic, _partition, _offset" });
         }
         const outs = res.outs as BronzeTablesOutputs;
@@ -99,7 +112,9 @@ describe("BronzeTables on the real ClickHouse engine (in-process)", () => {
         if (!ready(t)) return;
         await provider().create(inputs("bronze_b"));
         const before = Date.now();
-        await run(`INSERT INTO bronze_b.mongo_ecom_orders (raw_data, _topic, _partition, _offset) VALUES ('{"op":"c"}', 'mongo.ecom.orders', 0, 7)`);
+        await run(
+            `INSERT INTO bronze_b.mongo_ecom_orders (raw_data, _topic, _partition, _offset) VALUES ('{"op":"c"}', 'mongo.ecom.orders', 0, 7)`,
+        );
         const [row] = await rows<{ raw_data: string; _key: string | null; ms: string }>(
             "SELECT raw_data, _key, toUnixTimestamp64Milli(_ingested_at) AS ms FROM bronze_b.mongo_ecom_orders",
         );
@@ -111,7 +126,9 @@ describe("BronzeTables on the real ClickHouse engine (in-process)", () => {
     it("is idempotent: creating again keeps the rows", async (t) => {
         if (!ready(t)) return;
         await provider().create(inputs("bronze_c"));
-        await run(`INSERT INTO bronze_c.mongo_ecom_products (raw_data, _topic, _partition, _offset) VALUES ('x', 'mongo.ecom.products', 0, 1)`);
+        await run(
+            `INSERT INTO bronze_c.mongo_ecom_products (raw_data, _topic, _partition, _offset) VALUES ('x', 'mongo.ecom.products', 0, 1)`,
+        );
         await provider().create(inputs("bronze_c"));
         const [{ n }] = await rows<{ n: number | string }>("SELECT count() AS n FROM bronze_c.mongo_ecom_products");
         assert.equal(Number(n), 1);
@@ -120,9 +137,14 @@ describe("BronzeTables on the real ClickHouse engine (in-process)", () => {
     it("refuses to adopt an existing table that does not match the contract", async (t) => {
         if (!ready(t)) return;
         await run("CREATE DATABASE IF NOT EXISTS bronze_d");
-        await run("CREATE TABLE bronze_d.mongo_ecom_orders (raw_data String, _topic String, _partition Int32, _offset Int32) ENGINE = MergeTree ORDER BY _offset");
+        await run(
+            "CREATE TABLE bronze_d.mongo_ecom_orders (raw_data String, _topic String, _partition Int32, _offset Int32) ENGINE = MergeTree ORDER BY _offset",
+        );
         await assert.rejects(provider().create(inputs("bronze_d")), (e: Error) => {
-            assert.match(e.message, /mongo_ecom_orders: column _topic has type String, expected LowCardinality\(String\)/);
+            assert.match(
+                e.message,
+                /mongo_ecom_orders: column _topic has type String, expected LowCardinality\(String\)/,
+            );
             assert.match(e.message, /mongo_ecom_orders: column _offset has type Int32, expected Int64/);
             return true;
         });
@@ -150,11 +172,18 @@ describe("BronzeTables on the real ClickHouse engine (in-process)", () => {
         if (!ready(t)) return;
         const p = provider();
         const created = await p.create(inputs("bronze_f"));
-        await run(`INSERT INTO bronze_f.mongo_ecom_orders (raw_data, _topic, _partition, _offset) VALUES ('{"op":"r"}', 'mongo.ecom.orders', 0, 1)`);
+        await run(
+            `INSERT INTO bronze_f.mongo_ecom_orders (raw_data, _topic, _partition, _offset) VALUES ('{"op":"r"}', 'mongo.ecom.orders', 0, 1)`,
+        );
         await run("ALTER TABLE bronze_f.mongo_ecom_orders MODIFY COLUMN raw_data Nullable(String)");
         const read = await p.read!(created.id, created.outs);
-        assert.deepEqual((read.props as BronzeTablesOutputs).drift, ["mongo_ecom_orders: column raw_data has type Nullable(String), expected String"]);
-        await assert.rejects(p.update!(created.id, read.props, inputs("bronze_f")), /raw_data has type Nullable\(String\), expected String/);
+        assert.deepEqual((read.props as BronzeTablesOutputs).drift, [
+            "mongo_ecom_orders: column raw_data has type Nullable(String), expected String",
+        ]);
+        await assert.rejects(
+            p.update!(created.id, read.props, inputs("bronze_f")),
+            /raw_data has type Nullable\(String\), expected String/,
+        );
         assert.deepEqual(await rows("SELECT raw_data FROM bronze_f.mongo_ecom_orders"), [{ raw_data: '{"op":"r"}' }]);
     });
 
@@ -176,10 +205,17 @@ describe("BronzeTables on the real ClickHouse engine (in-process)", () => {
         if (!ready(t)) return;
         const p = provider();
         const created = await p.create(inputs("bronze_h"));
-        const added = await p.update!(created.id, created.outs, inputs("bronze_h", { tables: [...TABLES, "mongo_ecom_reviews"] }));
+        const added = await p.update!(
+            created.id,
+            created.outs,
+            inputs("bronze_h", { tables: [...TABLES, "mongo_ecom_reviews"] }),
+        );
         assert.ok((await tablesIn("bronze_h")).includes("mongo_ecom_reviews"));
         const kept = await p.update!(created.id, added.outs, inputs("bronze_h", { tables: TABLES }));
-        assert.ok((await tablesIn("bronze_h")).includes("mongo_ecom_reviews"), "removed from the list, but kept by default");
+        assert.ok(
+            (await tablesIn("bronze_h")).includes("mongo_ecom_reviews"),
+            "removed from the list, but kept by default",
+        );
         const withReviews = { ...(kept.outs as BronzeTablesOutputs), tables: [...TABLES, "mongo_ecom_reviews"] };
         await p.update!(created.id, withReviews, inputs("bronze_h", { tables: TABLES, dropOnDelete: true }));
         assert.deepEqual(await tablesIn("bronze_h"), [...TABLES].sort());
@@ -210,27 +246,63 @@ describe("BronzeTables over ClickHouse HTTP (chdb gateway), serialised like Pulu
         gw = await startChdbGateway({ user: USER, password: PASSWORD });
         const sf = await pulumi.runtime.serializeFunction(() => createBronzeTablesProvider(), { allowSecrets: false });
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const Module = require("module") as { new (id: string): { paths: string[]; _compile(src: string, file: string): void; exports: Record<string, unknown> }; _nodeModulePaths(dir: string): string[] };
+        const Module = require("module") as {
+            new (id: string): {
+                paths: string[];
+                _compile(src: string, file: string): void;
+                exports: Record<string, unknown>;
+            };
+            _nodeModulePaths(dir: string): string[];
+        };
         const m = new Module(`${process.cwd()}/__serialised_bronze__.js`);
         m.paths = Module._nodeModulePaths(process.cwd());
         m._compile(sf.text, `${process.cwd()}/__serialised_bronze__.js`);
         const p = (m.exports[sf.exportName] as () => ReturnType<typeof createBronzeTablesProvider>)();
 
-        const args = { url: gw.url, user: USER, password: PASSWORD, database: "bronze_http", tables: TABLES, dropOnDelete: true, __provider: sf.text };
+        const args = {
+            url: gw.url,
+            user: USER,
+            password: PASSWORD,
+            database: "bronze_http",
+            tables: TABLES,
+            dropOnDelete: true,
+            __provider: sf.text,
+        };
         const created = await p.create(args);
         assert.deepEqual((created.outs as BronzeTablesOutputs).tables, TABLES);
-        const c = createClient({ url: gw.url, username: USER, password: PASSWORD, log: { level: ClickHouseLogLevel.OFF } });
+        const c = createClient({
+            url: gw.url,
+            username: USER,
+            password: PASSWORD,
+            log: { level: ClickHouseLogLevel.OFF },
+        });
         try {
-            const names = await (await c.query({ query: "SELECT name FROM system.tables WHERE database = 'bronze_http' ORDER BY name", format: "JSONEachRow" })).json<{ name: string }>();
-            assert.deepEqual(names.map((r) => r.name), [...TABLES].sort());
+            const names = await (
+                await c.query({
+                    query: "SELECT name FROM system.tables WHERE database = 'bronze_http' ORDER BY name",
+                    format: "JSONEachRow",
+                })
+            ).json<{ name: string }>();
+            assert.deepEqual(
+                names.map((r) => r.name),
+                [...TABLES].sort(),
+            );
             const read = await p.read!(created.id, created.outs);
             assert.deepEqual((read.props as BronzeTablesOutputs).drift, []);
-            await assert.rejects(p.read!(created.id, { ...(created.outs as BronzeTablesOutputs), password: "wrong-pass-999" }), (e: Error) => {
-                assert.ok(!e.message.includes("wrong-pass-999"), e.message);
-                return /BronzeTables: reading bronze tables of bronze_http failed/.test(e.message);
-            });
+            await assert.rejects(
+                p.read!(created.id, { ...(created.outs as BronzeTablesOutputs), password: "wrong-pass-999" }),
+                (e: Error) => {
+                    assert.ok(!e.message.includes("wrong-pass-999"), e.message);
+                    return /BronzeTables: reading bronze tables of bronze_http failed/.test(e.message);
+                },
+            );
             await p.delete!(created.id, created.outs);
-            const [{ n }] = await (await c.query({ query: "SELECT count() AS n FROM system.tables WHERE database = 'bronze_http'", format: "JSONEachRow" })).json<{ n: number | string }>();
+            const [{ n }] = await (
+                await c.query({
+                    query: "SELECT count() AS n FROM system.tables WHERE database = 'bronze_http'",
+                    format: "JSONEachRow",
+                })
+            ).json<{ n: number | string }>();
             assert.equal(Number(n), 0);
         } finally {
             await c.close();

@@ -19,7 +19,9 @@ describe("chdb gateway", () => {
 
     describe("with @clickhouse/client over HTTP", () => {
         it("creates a table, inserts JSONEachRow and reads it back", async () => {
-            await client.command({ query: "CREATE TABLE cc_orders (id UInt32, customer String, total Decimal(18,2)) ENGINE = MergeTree ORDER BY id" });
+            await client.command({
+                query: "CREATE TABLE cc_orders (id UInt32, customer String, total Decimal(18,2)) ENGINE = MergeTree ORDER BY id",
+            });
             const rows = [
                 { id: 1, customer: "ann", total: "10.50" },
                 { id: 2, customer: "bob", total: "4.25" },
@@ -47,11 +49,14 @@ describe("chdb gateway", () => {
         });
 
         it("rejects an unknown table with code 60 and its name", async () => {
-            await assert.rejects(client.query({ query: "SELECT * FROM no_such_table", format: "JSON" }), (e: Error & { code?: string; type?: string }) => {
-                assert.equal(e.code, "60");
-                assert.equal(e.type, "UNKNOWN_TABLE");
-                return true;
-            });
+            await assert.rejects(
+                client.query({ query: "SELECT * FROM no_such_table", format: "JSON" }),
+                (e: Error & { code?: string; type?: string }) => {
+                    assert.equal(e.code, "60");
+                    assert.equal(e.type, "UNKNOWN_TABLE");
+                    return true;
+                },
+            );
         });
 
         it("fails authentication with code 516 for a wrong password", async () => {
@@ -71,9 +76,15 @@ describe("chdb gateway", () => {
             const inDb = createClient({ url: gw().url, username: USER, password: PASSWORD, database: "cc_db" });
             try {
                 await inDb.command({ query: "CREATE TABLE t_in_db (x UInt8) ENGINE = Memory" });
-                const rs = await inDb.query({ query: "SELECT currentDatabase() AS db, count() AS n FROM t_in_db", format: "JSONEachRow" });
+                const rs = await inDb.query({
+                    query: "SELECT currentDatabase() AS db, count() AS n FROM t_in_db",
+                    format: "JSONEachRow",
+                });
                 assert.deepEqual(await rs.json(), [{ db: "cc_db", n: 0 }]);
-                const where = await client.query({ query: "SELECT database FROM system.tables WHERE name = 't_in_db'", format: "JSONEachRow" });
+                const where = await client.query({
+                    query: "SELECT database FROM system.tables WHERE name = 't_in_db'",
+                    format: "JSONEachRow",
+                });
                 assert.deepEqual(await where.json(), [{ database: "cc_db" }]);
             } finally {
                 await inDb.close();
@@ -81,11 +92,23 @@ describe("chdb gateway", () => {
         });
 
         it("reads gzip-compressed responses and sends gzip-compressed inserts", async () => {
-            const gz = createClient({ url: gw().url, username: USER, password: PASSWORD, compression: { request: true, response: true } });
+            const gz = createClient({
+                url: gw().url,
+                username: USER,
+                password: PASSWORD,
+                compression: { request: true, response: true },
+            });
             try {
                 await gz.command({ query: "CREATE TABLE cc_gz (n UInt32) ENGINE = Memory" });
-                await gz.insert({ table: "cc_gz", values: Array.from({ length: 1000 }, (_, i) => ({ n: i })), format: "JSONEachRow" });
-                const rs = await gz.query({ query: "SELECT count() AS c, sum(n) AS s FROM cc_gz", format: "JSONEachRow" });
+                await gz.insert({
+                    table: "cc_gz",
+                    values: Array.from({ length: 1000 }, (_, i) => ({ n: i })),
+                    format: "JSONEachRow",
+                });
+                const rs = await gz.query({
+                    query: "SELECT count() AS c, sum(n) AS s FROM cc_gz",
+                    format: "JSONEachRow",
+                });
                 assert.deepEqual(await rs.json(), [{ c: 1000, s: 499500 }]);
             } finally {
                 await gz.close();
@@ -93,17 +116,24 @@ describe("chdb gateway", () => {
         });
 
         it("keeps temporary tables within a session", async () => {
-            const sess = createClient({ url: gw().url, username: USER, password: PASSWORD, session_id: `s-${process.pid}-${Date.now()}` });
+            const sess = createClient({
+                url: gw().url,
+                username: USER,
+                password: PASSWORD,
+                session_id: `s-${process.pid}-${Date.now()}`,
+            });
             try {
                 await sess.command({ query: "CREATE TEMPORARY TABLE tmp_x (x UInt8)" });
                 await sess.insert({ table: "tmp_x", values: [{ x: 3 }, { x: 4 }], format: "JSONEachRow" });
                 const rs = await sess.query({ query: "SELECT sum(x) AS s FROM tmp_x", format: "JSONEachRow" });
                 assert.deepEqual(await rs.json(), [{ s: 7 }]);
-                await assert.rejects(client.query({ query: "SELECT * FROM tmp_x" }), (e: Error & { code?: string }) => e.code === "60");
+                await assert.rejects(
+                    client.query({ query: "SELECT * FROM tmp_x" }),
+                    (e: Error & { code?: string }) => e.code === "60",
+                );
             } finally {
                 await sess.close();
             }
         });
     });
-
 });

@@ -17,9 +17,25 @@ describe("chdb gateway", () => {
             await http({ session_id: sid }, { body: "SET max_threads = 2" });
             await http({ session_id: sid }, { body: "CREATE DATABASE IF NOT EXISTS sess_db" });
             await http({ session_id: sid }, { body: "USE sess_db" });
-            assert.equal((await http({ session_id: sid, query: "SELECT getSetting('max_threads'), currentDatabase()" })).text, "2\tsess_db\n");
-            assert.equal((await http({ session_id: sid, max_threads: "5", database: "default", query: "SELECT getSetting('max_threads'), currentDatabase()" })).text, "5\tdefault\n");
-            assert.equal((await http({ session_id: sid, query: "SELECT getSetting('max_threads'), currentDatabase()" })).text, "2\tsess_db\n");
+            assert.equal(
+                (await http({ session_id: sid, query: "SELECT getSetting('max_threads'), currentDatabase()" })).text,
+                "2\tsess_db\n",
+            );
+            assert.equal(
+                (
+                    await http({
+                        session_id: sid,
+                        max_threads: "5",
+                        database: "default",
+                        query: "SELECT getSetting('max_threads'), currentDatabase()",
+                    })
+                ).text,
+                "5\tdefault\n",
+            );
+            assert.equal(
+                (await http({ session_id: sid, query: "SELECT getSetting('max_threads'), currentDatabase()" })).text,
+                "2\tsess_db\n",
+            );
             const fresh = await http({ query: "SELECT currentDatabase()" });
             assert.equal(fresh.text, "default\n");
             const check = await http({ session_id: "never-opened", session_check: "1", query: "SELECT 1" });
@@ -29,15 +45,24 @@ describe("chdb gateway", () => {
         it("decodes gzip request bodies and compresses responses when asked", async () => {
             await http({}, { body: "CREATE TABLE gz_t (s String) ENGINE = Memory" });
             const body = zlib.gzipSync(Buffer.from('{"s":"zipped"}\n'));
-            const ins = await http({ query: "INSERT INTO gz_t FORMAT JSONEachRow" }, { body, headers: { "Content-Encoding": "gzip" } });
+            const ins = await http(
+                { query: "INSERT INTO gz_t FORMAT JSONEachRow" },
+                { body, headers: { "Content-Encoding": "gzip" } },
+            );
             assert.equal(ins.status, 200, ins.text);
-            const r = await fetch(`${url()}/?enable_http_compression=1&query=${encodeURIComponent("SELECT s FROM gz_t")}`, {
-                headers: { ...auth(), "Accept-Encoding": "gzip" },
-            });
+            const r = await fetch(
+                `${url()}/?enable_http_compression=1&query=${encodeURIComponent("SELECT s FROM gz_t")}`,
+                {
+                    headers: { ...auth(), "Accept-Encoding": "gzip" },
+                },
+            );
             // fetch decodes transparently; the header proves it was compressed on the wire
             assert.equal(r.headers.get("content-encoding"), "gzip");
             assert.equal(await r.text(), "zipped\n");
-            const unsupported = await http({ query: "SELECT 1" }, { body: "x", headers: { "Content-Encoding": "zstd" } });
+            const unsupported = await http(
+                { query: "SELECT 1" },
+                { body: "x", headers: { "Content-Encoding": "zstd" } },
+            );
             assert.notEqual(unsupported.status, 200);
         });
 
@@ -47,7 +72,10 @@ describe("chdb gateway", () => {
             assert.equal(r.status, 200, r.text);
             assert.equal(r.text, "42\n");
             await http({}, { body: "CREATE TABLE form_t (s String) ENGINE = Memory", headers: form });
-            const ins = await http({ query: "INSERT INTO form_t FORMAT TabSeparated" }, { body: "a=b&c\n", headers: form });
+            const ins = await http(
+                { query: "INSERT INTO form_t FORMAT TabSeparated" },
+                { body: "a=b&c\n", headers: form },
+            );
             assert.equal(ins.status, 200, ins.text);
             assert.equal((await http({ query: "SELECT s FROM form_t" })).text, "a=b&c\n");
         });
@@ -55,7 +83,10 @@ describe("chdb gateway", () => {
         it("answers compress=1 in ClickHouse's compressed blocks and reads decompress=1 bodies", async () => {
             await http({}, { body: "CREATE TABLE native_t (n UInt32, s String) ENGINE = Memory" });
             const rows = Array.from({ length: 3000 }, (_, i) => `${i}\trow-${i % 17}\n`).join("");
-            const ins = await http({ query: "INSERT INTO native_t FORMAT TabSeparated", decompress: "1" }, { body: compressNative(Buffer.from(rows)) });
+            const ins = await http(
+                { query: "INSERT INTO native_t FORMAT TabSeparated", decompress: "1" },
+                { body: compressNative(Buffer.from(rows)) },
+            );
             assert.equal(ins.status, 200, ins.text);
             const q = { query: "SELECT n, s FROM native_t ORDER BY n" };
             const plain = await http(q);
@@ -71,7 +102,10 @@ describe("chdb gateway", () => {
             assert.match(err.text, /^Code: 60\./);
             const corrupt = compressNative(Buffer.from("1\tx\n"));
             corrupt[corrupt.length - 1] ^= 0xff;
-            const bad = await http({ query: "INSERT INTO native_t FORMAT TabSeparated", decompress: "1" }, { body: corrupt });
+            const bad = await http(
+                { query: "INSERT INTO native_t FORMAT TabSeparated", decompress: "1" },
+                { body: corrupt },
+            );
             assert.equal(bad.headers.get("x-clickhouse-exception-code"), "40");
             assert.match(bad.text, /Checksum doesn't match/);
         });

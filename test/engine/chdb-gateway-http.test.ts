@@ -23,7 +23,11 @@ describe("chdb gateway", () => {
             assert.match(multi.text, /Multi-statements are not allowed/);
             assert.equal((await http({}, { body: "SELECT 5;" })).text, "5\n");
             const bare = await http({}, { body: "1 + 1" });
-            assert.equal(bare.headers.get("x-clickhouse-exception-code"), "62", "a bare expression is no query on a server");
+            assert.equal(
+                bare.headers.get("x-clickhouse-exception-code"),
+                "62",
+                "a bare expression is no query on a server",
+            );
             const empty = await http({}, { body: "  -- nothing\n" });
             assert.equal(empty.headers.get("x-clickhouse-exception-code"), "62");
         });
@@ -52,16 +56,27 @@ describe("chdb gateway", () => {
             const s3 = Buffer.from([0x72, 0x00, 0x0a, 0xff, 0xfe]);
             await ins("RowBinary", Buffer.concat([Buffer.from([3, 0, 0, 0, s3.length]), s3]));
             // Native produced by the engine itself, then inserted back under new ids
-            const native = await http({ query: "SELECT toUInt32(id + 10) AS id, s FROM raw_t WHERE raw_t.id IN (1, 3) ORDER BY id FORMAT Native" });
+            const native = await http({
+                query: "SELECT toUInt32(id + 10) AS id, s FROM raw_t WHERE raw_t.id IN (1, 3) ORDER BY id FORMAT Native",
+            });
             assert.equal(native.headers.get("content-type"), "application/octet-stream");
             await ins("Native", native.body);
             const hex = await http({ query: "SELECT id, hex(s) FROM raw_t ORDER BY id" });
             assert.equal(
                 hex.text,
-                ["1\t" + Buffer.from("tab\tsep").toString("hex").toUpperCase(), "2\t" + Buffer.from("json\0nul").toString("hex").toUpperCase(), "3\t72000AFFFE", "11\t" + Buffer.from("tab\tsep").toString("hex").toUpperCase(), "13\t72000AFFFE", ""].join("\n"),
+                [
+                    "1\t" + Buffer.from("tab\tsep").toString("hex").toUpperCase(),
+                    "2\t" + Buffer.from("json\0nul").toString("hex").toUpperCase(),
+                    "3\t72000AFFFE",
+                    "11\t" + Buffer.from("tab\tsep").toString("hex").toUpperCase(),
+                    "13\t72000AFFFE",
+                    "",
+                ].join("\n"),
             );
             const summary = JSON.parse(
-                (await http({ query: "INSERT INTO raw_t FORMAT TabSeparated" }, { body: "20\ta\n21\tb\n" })).headers.get("x-clickhouse-summary") ?? "{}",
+                (
+                    await http({ query: "INSERT INTO raw_t FORMAT TabSeparated" }, { body: "20\ta\n21\tb\n" })
+                ).headers.get("x-clickhouse-summary") ?? "{}",
             ) as Record<string, string>;
             assert.equal(summary.written_rows, "2");
         });
@@ -77,7 +92,10 @@ describe("chdb gateway", () => {
             const p = await http({ query: "SELECT 1 AS one", default_format: "JSONEachRow" });
             assert.equal(p.text, '{"one":1}\n');
             assert.equal(p.headers.get("x-clickhouse-format"), "JSONEachRow");
-            const h = await http({ query: "SELECT 1 AS one", default_format: "JSONEachRow" }, { headers: { "X-ClickHouse-Format": "CSVWithNames" } });
+            const h = await http(
+                { query: "SELECT 1 AS one", default_format: "JSONEachRow" },
+                { headers: { "X-ClickHouse-Format": "CSVWithNames" } },
+            );
             assert.equal(h.text, '"one"\n1\n');
             assert.equal(h.headers.get("x-clickhouse-format"), "CSVWithNames");
             const q = await http({ query: "SELECT 1 AS one FORMAT TSVWithNames", default_format: "JSON" });
@@ -88,7 +106,10 @@ describe("chdb gateway", () => {
         it("uses the database parameter, and X-ClickHouse-Database over it", async () => {
             await http({}, { body: "CREATE DATABASE IF NOT EXISTS hdr_db" });
             assert.equal((await http({ query: "SELECT currentDatabase()", database: "hdr_db" })).text, "hdr_db\n");
-            const r = await http({ query: "SELECT currentDatabase()", database: "no_such_db" }, { headers: { "X-ClickHouse-Database": "hdr_db" } });
+            const r = await http(
+                { query: "SELECT currentDatabase()", database: "no_such_db" },
+                { headers: { "X-ClickHouse-Database": "hdr_db" } },
+            );
             assert.equal(r.text, "hdr_db\n");
         });
 
@@ -142,7 +163,9 @@ describe("chdb gateway", () => {
         });
 
         it("checks basic auth and X-ClickHouse-User/Key against the configured user (516, 403)", async () => {
-            const ok = await fetch(`${url()}/?query=SELECT%20currentUser()%20!=%20''`, { headers: { "X-ClickHouse-User": USER, "X-ClickHouse-Key": PASSWORD } });
+            const ok = await fetch(`${url()}/?query=SELECT%20currentUser()%20!=%20''`, {
+                headers: { "X-ClickHouse-User": USER, "X-ClickHouse-Key": PASSWORD },
+            });
             assert.equal(ok.status, 200);
             const attempts: Record<string, string>[] = [
                 { "X-ClickHouse-User": USER, "X-ClickHouse-Key": "nope" },
@@ -159,6 +182,5 @@ describe("chdb gateway", () => {
             assert.equal(none.status, 401);
             assert.equal(none.headers.get("x-clickhouse-exception-code"), "194");
         });
-
     });
 });

@@ -14,7 +14,13 @@ import { after, before, describe, it } from "node:test";
 import { startChdbGateway, type ChdbGateway } from "../../tools/chdb-gateway";
 import { cityHash128 } from "../../tools/chdb-gateway/cityhash";
 import { BRONZE_COLUMNS, bronzeTableDdl, createDatabaseDdl } from "../../components/providers/bronzeTables/ddl";
-import { clickhouseJavaProblem, ensureGatewayProbe, runGatewayProbe, type ProbeResult, type ProbeRow } from "../support/clickhouse-java";
+import {
+    clickhouseJavaProblem,
+    ensureGatewayProbe,
+    runGatewayProbe,
+    type ProbeResult,
+    type ProbeRow,
+} from "../support/clickhouse-java";
 import { requireTier } from "../support/tier";
 
 const USER = "sink_user";
@@ -26,7 +32,11 @@ let classPath: string | undefined;
 let problem: string | undefined;
 
 async function sql(query: string): Promise<string> {
-    const r = await fetch(`${gw!.url}/`, { method: "POST", body: query, headers: { "X-ClickHouse-User": USER, "X-ClickHouse-Key": PASSWORD } });
+    const r = await fetch(`${gw!.url}/`, {
+        method: "POST",
+        body: query,
+        headers: { "X-ClickHouse-User": USER, "X-ClickHouse-Key": PASSWORD },
+    });
     const text = await r.text();
     if (!r.ok) throw new Error(`${query}: ${text}`);
     return text;
@@ -72,31 +82,64 @@ describe("chdb gateway with the Kafka Connect sink's ClickHouse Java clients", (
                 const want = rows(2000);
                 const startedMs = Date.now();
                 const { result: r, stderr } = await runGatewayProbe(classPath!, {
-                    client, url: `${gw!.url}/${DB}`, user: USER, password: PASSWORD, database: DB, table, compressRequest,
-                    rows: want, hashLengths: results.size === 0 ? HASH_LENGTHS : [],
+                    client,
+                    url: `${gw!.url}/${DB}`,
+                    user: USER,
+                    password: PASSWORD,
+                    database: DB,
+                    table,
+                    compressRequest,
+                    rows: want,
+                    hashLengths: results.size === 0 ? HASH_LENGTHS : [],
                 });
                 results.set(name, r);
                 assert.equal(r.exception, undefined, `${r.exception}\n${stderr.slice(-3000)}`);
                 assert.equal(r.ping, true);
                 assert.equal(r.version, (await sql("SELECT version()")).trim());
-                assert.deepEqual(r.tables?.find((x) => x.table === table), { database: DB, table, col_count: BRONZE_COLUMNS.length });
+                assert.deepEqual(
+                    r.tables?.find((x) => x.table === table),
+                    { database: DB, table, col_count: BRONZE_COLUMNS.length },
+                );
                 const top = r.describe!.filter((c) => !c.is_subcolumn);
-                assert.deepEqual(top.map((c) => [c.name, c.type, c.default_expression]), BRONZE_COLUMNS.map((c) => [c.name, c.type, c.defaultExpression ?? ""]));
-                assert.ok(r.describe!.some((c) => c.is_subcolumn), "describe_include_subcolumns reached the engine");
+                assert.deepEqual(
+                    top.map((c) => [c.name, c.type, c.default_expression]),
+                    BRONZE_COLUMNS.map((c) => [c.name, c.type, c.defaultExpression ?? ""]),
+                );
+                assert.ok(
+                    r.describe!.some((c) => c.is_subcolumn),
+                    "describe_include_subcolumns reached the engine",
+                );
                 assert.equal(r.written_rows, want.length);
                 // what the client reads back through compress=1 responses
                 assert.equal(r.readback!.length, want.length);
                 r.readback!.forEach(([raw, topic, partition, offset, key, ingestedMs], i) => {
-                    assert.deepEqual([raw, topic, partition, offset, key], [want[i].raw_data, want[i]._topic, want[i]._partition, want[i]._offset, want[i]._key ?? null]);
-                    assert.ok(ingestedMs >= startedMs - 60_000 && ingestedMs <= Date.now() + 60_000, `_ingested_at DEFAULT now64(3) applied (${ingestedMs})`);
+                    assert.deepEqual(
+                        [raw, topic, partition, offset, key],
+                        [want[i].raw_data, want[i]._topic, want[i]._partition, want[i]._offset, want[i]._key ?? null],
+                    );
+                    assert.ok(
+                        ingestedMs >= startedMs - 60_000 && ingestedMs <= Date.now() + 60_000,
+                        `_ingested_at DEFAULT now64(3) applied (${ingestedMs})`,
+                    );
                 });
                 // what is in the table, byte for byte, read without the Java client
-                const stored = (await sql(`SELECT hex(raw_data), _key IS NULL, hex(ifNull(_key, '')) FROM ${DB}.${table} ORDER BY _offset FORMAT TabSeparated`)).trim().split("\n");
+                const stored = (
+                    await sql(
+                        `SELECT hex(raw_data), _key IS NULL, hex(ifNull(_key, '')) FROM ${DB}.${table} ORDER BY _offset FORMAT TabSeparated`,
+                    )
+                )
+                    .trim()
+                    .split("\n");
                 stored.forEach((line, i) => {
                     const [rawHex, keyNull, keyHex] = line.split("\t");
                     assert.equal(rawHex, Buffer.from(want[i].raw_data, "utf8").toString("hex").toUpperCase());
                     assert.equal(keyNull === "1", want[i]._key == null);
-                    assert.equal(keyHex, Buffer.from(want[i]._key ?? "", "utf8").toString("hex").toUpperCase());
+                    assert.equal(
+                        keyHex,
+                        Buffer.from(want[i]._key ?? "", "utf8")
+                            .toString("hex")
+                            .toUpperCase(),
+                    );
                 });
                 assert.equal(r.error_code, 60, r.error_message);
                 assert.match(r.error_message ?? "", /no_such_table_for_probe/);
@@ -113,7 +156,11 @@ describe("chdb gateway with the Kafka Connect sink's ClickHouse Java clients", (
             const data = Buffer.alloc(n);
             for (let i = 0; i < n; i++) data[i] = (i * 131 + n * 7 + 13) & 0xff;
             const [l, h] = cityHash128(data);
-            assert.deepEqual([l.toString(16).padStart(16, "0"), h.toString(16).padStart(16, "0")], [low, high], `length ${n}`);
+            assert.deepEqual(
+                [l.toString(16).padStart(16, "0"), h.toString(16).padStart(16, "0")],
+                [low, high],
+                `length ${n}`,
+            );
         }
     });
 });

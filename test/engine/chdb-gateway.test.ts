@@ -36,7 +36,9 @@ describe("chdb gateway", () => {
             try {
                 assert.equal(g.user, "default");
                 assert.equal(g.password, "");
-                const r = await fetch(`${g.url}/?query=${encodeURIComponent("SELECT currentUser() = currentUser(), 40 + 2")}`);
+                const r = await fetch(
+                    `${g.url}/?query=${encodeURIComponent("SELECT currentUser() = currentUser(), 40 + 2")}`,
+                );
                 assert.equal(r.status, 200);
                 assert.equal(await r.text(), "1\t42\n");
             } finally {
@@ -50,8 +52,14 @@ describe("chdb gateway", () => {
             const dir = fs.mkdtempSync(path.join(gw().dataDir, "..", "chdb-gw-keep-"));
             try {
                 const g1 = await startChdbGateway({ dataDir: dir });
-                await fetch(`${g1.url}/`, { method: "POST", body: "CREATE TABLE kept (x UInt8) ENGINE = MergeTree ORDER BY x" });
-                await fetch(`${g1.url}/?query=${encodeURIComponent("INSERT INTO kept FORMAT TabSeparated")}`, { method: "POST", body: "5\n6\n" });
+                await fetch(`${g1.url}/`, {
+                    method: "POST",
+                    body: "CREATE TABLE kept (x UInt8) ENGINE = MergeTree ORDER BY x",
+                });
+                await fetch(`${g1.url}/?query=${encodeURIComponent("INSERT INTO kept FORMAT TabSeparated")}`, {
+                    method: "POST",
+                    body: "5\n6\n",
+                });
                 await assert.rejects(startChdbGateway({ dataDir: dir }), /in use by another chdb gateway/);
                 await g1.stop();
                 assert.ok(fs.existsSync(dir));
@@ -68,7 +76,11 @@ describe("chdb gateway", () => {
                 `const { startChdbGateway } = require(${JSON.stringify(path.join(__dirname, "..", "..", "tools", "chdb-gateway"))});`,
                 "startChdbGateway().then((g) => { console.log(JSON.stringify({ url: g.url, dataDir: g.dataDir })); setInterval(() => {}, 1000); });",
             ].join("\n");
-            const parent = spawn(process.execPath, ["--import", pathToFileURL(require.resolve("tsx")).href, "-e", program], { stdio: ["ignore", "pipe", "inherit"] });
+            const parent = spawn(
+                process.execPath,
+                ["--import", pathToFileURL(require.resolve("tsx")).href, "-e", program],
+                { stdio: ["ignore", "pipe", "inherit"] },
+            );
             const line = await new Promise<string>((resolve, reject) => {
                 let out = "";
                 parent.stdout!.on("data", (c: Buffer) => {
@@ -84,14 +96,16 @@ describe("chdb gateway", () => {
             let alive = true;
             while (alive && Date.now() < deadline) {
                 await new Promise((r) => setTimeout(r, 100));
-                alive = await fetch(`${url}/ping`).then(() => true, () => false);
+                alive = await fetch(`${url}/ping`).then(
+                    () => true,
+                    () => false,
+                );
             }
             assert.equal(alive, false, "gateway still answers after its parent died");
             while (fs.existsSync(dataDir) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
             assert.equal(fs.existsSync(dataDir), false);
         });
     });
-
 
     describe("with clickhouse-connect (dbt-clickhouse's driver)", () => {
         let python: string | undefined;
@@ -108,15 +122,22 @@ describe("chdb gateway", () => {
                 if (!requireTier(t, "dbt", pythonProblem)) return;
                 const script = path.join(__dirname, "chdb-gateway-connect.py");
                 const out = await new Promise<string>((resolve, reject) =>
-                    execFile(python!, [script, gw().host, String(gw().port), USER, PASSWORD, compress], { timeout: 120_000 }, (err, stdout, stderr) =>
-                        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+                    execFile(
+                        python!,
+                        [script, gw().host, String(gw().port), USER, PASSWORD, compress],
+                        { timeout: 120_000 },
+                        (err, stdout, stderr) =>
+                            err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
                     ),
                 );
                 const r = JSON.parse(out.trim().split("\n").pop() ?? "{}") as Record<string, unknown>;
                 assert.match(String(r.server_version), /^\d+\.\d+/);
                 assert.equal(r.written_rows, 5);
                 assert.equal(r.count, 5);
-                assert.deepEqual((r.rows as unknown[][]).map((row) => row[0]), [1, 2, 3, 4, 5]);
+                assert.deepEqual(
+                    (r.rows as unknown[][]).map((row) => row[0]),
+                    [1, 2, 3, 4, 5],
+                );
                 assert.deepEqual((r.rows as unknown[][])[1], [2, "n\t2\n", "2.25", "2024-01-01T00:00:02"]);
                 assert.deepEqual(r.columns, ["id", "name", "amount", "at"]);
                 assert.equal(r.temp_sum, 7);

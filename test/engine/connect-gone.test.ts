@@ -41,14 +41,24 @@ describe("Kafka Connect gone after up, under the real Pulumi engine", { timeout:
                     });
                 },
             },
-            { workDir: path.join(dir, "work"), pulumiCommand: await PulumiCommand.get({ root: pulumiCliRoot(bin), skipVersionCheck: true }), envVars: isolatedPulumiEnv(dir) },
+            {
+                workDir: path.join(dir, "work"),
+                pulumiCommand: await PulumiCommand.get({ root: pulumiCliRoot(bin), skipVersionCheck: true }),
+                envVars: isolatedPulumiEnv(dir),
+            },
         );
         const up = await stack.up();
         assert.equal(up.summary.resourceChanges?.create, 2);
         await connect.close(); // gone: connection refused from now on
 
-        for (const [what, run] of [["refresh", () => stack.refresh()], ["destroy", () => stack.destroy()]] as const) {
-            const err = await (run as () => Promise<unknown>)().then(() => undefined, (e: Error) => e);
+        for (const [what, run] of [
+            ["refresh", () => stack.refresh()],
+            ["destroy", () => stack.destroy()],
+        ] as const) {
+            const err = await (run as () => Promise<unknown>)().then(
+                () => undefined,
+                (e: Error) => e,
+            );
             assert.ok(err, `${what} fails while Connect is unreachable`);
             const out = `${(err as { stdout?: string }).stdout ?? ""}\n${(err as { stderr?: string }).stderr ?? ""}\n${err.message}`;
             assert.doesNotMatch(out, /\[object Object\]|error: undefined/, `${what} lost the message:\n${out}`);

@@ -19,15 +19,24 @@ let gateway: ChdbGateway | undefined;
 let bin = "";
 
 /** Runs tools/dbt.ts with the stand-in pulumi first on PATH. */
-function runCommand(outputs: Record<string, unknown> | "fail", args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+function runCommand(
+    outputs: Record<string, unknown> | "fail",
+    args: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
     fs.writeFileSync(
         path.join(bin, "pulumi"),
-        outputs === "fail" ? "#!/bin/sh\necho 'error: no stack named dev found' >&2\nexit 255\n" : `#!/bin/sh\ncat <<'JSON'\n${JSON.stringify(outputs)}\nJSON\n`,
+        outputs === "fail"
+            ? "#!/bin/sh\necho 'error: no stack named dev found' >&2\nexit 255\n"
+            : `#!/bin/sh\ncat <<'JSON'\n${JSON.stringify(outputs)}\nJSON\n`,
         { mode: 0o755 },
     );
     return new Promise((resolve) => {
-        execFile(process.execPath, ["--import", "tsx", path.join(root, "tools", "dbt.ts"), ...args], { cwd: root, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, timeout: 300_000 }, (err, stdout, stderr) =>
-            resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        execFile(
+            process.execPath,
+            ["--import", "tsx", path.join(root, "tools", "dbt.ts"), ...args],
+            { cwd: root, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, timeout: 300_000 },
+            (err, stdout, stderr) =>
+                resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         );
     });
 }
@@ -45,8 +54,20 @@ describe("npm run dbt", () => {
         if (!requireTier(t, "dbt", await dbtVenvProblem())) return;
         gateway = await startChdbGateway({ user: "cdc", password });
         const tables = ["mongo_ecom_customers", "mongo_ecom_products", "mongo_ecom_orders"];
-        await createBronzeTablesProvider().create({ url: gateway.url, user: "cdc", password, database: "analytics", tables, dropOnDelete: false } as never);
-        const r = await runCommand({ clickhouseUrl: gateway.url, clickhouseUser: "cdc", clickhousePassword: password, clickhouseDatabase: "analytics" });
+        await createBronzeTablesProvider().create({
+            url: gateway.url,
+            user: "cdc",
+            password,
+            database: "analytics",
+            tables,
+            dropOnDelete: false,
+        } as never);
+        const r = await runCommand({
+            clickhouseUrl: gateway.url,
+            clickhouseUser: "cdc",
+            clickhousePassword: password,
+            clickhouseDatabase: "analytics",
+        });
         assert.equal(r.code, 0, r.stderr);
         const summary = JSON.parse(r.stdout) as { modelsBuilt: number; modelsErrored: number; testsFailed: number };
         assert.ok(summary.modelsBuilt >= 8, `models built: ${summary.modelsBuilt}`);
@@ -61,7 +82,11 @@ describe("npm run dbt", () => {
     });
 
     it("names the missing output of a stack from an older version", async () => {
-        const r = await runCommand({ clickhouseUrl: "http://127.0.0.1:1", clickhouseUser: "cdc", clickhouseDatabase: "default" });
+        const r = await runCommand({
+            clickhouseUrl: "http://127.0.0.1:1",
+            clickhouseUser: "cdc",
+            clickhouseDatabase: "default",
+        });
         assert.equal(r.code, 1);
         assert.match(r.stderr, /no output clickhousePassword/);
     });

@@ -11,7 +11,13 @@ import { dbtVenvProblem } from "../../components/providers/dbt/venv";
 import type { ChdbGateway } from "../../tools/chdb-gateway";
 import { BRONZE_TABLES } from "../../tools/analytics/replay/bronzeFiles";
 import { REPLAY_MODELS, type ReplayModel } from "../../tools/analytics/replay/models";
-import { buildModels, gatewayClient, insertBronzeRows, readBronzeInput, readModelRows } from "../../tools/analytics/replay/index";
+import {
+    buildModels,
+    gatewayClient,
+    insertBronzeRows,
+    readBronzeInput,
+    readModelRows,
+} from "../../tools/analytics/replay/index";
 import { startBronzeGateway } from "../support/bronze-gateway";
 import { requireTier } from "../support/tier";
 import { chdbProblem } from "../support/chdb";
@@ -78,7 +84,10 @@ describe("ecom_analytics on the edge-case fixtures", () => {
             const registeredDay = Math.floor(Date.parse(`${String(r.registered_at).replace(" ", "T")}Z`) / 86_400_000);
             const diff = (r.days_since_registration as number) - (todayDay - registeredDay);
             // the build may straddle midnight UTC: allow the day that passed meanwhile
-            assert.ok(diff === 0 || diff === -1, `${r.customer_id}: ${r.days_since_registration} days, expected ${todayDay - registeredDay}`);
+            assert.ok(
+                diff === 0 || diff === -1,
+                `${r.customer_id}: ${r.days_since_registration} days, expected ${todayDay - registeredDay}`,
+            );
         }
     });
 
@@ -90,19 +99,38 @@ describe("ecom_analytics on the edge-case fixtures", () => {
             query_params: { db: DATABASE },
             format: "JSONEachRow",
         });
-        const tables = Object.fromEntries((await rs.json<{ name: string; engine: string; sorting_key: string; partition_key: string }>()).map((r) => [r.name, r]));
-        for (const [name, key] of [["base_customers", "customer_id"], ["base_products", "product_id"], ["base_orders", "order_id"]] as const) {
+        const tables = Object.fromEntries(
+            (await rs.json<{ name: string; engine: string; sorting_key: string; partition_key: string }>()).map((r) => [
+                r.name,
+                r,
+            ]),
+        );
+        for (const [name, key] of [
+            ["base_customers", "customer_id"],
+            ["base_products", "product_id"],
+            ["base_orders", "order_id"],
+        ] as const) {
             assert.equal(tables[name]?.engine, "ReplacingMergeTree", name);
             assert.equal(tables[name]?.sorting_key.replace(/^\((.*)\)$/, "$1"), key, name);
         }
-        for (const name of ["stg_customers", "stg_products", "stg_orders", "stg_order_lines"]) assert.equal(tables[name]?.engine, "View", name);
+        for (const name of ["stg_customers", "stg_products", "stg_orders", "stg_order_lines"])
+            assert.equal(tables[name]?.engine, "View", name);
         // gold: a view over a versioned state table that an incremental refreshable view appends to
-        const goldKeys = { dim_customers: "customer_id", dim_products: "product_id", fact_orders: "order_id, line_number", fct_daily_sales: "order_date" };
+        const goldKeys = {
+            dim_customers: "customer_id",
+            dim_products: "product_id",
+            fact_orders: "order_id, line_number",
+            fct_daily_sales: "order_date",
+        };
         for (const [name, key] of Object.entries(goldKeys)) {
             assert.equal(tables[name]?.engine, "View", name);
             assert.equal(tables[`${name}__state`]?.engine, "ReplacingMergeTree", `${name}__state`);
             assert.equal(tables[`${name}__state`]?.sorting_key.replace(/^\((.*)\)$/, "$1"), key, `${name}__state`);
-            assert.equal(tables[`${name}__state`]?.partition_key, "", `${name}__state is not partitioned: rows are replaced only within a partition`);
+            assert.equal(
+                tables[`${name}__state`]?.partition_key,
+                "",
+                `${name}__state is not partitioned: rows are replaced only within a partition`,
+            );
             assert.equal(tables[`${name}__refresh`]?.engine, "MaterializedView", `${name}__refresh`);
         }
     });
@@ -124,7 +152,9 @@ describe("ecom_analytics on the edge-case fixtures", () => {
         // a lifetime value, a product's revenue or a day's revenue can exceed Decimal(18, 2) (docs/data-contract.md §6)
         const sums = new Set(["customer_lifetime_value", "revenue", "total_revenue"]);
         for (const col of models) {
-            const want = sums.has(col.name) ? /^(Nullable\()?Decimal\(38, 2\)\)?$/ : /^(Nullable\()?Decimal\(18, 2\)\)?$/;
+            const want = sums.has(col.name)
+                ? /^(Nullable\()?Decimal\(38, 2\)\)?$/
+                : /^(Nullable\()?Decimal\(18, 2\)\)?$/;
             assert.match(col.type, want, `${col.table}.${col.name} is ${col.type}`);
         }
     });
@@ -192,7 +222,10 @@ describe("the original README's sample queries", () => {
     it("answers the ingestion monitor with the live order count and the newest event time", async (t) => {
         const c = await ready(t);
         if (!c) return;
-        const rs = await inDatabase(c).query({ query: README_QUERIES["ingestion monitor"]!.replace(/;\s*$/, ""), format: "JSONCompactEachRow" });
+        const rs = await inDatabase(c).query({
+            query: README_QUERIES["ingestion monitor"]!.replace(/;\s*$/, ""),
+            format: "JSONCompactEachRow",
+        });
         const [row] = await rs.json<[number | string, number | string]>();
         const expected = readExpected("stg_orders");
         assert.equal(Number(row![0]), expected.length);

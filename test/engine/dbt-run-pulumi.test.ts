@@ -17,7 +17,8 @@ import { ensurePulumiCli, isolatedPulumiEnv, pulumiCliProblem, pulumiCliRoot } f
 import { requireTier } from "../support/tier";
 
 const PASSWORD = "Pulumi-dbt-pw-7719";
-const MODEL = "{{ config(materialized='table', engine='MergeTree()', order_by='n') }}\nselect number as n from system.numbers limit 3\n";
+const MODEL =
+    "{{ config(materialized='table', engine='MergeTree()', order_by='n') }}\nselect number as n from system.numbers limit 3\n";
 
 async function problem(): Promise<string | undefined> {
     return (await dbtVenvProblem()) ?? (await pulumiCliProblem());
@@ -39,7 +40,10 @@ describe("DbtRun in the Pulumi engine", { timeout: 20 * 60_000 }, () => {
     before(async () => {
         if ((await problem()) !== undefined) return;
         fs.mkdirSync(path.join(project, "models"), { recursive: true });
-        fs.writeFileSync(path.join(project, "dbt_project.yml"), 'name: tiny_pulumi\nversion: "1.0.0"\nconfig-version: 2\nprofile: clickhouse_project\n');
+        fs.writeFileSync(
+            path.join(project, "dbt_project.yml"),
+            'name: tiny_pulumi\nversion: "1.0.0"\nconfig-version: 2\nprofile: clickhouse_project\n',
+        );
         fs.writeFileSync(path.join(project, "models", "numbers.sql"), MODEL);
         await ensureDbtVenv();
         gw = await startChdbGateway({ password: PASSWORD });
@@ -92,9 +96,22 @@ describe("DbtRun in the Pulumi engine", { timeout: 20 * 60_000 }, () => {
         assert.equal(await query("SELECT count() FROM default.numbers"), "4");
 
         // The checkpoint on disk: the connection input is stored encrypted, as a secret.
-        const checkpoint = fs.readFileSync(path.join(dir, "state", ".pulumi", "stacks", "cdc-dbt-engine-test", "dbt.json"), "utf8");
+        const checkpoint = fs.readFileSync(
+            path.join(dir, "state", ".pulumi", "stacks", "cdc-dbt-engine-test", "dbt.json"),
+            "utf8",
+        );
         assert.ok(!checkpoint.includes(PASSWORD), "password in clear in the checkpoint");
-        const state = JSON.parse(checkpoint) as { checkpoint: { latest: { resources: Array<{ type: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }> } } };
+        const state = JSON.parse(checkpoint) as {
+            checkpoint: {
+                latest: {
+                    resources: Array<{
+                        type: string;
+                        inputs: Record<string, unknown>;
+                        outputs: Record<string, unknown>;
+                    }>;
+                };
+            };
+        };
         const res = state.checkpoint.latest.resources.find((r) => r.type === "pulumi-nodejs:dynamic/cdc:DbtRun");
         assert.ok(res, "DbtRun in the checkpoint");
         assert.match(JSON.stringify(res.inputs.clickhouse), /ciphertext/, "clickhouse input stored as a secret");

@@ -39,7 +39,9 @@ describe("dbt venv builder", { timeout: 20 * 60_000 }, () => {
         else process.env.XDG_CACHE_HOME = saved;
 
         // Leftovers of a builder that died: an unmarked venv dir, its temp dir and its lock.
-        const deadPid = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+        const deadPid = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+            encoding: "utf8",
+        }).stdout;
         fs.mkdirSync(path.join(dir, "bin"), { recursive: true });
         fs.writeFileSync(path.join(dir, "bin", "python"), "#!/bin/sh\nexit 99\n", { mode: 0o755 });
         fs.mkdirSync(`${dir}.tmp-${deadPid}-deadbeef`);
@@ -56,8 +58,15 @@ describe("dbt venv builder", { timeout: 20 * 60_000 }, () => {
         assert.equal(builds, 1, "exactly one process builds");
 
         assert.ok(fs.existsSync(path.join(dir, ".cdc-dbt-venv-ready")));
-        assert.deepEqual(fs.readdirSync(cache + "/cdc-pipeline").sort(), [path.basename(dir)], "temp dirs and the lock are gone");
-        const version = spawnSync(a.stdout.trim(), ["--version"], { encoding: "utf8", env: { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: "false" } });
+        assert.deepEqual(
+            fs.readdirSync(cache + "/cdc-pipeline").sort(),
+            [path.basename(dir)],
+            "temp dirs and the lock are gone",
+        );
+        const version = spawnSync(a.stdout.trim(), ["--version"], {
+            encoding: "utf8",
+            env: { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: "false" },
+        });
         assert.equal(version.status, 0, version.stderr);
         assert.match(version.stdout, /installed: 1\.11\.16/);
         assert.match(version.stdout, /clickhouse: 1\.10\.3/);

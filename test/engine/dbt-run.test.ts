@@ -30,8 +30,10 @@ function writeProject(name: string, files: Record<string, string>): string {
     return dir;
 }
 
-const NUMBERS_MODEL = "{{ config(materialized='table', engine='MergeTree()', order_by='n') }}\nselect number as n from system.numbers limit 5\n";
-const NUMBERS_SCHEMA = "version: 2\nmodels:\n  - name: numbers\n    columns:\n      - name: n\n        data_tests: [unique, not_null]\n";
+const NUMBERS_MODEL =
+    "{{ config(materialized='table', engine='MergeTree()', order_by='n') }}\nselect number as n from system.numbers limit 5\n";
+const NUMBERS_SCHEMA =
+    "version: 2\nmodels:\n  - name: numbers\n    columns:\n      - name: n\n        data_tests: [unique, not_null]\n";
 
 describe("DbtRun with real dbt on the chdb gateway", { timeout: 15 * 60_000 }, () => {
     let gw: ChdbGateway | undefined;
@@ -60,17 +62,34 @@ describe("DbtRun with real dbt on the chdb gateway", { timeout: 15 * 60_000 }, (
 
     it("builds a model, runs its tests and summarises run_results.json, leaving the project clean", async (t) => {
         if (!requireTier(t, "dbt", await dbtVenvProblem())) return;
-        const dir = writeProject("tiny_ok", { "models/numbers.sql": NUMBERS_MODEL, "models/schema.yml": NUMBERS_SCHEMA });
+        const dir = writeProject("tiny_ok", {
+            "models/numbers.sql": NUMBERS_MODEL,
+            "models/schema.yml": NUMBERS_SCHEMA,
+        });
         const lines: string[] = [];
-        const summary = await runDbt({ projectDir: dir, clickhouse: ch, target: "dev", command: "build", threads: 2, log: (l) => lines.push(l) });
+        const summary = await runDbt({
+            projectDir: dir,
+            clickhouse: ch,
+            target: "dev",
+            command: "build",
+            threads: 2,
+            log: (l) => lines.push(l),
+        });
         assert.equal(summary.modelsBuilt, 1);
         assert.equal(summary.testsPassed, 2);
         assert.equal(summary.testsFailed, 0);
         assert.equal(summary.dbtVersion, "1.11.16");
         assert.ok(summary.elapsedSeconds > 0);
         assert.equal(await query("SELECT count(), sum(n) FROM default.numbers"), "5\t10");
-        assert.ok(lines.some((l) => /Registered adapter: clickhouse/.test(l)), "the clickhouse plugin ran");
-        assert.deepEqual(fs.readdirSync(dir).sort(), ["dbt_project.yml", "models"], "no target/, logs/ or profiles left in the project");
+        assert.ok(
+            lines.some((l) => /Registered adapter: clickhouse/.test(l)),
+            "the clickhouse plugin ran",
+        );
+        assert.deepEqual(
+            fs.readdirSync(dir).sort(),
+            ["dbt_project.yml", "models"],
+            "no target/, logs/ or profiles left in the project",
+        );
         assert.ok(!lines.join("\n").includes(PASSWORD));
     });
 
@@ -102,18 +121,30 @@ describe("DbtRun with real dbt on the chdb gateway", { timeout: 15 * 60_000 }, (
         if (!requireTier(t, "dbt", await dbtVenvProblem())) return;
         const dir = writeProject("tiny_auth", { "models/numbers.sql": NUMBERS_MODEL });
         const wrong = "Wrong-pw-9931";
-        await assert.rejects(runDbt({ projectDir: dir, clickhouse: { ...ch, password: wrong }, target: "dev", command: "run" }), (e: Error) => {
-            assert.match(e.message, /^dbt run failed/);
-            assert.ok(!e.message.includes(wrong), e.message);
-            return true;
-        });
+        await assert.rejects(
+            runDbt({ projectDir: dir, clickhouse: { ...ch, password: wrong }, target: "dev", command: "run" }),
+            (e: Error) => {
+                assert.match(e.message, /^dbt run failed/);
+                assert.ok(!e.message.includes(wrong), e.message);
+                return true;
+            },
+        );
     });
 
     it("runs through the provider: create, no-op diff, a model edit re-runs on update", async (t) => {
         if (!requireTier(t, "dbt", await dbtVenvProblem())) return;
-        const dir = writeProject("tiny_provider", { "models/numbers.sql": NUMBERS_MODEL, "models/schema.yml": NUMBERS_SCHEMA });
+        const dir = writeProject("tiny_provider", {
+            "models/numbers.sql": NUMBERS_MODEL,
+            "models/schema.yml": NUMBERS_SCHEMA,
+        });
         const provider = createDbtRunProvider();
-        const inputs = (): Record<string, unknown> => ({ projectDir: dir, clickhouse: ch, target: "dev", command: "build", contentHash: dbtProjectHash(dir) });
+        const inputs = (): Record<string, unknown> => ({
+            projectDir: dir,
+            clickhouse: ch,
+            target: "dev",
+            command: "build",
+            contentHash: dbtProjectHash(dir),
+        });
 
         const created = await provider.create(inputs());
         const outs = created.outs as DbtRunOutputs;

@@ -10,7 +10,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, it, type TestContext } from "node:test";
-import { CONNECT_GONE_ENV, createKafkaConnectorProvider, type KafkaConnectorOutputs } from "../../components/providers/kafkaConnector";
+import {
+    CONNECT_GONE_ENV,
+    createKafkaConnectorProvider,
+    type KafkaConnectorOutputs,
+} from "../../components/providers/kafkaConnector";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy";
 import { ENV_CONFIG_PROVIDER_CLASS, envRef } from "../../connectors";
 import { configTopicText, kafkaToolchainProblem, startKafkaConnect, type KafkaConnectCluster } from "../support/kafka";
@@ -49,7 +53,13 @@ async function exists(c: KafkaConnectCluster, name: string): Promise<boolean> {
 function fileSource(url: string, name: string, over: Record<string, unknown> = {}): Record<string, unknown> {
     const file = path.join(tmp, `${name}.txt`);
     fs.writeFileSync(file, "one\ntwo\n");
-    return { connectUrl: url, connectorName: name, config: { "connector.class": FILE_SOURCE, "tasks.max": "1", file, topic: `t-${name}` }, readyTimeoutSeconds: 90, ...over };
+    return {
+        connectUrl: url,
+        connectorName: name,
+        config: { "connector.class": FILE_SOURCE, "tasks.max": "1", file, topic: `t-${name}` },
+        readyTimeoutSeconds: 90,
+        ...over,
+    };
 }
 async function timed<T>(p: Promise<T>): Promise<{ ms: number; error?: Error; value?: T }> {
     const t0 = Date.now();
@@ -76,7 +86,12 @@ describe("KafkaConnector against Connect faults (real worker behind a fault prox
         const args = {
             connectUrl: c.connectUrl,
             connectorName: "fault-failing-sink",
-            config: { "connector.class": FILE_SINK, "tasks.max": "1", file: path.join(tmp, "no-such-dir", "out.txt"), topics: "t-failing" },
+            config: {
+                "connector.class": FILE_SINK,
+                "tasks.max": "1",
+                file: path.join(tmp, "no-such-dir", "out.txt"),
+                topics: "t-failing",
+            },
             readyTimeoutSeconds: 60,
         };
         const r = await timed(provider.create(args));
@@ -100,7 +115,14 @@ describe("KafkaConnector against Connect faults (real worker behind a fault prox
         assert.equal(proxy.count("PUT", "/connector-plugins/"), 2, "one retry of an unanswered request");
         assert.equal(await exists(c, "fault-hung"), false);
 
-        const deleted = await timed(provider.delete!("fault-hung", { connectUrl: proxy.url, connectorName: "fault-hung", requestTimeoutSeconds: 2, readyTimeoutSeconds: 60 }));
+        const deleted = await timed(
+            provider.delete!("fault-hung", {
+                connectUrl: proxy.url,
+                connectorName: "fault-hung",
+                requestTimeoutSeconds: 2,
+                readyTimeoutSeconds: 60,
+            }),
+        );
         assert.ok(deleted.error);
         assert.ok(deleted.ms < 10_000, `destroy gave up after ${deleted.ms} ms`);
         assert.match(deleted.error.message, new RegExp(`${CONNECT_GONE_ENV}=1 npm run destroy`));
@@ -111,8 +133,12 @@ describe("KafkaConnector against Connect faults (real worker behind a fault prox
         if (!c) return;
         const proxy = await proxyFor(c);
         let conflicts = 0;
-        const rebalance = { status: 409, body: { error_code: 409, message: "Cannot complete request momentarily due to stale configuration" } };
-        proxy.fault = (method, p) => (method === "PUT" && p === "/connectors/fault-storm/config" && conflicts++ < 3 ? rebalance : "forward");
+        const rebalance = {
+            status: 409,
+            body: { error_code: 409, message: "Cannot complete request momentarily due to stale configuration" },
+        };
+        proxy.fault = (method, p) =>
+            method === "PUT" && p === "/connectors/fault-storm/config" && conflicts++ < 3 ? rebalance : "forward";
         const provider = createKafkaConnectorProvider({ pollIntervalMs: 250, log: () => undefined });
         const ok = await provider.create(fileSource(proxy.url, "fault-storm"));
         assert.equal((ok.outs as KafkaConnectorOutputs).state, "RUNNING");
@@ -120,7 +146,11 @@ describe("KafkaConnector against Connect faults (real worker behind a fault prox
         await provider.delete!(ok.id, ok.outs);
 
         proxy.fault = (method, p) => (method === "PUT" && p.startsWith("/connectors/") ? rebalance : "forward");
-        const endless = createKafkaConnectorProvider({ retry: { retries: 100, baseDelayMs: 500, maxDelayMs: 1000 }, pollIntervalMs: 250, log: () => undefined });
+        const endless = createKafkaConnectorProvider({
+            retry: { retries: 100, baseDelayMs: 500, maxDelayMs: 1000 },
+            pollIntervalMs: 250,
+            log: () => undefined,
+        });
         const r = await timed(endless.create(fileSource(proxy.url, "fault-endless", { readyTimeoutSeconds: 6 })));
         assert.ok(r.error);
         assert.match(r.error.message, /HTTP 409/);
@@ -133,7 +163,16 @@ describe("KafkaConnector against Connect faults (real worker behind a fault prox
         if (!c) return;
         const provider = createKafkaConnectorProvider({ pollIntervalMs: 250, log: () => undefined });
         const topic = "t-secret-ref";
-        const source = await provider.create(fileSource(c.connectUrl, "secret-ref-source", { config: { "connector.class": FILE_SOURCE, "tasks.max": "1", file: path.join(tmp, "secret-ref-in.txt"), topic } }));
+        const source = await provider.create(
+            fileSource(c.connectUrl, "secret-ref-source", {
+                config: {
+                    "connector.class": FILE_SOURCE,
+                    "tasks.max": "1",
+                    file: path.join(tmp, "secret-ref-in.txt"),
+                    topic,
+                },
+            }),
+        );
         fs.writeFileSync(path.join(tmp, "secret-ref-in.txt"), "through-the-env-file\n");
         // FileStreamSink's `file` stands in for a password: only the worker's env knows its value.
         const sink = await provider.create({
@@ -146,16 +185,33 @@ describe("KafkaConnector against Connect faults (real worker behind a fault prox
         });
         assert.equal((sink.outs as KafkaConnectorOutputs).state, "RUNNING");
         const deadline = Date.now() + 60_000;
-        while (Date.now() < deadline && !(fs.existsSync(SECRET_FILE) && fs.readFileSync(SECRET_FILE, "utf8").includes("through-the-env-file"))) await new Promise((r) => setTimeout(r, 250));
-        assert.match(fs.readFileSync(SECRET_FILE, "utf8"), /through-the-env-file/, "the task resolved the reference from the worker's env");
+        while (
+            Date.now() < deadline &&
+            !(fs.existsSync(SECRET_FILE) && fs.readFileSync(SECRET_FILE, "utf8").includes("through-the-env-file"))
+        )
+            await new Promise((r) => setTimeout(r, 250));
+        assert.match(
+            fs.readFileSync(SECRET_FILE, "utf8"),
+            /through-the-env-file/,
+            "the task resolved the reference from the worker's env",
+        );
 
-        for (const p of ["/connectors/secret-ref-sink/config", "/connectors/secret-ref-sink/tasks", "/connectors/secret-ref-sink", "/connectors?expand=info&expand=status"]) {
+        for (const p of [
+            "/connectors/secret-ref-sink/config",
+            "/connectors/secret-ref-sink/tasks",
+            "/connectors/secret-ref-sink",
+            "/connectors?expand=info&expand=status",
+        ]) {
             const body = await (await fetch(`${c.connectUrl}${p}`, { signal: AbortSignal.timeout(30_000) })).text();
             assert.ok(!body.includes(WORKER_SECRET), `Connect's ${p} shows the secret: ${body}`);
-            if (p.endsWith("/config")) assert.equal((JSON.parse(body) as Record<string, string>).file, "${env:CDC_TEST_SINK_FILE}");
+            if (p.endsWith("/config"))
+                assert.equal((JSON.parse(body) as Record<string, string>).file, "${env:CDC_TEST_SINK_FILE}");
         }
         const topicText = await configTopicText(c);
-        assert.ok(topicText.includes("${env:CDC_TEST_SINK_FILE}"), "the config topic was read (it holds the reference)");
+        assert.ok(
+            topicText.includes("${env:CDC_TEST_SINK_FILE}"),
+            "the config topic was read (it holds the reference)",
+        );
         assert.ok(!topicText.includes(WORKER_SECRET), "the config topic holds no secret");
         await provider.delete!(sink.id, sink.outs);
         await provider.delete!(source.id, source.outs);
@@ -165,7 +221,11 @@ describe("KafkaConnector against Connect faults (real worker behind a fault prox
         const c = await connect(t);
         if (!c) return;
         const proxy = await proxyFor(c);
-        const provider = createKafkaConnectorProvider({ pollIntervalMs: 250, retry: { retries: 2, baseDelayMs: 100, maxDelayMs: 200 }, log: () => undefined });
+        const provider = createKafkaConnectorProvider({
+            pollIntervalMs: 250,
+            retry: { retries: 2, baseDelayMs: 100, maxDelayMs: 200 },
+            log: () => undefined,
+        });
         const made = await provider.create(fileSource(proxy.url, "fault-orphan"));
         await proxy.close(); // Connect's address answers no more: connection refused
         const refused = await timed(provider.delete!(made.id, made.outs));

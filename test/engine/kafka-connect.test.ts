@@ -21,11 +21,18 @@ let cluster: Promise<KafkaConnectCluster> | undefined;
 /** Starts the cluster once for the whole file, or skips `t` (out loud) when Kafka cannot run here. */
 async function connect(t: TestContext): Promise<KafkaConnectCluster | undefined> {
     if (!requireTier(t, "kafka", await kafkaToolchainProblem())) return undefined;
-    cluster ??= startKafkaConnect({ log: process.env.CDC_TEST_VERBOSE ? (l) => process.stderr.write(`${l}\n`) : undefined });
+    cluster ??= startKafkaConnect({
+        log: process.env.CDC_TEST_VERBOSE ? (l) => process.stderr.write(`${l}\n`) : undefined,
+    });
     return cluster;
 }
 
-async function rest<T = unknown>(c: KafkaConnectCluster, method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function rest<T = unknown>(
+    c: KafkaConnectCluster,
+    method: string,
+    route: string,
+    body?: unknown,
+): Promise<{ status: number; body: T }> {
     const r = await fetch(`${c.connectUrl}${route}`, {
         method,
         headers: body === undefined ? {} : { "content-type": "application/json" },
@@ -37,7 +44,11 @@ async function rest<T = unknown>(c: KafkaConnectCluster, method: string, route: 
 }
 
 /** Polls `probe` every 250 ms until it returns a value, or fails after `ms` with the last observation. */
-async function eventually<T>(ms: number, what: string, probe: () => Promise<{ done: T | undefined; seen: unknown }>): Promise<T> {
+async function eventually<T>(
+    ms: number,
+    what: string,
+    probe: () => Promise<{ done: T | undefined; seen: unknown }>,
+): Promise<T> {
     const deadline = Date.now() + ms;
     let seen: unknown;
     for (;;) {
@@ -49,8 +60,15 @@ async function eventually<T>(ms: number, what: string, probe: () => Promise<{ do
     }
 }
 
-interface PluginInfo { class: string; type: string; version: string }
-interface ConnectorStatus { connector: { state: string }; tasks: { id: number; state: string; trace?: string }[] }
+interface PluginInfo {
+    class: string;
+    type: string;
+    version: string;
+}
+interface ConnectorStatus {
+    connector: { state: string };
+    tasks: { id: number; state: string; trace?: string }[];
+}
 interface Validation {
     name: string;
     error_count: number;
@@ -91,16 +109,19 @@ describe("Kafka Connect started from Maven Central jars", { timeout: 600_000 }, 
             config: {
                 "connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector",
                 "tasks.max": "1",
-                "file": input,
-                "topic": "cdc-test-file-lines",
+                file: input,
+                topic: "cdc-test-file-lines",
             },
         });
         assert.equal(created.status, 201, JSON.stringify(created.body));
 
         const status = await eventually(120_000, "connector and task RUNNING", async () => {
             const s = await rest<ConnectorStatus>(c, "GET", `/connectors/${name}/status`);
-            const running = s.status === 200 && s.body.connector.state === "RUNNING" &&
-                s.body.tasks.length === 1 && s.body.tasks[0].state === "RUNNING";
+            const running =
+                s.status === 200 &&
+                s.body.connector.state === "RUNNING" &&
+                s.body.tasks.length === 1 &&
+                s.body.tasks[0].state === "RUNNING";
             return { done: running ? s.body : undefined, seen: s.body };
         });
         assert.equal(status.tasks[0].id, 0);
@@ -109,7 +130,11 @@ describe("Kafka Connect started from Maven Central jars", { timeout: 600_000 }, 
         // the records went through the broker.
         const bytes = Buffer.byteLength(lines.join("\n") + "\n");
         await eventually(60_000, `source offset at byte ${bytes}`, async () => {
-            const o = await rest<{ offsets: { offset: { position?: number } }[] }>(c, "GET", `/connectors/${name}/offsets`);
+            const o = await rest<{ offsets: { offset: { position?: number } }[] }>(
+                c,
+                "GET",
+                `/connectors/${name}/offsets`,
+            );
             const position = o.body?.offsets?.[0]?.offset?.position;
             return { done: position === bytes ? true : undefined, seen: o.body };
         });
@@ -131,9 +156,15 @@ describe("Kafka Connect started from Maven Central jars", { timeout: 600_000 }, 
         };
         assert.ok(bare.body.error_count >= 1);
         assert.ok(field(bare.body, "topic.prefix").value.errors.length > 0, "topic.prefix is required");
-        assert.ok(field(bare.body, "mongodb.connection.string").definition, "the MongoDB connection string is a known field");
+        assert.ok(
+            field(bare.body, "mongodb.connection.string").definition,
+            "the MongoDB connection string is a known field",
+        );
 
-        const withPrefix = await rest<Validation>(c, "PUT", route, { "connector.class": DEBEZIUM_MONGODB, "topic.prefix": "cdc" });
+        const withPrefix = await rest<Validation>(c, "PUT", route, {
+            "connector.class": DEBEZIUM_MONGODB,
+            "topic.prefix": "cdc",
+        });
         assert.equal(withPrefix.status, 200);
         assert.deepEqual(field(withPrefix.body, "topic.prefix").value.errors, []);
         assert.ok(withPrefix.body.error_count < bare.body.error_count, "supplying a field removes its error");
@@ -145,9 +176,16 @@ describe("Kafka Connect started from Maven Central jars", { timeout: 600_000 }, 
         const [closedPort] = await freeLoopbackPorts(1); // nothing listens there: no MongoDB can run here
         const config = {
             name: "mongo-source",
-            ...debeziumMongoSourceConfig({ topicPrefix: "mongo", database: "ecom", collections: ["customers", "products", "orders"] }),
+            ...debeziumMongoSourceConfig({
+                topicPrefix: "mongo",
+                database: "ecom",
+                collections: ["customers", "products", "orders"],
+            }),
             "mongodb.connection.string": mongoConnectionString({
-                hosts: [`127.0.0.1:${closedPort}`], user: "debezium", password: "p@ss:w/rd", replicaSet: "rs0",
+                hosts: [`127.0.0.1:${closedPort}`],
+                user: "debezium",
+                password: "p@ss:w/rd",
+                replicaSet: "rs0",
                 options: { serverSelectionTimeoutMS: "1500" },
             }),
         };
@@ -159,12 +197,21 @@ describe("Kafka Connect started from Maven Central jars", { timeout: 600_000 }, 
         // definitions. capture.scope/capture.target are read by MongoDbConnectorConfig (3.3.2 declares
         // them as fields) but are left out of the field list the validate endpoint returns.
         const readButNotListed = new Set(["capture.scope", "capture.target"]);
-        const unknown = Object.keys(config).filter((k) => !known.has(k) && !k.startsWith("topic.creation.default.") && !readButNotListed.has(k));
+        const unknown = Object.keys(config).filter(
+            (k) => !known.has(k) && !k.startsWith("topic.creation.default.") && !readButNotListed.has(k),
+        );
         assert.deepEqual(unknown, [], "every key the builder sets is a field Debezium or Connect defines");
 
         const withErrors = v.body.configs.filter((f) => f.value.errors.length > 0);
-        assert.deepEqual(withErrors.map((f) => f.value.name), ["mongodb.connection.string"],
-            `only the connection fails; errors: ${JSON.stringify(withErrors.map((f) => f.value))}`);
-        assert.match(withErrors[0].value.errors.join(" "), /connect/i, "Debezium parsed the connection string and tried to connect");
+        assert.deepEqual(
+            withErrors.map((f) => f.value.name),
+            ["mongodb.connection.string"],
+            `only the connection fails; errors: ${JSON.stringify(withErrors.map((f) => f.value))}`,
+        );
+        assert.match(
+            withErrors[0].value.errors.join(" "),
+            /connect/i,
+            "Debezium parsed the connection string and tried to connect",
+        );
     });
 });

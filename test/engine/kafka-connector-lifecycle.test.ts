@@ -20,9 +20,22 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { createKafkaConnectorProvider, type DesiredState, type KafkaConnectorOutputs } from "../../components/providers/kafkaConnector";
+import {
+    createKafkaConnectorProvider,
+    type DesiredState,
+    type KafkaConnectorOutputs,
+} from "../../components/providers/kafkaConnector";
 import { DEBEZIUM_SECRET_KEYS, debeziumMongoSourceConfig } from "../../connectors";
-import { eventually, failSinkTask, lifecycleCluster, lifecycleStack, lines, provider, status, verbose } from "../support/connector-lifecycle";
+import {
+    eventually,
+    failSinkTask,
+    lifecycleCluster,
+    lifecycleStack,
+    lines,
+    provider,
+    status,
+    verbose,
+} from "../support/connector-lifecycle";
 import { ferretdbBinary, startFerretDb } from "../support/ferretdb";
 import { ensurePulumiCli, pulumiCliProblem } from "../support/pulumi-cli";
 import { FILE_SINK, FILE_SOURCE, STRINGS } from "../support/stand-in-connectors";
@@ -49,21 +62,40 @@ describe("KafkaConnector lifecycle on a real Kafka Connect worker", { timeout: 1
             assert.equal(up.summary.resourceChanges?.create, 3);
             assert.equal(up.outputs.source.value.state, "RUNNING");
             assert.equal(up.outputs.source.value.flowProof, "produced to: life-lines");
-            await eventually(60_000, "the sink wrote the 3 lines", async () => [lines(output).length === 3, lines(output)]);
+            await eventually(60_000, "the sink wrote the 3 lines", async () => [
+                lines(output).length === 3,
+                lines(output),
+            ]);
 
-            const expected: Record<DesiredState, [string, number]> = { paused: ["PAUSED", 1], stopped: ["STOPPED", 0], running: ["RUNNING", 1] };
+            const expected: Record<DesiredState, [string, number]> = {
+                paused: ["PAUSED", 1],
+                stopped: ["STOPPED", 0],
+                running: ["RUNNING", 1],
+            };
             for (const next of ["paused", "stopped", "running"] as const) {
                 declared.state = next;
                 const preview = await stack.preview({ diff: true });
-                assert.equal(preview.changeSummary.update, 1, `preview of ${next}: ${JSON.stringify(preview.changeSummary)}`);
+                assert.equal(
+                    preview.changeSummary.update,
+                    1,
+                    `preview of ${next}: ${JSON.stringify(preview.changeSummary)}`,
+                );
                 assert.match(preview.stdout, /desiredState/, `preview of ${next} names desiredState`);
                 const res = await stack.up({ onOutput: verbose });
                 assert.equal(res.summary.resourceChanges?.update, 1, `up to ${next}`);
                 assert.equal(res.outputs.source.value.state, expected[next][0]);
                 const live = await status(c, "life-source");
-                assert.equal(live.connector.state, expected[next][0], `the worker has life-source ${expected[next][0]}`);
+                assert.equal(
+                    live.connector.state,
+                    expected[next][0],
+                    `the worker has life-source ${expected[next][0]}`,
+                );
                 assert.equal(live.tasks.length, expected[next][1]);
-                if (next !== "stopped") assert.ok(live.tasks.every((tk) => tk.state === expected[next][0]), JSON.stringify(live));
+                if (next !== "stopped")
+                    assert.ok(
+                        live.tasks.every((tk) => tk.state === expected[next][0]),
+                        JSON.stringify(live),
+                    );
             }
             // Declared state reached: nothing more to do.
             assert.equal((await stack.preview()).changeSummary.update ?? 0, 0);
@@ -72,7 +104,13 @@ describe("KafkaConnector lifecycle on a real Kafka Connect worker", { timeout: 1
             await failSinkTask(c, "life-sink", outDir);
             fs.mkdirSync(outDir);
             let printed = "";
-            const healed = await stack.up({ refresh: true, onOutput: (l) => { printed += l; verbose?.(l); } });
+            const healed = await stack.up({
+                refresh: true,
+                onOutput: (l) => {
+                    printed += l;
+                    verbose?.(l);
+                },
+            });
             assert.equal(healed.outputs.sink.value.state, "RUNNING");
             assert.equal(healed.outputs.sink.value.restarts.count, 1);
             assert.deepEqual(healed.outputs.sink.value.restarts.tasks, [0]);
@@ -93,7 +131,13 @@ describe("KafkaConnector lifecycle on a real Kafka Connect worker", { timeout: 1
         const args = {
             connectUrl: c.connectUrl,
             connectorName: "life-failing-sink",
-            config: { "connector.class": FILE_SINK, "tasks.max": "1", file: path.join(outDir, "out.txt"), topics: "life-nothing", ...STRINGS },
+            config: {
+                "connector.class": FILE_SINK,
+                "tasks.max": "1",
+                file: path.join(outDir, "out.txt"),
+                topics: "life-nothing",
+                ...STRINGS,
+            },
             readyTimeoutSeconds: 90,
             maxRestarts: 2,
             restartBackoffSeconds: 1,
@@ -102,10 +146,17 @@ describe("KafkaConnector lifecycle on a real Kafka Connect worker", { timeout: 1
         await failSinkTask(c, "life-failing-sink", outDir);
         const read = await p.read!(created.id, created.outs);
         const seen = read.props as KafkaConnectorOutputs;
-        assert.deepEqual([seen.taskStates, seen.restarts.count], [["FAILED"], 2], "refresh restarted twice and reports FAILED");
+        assert.deepEqual(
+            [seen.taskStates, seen.restarts.count],
+            [["FAILED"], 2],
+            "refresh restarted twice and reports FAILED",
+        );
         await assert.rejects(p.update!(created.id, seen, args), (e: Error) => {
             assert.match(e.message, /failed after 2 automatic restart\(s\)/);
-            assert.match(e.message, /task 0 FAILED: org\.apache\.kafka\.connect\.errors\.ConnectException: Couldn't find or create file/);
+            assert.match(
+                e.message,
+                /task 0 FAILED: org\.apache\.kafka\.connect\.errors\.ConnectException: Couldn't find or create file/,
+            );
             return true;
         });
         await p.delete!(created.id, created.outs);
@@ -159,13 +210,23 @@ describe("KafkaConnector lifecycle on a real Kafka Connect worker", { timeout: 1
             readyTimeoutSeconds: 90,
         };
         const sink = await p.create(sinkArgs);
-        assert.match((sink.outs as KafkaConnectorOutputs).flowProof ?? "", /^committed offsets on 1 partition/, "the sink proved it committed");
-        await eventually(60_000, "the sink wrote the 3 records", async () => [lines(output).length === 3, lines(output)]);
+        assert.match(
+            (sink.outs as KafkaConnectorOutputs).flowProof ?? "",
+            /^committed offsets on 1 partition/,
+            "the sink proved it committed",
+        );
+        await eventually(60_000, "the sink wrote the 3 records", async () => [
+            lines(output).length === 3,
+            lines(output),
+        ]);
 
         const reset = await p.update!(sink.id, sink.outs, { ...sinkArgs, resetOffsets: "replay-1" });
         const outs = reset.outs as KafkaConnectorOutputs;
         assert.deepEqual([outs.offsetsResetId, outs.state], ["replay-1", "RUNNING"]);
-        await eventually(60_000, "the sink wrote the 3 records again", async () => [lines(output).length === 6, lines(output)]);
+        await eventually(60_000, "the sink wrote the 3 records again", async () => [
+            lines(output).length === 6,
+            lines(output),
+        ]);
         assert.deepEqual(lines(output), ["r1", "r2", "r3", "r1", "r2", "r3"]);
 
         // The same id again: no change, nothing replayed.
@@ -185,22 +246,41 @@ describe("KafkaConnector lifecycle on a real Kafka Connect worker", { timeout: 1
         if (!requireTier(t, "engine", found.problem)) return;
         const db = await startFerretDb(found.path!, { replSetName: "rs0" });
         try {
-            const config = debeziumMongoSourceConfig({ topicPrefix: "ferret", database: "ecom", collections: ["orders"], heartbeatIntervalMs: 2000, topicReplicationFactor: 1 });
+            const config = debeziumMongoSourceConfig({
+                topicPrefix: "ferret",
+                database: "ecom",
+                collections: ["orders"],
+                heartbeatIntervalMs: 2000,
+                topicReplicationFactor: 1,
+            });
             const connection = `mongodb://127.0.0.1:${db.port}/?replicaSet=rs0`;
             const progress: string[] = [];
             const p = createKafkaConnectorProvider({ pollIntervalMs: 500, log: (l) => progress.push(l) });
             await assert.rejects(
-                p.create({ connectUrl: c.connectUrl, connectorName: "life-ferret-source", config, secretConfig: { [DEBEZIUM_SECRET_KEYS[0]]: connection }, readiness: "flowing", readyTimeoutSeconds: 30 }),
+                p.create({
+                    connectUrl: c.connectUrl,
+                    connectorName: "life-ferret-source",
+                    config,
+                    secretConfig: { [DEBEZIUM_SECRET_KEYS[0]]: connection },
+                    readiness: "flowing",
+                    readyTimeoutSeconds: 30,
+                }),
                 (e: Error) => {
                     assert.match(e.message, /"life-ferret-source" is RUNNING but produced no record in \d+ s/);
                     assert.match(e.message, /change streams need one/);
                     return true;
                 },
             );
-            assert.ok(progress.some((l) => /waiting for connector "life-ferret-source" to produce a record/.test(l)), "it was RUNNING and waited for data");
+            assert.ok(
+                progress.some((l) => /waiting for connector "life-ferret-source" to produce a record/.test(l)),
+                "it was RUNNING and waited for data",
+            );
             // The worker's own view: the task kept retrying its poll (what RUNNING alone hid).
             const log = fs.readFileSync(path.join(c.logDir, "connect.log"), "utf8");
-            assert.match(log, /WorkerSourceTask\{id=life-ferret-source-0\} failed to poll records from SourceTask\. Will retry operation/);
+            assert.match(
+                log,
+                /WorkerSourceTask\{id=life-ferret-source-0\} failed to poll records from SourceTask\. Will retry operation/,
+            );
         } finally {
             await db.stop();
         }

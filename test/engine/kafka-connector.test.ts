@@ -10,7 +10,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, it, type TestContext } from "node:test";
-import { clickhouseSinkConfig, DEBEZIUM_SECRET_KEYS, debeziumMongoSourceConfig, mongoConnectionString } from "../../connectors";
+import {
+    clickhouseSinkConfig,
+    DEBEZIUM_SECRET_KEYS,
+    debeziumMongoSourceConfig,
+    mongoConnectionString,
+} from "../../connectors";
 import { createKafkaConnectorProvider, type KafkaConnectorOutputs } from "../../components/providers/kafkaConnector";
 import { validateConnectorConfig } from "../../components/providers/kafkaConnector/connectClient";
 import { resolveRetryPolicy } from "../../components/providers/shared/retry";
@@ -27,11 +32,14 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-connector-engine-"));
 /** Starts the cluster once for the whole file, or skips `t` (out loud) when Kafka cannot run here. */
 async function connect(t: TestContext): Promise<KafkaConnectCluster | undefined> {
     if (!requireTier(t, "kafka", await kafkaToolchainProblem())) return undefined;
-    cluster ??= startKafkaConnect({ log: process.env.CDC_TEST_VERBOSE ? (l) => process.stderr.write(`${l}\n`) : undefined });
+    cluster ??= startKafkaConnect({
+        log: process.env.CDC_TEST_VERBOSE ? (l) => process.stderr.write(`${l}\n`) : undefined,
+    });
     return cluster;
 }
 
-const provider = () => createKafkaConnectorProvider({ retry: { retries: 8, baseDelayMs: 200, maxDelayMs: 2000 }, pollIntervalMs: 250 });
+const provider = () =>
+    createKafkaConnectorProvider({ retry: { retries: 8, baseDelayMs: 200, maxDelayMs: 2000 }, pollIntervalMs: 250 });
 
 function fileSource(c: KafkaConnectCluster, name: string, topic: string): Record<string, unknown> {
     const file = path.join(tmp, `${name}.txt`);
@@ -50,7 +58,10 @@ function fileSource(c: KafkaConnectCluster, name: string, topic: string): Record
  * The connector's config as the worker reports it. Right after a config change the worker can
  * answer 409 (or a 5xx) while its group rebalances: asked again (bounded) until it answers otherwise.
  */
-async function liveConfig(c: KafkaConnectCluster, name: string): Promise<{ status: number; body: Record<string, string> }> {
+async function liveConfig(
+    c: KafkaConnectCluster,
+    name: string,
+): Promise<{ status: number; body: Record<string, string> }> {
     for (let attempt = 0; ; attempt++) {
         const r = await fetch(`${c.connectUrl}/connectors/${name}/config`, { signal: AbortSignal.timeout(30_000) });
         const body = (await r.json()) as Record<string, string>;
@@ -77,7 +88,11 @@ describe("KafkaConnector on a real Kafka Connect worker", { timeout: 600_000 }, 
         assert.equal(outs.state, "RUNNING");
         assert.deepEqual(outs.taskStates, ["RUNNING"]);
         assert.ok(!JSON.stringify(outs).includes(SECRET));
-        assert.equal((await liveConfig(c, "engine-file-source")).body["x.secret.token"], SECRET, "the secret part reached Connect");
+        assert.equal(
+            (await liveConfig(c, "engine-file-source")).body["x.secret.token"],
+            SECRET,
+            "the secret part reached Connect",
+        );
 
         // Refresh with nothing changed: no diff.
         const read = await p.read!(created.id, outs);
@@ -91,18 +106,29 @@ describe("KafkaConnector on a real Kafka Connect worker", { timeout: 600_000 }, 
         const updated = await p.update!(created.id, outs, next);
         assert.equal((updated.outs as KafkaConnectorOutputs).state, "RUNNING");
         const live = await liveConfig(c, "engine-file-source");
-        assert.equal(live.body.topic, "lines-b", `the worker's config after the update (HTTP ${live.status}): ${JSON.stringify(live.body)}`);
+        assert.equal(
+            live.body.topic,
+            "lines-b",
+            `the worker's config after the update (HTTP ${live.status}): ${JSON.stringify(live.body)}`,
+        );
 
         // Out-of-band change: refresh sees it and the diff names it.
         const put = await fetch(`${c.connectUrl}/connectors/engine-file-source/config`, {
             method: "PUT",
             headers: { "content-type": "application/json" },
-            body: JSON.stringify({ ...(next.config as Record<string, string>), "x.secret.token": SECRET, topic: "lines-tampered" }),
+            body: JSON.stringify({
+                ...(next.config as Record<string, string>),
+                "x.secret.token": SECRET,
+                topic: "lines-tampered",
+            }),
         });
         assert.ok(put.ok, `out-of-band PUT failed: ${put.status}`);
         const drifted = await p.read!(created.id, updated.outs);
         assert.equal((drifted.props as KafkaConnectorOutputs).config.topic, "lines-tampered");
-        assert.deepEqual((await p.diff(created.id, drifted.props as KafkaConnectorOutputs, next as never)).changedKeys, ["topic"]);
+        assert.deepEqual(
+            (await p.diff(created.id, drifted.props as KafkaConnectorOutputs, next as never)).changedKeys,
+            ["topic"],
+        );
 
         // Delete: stopped and removed; a second delete tolerates the 404; refresh sees it gone.
         await p.delete!(created.id, updated.outs);
@@ -128,18 +154,43 @@ describe("KafkaConnector on a real Kafka Connect worker", { timeout: 600_000 }, 
     it("has the project's Debezium MongoDB config accepted by the real plugin, but for the MongoDB connection itself", async (t) => {
         const c = await connect(t);
         if (!c) return;
-        const config = debeziumMongoSourceConfig({ topicPrefix: "mongo", database: "ecom", collections: ["customers", "products", "orders"] });
+        const config = debeziumMongoSourceConfig({
+            topicPrefix: "mongo",
+            database: "ecom",
+            collections: ["customers", "products", "orders"],
+        });
         const password = "dbz-Pa55-no-server";
-        const secret = { [DEBEZIUM_SECRET_KEYS[0]]: mongoConnectionString({ hosts: ["127.0.0.1:1"], user: "debezium", password, replicaSet: "rs0", options: { serverSelectionTimeoutMS: "3000" } }) };
+        const secret = {
+            [DEBEZIUM_SECRET_KEYS[0]]: mongoConnectionString({
+                hosts: ["127.0.0.1:1"],
+                user: "debezium",
+                password,
+                replicaSet: "rs0",
+                options: { serverSelectionTimeoutMS: "3000" },
+            }),
+        };
         const problems = await validateConnectorConfig(
-            { baseUrl: c.connectUrl, secretValues: secretValuesOf(secret), retry: resolveRetryPolicy({ retries: 4, baseDelayMs: 200, maxDelayMs: 1000 }), requestTimeoutMs: 120_000 },
+            {
+                baseUrl: c.connectUrl,
+                secretValues: secretValuesOf(secret),
+                retry: resolveRetryPolicy({ retries: 4, baseDelayMs: 200, maxDelayMs: 1000 }),
+                requestTimeoutMs: 120_000,
+            },
             config["connector.class"],
             { ...config, ...secret, name: "ecom-source" },
         );
         const fields = problems.map((p) => p.field);
-        const connectionFields = new Set(["mongodb.connection.string", "mongodb.hosts", "mongodb.members.auto.discover"]);
+        const connectionFields = new Set([
+            "mongodb.connection.string",
+            "mongodb.hosts",
+            "mongodb.members.auto.discover",
+        ]);
         const others = problems.filter((p) => !connectionFields.has(p.field));
-        assert.deepEqual(others, [], `fields other than the MongoDB connection were rejected: ${JSON.stringify(others)}`);
+        assert.deepEqual(
+            others,
+            [],
+            `fields other than the MongoDB connection were rejected: ${JSON.stringify(others)}`,
+        );
         for (const p of problems) for (const m of p.errors) assert.ok(!m.includes(password), `secret leaked in: ${m}`);
         t.diagnostic(`connection-only problems reported by Debezium: ${fields.join(", ") || "none"}`);
     });
@@ -155,7 +206,9 @@ describe("KafkaConnector on a real Kafka Connect worker", { timeout: 600_000 }, 
             collections: ["orders"],
             clickhouse: { host: "unused", port: 8123, ssl: false, database: "default", user: "u" },
         });
-        const steps = sink.transforms.split(",").filter((s) => sink[`transforms.${s}.type`] !== "com.clickhouse.kafka.connect.transforms.KeyToValue");
+        const steps = sink.transforms
+            .split(",")
+            .filter((s) => sink[`transforms.${s}.type`] !== "com.clickhouse.kafka.connect.transforms.KeyToValue");
         const chain: Record<string, string> = { transforms: steps.join(",") };
         for (const [k, v] of Object.entries(sink)) {
             if (k.startsWith("predicates") || steps.some((s) => k.startsWith(`transforms.${s}.`))) chain[k] = v;
@@ -169,7 +222,10 @@ describe("KafkaConnector on a real Kafka Connect worker", { timeout: 600_000 }, 
         const output = path.join(tmp, "bronze-rows.txt");
         fs.writeFileSync(input, `${envelopes.join("\n")}\n`);
         const p = provider();
-        const strings = { "key.converter": "org.apache.kafka.connect.storage.StringConverter", "value.converter": "org.apache.kafka.connect.storage.StringConverter" };
+        const strings = {
+            "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+            "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+        };
         const source = await p.create({
             connectUrl: c.connectUrl,
             connectorName: "engine-envelopes",
@@ -179,13 +235,25 @@ describe("KafkaConnector on a real Kafka Connect worker", { timeout: 600_000 }, 
         const sinkRes = await p.create({
             connectUrl: c.connectUrl,
             connectorName: "engine-bronze-chain",
-            config: { "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector", "tasks.max": "1", file: output, topics: topic, ...strings, ...chain },
+            config: {
+                "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+                "tasks.max": "1",
+                file: output,
+                topics: topic,
+                ...strings,
+                ...chain,
+            },
             readyTimeoutSeconds: 90,
         });
         const deadline = Date.now() + 90_000;
         let lines: string[] = [];
         while (Date.now() < deadline) {
-            lines = fs.existsSync(output) ? fs.readFileSync(output, "utf8").split("\n").filter((l) => l.length > 0) : [];
+            lines = fs.existsSync(output)
+                ? fs
+                      .readFileSync(output, "utf8")
+                      .split("\n")
+                      .filter((l) => l.length > 0)
+                : [];
             if (lines.length >= envelopes.length) break;
             await new Promise((r) => setTimeout(r, 250));
         }

@@ -11,8 +11,14 @@ import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import {
-    cachedCliPath, cliVersion, cliVersionUsable, ensurePulumiCli, isolatedPulumiEnv, pinnedCliVersion,
-    pulumiCliProblem, pulumiCliRoot,
+    cachedCliPath,
+    cliVersion,
+    cliVersionUsable,
+    ensurePulumiCli,
+    isolatedPulumiEnv,
+    pinnedCliVersion,
+    pulumiCliProblem,
+    pulumiCliRoot,
 } from "../support/pulumi-cli";
 import { requireTier } from "../support/tier";
 
@@ -20,7 +26,10 @@ const npmSdkVersion = (): string =>
     JSON.parse(readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")).version as string;
 
 /** Inputs of the marker resource: it writes `text` to `file` on create and removes the file on delete. */
-interface MarkerInputs { file: string; text: string }
+interface MarkerInputs {
+    file: string;
+    text: string;
+}
 
 /** A trivial dynamic provider whose effects can be seen from outside the engine. */
 const markerProvider: pulumi.dynamic.ResourceProvider<MarkerInputs, MarkerInputs & { length: number }> = {
@@ -69,22 +78,30 @@ describe("Pulumi CLI for the engine tests", { timeout: 45 * 60_000 }, () => {
         const text = `engine test ${process.pid}`;
 
         const pulumiCommand = await PulumiCommand.get({ root: pulumiCliRoot(bin) });
-        const stack = await LocalWorkspace.createOrSelectStack({
-            stackName: "engine-test",
-            projectName: "cdc-engine-test",
-            program: async () => {
-                const m = new Marker("marker", { file: marker, text });
-                return { length: m.length };
+        const stack = await LocalWorkspace.createOrSelectStack(
+            {
+                stackName: "engine-test",
+                projectName: "cdc-engine-test",
+                program: async () => {
+                    const m = new Marker("marker", { file: marker, text });
+                    return { length: m.length };
+                },
             },
-        }, { pulumiCommand, envVars: env });
+            { pulumiCommand, envVars: env },
+        );
 
         const up = await stack.up();
         assert.equal(up.summary.result, "succeeded");
         assert.equal(up.summary.resourceChanges?.create, 2, "the stack and the marker are created");
         assert.equal(up.outputs.length.value, text.length, "the provider's outputs reach the stack outputs");
         assert.equal(readFileSync(marker, "utf8"), text, "the dynamic provider ran create");
-        assert.ok(readFileSync(path.join(dir, "state", ".pulumi", "stacks", "cdc-engine-test", "engine-test.json"), "utf8")
-            .includes("\"passphrase\""), "the checkpoint lives in the file backend, under the passphrase secrets provider");
+        assert.ok(
+            readFileSync(
+                path.join(dir, "state", ".pulumi", "stacks", "cdc-engine-test", "engine-test.json"),
+                "utf8",
+            ).includes('"passphrase"'),
+            "the checkpoint lives in the file backend, under the passphrase secrets provider",
+        );
 
         const again = await stack.up();
         assert.equal(again.summary.resourceChanges?.same, 2, "a second up changes nothing");

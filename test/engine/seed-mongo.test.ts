@@ -66,8 +66,14 @@ describe("seed against a MongoDB wire-protocol server (FerretDB)", { timeout: 20
             assert.equal(conn.replicaSet, "rs0");
             const { written } = await writeInitialLoad(conn.db, docs, { reset: true, batchSize: 7 });
             assert.deepEqual(written, { customers: 40, products: 0, orders: 0 });
-            const back = await conn.db.collection("customers").find({}, { sort: { _id: 1 } }).toArray();
-            assert.deepEqual(back.map((d) => fromBson(d)), docs.customers);
+            const back = await conn.db
+                .collection("customers")
+                .find({}, { sort: { _id: 1 } })
+                .toArray();
+            assert.deepEqual(
+                back.map((d) => fromBson(d)),
+                docs.customers,
+            );
         } finally {
             await conn.client.close();
         }
@@ -80,7 +86,10 @@ describe("seed against a MongoDB wire-protocol server (FerretDB)", { timeout: 20
             await writeInitialLoad(conn.db, load(1), { reset: true, batchSize: 100 });
             await assert.rejects(writeInitialLoad(conn.db, load(1), { reset: false, batchSize: 100 }), (e: unknown) => {
                 assert.ok(e instanceof MongoSetupError);
-                assert.match((e as Error).message, /writing customers failed: .*duplicate key.*rerun with --reset\)\. Written before the failure: customers 0, products 0, orders 0/);
+                assert.match(
+                    (e as Error).message,
+                    /writing customers failed: .*duplicate key.*rerun with --reset\)\. Written before the failure: customers 0, products 0, orders 0/,
+                );
                 return true;
             });
             assert.equal(await conn.db.collection("customers").countDocuments(), 40);
@@ -91,7 +100,21 @@ describe("seed against a MongoDB wire-protocol server (FerretDB)", { timeout: 20
 
     it("replaces the data on each `npm run seed -- --reset` and exits 0", async (t) => {
         if (!requireTier(t, "engine", problem)) return;
-        const args = ["--uri", rs!.uri, "--seed", "9", "--customers", "12", "--products", "0", "--orders", "0", "--reset", "--base-time", "2025-01-01"];
+        const args = [
+            "--uri",
+            rs!.uri,
+            "--seed",
+            "9",
+            "--customers",
+            "12",
+            "--products",
+            "0",
+            "--orders",
+            "0",
+            "--reset",
+            "--base-time",
+            "2025-01-01",
+        ];
         assert.equal(await seedMain(args), 0);
         assert.equal(await seedMain(args), 0);
         const emails = await withClient(rs!.uri, (c) => c.db("ecom").collection("customers").distinct("email"));
@@ -102,11 +125,20 @@ describe("seed against a MongoDB wire-protocol server (FerretDB)", { timeout: 20
         if (!requireTier(t, "engine", problem)) return;
         const conn = await connectChecked(rs!.uri, { allowStandalone: false, appName: "test" });
         try {
-            await assert.rejects(writeInitialLoad(conn.db, load(2, { customers: 15, products: 5, orders: 10 }), { reset: true, batchSize: 10 }), (e: unknown) => {
-                assert.ok(e instanceof MongoSetupError);
-                assert.match((e as Error).message, /writing products failed: .*Written before the failure: customers 15, products 0, orders 0\./);
-                return true;
-            });
+            await assert.rejects(
+                writeInitialLoad(conn.db, load(2, { customers: 15, products: 5, orders: 10 }), {
+                    reset: true,
+                    batchSize: 10,
+                }),
+                (e: unknown) => {
+                    assert.ok(e instanceof MongoSetupError);
+                    assert.match(
+                        (e as Error).message,
+                        /writing products failed: .*Written before the failure: customers 15, products 0, orders 0\./,
+                    );
+                    return true;
+                },
+            );
         } finally {
             await conn.client.close();
         }
@@ -133,10 +165,20 @@ describe("seed against a MongoDB wire-protocol server (FerretDB)", { timeout: 20
             });
             assert.equal(stats.events, 200);
             assert.equal(stats.errors, 0);
-            assert.ok(stats.byCollection.customers.insert > 0 && stats.byCollection.customers.update > 0 && stats.byCollection.customers.delete > 0);
-            const back = await conn.db.collection("customers").find({}, { sort: { _id: 1 } }).toArray();
+            assert.ok(
+                stats.byCollection.customers.insert > 0 &&
+                    stats.byCollection.customers.update > 0 &&
+                    stats.byCollection.customers.delete > 0,
+            );
+            const back = await conn.db
+                .collection("customers")
+                .find({}, { sort: { _id: 1 } })
+                .toArray();
             const expected = [...world.customers.values()].sort((a, b) => (a._id < b._id ? -1 : 1));
-            assert.deepEqual(back.map((d) => fromBson(d)), expected);
+            assert.deepEqual(
+                back.map((d) => fromBson(d)),
+                expected,
+            );
         } finally {
             await conn.client.close();
         }
@@ -146,11 +188,19 @@ describe("seed against a MongoDB wire-protocol server (FerretDB)", { timeout: 20
         if (!requireTier(t, "engine", problem)) return;
         const standalone = await startFerretDb(binary!);
         try {
-            await assert.rejects(connectChecked(standalone.uri, { allowStandalone: false, appName: "test" }), (e: unknown) => {
-                assert.ok(e instanceof MongoSetupError);
-                assert.match((e as Error).message, new RegExp(`127\\.0\\.0\\.1:${standalone.port} is not a replica set member.*rs\\.initiate\\(\\).*--allow-standalone`));
-                return true;
-            });
+            await assert.rejects(
+                connectChecked(standalone.uri, { allowStandalone: false, appName: "test" }),
+                (e: unknown) => {
+                    assert.ok(e instanceof MongoSetupError);
+                    assert.match(
+                        (e as Error).message,
+                        new RegExp(
+                            `127\\.0\\.0\\.1:${standalone.port} is not a replica set member.*rs\\.initiate\\(\\).*--allow-standalone`,
+                        ),
+                    );
+                    return true;
+                },
+            );
             const args = ["--uri", standalone.uri, "--customers", "3", "--products", "0", "--orders", "0"];
             assert.equal(await seedMain(args), 1);
             assert.equal(await seedMain([...args, "--allow-standalone"]), 0);
@@ -161,7 +211,10 @@ describe("seed against a MongoDB wire-protocol server (FerretDB)", { timeout: 20
 
     it("explains an authentication failure and succeeds with the right password", async (t) => {
         if (!requireTier(t, "engine", problem)) return;
-        const secured = await startFerretDb(binary!, { replSetName: "rs0", auth: { user: "seeder", password: "right-pass" } });
+        const secured = await startFerretDb(binary!, {
+            replSetName: "rs0",
+            auth: { user: "seeder", password: "right-pass" },
+        });
         try {
             const wrong = secured.uri.replace("right-pass", "wrong-pass");
             await assert.rejects(connectChecked(wrong, { allowStandalone: false, appName: "test" }), (e: unknown) => {

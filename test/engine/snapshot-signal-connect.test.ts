@@ -26,12 +26,25 @@ describe("signal channel config on the real Debezium MongoDB plugin", { timeout:
 
     it("defines signal.enabled.channels and signal.data.collection and accepts the stack's values", async (t) => {
         if (!requireTier(t, "kafka", await kafkaToolchainProblem())) return;
-        cluster = await startKafkaConnect({ log: process.env.CDC_TEST_VERBOSE ? (l) => process.stderr.write(`${l}\n`) : undefined });
+        cluster = await startKafkaConnect({
+            log: process.env.CDC_TEST_VERBOSE ? (l) => process.stderr.write(`${l}\n`) : undefined,
+        });
         const [closedPort] = await freeLoopbackPorts(1);
         const config = {
             name: "mongo-source",
-            ...debeziumMongoSourceConfig({ topicPrefix: "mongo", database: "ecom", collections: ["customers", "products", "orders"], signalCollection: signalCollectionName("dev") }),
-            "mongodb.connection.string": mongoConnectionString({ hosts: [`127.0.0.1:${closedPort}`], user: "debezium", password: "pw", replicaSet: "rs0", options: { serverSelectionTimeoutMS: "1500" } }),
+            ...debeziumMongoSourceConfig({
+                topicPrefix: "mongo",
+                database: "ecom",
+                collections: ["customers", "products", "orders"],
+                signalCollection: signalCollectionName("dev"),
+            }),
+            "mongodb.connection.string": mongoConnectionString({
+                hosts: [`127.0.0.1:${closedPort}`],
+                user: "debezium",
+                password: "pw",
+                replicaSet: "rs0",
+                options: { serverSelectionTimeoutMS: "1500" },
+            }),
         };
         const r = await fetch(`${cluster.connectUrl}/connector-plugins/${DEBEZIUM_MONGODB}/config/validate`, {
             method: "PUT",

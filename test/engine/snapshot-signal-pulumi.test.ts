@@ -65,7 +65,9 @@ describe("SnapshotSignal in the Pulumi engine", { timeout: 20 * 60_000 }, () => 
         const client = new MongoClient(server!.uri, { serverSelectionTimeoutMS: 5000 });
         try {
             await client.connect();
-            return (await client.db("ecom").collection<{ _id: string }>("cdc_signal_snap").find({}).toArray()).map((d) => d._id).sort();
+            return (await client.db("ecom").collection<{ _id: string }>("cdc_signal_snap").find({}).toArray())
+                .map((d) => d._id)
+                .sort();
         } finally {
             await client.close();
         }
@@ -77,7 +79,10 @@ describe("SnapshotSignal in the Pulumi engine", { timeout: 20 * 60_000 }, () => 
         const created = await stack!.up();
         assert.equal(created.summary.resourceChanges?.create, 2);
         assert.deepEqual(await signalIds(), ["orders-1"]);
-        assert.deepEqual((created.outputs.executed.value as { id: string }[]).map((e) => e.id), ["orders-1"]);
+        assert.deepEqual(
+            (created.outputs.executed.value as { id: string }[]).map((e) => e.id),
+            ["orders-1"],
+        );
 
         const same = await stack!.up();
         assert.equal(same.summary.resourceChanges?.same, 2, "an unchanged list is no change");
@@ -90,28 +95,62 @@ describe("SnapshotSignal in the Pulumi engine", { timeout: 20 * 60_000 }, () => 
         const updated = await stack!.up();
         assert.equal(updated.summary.resourceChanges?.update, 1);
         assert.deepEqual(await signalIds(), ["customers-2", "orders-1"]);
-        assert.match(updated.stdout, /requested incremental snapshot "customers-2" of ecom\.customers from connector snap-mongo-source/);
-        assert.doesNotMatch(updated.stdout, /requested incremental snapshot "orders-1"/, "the executed id is not sent again");
+        assert.match(
+            updated.stdout,
+            /requested incremental snapshot "customers-2" of ecom\.customers from connector snap-mongo-source/,
+        );
+        assert.doesNotMatch(
+            updated.stdout,
+            /requested incremental snapshot "orders-1"/,
+            "the executed id is not sent again",
+        );
 
         requests = { "customers-2": ["customers"] };
         const removed = await stack!.up();
         assert.deepEqual(await signalIds(), ["customers-2", "orders-1"], "removing an id deletes nothing");
-        assert.deepEqual((removed.outputs.executed.value as { id: string }[]).map((e) => e.id), ["orders-1", "customers-2"], "executed ids stay recorded");
+        assert.deepEqual(
+            (removed.outputs.executed.value as { id: string }[]).map((e) => e.id),
+            ["orders-1", "customers-2"],
+            "executed ids stay recorded",
+        );
 
         requests = { "customers-2": ["customers"], "orders-1": ["orders"] };
         const readded = await stack!.up();
         assert.equal(readded.summary.resourceChanges?.same, 2, "re-adding an executed id sends nothing");
 
-        const checkpoint = fs.readFileSync(path.join(dir, "state", ".pulumi", "stacks", "cdc-snapshot-engine-test", "snap.json"), "utf8");
+        const checkpoint = fs.readFileSync(
+            path.join(dir, "state", ".pulumi", "stacks", "cdc-snapshot-engine-test", "snap.json"),
+            "utf8",
+        );
         assert.ok(!checkpoint.includes(PASSWORD), "password in clear in the checkpoint");
-        const state = JSON.parse(checkpoint) as { checkpoint: { latest: { resources: Array<{ type: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }> } } };
-        const res = state.checkpoint.latest.resources.find((r) => r.type === "pulumi-nodejs:dynamic/cdc:SnapshotSignal");
+        const state = JSON.parse(checkpoint) as {
+            checkpoint: {
+                latest: {
+                    resources: Array<{
+                        type: string;
+                        inputs: Record<string, unknown>;
+                        outputs: Record<string, unknown>;
+                    }>;
+                };
+            };
+        };
+        const res = state.checkpoint.latest.resources.find(
+            (r) => r.type === "pulumi-nodejs:dynamic/cdc:SnapshotSignal",
+        );
         assert.ok(res, "SnapshotSignal in the checkpoint");
-        assert.match(JSON.stringify(res.outputs.connectionString), /ciphertext/, "the connection string is stored as a secret");
+        assert.match(
+            JSON.stringify(res.outputs.connectionString),
+            /ciphertext/,
+            "the connection string is stored as a secret",
+        );
 
         const down = await stack!.destroy();
         assert.equal(down.summary.resourceChanges?.delete, 2);
-        assert.deepEqual(await signalIds(), ["customers-2", "orders-1"], "destroy leaves the signal documents (MongoDB refuses those ids again)");
+        assert.deepEqual(
+            await signalIds(),
+            ["customers-2", "orders-1"],
+            "destroy leaves the signal documents (MongoDB refuses those ids again)",
+        );
         await stack!.workspace.removeStack("snap");
     });
 });

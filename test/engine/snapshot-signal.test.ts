@@ -10,7 +10,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { MongoClient } from "mongodb";
-import { createSnapshotSignalProvider, type SnapshotSignalInputs, type SnapshotSignalOutputs } from "../../components/providers/snapshotSignal";
+import {
+    createSnapshotSignalProvider,
+    type SnapshotSignalInputs,
+    type SnapshotSignalOutputs,
+} from "../../components/providers/snapshotSignal";
 import { ferretdbBinary, startFerretDb, type FerretDb } from "../support/ferretdb";
 import { requireTier } from "../support/tier";
 
@@ -29,7 +33,10 @@ describe("snapshot signals into a real wire-protocol server (FerretDB)", { timeo
         await server?.stop();
     });
 
-    const inputs = (requests: Record<string, string[]>, extra: Partial<SnapshotSignalInputs> = {}): SnapshotSignalInputs => ({
+    const inputs = (
+        requests: Record<string, string[]>,
+        extra: Partial<SnapshotSignalInputs> = {},
+    ): SnapshotSignalInputs => ({
         connectionString: server!.uri,
         database: "ecom",
         signalCollection: "cdc_signal_enginetest",
@@ -43,7 +50,11 @@ describe("snapshot signals into a real wire-protocol server (FerretDB)", { timeo
         const client = new MongoClient(server!.uri, { serverSelectionTimeoutMS: 5000 });
         try {
             await client.connect();
-            return await client.db("ecom").collection("cdc_signal_enginetest").find({}, { sort: { _id: 1 } }).toArray();
+            return await client
+                .db("ecom")
+                .collection("cdc_signal_enginetest")
+                .find({}, { sort: { _id: 1 } })
+                .toArray();
         } finally {
             await client.close();
         }
@@ -55,23 +66,49 @@ describe("snapshot signals into a real wire-protocol server (FerretDB)", { timeo
         if (!requireTier(t, "engine", problem)) return;
         assert.match(server!.uri, new RegExp(`${USER}:`), "the server requires credentials");
         const p = createSnapshotSignalProvider({ log: () => undefined });
-        stored = (await p.create!(inputs({ "orders-1": ["orders"], "all-2": ["customers", "products", "orders"] }) as never)).outs as SnapshotSignalOutputs;
+        stored = (
+            await p.create!(inputs({ "orders-1": ["orders"], "all-2": ["customers", "products", "orders"] }) as never)
+        ).outs as SnapshotSignalOutputs;
         const docs = await signalDocs();
-        assert.deepEqual(docs.map((d) => Object.keys(d)), [["_id", "type", "data"], ["_id", "type", "data"]]);
+        assert.deepEqual(
+            docs.map((d) => Object.keys(d)),
+            [
+                ["_id", "type", "data"],
+                ["_id", "type", "data"],
+            ],
+        );
         const byId = Object.fromEntries(docs.map((d) => [d._id as string, d]));
         assert.equal(byId["orders-1"]!.type, "execute-snapshot");
-        assert.deepEqual(JSON.parse(byId["orders-1"]!.data as string), { "data-collections": ["ecom.orders"], type: "incremental" });
-        assert.deepEqual(JSON.parse(byId["all-2"]!.data as string)["data-collections"], ["ecom.customers", "ecom.products", "ecom.orders"]);
-        assert.deepEqual(stored.executed.map((e) => [e.id, e.outcome]), [["orders-1", "sent"], ["all-2", "sent"]]);
+        assert.deepEqual(JSON.parse(byId["orders-1"]!.data as string), {
+            "data-collections": ["ecom.orders"],
+            type: "incremental",
+        });
+        assert.deepEqual(JSON.parse(byId["all-2"]!.data as string)["data-collections"], [
+            "ecom.customers",
+            "ecom.products",
+            "ecom.orders",
+        ]);
+        assert.deepEqual(
+            stored.executed.map((e) => [e.id, e.outcome]),
+            [
+                ["orders-1", "sent"],
+                ["all-2", "sent"],
+            ],
+        );
     });
 
     it("an update sends only the new id", async (t) => {
         if (!requireTier(t, "engine", problem)) return;
         assert.ok(stored, "the first step failed");
         const p = createSnapshotSignalProvider({ log: () => undefined });
-        stored = (await p.update!("x", stored, inputs({ "orders-1": ["orders"], "customers-3": ["customers"] }) as never)).outs as SnapshotSignalOutputs;
+        stored = (
+            await p.update!("x", stored, inputs({ "orders-1": ["orders"], "customers-3": ["customers"] }) as never)
+        ).outs as SnapshotSignalOutputs;
         assert.deepEqual((await signalDocs()).map((d) => d._id).sort(), ["all-2", "customers-3", "orders-1"]);
-        assert.deepEqual(stored.executed.map((e) => e.id), ["orders-1", "all-2", "customers-3"]);
+        assert.deepEqual(
+            stored.executed.map((e) => e.id),
+            ["orders-1", "all-2", "customers-3"],
+        );
     });
 
     it("with the state lost, an id the server holds is found, not inserted again", async (t) => {
@@ -79,7 +116,10 @@ describe("snapshot signals into a real wire-protocol server (FerretDB)", { timeo
         const lines: string[] = [];
         const p = createSnapshotSignalProvider({ log: (l) => lines.push(l) });
         const outs = (await p.create!(inputs({ "orders-1": ["orders"] }) as never)).outs as SnapshotSignalOutputs;
-        assert.deepEqual(outs.executed.map((e) => [e.id, e.outcome]), [["orders-1", "found"]]);
+        assert.deepEqual(
+            outs.executed.map((e) => [e.id, e.outcome]),
+            [["orders-1", "found"]],
+        );
         assert.equal((await signalDocs()).filter((d) => d._id === "orders-1").length, 1);
         assert.match(lines.join("\n"), /already in ecom\.cdc_signal_enginetest/);
     });
@@ -90,12 +130,18 @@ describe("snapshot signals into a real wire-protocol server (FerretDB)", { timeo
         const wrong = server!.uri.replace(encodeURIComponent(PASSWORD), "wrong-Pa55");
         assert.notEqual(wrong, server!.uri);
         const started = Date.now();
-        await assert.rejects(p.create!(inputs({ x: ["orders"] }, { connectionString: wrong, timeoutSeconds: 2 }) as never), (e: Error) => {
-            assert.match(e.message, /SnapshotSignal: sending snapshot request .*to ecom\.cdc_signal_enginetest .*failed/);
-            assert.match(e.message, /may insert into ecom\.cdc_signal_enginetest/);
-            assert.doesNotMatch(e.message, /wrong-Pa55|Sn4p/);
-            return true;
-        });
+        await assert.rejects(
+            p.create!(inputs({ x: ["orders"] }, { connectionString: wrong, timeoutSeconds: 2 }) as never),
+            (e: Error) => {
+                assert.match(
+                    e.message,
+                    /SnapshotSignal: sending snapshot request .*to ecom\.cdc_signal_enginetest .*failed/,
+                );
+                assert.match(e.message, /may insert into ecom\.cdc_signal_enginetest/);
+                assert.doesNotMatch(e.message, /wrong-Pa55|Sn4p/);
+                return true;
+            },
+        );
         assert.ok(Date.now() - started < 10_000, "bounded by the deadline");
         assert.equal((await signalDocs()).filter((d) => d._id === "x").length, 0);
     });

@@ -64,12 +64,23 @@ describe("provider errors under the real Pulumi engine", { timeout: 10 * 60_000 
             },
         );
         let out = "";
-        const err = await stack.up({ onOutput: (s) => (out += s) }).then(() => undefined, (e: Error) => e);
+        const err = await stack.up({ onOutput: (s) => (out += s) }).then(
+            () => undefined,
+            (e: Error) => e,
+        );
         assert.ok(err, "the up fails");
         const text = `${out}\n${err.message}`;
         assert.ok(!/error: undefined/.test(text), `an error lost its message:\n${text}`);
-        assert.match(text, /KafkaConnector \(connector\):\s*\n\s*error: .*Kafka Connect .*failed: no response/, "the connector error says which call failed");
-        assert.match(text, /BronzeTables \(bronze\):\s*\n\s*error: .*BronzeTables: .*failed/, "the bronze error says what failed");
+        assert.match(
+            text,
+            /KafkaConnector \(connector\):\s*\n\s*error: .*Kafka Connect .*failed: no response/,
+            "the connector error says which call failed",
+        );
+        assert.match(
+            text,
+            /BronzeTables \(bronze\):\s*\n\s*error: .*BronzeTables: .*failed/,
+            "the bronze error says what failed",
+        );
         assert.ok(!text.includes(SECRET), "a secret appears in the error output");
         await stack.destroy();
         await stack.workspace.removeStack("errors");

@@ -17,9 +17,23 @@ import * as path from "node:path";
 import { after, describe, type TestContext } from "node:test";
 import { createClient, type ClickHouseClient } from "@clickhouse/client";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { createExternalStack, externalStackConfig, externalStackProblems, startExternalServices, type ExternalServices, type ExternalStackSettings } from "../support/stack-harness";
+import {
+    createExternalStack,
+    externalStackConfig,
+    externalStackProblems,
+    startExternalServices,
+    type ExternalServices,
+    type ExternalStackSettings,
+} from "../support/stack-harness";
 import { FILE_SINK, FILE_SOURCE } from "../support/stand-in-connectors";
-import { assertConnectHasNoSecrets, assertStateHasNoSecrets, changed, connectorOnConnect, secretScanner, sequentialSteps } from "../support/stack-checks";
+import {
+    assertConnectHasNoSecrets,
+    assertStateHasNoSecrets,
+    changed,
+    connectorOnConnect,
+    secretScanner,
+    sequentialSteps,
+} from "../support/stack-checks";
 import { requireTier } from "../support/tier";
 import { CONNECT_SECRET_ENV, CONNECT_SECRET_REFS } from "../../connectors";
 
@@ -38,14 +52,23 @@ const RESOURCES = 7;
 const verbose = process.env.CDC_TEST_VERBOSE ? (l: string) => process.stderr.write(`${l}\n`) : undefined;
 
 /** Anything that must never appear in clear: both secrets and the password inside the connection string. */
-const assertNoSecrets = secretScanner({ "the ClickHouse password": PASSWORD, "the Debezium connection string": CONNECTION_STRING, "the Debezium password": DBZ_PASSWORD });
+const assertNoSecrets = secretScanner({
+    "the ClickHouse password": PASSWORD,
+    "the Debezium connection string": CONNECTION_STRING,
+    "the Debezium password": DBZ_PASSWORD,
+});
 
 describe("the external platform through the Automation API on real services", { timeout: 30 * 60_000 }, () => {
     let services: ExternalServices | undefined;
     let stack: Stack | undefined;
     let ch: ClickHouseClient | undefined;
     // The operator's Connect resolves the secrets itself (EnvVarConfigProvider): the stack sends only references.
-    let settings: ExternalStackSettings = { heartbeatIntervalMs: 10_000, dropOnDestroy: false, dbtEnabled: true, connectSecretRefs: { ...CONNECT_SECRET_REFS } };
+    let settings: ExternalStackSettings = {
+        heartbeatIntervalMs: 10_000,
+        dropOnDestroy: false,
+        dbtEnabled: true,
+        connectSecretRefs: { ...CONNECT_SECRET_REFS },
+    };
     let startup: Promise<void> | undefined;
     let problems: ReturnType<typeof externalStackProblems> | undefined;
 
@@ -83,7 +106,13 @@ describe("the external platform through the Automation API on real services", { 
     }
 
     const connector = (name: string) => connectorOnConnect(services!.connect.connectUrl, name);
-    const connectHasNoSecrets = () => assertConnectHasNoSecrets(assertNoSecrets, services!.connect, [SOURCE, SINK], CONNECT_SECRET_REFS.clickhousePassword);
+    const connectHasNoSecrets = () =>
+        assertConnectHasNoSecrets(
+            assertNoSecrets,
+            services!.connect,
+            [SOURCE, SINK],
+            CONNECT_SECRET_REFS.clickhousePassword,
+        );
     const stateHasNoSecrets = () => assertStateHasNoSecrets(assertNoSecrets, stack!, services!.dir);
 
     const step = sequentialSteps(ready);
@@ -104,16 +133,25 @@ describe("the external platform through the Automation API on real services", { 
         assert.deepEqual(await tablesOf(BRONZE), [...BRONZE].sort(), "bronze tables exist in ClickHouse");
         assert.deepEqual(up.outputs.bronzeTables.value, BRONZE);
 
-        for (const [name, cls] of [[SOURCE, FILE_SOURCE], [SINK, FILE_SINK]] as const) {
+        for (const [name, cls] of [
+            [SOURCE, FILE_SOURCE],
+            [SINK, FILE_SINK],
+        ] as const) {
             const c = await connector(name);
             assert.equal(c.status, 200, `${name} exists on Connect`);
             assert.equal(c.config!["connector.class"], cls);
             assert.equal(c.state, "RUNNING", `${name} is RUNNING`);
             assert.deepEqual(c.tasks, ["RUNNING"]);
         }
-        assert.deepEqual(up.outputs.connectors.value, { source: { name: SOURCE, state: "RUNNING" }, sink: { name: SINK, state: "RUNNING" } });
+        assert.deepEqual(up.outputs.connectors.value, {
+            source: { name: SOURCE, state: "RUNNING" },
+            sink: { name: SINK, state: "RUNNING" },
+        });
         // Connect holds references its worker resolves, never the secrets: in its REST answers and its config topic.
-        assert.equal((await connector(SOURCE)).config!["mongodb.connection.string"], CONNECT_SECRET_REFS.debeziumConnectionString);
+        assert.equal(
+            (await connector(SOURCE)).config!["mongodb.connection.string"],
+            CONNECT_SECRET_REFS.debeziumConnectionString,
+        );
         assert.equal((await connector(SINK)).config!.password, CONNECT_SECRET_REFS.clickhousePassword);
         await connectHasNoSecrets();
 
@@ -139,33 +177,46 @@ describe("the external platform through the Automation API on real services", { 
         assert.deepEqual(up.summary.resourceChanges, { same: RESOURCES });
     });
 
-    step("previews a connector property change as an in-place update naming it, with secrets masked, and applies it", async () => {
-        await configure({ heartbeatIntervalMs: 5_000 });
-        let out = "";
-        const events: EngineEvent[] = [];
-        const preview = await stack!.preview({ diff: true, onOutput: (s) => (out += s), onEvent: (e) => events.push(e) });
-        assert.deepEqual(preview.changeSummary, { same: RESOURCES - 1, update: 1 });
-        const updates = changed(events);
-        assert.equal(updates.length, 1, `only the source changes: ${JSON.stringify(updates)}`);
-        assert.match(updates[0][0], /KafkaConnector::cdc-source$/);
-        assert.equal(updates[0][1], "update");
-        const step = events.find((e) => e.resourcePreEvent?.metadata.urn === updates[0][0])!.resourcePreEvent!.metadata;
-        // Dynamic providers return no detailed diff to the engine; the step carries old and new inputs.
-        const heartbeat = (m?: { inputs: Record<string, unknown> }) => (m?.inputs.config as Record<string, string> | undefined)?.["heartbeat.interval.ms"];
-        assert.deepEqual([heartbeat(step.old), heartbeat(step.new)], ["10000", "5000"]);
-        verbose?.(`preview --diff:\n${out}`);
-        assert.match(out, /~ heartbeat\.interval\.ms\s*: "10000" => "5000"/, "the preview names the property, old and new value");
-        assert.match(out, /secretConfig\s*: \[secret\]/, "the preview shows the secret config masked");
-        assertNoSecrets(out + preview.stdout + preview.stderr + JSON.stringify(events), "the preview");
+    step(
+        "previews a connector property change as an in-place update naming it, with secrets masked, and applies it",
+        async () => {
+            await configure({ heartbeatIntervalMs: 5_000 });
+            let out = "";
+            const events: EngineEvent[] = [];
+            const preview = await stack!.preview({
+                diff: true,
+                onOutput: (s) => (out += s),
+                onEvent: (e) => events.push(e),
+            });
+            assert.deepEqual(preview.changeSummary, { same: RESOURCES - 1, update: 1 });
+            const updates = changed(events);
+            assert.equal(updates.length, 1, `only the source changes: ${JSON.stringify(updates)}`);
+            assert.match(updates[0][0], /KafkaConnector::cdc-source$/);
+            assert.equal(updates[0][1], "update");
+            const step = events.find((e) => e.resourcePreEvent?.metadata.urn === updates[0][0])!.resourcePreEvent!
+                .metadata;
+            // Dynamic providers return no detailed diff to the engine; the step carries old and new inputs.
+            const heartbeat = (m?: { inputs: Record<string, unknown> }) =>
+                (m?.inputs.config as Record<string, string> | undefined)?.["heartbeat.interval.ms"];
+            assert.deepEqual([heartbeat(step.old), heartbeat(step.new)], ["10000", "5000"]);
+            verbose?.(`preview --diff:\n${out}`);
+            assert.match(
+                out,
+                /~ heartbeat\.interval\.ms\s*: "10000" => "5000"/,
+                "the preview names the property, old and new value",
+            );
+            assert.match(out, /secretConfig\s*: \[secret\]/, "the preview shows the secret config masked");
+            assertNoSecrets(out + preview.stdout + preview.stderr + JSON.stringify(events), "the preview");
 
-        const up = await stack!.up();
-        assert.deepEqual(up.summary.resourceChanges, { same: RESOURCES - 1, update: 1 });
-        const live = await connector(SOURCE);
-        assert.equal(live.config!["heartbeat.interval.ms"], "5000", "Connect holds the new value");
-        assert.equal(live.state, "RUNNING");
-        await stateHasNoSecrets();
-        await connectHasNoSecrets();
-    });
+            const up = await stack!.up();
+            assert.deepEqual(up.summary.resourceChanges, { same: RESOURCES - 1, update: 1 });
+            const live = await connector(SOURCE);
+            assert.equal(live.config!["heartbeat.interval.ms"], "5000", "Connect holds the new value");
+            assert.equal(live.state, "RUNNING");
+            await stateHasNoSecrets();
+            await connectHasNoSecrets();
+        },
+    );
 
     step("finds a connector deleted behind its back on refresh and restores it on the next up", async () => {
         const del = await fetch(`${services!.connect.connectUrl}/connectors/${SOURCE}`, { method: "DELETE" });
@@ -173,9 +224,16 @@ describe("the external platform through the Automation API on real services", { 
         assert.equal((await connector(SOURCE)).status, 404);
 
         const refresh = await stack!.refresh();
-        assert.equal(refresh.summary.resourceChanges?.delete, 1, `refresh: ${JSON.stringify(refresh.summary.resourceChanges)}`);
+        assert.equal(
+            refresh.summary.resourceChanges?.delete,
+            1,
+            `refresh: ${JSON.stringify(refresh.summary.resourceChanges)}`,
+        );
         const inState = ((await stack!.exportStack()).deployment.resources as Array<{ urn: string }>).map((r) => r.urn);
-        assert.ok(!inState.some((u) => u.endsWith("::cdc-source")), "refresh dropped the vanished connector from the state");
+        assert.ok(
+            !inState.some((u) => u.endsWith("::cdc-source")),
+            "refresh dropped the vanished connector from the state",
+        );
 
         const up = await stack!.up();
         assert.equal(up.summary.resourceChanges?.create, 1, `up: ${JSON.stringify(up.summary.resourceChanges)}`);
@@ -205,7 +263,10 @@ describe("the external platform through the Automation API on real services", { 
     step("removes the connectors on destroy and keeps the bronze data when dropOnDestroy is false", async () => {
         await ch!.insert({
             table: "mongo_ecom_orders",
-            values: [{ raw_data: "{}", _topic: "mongo.ecom.orders", _partition: 0, _offset: 41 }, { raw_data: "{}", _topic: "mongo.ecom.orders", _partition: 0, _offset: 42 }],
+            values: [
+                { raw_data: "{}", _topic: "mongo.ecom.orders", _partition: 0, _offset: 41 },
+                { raw_data: "{}", _topic: "mongo.ecom.orders", _partition: 0, _offset: 42 },
+            ],
             format: "JSONEachRow",
         });
         const down = await stack!.destroy();
@@ -213,14 +274,22 @@ describe("the external platform through the Automation API on real services", { 
         assert.equal((await connector(SOURCE)).status, 404);
         assert.equal((await connector(SINK)).status, 404);
         assert.deepEqual(await tablesOf(BRONZE), [...BRONZE].sort(), "bronze tables are kept");
-        assert.deepEqual(await query<{ n: number }>("SELECT toUInt32(count()) AS n FROM default.mongo_ecom_orders"), [{ n: 2 }], "with their rows");
+        assert.deepEqual(
+            await query<{ n: number }>("SELECT toUInt32(count()) AS n FROM default.mongo_ecom_orders"),
+            [{ n: 2 }],
+            "with their rows",
+        );
     });
 
     step("drops the bronze tables on destroy when dropOnDestroy is true", async () => {
         await configure({ dropOnDestroy: true, dbtEnabled: false });
         const up = await stack!.up();
         assert.equal(up.summary.resourceChanges?.create, RESOURCES - 1, "everything but dbt, which is off");
-        assert.deepEqual(await query<{ n: number }>("SELECT toUInt32(count()) AS n FROM default.mongo_ecom_orders"), [{ n: 2 }], "re-creating bronze keeps existing rows");
+        assert.deepEqual(
+            await query<{ n: number }>("SELECT toUInt32(count()) AS n FROM default.mongo_ecom_orders"),
+            [{ n: 2 }],
+            "re-creating bronze keeps existing rows",
+        );
 
         const down = await stack!.destroy();
         assert.equal(down.summary.resourceChanges?.delete, RESOURCES - 1);
@@ -230,7 +299,10 @@ describe("the external platform through the Automation API on real services", { 
         // The gold tables of the earlier dbt runs outlive bronze: the destroy output says so, naming them.
         assert.deepEqual(await tablesOf(GOLD), [...GOLD].sort());
         // (dbt is off in this update, so the stack names no dbt relation to drop with bronze)
-        assert.match(down.stdout, /BronzeTables: dropped mongo_ecom_customers, mongo_ecom_products, mongo_ecom_orders in default\. Kept \(not created by this stack\): [^\n]*dim_customers[^\n]*fct_daily_sales/);
+        assert.match(
+            down.stdout,
+            /BronzeTables: dropped mongo_ecom_customers, mongo_ecom_products, mongo_ecom_orders in default\. Kept \(not created by this stack\): [^\n]*dim_customers[^\n]*fct_daily_sales/,
+        );
         await stack!.workspace.removeStack(STACK);
     });
 });

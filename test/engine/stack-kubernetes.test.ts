@@ -16,8 +16,26 @@ import { after, describe, type TestContext } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { chdbProblem } from "../support/chdb";
 import { kubeProblem } from "../support/kube/build";
-import { createKubeStack, kubeStackConfig, prepareStorage, startKubeStackServices, type KubeStackServices, type KubeStackSettings } from "../support/kube/stack";
-import { changed, opsOf, PVC_PATCH, recorder, replacementOrder, restoreTerminatingMonitor, STS, tolerateTerminatingMonitor, VOLUMES, waitUntil } from "../support/kube/engine-steps";
+import {
+    createKubeStack,
+    kubeStackConfig,
+    prepareStorage,
+    startKubeStackServices,
+    type KubeStackServices,
+    type KubeStackSettings,
+} from "../support/kube/stack";
+import {
+    changed,
+    opsOf,
+    PVC_PATCH,
+    recorder,
+    replacementOrder,
+    restoreTerminatingMonitor,
+    STS,
+    tolerateTerminatingMonitor,
+    VOLUMES,
+    waitUntil,
+} from "../support/kube/engine-steps";
 import { pulumiCliProblem } from "../support/pulumi-cli";
 import { sequentialSteps } from "../support/stack-checks";
 import { requireTier } from "../support/tier";
@@ -25,7 +43,12 @@ import { requireTier } from "../support/tier";
 const NS = "cdc-kube-test";
 let services: KubeStackServices | undefined;
 let stack: Stack;
-let settings: KubeStackSettings = { namespace: NS, members: 3, brokers: 1, storageGi: { mongo: 10, kafka: 20, clickhouse: 50 } };
+let settings: KubeStackSettings = {
+    namespace: NS,
+    members: 3,
+    brokers: 1,
+    storageGi: { mongo: 10, kafka: 20, clickhouse: 50 },
+};
 const log = (l: string) => process.stderr.write(`${l}\n`);
 
 async function list(path: string): Promise<any[]> {
@@ -70,7 +93,9 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
         const r = await stack.up({ onOutput: () => {} });
         assert.equal(r.summary.result, "succeeded");
         const state = (await stack.exportStack()).deployment.resources as Array<{ type: string; outputs?: any }>;
-        const k8sObjects = state.filter((x) => x.type.startsWith("kubernetes:") && !x.type.startsWith("pulumi:providers"));
+        const k8sObjects = state.filter(
+            (x) => x.type.startsWith("kubernetes:") && !x.type.startsWith("pulumi:providers"),
+        );
         const byKind: Record<string, number> = {};
         for (const o of k8sObjects) byKind[o.type.split(":")[2]] = (byKind[o.type.split(":")[2]] ?? 0) + 1;
         assert.deepEqual(byKind, {
@@ -93,16 +118,32 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
             const [group, version] = gv.split("/");
             const base = group === "core" ? `/api/${version}` : `/apis/${group}/${version}`;
             const plural = `${kind.toLowerCase()}${kind.endsWith("s") ? "es" : "s"}`;
-            const p = kind === "Namespace" ? `${base}/namespaces/${md.name}` : `${base}/namespaces/${md.namespace}/${plural}/${md.name}`;
+            const p =
+                kind === "Namespace"
+                    ? `${base}/namespaces/${md.name}`
+                    : `${base}/namespaces/${md.namespace}/${plural}/${md.name}`;
             const live = await services!.cluster.api.get(p);
             assert.equal(live.metadata.uid, md.uid, `${p} is the object the provider created`);
         }
-        const kinds = (type: string) => k8sObjects.filter((o) => o.type === type).map((o) => o.outputs.metadata.name).sort();
+        const kinds = (type: string) =>
+            k8sObjects
+                .filter((o) => o.type === type)
+                .map((o) => o.outputs.metadata.name)
+                .sort();
         assert.deepEqual(kinds(STS), ["clickhouse", "kafka", "mongo"]);
         assert.deepEqual(kinds("kubernetes:apps/v1:Deployment"), ["connect"]);
-        assert.deepEqual(kinds(PVC_PATCH), ["data-clickhouse-0", "data-kafka-0", "data-mongo-0", "data-mongo-1", "data-mongo-2"]);
+        assert.deepEqual(kinds(PVC_PATCH), [
+            "data-clickhouse-0",
+            "data-kafka-0",
+            "data-mongo-0",
+            "data-mongo-1",
+            "data-mongo-2",
+        ]);
         // The CDC layer went through its stand-ins: the connectors are on the fake worker.
-        assert.deepEqual([...services!.connect.connectors.keys()].sort(), Object.values((await stack.outputs()).connectors.value as Record<string, string>).sort());
+        assert.deepEqual(
+            [...services!.connect.connectors.keys()].sort(),
+            Object.values((await stack.outputs()).connectors.value as Record<string, string>).sort(),
+        );
     });
 
     step("a second up changes nothing", async () => {
@@ -112,136 +153,208 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
         assert.deepEqual(Object.keys(r.summary.resourceChanges ?? {}), ["same"]);
     });
 
-    step("a storageGi change resizes the bound claims in place and leaves the StatefulSets and their pods alone", async () => {
-        // On a cluster the claims are bound by the time the StatefulSet is ready; here the binder does it from the
-        // test's volumes.
-        await waitUntil("claims bound", 60_000, async () => {
-            const pvcs = await list(`/api/v1/namespaces/${NS}/persistentvolumeclaims`);
-            return pvcs.length === 5 && pvcs.every((c) => c.status?.phase === "Bound");
-        });
-        const before = Object.fromEntries((await list(`/apis/apps/v1/namespaces/${NS}/statefulsets`)).map((s) => [s.metadata.name, s]));
-        await reconfigure({ ...settings, storageGi: { mongo: 15, kafka: 30, clickhouse: 60 } });
+    step(
+        "a storageGi change resizes the bound claims in place and leaves the StatefulSets and their pods alone",
+        async () => {
+            // On a cluster the claims are bound by the time the StatefulSet is ready; here the binder does it from the
+            // test's volumes.
+            await waitUntil("claims bound", 60_000, async () => {
+                const pvcs = await list(`/api/v1/namespaces/${NS}/persistentvolumeclaims`);
+                return pvcs.length === 5 && pvcs.every((c) => c.status?.phase === "Bound");
+            });
+            const before = Object.fromEntries(
+                (await list(`/apis/apps/v1/namespaces/${NS}/statefulsets`)).map((s) => [s.metadata.name, s]),
+            );
+            await reconfigure({ ...settings, storageGi: { mongo: 15, kafka: 30, clickhouse: 60 } });
 
-        const rec = recorder();
-        await stack.preview({ onEvent: rec.onEvent });
-        const expected: Record<string, string[]> = {};
-        for (const c of ["data-mongo-0", "data-mongo-1", "data-mongo-2", "data-kafka-0", "data-clickhouse-0"]) {
-            const [, role, i] = c.split("-");
-            expected[`${PVC_PATCH}::cdc-kubernetes-${role}-data-${i}`] = ["update"];
-        }
-        assert.deepEqual(changed(rec.ops), expected, "only the claims change: no StatefulSet update or replacement");
+            const rec = recorder();
+            await stack.preview({ onEvent: rec.onEvent });
+            const expected: Record<string, string[]> = {};
+            for (const c of ["data-mongo-0", "data-mongo-1", "data-mongo-2", "data-kafka-0", "data-clickhouse-0"]) {
+                const [, role, i] = c.split("-");
+                expected[`${PVC_PATCH}::cdc-kubernetes-${role}-data-${i}`] = ["update"];
+            }
+            assert.deepEqual(
+                changed(rec.ops),
+                expected,
+                "only the claims change: no StatefulSet update or replacement",
+            );
 
-        await stack.up({ onOutput: () => {} });
-        const sizes = Object.fromEntries((await list(`/api/v1/namespaces/${NS}/persistentvolumeclaims`)).map((c) => [c.metadata.name, c.spec.resources.requests.storage]));
-        assert.deepEqual(sizes, { "data-clickhouse-0": "60Gi", "data-kafka-0": "30Gi", "data-mongo-0": "15Gi", "data-mongo-1": "15Gi", "data-mongo-2": "15Gi" });
-        for (const s of await list(`/apis/apps/v1/namespaces/${NS}/statefulsets`)) {
-            const b = before[s.metadata.name];
-            assert.equal(s.metadata.uid, b.metadata.uid, `${s.metadata.name} not replaced`);
-            assert.equal(s.metadata.generation, b.metadata.generation, `${s.metadata.name} spec untouched (no rollout)`);
-        }
-    });
+            await stack.up({ onOutput: () => {} });
+            const sizes = Object.fromEntries(
+                (await list(`/api/v1/namespaces/${NS}/persistentvolumeclaims`)).map((c) => [
+                    c.metadata.name,
+                    c.spec.resources.requests.storage,
+                ]),
+            );
+            assert.deepEqual(sizes, {
+                "data-clickhouse-0": "60Gi",
+                "data-kafka-0": "30Gi",
+                "data-mongo-0": "15Gi",
+                "data-mongo-1": "15Gi",
+                "data-mongo-2": "15Gi",
+            });
+            for (const s of await list(`/apis/apps/v1/namespaces/${NS}/statefulsets`)) {
+                const b = before[s.metadata.name];
+                assert.equal(s.metadata.uid, b.metadata.uid, `${s.metadata.name} not replaced`);
+                assert.equal(
+                    s.metadata.generation,
+                    b.metadata.generation,
+                    `${s.metadata.name} spec untouched (no rollout)`,
+                );
+            }
+        },
+    );
 
-    step("a size below the volume's capacity is refused by the API server with its own message; setting it back recovers", async () => {
-        const grown = settings;
-        // 5 GiB < the 10 GiB volumes: a claim never shrinks below what it has.
-        await reconfigure({ ...settings, storageGi: { ...settings.storageGi, mongo: 5 } });
-        tolerateTerminatingMonitor();
-        await assert.rejects(stack.up({ onOutput: () => {} }), /data-mongo-\d[\s\S]*less than/);
-        await reconfigure(grown);
-        const r = await stack.up({ onOutput: () => {} });
-        assert.equal(r.summary.result, "succeeded");
-        const sizes = (await list(`/api/v1/namespaces/${NS}/persistentvolumeclaims`)).filter((c) => c.metadata.name.startsWith("data-mongo-")).map((c) => c.spec.resources.requests.storage);
-        assert.deepEqual(sizes, ["15Gi", "15Gi", "15Gi"]);
-    });
+    step(
+        "a size below the volume's capacity is refused by the API server with its own message; setting it back recovers",
+        async () => {
+            const grown = settings;
+            // 5 GiB < the 10 GiB volumes: a claim never shrinks below what it has.
+            await reconfigure({ ...settings, storageGi: { ...settings.storageGi, mongo: 5 } });
+            tolerateTerminatingMonitor();
+            await assert.rejects(stack.up({ onOutput: () => {} }), /data-mongo-\d[\s\S]*less than/);
+            await reconfigure(grown);
+            const r = await stack.up({ onOutput: () => {} });
+            assert.equal(r.summary.result, "succeeded");
+            const sizes = (await list(`/api/v1/namespaces/${NS}/persistentvolumeclaims`))
+                .filter((c) => c.metadata.name.startsWith("data-mongo-"))
+                .map((c) => c.spec.resources.requests.storage);
+            assert.deepEqual(sizes, ["15Gi", "15Gi", "15Gi"]);
+        },
+    );
 
-    step("a broker-count change updates the Kafka StatefulSet and Connect in place and sizes the new members' claims", async () => {
-        const kafkaBefore = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/statefulsets/kafka`);
-        await reconfigure({ ...settings, brokers: 3 });
-        const rec = recorder();
-        await stack.preview({ onEvent: rec.onEvent });
-        // In place, nothing replaced or deleted: the StatefulSet (replicas, quorum voters, replication
-        // settings), Connect (bootstrap list, internal-topic replication), the connectors (replication
-        // of the topics they create), and new: the new members' claim sizes and a disruption budget.
-        assert.deepEqual(changed(rec.ops), {
-            [`${STS}::cdc-kubernetes-kafka`]: ["update"],
-            "kubernetes:apps/v1:Deployment::cdc-kubernetes-connect": ["update"],
-            "pulumi-nodejs:dynamic/cdc:KafkaConnector::cdc-sink": ["update"],
-            "pulumi-nodejs:dynamic/cdc:KafkaConnector::cdc-source": ["update"],
-            [`${PVC_PATCH}::cdc-kubernetes-kafka-data-1`]: ["create"],
-            [`${PVC_PATCH}::cdc-kubernetes-kafka-data-2`]: ["create"],
-            "kubernetes:policy/v1:PodDisruptionBudget::cdc-kubernetes-kafka-pdb": ["create"],
-        });
+    step(
+        "a broker-count change updates the Kafka StatefulSet and Connect in place and sizes the new members' claims",
+        async () => {
+            const kafkaBefore = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/statefulsets/kafka`);
+            await reconfigure({ ...settings, brokers: 3 });
+            const rec = recorder();
+            await stack.preview({ onEvent: rec.onEvent });
+            // In place, nothing replaced or deleted: the StatefulSet (replicas, quorum voters, replication
+            // settings), Connect (bootstrap list, internal-topic replication), the connectors (replication
+            // of the topics they create), and new: the new members' claim sizes and a disruption budget.
+            assert.deepEqual(changed(rec.ops), {
+                [`${STS}::cdc-kubernetes-kafka`]: ["update"],
+                "kubernetes:apps/v1:Deployment::cdc-kubernetes-connect": ["update"],
+                "pulumi-nodejs:dynamic/cdc:KafkaConnector::cdc-sink": ["update"],
+                "pulumi-nodejs:dynamic/cdc:KafkaConnector::cdc-source": ["update"],
+                [`${PVC_PATCH}::cdc-kubernetes-kafka-data-1`]: ["create"],
+                [`${PVC_PATCH}::cdc-kubernetes-kafka-data-2`]: ["create"],
+                "kubernetes:policy/v1:PodDisruptionBudget::cdc-kubernetes-kafka-pdb": ["create"],
+            });
 
-        await stack.up({ onOutput: () => {} });
-        const kafka = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/statefulsets/kafka`);
-        assert.equal(kafka.metadata.uid, kafkaBefore.metadata.uid);
-        assert.equal(kafka.spec.replicas, 3);
-        // Rolling update, one pod at a time: the default strategy, never all voters at once.
-        assert.equal(kafka.spec.updateStrategy.type, "RollingUpdate");
-        const voters = kafka.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "KAFKA_CONTROLLER_QUORUM_VOTERS").value;
-        assert.equal(voters.split(",").length, 3);
-        const claim = await services!.cluster.api.get(`/api/v1/namespaces/${NS}/persistentvolumeclaims/data-kafka-2`);
-        assert.equal(claim.spec.resources.requests.storage, "30Gi", "a new member's claim gets the current size, not the template's");
-    });
+            await stack.up({ onOutput: () => {} });
+            const kafka = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/statefulsets/kafka`);
+            assert.equal(kafka.metadata.uid, kafkaBefore.metadata.uid);
+            assert.equal(kafka.spec.replicas, 3);
+            // Rolling update, one pod at a time: the default strategy, never all voters at once.
+            assert.equal(kafka.spec.updateStrategy.type, "RollingUpdate");
+            const voters = kafka.spec.template.spec.containers[0].env.find(
+                (e: { name: string }) => e.name === "KAFKA_CONTROLLER_QUORUM_VOTERS",
+            ).value;
+            assert.equal(voters.split(",").length, 3);
+            const claim = await services!.cluster.api.get(
+                `/api/v1/namespaces/${NS}/persistentvolumeclaims/data-kafka-2`,
+            );
+            assert.equal(
+                claim.spec.resources.requests.storage,
+                "30Gi",
+                "a new member's claim gets the current size, not the template's",
+            );
+        },
+    );
 
-    step("a member-count change (a new init script) updates the StatefulSet and replaces the init script's ConfigMap and the init Job, new before old", async () => {
-        const jobsBefore = (await list(`/apis/batch/v1/namespaces/${NS}/jobs`)).map((j) => j.metadata.name);
-        const connectBefore = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/deployments/connect`);
-        assert.equal(jobsBefore.length, 1);
-        await reconfigure({ ...settings, members: 5 });
-        const rec = recorder();
-        await stack.preview({ onEvent: rec.onEvent });
-        assert.deepEqual(opsOf(rec.ops, STS, "cdc-kubernetes-mongo"), ["update"]);
-        // The provider replaces a ConfigMap whose data changes (so that what mounts it rolls), and a
-        // Job, whose pod template is immutable; both are auto-named, so the new one is created before
-        // the old one is deleted, and the new Job runs the new script.
-        assert.deepEqual(replacementOrder(rec.ops, "kubernetes:core/v1:ConfigMap", "cdc-kubernetes-mongo-init-script"), ["create-replacement", "delete-replaced"]);
-        assert.deepEqual(replacementOrder(rec.ops, "kubernetes:batch/v1:Job", "cdc-kubernetes-mongo-init"), ["create-replacement", "delete-replaced"]);
-        // Connect's Secret holds the connection string with every member: replaced too (auto-named, new
-        // before old), and Connect's Deployment updated in place to read the new one (a rolling update).
-        assert.deepEqual(replacementOrder(rec.ops, "kubernetes:core/v1:Secret", "cdc-kubernetes-connect-secrets"), ["create-replacement", "delete-replaced"]);
-        assert.deepEqual(opsOf(rec.ops, "kubernetes:apps/v1:Deployment", "cdc-kubernetes-connect"), ["update"]);
-        // Nothing else but the new members' claim sizes and the source connector (its connection string's secret
-        // changed).
-        assert.deepEqual(Object.keys(changed(rec.ops)).sort(), [
-            "kubernetes:apps/v1:Deployment::cdc-kubernetes-connect",
-            `${PVC_PATCH}::cdc-kubernetes-mongo-data-3`,
-            `${PVC_PATCH}::cdc-kubernetes-mongo-data-4`,
-            `${STS}::cdc-kubernetes-mongo`,
-            "kubernetes:batch/v1:Job::cdc-kubernetes-mongo-init",
-            "kubernetes:core/v1:ConfigMap::cdc-kubernetes-mongo-init-script",
-            "kubernetes:core/v1:Secret::cdc-kubernetes-connect-secrets",
-            "pulumi-nodejs:dynamic/cdc:KafkaConnector::cdc-source",
-        ].sort());
+    step(
+        "a member-count change (a new init script) updates the StatefulSet and replaces the init script's ConfigMap and the init Job, new before old",
+        async () => {
+            const jobsBefore = (await list(`/apis/batch/v1/namespaces/${NS}/jobs`)).map((j) => j.metadata.name);
+            const connectBefore = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/deployments/connect`);
+            assert.equal(jobsBefore.length, 1);
+            await reconfigure({ ...settings, members: 5 });
+            const rec = recorder();
+            await stack.preview({ onEvent: rec.onEvent });
+            assert.deepEqual(opsOf(rec.ops, STS, "cdc-kubernetes-mongo"), ["update"]);
+            // The provider replaces a ConfigMap whose data changes (so that what mounts it rolls), and a
+            // Job, whose pod template is immutable; both are auto-named, so the new one is created before
+            // the old one is deleted, and the new Job runs the new script.
+            assert.deepEqual(
+                replacementOrder(rec.ops, "kubernetes:core/v1:ConfigMap", "cdc-kubernetes-mongo-init-script"),
+                ["create-replacement", "delete-replaced"],
+            );
+            assert.deepEqual(replacementOrder(rec.ops, "kubernetes:batch/v1:Job", "cdc-kubernetes-mongo-init"), [
+                "create-replacement",
+                "delete-replaced",
+            ]);
+            // Connect's Secret holds the connection string with every member: replaced too (auto-named, new
+            // before old), and Connect's Deployment updated in place to read the new one (a rolling update).
+            assert.deepEqual(replacementOrder(rec.ops, "kubernetes:core/v1:Secret", "cdc-kubernetes-connect-secrets"), [
+                "create-replacement",
+                "delete-replaced",
+            ]);
+            assert.deepEqual(opsOf(rec.ops, "kubernetes:apps/v1:Deployment", "cdc-kubernetes-connect"), ["update"]);
+            // Nothing else but the new members' claim sizes and the source connector (its connection string's secret
+            // changed).
+            assert.deepEqual(
+                Object.keys(changed(rec.ops)).sort(),
+                [
+                    "kubernetes:apps/v1:Deployment::cdc-kubernetes-connect",
+                    `${PVC_PATCH}::cdc-kubernetes-mongo-data-3`,
+                    `${PVC_PATCH}::cdc-kubernetes-mongo-data-4`,
+                    `${STS}::cdc-kubernetes-mongo`,
+                    "kubernetes:batch/v1:Job::cdc-kubernetes-mongo-init",
+                    "kubernetes:core/v1:ConfigMap::cdc-kubernetes-mongo-init-script",
+                    "kubernetes:core/v1:Secret::cdc-kubernetes-connect-secrets",
+                    "pulumi-nodejs:dynamic/cdc:KafkaConnector::cdc-source",
+                ].sort(),
+            );
 
-        await stack.up({ onOutput: () => {} });
-        const jobs = (await list(`/apis/batch/v1/namespaces/${NS}/jobs`)).map((j) => j.metadata.name);
-        assert.equal(jobs.length, 1);
-        assert.notEqual(jobs[0], jobsBefore[0]);
-        const script = (await list(`/api/v1/namespaces/${NS}/configmaps`)).find((c) => c.data?.["init.js"])?.data["init.js"] as string;
-        assert.ok(script.includes("mongo-4.mongo:27017"));
-        const mongo = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/statefulsets/mongo`);
-        assert.equal(mongo.spec.replicas, 5);
-        // The same Deployment (not deleted and recreated), now reading the new Secret, which exists.
-        const connect = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/deployments/connect`);
-        assert.equal(connect.metadata.uid, connectBefore.metadata.uid, "Connect's Deployment updated in place");
-        assert.equal(connect.metadata.generation, connectBefore.metadata.generation + 1);
-        const connectSecretOf = (d: any): string =>
-            d.spec.template.spec.containers[0].env.find((e: any) => e.valueFrom?.secretKeyRef?.name?.startsWith("cdc-kubernetes-connect-secrets")).valueFrom.secretKeyRef.name;
-        const secrets = new Set((await list(`/api/v1/namespaces/${NS}/secrets`)).map((x) => x.metadata.name));
-        assert.notEqual(connectSecretOf(connect), connectSecretOf(connectBefore), "Connect reads the new Secret");
-        assert.ok(secrets.has(connectSecretOf(connect)), "which exists");
-        assert.ok(!secrets.has(connectSecretOf(connectBefore)), "and the old one is gone");
-    });
+            await stack.up({ onOutput: () => {} });
+            const jobs = (await list(`/apis/batch/v1/namespaces/${NS}/jobs`)).map((j) => j.metadata.name);
+            assert.equal(jobs.length, 1);
+            assert.notEqual(jobs[0], jobsBefore[0]);
+            const script = (await list(`/api/v1/namespaces/${NS}/configmaps`)).find((c) => c.data?.["init.js"])?.data[
+                "init.js"
+            ] as string;
+            assert.ok(script.includes("mongo-4.mongo:27017"));
+            const mongo = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/statefulsets/mongo`);
+            assert.equal(mongo.spec.replicas, 5);
+            // The same Deployment (not deleted and recreated), now reading the new Secret, which exists.
+            const connect = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/deployments/connect`);
+            assert.equal(connect.metadata.uid, connectBefore.metadata.uid, "Connect's Deployment updated in place");
+            assert.equal(connect.metadata.generation, connectBefore.metadata.generation + 1);
+            const connectSecretOf = (d: any): string =>
+                d.spec.template.spec.containers[0].env.find((e: any) =>
+                    e.valueFrom?.secretKeyRef?.name?.startsWith("cdc-kubernetes-connect-secrets"),
+                ).valueFrom.secretKeyRef.name;
+            const secrets = new Set((await list(`/api/v1/namespaces/${NS}/secrets`)).map((x) => x.metadata.name));
+            assert.notEqual(connectSecretOf(connect), connectSecretOf(connectBefore), "Connect reads the new Secret");
+            assert.ok(secrets.has(connectSecretOf(connect)), "which exists");
+            assert.ok(!secrets.has(connectSecretOf(connectBefore)), "and the old one is gone");
+        },
+    );
 
     step("destroy leaves the namespace empty and then removes it", async () => {
         const r = await stack.destroy({ onOutput: () => {} });
         assert.equal(r.summary.result, "succeeded");
         // skipAwait: the provider does not wait for the namespace controller; the test does.
-        await waitUntil(`namespace ${NS} removed`, 120_000, async () => (await services!.cluster.api.request("GET", `/api/v1/namespaces/${NS}`)).status === 404);
-        for (const p of ["/api/v1/persistentvolumeclaims", "/apis/apps/v1/statefulsets", "/api/v1/secrets", "/apis/batch/v1/jobs"]) {
+        await waitUntil(
+            `namespace ${NS} removed`,
+            120_000,
+            async () => (await services!.cluster.api.request("GET", `/api/v1/namespaces/${NS}`)).status === 404,
+        );
+        for (const p of [
+            "/api/v1/persistentvolumeclaims",
+            "/apis/apps/v1/statefulsets",
+            "/api/v1/secrets",
+            "/apis/batch/v1/jobs",
+        ]) {
             const left = (await list(p)).filter((o) => o.metadata.namespace === NS);
-            assert.deepEqual(left.map((o) => o.metadata.name), [], `${p} in ${NS}`);
+            assert.deepEqual(
+                left.map((o) => o.metadata.name),
+                [],
+                `${p} in ${NS}`,
+            );
         }
         assert.deepEqual(services!.connect.connectors.size, 0, "connectors deleted");
         const state = (await stack.exportStack()).deployment.resources ?? [];

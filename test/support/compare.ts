@@ -132,7 +132,12 @@ function keyOf(row: CanonicalRow, key: readonly string[]): string {
     return key.map((k) => `${k}=${row[k] ?? "NULL"}`).join(", ");
 }
 
-function index(rows: CanonicalRow[], key: readonly string[], problems: string[], side: string): Map<string, CanonicalRow> {
+function index(
+    rows: CanonicalRow[],
+    key: readonly string[],
+    problems: string[],
+    side: string,
+): Map<string, CanonicalRow> {
     const byKey = new Map<string, CanonicalRow>();
     for (const row of rows) {
         const k = keyOf(row, key);
@@ -180,7 +185,8 @@ export function compareModel(
         if (!exp.has(k) && unexpectedCount++ < limit) unexpected.push(`  ${k}: ${JSON.stringify(a)}`);
     }
     const sections: string[] = [];
-    if (problems.length > 0) sections.push(`${problems.length} duplicate key(s):\n  ${problems.slice(0, limit).join("\n  ")}`);
+    if (problems.length > 0)
+        sections.push(`${problems.length} duplicate key(s):\n  ${problems.slice(0, limit).join("\n  ")}`);
     if (missingCount > 0) sections.push(`${missingCount} row(s) expected but missing:\n${missing.join("\n")}`);
     if (unexpectedCount > 0) sections.push(`${unexpectedCount} row(s) not expected:\n${unexpected.join("\n")}`);
     if (differingCount > 0) sections.push(`${differingCount} row(s) differ:\n${differing.join("\n")}`);

@@ -9,13 +9,23 @@ import { isSecretValue, runUnderMocks } from "./mocks";
 /** Stack config per platform: the same pipeline settings, each platform's own addresses. */
 export const PLATFORM_CONFIG: Record<string, { config: Record<string, string>; secretKeys?: string[] }> = {
     docker: { config: { "cdc:platform": "docker" } },
-    kubernetes: { config: { "cdc:platform": "kubernetes", "cdc:kubernetes": JSON.stringify({ access: { mode: "nodePort", nodeAddress: "10.0.0.5" } }) } },
+    kubernetes: {
+        config: {
+            "cdc:platform": "kubernetes",
+            "cdc:kubernetes": JSON.stringify({ access: { mode: "nodePort", nodeAddress: "10.0.0.5" } }),
+        },
+    },
     external: {
         config: {
             "cdc:platform": "external",
-            "cdc:external": JSON.stringify({ connectUrl: "http://connect.example.com:8083", kafkaBootstrap: "kafka.example.com:9092", clickhouse: { url: "https://ch.example.com:8443" } }),
+            "cdc:external": JSON.stringify({
+                connectUrl: "http://connect.example.com:8083",
+                kafkaBootstrap: "kafka.example.com:9092",
+                clickhouse: { url: "https://ch.example.com:8443" },
+            }),
             "cdc:clickhousePassword": "external-password",
-            "cdc:debeziumConnectionString": "mongodb://debezium:pw@mongo.example.com:27017/?replicaSet=rs0&authSource=admin",
+            "cdc:debeziumConnectionString":
+                "mongodb://debezium:pw@mongo.example.com:27017/?replicaSet=rs0&authSource=admin",
         },
         secretKeys: ["cdc:clickhousePassword", "cdc:debeziumConnectionString"],
     },
@@ -24,7 +34,12 @@ export const PLATFORM_CONFIG: Record<string, { config: Record<string, string>; s
 function redact(v: unknown): unknown {
     if (isSecretValue(v)) return "<secret>";
     if (Array.isArray(v)) return v.map(redact);
-    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).filter(([k]) => k !== "__provider").map(([k, x]) => [k, redact(x)]));
+    if (typeof v === "object" && v !== null)
+        return Object.fromEntries(
+            Object.entries(v)
+                .filter(([k]) => k !== "__provider")
+                .map(([k, x]) => [k, redact(x)]),
+        );
     return v;
 }
 

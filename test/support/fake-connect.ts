@@ -7,7 +7,11 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import assert from "node:assert/strict";
 import { afterEach } from "node:test";
-import { createKafkaConnectorProvider, type KafkaConnectorOutputs, type KafkaConnectorProviderOptions } from "../../components/providers/kafkaConnector";
+import {
+    createKafkaConnectorProvider,
+    type KafkaConnectorOutputs,
+    type KafkaConnectorProviderOptions,
+} from "../../components/providers/kafkaConnector";
 
 export interface Recorded {
     method: string;
@@ -34,7 +38,10 @@ export class FakeConnect {
     /** Field → errors the fake plugin reports on validate. */
     validationErrors: Record<string, string[]> = {};
     /** State given to a connector when its config is PUT. */
-    stateOnPut: () => Pick<FakeConnector, "state" | "tasks" | "topics"> = () => ({ state: "RUNNING", tasks: [{ state: "RUNNING" }] });
+    stateOnPut: () => Pick<FakeConnector, "state" | "tasks" | "topics"> = () => ({
+        state: "RUNNING",
+        tasks: [{ state: "RUNNING" }],
+    });
     stopSupported = true;
     /** Whether `/topics` and `/offsets` exist (a worker older than Kafka 3.5 has neither). */
     offsetsSupported = true;
@@ -74,7 +81,10 @@ export class FakeConnect {
     }
 
     private handle(r: Recorded): Exclude<Reply, "hang"> {
-        const notFound = (name: string): Exclude<Reply, "hang"> => ({ status: 404, body: { error_code: 404, message: `Connector ${name} not found` } });
+        const notFound = (name: string): Exclude<Reply, "hang"> => ({
+            status: 404,
+            body: { error_code: 404, message: `Connector ${name} not found` },
+        });
         let m = /^\/connector-plugins\/([^/]+)\/config\/validate$/.exec(r.path);
         if (m && r.method === "PUT") {
             const cfg = JSON.parse(r.body) as Record<string, string>;
@@ -82,8 +92,19 @@ export class FakeConnect {
             const errors: Record<string, string[]> = { ...this.validationErrors };
             if (!cfg.name) errors.name = ['Missing required configuration "name" which has no default value.'];
             const names = [...new Set([...Object.keys(cfg), ...Object.keys(errors)])];
-            const configs = names.map((name) => ({ definition: { name }, value: { name, value: cfg[name] ?? null, errors: errors[name] ?? [] } }));
-            return { status: 200, body: { name: decodeURIComponent(m[1]), error_count: configs.reduce((n, c) => n + c.value.errors.length, 0), groups: [], configs } };
+            const configs = names.map((name) => ({
+                definition: { name },
+                value: { name, value: cfg[name] ?? null, errors: errors[name] ?? [] },
+            }));
+            return {
+                status: 200,
+                body: {
+                    name: decodeURIComponent(m[1]),
+                    error_count: configs.reduce((n, c) => n + c.value.errors.length, 0),
+                    groups: [],
+                    configs,
+                },
+            };
         }
         m = /^\/connectors\/([^/?]+)(\/[a-z]+(?:\/reset)?)?(\?.*)?$/.exec(r.path);
         if (!m) return { status: 404, body: { error_code: 404, message: "HTTP 404 Not Found" } };
@@ -93,8 +114,17 @@ export class FakeConnect {
         if (r.method === "PUT" && sub === "/config") {
             // Like a real worker, a config update keeps the offsets, active topics and a paused or stopped target
             // state.
-            const held = existing && ["PAUSED", "STOPPED"].includes(existing.state) ? { state: existing.state, tasks: existing.tasks } : {};
-            this.connectors.set(name, { config: JSON.parse(r.body), topics: existing?.topics, offsets: existing?.offsets, ...this.stateOnPut(), ...held });
+            const held =
+                existing && ["PAUSED", "STOPPED"].includes(existing.state)
+                    ? { state: existing.state, tasks: existing.tasks }
+                    : {};
+            this.connectors.set(name, {
+                config: JSON.parse(r.body),
+                topics: existing?.topics,
+                offsets: existing?.offsets,
+                ...this.stateOnPut(),
+                ...held,
+            });
             return { status: existing ? 200 : 201, body: { name, config: JSON.parse(r.body), tasks: [] } };
         }
         if (!existing) return notFound(name);
@@ -103,29 +133,45 @@ export class FakeConnect {
             const type = /Sink/.test(existing.config["connector.class"] ?? "") ? "sink" : "source";
             return {
                 status: 200,
-                body: { name, connector: { state: existing.state, worker_id: "w:8083" }, tasks: existing.tasks.map((t, id) => ({ id, ...t, worker_id: "w:8083" })), type },
+                body: {
+                    name,
+                    connector: { state: existing.state, worker_id: "w:8083" },
+                    tasks: existing.tasks.map((t, id) => ({ id, ...t, worker_id: "w:8083" })),
+                    type,
+                },
             };
         }
         if (r.method === "PUT" && sub === "/pause") {
             existing.state = "PAUSED";
-            existing.tasks = existing.tasks.length > 0 ? existing.tasks.map(() => ({ state: "PAUSED" })) : [{ state: "PAUSED" }];
+            existing.tasks =
+                existing.tasks.length > 0 ? existing.tasks.map(() => ({ state: "PAUSED" })) : [{ state: "PAUSED" }];
             return { status: 202 };
         }
         if (r.method === "PUT" && sub === "/resume") {
             existing.state = "RUNNING";
-            existing.tasks = existing.tasks.length > 0 ? existing.tasks.map(() => ({ state: "RUNNING" })) : [{ state: "RUNNING" }];
+            existing.tasks =
+                existing.tasks.length > 0 ? existing.tasks.map(() => ({ state: "RUNNING" })) : [{ state: "RUNNING" }];
             return { status: 202 };
         }
-        if (/^\/(topics|offsets)/.test(sub) && !this.offsetsSupported) return { status: 404, body: { error_code: 404, message: "HTTP 404 Not Found" } };
+        if (/^\/(topics|offsets)/.test(sub) && !this.offsetsSupported)
+            return { status: 404, body: { error_code: 404, message: "HTTP 404 Not Found" } };
         if (r.method === "PUT" && sub === "/topics/reset") {
             existing.topics = [];
             return { status: 200 };
         }
-        if (r.method === "GET" && sub === "/topics") return { status: 200, body: { [name]: { topics: existing.topics ?? [] } } };
+        if (r.method === "GET" && sub === "/topics")
+            return { status: 200, body: { [name]: { topics: existing.topics ?? [] } } };
         if (r.method === "GET" && sub === "/offsets") return { status: 200, body: { offsets: existing.offsets ?? [] } };
         if (r.method === "DELETE" && sub === "/offsets") {
             // Like Kafka 3.6+: only a STOPPED connector's offsets can be reset.
-            if (existing.state !== "STOPPED") return { status: 400, body: { error_code: 400, message: "Connectors must be in the STOPPED state before their offsets can be modified." } };
+            if (existing.state !== "STOPPED")
+                return {
+                    status: 400,
+                    body: {
+                        error_code: 400,
+                        message: "Connectors must be in the STOPPED state before their offsets can be modified.",
+                    },
+                };
             existing.offsets = [];
             return { status: 200, body: { message: "The offsets for this connector have been reset successfully" } };
         }
@@ -169,7 +215,14 @@ export const CONN_STRING = `mongodb://debezium:${PASSWORD}@mongo:27017/?replicaS
 
 /** Fast retries, polls and restart backoff, so error paths take milliseconds. */
 export const fastProvider = (over: KafkaConnectorProviderOptions = {}) =>
-    createKafkaConnectorProvider({ retry: { retries: 3, baseDelayMs: 1, maxDelayMs: 4 }, pollIntervalMs: 5, restartSettleMs: 50, sinkGraceMs: 100, log: () => undefined, ...over });
+    createKafkaConnectorProvider({
+        retry: { retries: 3, baseDelayMs: 1, maxDelayMs: 4 },
+        pollIntervalMs: 5,
+        restartSettleMs: 50,
+        sinkGraceMs: 100,
+        log: () => undefined,
+        ...over,
+    });
 
 /** Provider inputs of the Debezium source against `url`. */
 export function inputs(url: string, over: Record<string, unknown> = {}): Record<string, unknown> {
@@ -203,7 +256,14 @@ export async function storedOutputs(url: string): Promise<KafkaConnectorOutputs>
 /** Loads serialised closure text the way Pulumi's dynamic-provider host does (a module resolved from the project). */
 export function loadSerialised(text: string, exportName: string): unknown {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Module = require("module") as { new (id: string): { paths: string[]; _compile(src: string, file: string): void; exports: Record<string, unknown> }; _nodeModulePaths(dir: string): string[] };
+    const Module = require("module") as {
+        new (id: string): {
+            paths: string[];
+            _compile(src: string, file: string): void;
+            exports: Record<string, unknown>;
+        };
+        _nodeModulePaths(dir: string): string[];
+    };
     const file = `${process.cwd()}/__serialised_provider__.js`;
     const m = new Module(file);
     m.paths = Module._nodeModulePaths(process.cwd());

@@ -36,7 +36,8 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         url: "",
         fault: () => "forward",
         requests: [],
-        count: (method, prefix) => proxy.requests.filter((r) => r.method === method && r.path.startsWith(prefix)).length,
+        count: (method, prefix) =>
+            proxy.requests.filter((r) => r.method === method && r.path.startsWith(prefix)).length,
         close: async () => {
             hanging.forEach((res) => res.destroy());
             server.closeAllConnections();
@@ -57,7 +58,9 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
             proxy.requests.push({ method, path, action: action.status });
             req.resume();
             res.writeHead(action.status, { "Content-Type": "application/json" });
-            res.end(JSON.stringify(action.body ?? { error_code: action.status, message: `injected HTTP ${action.status}` }));
+            res.end(
+                JSON.stringify(action.body ?? { error_code: action.status, message: `injected HTTP ${action.status}` }),
+            );
             return;
         }
         proxy.requests.push({ method, path, action: "forward" });

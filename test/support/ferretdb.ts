@@ -18,12 +18,17 @@ const run = promisify(execFile);
 /** Builds (first time, a few minutes) or finds the binary; `problem` says why there is none. */
 export async function ferretdbBinary(): Promise<{ path?: string; problem?: string }> {
     try {
-        const { stdout } = await run("bash", [join(__dirname, "ferretdb.sh")], { timeout: 15 * 60_000, maxBuffer: 1 << 20 });
+        const { stdout } = await run("bash", [join(__dirname, "ferretdb.sh")], {
+            timeout: 15 * 60_000,
+            maxBuffer: 1 << 20,
+        });
         const path = stdout.trim().split("\n").pop();
         return path ? { path } : { problem: "test/support/ferretdb.sh printed no path" };
     } catch (e) {
         const err = e as Error & { stderr?: string };
-        return { problem: `FerretDB v1.24 could not be built (needs go and the Go module proxy once): ${(err.stderr || err.message).trim().split("\n").slice(-3).join(" ")}` };
+        return {
+            problem: `FerretDB v1.24 could not be built (needs go and the Go module proxy once): ${(err.stderr || err.message).trim().split("\n").slice(-3).join(" ")}`,
+        };
     }
 }
 
@@ -63,7 +68,10 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string)
  * @param opts.replSetName answer `hello` as a member of this replica set (omit: standalone).
  * @param opts.auth create this user (in database `ecom`) and require authentication.
  */
-export async function startFerretDb(binary: string, opts: { replSetName?: string; auth?: { user: string; password: string } } = {}): Promise<FerretDb> {
+export async function startFerretDb(
+    binary: string,
+    opts: { replSetName?: string; auth?: { user: string; password: string } } = {},
+): Promise<FerretDb> {
     const dir = mkdtempSync(join(tmpdir(), "ferretdb-"));
     const port = await freePort();
     const args = [
@@ -76,7 +84,13 @@ export async function startFerretDb(binary: string, opts: { replSetName?: string
         "--log-level=error",
     ];
     if (opts.replSetName) args.push(`--repl-set-name=${opts.replSetName}`);
-    if (opts.auth) args.push("--test-enable-new-auth", `--setup-username=${opts.auth.user}`, `--setup-password=${opts.auth.password}`, "--setup-database=ecom");
+    if (opts.auth)
+        args.push(
+            "--test-enable-new-auth",
+            `--setup-username=${opts.auth.user}`,
+            `--setup-password=${opts.auth.password}`,
+            "--setup-database=ecom",
+        );
     const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr?.on("data", (d: Buffer) => {

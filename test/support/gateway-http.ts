@@ -10,7 +10,8 @@ export const USER = "gw_user";
 export const PASSWORD = "gw-pass-1";
 
 /** A client that does not log the errors these tests provoke on purpose. */
-export const createClient: typeof createClientLoud = (config) => createClientLoud({ ...config, log: { level: ClickHouseLogLevel.OFF } });
+export const createClient: typeof createClientLoud = (config) =>
+    createClientLoud({ ...config, log: { level: ClickHouseLogLevel.OFF } });
 
 /** Basic auth with the test credentials. */
 export function auth(): Record<string, string> {
@@ -33,14 +34,22 @@ export async function gatewayHttp(
     return { status: r.status, headers: r.headers, body, text: body.toString("utf8") };
 }
 
-type GatewayRequest = (params: Record<string, string>, init?: Parameters<typeof gatewayHttp>[2]) => ReturnType<typeof gatewayHttp>;
+type GatewayRequest = (
+    params: Record<string, string>,
+    init?: Parameters<typeof gatewayHttp>[2],
+) => ReturnType<typeof gatewayHttp>;
 
 /**
  * Called inside a describe(): starts a gateway with the test credentials before the suite's tests
  * and stops it after them. `gateway()` is the running gateway, `url()` its address, `http` a raw
  * request to it (gatewayHttp), `logs` the lines it logged.
  */
-export function gatewayForSuite(): { gateway: () => ChdbGateway; url: () => string; http: GatewayRequest; logs: string[] } {
+export function gatewayForSuite(): {
+    gateway: () => ChdbGateway;
+    url: () => string;
+    http: GatewayRequest;
+    logs: string[];
+} {
     let gw: ChdbGateway | undefined;
     const logs: string[] = [];
     before(async () => {
@@ -50,8 +59,16 @@ export function gatewayForSuite(): { gateway: () => ChdbGateway; url: () => stri
         await gw?.stop();
     });
     const running = (): ChdbGateway => {
-        if (!gw) throw new Error("the suite's gateway is not running: call gatewayForSuite() inside describe(), use it inside it()");
+        if (!gw)
+            throw new Error(
+                "the suite's gateway is not running: call gatewayForSuite() inside describe(), use it inside it()",
+            );
         return gw;
     };
-    return { gateway: running, url: () => running().url, http: (params, init) => gatewayHttp(running(), params, init), logs };
+    return {
+        gateway: running,
+        url: () => running().url,
+        http: (params, init) => gatewayHttp(running(), params, init),
+        logs,
+    };
 }

@@ -9,7 +9,11 @@ export interface Container {
     name: string;
     image: string;
     command: string[];
-    env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: { fieldPath: string } } }[];
+    env?: {
+        name: string;
+        value?: string;
+        valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: { fieldPath: string } };
+    }[];
     volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
     readinessProbe?: { exec?: { command: string[] } };
     livenessProbe?: unknown;
@@ -36,7 +40,7 @@ export function podSpec(r: MockedResource): PodSpec {
 export function containers(r: MockedResource, withInit = false): Container[] {
     const spec = (r.inputs.spec as { template?: { spec: PodSpec } } | undefined)?.template?.spec;
     if (!spec) return [];
-    return [...spec.containers, ...(withInit ? spec.initContainers ?? [] : [])];
+    return [...spec.containers, ...(withInit ? (spec.initContainers ?? []) : [])];
 }
 
 /** A container's env by name. */
@@ -45,6 +49,8 @@ export function env(c: Container): Record<string, NonNullable<Container["env"]>[
 }
 
 /** A StatefulSet's volumeClaimTemplates. */
-export function volumeClaims(r: MockedResource): { metadata: { name: string }; spec: { storageClassName?: string; resources: { requests: { storage: string } } } }[] {
+export function volumeClaims(
+    r: MockedResource,
+): { metadata: { name: string }; spec: { storageClassName?: string; resources: { requests: { storage: string } } } }[] {
     return ((r.inputs.spec as { volumeClaimTemplates?: unknown[] }).volumeClaimTemplates ?? []) as never;
 }

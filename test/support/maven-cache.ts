@@ -23,7 +23,9 @@ export function cacheRoot(): string {
 
 /** A `<name>` property of a pom, e.g. `kafka.version`; throws naming the pom when absent. */
 export function pomProperty(pom: string, name: string): string {
-    const m = new RegExp(`<${name.replace(/\./g, "\\.")}>([^<]+)</${name.replace(/\./g, "\\.")}>`).exec(readFileSync(pom, "utf8"));
+    const m = new RegExp(`<${name.replace(/\./g, "\\.")}>([^<]+)</${name.replace(/\./g, "\\.")}>`).exec(
+        readFileSync(pom, "utf8"),
+    );
     if (!m) throw new Error(`${pom} has no <${name}> property`);
     return m[1].trim();
 }
@@ -109,7 +111,9 @@ export async function ensureMavenCache(opts: {
                 await run("mvn", ["-q", "-B", "-f", pom, ...args], { timeout: 30 * 60_000, maxBuffer: 64 << 20 });
             } catch (e) {
                 const err = e as { stdout?: string; stderr?: string; message: string };
-                throw new Error(`Maven failed to fetch the ${what} jars (${args[0]}): ${err.message}\n${err.stdout ?? ""}${err.stderr ?? ""}`);
+                throw new Error(
+                    `Maven failed to fetch the ${what} jars (${args[0]}): ${err.message}\n${err.stdout ?? ""}${err.stderr ?? ""}`,
+                );
             }
         }
         for (const d of opts.drop ?? []) await fs.rm(path.join(tmp, d), { recursive: true, force: true });

@@ -45,7 +45,8 @@ export function plainStrings(v: unknown, path = ""): { path: string; value: stri
     if (isSecretValue(v)) return [];
     if (typeof v === "string") return [{ path, value: v }];
     if (Array.isArray(v)) return v.flatMap((x, i) => plainStrings(x, `${path}[${i}]`));
-    if (typeof v === "object" && v !== null) return Object.entries(v).flatMap(([k, x]) => plainStrings(x, path ? `${path}.${k}` : k));
+    if (typeof v === "object" && v !== null)
+        return Object.entries(v).flatMap(([k, x]) => plainStrings(x, path ? `${path}.${k}` : k));
     return [];
 }
 
@@ -55,7 +56,10 @@ export const MOCK_SECRET_PREFIX = "MOCKPW";
 /** A proxy with credentials, as scripts/preflight.ts hands it to the docker program. */
 export const MOCK_FETCHER_PROXY = `http://ada:${MOCK_SECRET_PREFIX}-proxy@proxy.corp:3128`;
 /** The `CDC_FETCHER_*` environment with {@link MOCK_FETCHER_PROXY}. */
-export const MOCK_FETCHER_ENV: Record<string, string> = { CDC_FETCHER_HTTPS_PROXY: MOCK_FETCHER_PROXY, CDC_FETCHER_NO_PROXY: "localhost,.corp" };
+export const MOCK_FETCHER_ENV: Record<string, string> = {
+    CDC_FETCHER_HTTPS_PROXY: MOCK_FETCHER_PROXY,
+    CDC_FETCHER_NO_PROXY: "localhost,.corp",
+};
 
 /** Runs `fn` with `env` added to process.env, and takes it out again afterwards. */
 export async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
@@ -84,7 +88,8 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
             return { ...inputs, name: `${name}-physical` };
         default:
             if (type.startsWith("kubernetes:")) return kubernetesState(type, name, inputs);
-            if (type.startsWith("pulumi-nodejs:dynamic")) return { ...inputs, state: "RUNNING", taskStates: ["RUNNING"], summary: { modelsBuilt: 0 } };
+            if (type.startsWith("pulumi-nodejs:dynamic"))
+                return { ...inputs, state: "RUNNING", taskStates: ["RUNNING"], summary: { modelsBuilt: 0 } };
             return { ...inputs };
     }
 }
@@ -98,7 +103,8 @@ function kubernetesState(type: string, name: string, inputs: Record<string, unkn
     if (metadata.name === undefined) metadata.name = `${name}-physical`;
     const state: Record<string, unknown> = { ...inputs, metadata };
     const spec = inputs.spec as { type?: string } | undefined;
-    if (type === "kubernetes:core/v1:Service" && spec?.type === "LoadBalancer") state.status = { loadBalancer: { ingress: [{ ip: MOCK_LOAD_BALANCER_IP }] } };
+    if (type === "kubernetes:core/v1:Service" && spec?.type === "LoadBalancer")
+        state.status = { loadBalancer: { ingress: [{ ip: MOCK_LOAD_BALANCER_IP }] } };
     return state;
 }
 
@@ -113,11 +119,29 @@ function resourceOptions(req: any): Record<string, unknown> {
         ignoreChanges: req.getIgnorechangesList(),
         replaceOnChanges: req.getReplaceonchangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-        customTimeouts: timeouts ? Object.fromEntries(Object.entries({ create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }).filter(([, v]) => v)) : undefined,
+        customTimeouts: timeouts
+            ? Object.fromEntries(
+                  Object.entries({
+                      create: timeouts.getCreate(),
+                      update: timeouts.getUpdate(),
+                      delete: timeouts.getDelete(),
+                  }).filter(([, v]) => v),
+              )
+            : undefined,
         deletedWith: req.getDeletedwith() || undefined,
-        aliases: req.getAliasesList().length > 0 ? req.getAliasesList().map((a: { toObject(): unknown }) => a.toObject()) : undefined,
+        aliases:
+            req.getAliasesList().length > 0
+                ? req.getAliasesList().map((a: { toObject(): unknown }) => a.toObject())
+                : undefined,
     };
-    return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0) && !(typeof v === "object" && v !== null && Object.keys(v).length === 0)));
+    return Object.fromEntries(
+        Object.entries(all).filter(
+            ([, v]) =>
+                v !== undefined &&
+                !(Array.isArray(v) && v.length === 0) &&
+                !(typeof v === "object" && v !== null && Object.keys(v).length === 0),
+        ),
+    );
 }
 
 export interface MockRun {
@@ -137,7 +161,11 @@ export interface MockRun {
 /** Every resource registered in this process, also when the program throws. */
 export const recorded: MockedResource[] = [];
 
-export async function runUnderMocks<P>(config: Record<string, string>, load: () => Promise<P>, secretKeys: string[] = []): Promise<MockRun & { program: P }> {
+export async function runUnderMocks<P>(
+    config: Record<string, string>,
+    load: () => Promise<P>,
+    secretKeys: string[] = [],
+): Promise<MockRun & { program: P }> {
     const resources = recorded;
     const project = "cdc";
     const stack = "test";
@@ -163,7 +191,15 @@ export async function runUnderMocks<P>(config: Record<string, string>, load: () 
         const type = req.getType();
         const name = req.getName();
         const urn = `urn:pulumi:${stack}::${project}::${type}::${name}`;
-        const rec: MockedResource = { type, name, urn, inputs: {}, deps: req.getDependenciesList(), parent: req.getParent(), options: resourceOptions(req) };
+        const rec: MockedResource = {
+            type,
+            name,
+            urn,
+            inputs: {},
+            deps: req.getDependenciesList(),
+            parent: req.getParent(),
+            options: resourceOptions(req),
+        };
         resources.push(rec);
         original(req, (err: unknown, resp: { getUrn(): string } | undefined) => {
             if (resp) rec.urn = resp.getUrn();
@@ -190,13 +226,17 @@ export async function runUnderMocks<P>(config: Record<string, string>, load: () 
         },
         byName(suffix: string) {
             const found = resources.filter((r) => r.name === suffix || r.name.endsWith(`-${suffix}`));
-            if (found.length !== 1) throw new Error(`expected one resource named *-${suffix}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+            if (found.length !== 1)
+                throw new Error(
+                    `expected one resource named *-${suffix}, found ${found.map((r) => r.name).join(", ") || "none"}`,
+                );
             return found[0];
         },
         dependsOn(name: string) {
             const byUrn = new Map(resources.map((r) => [r.urn, r]));
             const seen = new Set<string>();
-            const stackOf = (r: MockedResource) => r.deps.map((u) => byUrn.get(u)).filter((x): x is MockedResource => !!x);
+            const stackOf = (r: MockedResource) =>
+                r.deps.map((u) => byUrn.get(u)).filter((x): x is MockedResource => !!x);
             const start = resources.find((r) => r.name === name);
             if (!start) throw new Error(`no resource ${name}`);
             const todo = [...stackOf(start)];

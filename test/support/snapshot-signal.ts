@@ -7,8 +7,19 @@ import type { SignalStore, SignalStoreFactory, SnapshotSignalInputs } from "../.
 /** A connection string whose password (`s3cr/t`) must never show in a message. */
 export const SECRET = "mongodb://admin:s3cr%2Ft@127.0.0.1:27017/?replicaSet=rs0";
 
-export function inputs(requests: Record<string, string[]>, extra: Partial<SnapshotSignalInputs> = {}): SnapshotSignalInputs {
-    return { connectionString: SECRET, database: "ecom", signalCollection: "cdc_signal_dev", connectorName: "dev-mongo-source", requests, timeoutSeconds: 5, ...extra };
+export function inputs(
+    requests: Record<string, string[]>,
+    extra: Partial<SnapshotSignalInputs> = {},
+): SnapshotSignalInputs {
+    return {
+        connectionString: SECRET,
+        database: "ecom",
+        signalCollection: "cdc_signal_dev",
+        connectorName: "dev-mongo-source",
+        requests,
+        timeoutSeconds: 5,
+        ...extra,
+    };
 }
 
 /** A fake signal collection: documents by _id; optional failure or hang on the insert of one id. */

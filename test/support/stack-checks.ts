@@ -18,7 +18,10 @@ export function secretScanner(secrets: Record<string, string>): SecretScan {
         for (const [name, s] of Object.entries(secrets)) {
             const at = text.indexOf(s);
             if (at < 0) continue;
-            const context = text.slice(Math.max(0, at - 300), at + s.length + 100).split(s).join("<SECRET>");
+            const context = text
+                .slice(Math.max(0, at - 300), at + s.length + 100)
+                .split(s)
+                .join("<SECRET>");
             assert.fail(`${name} appears in clear in ${where}, here: …${context}…`);
         }
     };
@@ -27,7 +30,8 @@ export function secretScanner(secrets: Record<string, string>): SecretScan {
 /** Operation per resource (by URN) from a run's `resourcePreEvent`s. */
 function opsByUrn(events: EngineEvent[]): Map<string, OpType> {
     const ops = new Map<string, OpType>();
-    for (const e of events) if (e.resourcePreEvent) ops.set(e.resourcePreEvent.metadata.urn, e.resourcePreEvent.metadata.op);
+    for (const e of events)
+        if (e.resourcePreEvent) ops.set(e.resourcePreEvent.metadata.urn, e.resourcePreEvent.metadata.op);
     return ops;
 }
 
@@ -49,11 +53,19 @@ const SECRET_SIG = "4dabf18193072939515e22adb298388d";
  * inside a value marked secret — which is what must hold for every one of them.
  */
 async function stateTexts(stack: Stack, dir: string): Promise<Record<string, string>> {
-    const checkpoint = fs.readFileSync(path.join(dir, "state", ".pulumi", "stacks", "cdc", `${stack.name}.json`), "utf8");
+    const checkpoint = fs.readFileSync(
+        path.join(dir, "state", ".pulumi", "stacks", "cdc", `${stack.name}.json`),
+        "utf8",
+    );
     const exported = JSON.stringify(await stack.exportStack(), (_k, v: unknown) =>
-        v !== null && typeof v === "object" && SECRET_SIG in (v as object) ? "[secret]" : v);
+        v !== null && typeof v === "object" && SECRET_SIG in (v as object) ? "[secret]" : v,
+    );
     const settings = fs.readFileSync(path.join(stack.workspace.workDir, `Pulumi.${stack.name}.yaml`), "utf8");
-    return { "the checkpoint file": checkpoint, "the exported state (secret-marked values elided)": exported, "the stack settings file": settings };
+    return {
+        "the checkpoint file": checkpoint,
+        "the exported state (secret-marked values elided)": exported,
+        "the stack settings file": settings,
+    };
 }
 
 /** No secret in clear in the stack's checkpoint (`dir`: the harness's temp dir), export or settings. */
@@ -64,14 +76,19 @@ export async function assertStateHasNoSecrets(scan: SecretScan, stack: Stack, di
 }
 
 /** What Kafka Connect holds for connector `name`: 404, or its config and states. */
-export async function connectorOnConnect(connectUrl: string, name: string): Promise<{ status: number; config?: Record<string, string>; state?: string; tasks?: string[] }> {
+export async function connectorOnConnect(
+    connectUrl: string,
+    name: string,
+): Promise<{ status: number; config?: Record<string, string>; state?: string; tasks?: string[] }> {
     const r = await fetch(`${connectUrl}/connectors/${name}/config`, { signal: AbortSignal.timeout(30_000) });
     if (r.status !== 200) {
         await r.arrayBuffer();
         return { status: r.status };
     }
     const config = (await r.json()) as Record<string, string>;
-    const s = (await (await fetch(`${connectUrl}/connectors/${name}/status`, { signal: AbortSignal.timeout(30_000) })).json()) as {
+    const s = (await (
+        await fetch(`${connectUrl}/connectors/${name}/status`, { signal: AbortSignal.timeout(30_000) })
+    ).json()) as {
         connector: { state: string };
         tasks: Array<{ state: string }>;
     };
@@ -82,19 +99,33 @@ export async function connectorOnConnect(connectUrl: string, name: string): Prom
  * Greps Connect's REST answers about `connectors`, its config topic (which must hold
  * `reference`, proving it was read) and its logs for the secrets.
  */
-export async function assertConnectHasNoSecrets(scan: SecretScan, connect: KafkaConnectCluster, connectors: string[], reference: string): Promise<void> {
+export async function assertConnectHasNoSecrets(
+    scan: SecretScan,
+    connect: KafkaConnectCluster,
+    connectors: string[],
+    reference: string,
+): Promise<void> {
     const url = connect.connectUrl;
     for (const name of connectors) {
         for (const p of [`/connectors/${name}/config`, `/connectors/${name}/tasks`, `/connectors/${name}`]) {
-            scan(await (await fetch(`${url}${p}`, { signal: AbortSignal.timeout(30_000) })).text(), `Connect's answer to GET ${p}`);
+            scan(
+                await (await fetch(`${url}${p}`, { signal: AbortSignal.timeout(30_000) })).text(),
+                `Connect's answer to GET ${p}`,
+            );
         }
     }
-    scan(await (await fetch(`${url}/connectors?expand=info&expand=status`, { signal: AbortSignal.timeout(30_000) })).text(), "Connect's connector list");
+    scan(
+        await (
+            await fetch(`${url}/connectors?expand=info&expand=status`, { signal: AbortSignal.timeout(30_000) })
+        ).text(),
+        "Connect's connector list",
+    );
     const topic = await configTopicText(connect);
     assert.ok(topic.includes(reference), "the config topic was read (it holds the reference)");
     scan(topic, "Connect's config topic");
     const logs = connect.logDir;
-    for (const f of fs.readdirSync(logs)) scan(fs.readFileSync(path.join(logs, f), "latin1"), `the Connect/Kafka log ${f}`);
+    for (const f of fs.readdirSync(logs))
+        scan(fs.readFileSync(path.join(logs, f), "latin1"), `the Connect/Kafka log ${f}`);
 }
 
 /**
@@ -102,7 +133,9 @@ export async function assertConnectHasNoSecrets(scan: SecretScan, connect: Kafka
  * services up; false skips), and failing at once (naming the culprit) when an earlier step
  * failed, since each step builds on the state the previous one left.
  */
-export function sequentialSteps(ready: (t: TestContext) => Promise<boolean>): (name: string, body: () => Promise<void>) => void {
+export function sequentialSteps(
+    ready: (t: TestContext) => Promise<boolean>,
+): (name: string, body: () => Promise<void>) => void {
     let brokenBy: string | undefined;
     return (name, body) => {
         it(name, async (t) => {
@@ -123,7 +156,11 @@ export function sequentialSteps(ready: (t: TestContext) => Promise<boolean>): (n
  * `stop()`, runs `extra` (other closers) alongside, then `cleanup`; a second call does nothing.
  * When any start failed, call it and rethrow with {@link throwIfAnyFailed}.
  */
-export function stopStarted(settled: ReadonlyArray<PromiseSettledResult<unknown>>, cleanup: () => void, extra: Array<() => Promise<unknown>> = []): () => Promise<void> {
+export function stopStarted(
+    settled: ReadonlyArray<PromiseSettledResult<unknown>>,
+    cleanup: () => void,
+    extra: Array<() => Promise<unknown>> = [],
+): () => Promise<void> {
     let stopped = false;
     return async () => {
         if (stopped) return;
@@ -138,7 +175,10 @@ export function stopStarted(settled: ReadonlyArray<PromiseSettledResult<unknown>
 }
 
 /** When a start in `settled` failed: stops what did start, then throws that start's error. */
-export async function throwIfAnyFailed(settled: ReadonlyArray<PromiseSettledResult<unknown>>, stop: () => Promise<void>): Promise<void> {
+export async function throwIfAnyFailed(
+    settled: ReadonlyArray<PromiseSettledResult<unknown>>,
+    stop: () => Promise<void>,
+): Promise<void> {
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (failed) {
         await stop();

@@ -33,17 +33,32 @@ export const KUBERNETES_PRODUCTION = {
     resources: { connect: { memoryMb: 3072, cpuMillis: 1500 } },
     access: { mode: "nodePort", nodeAddress: "10.0.0.5", connectNodePort: 30083, clickhouseNodePort: 30123 },
 };
-const externalBase = { connectUrl: "https://connect.example.com:8083/", kafkaBootstrap: "kafka-1.example.com:9092,kafka-2.example.com:9092", clickhouse: { url: "https://abc.clickhouse.cloud:8443" } };
-const externalSecrets = { "cdc:clickhousePassword": "EXTERNAL-CH-PASSWORD", "cdc:debeziumConnectionString": "mongodb://debezium:EXTERNAL-MONGO@mongo.example.com:27017/?replicaSet=rs0&authSource=admin" };
+const externalBase = {
+    connectUrl: "https://connect.example.com:8083/",
+    kafkaBootstrap: "kafka-1.example.com:9092,kafka-2.example.com:9092",
+    clickhouse: { url: "https://abc.clickhouse.cloud:8443" },
+};
+const externalSecrets = {
+    "cdc:clickhousePassword": "EXTERNAL-CH-PASSWORD",
+    "cdc:debeziumConnectionString":
+        "mongodb://debezium:EXTERNAL-MONGO@mongo.example.com:27017/?replicaSet=rs0&authSource=admin",
+};
 const secretKeys = Object.keys(externalSecrets);
 
 /** The stack shapes recorded: every platform, and the variants that take other code paths. */
-export const GRAPH_STACKS: Record<string, { config: Record<string, string>; secretKeys?: string[]; env?: Record<string, string> }> = {
+export const GRAPH_STACKS: Record<
+    string,
+    { config: Record<string, string>; secretKeys?: string[]; env?: Record<string, string> }
+> = {
     docker: { config: { "cdc:platform": "docker" } },
     "docker-custom": {
         config: {
             "cdc:platform": "docker",
-            "cdc:docker": JSON.stringify({ bindAddress: "0.0.0.0", ports: { mongo: 27018, kafka: 9093, connect: 8084, clickhouseHttp: 8124 }, resources: { connect: { memoryMb: 2048, cpuMillis: 1500 } } }),
+            "cdc:docker": JSON.stringify({
+                bindAddress: "0.0.0.0",
+                ports: { mongo: 27018, kafka: 9093, connect: 8084, clickhouseHttp: 8124 },
+                resources: { connect: { memoryMb: 2048, cpuMillis: 1500 } },
+            }),
             "cdc:mongo": JSON.stringify({ database: "shop", replicaSet: "rs1", collections: { orders: "purchases" } }),
             "cdc:connectors": JSON.stringify({
                 sourceName: "src",
@@ -74,14 +89,30 @@ export const GRAPH_STACKS: Record<string, { config: Record<string, string>; secr
                 mongo: { members: 1 },
                 kafka: { brokers: 1 },
                 connect: { replicas: 1 },
-                access: { mode: "loadBalancer", annotations: { "networking.gke.io/load-balancer-type": "Internal" }, sourceRanges: ["10.0.0.0/8"] },
+                access: {
+                    mode: "loadBalancer",
+                    annotations: { "networking.gke.io/load-balancer-type": "Internal" },
+                    sourceRanges: ["10.0.0.0/8"],
+                },
             }),
         },
     },
     "kubernetes-url": {
-        config: { "cdc:platform": "kubernetes", "cdc:kubernetes": JSON.stringify({ access: { mode: "url", connectUrl: "http://connect.cdc.example.com:8083", clickhouseUrl: "https://ch.cdc.example.com/" } }) },
+        config: {
+            "cdc:platform": "kubernetes",
+            "cdc:kubernetes": JSON.stringify({
+                access: {
+                    mode: "url",
+                    connectUrl: "http://connect.cdc.example.com:8083",
+                    clickhouseUrl: "https://ch.cdc.example.com/",
+                },
+            }),
+        },
     },
-    external: { config: { "cdc:platform": "external", "cdc:external": JSON.stringify(externalBase), ...externalSecrets }, secretKeys },
+    external: {
+        config: { "cdc:platform": "external", "cdc:external": JSON.stringify(externalBase), ...externalSecrets },
+        secretKeys,
+    },
     "external-refs": {
         config: {
             "cdc:platform": "external",
@@ -89,7 +120,10 @@ export const GRAPH_STACKS: Record<string, { config: Record<string, string>; secr
                 ...externalBase,
                 kafkaReplicationFactor: 1,
                 clickhouse: { url: "http://ch.internal:8123", connectorHost: "clickhouse.svc", connectorPort: 18123 },
-                connectSecretRefs: { clickhousePassword: "${env:CH_PW}", debeziumConnectionString: "${file:/etc/kafka/s.properties:mongo}" },
+                connectSecretRefs: {
+                    clickhousePassword: "${env:CH_PW}",
+                    debeziumConnectionString: "${file:/etc/kafka/s.properties:mongo}",
+                },
             }),
             ...externalSecrets,
         },
@@ -114,10 +148,16 @@ function normalise(v: unknown, key = ""): unknown {
     if (isSecretValue(v)) return { "<secret>": normalise((v as { value: unknown }).value, key) };
     if (key === "__provider") return "<serialized dynamic provider>";
     if (key === "dependents" && JSON.stringify(v) === DBT_RELATIONS) return "<dbtRelationNames(ecom_analytics)>";
-    if (key === "contentHash" && typeof v === "string" && /^sha256:[0-9a-f]{64}$/.test(v)) return "sha256:<hash of the dbt project>";
+    if (key === "contentHash" && typeof v === "string" && /^sha256:[0-9a-f]{64}$/.test(v))
+        return "sha256:<hash of the dbt project>";
     if (typeof v === "string") return v.split(REPO).join("<repo>");
     if (Array.isArray(v)) return v.map((x) => normalise(x));
-    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, normalise((v as Record<string, unknown>)[k], k)]));
+    if (typeof v === "object" && v !== null)
+        return Object.fromEntries(
+            Object.keys(v)
+                .sort()
+                .map((k) => [k, normalise((v as Record<string, unknown>)[k], k)]),
+        );
     return v;
 }
 

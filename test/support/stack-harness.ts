@@ -79,7 +79,11 @@ const DBT_OUTPUT = new Set(["target", "dbt_packages", "logs"]);
  * environment, with Kafka's EnvVarConfigProvider enabled, as an operator would for
  * `cdc:external.connectSecretRefs` (see docs/platforms.md).
  */
-export async function startExternalServices(password: string, log: (l: string) => void = () => {}, workerSecrets: Record<string, string> = {}): Promise<ExternalServices> {
+export async function startExternalServices(
+    password: string,
+    log: (l: string) => void = () => {},
+    workerSecrets: Record<string, string> = {},
+): Promise<ExternalServices> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdc-stack-external-"));
     const dbtProjectDir = path.join(dir, "ecom_analytics");
     fs.cpSync(DBT_PROJECT, dbtProjectDir, {
@@ -138,7 +142,11 @@ export interface ExternalStackSettings {
 }
 
 /** The stack config, as `pulumi config set` would hold it (objects as JSON, secrets marked). */
-export function externalStackConfig(s: ExternalServices, secrets: { clickhousePassword: string; debeziumConnectionString: string }, v: ExternalStackSettings): ConfigMap {
+export function externalStackConfig(
+    s: ExternalServices,
+    secrets: { clickhousePassword: string; debeziumConnectionString: string },
+    v: ExternalStackSettings,
+): ConfigMap {
     const json = (o: unknown) => ({ value: JSON.stringify(o) });
     return {
         "cdc:platform": { value: "external" },
@@ -160,7 +168,11 @@ export function externalStackConfig(s: ExternalServices, secrets: { clickhousePa
         ...(v.refreshSeconds !== undefined ? { "cdc:analytics": json({ refreshSeconds: v.refreshSeconds }) } : {}),
         // The stand-in source reads a file the test fills only after `up`, so it cannot prove data flows at create:
         // readiness "running" (flowing readiness is shown by test/engine/kafka-connector-lifecycle.test.ts).
-        "cdc:connectors": json({ readyTimeoutSeconds: 90, heartbeatIntervalMs: v.heartbeatIntervalMs, readiness: "running" }),
+        "cdc:connectors": json({
+            readyTimeoutSeconds: 90,
+            heartbeatIntervalMs: v.heartbeatIntervalMs,
+            readiness: "running",
+        }),
         "cdc:bronze": json({ dropOnDestroy: v.dropOnDestroy }),
         "cdc:dbt": json({ enabled: v.dbtEnabled, threads: 2 }),
         "cdc:clickhousePassword": { value: secrets.clickhousePassword, secret: true },
@@ -169,11 +181,7 @@ export function externalStackConfig(s: ExternalServices, secrets: { clickhousePa
 }
 
 /** Creates (or selects) the stack with the inline program and sets its config. */
-export async function createExternalStack(
-    s: ExternalServices,
-    stackName: string,
-    config: ConfigMap,
-): Promise<Stack> {
+export async function createExternalStack(s: ExternalServices, stackName: string, config: ConfigMap): Promise<Stack> {
     const dbtProjectDir = s.dbtProjectDir;
     const connectorConfigOverride = standInConnectors(s);
     const stack = await LocalWorkspace.createOrSelectStack(

@@ -9,7 +9,10 @@ import { changeTopicName } from "../../connectors";
 export const FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
 export const FILE_SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector";
 /** String converters for key and value: the file connectors move plain lines. */
-export const STRINGS = { "key.converter": "org.apache.kafka.connect.storage.StringConverter", "value.converter": "org.apache.kafka.connect.storage.StringConverter" };
+export const STRINGS = {
+    "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+    "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+};
 
 /** What `standInConnectors` needs of the running services: the two files. */
 export interface StandInFiles {
@@ -23,7 +26,9 @@ export interface StandInFiles {
  * The stand-in connector configs (see the module comment): the product's config with the class
  * swapped and the file connectors' own keys added.
  */
-export function standInConnectors(s: StandInFiles): (role: "source" | "sink", config: Record<string, string>) => Record<string, string> {
+export function standInConnectors(
+    s: StandInFiles,
+): (role: "source" | "sink", config: Record<string, string>) => Record<string, string> {
     const sourceFile = s.sourceFile;
     const sinkFile = s.sinkFile;
     return (role, config) => {
@@ -34,14 +39,19 @@ export function standInConnectors(s: StandInFiles): (role: "source" | "sink", co
             return { ...config, "connector.class": FILE_SOURCE, file: sourceFile, topic };
         }
         const dropped = new Set(
-            (config.transforms ?? "").split(",").filter((t) => t && (config[`transforms.${t}.type`] ?? "").startsWith("com.clickhouse.")),
+            (config.transforms ?? "")
+                .split(",")
+                .filter((t) => t && (config[`transforms.${t}.type`] ?? "").startsWith("com.clickhouse.")),
         );
         const out: Record<string, string> = {};
         for (const [k, v] of Object.entries(config)) {
             if ([...dropped].some((t) => k.startsWith(`transforms.${t}.`))) continue;
             out[k] = v;
         }
-        out.transforms = (config.transforms ?? "").split(",").filter((t) => t && !dropped.has(t)).join(",");
+        out.transforms = (config.transforms ?? "")
+            .split(",")
+            .filter((t) => t && !dropped.has(t))
+            .join(",");
         return { ...out, "connector.class": FILE_SINK, file: sinkFile };
     };
 }

@@ -27,7 +27,10 @@ export const BRONZE = ["mongo_ecom_customers", "mongo_ecom_products", "mongo_eco
 export const { silverStorage: SILVER_STORAGE, gold: GOLD } = dbtModelLayers(path.join(ROOT, "ecom_analytics"));
 
 /** Runs the CLI; resolves with its exit code, parsed JSON (when --json) and stderr. */
-export function runStatus(args: string[], env: NodeJS.ProcessEnv = { CDC_STATUS_CLICKHOUSE_PASSWORD: PASSWORD }): Promise<{ code: number; report?: StatusReport; stdout: string; stderr: string; ms: number }> {
+export function runStatus(
+    args: string[],
+    env: NodeJS.ProcessEnv = { CDC_STATUS_CLICKHOUSE_PASSWORD: PASSWORD },
+): Promise<{ code: number; report?: StatusReport; stdout: string; stderr: string; ms: number }> {
     const t0 = Date.now();
     return new Promise((resolve) => {
         execFile(
@@ -67,13 +70,19 @@ export const stage = (r: StatusReport, name: string) => r.stages.find((s) => s.s
  */
 async function createLayers(c: ClickHouseClient): Promise<void> {
     for (const s of SILVER_STORAGE) {
-        await c.command({ query: `CREATE TABLE ${DB}.${s} (id String, _event_timestamp_ms Int64, _reject_reason String, _ingested_at DateTime64(3) DEFAULT now64(3)) ENGINE = MergeTree ORDER BY id` });
+        await c.command({
+            query: `CREATE TABLE ${DB}.${s} (id String, _event_timestamp_ms Int64, _reject_reason String, _ingested_at DateTime64(3) DEFAULT now64(3)) ENGINE = MergeTree ORDER BY id`,
+        });
     }
-    const union = SILVER_STORAGE.map((s) => `SELECT '${s}' AS collection, id, _reject_reason AS reason FROM ${DB}.${s} WHERE _reject_reason != ''`).join(" UNION ALL ");
+    const union = SILVER_STORAGE.map(
+        (s) => `SELECT '${s}' AS collection, id, _reject_reason AS reason FROM ${DB}.${s} WHERE _reject_reason != ''`,
+    ).join(" UNION ALL ");
     await c.command({ query: `CREATE VIEW ${DB}.bronze_rejects AS ${union}` });
     for (const g of GOLD) {
         await c.command({ query: `CREATE TABLE ${DB}.${g} (n UInt64) ENGINE = MergeTree ORDER BY n` });
-        await c.command({ query: `CREATE MATERIALIZED VIEW ${DB}.${g}__refresh REFRESH EVERY 1 SECOND TO ${DB}.${g} AS SELECT count() AS n FROM ${DB}.${SILVER_STORAGE[0]}` });
+        await c.command({
+            query: `CREATE MATERIALIZED VIEW ${DB}.${g}__refresh REFRESH EVERY 1 SECOND TO ${DB}.${g} AS SELECT count() AS n FROM ${DB}.${SILVER_STORAGE[0]}`,
+        });
     }
 }
 
@@ -104,7 +113,8 @@ export function statusEnv(): StatusEnv {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "status-engine-"));
     const problem = async (): Promise<string | undefined> => chdbProblem() ?? (await kafkaToolchainProblem());
     const started = <T>(what: string, v: T | undefined): T => {
-        if (v === undefined) throw new Error(`the status test's ${what} is not running: use it after ready(t) returned true`);
+        if (v === undefined)
+            throw new Error(`the status test's ${what} is not running: use it after ready(t) returned true`);
         return v;
     };
 
@@ -113,7 +123,9 @@ export function statusEnv(): StatusEnv {
         try {
             let engine: BronzeGateway;
             [kafka, engine] = await Promise.all([
-                startKafkaConnect({ log: process.env.CDC_TEST_VERBOSE ? (l) => process.stderr.write(`${l}\n`) : undefined }),
+                startKafkaConnect({
+                    log: process.env.CDC_TEST_VERBOSE ? (l) => process.stderr.write(`${l}\n`) : undefined,
+                }),
                 startBronzeGateway(DB, { password: PASSWORD }),
             ]);
             ({ gw, client: ch, stop: stopGateway } = engine);
@@ -146,22 +158,47 @@ export function statusEnv(): StatusEnv {
         },
         endpointFlags(source, sink) {
             return [
-                "--connect-url", env.kafka.connectUrl, "--kafka", env.kafka.bootstrap,
-                "--clickhouse-url", env.gw.url, "--clickhouse-user", env.gw.user, "--database", DB,
-                "--source", source, "--sink", sink, "--bronze-tables", BRONZE.join(","),
+                "--connect-url",
+                env.kafka.connectUrl,
+                "--kafka",
+                env.kafka.bootstrap,
+                "--clickhouse-url",
+                env.gw.url,
+                "--clickhouse-user",
+                env.gw.user,
+                "--database",
+                DB,
+                "--source",
+                source,
+                "--sink",
+                sink,
+                "--bronze-tables",
+                BRONZE.join(","),
                 // The cases share the topics for a minute or two on a busy machine: the age rule itself is unit-tested.
-                "--source-max-age", "900",
+                "--source-max-age",
+                "900",
             ];
         },
         async connector(name, config) {
             const r = await fetch(`${env.kafka.connectUrl}/connectors/${name}/config`, {
-                method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(config), signal: AbortSignal.timeout(30_000),
+                method: "PUT",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify(config),
+                signal: AbortSignal.timeout(30_000),
             });
             assert.ok(r.status < 300, `PUT ${name}: HTTP ${r.status} ${await r.text()}`);
         },
         async insertSilver(rows) {
             for (const s of SILVER_STORAGE) {
-                await env.ch.insert({ table: `${DB}.${s}`, values: rows.map((r) => ({ id: r.id, _event_timestamp_ms: Date.now(), _reject_reason: r.reason ?? "" })), format: "JSONEachRow" });
+                await env.ch.insert({
+                    table: `${DB}.${s}`,
+                    values: rows.map((r) => ({
+                        id: r.id,
+                        _event_timestamp_ms: Date.now(),
+                        _reject_reason: r.reason ?? "",
+                    })),
+                    format: "JSONEachRow",
+                });
             }
         },
     };

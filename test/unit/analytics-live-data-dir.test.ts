@@ -1,4 +1,7 @@
-/** Unit: the `--data-dir` of `analytics:live` — checked before the engine starts, and the record of what was deployed. */
+/**
+ * Unit: the `--data-dir` of `analytics:live` — checked before the engine starts, and the record of what was
+ * deployed.
+ */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -36,7 +39,10 @@ describe("analytics:live --data-dir", () => {
         const other = path.join(root, "other");
         fs.mkdirSync(other);
         for (const n of ["a.txt", "b.txt", "c.txt", "d.txt"]) fs.writeFileSync(path.join(other, n), "");
-        assert.throws(() => checkDataDir(other), /holds other files \(a\.txt, b\.txt, c\.txt, …\) and is no data directory/);
+        assert.throws(
+            () => checkDataDir(other),
+            /holds other files \(a\.txt, b\.txt, c\.txt, …\) and is no data directory/,
+        );
     });
 
     it("records a deploy; the same project hash and vars count as the same deploy, any change does not", () => {
@@ -47,7 +53,10 @@ describe("analytics:live --data-dir", () => {
         writeDeployed(dir, r);
         assert.ok(sameDeploy(readDeployed(dir), { projectHash: "sha256:1", vars: { ...r.vars } }));
         assert.ok(!sameDeploy(readDeployed(dir), { ...r, projectHash: "sha256:2" }), "models changed");
-        assert.ok(!sameDeploy(readDeployed(dir), { ...r, vars: { ...r.vars, gold_refresh_seconds: "7" } }), "a var changed");
+        assert.ok(
+            !sameDeploy(readDeployed(dir), { ...r, vars: { ...r.vars, gold_refresh_seconds: "7" } }),
+            "a var changed",
+        );
         assert.ok(!sameDeploy(readDeployed(dir), { ...r, vars: { gold_refresh_seconds: "5" } }), "a var dropped");
         forgetDeployed(dir);
         assert.equal(readDeployed(dir), undefined);

@@ -13,12 +13,29 @@ const PROJECT = path.resolve(__dirname, "../../ecom_analytics");
 describe("dbt relations of the project", () => {
     it("names every model of the project, staging and marts", () => {
         const models = dbtModelNames(PROJECT);
-        for (const m of ["base_orders", "order_index", "stg_orders", "bronze_rejects", "dim_customers", "fact_orders", "fct_daily_sales"]) assert.ok(models.includes(m), m);
+        for (const m of [
+            "base_orders",
+            "order_index",
+            "stg_orders",
+            "bronze_rejects",
+            "dim_customers",
+            "fact_orders",
+            "fct_daily_sales",
+        ])
+            assert.ok(models.includes(m), m);
     });
 
     it("adds each materialization's companions: insert-time views, states, refreshes, rebuild leftovers", () => {
         const names = dbtRelationNames(PROJECT);
-        for (const n of ["base_orders__mv", "base_orders__next", "base_orders__next_mv", "fact_orders__state", "fact_orders__state_next", "fact_orders__refresh"]) assert.ok(names.includes(n), n);
+        for (const n of [
+            "base_orders__mv",
+            "base_orders__next",
+            "base_orders__next_mv",
+            "fact_orders__state",
+            "fact_orders__state_next",
+            "fact_orders__refresh",
+        ])
+            assert.ok(names.includes(n), n);
         assert.ok(!names.some((n) => n.startsWith("mongo_ecom_")), "never a bronze table");
     });
 
@@ -35,12 +52,20 @@ describe("dbt relations of the project", () => {
 
 describe("analytics vars", () => {
     it("names the bronze table of each role from the topic prefix, database and collections", () => {
-        assert.deepEqual(analyticsVars({ topicPrefix: "shop", database: "store", collections: { customers: "clients", products: "catalog", orders: "purchases" }, refreshSeconds: 7 }), {
-            bronze_customers: "shop_store_clients",
-            bronze_products: "shop_store_catalog",
-            bronze_orders: "shop_store_purchases",
-            gold_refresh_seconds: "7",
-        });
+        assert.deepEqual(
+            analyticsVars({
+                topicPrefix: "shop",
+                database: "store",
+                collections: { customers: "clients", products: "catalog", orders: "purchases" },
+                refreshSeconds: 7,
+            }),
+            {
+                bronze_customers: "shop_store_clients",
+                bronze_products: "shop_store_catalog",
+                bronze_orders: "shop_store_purchases",
+                gold_refresh_seconds: "7",
+            },
+        );
         assert.equal(analyticsVars(DEFAULT_ANALYTICS_NAMES).bronze_orders, "mongo_ecom_orders");
     });
 
@@ -53,12 +78,22 @@ describe("analytics vars", () => {
             refreshSeconds: c.analytics.refreshSeconds,
         });
         const files = (dir: string): string[] =>
-            fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-        const texts = [path.join(PROJECT, "dbt_project.yml"), ...files(path.join(PROJECT, "macros")), ...files(path.join(PROJECT, "models"))];
+            fs
+                .readdirSync(dir, { withFileTypes: true })
+                .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+        const texts = [
+            path.join(PROJECT, "dbt_project.yml"),
+            ...files(path.join(PROJECT, "macros")),
+            ...files(path.join(PROJECT, "models")),
+        ];
         for (const f of texts) {
             const text = fs.readFileSync(f, "utf8");
             assert.doesNotMatch(text, /^\s*gold_refresh_seconds\s*:/m, `${f} sets gold_refresh_seconds`);
-            assert.doesNotMatch(text, /var\(\s*['"]gold_refresh_seconds['"]\s*,\s*[0-9'"]/, `${f} has a fallback for gold_refresh_seconds`);
+            assert.doesNotMatch(
+                text,
+                /var\(\s*['"]gold_refresh_seconds['"]\s*,\s*[0-9'"]/,
+                `${f} has a fallback for gold_refresh_seconds`,
+            );
         }
     });
 });

@@ -83,7 +83,13 @@ describe("schemaDrift", () => {
     it("reports a missing column, a wrong type and a lost default, naming each", () => {
         const cols = conformingColumns("t")
             .filter((c) => c.name !== "_key")
-            .map((c) => (c.name === "_offset" ? { ...c, type: "Int32" } : c.name === "_ingested_at" ? { ...c, default_kind: "", default_expression: "" } : c));
+            .map((c) =>
+                c.name === "_offset"
+                    ? { ...c, type: "Int32" }
+                    : c.name === "_ingested_at"
+                      ? { ...c, default_kind: "", default_expression: "" }
+                      : c,
+            );
         const drift = schemaDrift("t", cols, "MergeTree");
         assert.deepEqual(drift, [
             "t: column _offset has type Int32, expected Int64",
@@ -93,9 +99,17 @@ describe("schemaDrift", () => {
     });
 
     it("accepts an extra column with a DEFAULT and rejects one without", () => {
-        const extra = (kind: string): LiveColumn => ({ table: "t", name: "note", type: "String", default_kind: kind, default_expression: kind ? "''" : "" });
+        const extra = (kind: string): LiveColumn => ({
+            table: "t",
+            name: "note",
+            type: "String",
+            default_kind: kind,
+            default_expression: kind ? "''" : "",
+        });
         assert.deepEqual(schemaDrift("t", [...conformingColumns("t"), extra("DEFAULT")]), []);
-        assert.deepEqual(schemaDrift("t", [...conformingColumns("t"), extra("")]), ["t: extra column note has no DEFAULT (the sink cannot fill it)"]);
+        assert.deepEqual(schemaDrift("t", [...conformingColumns("t"), extra("")]), [
+            "t: extra column note has no DEFAULT (the sink cannot fill it)",
+        ]);
     });
 
     it("reports an engine that is not a MergeTree", () => {
@@ -136,7 +150,10 @@ describe("diffBronze", () => {
     });
 
     it("makes drift found by refresh an explicit diff", () => {
-        const d = diffBronze(stored({ drift: ["mongo_ecom_orders: column _key is missing (expected Nullable(String))"] }), news());
+        const d = diffBronze(
+            stored({ drift: ["mongo_ecom_orders: column _key is missing (expected Nullable(String))"] }),
+            news(),
+        );
         assert.equal(d.changes, true);
         assert.deepEqual(d.detailedDiff.drift, { kind: "update" });
     });
@@ -158,7 +175,9 @@ describe("diffBronze", () => {
 
 describe("checkBronzeInputs", () => {
     it("names the property and the fix for each bad input", () => {
-        const failures = checkBronzeInputs(normaliseBronzeInputs({ url: "localhost", database: "my-db", tables: ["ok", "bad name", "ok"] }));
+        const failures = checkBronzeInputs(
+            normaliseBronzeInputs({ url: "localhost", database: "my-db", tables: ["ok", "bad name", "ok"] }),
+        );
         const props = failures.map((f) => f.property).sort();
         assert.deepEqual(props, ["database", "tables", "tables", "url"]);
         assert.ok(failures.some((f) => /tables\[1\]/.test(f.reason)));
@@ -173,7 +192,10 @@ describe("checkBronzeInputs", () => {
         const p = createBronzeTablesProvider();
         assert.deepEqual((await p.check!({}, { ...stored(), url: UNKNOWN_VALUE, tables: UNKNOWN_VALUE })).failures, []);
         assert.deepEqual((await p.check!({}, { ...stored(), tables: [UNKNOWN_VALUE, "ok_table"] })).failures, []);
-        assert.equal((await p.check!({}, { ...stored(), url: UNKNOWN_VALUE, database: "bad-db" })).failures?.[0]?.property, "database");
+        assert.equal(
+            (await p.check!({}, { ...stored(), url: UNKNOWN_VALUE, database: "bad-db" })).failures?.[0]?.property,
+            "database",
+        );
     });
 });
 
@@ -188,7 +210,11 @@ describe("BronzeTables provider", () => {
     });
 
     it("masks the password in a connection error", async () => {
-        const p = createBronzeTablesProvider({ requestTimeoutMs: 2000, retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 }, log: () => undefined });
+        const p = createBronzeTablesProvider({
+            requestTimeoutMs: 2000,
+            retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 },
+            log: () => undefined,
+        });
         await assert.rejects(p.create({ ...stored(), url: `http://default:${PASSWORD}@127.0.0.1:1` }), (e: Error) => {
             assert.match(e.message, /^BronzeTables: creating bronze tables in default failed/);
             assert.ok(!e.message.includes(PASSWORD), e.message);
@@ -200,17 +226,31 @@ describe("BronzeTables provider", () => {
         const provider = createBronzeTablesProvider({ requestTimeoutMs: 2000, retry: { retries: 0 } });
         const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const Module = require("module") as { new (id: string): { paths: string[]; _compile(src: string, file: string): void; exports: Record<string, unknown> }; _nodeModulePaths(dir: string): string[] };
+        const Module = require("module") as {
+            new (id: string): {
+                paths: string[];
+                _compile(src: string, file: string): void;
+                exports: Record<string, unknown>;
+            };
+            _nodeModulePaths(dir: string): string[];
+        };
         const file = `${process.cwd()}/__serialised_bronze__.js`;
         const m = new Module(file);
         m.paths = Module._nodeModulePaths(process.cwd());
         m._compile(sf.text, file);
         const revived = (m.exports[sf.exportName] as () => typeof provider)();
-        const d = await revived.diff("bronze:default", stored(), normaliseBronzeInputs({ ...stored(), tables: [...TABLES, "x_y"] }));
+        const d = await revived.diff(
+            "bronze:default",
+            stored(),
+            normaliseBronzeInputs({ ...stored(), tables: [...TABLES, "x_y"] }),
+        );
         assert.deepEqual(d.addedTables, ["x_y"]);
         const { failures } = await revived.check!({}, { ...stored(), database: "bad-db" });
         assert.equal(failures?.[0]?.property, "database");
         // Its client is built inside the method after revival: a create reaches the network (and fails there).
-        await assert.rejects(revived.create({ ...stored(), url: "http://127.0.0.1:1" }), /BronzeTables: creating bronze tables in default failed/);
+        await assert.rejects(
+            revived.create({ ...stored(), url: "http://127.0.0.1:1" }),
+            /BronzeTables: creating bronze tables in default failed/,
+        );
     });
 });

@@ -24,10 +24,15 @@ function sample(n: number, seed = 1): Buffer {
 /** Splits a body into its blocks' headers: method, compressed size (with header), uncompressed size. */
 function headers(body: Buffer): { method: number; compressed: number; size: number; checksumOk: boolean }[] {
     const out = [];
-    for (let p = 0; p < body.length; ) {
+    for (let p = 0; p < body.length;) {
         const compressed = body.readUInt32LE(p + 17);
         const framed = body.subarray(p + 16, p + 16 + compressed);
-        out.push({ method: body[p + 16], compressed, size: body.readUInt32LE(p + 21), checksumOk: cityHash128Bytes(framed).equals(body.subarray(p, p + 16)) });
+        out.push({
+            method: body[p + 16],
+            compressed,
+            size: body.readUInt32LE(p + 21),
+            checksumOk: cityHash128Bytes(framed).equals(body.subarray(p, p + 16)),
+        });
         p += 16 + compressed;
     }
     return out;
@@ -58,7 +63,10 @@ describe("chdb gateway ClickHouse block compression", () => {
         const data = sample(10_000);
         const body = compressNative(data, 4096);
         const hs = headers(body);
-        assert.deepEqual(hs.map((h) => h.size), [4096, 4096, 10_000 - 8192]);
+        assert.deepEqual(
+            hs.map((h) => h.size),
+            [4096, 4096, 10_000 - 8192],
+        );
         for (const h of hs) {
             assert.equal(h.method, Method.LZ4);
             assert.ok(h.checksumOk, "each block's first 16 bytes are the CityHash128 of the rest of it");
@@ -75,25 +83,43 @@ describe("chdb gateway ClickHouse block compression", () => {
     it("reads uncompressed (0x02) blocks, mixed with LZ4 ones", () => {
         const a = Buffer.from("INSERT INTO t FORMAT CSV\n");
         const b = sample(3000, 7);
-        assert.deepEqual(decompressNative(Buffer.concat([block(Method.NONE, a, a.length), compressNative(b)])), Buffer.concat([a, b]));
+        assert.deepEqual(
+            decompressNative(Buffer.concat([block(Method.NONE, a, a.length), compressNative(b)])),
+            Buffer.concat([a, b]),
+        );
     });
 
     it("refuses a block whose checksum does not match (40), unless checksumming is disabled", () => {
         const good = block(Method.NONE, Buffer.from("abc"), 3);
         const bad = Buffer.from(good);
         bad[bad.length - 1] ^= 0x01;
-        assert.equal(code(() => decompressNative(bad)), 40);
+        assert.equal(
+            code(() => decompressNative(bad)),
+            40,
+        );
         assert.deepEqual(decompressNative(bad, false), Buffer.from("abb"));
     });
 
     it("refuses unknown methods (89), truncated bodies (271) and absurd sizes (246)", () => {
-        assert.equal(code(() => decompressNative(block(0x05, Buffer.from("x"), 1))), 89);
+        assert.equal(
+            code(() => decompressNative(block(0x05, Buffer.from("x"), 1))),
+            89,
+        );
         const lz = compressNative(sample(500));
-        assert.equal(code(() => decompressNative(lz.subarray(0, lz.length - 3))), 271);
-        assert.equal(code(() => decompressNative(lz.subarray(0, 10))), 271);
+        assert.equal(
+            code(() => decompressNative(lz.subarray(0, lz.length - 3))),
+            271,
+        );
+        assert.equal(
+            code(() => decompressNative(lz.subarray(0, 10))),
+            271,
+        );
         const huge = Buffer.from(lz);
         huge.writeUInt32LE(0x7fffffff, 17);
-        assert.equal(code(() => decompressNative(huge)), 246);
+        assert.equal(
+            code(() => decompressNative(huge)),
+            246,
+        );
     });
 
     it("refuses a block whose payload does not decode to the size its header claims", () => {
@@ -101,7 +127,10 @@ describe("chdb gateway ClickHouse block compression", () => {
         const lz = compressNative(data);
         const framed = Buffer.from(lz.subarray(16));
         framed.writeUInt32LE(801, 5);
-        assert.equal(code(() => decompressNative(Buffer.concat([cityHash128Bytes(framed), framed]))), 271);
+        assert.equal(
+            code(() => decompressNative(Buffer.concat([cityHash128Bytes(framed), framed]))),
+            271,
+        );
     });
 
     it("reads ZSTD (0x90) blocks where Node's zlib has zstd, else names the Node version it needs", () => {
@@ -110,12 +139,15 @@ describe("chdb gateway ClickHouse block compression", () => {
         if (z.zstdCompressSync) {
             assert.deepEqual(decompressNative(block(Method.ZSTD, z.zstdCompressSync(data), data.length)), data);
         } else {
-            assert.throws(() => decompressNative(block(Method.ZSTD, Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), 1)), (e: unknown) => {
-                assert.ok(e instanceof GatewayError);
-                assert.equal(e.code, 89);
-                assert.match(e.message, /Node 22\.15/);
-                return true;
-            });
+            assert.throws(
+                () => decompressNative(block(Method.ZSTD, Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), 1)),
+                (e: unknown) => {
+                    assert.ok(e instanceof GatewayError);
+                    assert.equal(e.code, 89);
+                    assert.match(e.message, /Node 22\.15/);
+                    return true;
+                },
+            );
         }
     });
 

@@ -15,7 +15,10 @@ const scan = (s: string | Buffer) => scanStatement(Buffer.isBuffer(s) ? s : Buff
 describe("chdb gateway scanStatement", () => {
     it("finds the data of INSERT ... FORMAT after one line break, keeping binary bytes", () => {
         const data = Buffer.from([0x0a, 0x00, 0xff, 0x20]);
-        const buf = Buffer.concat([Buffer.from("INSERT INTO db.t (a, `format`) SETTINGS x=1 FORMAT RowBinary\n"), data]);
+        const buf = Buffer.concat([
+            Buffer.from("INSERT INTO db.t (a, `format`) SETTINGS x=1 FORMAT RowBinary\n"),
+            data,
+        ]);
         const info = scan(buf);
         assert.equal(info.kind, "INSERT");
         assert.equal(info.insert?.format, "RowBinary");
@@ -38,7 +41,10 @@ describe("chdb gateway scanStatement", () => {
         assert.equal(scan("SELECT 'FORMAT CSV' AS f -- FORMAT TSV\n FORMAT JSONEachRow").outputFormat, "JSONEachRow");
         assert.equal(scan("SELECT * FROM (SELECT 1 FORMAT CSV)").outputFormat, undefined);
         assert.equal(scan("/* FORMAT XML */ SELECT 1").outputFormat, undefined);
-        assert.equal(scan("WITH x AS (SELECT 1) SELECT * FROM x FORMAT Native SETTINGS max_threads = 1").outputFormat, "Native");
+        assert.equal(
+            scan("WITH x AS (SELECT 1) SELECT * FROM x FORMAT Native SETTINGS max_threads = 1").outputFormat,
+            "Native",
+        );
     });
 
     it("names the statement kind and the database of USE", () => {
@@ -65,13 +71,21 @@ describe("chdb gateway LZ4 frames", () => {
     });
 
     it("decodes uncompressed blocks and concatenated frames", () => {
-        const raw = Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, 0x82, 3, 0, 0, 0x80, 0x78, 0x79, 0x7a, 0, 0, 0, 0]);
+        const raw = Buffer.from([
+            0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, 0x82, 3, 0, 0, 0x80, 0x78, 0x79, 0x7a, 0, 0, 0, 0,
+        ]);
         assert.equal(lz4FrameDecode(Buffer.concat([frame, raw])).toString(), "abababababab!xyz");
     });
 
     it("refuses data that is not an LZ4 frame, as a ClickHouse error", () => {
-        assert.throws(() => decodeBody(Buffer.from("plain text"), "lz4"), (e: unknown) => e instanceof GatewayError && e.code === 271);
-        assert.throws(() => decodeBody(Buffer.from("x"), "zstd"), (e: unknown) => e instanceof GatewayError && e.code === 89);
+        assert.throws(
+            () => decodeBody(Buffer.from("plain text"), "lz4"),
+            (e: unknown) => e instanceof GatewayError && e.code === 271,
+        );
+        assert.throws(
+            () => decodeBody(Buffer.from("x"), "zstd"),
+            (e: unknown) => e instanceof GatewayError && e.code === 89,
+        );
     });
 
     it("picks the first response encoding it can produce, in the client's order", () => {
@@ -84,14 +98,17 @@ describe("chdb gateway LZ4 frames", () => {
 describe("chdb gateway multipart", () => {
     it("splits fields and keeps file parts apart", () => {
         const body = Buffer.from(
-            "--XX\r\nContent-Disposition: form-data; name=\"query\"\r\n\r\nSELECT {v:String}\r\n" +
-                "--XX\r\nContent-Disposition: form-data; name=\"t\"; filename=\"t.tsv\"\r\n\r\n1\t2\r\n--XX--\r\n",
+            '--XX\r\nContent-Disposition: form-data; name="query"\r\n\r\nSELECT {v:String}\r\n' +
+                '--XX\r\nContent-Disposition: form-data; name="t"; filename="t.tsv"\r\n\r\n1\t2\r\n--XX--\r\n',
         );
         const parts = parseMultipart(body, "multipart/form-data; boundary=XX");
-        assert.deepEqual(parts.map((p) => [p.name, p.filename, p.data.toString()]), [
-            ["query", undefined, "SELECT {v:String}"],
-            ["t", "t.tsv", "1\t2"],
-        ]);
+        assert.deepEqual(
+            parts.map((p) => [p.name, p.filename, p.data.toString()]),
+            [
+                ["query", undefined, "SELECT {v:String}"],
+                ["t", "t.tsv", "1\t2"],
+            ],
+        );
     });
 });
 

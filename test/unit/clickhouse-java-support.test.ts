@@ -15,7 +15,9 @@ function fakeJdk(version: string, withJavac: boolean): string {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "fake-jdk-"));
     fs.mkdirSync(path.join(home, "bin"));
     const script = (text: string) => `#!/bin/sh\necho '${text}' >&2\n`;
-    fs.writeFileSync(path.join(home, "bin", "java"), script(`openjdk version "${version}" 2025-01-01`), { mode: 0o755 });
+    fs.writeFileSync(path.join(home, "bin", "java"), script(`openjdk version "${version}" 2025-01-01`), {
+        mode: 0o755,
+    });
     if (withJavac) fs.writeFileSync(path.join(home, "bin", "javac"), script(`javac ${version}`), { mode: 0o755 });
     return home;
 }

@@ -16,13 +16,21 @@ function problemsOf(raw: Record<string, unknown>, ctx?: ConfigContext): { key: s
     assert.fail("expected parseConfig to throw");
 }
 
-const EXTERNAL = { connectUrl: "http://connect:8083", kafkaBootstrap: "k1:9092", clickhouse: { url: "https://ch.example:8443" } };
+const EXTERNAL = {
+    connectUrl: "http://connect:8083",
+    kafkaBootstrap: "k1:9092",
+    clickhouse: { url: "https://ch.example:8443" },
+};
 const SECRETS = { clickhousePassword: "pw-Q7", debeziumConnectionString: "mongodb://debezium:pw-Q7@m:27017/" };
 const BOTH_SECRET = new Set(["cdc:clickhousePassword", "cdc:debeziumConnectionString"]);
 
 describe("image references", () => {
     it("reads a private registry host with a port as a registry, not as a tag", () => {
-        assert.deepEqual(parseImageRef("registry.example.com:5000/mongo:8.0.29"), { registry: "registry.example.com:5000", repository: "mongo", tag: "8.0.29" });
+        assert.deepEqual(parseImageRef("registry.example.com:5000/mongo:8.0.29"), {
+            registry: "registry.example.com:5000",
+            repository: "mongo",
+            tag: "8.0.29",
+        });
         assert.equal(imagePinProblem("registry.example.com:5000/mongo:8.0.29"), undefined);
         assert.equal(imagePinProblem("localhost:5000/team/connect:3.3.2.Final"), undefined);
     });
@@ -31,11 +39,23 @@ describe("image references", () => {
         const d = `sha256:${"ab".repeat(32)}`;
         assert.equal(parseImageRef(`mongo@${d}`)?.digest, d);
         assert.equal(imagePinProblem(`mongo@${d}`), undefined);
-        assert.equal(imagePinProblem(`registry.example.com:5000/mongo:8@${d}`), undefined, "the digest pins even a moving tag");
+        assert.equal(
+            imagePinProblem(`registry.example.com:5000/mongo:8@${d}`),
+            undefined,
+            "the digest pins even a moving tag",
+        );
     });
 
     it("refuses moving tags: latest, major-only, no tag, a registry port without a tag", () => {
-        for (const ref of ["mongo:latest", "mongo:8", "mongo:v8", "mongo:8-jammy", "mongo", "registry.example.com:5000/mongo", "clickhouse/clickhouse-server:lts"]) {
+        for (const ref of [
+            "mongo:latest",
+            "mongo:8",
+            "mongo:v8",
+            "mongo:8-jammy",
+            "mongo",
+            "registry.example.com:5000/mongo",
+            "clickhouse/clickhouse-server:lts",
+        ]) {
             assert.match(imagePinProblem(ref) ?? "", /not pinned/, ref);
         }
         assert.equal(isMovingTag("8.0"), false, "major.minor names a release line narrow enough (alpine:3.22)");
@@ -68,14 +88,19 @@ describe("names and topics that must differ", () => {
     it("refuses a source named like the stack's default sink name", () => {
         const [p] = problemsOf({ connectors: { sourceName: "dev-clickhouse-sink" } }, { stack: "dev" });
         assert.equal(p.key, "cdc:connectors.sourceName");
-        assert.doesNotThrow(() => parseConfig({ connectors: { sourceName: "dev-clickhouse-sink" } }, { stack: "prod" }));
+        assert.doesNotThrow(() =>
+            parseConfig({ connectors: { sourceName: "dev-clickhouse-sink" } }, { stack: "prod" }),
+        );
     });
 
     it("refuses a dead-letter topic that is a change topic or the heartbeat topic", () => {
         const [p] = problemsOf({ connectors: { deadLetterTopic: "mongo.ecom.orders" } });
         assert.equal(p.key, "cdc:connectors.deadLetterTopic");
         assert.match(p.message, /change topic of collection "orders"/);
-        const [h] = problemsOf({ kafka: { topicPrefix: "cdc" }, connectors: { deadLetterTopic: "__debezium-heartbeat.cdc" } });
+        const [h] = problemsOf({
+            kafka: { topicPrefix: "cdc" },
+            connectors: { deadLetterTopic: "__debezium-heartbeat.cdc" },
+        });
         assert.match(h.message, /heartbeat/);
         assert.doesNotThrow(() => parseConfig({ connectors: { deadLetterTopic: "dlq.orders" } }));
     });
@@ -102,18 +127,32 @@ describe("names and topics that must differ", () => {
 
 describe("credentials in stack config", () => {
     it("refuses credentials set without --secret, naming the command and never the value", () => {
-        const problems = problemsOf({ platform: "external", external: EXTERNAL, ...SECRETS }, { secretKeys: new Set(["cdc:debeziumConnectionString"]) });
-        assert.deepEqual(problems.map((p) => p.key), ["cdc:clickhousePassword"]);
+        const problems = problemsOf(
+            { platform: "external", external: EXTERNAL, ...SECRETS },
+            { secretKeys: new Set(["cdc:debeziumConnectionString"]) },
+        );
+        assert.deepEqual(
+            problems.map((p) => p.key),
+            ["cdc:clickhousePassword"],
+        );
         assert.match(problems[0].message, /pulumi config set --secret cdc:clickhousePassword/);
         assert.doesNotMatch(JSON.stringify(problems), /pw-Q7/);
     });
 
     it("learns from the engine which keys are secret (loadConfig)", () => {
-        const raw = { "cdc:platform": "external", "cdc:external": JSON.stringify(EXTERNAL), "cdc:clickhousePassword": "pw-Q7", "cdc:debeziumConnectionString": SECRETS.debeziumConnectionString };
+        const raw = {
+            "cdc:platform": "external",
+            "cdc:external": JSON.stringify(EXTERNAL),
+            "cdc:clickhousePassword": "pw-Q7",
+            "cdc:debeziumConnectionString": SECRETS.debeziumConnectionString,
+        };
         const saved = pulumi.runtime.allConfig();
         try {
             pulumi.runtime.setAllConfig(raw, ["cdc:debeziumConnectionString"]);
-            assert.throws(() => loadConfig(), /cdc:clickhousePassword: is stored in plain text.*pulumi config set --secret cdc:clickhousePassword/s);
+            assert.throws(
+                () => loadConfig(),
+                /cdc:clickhousePassword: is stored in plain text.*pulumi config set --secret cdc:clickhousePassword/s,
+            );
             pulumi.runtime.setAllConfig(raw, ["cdc:clickhousePassword", "cdc:debeziumConnectionString"]);
             assert.equal(loadConfig().platform, "external");
         } finally {
@@ -122,11 +161,18 @@ describe("credentials in stack config", () => {
     });
 
     it("accepts credentials Pulumi holds as secrets", () => {
-        assert.equal(parseConfig({ platform: "external", external: EXTERNAL, ...SECRETS }, { secretKeys: BOTH_SECRET }).platform, "external");
+        assert.equal(
+            parseConfig({ platform: "external", external: EXTERNAL, ...SECRETS }, { secretKeys: BOTH_SECRET }).platform,
+            "external",
+        );
     });
 
     it("refuses user:password@ in the external URLs without printing the password", () => {
-        const external = { ...EXTERNAL, connectUrl: "http://admin:hunter2@connect:8083", clickhouse: { url: "https://cdc:hunter2@ch.example:8443" } };
+        const external = {
+            ...EXTERNAL,
+            connectUrl: "http://admin:hunter2@connect:8083",
+            clickhouse: { url: "https://cdc:hunter2@ch.example:8443" },
+        };
         let err: unknown;
         try {
             parseConfig({ platform: "external", external, ...SECRETS }, { secretKeys: BOTH_SECRET });
@@ -134,15 +180,25 @@ describe("credentials in stack config", () => {
             err = e;
         }
         assert.ok(err instanceof ConfigError);
-        assert.deepEqual(err.problems.map((p) => p.key).sort(), ["cdc:external.clickhouse.url", "cdc:external.connectUrl"]);
+        assert.deepEqual(err.problems.map((p) => p.key).sort(), [
+            "cdc:external.clickhouse.url",
+            "cdc:external.connectUrl",
+        ]);
         assert.doesNotMatch(err.message, /hunter2/);
         assert.match(err.message, /pulumi config set --secret cdc:clickhousePassword/);
     });
 
     it("refuses credentials in the kubernetes access URLs too", () => {
-        const access = { mode: "url", connectUrl: "http://admin:hunter2@connect.example:8083", clickhouseUrl: "http://ch.example:8123" };
+        const access = {
+            mode: "url",
+            connectUrl: "http://admin:hunter2@connect.example:8083",
+            clickhouseUrl: "http://ch.example:8123",
+        };
         const problems = problemsOf({ platform: "kubernetes", kubernetes: { access } });
-        assert.deepEqual(problems.map((p) => p.key), ["cdc:kubernetes.access.connectUrl"]);
+        assert.deepEqual(
+            problems.map((p) => p.key),
+            ["cdc:kubernetes.access.connectUrl"],
+        );
         assert.doesNotMatch(problems[0].message, /hunter2/);
     });
 });

@@ -26,10 +26,23 @@ describe("cdc:kubernetes config", () => {
     });
 
     it("accepts nodePort access with default ports and url access with two URLs", () => {
-        const n = parseConfig({ platform: "kubernetes", kubernetes: { access: { mode: "nodePort", nodeAddress: "10.1.2.3" } } });
+        const n = parseConfig({
+            platform: "kubernetes",
+            kubernetes: { access: { mode: "nodePort", nodeAddress: "10.1.2.3" } },
+        });
         assert.equal(n.platform, "kubernetes");
-        assert.deepEqual(n.kubernetes.access, { mode: "nodePort", nodeAddress: "10.1.2.3", connectNodePort: 30083, clickhouseNodePort: 30123 });
-        const u = parseConfig({ platform: "kubernetes", kubernetes: { access: { mode: "url", connectUrl: "http://connect.lan:8083", clickhouseUrl: "https://ch.lan:8443" } } });
+        assert.deepEqual(n.kubernetes.access, {
+            mode: "nodePort",
+            nodeAddress: "10.1.2.3",
+            connectNodePort: 30083,
+            clickhouseNodePort: 30123,
+        });
+        const u = parseConfig({
+            platform: "kubernetes",
+            kubernetes: {
+                access: { mode: "url", connectUrl: "http://connect.lan:8083", clickhouseUrl: "https://ch.lan:8443" },
+            },
+        });
         assert.equal(u.platform, "kubernetes");
         assert.equal(u.kubernetes.access.mode, "url");
     });
@@ -41,19 +54,45 @@ describe("cdc:kubernetes config", () => {
     });
 
     it("names the bad access field and mode", () => {
-        assert.match(problems({ platform: "kubernetes", kubernetes: { access: { mode: "ingress" } } })[0].message, /"url", "loadBalancer", "nodePort"/);
-        const ps = problems({ platform: "kubernetes", kubernetes: { access: { mode: "nodePort", nodeAddress: "n1", connectNodePort: 8083 } } });
+        assert.match(
+            problems({ platform: "kubernetes", kubernetes: { access: { mode: "ingress" } } })[0].message,
+            /"url", "loadBalancer", "nodePort"/,
+        );
+        const ps = problems({
+            platform: "kubernetes",
+            kubernetes: { access: { mode: "nodePort", nodeAddress: "n1", connectNodePort: 8083 } },
+        });
         assert.equal(ps[0].key, "cdc:kubernetes.access.connectNodePort");
         assert.match(ps[0].message, /30000 to 32767.*access mode "nodePort"/);
-        assert.equal(problems({ platform: "kubernetes", kubernetes: { access: { mode: "url", connectUrl: "http://c:8083" } } })[0].key, "cdc:kubernetes.access.clickhouseUrl");
-        assert.equal(problems({ platform: "kubernetes", kubernetes: { access: { mode: "loadBalancer", nodeAddress: "x" } } })[0].key, "cdc:kubernetes.access.nodeAddress");
+        assert.equal(
+            problems({
+                platform: "kubernetes",
+                kubernetes: { access: { mode: "url", connectUrl: "http://c:8083" } },
+            })[0].key,
+            "cdc:kubernetes.access.clickhouseUrl",
+        );
+        assert.equal(
+            problems({ platform: "kubernetes", kubernetes: { access: { mode: "loadBalancer", nodeAddress: "x" } } })[0]
+                .key,
+            "cdc:kubernetes.access.nodeAddress",
+        );
     });
 
     it("refuses an even member count, 2 brokers, unpinned images and kubernetes settings on another platform", () => {
         const access = { mode: "loadBalancer" };
-        assert.equal(problems({ platform: "kubernetes", kubernetes: { access, mongo: { members: 2 } } })[0].key, "cdc:kubernetes.mongo.members");
-        assert.equal(problems({ platform: "kubernetes", kubernetes: { access, kafka: { brokers: 2 } } })[0].key, "cdc:kubernetes.kafka.brokers");
-        assert.equal(problems({ platform: "kubernetes", kubernetes: { access, images: { kafka: "apache/kafka:latest" } } })[0].key, "cdc:kubernetes.images.kafka");
+        assert.equal(
+            problems({ platform: "kubernetes", kubernetes: { access, mongo: { members: 2 } } })[0].key,
+            "cdc:kubernetes.mongo.members",
+        );
+        assert.equal(
+            problems({ platform: "kubernetes", kubernetes: { access, kafka: { brokers: 2 } } })[0].key,
+            "cdc:kubernetes.kafka.brokers",
+        );
+        assert.equal(
+            problems({ platform: "kubernetes", kubernetes: { access, images: { kafka: "apache/kafka:latest" } } })[0]
+                .key,
+            "cdc:kubernetes.images.kafka",
+        );
         assert.equal(problems({ platform: "docker", kubernetes: { access } })[0].key, "cdc:kubernetes");
     });
 });

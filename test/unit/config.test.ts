@@ -52,12 +52,21 @@ describe("stack config", () => {
 
     it("reports every problem at once, not only the first", () => {
         const problems = problemsOf({ docker: { ports: { connect: 70000, mongo: -1 } }, dbt: { threads: 0 } });
-        assert.deepEqual(problems.map((p) => p.key).sort(), ["cdc:dbt.threads", "cdc:docker.ports.connect", "cdc:docker.ports.mongo"]);
-        assert.match(problems.find((p) => p.key === "cdc:docker.ports.connect")!.message, /70000 is not an integer from 1 to 65535/);
+        assert.deepEqual(problems.map((p) => p.key).sort(), [
+            "cdc:dbt.threads",
+            "cdc:docker.ports.connect",
+            "cdc:docker.ports.mongo",
+        ]);
+        assert.match(
+            problems.find((p) => p.key === "cdc:docker.ports.connect")!.message,
+            /70000 is not an integer from 1 to 65535/,
+        );
     });
 
     it("rejects unpinned and latest images", () => {
-        const problems = problemsOf({ docker: { images: { mongo: "mongo", clickhouse: "clickhouse/clickhouse-server:latest" } } });
+        const problems = problemsOf({
+            docker: { images: { mongo: "mongo", clickhouse: "clickhouse/clickhouse-server:latest" } },
+        });
         const keys = problems.map((p) => p.key);
         assert.ok(keys.includes("cdc:docker.images.mongo"));
         assert.ok(keys.includes("cdc:docker.images.clickhouse"));
@@ -90,7 +99,9 @@ describe("stack config", () => {
     it("takes the collection of each role, and names the object form when given a list", () => {
         const c = parseConfig({ mongo: { collections: { orders: "purchases" } } });
         assert.deepEqual(c.mongo.collections, { customers: "customers", products: "products", orders: "purchases" });
-        const [p, ...rest] = problemsOf({ mongo: { collections: ["customers", "products", "orders"], database: "shop" } });
+        const [p, ...rest] = problemsOf({
+            mongo: { collections: ["customers", "products", "orders"], database: "shop" },
+        });
         assert.equal(rest.length, 0);
         assert.equal(p.key, "cdc:mongo.collections");
         assert.match(p.message, /is a list/);
@@ -110,14 +121,26 @@ describe("stack config", () => {
     });
 
     it("requires addresses and secrets on the external platform", () => {
-        const keys = problemsOf({ platform: "external" }).map((p) => p.key).sort();
-        assert.deepEqual(keys, ["cdc:clickhousePassword", "cdc:debeziumConnectionString", "cdc:external.clickhouse.url", "cdc:external.connectUrl", "cdc:external.kafkaBootstrap"]);
+        const keys = problemsOf({ platform: "external" })
+            .map((p) => p.key)
+            .sort();
+        assert.deepEqual(keys, [
+            "cdc:clickhousePassword",
+            "cdc:debeziumConnectionString",
+            "cdc:external.clickhouse.url",
+            "cdc:external.connectUrl",
+            "cdc:external.kafkaBootstrap",
+        ]);
     });
 
     it("accepts a complete external config", () => {
         const c = parseConfig({
             platform: "external",
-            external: { connectUrl: "http://connect:8083", kafkaBootstrap: "k1:9092,k2:9092", clickhouse: { url: "https://ch.example:8443" } },
+            external: {
+                connectUrl: "http://connect:8083",
+                kafkaBootstrap: "k1:9092,k2:9092",
+                clickhouse: { url: "https://ch.example:8443" },
+            },
             clickhousePassword: "[secret]",
             debeziumConnectionString: "[secret]",
         });
@@ -132,22 +155,45 @@ describe("stack config", () => {
     });
 
     it("refuses cdc:docker on another platform instead of ignoring it, naming the key and the fix", () => {
-        const k8s = problemsOf({ platform: "kubernetes", kubernetes: { access: { mode: "loadBalancer" } }, docker: { ports: { mongo: 27018 } } });
-        assert.deepEqual(k8s.map((p) => p.key), ["cdc:docker"]);
-        assert.match(k8s[0].message, /only read when cdc:platform is "docker" \(it is "kubernetes"\).*pulumi config rm cdc:docker/);
+        const k8s = problemsOf({
+            platform: "kubernetes",
+            kubernetes: { access: { mode: "loadBalancer" } },
+            docker: { ports: { mongo: 27018 } },
+        });
+        assert.deepEqual(
+            k8s.map((p) => p.key),
+            ["cdc:docker"],
+        );
+        assert.match(
+            k8s[0].message,
+            /only read when cdc:platform is "docker" \(it is "kubernetes"\).*pulumi config rm cdc:docker/,
+        );
         const external = problemsOf({
             platform: "external",
-            external: { connectUrl: "http://connect:8083", kafkaBootstrap: "k1:9092", clickhouse: { url: "https://ch.example:8443" } },
+            external: {
+                connectUrl: "http://connect:8083",
+                kafkaBootstrap: "k1:9092",
+                clickhouse: { url: "https://ch.example:8443" },
+            },
             clickhousePassword: "[secret]",
             debeziumConnectionString: "[secret]",
             docker: {},
         });
-        assert.deepEqual(external.map((p) => p.key), ["cdc:docker"]);
+        assert.deepEqual(
+            external.map((p) => p.key),
+            ["cdc:docker"],
+        );
     });
 
     it("holds only the chosen platform's block", () => {
         const c = parseConfig({ platform: "kubernetes", kubernetes: { access: { mode: "loadBalancer" } } });
-        assert.deepEqual(Object.keys(c).filter((k) => ["docker", "kubernetes", "external"].includes(k)), ["kubernetes"]);
-        assert.deepEqual(Object.keys(parseConfig({})).filter((k) => ["docker", "kubernetes", "external"].includes(k)), ["docker"]);
+        assert.deepEqual(
+            Object.keys(c).filter((k) => ["docker", "kubernetes", "external"].includes(k)),
+            ["kubernetes"],
+        );
+        assert.deepEqual(
+            Object.keys(parseConfig({})).filter((k) => ["docker", "kubernetes", "external"].includes(k)),
+            ["docker"],
+        );
     });
 });

@@ -28,13 +28,21 @@ function assertMatchesSnapshot(name: string, actual: unknown): void {
         fs.writeFileSync(file, rendered);
         return;
     }
-    assert.ok(fs.existsSync(file), `snapshot ${file} is missing: run the test with UPDATE_SNAPSHOTS=1 and review the file`);
-    assert.deepStrictEqual(actual, JSON.parse(fs.readFileSync(file, "utf8")), `rendered config differs from ${file} (UPDATE_SNAPSHOTS=1 to accept)`);
+    assert.ok(
+        fs.existsSync(file),
+        `snapshot ${file} is missing: run the test with UPDATE_SNAPSHOTS=1 and review the file`,
+    );
+    assert.deepStrictEqual(
+        actual,
+        JSON.parse(fs.readFileSync(file, "utf8")),
+        `rendered config differs from ${file} (UPDATE_SNAPSHOTS=1 to accept)`,
+    );
 }
 
 const COLLECTIONS = ["customers", "products", "orders"];
 
-const sourceConfig = () => debeziumMongoSourceConfig({ topicPrefix: "mongo", database: "ecom", collections: COLLECTIONS });
+const sourceConfig = () =>
+    debeziumMongoSourceConfig({ topicPrefix: "mongo", database: "ecom", collections: COLLECTIONS });
 const sinkConfig = () =>
     clickhouseSinkConfig({
         topicPrefix: "mongo",
@@ -88,7 +96,8 @@ describe("debeziumMongoSourceConfig", () => {
 
     it("never contains the secret keys, which are supplied separately", () => {
         assert.deepEqual([...DEBEZIUM_SECRET_KEYS], ["mongodb.connection.string"]);
-        for (const k of DEBEZIUM_SECRET_KEYS) assert.ok(!(k in sourceConfig()), `${k} must not be in the non-secret config`);
+        for (const k of DEBEZIUM_SECRET_KEYS)
+            assert.ok(!(k in sourceConfig()), `${k} must not be in the non-secret config`);
     });
 
     it("renders every value as a string, as Kafka Connect expects", () => {
@@ -96,19 +105,43 @@ describe("debeziumMongoSourceConfig", () => {
     });
 
     it("rejects an empty collection list and names that would break topics", () => {
-        assert.throws(() => debeziumMongoSourceConfig({ topicPrefix: "mongo", database: "ecom", collections: [] }), /collections/);
-        assert.throws(() => debeziumMongoSourceConfig({ topicPrefix: "mon go", database: "ecom", collections: ["a"] }), /topicPrefix/);
-        assert.throws(() => debeziumMongoSourceConfig({ topicPrefix: "mongo", database: "ecom", collections: ["a,b"] }), /collections\[0\]/);
+        assert.throws(
+            () => debeziumMongoSourceConfig({ topicPrefix: "mongo", database: "ecom", collections: [] }),
+            /collections/,
+        );
+        assert.throws(
+            () => debeziumMongoSourceConfig({ topicPrefix: "mon go", database: "ecom", collections: ["a"] }),
+            /topicPrefix/,
+        );
+        assert.throws(
+            () => debeziumMongoSourceConfig({ topicPrefix: "mongo", database: "ecom", collections: ["a,b"] }),
+            /collections\[0\]/,
+        );
     });
 });
 
 describe("mongoConnectionString", () => {
     it("percent-encodes credentials and names the replica set and auth database", () => {
-        const s = mongoConnectionString({ hosts: ["mongo:27017"], user: "debezium", password: "p@ss:w/rd", replicaSet: "rs0" });
+        const s = mongoConnectionString({
+            hosts: ["mongo:27017"],
+            user: "debezium",
+            password: "p@ss:w/rd",
+            replicaSet: "rs0",
+        });
         assert.equal(s, "mongodb://debezium:p%40ss%3Aw%2Frd@mongo:27017/?replicaSet=rs0&authSource=admin");
         assert.equal(new URL(s).password, "p%40ss%3Aw%2Frd");
-        const withOptions = mongoConnectionString({ hosts: ["a:1", "b:2"], user: "u", password: "p", replicaSet: "rs0", tls: true, options: { serverSelectionTimeoutMS: "3000" } });
-        assert.equal(withOptions, "mongodb://u:p@a:1,b:2/?replicaSet=rs0&authSource=admin&tls=true&serverSelectionTimeoutMS=3000");
+        const withOptions = mongoConnectionString({
+            hosts: ["a:1", "b:2"],
+            user: "u",
+            password: "p",
+            replicaSet: "rs0",
+            tls: true,
+            options: { serverSelectionTimeoutMS: "3000" },
+        });
+        assert.equal(
+            withOptions,
+            "mongodb://u:p@a:1,b:2/?replicaSet=rs0&authSource=admin&tls=true&serverSelectionTimeoutMS=3000",
+        );
     });
 });
 
@@ -156,7 +189,10 @@ describe("clickhouseSinkConfig", () => {
         const filter = c.transforms.split(",")[0];
         const predicate = c[`transforms.${filter}.predicate`];
         assert.ok(c.predicates.split(",").includes(predicate));
-        assert.equal(c[`predicates.${predicate}.type`], "org.apache.kafka.connect.transforms.predicates.RecordIsTombstone");
+        assert.equal(
+            c[`predicates.${predicate}.type`],
+            "org.apache.kafka.connect.transforms.predicates.RecordIsTombstone",
+        );
         assert.equal(c[`transforms.${filter}.negate`] ?? "false", "false");
     });
 
@@ -176,15 +212,27 @@ describe("clickhouseSinkConfig", () => {
     });
 
     it("connects with host, port, TLS, database and user, and leaves the password to the secret part", () => {
-        const c = clickhouseSinkConfig({ ...baseSink(), clickhouse: { host: "ch.example", port: 8443, ssl: true, database: "bronze", user: "writer" } });
-        assert.deepEqual([c.hostname, c.port, c.ssl, c.database, c.username], ["ch.example", "8443", "true", "bronze", "writer"]);
+        const c = clickhouseSinkConfig({
+            ...baseSink(),
+            clickhouse: { host: "ch.example", port: 8443, ssl: true, database: "bronze", user: "writer" },
+        });
+        assert.deepEqual(
+            [c.hostname, c.port, c.ssl, c.database, c.username],
+            ["ch.example", "8443", "true", "bronze", "writer"],
+        );
         assert.deepEqual([...CLICKHOUSE_SINK_SECRET_KEYS], ["password"]);
         assert.ok(!("password" in c));
     });
 
     it("rejects an invalid port or an empty host", () => {
-        assert.throws(() => clickhouseSinkConfig({ ...baseSink(), clickhouse: { ...baseSink().clickhouse, port: 0 } }), /port/);
-        assert.throws(() => clickhouseSinkConfig({ ...baseSink(), clickhouse: { ...baseSink().clickhouse, host: "" } }), /host/);
+        assert.throws(
+            () => clickhouseSinkConfig({ ...baseSink(), clickhouse: { ...baseSink().clickhouse, port: 0 } }),
+            /port/,
+        );
+        assert.throws(
+            () => clickhouseSinkConfig({ ...baseSink(), clickhouse: { ...baseSink().clickhouse, host: "" } }),
+            /host/,
+        );
     });
 });
 

@@ -99,7 +99,11 @@ describe("isHashedFile", () => {
     it("keeps nested yml/sql/csv/md and drops a nested target dir", () => {
         assert.equal(isHashedFile("models/a.sql"), true);
         assert.equal(isHashedFile("seeds/a.csv"), true);
-        assert.equal(isHashedFile("models/target/a.sql"), true, "only directories named target are skipped, a file inside models/target/ is still a model");
+        assert.equal(
+            isHashedFile("models/target/a.sql"),
+            true,
+            "only directories named target are skipped, a file inside models/target/ is still a model",
+        );
         assert.equal(isHashedFile("target/a.sql"), false);
         assert.equal(isHashedFile("models/profiles.yml"), true, "only the top-level profiles.yml is dbt's profile");
     });

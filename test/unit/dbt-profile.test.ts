@@ -11,12 +11,20 @@ import {
 
 describe("parseClickHouseUrl", () => {
     it("reads host and port of a plain http URL", () => {
-        assert.deepEqual(parseClickHouseUrl("http://127.0.0.1:18123"), { host: "127.0.0.1", port: 18123, secure: false });
+        assert.deepEqual(parseClickHouseUrl("http://127.0.0.1:18123"), {
+            host: "127.0.0.1",
+            port: 18123,
+            secure: false,
+        });
     });
 
     it("defaults the port to 8123 for http and 8443 for https", () => {
         assert.equal(parseClickHouseUrl("http://ch.local").port, 8123);
-        assert.deepEqual(parseClickHouseUrl("https://ch.example.com/"), { host: "ch.example.com", port: 8443, secure: true });
+        assert.deepEqual(parseClickHouseUrl("https://ch.example.com/"), {
+            host: "ch.example.com",
+            port: 8443,
+            secure: true,
+        });
     });
 
     it("unbrackets IPv6 hosts", () => {
@@ -34,7 +42,12 @@ describe("parseClickHouseUrl", () => {
 });
 
 describe("renderProfile", () => {
-    const yaml = renderProfile({ url: "https://ch.example.com:9443", database: "analytics", target: "prod", threads: 2 });
+    const yaml = renderProfile({
+        url: "https://ch.example.com:9443",
+        database: "analytics",
+        target: "prod",
+        threads: 2,
+    });
 
     it("names the profile the dbt project expects and the requested target", () => {
         assert.match(yaml, new RegExp(`^${DBT_PROFILE_NAME}:$`, "m"));

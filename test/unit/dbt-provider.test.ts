@@ -57,11 +57,17 @@ describe("diffDbtRun", () => {
     const olds = outputsOf(inputs({ vars: { a: "1", b: "2" }, threads: 2 }));
 
     it("finds no change when nothing changed", () => {
-        assert.deepEqual(diffDbtRun(olds, inputs({ vars: { b: "2", a: "1" }, threads: 2 })), { changes: false, changed: [] });
+        assert.deepEqual(diffDbtRun(olds, inputs({ vars: { b: "2", a: "1" }, threads: 2 })), {
+            changes: false,
+            changed: [],
+        });
     });
 
     it("names contentHash when the project changed", () => {
-        assert.deepEqual(diffDbtRun(olds, inputs({ vars: { a: "1", b: "2" }, threads: 2, contentHash: "sha256:bbb" })).changed, ["contentHash"]);
+        assert.deepEqual(
+            diffDbtRun(olds, inputs({ vars: { a: "1", b: "2" }, threads: 2, contentHash: "sha256:bbb" })).changed,
+            ["contentHash"],
+        );
     });
 
     it("names each connection field and setting that changed", () => {
@@ -85,7 +91,11 @@ describe("diffDbtRun", () => {
     });
 
     it("does not re-run dbt for a password change alone", () => {
-        const news = inputs({ vars: { a: "1", b: "2" }, threads: 2, clickhouse: { ...inputs().clickhouse, password: "rotated" } });
+        const news = inputs({
+            vars: { a: "1", b: "2" },
+            threads: 2,
+            clickhouse: { ...inputs().clickhouse, password: "rotated" },
+        });
         assert.equal(diffDbtRun(olds, news).changes, false);
     });
 });
@@ -104,10 +114,17 @@ describe("normaliseDbtRunInputs", () => {
     });
 
     it("rejects an unknown command, bad threads and a missing connection field", () => {
-        const base = { projectDir: "/p", clickhouse: { url: "http://h:1", user: "u", password: "p", database: "d" }, contentHash: "h" };
+        const base = {
+            projectDir: "/p",
+            clickhouse: { url: "http://h:1", user: "u", password: "p", database: "d" },
+            contentHash: "h",
+        };
         assert.throws(() => normaliseDbtRunInputs({ ...base, command: "seed" }), /command must be "build" or "run"/);
         assert.throws(() => normaliseDbtRunInputs({ ...base, threads: 0 }), /threads must be a positive integer/);
-        assert.throws(() => normaliseDbtRunInputs({ ...base, clickhouse: { url: "http://h:1", user: "u" } }), /clickhouse\.database/);
+        assert.throws(
+            () => normaliseDbtRunInputs({ ...base, clickhouse: { url: "http://h:1", user: "u" } }),
+            /clickhouse\.database/,
+        );
     });
 });
 
@@ -129,7 +146,11 @@ describe("DbtRun provider", () => {
         assert.deepEqual(calls[0].vars, { day: "2026-01-01" });
         assert.ok(!("__provider" in calls[0]));
         assert.ok(!JSON.stringify(res.outs).includes(PASSWORD), "password leaked into outputs");
-        assert.deepEqual(res.outs.connection, { url: "http://localhost:18123", user: "analyst", database: "analytics" });
+        assert.deepEqual(res.outs.connection, {
+            url: "http://localhost:18123",
+            user: "analyst",
+            database: "analytics",
+        });
         assert.equal(res.outs.contentHash, "sha256:aaa");
         assert.equal(res.outs.summary.modelsBuilt, 3);
         assert.ok(!Object.values(res.outs).includes(undefined), "Pulumi rejects undefined output values");
@@ -145,7 +166,9 @@ describe("DbtRun provider", () => {
 
     it("re-runs dbt on update with the new inputs", async () => {
         calls.length = 0;
-        const res = await provider.update!("id", outputsOf(inputs()), { ...inputs({ command: "run", contentHash: "sha256:new" }) });
+        const res = await provider.update!("id", outputsOf(inputs()), {
+            ...inputs({ command: "run", contentHash: "sha256:new" }),
+        });
         assert.equal(calls.length, 1);
         assert.equal(calls[0].command, "run");
         assert.equal(res.outs.contentHash, "sha256:new");
@@ -200,6 +223,9 @@ describe("DbtRun provider serialization", () => {
         new Function("module", "exports", "require", sf.text)(mod, mod.exports, require);
         const revived = mod.exports[sf.exportName]();
         // A call that fails before any dbt work proves the revived code runs: a missing project.
-        await assert.rejects(revived.create({ ...inputs({ projectDir: "/nonexistent/dbt-project" }) }), /not a dbt project/);
+        await assert.rejects(
+            revived.create({ ...inputs({ projectDir: "/nonexistent/dbt-project" }) }),
+            /not a dbt project/,
+        );
     });
 });

@@ -14,11 +14,31 @@ const RUN_RESULTS = {
     results: [
         { unique_id: "model.ecom_analytics.stg_customers", status: "success", message: "OK", failures: null },
         { unique_id: "model.ecom_analytics.stg_orders", status: "success", message: "OK", failures: null },
-        { unique_id: "model.ecom_analytics.fact_orders", status: "error", message: "Database Error in model fact_orders\n  Code: 47. Unknown identifier x", failures: null },
+        {
+            unique_id: "model.ecom_analytics.fact_orders",
+            status: "error",
+            message: "Database Error in model fact_orders\n  Code: 47. Unknown identifier x",
+            failures: null,
+        },
         { unique_id: "model.ecom_analytics.fct_daily_sales", status: "skipped", message: null, failures: null },
-        { unique_id: "test.ecom_analytics.unique_stg_customers_customer_id.1a2b", status: "pass", message: null, failures: 0 },
-        { unique_id: "test.ecom_analytics.not_null_stg_orders_order_id.3c4d", status: "fail", message: "Got 3 results, configured to fail if != 0", failures: 3 },
-        { unique_id: "test.ecom_analytics.accepted_values_status.5e6f", status: "warn", message: "Got 1 result, configured to warn if != 0", failures: 1 },
+        {
+            unique_id: "test.ecom_analytics.unique_stg_customers_customer_id.1a2b",
+            status: "pass",
+            message: null,
+            failures: 0,
+        },
+        {
+            unique_id: "test.ecom_analytics.not_null_stg_orders_order_id.3c4d",
+            status: "fail",
+            message: "Got 3 results, configured to fail if != 0",
+            failures: 3,
+        },
+        {
+            unique_id: "test.ecom_analytics.accepted_values_status.5e6f",
+            status: "warn",
+            message: "Got 1 result, configured to warn if != 0",
+            failures: 1,
+        },
         { unique_id: "unit_test.ecom_analytics.fact_orders.totals", status: "pass", message: null, failures: 0 },
         { unique_id: "seed.ecom_analytics.country_codes", status: "success", message: "INSERT 3", failures: null },
         { unique_id: "snapshot.ecom_analytics.customers_snapshot", status: "success", message: "OK", failures: null },
@@ -88,21 +108,38 @@ describe("errorLinesOfOutput", () => {
 
 describe("dbtFailureMessage", () => {
     it("combines run_results failures and output error lines under a headline", () => {
-        const msg = dbtFailureMessage({ command: "build", exitCode: 1, runResults: RUN_RESULTS, stdout: STDOUT, secrets: [] });
+        const msg = dbtFailureMessage({
+            command: "build",
+            exitCode: 1,
+            runResults: RUN_RESULTS,
+            stdout: STDOUT,
+            secrets: [],
+        });
         assert.match(msg.split("\n")[0], /^dbt build failed \(exit code 1\)$/);
         assert.match(msg, /fact_orders: Database Error/);
         assert.match(msg, /FAIL 2 assert_small/);
     });
 
     it("masks the password wherever it appears, including inside URLs", () => {
-        const msg = dbtFailureMessage({ command: "build", exitCode: 1, runResults: RUN_RESULTS, stdout: STDOUT, secrets: ["hunter2-secret"] });
+        const msg = dbtFailureMessage({
+            command: "build",
+            exitCode: 1,
+            runResults: RUN_RESULTS,
+            stdout: STDOUT,
+            secrets: ["hunter2-secret"],
+        });
         assert.ok(!msg.includes("hunter2-secret"), msg);
         assert.match(msg, /analyst:\*\*\*@127\.0\.0\.1/);
         assert.match(msg, /with password \*\*\*/);
     });
 
     it("falls back to the tail of the output when nothing looks like an error", () => {
-        const msg = dbtFailureMessage({ command: "deps", exitCode: 2, stdout: "line one\nsomething odd happened", secrets: [] });
+        const msg = dbtFailureMessage({
+            command: "deps",
+            exitCode: 2,
+            stdout: "line one\nsomething odd happened",
+            secrets: [],
+        });
         assert.match(msg, /exit code 2/);
         assert.match(msg, /something odd happened/);
     });

@@ -35,7 +35,10 @@ describe("dbt venv pins", () => {
 describe("dbtVenvDir", () => {
     const saved = { xdg: process.env.XDG_CACHE_HOME, py: process.env.CDC_PYTHON };
     afterEach(() => {
-        for (const [k, v] of [["XDG_CACHE_HOME", saved.xdg], ["CDC_PYTHON", saved.py]] as const) {
+        for (const [k, v] of [
+            ["XDG_CACHE_HOME", saved.xdg],
+            ["CDC_PYTHON", saved.py],
+        ] as const) {
             if (v === undefined) delete process.env[k];
             else process.env[k] = v;
         }

@@ -61,15 +61,34 @@ esac
     });
 
     const preflight = (config: Record<string, unknown>, args: string[] = [], env: NodeJS.ProcessEnv = {}) => {
-        fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: JSON.stringify(v), objectValue: typeof v === "object" ? v : undefined, secret: false }]))));
+        fs.writeFileSync(
+            path.join(dir, "config.json"),
+            JSON.stringify(
+                Object.fromEntries(
+                    Object.entries(config).map(([k, v]) => [
+                        k,
+                        { value: JSON.stringify(v), objectValue: typeof v === "object" ? v : undefined, secret: false },
+                    ]),
+                ),
+            ),
+        );
         const out = path.join(dir, "env.sh");
         fs.rmSync(out, { force: true });
         return new Promise<{ status: number; stderr: string; env: string }>((resolve) => {
             execFile(
                 process.execPath,
                 ["--import", "tsx", path.join(ROOT, "scripts/preflight.ts"), "--stack", "dev", "--out", out, ...args],
-                { cwd: ROOT, env: { PATH: `${dir}:${process.env.PATH}`, HOME: dir, DOCKER_CONTEXT: "desktop-linux", ...env }, timeout: 60_000 },
-                (err, _stdout, stderr) => resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stderr, env: fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "" }),
+                {
+                    cwd: ROOT,
+                    env: { PATH: `${dir}:${process.env.PATH}`, HOME: dir, DOCKER_CONTEXT: "desktop-linux", ...env },
+                    timeout: 60_000,
+                },
+                (err, _stdout, stderr) =>
+                    resolve({
+                        status: err ? ((err as { code?: number }).code ?? 1) : 0,
+                        stderr,
+                        env: fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "",
+                    }),
             );
         });
     };
@@ -77,9 +96,20 @@ esac
     it("a run with problems: names the busy port's key, warns about memory, exits 1", async () => {
         const r = await preflight({ "cdc:platform": "docker", "cdc:docker": { ports: { mongo: busyPort } } });
         assert.equal(r.status, 1, r.stderr);
-        assert.match(r.stderr, /Docker engine unix:\/\/\/Users\/ada\/\.docker\/run\/docker\.sock \(context "desktop-linux"\): Docker Desktop, Docker 28\.0\.1, 4 CPUs, 3\.8 GiB/);
-        assert.match(r.stderr, new RegExp(`error: host port ${busyPort} \\(cdc:docker\\.ports\\.mongo\\) is already in use on 127\\.0\\.0\\.1`));
-        assert.match(r.stderr, /warning: the Docker engine has 3\.8 GiB of memory; .*\n {2}Give Docker Desktop at least 6\.5 GiB/);
+        assert.match(
+            r.stderr,
+            /Docker engine unix:\/\/\/Users\/ada\/\.docker\/run\/docker\.sock \(context "desktop-linux"\): Docker Desktop, Docker 28\.0\.1, 4 CPUs, 3\.8 GiB/,
+        );
+        assert.match(
+            r.stderr,
+            new RegExp(
+                `error: host port ${busyPort} \\(cdc:docker\\.ports\\.mongo\\) is already in use on 127\\.0\\.0\\.1`,
+            ),
+        );
+        assert.match(
+            r.stderr,
+            /warning: the Docker engine has 3\.8 GiB of memory; .*\n {2}Give Docker Desktop at least 6\.5 GiB/,
+        );
         // Port 8083 is held by this stack's own connect container: fine.
         assert.doesNotMatch(r.stderr, /cdc:docker\.ports\.connect/);
     });
@@ -95,14 +125,27 @@ esac
         // Connect keeps 8083, held by this stack's own container (fake docker ps).
         const ports = { mongo: await freePort(), kafka: await freePort(), clickhouseHttp: await freePort() };
         const r = await preflight(
-            { "cdc:platform": "docker", "cdc:docker": { ports, resources: { clickhouse: { memoryMb: 512, cpuMillis: 1000 } } } },
+            {
+                "cdc:platform": "docker",
+                "cdc:docker": { ports, resources: { clickhouse: { memoryMb: 512, cpuMillis: 1000 } } },
+            },
             [],
             { HTTPS_PROXY: "http://ada:pw@proxy.corp:3128" },
         );
         assert.equal(r.status, 0, r.stderr);
-        assert.match(r.stderr, /sink plugin download through proxy http:\/\/ada:\*\*\*@proxy\.corp:3128 \(from environment\)/);
+        assert.match(
+            r.stderr,
+            /sink plugin download through proxy http:\/\/ada:\*\*\*@proxy\.corp:3128 \(from environment\)/,
+        );
         assert.match(r.stderr, /job sink-plugin failed last time \(exit code 1\): this up replaces its container/);
-        const shown = spawnSync("bash", ["-c", `DOCKER_CONTEXT=x; source "${path.join(dir, "env.sh")}"; echo "$DOCKER_HOST|\${DOCKER_CONTEXT-unset}|$CDC_FETCHER_HTTPS_PROXY"; printf '%s\\n' "\${cdc_replace[@]}"`], { encoding: "utf8" });
+        const shown = spawnSync(
+            "bash",
+            [
+                "-c",
+                `DOCKER_CONTEXT=x; source "${path.join(dir, "env.sh")}"; echo "$DOCKER_HOST|\${DOCKER_CONTEXT-unset}|$CDC_FETCHER_HTTPS_PROXY"; printf '%s\\n' "\${cdc_replace[@]}"`,
+            ],
+            { encoding: "utf8" },
+        );
         assert.equal(
             shown.stdout,
             "unix:///Users/ada/.docker/run/docker.sock|unset|http://ada:pw@proxy.corp:3128\n--replace\nurn:pulumi:dev::cdc::cdc:platform:Docker$docker:index/container:Container::cdc-docker-sink-plugin\n",
@@ -110,16 +153,24 @@ esac
     });
 
     it("--env-only (scripts/pulumi.sh): only the engine and proxy, never fails", async () => {
-        const r = await preflight({ "cdc:platform": "docker", "cdc:docker": { ports: { mongo: busyPort } } }, ["--env-only"]);
+        const r = await preflight({ "cdc:platform": "docker", "cdc:docker": { ports: { mongo: busyPort } } }, [
+            "--env-only",
+        ]);
         assert.equal(r.status, 0, r.stderr);
         assert.equal(r.stderr, "");
-        assert.match(r.env, /^export DOCKER_HOST='unix:\/\/\/Users\/ada\/\.docker\/run\/docker\.sock'\nunset DOCKER_CONTEXT\nunset CDC_FETCHER_HTTP_PROXY/);
+        assert.match(
+            r.env,
+            /^export DOCKER_HOST='unix:\/\/\/Users\/ada\/\.docker\/run\/docker\.sock'\nunset DOCKER_CONTEXT\nunset CDC_FETCHER_HTTP_PROXY/,
+        );
         assert.doesNotMatch(r.env, /cdc_replace/);
     });
 
     it("an invalid stack config fails before pulumi up, with the config's own message", async () => {
         const r = await preflight({ "cdc:platform": "docker", "cdc:docker": { ports: { mongo: 0 } } });
         assert.equal(r.status, 1);
-        assert.match(r.stderr, /error: Invalid stack configuration \(1 problem\):\n {4}- cdc:docker\.ports\.mongo: 0 is not an integer from 1 to 65535/);
+        assert.match(
+            r.stderr,
+            /error: Invalid stack configuration \(1 problem\):\n {4}- cdc:docker\.ports\.mongo: 0 is not an integer from 1 to 65535/,
+        );
     });
 });

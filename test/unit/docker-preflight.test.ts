@@ -40,7 +40,11 @@ describe("Docker endpoint: resolved like the docker CLI, handed to the provider"
     it("uses the current context's endpoint (Docker Desktop on macOS) and unsets DOCKER_CONTEXT for the provider", () => {
         const r = resolveDockerEndpoint({ DOCKER_CONTEXT: "desktop-linux" }, fixture("context-desktop-linux.json"));
         assert.deepEqual(r.findings, []);
-        assert.deepEqual(r.endpoint, { host: "unix:///Users/ada/.docker/run/docker.sock", source: 'context "desktop-linux"', local: true });
+        assert.deepEqual(r.endpoint, {
+            host: "unix:///Users/ada/.docker/run/docker.sock",
+            source: 'context "desktop-linux"',
+            local: true,
+        });
         assert.deepEqual(r.exports, { DOCKER_HOST: "unix:///Users/ada/.docker/run/docker.sock", DOCKER_CONTEXT: null });
     });
 
@@ -51,15 +55,29 @@ describe("Docker endpoint: resolved like the docker CLI, handed to the provider"
     });
 
     it("keeps DOCKER_HOST when set (it wins over any context, as in the CLI)", () => {
-        const r = resolveDockerEndpoint({ DOCKER_HOST: "tcp://127.0.0.1:2375", DOCKER_CONTEXT: "desktop-linux" }, undefined);
-        assert.deepEqual(r.endpoint, { host: "tcp://127.0.0.1:2375", source: "DOCKER_HOST", certPath: undefined, local: true });
+        const r = resolveDockerEndpoint(
+            { DOCKER_HOST: "tcp://127.0.0.1:2375", DOCKER_CONTEXT: "desktop-linux" },
+            undefined,
+        );
+        assert.deepEqual(r.endpoint, {
+            host: "tcp://127.0.0.1:2375",
+            source: "DOCKER_HOST",
+            certPath: undefined,
+            local: true,
+        });
         assert.deepEqual(r.exports, { DOCKER_CONTEXT: null });
     });
 
     it("hands a TLS context's certificates to the provider (DOCKER_CERT_PATH)", () => {
         const r = resolveDockerEndpoint({}, fixture("context-remote-tls.json"));
-        const tls = "/home/ada/.docker/contexts/tls/23c8f454b38298f642b47a0456a0e58c24d1b48f79c40bd9bddac2451cd459e8/docker";
-        assert.deepEqual(r.exports, { DOCKER_HOST: "tcp://192.0.2.5:2376", DOCKER_CONTEXT: null, DOCKER_CERT_PATH: tls, DOCKER_TLS_VERIFY: "1" });
+        const tls =
+            "/home/ada/.docker/contexts/tls/23c8f454b38298f642b47a0456a0e58c24d1b48f79c40bd9bddac2451cd459e8/docker";
+        assert.deepEqual(r.exports, {
+            DOCKER_HOST: "tcp://192.0.2.5:2376",
+            DOCKER_CONTEXT: null,
+            DOCKER_CERT_PATH: tls,
+            DOCKER_TLS_VERIFY: "1",
+        });
         assert.equal(r.endpoint?.local, false);
     });
 
@@ -72,14 +90,20 @@ describe("Docker endpoint: resolved like the docker CLI, handed to the provider"
         for (const out of [undefined, "not json", "[]"]) {
             const r = resolveDockerEndpoint({}, out);
             assert.equal(r.endpoint, undefined);
-            assert.match(formatFindings(r.findings), /^error: cannot tell which Docker engine to use.*\n {2}Check `docker context ls`/);
+            assert.match(
+                formatFindings(r.findings),
+                /^error: cannot tell which Docker engine to use.*\n {2}Check `docker context ls`/,
+            );
         }
     });
 });
 
 describe("engine memory and CPUs against the configured limits", () => {
     it("warns with the figures when the engine has less memory than the limits need (Docker Desktop default)", () => {
-        const f = engineResourceFindings({ MemTotal: 3.8 * GiB, NCPU: 4, OperatingSystem: "Docker Desktop", ServerVersion: "28.0.1" }, defaults.resources);
+        const f = engineResourceFindings(
+            { MemTotal: 3.8 * GiB, NCPU: 4, OperatingSystem: "Docker Desktop", ServerVersion: "28.0.1" },
+            defaults.resources,
+        );
         assert.equal(f.length, 1);
         assert.equal(f[0].severity, "warning");
         assert.equal(
@@ -92,17 +116,32 @@ describe("engine memory and CPUs against the configured limits", () => {
     });
 
     it("says nothing when the engine has enough", () => {
-        assert.deepEqual(engineResourceFindings({ MemTotal: 7.7 * GiB, NCPU: 8, MemoryLimit: true, ServerVersion: "28" }, defaults.resources), []);
+        assert.deepEqual(
+            engineResourceFindings(
+                { MemTotal: 7.7 * GiB, NCPU: 8, MemoryLimit: true, ServerVersion: "28" },
+                defaults.resources,
+            ),
+            [],
+        );
     });
 
     it("refuses more CPUs than the engine has, naming the key (Docker would refuse the container)", () => {
         const f = engineResourceFindings({ MemTotal: 16 * GiB, NCPU: 1, ServerVersion: "28" }, defaults.resources);
-        assert.deepEqual(f.map((x) => x.severity), ["error"]);
-        assert.match(f[0].message, /^cdc:docker\.resources\.clickhouse\.cpuMillis is 2000 \(2 CPUs\) but the Docker engine has 1 CPU; Docker refuses it \("range of CPUs is from 0\.01 to 1\.00"\)\.\nGive the engine more CPUs, or: pulumi config set --path cdc:docker\.resources\.clickhouse\.cpuMillis 1000$/);
+        assert.deepEqual(
+            f.map((x) => x.severity),
+            ["error"],
+        );
+        assert.match(
+            f[0].message,
+            /^cdc:docker\.resources\.clickhouse\.cpuMillis is 2000 \(2 CPUs\) but the Docker engine has 1 CPU; Docker refuses it \("range of CPUs is from 0\.01 to 1\.00"\)\.\nGive the engine more CPUs, or: pulumi config set --path cdc:docker\.resources\.clickhouse\.cpuMillis 1000$/,
+        );
     });
 
     it("warns when the engine enforces no memory limits", () => {
-        const f = engineResourceFindings({ MemTotal: 16 * GiB, NCPU: 8, MemoryLimit: false, ServerVersion: "28" }, defaults.resources);
+        const f = engineResourceFindings(
+            { MemTotal: 16 * GiB, NCPU: 8, MemoryLimit: false, ServerVersion: "28" },
+            defaults.resources,
+        );
         assert.match(f[0].message, /does not enforce memory limits/);
     });
 });
@@ -111,12 +150,19 @@ describe("host ports", () => {
     const base = { ports: defaults.ports, bindAddress: "127.0.0.1", stack: "dev", project: "cdc" };
 
     it("reads published host ports from docker ps", () => {
-        assert.deepEqual(publishedHostPorts("127.0.0.1:27017->27017/tcp, :::8080->80/tcp, 0.0.0.0:9000-9002->9000-9002/tcp"), [27017, 8080, 9000, 9001, 9002]);
+        assert.deepEqual(
+            publishedHostPorts("127.0.0.1:27017->27017/tcp, :::8080->80/tcp, 0.0.0.0:9000-9002->9000-9002/tcp"),
+            [27017, 8080, 9000, 9001, 9002],
+        );
         assert.deepEqual(publishedHostPorts(""), []);
     });
 
     it("names the cdc:docker.ports key of a port another program holds, with a command to move it", () => {
-        const f = portFindings({ ...base, probes: { mongo: { free: false, code: "EADDRINUSE" }, kafka: { free: true } }, running: [] });
+        const f = portFindings({
+            ...base,
+            probes: { mongo: { free: false, code: "EADDRINUSE" }, kafka: { free: true } },
+            running: [],
+        });
         assert.equal(f.length, 1);
         assert.equal(
             f[0].message,
@@ -126,32 +172,68 @@ describe("host ports", () => {
     });
 
     it("accepts ports held by this stack's own containers (a second up) and names another stack's container", () => {
-        const ours = { Names: "cdc-docker-connect-1a2b", Ports: "127.0.0.1:8083->8083/tcp", Labels: "cdc.pulumi.component=cdc-docker,cdc.pulumi.project=cdc,cdc.pulumi.stack=dev" };
+        const ours = {
+            Names: "cdc-docker-connect-1a2b",
+            Ports: "127.0.0.1:8083->8083/tcp",
+            Labels: "cdc.pulumi.component=cdc-docker,cdc.pulumi.project=cdc,cdc.pulumi.stack=dev",
+        };
         const theirs = { Names: "clickhouse-scratch", Ports: "0.0.0.0:8123->8123/tcp", Labels: "" };
-        const f = portFindings({ ...base, probes: { connect: { free: false, code: "EADDRINUSE" }, clickhouseHttp: { free: false, code: "EADDRINUSE" } }, running: [ours, theirs] });
+        const f = portFindings({
+            ...base,
+            probes: {
+                connect: { free: false, code: "EADDRINUSE" },
+                clickhouseHttp: { free: false, code: "EADDRINUSE" },
+            },
+            running: [ours, theirs],
+        });
         assert.equal(f.length, 1);
-        assert.match(f[0].message, /^host port 8123 \(cdc:docker\.ports\.clickhouseHttp\) is published by container "clickhouse-scratch", which is not part of stack dev\.\nStop it, or give the service another port: pulumi config set --path cdc:docker\.ports\.clickhouseHttp 18123$/);
+        assert.match(
+            f[0].message,
+            /^host port 8123 \(cdc:docker\.ports\.clickhouseHttp\) is published by container "clickhouse-scratch", which is not part of stack dev\.\nStop it, or give the service another port: pulumi config set --path cdc:docker\.ports\.clickhouseHttp 18123$/,
+        );
     });
 
     it("explains a bind address that is not this machine's", () => {
-        const f = portFindings({ ...base, bindAddress: "192.0.2.9", probes: { kafka: { free: false, code: "EADDRNOTAVAIL" } }, running: [] });
+        const f = portFindings({
+            ...base,
+            bindAddress: "192.0.2.9",
+            probes: { kafka: { free: false, code: "EADDRNOTAVAIL" } },
+            running: [],
+        });
         assert.match(f[0].message, /192\.0\.2\.9 \(cdc:docker\.bindAddress\) is not an address of this machine/);
     });
 });
 
 describe("proxies for the sink-plugin fetcher", () => {
     it("takes the environment's, either case", () => {
-        assert.deepEqual(resolveProxies({ https_proxy: "http://proxy.corp:3128", NO_PROXY: "localhost,.corp" }), { httpProxy: undefined, httpsProxy: "http://proxy.corp:3128", noProxy: "localhost,.corp", source: "environment" });
+        assert.deepEqual(resolveProxies({ https_proxy: "http://proxy.corp:3128", NO_PROXY: "localhost,.corp" }), {
+            httpProxy: undefined,
+            httpsProxy: "http://proxy.corp:3128",
+            noProxy: "localhost,.corp",
+            source: "environment",
+        });
     });
 
     it("else the docker CLI's proxies.default (what docker run would inject)", () => {
-        const text = JSON.stringify({ auths: {}, proxies: { default: { httpProxy: "http://p:3128", httpsProxy: "http://p:3128", noProxy: "*.local" } } });
-        assert.deepEqual(resolveProxies({}, { path: "/home/ada/.docker/config.json", text }), { httpProxy: "http://p:3128", httpsProxy: "http://p:3128", noProxy: "*.local", source: "/home/ada/.docker/config.json" });
+        const text = JSON.stringify({
+            auths: {},
+            proxies: { default: { httpProxy: "http://p:3128", httpsProxy: "http://p:3128", noProxy: "*.local" } },
+        });
+        assert.deepEqual(resolveProxies({}, { path: "/home/ada/.docker/config.json", text }), {
+            httpProxy: "http://p:3128",
+            httpsProxy: "http://p:3128",
+            noProxy: "*.local",
+            source: "/home/ada/.docker/config.json",
+        });
     });
 
     it("none: the CDC_FETCHER_* variables are unset", () => {
         assert.equal(resolveProxies({}, { path: "x", text: "{}" }), undefined);
-        assert.deepEqual(proxyExports(undefined), { CDC_FETCHER_HTTP_PROXY: null, CDC_FETCHER_HTTPS_PROXY: null, CDC_FETCHER_NO_PROXY: null });
+        assert.deepEqual(proxyExports(undefined), {
+            CDC_FETCHER_HTTP_PROXY: null,
+            CDC_FETCHER_HTTPS_PROXY: null,
+            CDC_FETCHER_NO_PROXY: null,
+        });
     });
 
     it("masks credentials in messages", () => {
@@ -162,7 +244,11 @@ describe("proxies for the sink-plugin fetcher", () => {
 describe("failed one-shot jobs", () => {
     it("finds the job containers whose recorded exit code is not 0", () => {
         assert.deepEqual(failedJobs(fixture("stack-export.json")), [
-            { urn: "urn:pulumi:dev::cdc::cdc:platform:Docker$docker:index/container:Container::cdc-docker-sink-plugin", job: "sink-plugin", exitCode: 1 },
+            {
+                urn: "urn:pulumi:dev::cdc::cdc:platform:Docker$docker:index/container:Container::cdc-docker-sink-plugin",
+                job: "sink-plugin",
+                exitCode: 1,
+            },
         ]);
         assert.deepEqual(failedJobs(undefined), []);
         assert.deepEqual(failedJobs('{"version":3,"deployment":{"manifest":{}}}'), []);
@@ -171,7 +257,13 @@ describe("failed one-shot jobs", () => {
     it("fails the run with the job's log and says how to re-run it", () => {
         const urn = "urn:pulumi:dev::cdc::cdc:platform:Docker$docker:index/container:Container::cdc-docker-sink-plugin";
         assert.throws(
-            () => checkJobResult("ClickHouse sink plugin install", 1, "downloading\ndownload of https://x failed 5 times", urn),
+            () =>
+                checkJobResult(
+                    "ClickHouse sink plugin install",
+                    1,
+                    "downloading\ndownload of https://x failed 5 times",
+                    urn,
+                ),
             {
                 message:
                     "ClickHouse sink plugin install failed with exit code 1. Last log lines:\ndownloading\ndownload of https://x failed 5 times\n" +
@@ -185,9 +277,11 @@ describe("failed one-shot jobs", () => {
 
 describe("shell output", () => {
     it("exports and unsets variables with values that survive the shell", () => {
-        const text = shellExports({ A_B: "it's $HOME `x` \"q\"", GONE: null });
-        const r = spawnSync("bash", ["-c", `GONE=1; ${text}; printf '%s|%s' "$A_B" "\${GONE-unset}"`], { encoding: "utf8" });
-        assert.equal(r.stdout, "it's $HOME `x` \"q\"|unset");
+        const text = shellExports({ A_B: 'it\'s $HOME `x` "q"', GONE: null });
+        const r = spawnSync("bash", ["-c", `GONE=1; ${text}; printf '%s|%s' "$A_B" "\${GONE-unset}"`], {
+            encoding: "utf8",
+        });
+        assert.equal(r.stdout, 'it\'s $HOME `x` "q"|unset');
         assert.throws(() => shellExports({ "bad-name": "x" }));
     });
 });
@@ -228,7 +322,10 @@ describe("Kafka healthcheck", () => {
     });
 
     it("is the image's tool at its path in the image", () => {
-        assert.match(kafkaHealthcheckCommand(), / \/opt\/kafka\/bin\/kafka-broker-api-versions\.sh --bootstrap-server localhost:9092 /);
+        assert.match(
+            kafkaHealthcheckCommand(),
+            / \/opt\/kafka\/bin\/kafka-broker-api-versions\.sh --bootstrap-server localhost:9092 /,
+        );
         assert.doesNotMatch(kafkaHealthcheckCommand(), /\|\| *true|; *exit 0/);
     });
 });

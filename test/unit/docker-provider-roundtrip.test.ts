@@ -11,10 +11,19 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { dockerCpus, goDuration } from "../../components/platform/docker/specs";
-import { ENGINES, goDurationString, nanoCpusToString, parseCpus, parseGoDuration, roundTrip } from "../support/docker-provider-model";
+import {
+    ENGINES,
+    goDurationString,
+    nanoCpusToString,
+    parseCpus,
+    parseGoDuration,
+    roundTrip,
+} from "../support/docker-provider-model";
 import { MockRun, runUnderMocks, unwrapSecrets } from "../support/mocks";
 
-const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "../fixtures/docker-provider/go-formatting.json"), "utf8")) as {
+const fixture = JSON.parse(
+    fs.readFileSync(path.join(__dirname, "../fixtures/docker-provider/go-formatting.json"), "utf8"),
+) as {
     cpus: { input: string; nano?: number; error?: string; readBack?: string }[];
     unstableMillis: number[];
     millisReadBack: Record<string, string>;
@@ -25,14 +34,19 @@ describe("the model's Go formatting agrees with Go", () => {
     it("parses and prints cpus like opts.ParseCPUs and nanoInt64ToDecimalString", () => {
         for (const c of fixture.cpus) {
             if (c.error) {
-                assert.throws(() => parseCpus(c.input), new RegExp(c.error.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), c.input);
+                assert.throws(
+                    () => parseCpus(c.input),
+                    new RegExp(c.error.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
+                    c.input,
+                );
                 continue;
             }
             const nano = parseCpus(c.input);
             assert.equal(nano, BigInt(c.nano!), c.input);
             assert.equal(nanoCpusToString(nano), c.readBack, c.input);
         }
-        for (const [millis, readBack] of Object.entries(fixture.millisReadBack)) assert.equal(nanoCpusToString(BigInt(millis) * 1_000_000n), readBack, millis);
+        for (const [millis, readBack] of Object.entries(fixture.millisReadBack))
+            assert.equal(nanoCpusToString(BigInt(millis) * 1_000_000n), readBack, millis);
     });
 
     it("finds the same millicore values Go cannot read back exactly", () => {
@@ -60,7 +74,10 @@ describe("the docker program writes values in the provider's read-back form", ()
             try {
                 cpus = dockerCpus(m, "cdc:docker.resources.kafka.cpuMillis");
             } catch (e) {
-                assert.match(String(e), /^Error: cdc:docker\.resources\.kafka\.cpuMillis: \d+ \([\d.]+ CPUs\) cannot be set on docker: .* Use \d+ or \d+: pulumi config set --path cdc:docker\.resources\.kafka\.cpuMillis \d+$/);
+                assert.match(
+                    String(e),
+                    /^Error: cdc:docker\.resources\.kafka\.cpuMillis: \d+ \([\d.]+ CPUs\) cannot be set on docker: .* Use \d+ or \d+: pulumi config set --path cdc:docker\.resources\.kafka\.cpuMillis \d+$/,
+                );
                 refused.push(m);
                 continue;
             }
@@ -75,17 +92,24 @@ describe("the docker program writes values in the provider's read-back form", ()
     });
 
     it("healthcheck durations: goDuration prints what Docker reports back", () => {
-        for (let s = 0; s <= 7200; s++) assert.equal(goDuration(s), goDurationString(BigInt(s) * 1_000_000_000n), String(s));
+        for (let s = 0; s <= 7200; s++)
+            assert.equal(goDuration(s), goDurationString(BigInt(s) * 1_000_000_000n), String(s));
         assert.equal(goDuration(60), "1m0s");
     });
 
-    it("the model catches the inputs of the first version (cpus \"1.00\", \"60s\", no memory_swap)", () => {
+    it('the model catches the inputs of the first version (cpus "1.00", "60s", no memory_swap)', () => {
         const old = {
             image: "sha256:x",
             restart: "unless-stopped",
             memory: 1536,
             cpus: "1.00",
-            healthcheck: { tests: ["CMD-SHELL", "true"], interval: "10s", timeout: "10s", retries: 12, startPeriod: "60s" },
+            healthcheck: {
+                tests: ["CMD-SHELL", "true"],
+                interval: "10s",
+                timeout: "10s",
+                retries: 12,
+                startPeriod: "60s",
+            },
         };
         for (const engine of Object.values(ENGINES)) {
             const diffs = roundTrip(old, engine);
@@ -94,7 +118,10 @@ describe("the docker program writes values in the provider's read-back form", ()
                 ["update healthcheck", "update memorySwap", "replace cpus"],
             );
         }
-        assert.throws(() => roundTrip({ image: "x", privileged: true }, ENGINES[Object.keys(ENGINES)[0]]), /inputs not modelled: privileged/);
+        assert.throws(
+            () => roundTrip({ image: "x", privileged: true }, ENGINES[Object.keys(ENGINES)[0]]),
+            /inputs not modelled: privileged/,
+        );
     });
 });
 

@@ -12,7 +12,18 @@ describe("KafkaConnector provider: update", () => {
         const connect = await fakeConnect();
         const p = fastProvider();
         const created = await p.create(inputs(connect.url));
-        const res = await p.update!("ecom-source", created.outs, inputs(connect.url, { config: { "connector.class": CLASS, "topic.prefix": "mongo", "tasks.max": "1", "snapshot.mode": "no_data" } }));
+        const res = await p.update!(
+            "ecom-source",
+            created.outs,
+            inputs(connect.url, {
+                config: {
+                    "connector.class": CLASS,
+                    "topic.prefix": "mongo",
+                    "tasks.max": "1",
+                    "snapshot.mode": "no_data",
+                },
+            }),
+        );
         assert.equal(connect.connectors.get("ecom-source")!.config["snapshot.mode"], "no_data");
         assert.equal((res.outs as KafkaConnectorOutputs).config["snapshot.mode"], "no_data");
         assert.equal(connect.count("PUT", "/connector-plugins/"), 2, "update validates too");
@@ -23,7 +34,11 @@ describe("KafkaConnector provider: update", () => {
         const p = fastProvider();
         const created = await p.create(inputs(connect.url));
         connect.stateOnPut = () => ({ state: "RUNNING", tasks: [{ state: "FAILED", trace: "boom" }] });
-        const res = await p.update!("ecom-source", { ...(created.outs as KafkaConnectorOutputs), taskStates: ["FAILED"] }, inputs(connect.url));
+        const res = await p.update!(
+            "ecom-source",
+            { ...(created.outs as KafkaConnectorOutputs), taskStates: ["FAILED"] },
+            inputs(connect.url),
+        );
         assert.equal(connect.count("POST", "/connectors/ecom-source/restart"), 1);
         assert.deepEqual((res.outs as KafkaConnectorOutputs).taskStates, ["RUNNING"]);
     });
@@ -100,7 +115,10 @@ describe("KafkaConnector provider: delete", () => {
 
     it("tolerates a connector that is already gone (404)", async () => {
         const connect = await fakeConnect();
-        await fastProvider().delete!("ecom-source", { connectUrl: connect.url, connectorName: "ecom-source" } as KafkaConnectorOutputs);
+        await fastProvider().delete!("ecom-source", {
+            connectUrl: connect.url,
+            connectorName: "ecom-source",
+        } as KafkaConnectorOutputs);
         assert.equal(connect.count("DELETE", "/connectors/ecom-source"), 1);
     });
 
@@ -117,7 +135,10 @@ describe("KafkaConnector provider: delete", () => {
         const connect = await fakeConnect();
         const p = fastProvider();
         const created = await p.create(inputs(connect.url));
-        connect.intercept = (r) => (r.method === "DELETE" ? { status: 500, body: { error_code: 500, message: "Request timed out" } } : undefined);
+        connect.intercept = (r) =>
+            r.method === "DELETE"
+                ? { status: 500, body: { error_code: 500, message: "Request timed out" } }
+                : undefined;
         const err = await rejection(p.delete!("ecom-source", created.outs));
         assert.equal((err as ConnectHttpError).status, 500);
         assert.match(err.message, /Request timed out/);

@@ -19,20 +19,36 @@ describe("KafkaConnector provider: diff", () => {
     });
 
     it("replaces the connector, deleting first, when its name changes", async () => {
-        const d = await fastProvider().diff("ecom-source", await base(), news({ connectorName: "ecom-source-v2" }) as never);
+        const d = await fastProvider().diff(
+            "ecom-source",
+            await base(),
+            news({ connectorName: "ecom-source-v2" }) as never,
+        );
         assert.equal(d.changes, true);
         assert.deepEqual(d.replaces, ["connectorName"]);
         assert.equal(d.deleteBeforeReplace, true);
     });
 
     it("replaces the connector when its class changes", async () => {
-        const d = await fastProvider().diff("ecom-source", await base(), news({ config: { "connector.class": "other.Connector", "topic.prefix": "mongo", "tasks.max": "1" } }) as never);
+        const d = await fastProvider().diff(
+            "ecom-source",
+            await base(),
+            news({
+                config: { "connector.class": "other.Connector", "topic.prefix": "mongo", "tasks.max": "1" },
+            }) as never,
+        );
         assert.ok(d.replaces!.length > 0);
         assert.deepEqual(d.detailedDiff['config["connector.class"]'], { kind: "update-replace" });
     });
 
     it("updates in place naming the changed, added and removed config keys", async () => {
-        const d = await fastProvider().diff("ecom-source", await base(), news({ config: { "connector.class": CLASS, "topic.prefix": "mongo2", "snapshot.mode": "initial" } }) as never);
+        const d = await fastProvider().diff(
+            "ecom-source",
+            await base(),
+            news({
+                config: { "connector.class": CLASS, "topic.prefix": "mongo2", "snapshot.mode": "initial" },
+            }) as never,
+        );
         assert.equal(d.changes, true);
         assert.deepEqual(d.replaces, []);
         assert.deepEqual(d.changedKeys, ["snapshot.mode", "tasks.max", "topic.prefix"]);
@@ -46,7 +62,9 @@ describe("KafkaConnector provider: diff", () => {
         const d = await fastProvider().diff(
             "ecom-source",
             await base(),
-            news({ secretConfig: { "mongodb.connection.string": CONN_STRING.replace(PASSWORD, newPassword) } }) as never,
+            news({
+                secretConfig: { "mongodb.connection.string": CONN_STRING.replace(PASSWORD, newPassword) },
+            }) as never,
         );
         assert.equal(d.changes, true);
         assert.deepEqual(d.replaces, []);
@@ -56,7 +74,11 @@ describe("KafkaConnector provider: diff", () => {
     });
 
     it("previews an unknown config as an update, not a replacement", async () => {
-        const d = await fastProvider().diff("ecom-source", await base(), news({ config: UNKNOWN_VALUE, secretConfig: { "mongodb.connection.string": UNKNOWN_VALUE } }) as never);
+        const d = await fastProvider().diff(
+            "ecom-source",
+            await base(),
+            news({ config: UNKNOWN_VALUE, secretConfig: { "mongodb.connection.string": UNKNOWN_VALUE } }) as never,
+        );
         assert.equal(d.changes, true);
         assert.deepEqual(d.replaces, []);
         assert.deepEqual(d.detailedDiff.config, { kind: "update" });
@@ -64,7 +86,11 @@ describe("KafkaConnector provider: diff", () => {
     });
 
     it("previews an unknown connector name as a possible replacement", async () => {
-        const d = await fastProvider().diff("ecom-source", await base(), news({ connectorName: UNKNOWN_VALUE }) as never);
+        const d = await fastProvider().diff(
+            "ecom-source",
+            await base(),
+            news({ connectorName: UNKNOWN_VALUE }) as never,
+        );
         assert.deepEqual(d.replaces, ["connectorName"]);
     });
 

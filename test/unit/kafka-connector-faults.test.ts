@@ -29,12 +29,19 @@ async function rejection(p: Promise<unknown>): Promise<Error & Record<string, un
     assert.fail("expected a rejection");
 }
 const fast = (log?: string[]) =>
-    createKafkaConnectorProvider({ retry: { retries: 3, baseDelayMs: 1, maxDelayMs: 4 }, pollIntervalMs: 5, ...(log ? { log: (l) => log.push(l) } : {}) });
+    createKafkaConnectorProvider({
+        retry: { retries: 3, baseDelayMs: 1, maxDelayMs: 4 },
+        pollIntervalMs: 5,
+        ...(log ? { log: (l) => log.push(l) } : {}),
+    });
 
 describe("KafkaConnector faults: create that fails after Connect took the config", () => {
     it("deletes the connector again when its task fails right after create", async () => {
         const connect = await fakeConnect();
-        connect.stateOnPut = () => ({ state: "RUNNING", tasks: [{ state: "FAILED", trace: "org.apache.kafka.connect.errors.ConnectException: boom" }] });
+        connect.stateOnPut = () => ({
+            state: "RUNNING",
+            tasks: [{ state: "FAILED", trace: "org.apache.kafka.connect.errors.ConnectException: boom" }],
+        });
         const err = await rejection(fast().create(inputs(connect.url)));
         assert.match(err.message, /task 0 FAILED/);
         assert.match(err.message, /deleted again, so nothing is left on Kafka Connect/);
@@ -45,7 +52,10 @@ describe("KafkaConnector faults: create that fails after Connect took the config
     it("records the connector in state (so destroy removes it) when the cleanup fails too", async () => {
         const connect = await fakeConnect();
         connect.stateOnPut = () => ({ state: "FAILED", tasks: [] });
-        connect.intercept = (r) => (r.method === "DELETE" || r.path.endsWith("/stop") ? { status: 500, body: { message: "worker restarting" } } : undefined);
+        connect.intercept = (r) =>
+            r.method === "DELETE" || r.path.endsWith("/stop")
+                ? { status: 500, body: { message: "worker restarting" } }
+                : undefined;
         const err = await rejection(fast().create(inputs(connect.url)));
         assert.ok(connect.connectors.has("ecom-sink"));
         assert.equal(err.id, "ecom-sink", "Pulumi's ErrorResourceInitFailed: the resource is kept with this id");
@@ -70,10 +80,16 @@ describe("KafkaConnector faults: a worker that accepts but never answers", () =>
         connect.intercept = () => "hang";
         const log: string[] = [];
         const started = Date.now();
-        const err = await rejection(fast(log).create(inputs(connect.url, { requestTimeoutSeconds: 0.3, readyTimeoutSeconds: 30 })));
+        const err = await rejection(
+            fast(log).create(inputs(connect.url, { requestTimeoutSeconds: 0.3, readyTimeoutSeconds: 30 })),
+        );
         const took = Date.now() - started;
         assert.ok(took < 2_000, `took ${took} ms: two attempts of 0.3 s, not 4 × 90 s`);
-        assert.equal(connect.requests.length, 2, "a request that timed out is retried once, not per the whole retry policy");
+        assert.equal(
+            connect.requests.length,
+            2,
+            "a request that timed out is retried once, not per the whole retry policy",
+        );
         assert.match(err.message, /no answer within 0\.3 s \(requestTimeoutSeconds \(0\.3 s\)\)/);
         assert.match(err.message, /accepts connections but does not reply/);
         assert.equal(log.length, 1);
@@ -84,8 +100,15 @@ describe("KafkaConnector faults: a worker that accepts but never answers", () =>
         const connect = await fakeConnect();
         let puts = 0;
         // Answers validation, then rebalances (409) forever on apply: the deadline ends the retries.
-        connect.intercept = (r) => (r.path === "/connectors/ecom-sink/config" && r.method === "PUT" && ++puts > 0 ? { status: 409, body: { message: "rebalance in progress" } } : undefined);
-        const provider = createKafkaConnectorProvider({ retry: { retries: 1000, baseDelayMs: 100, maxDelayMs: 100 }, pollIntervalMs: 5, log: () => undefined });
+        connect.intercept = (r) =>
+            r.path === "/connectors/ecom-sink/config" && r.method === "PUT" && ++puts > 0
+                ? { status: 409, body: { message: "rebalance in progress" } }
+                : undefined;
+        const provider = createKafkaConnectorProvider({
+            retry: { retries: 1000, baseDelayMs: 100, maxDelayMs: 100 },
+            pollIntervalMs: 5,
+            log: () => undefined,
+        });
         const started = Date.now();
         const err = await rejection(provider.create(inputs(connect.url, { readyTimeoutSeconds: 1 })));
         const took = Date.now() - started;
@@ -99,28 +122,48 @@ describe("KafkaConnector faults: a worker that accepts but never answers", () =>
         let polls = 0;
         connect.stateOnPut = () => ({ state: "RUNNING", tasks: [{ state: "UNASSIGNED" }] });
         connect.intercept = (r) => {
-            if (r.path.endsWith("/status") && ++polls > 40) connect.connectors.get("ecom-sink")!.tasks = [{ state: "RUNNING" }];
+            if (r.path.endsWith("/status") && ++polls > 40)
+                connect.connectors.get("ecom-sink")!.tasks = [{ state: "RUNNING" }];
             return undefined;
         };
         const log: string[] = [];
         // progressEveryMs is 10 s in production; drive waitUntilRunning directly with a short one.
         const { waitUntilRunning } = await import("../../components/providers/kafkaConnector/wait");
         await fast().create(inputs(connect.url, { requireRunning: false }));
-        const opts = { baseUrl: connect.url, secretValues: [], retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 }, requestTimeoutMs: 1000, log: (l: string) => log.push(l) };
+        const opts = {
+            baseUrl: connect.url,
+            secretValues: [],
+            retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+            requestTimeoutMs: 1000,
+            log: (l: string) => log.push(l),
+        };
         await waitUntilRunning(opts, "ecom-sink", 5_000, 5, 50);
         assert.ok(log.length >= 1, "at least one progress line");
-        assert.match(log[0], /waiting for connector "ecom-sink" to be RUNNING: connector RUNNING, tasks \[0:UNASSIGNED\] \(\d+ s so far, gives up in \d+ s\)/);
+        assert.match(
+            log[0],
+            /waiting for connector "ecom-sink" to be RUNNING: connector RUNNING, tasks \[0:UNASSIGNED\] \(\d+ s so far, gives up in \d+ s\)/,
+        );
     });
 });
 
 describe("KafkaConnector faults: errors after Pulumi serializes the provider", () => {
     async function serialized() {
-        const provider = createKafkaConnectorProvider({ retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 }, requestTimeoutMs: 500 });
+        const provider = createKafkaConnectorProvider({
+            retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+            requestTimeoutMs: 500,
+        });
         // What pulumi.dynamic.Resource does with a provider, and what the provider host loads back.
         const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
         // Loaded back as a module, as Pulumi's provider host does (it uses require-from-string).
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const Module = require("module") as { new (id: string): { paths: string[]; _compile(src: string, file: string): void; exports: Record<string, unknown> }; _nodeModulePaths(dir: string): string[] };
+        const Module = require("module") as {
+            new (id: string): {
+                paths: string[];
+                _compile(src: string, file: string): void;
+                exports: Record<string, unknown>;
+            };
+            _nodeModulePaths(dir: string): string[];
+        };
         const file = `${process.cwd()}/__serialised_connector__.js`;
         const m = new Module(file);
         m.paths = Module._nodeModulePaths(process.cwd());
@@ -130,7 +173,9 @@ describe("KafkaConnector faults: errors after Pulumi serializes the provider", (
 
     it("keeps the message (no `[object Object]: undefined`) and says how to go on when Connect is gone", async () => {
         const provider = await serialized();
-        const err = await rejection(provider.delete!("ecom-sink", { connectUrl: "http://127.0.0.1:1", connectorName: "ecom-sink" }));
+        const err = await rejection(
+            provider.delete!("ecom-sink", { connectUrl: "http://127.0.0.1:1", connectorName: "ecom-sink" }),
+        );
         assert.ok(err instanceof Error, "a native Error");
         assert.match(`${err}`, /^Error: Kafka Connect PUT \/connectors\/ecom-sink\/stop failed: no response/);
         assert.match(String(err.stack), /no response/);
@@ -142,7 +187,10 @@ describe("KafkaConnector faults: errors after Pulumi serializes the provider", (
         process.env[CONNECT_GONE_ENV] = "1";
         try {
             await provider.delete!("ecom-sink", { connectUrl: "http://127.0.0.1:1", connectorName: "ecom-sink" });
-            const read = await provider.read!("ecom-sink", { connectUrl: "http://127.0.0.1:1", connectorName: "ecom-sink" });
+            const read = await provider.read!("ecom-sink", {
+                connectUrl: "http://127.0.0.1:1",
+                connectorName: "ecom-sink",
+            });
             assert.equal(read.id, "", "refresh drops it too");
         } finally {
             delete process.env[CONNECT_GONE_ENV];

@@ -9,7 +9,10 @@ import type { KafkaConnectorOutputs } from "../../components/providers/kafkaConn
 import { fakeConnect, fastProvider, inputs, rejection } from "../support/fake-connect";
 
 const calls = (c: { requests: Array<{ method: string; path: string }> }, from = 0) =>
-    c.requests.slice(from).map((r) => `${r.method} ${r.path}`).filter((r) => !r.includes("/status") && !r.includes("/validate"));
+    c.requests
+        .slice(from)
+        .map((r) => `${r.method} ${r.path}`)
+        .filter((r) => !r.includes("/status") && !r.includes("/validate"));
 
 describe("KafkaConnector lifecycle: declared state", () => {
     it("goes running → paused → stopped → running through pause, stop and resume, waiting for each state", async () => {
@@ -20,18 +23,29 @@ describe("KafkaConnector lifecycle: declared state", () => {
         assert.equal(outs.desiredState, "running");
 
         let mark = connect.requests.length;
-        outs = (await p.update!("ecom-source", outs, inputs(connect.url, { desiredState: "paused" }))).outs as KafkaConnectorOutputs;
-        assert.deepEqual(calls(connect, mark), ["PUT /connectors/ecom-source/config", "PUT /connectors/ecom-source/pause"]);
+        outs = (await p.update!("ecom-source", outs, inputs(connect.url, { desiredState: "paused" })))
+            .outs as KafkaConnectorOutputs;
+        assert.deepEqual(calls(connect, mark), [
+            "PUT /connectors/ecom-source/config",
+            "PUT /connectors/ecom-source/pause",
+        ]);
         assert.deepEqual([outs.state, outs.taskStates, outs.desiredState], ["PAUSED", ["PAUSED"], "paused"]);
 
         mark = connect.requests.length;
-        outs = (await p.update!("ecom-source", outs, inputs(connect.url, { desiredState: "stopped" }))).outs as KafkaConnectorOutputs;
-        assert.deepEqual(calls(connect, mark), ["PUT /connectors/ecom-source/config", "PUT /connectors/ecom-source/stop"]);
+        outs = (await p.update!("ecom-source", outs, inputs(connect.url, { desiredState: "stopped" })))
+            .outs as KafkaConnectorOutputs;
+        assert.deepEqual(calls(connect, mark), [
+            "PUT /connectors/ecom-source/config",
+            "PUT /connectors/ecom-source/stop",
+        ]);
         assert.deepEqual([outs.state, outs.taskStates], ["STOPPED", []]);
 
         mark = connect.requests.length;
         outs = (await p.update!("ecom-source", outs, inputs(connect.url))).outs as KafkaConnectorOutputs;
-        assert.deepEqual(calls(connect, mark), ["PUT /connectors/ecom-source/config", "PUT /connectors/ecom-source/resume"]);
+        assert.deepEqual(calls(connect, mark), [
+            "PUT /connectors/ecom-source/config",
+            "PUT /connectors/ecom-source/resume",
+        ]);
         assert.deepEqual([outs.state, outs.taskStates, outs.desiredState], ["RUNNING", ["RUNNING"], "running"]);
     });
 
@@ -46,7 +60,13 @@ describe("KafkaConnector lifecycle: declared state", () => {
         const connect = await fakeConnect();
         const p = fastProvider();
         const created = await p.create(inputs(connect.url));
-        await p.update!("ecom-source", created.outs, inputs(connect.url, { config: { "connector.class": "io.debezium.connector.mongodb.MongoDbConnector", "topic.prefix": "m2" } }));
+        await p.update!(
+            "ecom-source",
+            created.outs,
+            inputs(connect.url, {
+                config: { "connector.class": "io.debezium.connector.mongodb.MongoDbConnector", "topic.prefix": "m2" },
+            }),
+        );
         assert.equal(connect.count("PUT", "/connectors/ecom-source/resume"), 0);
     });
 
@@ -56,7 +76,13 @@ describe("KafkaConnector lifecycle: declared state", () => {
         const created = await p.create(inputs(connect.url));
         // A worker that accepts the pause but leaves the task running.
         connect.intercept = (r) => (r.path.endsWith("/pause") ? { status: 202 } : undefined);
-        const err = await rejection(p.update!("ecom-source", created.outs, inputs(connect.url, { desiredState: "paused", readyTimeoutSeconds: 0.3 })));
+        const err = await rejection(
+            p.update!(
+                "ecom-source",
+                created.outs,
+                inputs(connect.url, { desiredState: "paused", readyTimeoutSeconds: 0.3 }),
+            ),
+        );
         assert.match(err.message, /not PAUSED after/);
         assert.match(err.message, /connector RUNNING, tasks \[0:RUNNING\]/);
     });
@@ -65,7 +91,11 @@ describe("KafkaConnector lifecycle: declared state", () => {
         const connect = await fakeConnect();
         const p = fastProvider();
         const created = await p.create(inputs(connect.url));
-        const d = await p.diff("ecom-source", created.outs as KafkaConnectorOutputs, inputs(connect.url, { desiredState: "stopped" }) as never);
+        const d = await p.diff(
+            "ecom-source",
+            created.outs as KafkaConnectorOutputs,
+            inputs(connect.url, { desiredState: "stopped" }) as never,
+        );
         assert.equal(d.changes, true);
         assert.deepEqual(d.replaces, []);
         assert.deepEqual(d.detailedDiff.desiredState, { kind: "update" });
@@ -95,12 +125,19 @@ describe("KafkaConnector lifecycle: declared state", () => {
         const p = fastProvider();
         const created = await p.create(inputs(connect.url, { desiredState: "paused" }));
         const read = await p.read!("ecom-source", created.outs);
-        const d = await p.diff("ecom-source", read.props as KafkaConnectorOutputs, inputs(connect.url, { desiredState: "paused" }) as never);
+        const d = await p.diff(
+            "ecom-source",
+            read.props as KafkaConnectorOutputs,
+            inputs(connect.url, { desiredState: "paused" }) as never,
+        );
         assert.equal(d.changes, false, JSON.stringify(d.detailedDiff));
     });
 
     it("rejects an unknown state, naming the property and the config key", async () => {
-        const { failures } = await fastProvider().check!({}, inputs("http://localhost:8083", { desiredState: "sleeping" }));
+        const { failures } = await fastProvider().check!(
+            {},
+            inputs("http://localhost:8083", { desiredState: "sleeping" }),
+        );
         assert.equal(failures?.[0]?.property, "desiredState");
         assert.match(failures?.[0]?.reason ?? "", /running, paused, stopped.*cdc:connectors\.<source\|sink>\.state/);
     });
@@ -110,7 +147,9 @@ describe("KafkaConnector lifecycle: declared state", () => {
         const p = fastProvider();
         const created = await p.create(inputs(connect.url));
         connect.stopSupported = false;
-        const err = await rejection(p.update!("ecom-source", created.outs, inputs(connect.url, { desiredState: "stopped" })));
+        const err = await rejection(
+            p.update!("ecom-source", created.outs, inputs(connect.url, { desiredState: "stopped" })),
+        );
         assert.match(err.message, /needs Kafka 3\.5 or later/);
     });
 });

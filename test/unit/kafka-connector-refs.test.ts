@@ -18,7 +18,12 @@ const inputs = (url: string, password = PASSWORD) => ({
     secretRefs: { password: REF },
     readyTimeoutSeconds: 2,
 });
-const provider = () => createKafkaConnectorProvider({ retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 }, pollIntervalMs: 5, log: () => undefined });
+const provider = () =>
+    createKafkaConnectorProvider({
+        retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 },
+        pollIntervalMs: 5,
+        log: () => undefined,
+    });
 
 describe("KafkaConnector secretRefs", () => {
     it("sends the reference, never the value, to validation and to the stored config", async () => {
@@ -52,7 +57,10 @@ describe("KafkaConnector secretRefs", () => {
         const p = provider();
         const created = await p.create(inputs(connect.url));
         const read = await p.read!("ecom-sink", created.outs as KafkaConnectorOutputs);
-        assert.equal((await p.diff("ecom-sink", read.props as KafkaConnectorOutputs, inputs(connect.url) as never)).changes, false);
+        assert.equal(
+            (await p.diff("ecom-sink", read.props as KafkaConnectorOutputs, inputs(connect.url) as never)).changes,
+            false,
+        );
         connect.connectors.get("ecom-sink")!.config.password = "typed-in-by-hand";
         const drifted = await p.read!("ecom-sink", created.outs as KafkaConnectorOutputs);
         const d = await p.diff("ecom-sink", drifted.props as KafkaConnectorOutputs, inputs(connect.url) as never);
@@ -61,7 +69,10 @@ describe("KafkaConnector secretRefs", () => {
     });
 
     it("refuses a reference without a value, or one that is no reference", async () => {
-        const { failures } = await provider().check!({}, { ...inputs("http://c:8083"), secretRefs: { password: PASSWORD, other: REF } });
+        const { failures } = await provider().check!(
+            {},
+            { ...inputs("http://c:8083"), secretRefs: { password: PASSWORD, other: REF } },
+        );
         assert.deepEqual(
             (failures ?? []).map((f) => f.property),
             ["secretRefs", "secretRefs"],

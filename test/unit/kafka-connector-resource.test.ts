@@ -18,7 +18,10 @@ before(() => {
         {
             newResource: (args) => {
                 registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-                return { id: `${args.name}-id`, state: { ...args.inputs, state: "RUNNING", secretDigests: { k: "sha256:x" } } };
+                return {
+                    id: `${args.name}-id`,
+                    state: { ...args.inputs, state: "RUNNING", secretDigests: { k: "sha256:x" } },
+                };
             },
             call: (args) => args.inputs,
         },
@@ -47,16 +50,27 @@ describe("KafkaConnector resource", () => {
         assert.ok(r, "registered");
         assert.equal(r.type, "pulumi-nodejs:dynamic/cdc:KafkaConnector");
         assert.equal(typeof r.inputs.__provider, "string");
-        assert.ok(String(r.inputs.__provider).includes("exports.handler"), "the provider is serialised into __provider");
+        assert.ok(
+            String(r.inputs.__provider).includes("exports.handler"),
+            "the provider is serialised into __provider",
+        );
         assert.ok(!String(r.inputs.__provider).includes("pw-in-mocks-1"), "no secret captured by the provider");
-        assert.deepEqual(r.inputs.config, { "connector.class": "com.clickhouse.kafka.connect.ClickHouseSinkConnector" });
+        assert.deepEqual(r.inputs.config, {
+            "connector.class": "com.clickhouse.kafka.connect.ClickHouseSinkConnector",
+        });
     });
 });
 
 describe("BronzeTables resource", () => {
     it("registers a cdc:BronzeTables dynamic resource with dropOnDelete false by default", async () => {
         const { BronzeTables } = await import("../../components/providers/bronzeTables");
-        const b = new BronzeTables("bronze", { url: "http://localhost:8123", user: "default", password: "pw", database: "default", tables: ["mongo_ecom_orders"] });
+        const b = new BronzeTables("bronze", {
+            url: "http://localhost:8123",
+            user: "default",
+            password: "pw",
+            database: "default",
+            tables: ["mongo_ecom_orders"],
+        });
         assert.deepEqual(await resolve(b.tables), ["mongo_ecom_orders"]);
         const r = registered.find((x) => x.name === "bronze");
         assert.ok(r, "registered");

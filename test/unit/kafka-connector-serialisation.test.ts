@@ -5,11 +5,21 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { summariseTrace, type KafkaConnectorOutputs } from "../../components/providers/kafkaConnector";
-import { CLASS, CONN_STRING, fakeConnect, fastProvider, inputs, loadSerialised, PASSWORD } from "../support/fake-connect";
+import {
+    CLASS,
+    CONN_STRING,
+    fakeConnect,
+    fastProvider,
+    inputs,
+    loadSerialised,
+    PASSWORD,
+} from "../support/fake-connect";
 
 describe("summariseTrace", () => {
     it("keeps the first line and the Caused-by lines, at most four", () => {
-        const t = ["A: top", "\tat x", "Caused by: B", "\tat y", "Caused by: C", "Caused by: D", "Caused by: E"].join("\n");
+        const t = ["A: top", "\tat x", "Caused by: B", "\tat y", "Caused by: C", "Caused by: D", "Caused by: E"].join(
+            "\n",
+        );
         assert.equal(summariseTrace(t, []), "A: top\n  Caused by: B\n  Caused by: C\n  Caused by: D");
     });
 });
@@ -23,8 +33,16 @@ describe("KafkaConnector provider: serialisation", () => {
         const connect = await fakeConnect();
         const res = await revived.create({ ...inputs(connect.url), __provider: sf.text });
         assert.equal((res.outs as KafkaConnectorOutputs).state, "RUNNING");
-        for (const r of connect.requests) assert.ok(!r.body.includes("__provider") && !r.body.includes("exports.handler"), `${r.method} ${r.path} carried the provider`);
-        const d = await revived.diff("ecom-source", res.outs as KafkaConnectorOutputs, inputs(connect.url, { config: { "connector.class": CLASS, "topic.prefix": "x" } }) as never);
+        for (const r of connect.requests)
+            assert.ok(
+                !r.body.includes("__provider") && !r.body.includes("exports.handler"),
+                `${r.method} ${r.path} carried the provider`,
+            );
+        const d = await revived.diff(
+            "ecom-source",
+            res.outs as KafkaConnectorOutputs,
+            inputs(connect.url, { config: { "connector.class": CLASS, "topic.prefix": "x" } }) as never,
+        );
         assert.equal(d.changes, true);
         await revived.delete!("ecom-source", res.outs);
         assert.equal(connect.connectors.size, 0);
@@ -53,17 +71,36 @@ describe("KafkaConnector provider: serialisation", () => {
         const revived = loadSerialised(sf.text, sf.exportName) as ReturnType<typeof fastProvider>;
         const connect = await fakeConnect();
         // A source that keeps producing heartbeats: its active topics come back after any reset.
-        connect.intercept = (r) => (r.method === "GET" && r.path.endsWith("/topics") ? { status: 200, body: { "ecom-source": { topics: ["__debezium-heartbeat.mongo"] } } } : undefined);
+        connect.intercept = (r) =>
+            r.method === "GET" && r.path.endsWith("/topics")
+                ? { status: 200, body: { "ecom-source": { topics: ["__debezium-heartbeat.mongo"] } } }
+                : undefined;
         const created = await revived.create(inputs(connect.url, { readiness: "flowing" }));
         assert.equal((created.outs as KafkaConnectorOutputs).flowProof, "produced to: __debezium-heartbeat.mongo");
-        const paused = await revived.update!("ecom-source", created.outs, inputs(connect.url, { readiness: "flowing", desiredState: "paused" }));
+        const paused = await revived.update!(
+            "ecom-source",
+            created.outs,
+            inputs(connect.url, { readiness: "flowing", desiredState: "paused" }),
+        );
         assert.equal((paused.outs as KafkaConnectorOutputs).state, "PAUSED");
-        const resumed = await revived.update!("ecom-source", paused.outs, inputs(connect.url, { readiness: "flowing" }));
+        const resumed = await revived.update!(
+            "ecom-source",
+            paused.outs,
+            inputs(connect.url, { readiness: "flowing" }),
+        );
         assert.equal((resumed.outs as KafkaConnectorOutputs).state, "RUNNING");
         connect.stateOnPut = () => ({ state: "RUNNING", tasks: [{ state: "FAILED", trace: "boom" }] });
-        const running = await revived.update!("ecom-source", { ...(resumed.outs as KafkaConnectorOutputs), taskStates: ["FAILED"] }, inputs(connect.url, { readiness: "flowing" }));
+        const running = await revived.update!(
+            "ecom-source",
+            { ...(resumed.outs as KafkaConnectorOutputs), taskStates: ["FAILED"] },
+            inputs(connect.url, { readiness: "flowing" }),
+        );
         assert.equal((running.outs as KafkaConnectorOutputs).restarts.count, 1);
-        const reset = await revived.update!("ecom-source", running.outs, inputs(connect.url, { readiness: "flowing", resetOffsets: "r1" }));
+        const reset = await revived.update!(
+            "ecom-source",
+            running.outs,
+            inputs(connect.url, { readiness: "flowing", resetOffsets: "r1" }),
+        );
         assert.equal((reset.outs as KafkaConnectorOutputs).offsetsResetId, "r1");
         assert.equal(connect.count("DELETE", "/connectors/ecom-source/offsets"), 1);
         await assert.rejects(

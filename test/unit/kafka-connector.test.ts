@@ -6,7 +6,16 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConnectHttpError, type KafkaConnectorOutputs } from "../../components/providers/kafkaConnector";
 import { UNKNOWN_VALUE } from "../../components/providers/shared/unknown";
-import { CLASS, CONN_STRING, createKafkaConnectorProvider, fakeConnect, fastProvider, inputs, PASSWORD, rejection } from "../support/fake-connect";
+import {
+    CLASS,
+    CONN_STRING,
+    createKafkaConnectorProvider,
+    fakeConnect,
+    fastProvider,
+    inputs,
+    PASSWORD,
+    rejection,
+} from "../support/fake-connect";
 
 describe("KafkaConnector provider: create", () => {
     it("validates the config, then PUTs it, then waits until connector and tasks are RUNNING", async () => {
@@ -41,7 +50,11 @@ describe("KafkaConnector provider: create", () => {
         const body = JSON.parse(put.body);
         assert.equal(body["mongodb.connection.string"], CONN_STRING);
         assert.equal(body["topic.prefix"], "mongo");
-        for (const r of connect.requests) assert.ok(!r.body.includes("__provider") && !r.body.includes("serialised-provider-text"), `${r.method} ${r.path} carried __provider`);
+        for (const r of connect.requests)
+            assert.ok(
+                !r.body.includes("__provider") && !r.body.includes("serialised-provider-text"),
+                `${r.method} ${r.path} carried __provider`,
+            );
     });
 
     it("keeps secret values out of its outputs", async () => {
@@ -49,7 +62,10 @@ describe("KafkaConnector provider: create", () => {
         const res = await fastProvider().create(inputs(connect.url));
         const text = JSON.stringify(res.outs);
         assert.ok(!text.includes(PASSWORD) && !text.includes(CONN_STRING), text);
-        assert.match((res.outs as KafkaConnectorOutputs).secretDigests["mongodb.connection.string"], /^sha256:[0-9a-f]{64}$/);
+        assert.match(
+            (res.outs as KafkaConnectorOutputs).secretDigests["mongodb.connection.string"],
+            /^sha256:[0-9a-f]{64}$/,
+        );
     });
 
     it("retries a 409 (rebalance in progress) and then succeeds", async () => {
@@ -57,7 +73,14 @@ describe("KafkaConnector provider: create", () => {
         let conflicts = 0;
         connect.intercept = (r) =>
             r.method === "PUT" && r.path === "/connectors/ecom-source/config" && conflicts++ < 2
-                ? { status: 409, body: { error_code: 409, message: "Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)" } }
+                ? {
+                      status: 409,
+                      body: {
+                          error_code: 409,
+                          message:
+                              "Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)",
+                      },
+                  }
                 : undefined;
         const res = await fastProvider().create(inputs(connect.url));
         assert.equal((res.outs as KafkaConnectorOutputs).state, "RUNNING");
@@ -67,9 +90,14 @@ describe("KafkaConnector provider: create", () => {
     it("gives up on a persistent 5xx after the configured retries, with status and masked server message", async () => {
         const connect = await fakeConnect();
         connect.intercept = (r) =>
-            r.path.includes("/validate") ? { status: 503, body: { error_code: 503, message: `worker busy; config was ${CONN_STRING}` } } : undefined;
+            r.path.includes("/validate")
+                ? { status: 503, body: { error_code: 503, message: `worker busy; config was ${CONN_STRING}` } }
+                : undefined;
         const err = await rejection(fastProvider().create(inputs(connect.url)));
-        assert.ok(err instanceof Error && !(err instanceof ConnectHttpError), "a native Error: it must survive Pulumi's serialization of the provider");
+        assert.ok(
+            err instanceof Error && !(err instanceof ConnectHttpError),
+            "a native Error: it must survive Pulumi's serialization of the provider",
+        );
         assert.equal((err as ConnectHttpError).status, 503);
         assert.equal(connect.count("PUT", "/connector-plugins/"), 4, "1 attempt + 3 retries");
         assert.match(err.message, /HTTP 503: worker busy/);
@@ -79,7 +107,10 @@ describe("KafkaConnector provider: create", () => {
 
     it("does not retry a 400", async () => {
         const connect = await fakeConnect();
-        connect.intercept = (r) => (r.path.endsWith("/config") && r.method === "PUT" ? { status: 400, body: { error_code: 400, message: "Connector configuration is invalid" } } : undefined);
+        connect.intercept = (r) =>
+            r.path.endsWith("/config") && r.method === "PUT"
+                ? { status: 400, body: { error_code: 400, message: "Connector configuration is invalid" } }
+                : undefined;
         const err = await rejection(fastProvider().create(inputs(connect.url)));
         assert.equal((err as ConnectHttpError).status, 400);
         assert.equal(connect.count("PUT", "/connectors/ecom-source/config"), 1);
@@ -110,7 +141,10 @@ describe("KafkaConnector provider: create", () => {
         ].join("\n");
         connect.stateOnPut = () => ({ state: "RUNNING", tasks: [{ state: "FAILED", trace }] });
         const err = await rejection(fastProvider().create(inputs(connect.url)));
-        assert.match(err.message, /task 0 FAILED: org\.apache\.kafka\.connect\.errors\.ConnectException: Error while attempting to connect/);
+        assert.match(
+            err.message,
+            /task 0 FAILED: org\.apache\.kafka\.connect\.errors\.ConnectException: Error while attempting to connect/,
+        );
         assert.match(err.message, /Caused by: com\.mongodb\.MongoSecurityException/);
         assert.ok(!err.message.includes("WorkerTask.run"), "stack frames are summarised away");
         assert.ok(!err.message.includes(PASSWORD), err.message);
@@ -133,14 +167,18 @@ describe("KafkaConnector provider: create", () => {
 
     it("rejects inputs without connector.class before calling Connect", async () => {
         const connect = await fakeConnect();
-        const err = await rejection(fastProvider().create(inputs(connect.url, { config: { "topic.prefix": "mongo" } })));
+        const err = await rejection(
+            fastProvider().create(inputs(connect.url, { config: { "topic.prefix": "mongo" } })),
+        );
         assert.match(err.message, /connector\.class/);
         assert.equal(connect.requests.length, 0);
     });
 
     it("masks secrets in connection errors", async () => {
         const err = await rejection(
-            createKafkaConnectorProvider({ retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 } }).create(inputs("http://127.0.0.1:1")),
+            createKafkaConnectorProvider({ retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 } }).create(
+                inputs("http://127.0.0.1:1"),
+            ),
         );
         assert.match(err.message, /no response/);
         assert.equal((err as ConnectHttpError).status, undefined);
@@ -150,12 +188,15 @@ describe("KafkaConnector provider: create", () => {
 
 describe("KafkaConnector provider: check", () => {
     it("names the property and the fix for each bad input", async () => {
-        const { failures } = await fastProvider().check!({}, {
-            connectUrl: "localhost:8083",
-            connectorName: "bad name",
-            config: { "topic.prefix": "mongo", "mongodb.connection.string": "x" },
-            secretConfig: { "mongodb.connection.string": "y" },
-        });
+        const { failures } = await fastProvider().check!(
+            {},
+            {
+                connectUrl: "localhost:8083",
+                connectorName: "bad name",
+                config: { "topic.prefix": "mongo", "mongodb.connection.string": "x" },
+                secretConfig: { "mongodb.connection.string": "y" },
+            },
+        );
         const byProperty = Object.fromEntries((failures ?? []).map((f) => [f.property, f.reason]));
         assert.match(byProperty.connectUrl, /http\(s\) URL/);
         assert.match(byProperty.connectorName, /letters, digits/);
@@ -169,7 +210,10 @@ describe("KafkaConnector provider: check", () => {
     });
 
     it("leaves values not known yet (preview) to apply time", async () => {
-        const { failures } = await fastProvider().check!({}, inputs(UNKNOWN_VALUE, { config: UNKNOWN_VALUE, readyTimeoutSeconds: UNKNOWN_VALUE }));
+        const { failures } = await fastProvider().check!(
+            {},
+            inputs(UNKNOWN_VALUE, { config: UNKNOWN_VALUE, readyTimeoutSeconds: UNKNOWN_VALUE }),
+        );
         assert.deepEqual(failures, []);
     });
 });

@@ -33,7 +33,10 @@ describe("withDirLock", () => {
 
     it("releases the lock when the work throws", async () => {
         const lock = path.join(tmp(), "z.lock");
-        await assert.rejects(withDirLock(lock, { staleMs: 60_000 }, async () => Promise.reject(new Error("boom"))), /boom/);
+        await assert.rejects(
+            withDirLock(lock, { staleMs: 60_000 }, async () => Promise.reject(new Error("boom"))),
+            /boom/,
+        );
         assert.ok(!fs.existsSync(lock));
     });
 
@@ -41,7 +44,10 @@ describe("withDirLock", () => {
         const lock = path.join(tmp(), "w.lock");
         fs.mkdirSync(lock);
         fs.writeFileSync(path.join(lock, "owner"), JSON.stringify({ pid: process.pid, at: Date.now() }));
-        await assert.rejects(withDirLock(lock, { staleMs: 60_000, timeoutMs: 600 }, async () => "never"), /timed out waiting for the lock/);
+        await assert.rejects(
+            withDirLock(lock, { staleMs: 60_000, timeoutMs: 600 }, async () => "never"),
+            /timed out waiting for the lock/,
+        );
     });
 });
 

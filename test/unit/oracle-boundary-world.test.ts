@@ -5,18 +5,27 @@ import { oid } from "../support/oracle/builder";
 import { boundaryWorld } from "../support/oracle/boundary-world";
 
 const gold = computeGold(foldBronze(boundaryWorld()), new Date("2024-12-01T00:00:00Z"));
-const by = (rows: OracleRow[], column: string, value: string): OracleRow | undefined => rows.find((r) => r[column] === value);
+const by = (rows: OracleRow[], column: string, value: string): OracleRow | undefined =>
+    rows.find((r) => r[column] === value);
 
 describe("oracle boundary world (input of the gold-vs-oracle e2e)", () => {
     it("puts customers exactly on and just below every segment boundary", () => {
-        const segments = [0, 1, 2, 3, 4].map((i) => by(gold.dim_customers, "customer_id", oid(0xc000 + i))?.customer_segment);
+        const segments = [0, 1, 2, 3, 4].map(
+            (i) => by(gold.dim_customers, "customer_id", oid(0xc000 + i))?.customer_segment,
+        );
         assert.deepEqual(segments, ["high_value", "medium_value", "medium_value", "low_value", "low_value"]);
         assert.equal(by(gold.dim_customers, "customer_id", oid(0xc100))?.customer_segment, "prospect");
     });
 
     it("covers every price category and inventory status", () => {
-        assert.deepEqual(new Set(gold.dim_products.map((p) => p.price_category)), new Set(["budget", "standard", "premium", "luxury"]));
-        assert.deepEqual(new Set(gold.dim_products.map((p) => p.inventory_status)), new Set(["out_of_stock", "low_stock", "in_stock"]));
+        assert.deepEqual(
+            new Set(gold.dim_products.map((p) => p.price_category)),
+            new Set(["budget", "standard", "premium", "luxury"]),
+        );
+        assert.deepEqual(
+            new Set(gold.dim_products.map((p) => p.inventory_status)),
+            new Set(["out_of_stock", "low_stock", "in_stock"]),
+        );
     });
 
     it("has days whose average needs rounding (6.67) and a half cent (0.025 → 0.03)", () => {
@@ -32,7 +41,10 @@ describe("oracle boundary world (input of the gold-vs-oracle e2e)", () => {
         assert.equal(by(gold.stg_orders, "order_id", oid(0xd502)), undefined);
         assert.equal(by(gold.stg_customers, "customer_id", oid(0xc200)), undefined);
         assert.equal(by(gold.stg_customers, "customer_id", oid(0xc201))?.first_name, "New");
-        assert.ok(by(gold.stg_customers, "customer_id", oid(0xc102)), "a null-after update does not remove the customer");
+        assert.ok(
+            by(gold.stg_customers, "customer_id", oid(0xc102)),
+            "a null-after update does not remove the customer",
+        );
     });
 
     it("keeps fact rows of a deleted customer and a deleted product", () => {
@@ -50,7 +62,10 @@ describe("oracle boundary world (input of the gold-vs-oracle e2e)", () => {
 
     it("skips a document whose only event is a null-after update and keeps escaped, emoji names", () => {
         assert.equal(by(gold.stg_orders, "order_id", oid(0xd600)), undefined);
-        assert.equal(by(gold.dim_customers, "customer_id", oid(0xc300))?.customer_name, 'Ann "Nan" O\'Brien \\ 😀\tTab');
+        assert.equal(
+            by(gold.dim_customers, "customer_id", oid(0xc300))?.customer_name,
+            'Ann "Nan" O\'Brien \\ 😀\tTab',
+        );
     });
 
     it("has the representable extremes: dates from 1900 to 2299 and sums beyond Decimal(18,2)", () => {
@@ -66,6 +81,9 @@ describe("oracle boundary world (input of the gold-vs-oracle e2e)", () => {
 
     it("reads short Decimal128 text, repeated products and lines removed by an update", () => {
         assert.equal(by(gold.stg_orders, "order_id", oid(0xd700))?.order_total, "134.77");
-        assert.deepEqual(gold.fact_orders.filter((r) => r.order_id === oid(0xd701)).map((r) => [r.line_number, r.line_total]), [[1, "199.98"]]);
+        assert.deepEqual(
+            gold.fact_orders.filter((r) => r.order_id === oid(0xd701)).map((r) => [r.line_number, r.line_total]),
+            [[1, "199.98"]],
+        );
     });
 });

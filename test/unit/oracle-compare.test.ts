@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { canonicalDate, canonicalDateTime, canonicalInt, canonicalMoney, compareModel, MISSING_COLUMN, normalizeRows } from "../support/compare";
+import {
+    canonicalDate,
+    canonicalDateTime,
+    canonicalInt,
+    canonicalMoney,
+    compareModel,
+    MISSING_COLUMN,
+    normalizeRows,
+} from "../support/compare";
 
 describe("compare normalisation", () => {
     it("writes money as exact text with two decimal places, from numbers or text", () => {
@@ -50,8 +58,14 @@ describe("compare normalisation", () => {
 
 describe("compareModel", () => {
     const day = (date: string, revenue: string) => ({
-        order_date: date, total_orders_placed: 1, total_unique_customers: 1, total_revenue: revenue,
-        revenue_orders: 1, avg_order_value: revenue, cancelled_orders: 0, items_sold: 1,
+        order_date: date,
+        total_orders_placed: 1,
+        total_unique_customers: 1,
+        total_revenue: revenue,
+        revenue_orders: 1,
+        avg_order_value: revenue,
+        cancelled_orders: 0,
+        items_sold: 1,
     });
 
     it("finds equal row sets equal regardless of row order and encoding", () => {
@@ -75,7 +89,11 @@ describe("compareModel", () => {
     });
 
     it("reports duplicate keys on either side", () => {
-        const result = compareModel("fct_daily_sales", [day("2024-03-01", "1.00")], [day("2024-03-01", "1.00"), day("2024-03-01", "1.00")]);
+        const result = compareModel(
+            "fct_daily_sales",
+            [day("2024-03-01", "1.00")],
+            [day("2024-03-01", "1.00"), day("2024-03-01", "1.00")],
+        );
         assert.equal(result.equal, false);
         assert.match(result.report, /duplicate key in actual: order_date=2024-03-01/);
     });

@@ -74,7 +74,9 @@ describe("oracle foldBronze", () => {
 
     it("removes a document whose latest event is a delete carrying the id only in the record key", () => {
         const b = new BronzeBuilder();
-        b.insert("orders", orderDoc(oid(0x01), C1, "paid", [{ product: P1, quantity: 1, unitPrice: "1.00" }]), { tsMs: 1000 });
+        b.insert("orders", orderDoc(oid(0x01), C1, "paid", [{ product: P1, quantity: 1, unitPrice: "1.00" }]), {
+            tsMs: 1000,
+        });
         b.deleteByKey("orders", oid(0x01), { tsMs: 2000 });
         const docs = foldBronze(b.tables());
         assert.equal(docs.orders.size, 0);
@@ -124,11 +126,15 @@ describe("oracle foldBronze", () => {
     it("parses strict extended JSON exactly: ObjectId lower-cased, dates, Decimal128, Int64", () => {
         const upper = "65F0C3AABBCCDDEEFF001122";
         const b = new BronzeBuilder();
-        b.insert("products", productDoc(upper, "0.10", 0, {
-            stock_quantity: ext.long(12),
-            created_at: ext.date("2024-02-29T23:59:59.999Z"),
-            price: ext.decimal("1.5E+1"),
-        }), { tsMs: 1000 });
+        b.insert(
+            "products",
+            productDoc(upper, "0.10", 0, {
+                stock_quantity: ext.long(12),
+                created_at: ext.date("2024-02-29T23:59:59.999Z"),
+                price: ext.decimal("1.5E+1"),
+            }),
+            { tsMs: 1000 },
+        );
         const p = foldBronze(b.tables()).products.get(upper.toLowerCase());
         assert.equal(p?.price, 1500n);
         assert.equal(p?.stock_quantity, 12);
@@ -140,6 +146,9 @@ describe("oracle foldBronze", () => {
         b.insert("products", productDoc(P1, "19.999"), { tsMs: 1000 });
         const docs = foldBronze(b.tables());
         assert.equal(docs.products.has(P1), false, "the rejected insert creates no product");
-        assert.deepEqual(docs.rejects.map((r) => r.reason), ["bad_decimal"]);
+        assert.deepEqual(
+            docs.rejects.map((r) => r.reason),
+            ["bad_decimal"],
+        );
     });
 });

@@ -20,7 +20,8 @@ function world(opts: {
     let ts = 1000;
     for (const c of opts.customers ?? []) b.insert("customers", customerDoc(c), { tsMs: ts++ });
     for (const p of opts.products ?? []) b.insert("products", productDoc(p.id, p.price, p.stock ?? 50), { tsMs: ts++ });
-    for (const o of opts.orders ?? []) b.insert("orders", orderDoc(o.id, o.customer, o.status, o.lines, o.at), { tsMs: ts++ });
+    for (const o of opts.orders ?? [])
+        b.insert("orders", orderDoc(o.id, o.customer, o.status, o.lines, o.at), { tsMs: ts++ });
     opts.then?.(b);
     return computeGold(foldBronze(b.tables()), TODAY);
 }
@@ -36,7 +37,11 @@ const line = (product: string, quantity: number, unitPrice: string): LineSpec =>
 describe("oracle computeGold", () => {
     it("computes order totals exactly as Σ quantity × unit_price (0.1 × 3 = 0.30)", () => {
         const gold = world({
-            customers: [C1], products: [{ id: P1, price: "0.10" }, { id: P2, price: "19.99" }],
+            customers: [C1],
+            products: [
+                { id: P1, price: "0.10" },
+                { id: P2, price: "19.99" },
+            ],
             orders: [{ id: oid(1), customer: C1, status: "paid", lines: [line(P1, 3, "0.1"), line(P2, 2, "19.99")] }],
         });
         const o = one(gold.stg_orders, "order_id", oid(1));
@@ -47,7 +52,8 @@ describe("oracle computeGold", () => {
 
     it("excludes cancelled orders from revenue, CLV, units and items but counts them as orders", () => {
         const gold = world({
-            customers: [C1], products: [{ id: P1, price: "10.00" }],
+            customers: [C1],
+            products: [{ id: P1, price: "10.00" }],
             orders: [
                 { id: oid(1), customer: C1, status: "delivered", lines: [line(P1, 2, "10.00")] },
                 { id: oid(2), customer: C1, status: "cancelled", lines: [line(P1, 5, "10.00")] },
@@ -69,7 +75,8 @@ describe("oracle computeGold", () => {
 
     it("uses the current status: an order updated to cancelled stops bearing revenue", () => {
         const gold = world({
-            customers: [C1], products: [{ id: P1, price: "10.00" }],
+            customers: [C1],
+            products: [{ id: P1, price: "10.00" }],
             orders: [{ id: oid(1), customer: C1, status: "paid", lines: [line(P1, 1, "10.00")] }],
             then: (b) => b.update("orders", orderDoc(oid(1), C1, "cancelled", [line(P1, 1, "10.00")]), { tsMs: 9000 }),
         });
@@ -79,13 +86,22 @@ describe("oracle computeGold", () => {
 
     it("segments customers at the CLV boundaries 1000 / 250 / > 0", () => {
         const cases: [string, string][] = [
-            ["1000.00", "high_value"], ["999.99", "medium_value"], ["250.00", "medium_value"],
-            ["249.99", "low_value"], ["0.01", "low_value"],
+            ["1000.00", "high_value"],
+            ["999.99", "medium_value"],
+            ["250.00", "medium_value"],
+            ["249.99", "low_value"],
+            ["0.01", "low_value"],
         ];
         const customers = cases.map((_, i) => oid(0x100 + i));
         const gold = world({
-            customers: [...customers, C2], products: [{ id: P1, price: "1.00" }],
-            orders: cases.map(([amount], i) => ({ id: oid(0x200 + i), customer: customers[i]!, status: "paid", lines: [line(P1, 1, amount)] })),
+            customers: [...customers, C2],
+            products: [{ id: P1, price: "1.00" }],
+            orders: cases.map(([amount], i) => ({
+                id: oid(0x200 + i),
+                customer: customers[i]!,
+                status: "paid",
+                lines: [line(P1, 1, amount)],
+            })),
         });
         cases.forEach(([amount, segment], i) => {
             const c = one(gold.dim_customers, "customer_id", customers[i]!);
@@ -93,34 +109,67 @@ describe("oracle computeGold", () => {
             assert.equal(c.customer_segment, segment, `CLV ${amount}`);
         });
         const noOrders = one(gold.dim_customers, "customer_id", C2);
-        assert.deepEqual([noOrders.customer_segment, noOrders.total_orders, noOrders.first_order_at], ["prospect", 0, null]);
+        assert.deepEqual(
+            [noOrders.customer_segment, noOrders.total_orders, noOrders.first_order_at],
+            ["prospect", 0, null],
+        );
     });
 
     it("categorises prices at the boundaries 25 / 100 / 500", () => {
         const cases: [string, string][] = [
-            ["24.99", "budget"], ["25.00", "standard"], ["99.99", "standard"], ["100.00", "premium"],
-            ["499.99", "premium"], ["500.00", "luxury"],
+            ["24.99", "budget"],
+            ["25.00", "standard"],
+            ["99.99", "standard"],
+            ["100.00", "premium"],
+            ["499.99", "premium"],
+            ["500.00", "luxury"],
         ];
         const gold = world({ products: cases.map(([price], i) => ({ id: oid(0x300 + i), price })) });
         cases.forEach(([price, category], i) => {
-            assert.equal(one(gold.dim_products, "product_id", oid(0x300 + i)).price_category, category, `price ${price}`);
+            assert.equal(
+                one(gold.dim_products, "product_id", oid(0x300 + i)).price_category,
+                category,
+                `price ${price}`,
+            );
         });
     });
 
     it("derives inventory status from stock 0 / 1–10 / > 10", () => {
-        const cases: [number, string][] = [[0, "out_of_stock"], [1, "low_stock"], [10, "low_stock"], [11, "in_stock"]];
+        const cases: [number, string][] = [
+            [0, "out_of_stock"],
+            [1, "low_stock"],
+            [10, "low_stock"],
+            [11, "in_stock"],
+        ];
         const gold = world({ products: cases.map(([stock], i) => ({ id: oid(0x400 + i), price: "5.00", stock })) });
         cases.forEach(([stock, status], i) => {
-            assert.equal(one(gold.dim_products, "product_id", oid(0x400 + i)).inventory_status, status, `stock ${stock}`);
+            assert.equal(
+                one(gold.dim_products, "product_id", oid(0x400 + i)).inventory_status,
+                status,
+                `stock ${stock}`,
+            );
         });
     });
 
     it("dates orders in UTC: 23:59:59.999 on its day, 00:00:00.000 on the next", () => {
         const gold = world({
-            customers: [C1], products: [{ id: P1, price: "10.00" }],
+            customers: [C1],
+            products: [{ id: P1, price: "10.00" }],
             orders: [
-                { id: oid(1), customer: C1, status: "paid", lines: [line(P1, 1, "10.00")], at: "2024-03-31T23:59:59.999Z" },
-                { id: oid(2), customer: C1, status: "paid", lines: [line(P1, 1, "10.00")], at: "2024-04-01T00:00:00.000Z" },
+                {
+                    id: oid(1),
+                    customer: C1,
+                    status: "paid",
+                    lines: [line(P1, 1, "10.00")],
+                    at: "2024-03-31T23:59:59.999Z",
+                },
+                {
+                    id: oid(2),
+                    customer: C1,
+                    status: "paid",
+                    lines: [line(P1, 1, "10.00")],
+                    at: "2024-04-01T00:00:00.000Z",
+                },
             ],
         });
         assert.equal(one(gold.fact_orders, "order_id", oid(1)).order_date, "2024-03-31");
@@ -133,7 +182,11 @@ describe("oracle computeGold", () => {
 
     it("keeps fact rows of a deleted customer and product with their attributes NULL", () => {
         const gold = world({
-            customers: [C1], products: [{ id: P1, price: "10.00" }, { id: P2, price: "20.00" }],
+            customers: [C1],
+            products: [
+                { id: P1, price: "10.00" },
+                { id: P2, price: "20.00" },
+            ],
             orders: [{ id: oid(1), customer: C1, status: "paid", lines: [line(P1, 1, "10.00"), line(P2, 1, "20.00")] }],
             then: (b) => {
                 b.deleteWithBefore("customers", customerDoc(C1), { tsMs: 9000 });
@@ -145,11 +198,20 @@ describe("oracle computeGold", () => {
         const kept = gold.fact_orders.find((r) => r.product_id === P1)!;
         const orphan = gold.fact_orders.find((r) => r.product_id === P2)!;
         for (const r of [kept, orphan]) {
-            assert.deepEqual([r.customer_id, r.customer_name, r.customer_segment, r.customer_lifetime_value], [C1, null, null, null]);
+            assert.deepEqual(
+                [r.customer_id, r.customer_name, r.customer_segment, r.customer_lifetime_value],
+                [C1, null, null, null],
+            );
             assert.equal(r.order_total_value, "30.00");
         }
         assert.deepEqual(
-            [orphan.product_name, orphan.category, orphan.price_category, orphan.current_product_price, orphan.price_variance],
+            [
+                orphan.product_name,
+                orphan.category,
+                orphan.price_category,
+                orphan.current_product_price,
+                orphan.price_variance,
+            ],
             [null, null, null, null, null],
         );
         assert.deepEqual([orphan.unit_price, orphan.line_total, orphan.line_number], ["20.00", "20.00", 2]);
@@ -159,7 +221,8 @@ describe("oracle computeGold", () => {
 
     it("computes price_variance as unit_price − current product price, negative when the price rose", () => {
         const gold = world({
-            customers: [C1], products: [{ id: P1, price: "10.00" }],
+            customers: [C1],
+            products: [{ id: P1, price: "10.00" }],
             orders: [{ id: oid(1), customer: C1, status: "paid", lines: [line(P1, 1, "10.00")] }],
             then: (b) => b.update("products", productDoc(P1, "12.35"), { tsMs: 9000 }),
         });
@@ -169,18 +232,37 @@ describe("oracle computeGold", () => {
 
     it("averages order value to 2 dp half away from zero, and 0 on a day without revenue orders", () => {
         const gold = world({
-            customers: [C1, C2], products: [{ id: P1, price: "1.00" }],
+            customers: [C1, C2],
+            products: [{ id: P1, price: "1.00" }],
             orders: [
                 { id: oid(1), customer: C1, status: "paid", lines: [line(P1, 1, "10.00")], at: "2024-03-01T10:00:00Z" },
                 { id: oid(2), customer: C2, status: "paid", lines: [line(P1, 1, "5.00")], at: "2024-03-01T11:00:00Z" },
-                { id: oid(3), customer: C1, status: "shipped", lines: [line(P1, 1, "5.00")], at: "2024-03-01T12:00:00Z" },
-                { id: oid(4), customer: C1, status: "cancelled", lines: [line(P1, 1, "9.00")], at: "2024-03-02T12:00:00Z" },
+                {
+                    id: oid(3),
+                    customer: C1,
+                    status: "shipped",
+                    lines: [line(P1, 1, "5.00")],
+                    at: "2024-03-01T12:00:00Z",
+                },
+                {
+                    id: oid(4),
+                    customer: C1,
+                    status: "cancelled",
+                    lines: [line(P1, 1, "9.00")],
+                    at: "2024-03-02T12:00:00Z",
+                },
             ],
         });
         const d1 = one(gold.fct_daily_sales, "order_date", "2024-03-01");
-        assert.deepEqual([d1.total_revenue, d1.revenue_orders, d1.avg_order_value, d1.total_unique_customers], ["20.00", 3, "6.67", 2]);
+        assert.deepEqual(
+            [d1.total_revenue, d1.revenue_orders, d1.avg_order_value, d1.total_unique_customers],
+            ["20.00", 3, "6.67", 2],
+        );
         const d2 = one(gold.fct_daily_sales, "order_date", "2024-03-02");
-        assert.deepEqual([d2.total_revenue, d2.revenue_orders, d2.avg_order_value, d2.cancelled_orders], ["0.00", 0, "0.00", 1]);
+        assert.deepEqual(
+            [d2.total_revenue, d2.revenue_orders, d2.avg_order_value, d2.cancelled_orders],
+            ["0.00", 0, "0.00", 1],
+        );
     });
 
     it("counts days since registration in UTC calendar days up to today", () => {
@@ -195,8 +277,15 @@ describe("oracle computeGold", () => {
     it("builds silver rows with the contract's derived columns", () => {
         const gold = world({ customers: [C1], products: [{ id: P1, price: "19.99", stock: 3 }] });
         const c = one(gold.stg_customers, "customer_id", C1);
-        assert.deepEqual([c.customer_name, c.city, c.country, c.registered_at], ["Ada Lovelace", "London", "GB", Date.UTC(2024, 0, 1)]);
-        assert.match(String(c._event_timestamp_ms), /^[0-9]+$/, "_event_timestamp_ms as exact integer text (Int64 may pass 2^53)");
+        assert.deepEqual(
+            [c.customer_name, c.city, c.country, c.registered_at],
+            ["Ada Lovelace", "London", "GB", Date.UTC(2024, 0, 1)],
+        );
+        assert.match(
+            String(c._event_timestamp_ms),
+            /^[0-9]+$/,
+            "_event_timestamp_ms as exact integer text (Int64 may pass 2^53)",
+        );
         const p = one(gold.stg_products, "product_id", P1);
         assert.deepEqual([p.price, p.stock_quantity, p.product_name], ["19.99", 3, "Widget"]);
     });

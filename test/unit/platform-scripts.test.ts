@@ -40,13 +40,25 @@ describe("mongoInitScript", () => {
         // What Debezium 3.3 runs with capture.scope=database (see DEBEZIUM_PRIVILEGES): db.watch(),
         // find() for the snapshot, listCollections; its connection probe (listDatabases) needs no grant.
         assert.deepEqual([...DEBEZIUM_PRIVILEGES].sort(), ["changeStream", "find", "listCollections"]);
-        assert.match(script, /resource: \{ db: "ecom", collection: "" \}, actions: \["changeStream","find","listCollections"\]/);
+        assert.match(
+            script,
+            /resource: \{ db: "ecom", collection: "" \}, actions: \["changeStream","find","listCollections"\]/,
+        );
         assert.match(script, /const roles = \[\{ role: roleName, db: "admin" \}\];/);
-        assert.doesNotMatch(script, /cluster: true|listDatabases"|anyResource|readWrite|"read"|root|dbAdmin|clusterAdmin/);
+        assert.doesNotMatch(
+            script,
+            /cluster: true|listDatabases"|anyResource|readWrite|"read"|root|dbAdmin|clusterAdmin/,
+        );
     });
 
     it("defines the role only on the captured database's name it is given", () => {
-        const other = mongoInitScript({ replicaSet: "rs0", members: ["m:27017"], database: "shop", collections: ["a"], debeziumUser: "dbz" });
+        const other = mongoInitScript({
+            replicaSet: "rs0",
+            members: ["m:27017"],
+            database: "shop",
+            collections: ["a"],
+            debeziumUser: "dbz",
+        });
         assert.match(other, /resource: \{ db: "shop", collection: "" \}/);
         assert.doesNotMatch(other, /"ecom"/);
     });
@@ -68,7 +80,10 @@ describe("mongoInitScript", () => {
             updateRole: (r: string) => calls.push(`updateRole ${r}`),
             dropRole: (r: string) => (calls.push(`dropRole ${r}`), roles.delete(r)),
             getUser: (u: string) => users.get(u) ?? null,
-            createUser: (u: { user: string; pwd: string }) => (calls.push(`createUser ${u.user}:${u.pwd}`), users.set(u.user, u)),
+            createUser: (u: { user: string; pwd: string }) => (
+                calls.push(`createUser ${u.user}:${u.pwd}`),
+                users.set(u.user, u)
+            ),
             updateUser: (u: string) => calls.push(`updateUser ${u}`),
         };
         const ecomDb = {
@@ -82,7 +97,10 @@ describe("mongoInitScript", () => {
         };
         const rs = {
             status: () => {
-                if (!initiated) throw Object.assign(new Error("no replset config has been received"), { codeName: "NotYetInitialized" });
+                if (!initiated)
+                    throw Object.assign(new Error("no replset config has been received"), {
+                        codeName: "NotYetInitialized",
+                    });
                 return { ok: 1 };
             },
             initiate: () => {
@@ -90,7 +108,14 @@ describe("mongoInitScript", () => {
                 initiated = true;
             },
         };
-        const run = () => new Function("rs", "db", "sleep", "print", "process", script)(rs, db, () => undefined, () => undefined, { env: { DEBEZIUM_PASSWORD: "pw" } });
+        const run = () =>
+            new Function("rs", "db", "sleep", "print", "process", script)(
+                rs,
+                db,
+                () => undefined,
+                () => undefined,
+                { env: { DEBEZIUM_PASSWORD: "pw" } },
+            );
         run();
         assert.deepEqual(calls, [
             "initiate",
@@ -104,12 +129,22 @@ describe("mongoInitScript", () => {
         ]);
         calls.length = 0;
         run();
-        assert.deepEqual(calls, ["updateRole cdcDebeziumCapture", "updateUser debezium", "collMod customers", "collMod products", "collMod orders"]);
+        assert.deepEqual(calls, [
+            "updateRole cdcDebeziumCapture",
+            "updateUser debezium",
+            "collMod customers",
+            "collMod products",
+            "collMod orders",
+        ]);
         // A deployment from an earlier version: its cluster-wide role is dropped once the user no longer has it.
         roles.set("cdcDebeziumCluster", { role: "cdcDebeziumCluster" });
         calls.length = 0;
         run();
-        assert.deepEqual(calls.slice(0, 3), ["updateRole cdcDebeziumCapture", "updateUser debezium", "dropRole cdcDebeziumCluster"]);
+        assert.deepEqual(calls.slice(0, 3), [
+            "updateRole cdcDebeziumCapture",
+            "updateUser debezium",
+            "dropRole cdcDebeziumCluster",
+        ]);
     });
 });
 
@@ -123,8 +158,12 @@ describe("pluginInstallScript", () => {
     const proxied: string[] = [];
 
     before(async () => {
-        const missing = ["sh", "wget", "sha256sum", "unzip", "zip"].filter((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0);
-        toolsProblem = missing.length ? `needs ${missing.join(", ")} on PATH (apt-get install ${missing.join(" ")})` : undefined;
+        const missing = ["sh", "wget", "sha256sum", "unzip", "zip"].filter(
+            (t) => spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0,
+        );
+        toolsProblem = missing.length
+            ? `needs ${missing.join(", ")} on PATH (apt-get install ${missing.join(" ")})`
+            : undefined;
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cdc-plugin-"));
         if (!toolsProblem) {
             fs.mkdirSync(path.join(tmp, "src/clickhouse-kafka-connect-v9.9.9/lib"), { recursive: true });
@@ -153,10 +192,19 @@ describe("pluginInstallScript", () => {
     });
 
     // Asynchronous on purpose: the HTTP server lives in this process's event loop.
-    const run = (sha256: string, dest: string, file = "plugin.zip", opts: { url?: string; env?: NodeJS.ProcessEnv } = {}) =>
+    const run = (
+        sha256: string,
+        dest: string,
+        file = "plugin.zip",
+        opts: { url?: string; env?: NodeJS.ProcessEnv } = {},
+    ) =>
         new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-            execFile("sh", ["-c", pluginInstallScript({ url: opts.url ?? `${base}/${file}`, sha256, dest })], { timeout: 30_000, env: opts.env }, (err, stdout, stderr) =>
-                resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+            execFile(
+                "sh",
+                ["-c", pluginInstallScript({ url: opts.url ?? `${base}/${file}`, sha256, dest })],
+                { timeout: 30_000, env: opts.env },
+                (err, stdout, stderr) =>
+                    resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
             );
         });
 
@@ -166,7 +214,10 @@ describe("pluginInstallScript", () => {
         const sha = createHash("sha256").update(zipBytes).digest("hex");
         const first = await run(sha, dest);
         assert.equal(first.status, 0, first.stderr);
-        assert.equal(fs.readFileSync(path.join(dest, "clickhouse-kafka-connect-v9.9.9/lib/sink.jar"), "utf8"), "jar bytes");
+        assert.equal(
+            fs.readFileSync(path.join(dest, "clickhouse-kafka-connect-v9.9.9/lib/sink.jar"), "utf8"),
+            "jar bytes",
+        );
         const second = await run(sha, dest);
         assert.equal(second.status, 0);
         assert.match(second.stdout, /already installed/);

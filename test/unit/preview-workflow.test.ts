@@ -16,7 +16,9 @@ const script = path.join(root, ".github", "scripts", "changed-stacks.sh");
 // js-yaml is in node_modules (a transitive dependency) without type declarations.
 /** Repository-relative paths of the .ts files under `dir`. */
 function listTs(dir: string): string[] {
-    return (fs.readdirSync(path.join(root, dir), { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => path.join(dir, f));
+    return (fs.readdirSync(path.join(root, dir), { recursive: true }) as string[])
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => path.join(dir, f));
 }
 
 const yaml = createRequire(__filename)("js-yaml") as { load(text: string): unknown };
@@ -30,7 +32,10 @@ interface Step {
 interface Workflow {
     on: Record<string, unknown>;
     permissions: Record<string, string>;
-    jobs: Record<string, { steps: Step[]; needs?: string; strategy?: { matrix: Record<string, unknown> }; env?: Record<string, string> }>;
+    jobs: Record<
+        string,
+        { steps: Step[]; needs?: string; strategy?: { matrix: Record<string, unknown> }; env?: Record<string, string> }
+    >;
 }
 
 describe("preview workflow", () => {
@@ -78,7 +83,11 @@ describe("changed-stacks.sh", () => {
         }
         git("add", "-A");
         git("commit", "-q", "-m", "change");
-        const out = execFileSync("bash", [script, "base", "HEAD"], { cwd: repo, encoding: "utf8", env: { ...process.env, PREVIEW_SKIP: skip, GITHUB_OUTPUT: "" } });
+        const out = execFileSync("bash", [script, "base", "HEAD"], {
+            cwd: repo,
+            encoding: "utf8",
+            env: { ...process.env, PREVIEW_SKIP: skip, GITHUB_OUTPUT: "" },
+        });
         return JSON.parse(out) as string[];
     };
 
@@ -88,7 +97,15 @@ describe("changed-stacks.sh", () => {
         git("config", "user.email", "t@example.com");
         git("config", "user.name", "t");
         git("config", "commit.gpgsign", "false");
-        for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml", "index.ts", "docs/platforms.md"]) write(f, "x\n");
+        for (const f of [
+            "Pulumi.yaml",
+            "Pulumi.dev.yaml",
+            "Pulumi.prod.yaml",
+            "Pulumi.staging.yaml",
+            "index.ts",
+            "docs/platforms.md",
+        ])
+            write(f, "x\n");
         git("add", "-A");
         git("commit", "-q", "-m", "base");
         git("branch", "base");
@@ -105,14 +122,23 @@ describe("changed-stacks.sh", () => {
     });
 
     it("selects none for docs and tests only", () => {
-        assert.deepEqual(stacksFor({ "docs/platforms.md": "y\n", "test/unit/a.test.ts": "y\n", "README.md": "y\n" }), []);
+        assert.deepEqual(
+            stacksFor({ "docs/platforms.md": "y\n", "test/unit/a.test.ts": "y\n", "README.md": "y\n" }),
+            [],
+        );
     });
 
     it("selects none for developer tools and benchmarks, which the program never imports", () => {
         assert.deepEqual(stacksFor({ "tools/chdb-gateway/handler.ts": "y\n", "bench/dbt.ts": "y\n" }), []);
         const program = ["index.ts", ...listTs("components"), ...listTs("connectors")];
-        const importsTools = program.filter((f) => /from "(\.\.?\/)+(tools|bench)\//.test(fs.readFileSync(path.join(root, f), "utf8")));
-        assert.deepEqual(importsTools, [], "the Pulumi program must not import tools/ or bench/ (changed-stacks.sh skips them)");
+        const importsTools = program.filter((f) =>
+            /from "(\.\.?\/)+(tools|bench)\//.test(fs.readFileSync(path.join(root, f), "utf8")),
+        );
+        assert.deepEqual(
+            importsTools,
+            [],
+            "the Pulumi program must not import tools/ or bench/ (changed-stacks.sh skips them)",
+        );
     });
 
     it("leaves out skipped stacks and deleted stack files", () => {

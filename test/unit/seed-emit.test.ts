@@ -19,7 +19,22 @@ function tempDir(): string {
 }
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const args = (seed: number, out: string) => ["--emit", "bronze", "--seed", String(seed), "--customers", "30", "--products", "12", "--orders", "150", "--changes", "400", "--out", out];
+const args = (seed: number, out: string) => [
+    "--emit",
+    "bronze",
+    "--seed",
+    String(seed),
+    "--customers",
+    "30",
+    "--products",
+    "12",
+    "--orders",
+    "150",
+    "--changes",
+    "400",
+    "--out",
+    out,
+];
 
 describe("seed --emit bronze", () => {
     it("writes byte-identical files for identical arguments and different ones for another seed", async () => {
@@ -44,16 +59,27 @@ describe("seed --emit bronze", () => {
             const text = readFileSync(join(dir, `mongo_ecom_${c}.jsonl`), "utf8");
             assert.ok(text.endsWith("\n"));
             const lines = text.slice(0, -1).split("\n");
-            assert.deepEqual(lines.map((l) => JSON.parse(l)), h.bronze[c]);
-            for (const l of lines) assert.deepEqual(Object.keys(JSON.parse(l)), ["raw_data", "_topic", "_partition", "_offset", "_key"]);
+            assert.deepEqual(
+                lines.map((l) => JSON.parse(l)),
+                h.bronze[c],
+            );
+            for (const l of lines)
+                assert.deepEqual(Object.keys(JSON.parse(l)), ["raw_data", "_topic", "_partition", "_offset", "_key"]);
         }
     });
 
     it("prints nothing on stdout and a one-line summary on stderr when run as a command", async () => {
         const dir = tempDir();
-        const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "seed/seedMain.ts", ...args(1, dir)], { cwd: join(__dirname, "../..") });
+        const { stdout, stderr } = await run(
+            process.execPath,
+            ["--import", "tsx", "seed/seedMain.ts", ...args(1, dir)],
+            { cwd: join(__dirname, "../..") },
+        );
         assert.equal(stdout, "");
-        assert.match(stderr, /^seed: wrote 192 snapshot \+ 400 change events in [\d.]+ s: .*mongo_ecom_customers\.jsonl \(\d+ rows\)/);
+        assert.match(
+            stderr,
+            /^seed: wrote 192 snapshot \+ 400 change events in [\d.]+ s: .*mongo_ecom_customers\.jsonl \(\d+ rows\)/,
+        );
         assert.equal(stderr.trim().split("\n").length, 1);
     });
 

@@ -14,7 +14,9 @@ function javaLayout(v: unknown): string {
     if (Array.isArray(v)) return `[${v.map(javaLayout).join(", ")}]`;
     if (v !== null && typeof v === "object") {
         const entries = Object.entries(v);
-        return entries.length === 0 ? "{ }" : `{${entries.map(([k, x]) => `${JSON.stringify(k)}: ${javaLayout(x)}`).join(",")}}`;
+        return entries.length === 0
+            ? "{ }"
+            : `{${entries.map(([k, x]) => `${JSON.stringify(k)}: ${javaLayout(x)}`).join(",")}}`;
     }
     return JSON.stringify(v);
 }
@@ -49,13 +51,24 @@ describe("Debezium envelope of the emitter", () => {
             assert.equal(s.txnNumber, null);
             assert.ok(Number.isInteger(s.ord) && s.ord >= 1);
             assert.equal(s.ts_ms % 1000, 0, "change-stream ts_ms is whole seconds of the cluster time");
-            for (const k of ["version", "connector", "name", "ts_ms", "snapshot", "db", "collection", "ord", "lsid", "txnNumber"]) {
+            for (const k of [
+                "version",
+                "connector",
+                "name",
+                "ts_ms",
+                "snapshot",
+                "db",
+                "collection",
+                "ord",
+                "lsid",
+                "txnNumber",
+            ]) {
                 assert.ok(k in s, `source.${k} missing`);
             }
         }
     });
 
-    it("writes before/after as strict extended JSON with \": \" after names and a bare \",\" between fields", () => {
+    it('writes before/after as strict extended JSON with ": " after names and a bare "," between fields', () => {
         let checked = 0;
         for (const { env } of rows) {
             for (const image of [env.before, env.after]) {
@@ -69,7 +82,12 @@ describe("Debezium envelope of the emitter", () => {
     });
 
     it("renders the contract's example document byte for byte", () => {
-        const doc = { _id: "65f0c3a1b2c3d4e5f6a7b8c9", price: "19.99", stock_quantity: 7, created_at: new Date(1732406400000) };
+        const doc = {
+            _id: "65f0c3a1b2c3d4e5f6a7b8c9",
+            price: "19.99",
+            stock_quantity: 7,
+            created_at: new Date(1732406400000),
+        };
         assert.equal(
             toStrictJson(doc),
             '{"_id": {"$oid": "65f0c3a1b2c3d4e5f6a7b8c9"},"price": {"$numberDecimal": "19.99"},"stock_quantity": 7,"created_at": {"$date": 1732406400000}}',
@@ -98,7 +116,7 @@ describe("Debezium envelope of the emitter", () => {
         }
     });
 
-    it("keys every record {\"id\":\"{\\\"$oid\\\": \\\"<hex>\\\"}\"} with the document's id", () => {
+    it('keys every record {"id":"{\\"$oid\\": \\"<hex>\\"}"} with the document\'s id', () => {
         for (const { row, env } of rows) {
             const doc: Ext = JSON.parse(env.after ?? env.before);
             assert.equal(row._key, `{"id":"{\\"$oid\\": \\"${doc._id.$oid}\\"}"}`);
@@ -116,7 +134,7 @@ describe("Debezium envelope of the emitter", () => {
         }
     });
 
-    it("marks snapshot reads \"true\", only the very last one \"last\", and streamed changes \"false\"", () => {
+    it('marks snapshot reads "true", only the very last one "last", and streamed changes "false"', () => {
         const reads = rows.filter((r) => r.env.op === "r");
         assert.equal(reads.filter((r) => r.env.source.snapshot === "last").length, 1);
         const lastOrder = history.bronze.orders.filter((r) => JSON.parse(r.raw_data).op === "r").at(-1)!;
@@ -168,7 +186,8 @@ describe("Debezium envelope of the emitter", () => {
             assert.equal(new Date(updated.updated_at.$date).getTime(), after.updated_at.$date);
             assert.equal(env.updateDescription.removedFields, null);
             assert.equal(env.updateDescription.truncatedArrays, null);
-            for (const k of Object.keys(updated).filter((x) => x !== "updated_at")) assert.notDeepEqual(before[k], after[k], `${k} unchanged`);
+            for (const k of Object.keys(updated).filter((x) => x !== "updated_at"))
+                assert.notDeepEqual(before[k], after[k], `${k} unchanged`);
         }
         const deletes = byOp("d");
         assert.ok(deletes.length > 10);

@@ -20,7 +20,10 @@ describe("toStrictJson", () => {
     });
 
     it("writes Int64 as $numberLong, doubles with a decimal point, booleans and null plain, an empty document as { }", () => {
-        assert.equal(toStrictJson({ big: 2 ** 40, ratio: 2.5, whole: 3.0, ok: true, none: null, nested: {} }), '{"big": {"$numberLong": "1099511627776"},"ratio": 2.5,"whole": 3,"ok": true,"none": null,"nested": { }}');
+        assert.equal(
+            toStrictJson({ big: 2 ** 40, ratio: 2.5, whole: 3.0, ok: true, none: null, nested: {} }),
+            '{"big": {"$numberLong": "1099511627776"},"ratio": 2.5,"whole": 3,"ok": true,"none": null,"nested": { }}',
+        );
     });
 
     it("escapes strings as the Java driver does (quotes, controls, surrogate halves) and keeps letters", () => {
@@ -34,13 +37,19 @@ describe("toStrictJson", () => {
 });
 
 describe("toRelaxedJson", () => {
-    it("writes ISO dates without zero milliseconds and separates fields with \", \"", () => {
+    it('writes ISO dates without zero milliseconds and separates fields with ", "', () => {
         assert.equal(
             toRelaxedJson({ status: "paid", updated_at: new Date(Date.UTC(2025, 0, 2, 3, 4, 5)) }),
             '{"status": "paid", "updated_at": {"$date": "2025-01-02T03:04:05Z"}}',
         );
-        assert.equal(toRelaxedJson({ updated_at: new Date(Date.UTC(2025, 0, 2, 3, 4, 5, 67)) }), '{"updated_at": {"$date": "2025-01-02T03:04:05.067Z"}}');
-        assert.equal(toRelaxedJson({ price: "9.99", stock_quantity: 4 }), '{"price": {"$numberDecimal": "9.99"}, "stock_quantity": 4}');
+        assert.equal(
+            toRelaxedJson({ updated_at: new Date(Date.UTC(2025, 0, 2, 3, 4, 5, 67)) }),
+            '{"updated_at": {"$date": "2025-01-02T03:04:05.067Z"}}',
+        );
+        assert.equal(
+            toRelaxedJson({ price: "9.99", stock_quantity: 4 }),
+            '{"price": {"$numberDecimal": "9.99"}, "stock_quantity": 4}',
+        );
     });
 });
 

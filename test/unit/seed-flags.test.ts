@@ -15,12 +15,34 @@ function usageError(fn: () => unknown, pattern: RegExp): void {
 
 describe("npm run seed flags", () => {
     it("reads an emitter command line with both --flag value and --flag=value forms", () => {
-        const cmd = parseSeedCommand(["--emit", "bronze", "--seed=7", "--customers", "3", "--products", "2", "--orders", "5", "--changes", "9", "--out", "/tmp/x"]);
+        const cmd = parseSeedCommand([
+            "--emit",
+            "bronze",
+            "--seed=7",
+            "--customers",
+            "3",
+            "--products",
+            "2",
+            "--orders",
+            "5",
+            "--changes",
+            "9",
+            "--out",
+            "/tmp/x",
+        ]);
         assert.equal(cmd.mode, "emit");
         if (cmd.mode !== "emit") return;
-        assert.deepEqual({ ...cmd.history, baseTime: cmd.history.baseTime.toISOString() }, {
-            seed: 7, customers: 3, products: 2, orders: 5, changes: 9, baseTime: "2025-01-01T00:00:00.000Z",
-        });
+        assert.deepEqual(
+            { ...cmd.history, baseTime: cmd.history.baseTime.toISOString() },
+            {
+                seed: 7,
+                customers: 3,
+                products: 2,
+                orders: 5,
+                changes: 9,
+                baseTime: "2025-01-01T00:00:00.000Z",
+            },
+        );
         assert.equal(cmd.out, "/tmp/x");
     });
 
@@ -52,27 +74,53 @@ describe("npm run seed flags", () => {
 
     it("explains flags that do not go together and how to fix them", () => {
         usageError(() => parseSeedCommand(["--emit", "bronze"]), /--emit bronze needs --out DIR/);
-        usageError(() => parseSeedCommand(["--emit", "json", "--out", "d"]), /--emit must be one of bronze; got "json"/);
+        usageError(
+            () => parseSeedCommand(["--emit", "json", "--out", "d"]),
+            /--emit must be one of bronze; got "json"/,
+        );
         usageError(() => parseSeedCommand(["--out", "d"]), /--out only applies with --emit bronze/);
-        usageError(() => parseSeedCommand(["--changes", "5"]), /--changes only applies with --emit bronze.*npm run simulate/);
-        usageError(() => parseSeedCommand(["--emit", "bronze", "--out", "d", "--uri", "mongodb://x"]), /--uri does not apply to --emit bronze/);
+        usageError(
+            () => parseSeedCommand(["--changes", "5"]),
+            /--changes only applies with --emit bronze.*npm run simulate/,
+        );
+        usageError(
+            () => parseSeedCommand(["--emit", "bronze", "--out", "d", "--uri", "mongodb://x"]),
+            /--uri does not apply to --emit bronze/,
+        );
         usageError(() => parseSeedCommand(["--emit", "bronze", "--out", "d", "--reset"]), /--reset does not apply/);
-        usageError(() => parseSeedCommand(["--customers", "0", "--orders", "3"]), /--orders 3 needs at least one customer and one product/);
+        usageError(
+            () => parseSeedCommand(["--customers", "0", "--orders", "3"]),
+            /--orders 3 needs at least one customer and one product/,
+        );
         usageError(() => parseSeedCommand(["--base-time", "yesterday"]), /--base-time must be an ISO UTC time/);
     });
 
     it("prints help listing every flag", () => {
         const cmd = parseSeedCommand(["--help"]);
         assert.equal(cmd.mode, "help");
-        if (cmd.mode === "help") for (const f of ["--emit", "--out", "--changes", "--uri", "--reset", "--seed"]) assert.ok(cmd.text.includes(f), f);
+        if (cmd.mode === "help")
+            for (const f of ["--emit", "--out", "--changes", "--uri", "--reset", "--seed"])
+                assert.ok(cmd.text.includes(f), f);
     });
 });
 
 describe("npm run simulate flags", () => {
     it("reads rate, duration and seed, with defaults of 5/s until Ctrl-C", () => {
-        assert.deepEqual(parseSimulateCommand([]), { mode: "run", uri: undefined, rate: 5, durationS: 0, seed: undefined, allowStandalone: false });
+        assert.deepEqual(parseSimulateCommand([]), {
+            mode: "run",
+            uri: undefined,
+            rate: 5,
+            durationS: 0,
+            seed: undefined,
+            allowStandalone: false,
+        });
         assert.deepEqual(parseSimulateCommand(["--rate", "12.5", "--duration=30", "--seed", "3"]), {
-            mode: "run", uri: undefined, rate: 12.5, durationS: 30, seed: 3, allowStandalone: false,
+            mode: "run",
+            uri: undefined,
+            rate: 12.5,
+            durationS: 30,
+            seed: 3,
+            allowStandalone: false,
         });
     });
 
@@ -88,12 +136,24 @@ describe("resolveMongoUri", () => {
 
     it("prefers --uri, then MONGODB_URI, then the stack output", () => {
         const stack = () => ({ value: "mongodb://stack:27017" });
-        assert.deepEqual(resolveMongoUri("mongodb://flag", { MONGODB_URI: "mongodb://env" }, stack), { uri: "mongodb://flag", from: "--uri" });
-        assert.deepEqual(resolveMongoUri(undefined, { MONGODB_URI: "mongodb://env" }, stack), { uri: "mongodb://env", from: "MONGODB_URI" });
-        assert.deepEqual(resolveMongoUri(undefined, {}, stack), { uri: "mongodb://stack:27017", from: "pulumi stack output mongoUri" });
+        assert.deepEqual(resolveMongoUri("mongodb://flag", { MONGODB_URI: "mongodb://env" }, stack), {
+            uri: "mongodb://flag",
+            from: "--uri",
+        });
+        assert.deepEqual(resolveMongoUri(undefined, { MONGODB_URI: "mongodb://env" }, stack), {
+            uri: "mongodb://env",
+            from: "MONGODB_URI",
+        });
+        assert.deepEqual(resolveMongoUri(undefined, {}, stack), {
+            uri: "mongodb://stack:27017",
+            from: "pulumi stack output mongoUri",
+        });
     });
 
     it("says why the stack gave none and every way to provide a URI", () => {
-        usageError(() => resolveMongoUri(undefined, {}, noStack), /no MongoDB URI: the pulumi CLI is not on PATH\. Provide one with --uri .*MONGODB_URI.*npm run up/);
+        usageError(
+            () => resolveMongoUri(undefined, {}, noStack),
+            /no MongoDB URI: the pulumi CLI is not on PATH\. Provide one with --uri .*MONGODB_URI.*npm run up/,
+        );
     });
 });

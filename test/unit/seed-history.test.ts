@@ -65,15 +65,25 @@ describe("simulateHistory", () => {
     });
 
     it("has every order's customer and products live when the order is created", () => {
-        const live = { customers: new Map<string, Ext>(), products: new Map<string, Ext>(), orders: new Map<string, Ext>() };
+        const live = {
+            customers: new Map<string, Ext>(),
+            products: new Map<string, Ext>(),
+            orders: new Map<string, Ext>(),
+        };
         const events = globalOrder(history);
         for (const e of events.filter((x) => x.op === "r")) live[e.collection].set(idOf(e.after!), e.after!);
         const check = (order: Ext, where: string) => {
             const customer = live.customers.get(order.customer_id.$oid);
             assert.ok(customer, `${where}: customer ${order.customer_id.$oid} of order ${idOf(order)} is not live`);
-            assert.ok(order.ordered_at.$date >= customer.created_at.$date, `${where}: order placed before its customer registered`);
+            assert.ok(
+                order.ordered_at.$date >= customer.created_at.$date,
+                `${where}: order placed before its customer registered`,
+            );
             for (const item of order.items) {
-                assert.ok(live.products.has(item.product_id.$oid), `${where}: product ${item.product_id.$oid} of order ${idOf(order)} is not live`);
+                assert.ok(
+                    live.products.has(item.product_id.$oid),
+                    `${where}: product ${item.product_id.$oid} of order ${idOf(order)} is not live`,
+                );
             }
         };
         for (const o of live.orders.values()) check(o, "snapshot");
@@ -83,7 +93,10 @@ describe("simulateHistory", () => {
                 check(e.after!, "stream");
                 // Streamed orders are priced at the product's price of that moment.
                 for (const item of e.after!.items) {
-                    assert.equal(item.unit_price.$numberDecimal, live.products.get(item.product_id.$oid)!.price.$numberDecimal);
+                    assert.equal(
+                        item.unit_price.$numberDecimal,
+                        live.products.get(item.product_id.$oid)!.price.$numberDecimal,
+                    );
                 }
                 created++;
             }
@@ -94,7 +107,13 @@ describe("simulateHistory", () => {
     });
 
     it("moves order statuses only along pending→paid→shipped→delivered or to cancelled from pending/paid", () => {
-        const allowed = new Set(["pending>paid", "paid>shipped", "shipped>delivered", "pending>cancelled", "paid>cancelled"]);
+        const allowed = new Set([
+            "pending>paid",
+            "paid>shipped",
+            "shipped>delivered",
+            "pending>cancelled",
+            "paid>cancelled",
+        ]);
         const seen = new Set<string>();
         for (const e of globalOrder(history)) {
             if (e.collection !== "orders" || e.op !== "u") continue;
@@ -120,7 +139,8 @@ describe("simulateHistory", () => {
                 assert.equal(updated, ordered);
                 assert.ok(base - ordered < 37 * HOUR, "an order pending for days");
             }
-            if (o.status === "delivered") assert.ok(updated - ordered >= 30 * HOUR, "delivered faster than pay + ship + deliver");
+            if (o.status === "delivered")
+                assert.ok(updated - ordered >= 30 * HOUR, "delivered faster than pay + ship + deliver");
         }
         assert.deepEqual([...counts.keys()].sort(), ["cancelled", "delivered", "paid", "pending", "shipped"]);
         assert.ok(counts.get("delivered")! > 0.8 * 20_000, "most year-old orders are delivered");
@@ -128,11 +148,16 @@ describe("simulateHistory", () => {
 
     it("mixes inserts, updates and deletes on every collection", () => {
         const ops = new Set(globalOrder(history).map((e) => `${e.collection}:${e.op}`));
-        for (const c of ["customers", "products", "orders"]) for (const op of ["r", "c", "u", "d"]) assert.ok(ops.has(`${c}:${op}`), `no ${op} on ${c}`);
+        for (const c of ["customers", "products", "orders"])
+            for (const op of ["r", "c", "u", "d"]) assert.ok(ops.has(`${c}:${op}`), `no ${op} on ${c}`);
     });
 
     it("returns as finalState exactly the documents the events fold to", () => {
-        const live = { customers: new Map<string, Ext>(), products: new Map<string, Ext>(), orders: new Map<string, Ext>() };
+        const live = {
+            customers: new Map<string, Ext>(),
+            products: new Map<string, Ext>(),
+            orders: new Map<string, Ext>(),
+        };
         for (const e of globalOrder(history)) {
             if (e.op === "d") live[e.collection].delete(idOf(e.before!));
             else live[e.collection].set(idOf(e.after!), e.after!);
@@ -150,7 +175,10 @@ describe("simulateHistory", () => {
             const e = live.orders.get(id)!;
             assert.equal(o.status, e.status);
             assert.equal(o.customer_id, e.customer_id.$oid);
-            assert.deepEqual(o.items.map((i) => [i.product_id, i.quantity, i.unit_price]), e.items.map((i: Ext) => [i.product_id.$oid, i.quantity, i.unit_price.$numberDecimal]));
+            assert.deepEqual(
+                o.items.map((i) => [i.product_id, i.quantity, i.unit_price]),
+                e.items.map((i: Ext) => [i.product_id.$oid, i.quantity, i.unit_price.$numberDecimal]),
+            );
         }
     });
 
@@ -167,7 +195,16 @@ describe("simulateHistory", () => {
                     emails.add(doc.email);
                 }
                 assert.deepEqual(Object.keys(doc.address), ["street", "city", "state", "postal_code", "country"]);
-                assert.deepEqual(Object.keys(doc), ["_id", "first_name", "last_name", "email", "phone", "address", "created_at", "updated_at"]);
+                assert.deepEqual(Object.keys(doc), [
+                    "_id",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "phone",
+                    "address",
+                    "created_at",
+                    "updated_at",
+                ]);
             } else if (e.collection === "products") {
                 if (e.op !== "u") {
                     assert.ok(!skus.has(doc.sku), `duplicate sku ${doc.sku}`);
@@ -175,17 +212,39 @@ describe("simulateHistory", () => {
                 }
                 assert.match(doc.price.$numberDecimal, /^\d+\.\d{2}$/);
                 assert.ok(Number(doc.price.$numberDecimal) > 0);
-                assert.ok(Number.isInteger(doc.stock_quantity) && doc.stock_quantity >= 0 && doc.stock_quantity <= 2147483647);
-                assert.deepEqual(Object.keys(doc), ["_id", "sku", "name", "category", "price", "stock_quantity", "created_at", "updated_at"]);
+                assert.ok(
+                    Number.isInteger(doc.stock_quantity) && doc.stock_quantity >= 0 && doc.stock_quantity <= 2147483647,
+                );
+                assert.deepEqual(Object.keys(doc), [
+                    "_id",
+                    "sku",
+                    "name",
+                    "category",
+                    "price",
+                    "stock_quantity",
+                    "created_at",
+                    "updated_at",
+                ]);
             } else {
                 assert.ok(doc.items.length >= 1 && doc.items.length <= 5, `${doc.items.length} lines`);
-                assert.equal(new Set(doc.items.map((i: Ext) => i.product_id.$oid)).size, doc.items.length, "a product twice in one order");
+                assert.equal(
+                    new Set(doc.items.map((i: Ext) => i.product_id.$oid)).size,
+                    doc.items.length,
+                    "a product twice in one order",
+                );
                 for (const i of doc.items) {
                     assert.ok(Number.isInteger(i.quantity) && i.quantity >= 1);
                     assert.match(i.unit_price.$numberDecimal, /^\d+\.\d{2}$/);
                 }
                 assert.ok(doc.updated_at.$date >= doc.ordered_at.$date);
-                assert.deepEqual(Object.keys(doc), ["_id", "customer_id", "status", "items", "ordered_at", "updated_at"]);
+                assert.deepEqual(Object.keys(doc), [
+                    "_id",
+                    "customer_id",
+                    "status",
+                    "items",
+                    "ordered_at",
+                    "updated_at",
+                ]);
             }
         }
     });
@@ -201,7 +260,10 @@ describe("simulateHistory", () => {
 
     it("makes ObjectIds like a driver: creation second in the first 4 bytes, ascending in insertion order", () => {
         for (const c of ["customers", "products", "orders"] as const) {
-            const docs = history.bronze[c].map((r) => parse(c, r)).filter((e) => e.op === "r").map((e) => e.after!);
+            const docs = history.bronze[c]
+                .map((r) => parse(c, r))
+                .filter((e) => e.op === "r")
+                .map((e) => e.after!);
             const ids = docs.map(idOf);
             assert.deepEqual([...ids].sort(), ids, `${c} ids not ascending in snapshot order`);
             for (const d of docs) {
@@ -209,20 +271,34 @@ describe("simulateHistory", () => {
                 assert.equal(parseInt(idOf(d).slice(0, 8), 16), Math.floor(created / 1000));
             }
         }
-        const all = new Set(globalOrder(history).filter((e) => e.op === "r" || e.op === "c").map((e) => idOf(e.after!)));
-        assert.equal(all.size, globalOrder(history).filter((e) => e.op === "r" || e.op === "c").length, "an id was reused");
+        const all = new Set(
+            globalOrder(history)
+                .filter((e) => e.op === "r" || e.op === "c")
+                .map((e) => idOf(e.after!)),
+        );
+        assert.equal(
+            all.size,
+            globalOrder(history).filter((e) => e.op === "r" || e.op === "c").length,
+            "an id was reused",
+        );
     });
 
     it("handles an empty database and a load without orders", () => {
         const empty = simulateHistory({ seed: 1, customers: 0, products: 0, orders: 0 });
         assert.deepEqual(empty.bronze, { customers: [], products: [], orders: [] });
         const growing = simulateHistory({ seed: 1, customers: 0, products: 0, orders: 0, changes: 50 });
-        assert.equal(growing.bronze.customers.length + growing.bronze.products.length + growing.bronze.orders.length, 50);
+        assert.equal(
+            growing.bronze.customers.length + growing.bronze.products.length + growing.bronze.orders.length,
+            50,
+        );
     });
 
     it("rejects a negative, fractional or missing size naming the option", () => {
         assert.throws(() => simulateHistory({ ...options, orders: -1 }), /orders must be a non-negative integer/);
         assert.throws(() => simulateHistory({ ...options, changes: 1.5 }), /changes must be a non-negative integer/);
-        assert.throws(() => new HistoryGenerator({ ...options, seed: Number.NaN }), /seed must be a non-negative integer/);
+        assert.throws(
+            () => new HistoryGenerator({ ...options, seed: Number.NaN }),
+            /seed must be a non-negative integer/,
+        );
     });
 });

@@ -14,7 +14,13 @@ function setup(seed = 1) {
     const rng = new Prng(seed);
     const docs = new DocumentFactory(seed, rng);
     const ids = new ObjectIdFactory(seed);
-    const load = buildInitialLoad({ customers: 30, products: 15, orders: 60 }, new Date(Date.UTC(2025, 0, 1)), rng, docs, ids);
+    const load = buildInitialLoad(
+        { customers: 30, products: 15, orders: 60 },
+        new Date(Date.UTC(2025, 0, 1)),
+        rng,
+        docs,
+        ids,
+    );
     const world = new World();
     load.customers.forEach((c) => world.putCustomer(c));
     load.products.forEach((p) => world.putProduct(p));
@@ -38,7 +44,10 @@ describe("runSimulation", () => {
         const { deps, written } = setup();
         const times: number[] = [];
         const write = deps.write;
-        const stats = await runSimulation(4, 10, new AbortController().signal, { ...deps, write: async (m) => (times.push(deps.now()), write(m)) });
+        const stats = await runSimulation(4, 10, new AbortController().signal, {
+            ...deps,
+            write: async (m) => (times.push(deps.now()), write(m)),
+        });
         assert.equal(stats.events, 40);
         assert.equal(written.length, 40);
         assert.equal(stats.stoppedBy, "duration");
@@ -115,11 +124,22 @@ describe("runSimulation", () => {
         const { deps, world } = setup(5);
         const stats = await runSimulation(50, 60, new AbortController().signal, deps);
         assert.equal(stats.events, 3000);
-        for (const kind of ["new_order", "order_status", "stock_change", "price_change", "new_customer", "customer_update", "order_delete"]) {
+        for (const kind of [
+            "new_order",
+            "order_status",
+            "stock_change",
+            "price_change",
+            "new_customer",
+            "customer_update",
+            "order_delete",
+        ]) {
             assert.ok((stats.byKind[kind] ?? 0) > 0, `no ${kind}`);
         }
         assert.ok(stats.byKind.new_order > stats.byKind.customer_delete * 5);
         for (const o of world.orders.values()) assert.ok(o.items.length >= 1 && o.items.length <= 5);
-        assert.match(formatStats(stats), /^60\.0 s, 3000 changes \(50\.0\/s\) \| customers \+\d+ ~\d+ -\d+ \| products/);
+        assert.match(
+            formatStats(stats),
+            /^60\.0 s, 3000 changes \(50\.0\/s\) \| customers \+\d+ ~\d+ -\d+ \| products/,
+        );
     });
 });

@@ -14,7 +14,12 @@ before(async () => {
         {
             "cdc:platform": "docker",
             "cdc:mongo": JSON.stringify({ collections: { products: "items" } }),
-            "cdc:connectors": JSON.stringify({ snapshots: [{ id: "orders-resnap-1", collections: ["orders"] }, { id: "catalogue-2", collections: ["products", "customers"] }] }),
+            "cdc:connectors": JSON.stringify({
+                snapshots: [
+                    { id: "orders-resnap-1", collections: ["orders"] },
+                    { id: "catalogue-2", collections: ["products", "customers"] },
+                ],
+            }),
         },
         () => import("../../index"),
     );
@@ -34,6 +39,9 @@ describe("declared re-snapshots under mocks (docker)", () => {
         assert.equal(r.inputs.signalCollection, "cdc_signal_test");
         assert.equal(r.inputs.database, "ecom");
         assert.ok(isSecretValue(r.inputs.connectionString), "the MongoDB connection string is a secret input");
-        assert.ok(run.dependsOn(r.name).has(run.byName("cdc-source").name), "signals go out once the source runs with the signal collection");
+        assert.ok(
+            run.dependsOn(r.name).has(run.byName("cdc-source").name),
+            "signals go out once the source runs with the signal collection",
+        );
     });
 });

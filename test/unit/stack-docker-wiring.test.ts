@@ -5,7 +5,15 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { isSecretValue, MOCK_FETCHER_ENV, MOCK_SECRET_PREFIX, MockRun, plainStrings, runUnderMocks, withEnv } from "../support/mocks";
+import {
+    isSecretValue,
+    MOCK_FETCHER_ENV,
+    MOCK_SECRET_PREFIX,
+    MockRun,
+    plainStrings,
+    runUnderMocks,
+    withEnv,
+} from "../support/mocks";
 
 type Program = typeof import("../../index");
 let run: MockRun & { program: Program };
@@ -14,7 +22,9 @@ const service = (role: string) => run.byName(`docker-${role}`);
 
 before(async () => {
     // With a proxy carrying credentials: it must stay secret too.
-    run = await withEnv(MOCK_FETCHER_ENV, () => runUnderMocks({ "cdc:platform": "docker" }, () => import("../../index")));
+    run = await withEnv(MOCK_FETCHER_ENV, () =>
+        runUnderMocks({ "cdc:platform": "docker" }, () => import("../../index")),
+    );
 });
 
 describe("docker platform under mocks: credentials, CDC layer, order and outputs", () => {
@@ -31,12 +41,23 @@ describe("docker platform under mocks: credentials, CDC layer, order and outputs
     });
 
     it("generates every credential", () => {
-        const pw = run.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword").map((r) => r.name).sort();
-        assert.deepEqual(pw, ["cdc-docker-clickhouse-password", "cdc-docker-mongo-debezium-password", "cdc-docker-mongo-keyfile", "cdc-docker-mongo-root-password"]);
+        const pw = run.resources
+            .filter((r) => r.type === "random:index/randomPassword:RandomPassword")
+            .map((r) => r.name)
+            .sort();
+        assert.deepEqual(pw, [
+            "cdc-docker-clickhouse-password",
+            "cdc-docker-mongo-debezium-password",
+            "cdc-docker-mongo-keyfile",
+            "cdc-docker-mongo-root-password",
+        ]);
     });
 
     it("declares dynamic resources for the bronze tables, both connectors and the dbt run", () => {
-        const dyn = run.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic")).map((r) => `${r.type} ${r.name}`).sort();
+        const dyn = run.resources
+            .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"))
+            .map((r) => `${r.type} ${r.name}`)
+            .sort();
         assert.deepEqual(dyn, [
             "pulumi-nodejs:dynamic/cdc:BronzeTables cdc-bronze",
             "pulumi-nodejs:dynamic/cdc:DbtRun cdc-dbt",
@@ -66,15 +87,26 @@ describe("docker platform under mocks: credentials, CDC layer, order and outputs
         assert.equal((await run.output(run.program.connectUrl as never)).value, "http://127.0.0.1:8083");
         assert.equal(run.program.clickhouseUrl, "http://127.0.0.1:8123");
         assert.equal(run.program.kafkaBootstrap, "127.0.0.1:9092");
-        assert.deepEqual(run.program.bronzeTables, ["mongo_ecom_customers", "mongo_ecom_products", "mongo_ecom_orders"]);
+        assert.deepEqual(run.program.bronzeTables, [
+            "mongo_ecom_customers",
+            "mongo_ecom_products",
+            "mongo_ecom_orders",
+        ]);
     });
 
     it("labels containers, volumes and the network with project and stack", () => {
-        const labelled = run.resources.filter((r) => ["docker:index/container:Container", "docker:index/volume:Volume", "docker:index/network:Network"].includes(r.type));
+        const labelled = run.resources.filter((r) =>
+            ["docker:index/container:Container", "docker:index/volume:Volume", "docker:index/network:Network"].includes(
+                r.type,
+            ),
+        );
         assert.ok(labelled.length >= 10);
         for (const r of labelled) {
             const labels = r.inputs.labels as { label: string; value: string }[];
-            assert.ok(labels.some((l) => l.label === "cdc.pulumi.stack" && l.value === "test"), `${r.name} has the stack label`);
+            assert.ok(
+                labels.some((l) => l.label === "cdc.pulumi.stack" && l.value === "test"),
+                `${r.name} has the stack label`,
+            );
         }
     });
 

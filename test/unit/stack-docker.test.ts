@@ -6,7 +6,17 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { DEFAULT_IMAGES } from "../../components/config/versions";
 import { ENGINES, roundTrip } from "../support/docker-provider-model";
-import { isSecretValue, MOCK_FETCHER_ENV, MOCK_FETCHER_PROXY, MOCK_SECRET_PREFIX, MockRun, runUnderMocks, unwrapSecret, unwrapSecrets, withEnv } from "../support/mocks";
+import {
+    isSecretValue,
+    MOCK_FETCHER_ENV,
+    MOCK_FETCHER_PROXY,
+    MOCK_SECRET_PREFIX,
+    MockRun,
+    runUnderMocks,
+    unwrapSecret,
+    unwrapSecrets,
+    withEnv,
+} from "../support/mocks";
 
 type Program = typeof import("../../index");
 let run: MockRun & { program: Program };
@@ -15,7 +25,9 @@ const containers = () => run.resources.filter((r) => r.type === "docker:index/co
 const service = (role: string) => run.byName(`docker-${role}`);
 
 before(async () => {
-    run = await withEnv(MOCK_FETCHER_ENV, () => runUnderMocks({ "cdc:platform": "docker" }, () => import("../../index")));
+    run = await withEnv(MOCK_FETCHER_ENV, () =>
+        runUnderMocks({ "cdc:platform": "docker" }, () => import("../../index")),
+    );
 });
 
 describe("docker platform under mocks", () => {
@@ -28,7 +40,10 @@ describe("docker platform under mocks", () => {
     });
 
     it("pulls every image by its pinned reference", () => {
-        const pulled = run.resources.filter((r) => r.type === "docker:index/remoteImage:RemoteImage").map((r) => r.inputs.name).sort();
+        const pulled = run.resources
+            .filter((r) => r.type === "docker:index/remoteImage:RemoteImage")
+            .map((r) => r.inputs.name)
+            .sort();
         assert.deepEqual(pulled, Object.values(DEFAULT_IMAGES).sort());
     });
 
@@ -44,16 +59,28 @@ describe("docker platform under mocks", () => {
     });
 
     it("binds every published port to 127.0.0.1 only", () => {
-        const ports = containers().flatMap((c) => (c.inputs.ports as { ip: string; external: number }[] | undefined) ?? []);
+        const ports = containers().flatMap(
+            (c) => (c.inputs.ports as { ip: string; external: number }[] | undefined) ?? [],
+        );
         assert.equal(ports.length, 4);
         for (const p of ports) assert.equal(p.ip, "127.0.0.1");
-        assert.deepEqual(ports.map((p) => p.external).sort((a, b) => a - b), [8083, 8123, 9092, 27017]);
+        assert.deepEqual(
+            ports.map((p) => p.external).sort((a, b) => a - b),
+            [8083, 8123, 9092, 27017],
+        );
     });
 
     it("keeps data in named volumes for MongoDB, Kafka and ClickHouse", () => {
-        for (const [role, path] of [["mongo", "/data/db"], ["kafka", "/var/lib/kafka/data"], ["clickhouse", "/var/lib/clickhouse"]]) {
+        for (const [role, path] of [
+            ["mongo", "/data/db"],
+            ["kafka", "/var/lib/kafka/data"],
+            ["clickhouse", "/var/lib/clickhouse"],
+        ]) {
             const vols = service(role).inputs.volumes as { volumeName: string; containerPath: string }[];
-            assert.ok(vols.some((v) => v.containerPath === path && /-physical$/.test(v.volumeName)), `${role} volume at ${path}`);
+            assert.ok(
+                vols.some((v) => v.containerPath === path && /-physical$/.test(v.volumeName)),
+                `${role} volume at ${path}`,
+            );
         }
     });
 
@@ -61,7 +88,10 @@ describe("docker platform under mocks", () => {
         const mongo = service("mongo");
         const command = (mongo.inputs.command as string[]).join(" ");
         // The keyfile is installed for uid 999 with mode 0400 before the image's entrypoint runs mongod.
-        assert.match(command, /install -o 999 -g 999 -m 0400 \/etc\/mongo\/keyfile\.upload \/etc\/mongo\/keyfile && exec docker-entrypoint\.sh mongod --replSet rs0 --bind_ip_all --keyFile \/etc\/mongo\/keyfile$/);
+        assert.match(
+            command,
+            /install -o 999 -g 999 -m 0400 \/etc\/mongo\/keyfile\.upload \/etc\/mongo\/keyfile && exec docker-entrypoint\.sh mongod --replSet rs0 --bind_ip_all --keyFile \/etc\/mongo\/keyfile$/,
+        );
         // A nested secret makes the whole `uploads` property secret on the wire.
         const uploads = mongo.inputs.uploads as { value: { file: string; content: unknown; permissions: string }[] };
         assert.ok(isSecretValue(uploads), "uploads (with the keyfile) travel as a secret");
@@ -98,14 +128,23 @@ describe("docker platform under mocks", () => {
             assert.equal(i.memory, e.memory, `${role} memory`);
             assert.equal(i.memorySwap, -1, `${role} memorySwap`);
             const hc = i.healthcheck as { interval: string; timeout: string; startPeriod: string; retries: number };
-            assert.deepEqual([hc.interval, hc.timeout, hc.startPeriod, hc.retries], ["10s", "10s", e.startPeriod, 12], `${role} healthcheck`);
+            assert.deepEqual(
+                [hc.interval, hc.timeout, hc.startPeriod, hc.retries],
+                ["10s", "10s", e.startPeriod, 12],
+                `${role} healthcheck`,
+            );
         }
     });
 
     it("round-trips every container input through the provider's read-back unchanged, with and without swap accounting", () => {
         assert.equal(containers().length, 6);
         for (const [engine, traits] of Object.entries(ENGINES)) {
-            for (const c of containers()) assert.deepEqual(roundTrip(unwrapSecrets(c.inputs) as Record<string, unknown>, traits), [], `${c.name} (${engine})`);
+            for (const c of containers())
+                assert.deepEqual(
+                    roundTrip(unwrapSecrets(c.inputs) as Record<string, unknown>, traits),
+                    [],
+                    `${c.name} (${engine})`,
+                );
         }
     });
 
@@ -113,16 +152,25 @@ describe("docker platform under mocks", () => {
         for (const role of ["mongo-init", "sink-plugin"]) {
             const i = service(role).inputs;
             assert.deepEqual([i.attach, i.logs, i.mustRun, i.restart], [true, true, false, "no"], role);
-            assert.ok((i.labels as { label: string; value: string }[]).some((l) => l.label === "cdc.job" && l.value === role), `${role} label`);
+            assert.ok(
+                (i.labels as { label: string; value: string }[]).some((l) => l.label === "cdc.job" && l.value === role),
+                `${role} label`,
+            );
         }
         for (const role of ["mongo", "kafka", "connect", "clickhouse"]) {
-            assert.ok(!(service(role).inputs.labels as { label: string }[]).some((l) => l.label === "cdc.job"), `${role} is not a job`);
+            assert.ok(
+                !(service(role).inputs.labels as { label: string }[]).some((l) => l.label === "cdc.job"),
+                `${role} is not a job`,
+            );
         }
     });
 
     it("runs Kafka's healthcheck tool with a small heap of its own, not the broker's", () => {
         const test = (service("kafka").inputs.healthcheck as { tests: string[] }).tests[1];
-        assert.match(test, /^KAFKA_HEAP_OPTS='-Xms16m -Xmx96m' KAFKA_JVM_PERFORMANCE_OPTS='[^']*' \/opt\/kafka\/bin\/kafka-broker-api-versions\.sh --bootstrap-server localhost:9092 > \/dev\/null 2>&1$/);
+        assert.match(
+            test,
+            /^KAFKA_HEAP_OPTS='-Xms16m -Xmx96m' KAFKA_JVM_PERFORMANCE_OPTS='[^']*' \/opt\/kafka\/bin\/kafka-broker-api-versions\.sh --bootstrap-server localhost:9092 > \/dev\/null 2>&1$/,
+        );
     });
 
     it("hands the user's proxy to the plugin fetcher, as a secret when it carries credentials", () => {
@@ -157,16 +205,26 @@ describe("docker platform under mocks", () => {
     it("configures Kafka Connect with names Debezium's image reads, and recreates it for a new sink plugin", () => {
         // The list carries the connector secrets (for the config provider), so it travels as a secret.
         assert.ok(isSecretValue(service("connect").inputs.envs), "the worker's env is a secret as a whole");
-        const env = unwrapSecret<unknown[]>(service("connect").inputs.envs).filter((e): e is string => typeof e === "string");
-        for (const k of ["CONFIG", "OFFSET", "STATUS"]) assert.ok(env.includes(`CONNECT_${k}_STORAGE_REPLICATION_FACTOR=1`), k);
-        assert.ok(!env.some((e) => /^(CONFIG|OFFSET|STATUS)_STORAGE_REPLICATION_FACTOR=/.test(e)), "bare names are ignored by the image");
+        const env = unwrapSecret<unknown[]>(service("connect").inputs.envs).filter(
+            (e): e is string => typeof e === "string",
+        );
+        for (const k of ["CONFIG", "OFFSET", "STATUS"])
+            assert.ok(env.includes(`CONNECT_${k}_STORAGE_REPLICATION_FACTOR=1`), k);
+        assert.ok(
+            !env.some((e) => /^(CONFIG|OFFSET|STATUS)_STORAGE_REPLICATION_FACTOR=/.test(e)),
+            "bare names are ignored by the image",
+        );
         assert.ok(env.some((e) => /^CDC_SINK_PLUGIN_SHA256=[a-f0-9]{64}$/.test(e)));
     });
 
     it("gives the worker the connector secrets through Kafka's EnvVarConfigProvider, and the connectors only references", () => {
         const env = unwrapSecret<string[]>(service("connect").inputs.envs);
         assert.ok(env.includes("CONNECT_CONFIG_PROVIDERS=env"));
-        assert.ok(env.includes("CONNECT_CONFIG_PROVIDERS_ENV_CLASS=org.apache.kafka.common.config.provider.EnvVarConfigProvider"));
+        assert.ok(
+            env.includes(
+                "CONNECT_CONFIG_PROVIDERS_ENV_CLASS=org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+            ),
+        );
         assert.ok(env.some((e) => e.startsWith(`CDC_CLICKHOUSE_PASSWORD=${MOCK_SECRET_PREFIX}`)));
         assert.ok(env.some((e) => /^CDC_DEBEZIUM_CONNECTION_STRING=mongodb:\/\/debezium:MOCKPW/.test(e)));
         const refs = (n: string) => run.byName(n).inputs.secretRefs;
@@ -177,8 +235,13 @@ describe("docker platform under mocks", () => {
     it("gives Kafka a heap that fits its memory limit", () => {
         const kafka = service("kafka");
         const env = (kafka.inputs.envs as unknown[]).filter((e): e is string => typeof e === "string");
-        const heap = Number(/^KAFKA_HEAP_OPTS=.*-Xmx(\d+)m$/.exec(env.find((e) => e.startsWith("KAFKA_HEAP_OPTS="))!)![1]);
-        assert.ok(heap <= (kafka.inputs.memory as number) * 0.75, `heap ${heap} MiB vs limit ${kafka.inputs.memory} MiB`);
+        const heap = Number(
+            /^KAFKA_HEAP_OPTS=.*-Xmx(\d+)m$/.exec(env.find((e) => e.startsWith("KAFKA_HEAP_OPTS="))!)![1],
+        );
+        assert.ok(
+            heap <= (kafka.inputs.memory as number) * 0.75,
+            `heap ${heap} MiB vs limit ${kafka.inputs.memory} MiB`,
+        );
     });
 
     it("runs Kafka in KRaft mode without ZooKeeper", () => {

@@ -12,7 +12,8 @@ type Program = typeof import("../../index");
 let run: MockRun & { program: Program };
 
 const CH_PASSWORD = "EXTERNAL-CH-PASSWORD-7f3a";
-const DEBEZIUM_URI = "mongodb://debezium:EXTERNAL-MONGO-PASSWORD-91c2@mongo.example.com:27017/?replicaSet=rs0&authSource=admin";
+const DEBEZIUM_URI =
+    "mongodb://debezium:EXTERNAL-MONGO-PASSWORD-91c2@mongo.example.com:27017/?replicaSet=rs0&authSource=admin";
 
 before(async () => {
     run = await runUnderMocks(
@@ -33,9 +34,17 @@ before(async () => {
 
 describe("external platform under mocks", () => {
     it("declares no container, workload, volume or provider-backed resource: only the CDC layer", () => {
-        const kinds = run.resources.filter((r) => !r.type.startsWith("pulumi-nodejs:dynamic") && !r.type.startsWith("cdc:"));
-        assert.deepEqual(kinds.map((r) => `${r.type} ${r.name}`), []);
-        const dyn = run.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic")).map((r) => r.name).sort();
+        const kinds = run.resources.filter(
+            (r) => !r.type.startsWith("pulumi-nodejs:dynamic") && !r.type.startsWith("cdc:"),
+        );
+        assert.deepEqual(
+            kinds.map((r) => `${r.type} ${r.name}`),
+            [],
+        );
+        const dyn = run.resources
+            .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"))
+            .map((r) => r.name)
+            .sort();
         assert.deepEqual(dyn, ["cdc-bronze", "cdc-dbt", "cdc-sink", "cdc-source"]);
     });
 
@@ -49,7 +58,10 @@ describe("external platform under mocks", () => {
     it("talks to the given Connect URL (without a trailing slash) and ClickHouse URL", async () => {
         assert.equal(run.byName("source").inputs.connectUrl, "https://connect.example.com:8083");
         assert.equal(run.byName("bronze").inputs.url, "https://abc.clickhouse.cloud:8443");
-        assert.equal((await run.output(pulumi.output(run.program.kafkaBootstrap))).value, "kafka-1.example.com:9092,kafka-2.example.com:9092");
+        assert.equal(
+            (await run.output(pulumi.output(run.program.kafkaBootstrap))).value,
+            "kafka-1.example.com:9092,kafka-2.example.com:9092",
+        );
     });
 
     it("passes the secret config values to the connectors and bronze tables as secrets only", () => {

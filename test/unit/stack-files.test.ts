@@ -16,8 +16,14 @@ const yaml = createRequire(__filename)("js-yaml") as { load(text: string): unkno
 
 /** `cdc:*` config of a stack file as `loadConfig` sees it (structured values kept as objects). */
 function cdcConfig(file: string): Record<string, unknown> {
-    const doc = yaml.load(fs.readFileSync(path.join(root, file), "utf8")) as { config?: Record<string, unknown> } | null;
-    return Object.fromEntries(Object.entries(doc?.config ?? {}).filter(([k]) => k.startsWith("cdc:")).map(([k, v]) => [k.slice(4), v]));
+    const doc = yaml.load(fs.readFileSync(path.join(root, file), "utf8")) as {
+        config?: Record<string, unknown>;
+    } | null;
+    return Object.fromEntries(
+        Object.entries(doc?.config ?? {})
+            .filter(([k]) => k.startsWith("cdc:"))
+            .map(([k, v]) => [k.slice(4), v]),
+    );
 }
 
 describe("committed stack files", () => {
@@ -35,7 +41,9 @@ describe("committed stack files", () => {
         assert.equal(c.platform, "docker");
         assert.equal(c.docker.bindAddress, "127.0.0.1");
         assert.equal(c.bronze.dropOnDestroy, true);
-        const doc = yaml.load(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8")) as { encryptionsalt?: string };
+        const doc = yaml.load(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8")) as {
+            encryptionsalt?: string;
+        };
         assert.match(doc.encryptionsalt ?? "", /^v1:/, "salt of the default dev passphrase");
     });
 
@@ -49,12 +57,19 @@ describe("committed stack files", () => {
     });
 
     it("no stack file holds a plain-text credential", () => {
-        const files = ["Pulumi.prod.yaml", "examples/Pulumi.external.yaml", ...fs.readdirSync(root).filter((f) => /^Pulumi\..+\.yaml$/.test(f))];
+        const files = [
+            "Pulumi.prod.yaml",
+            "examples/Pulumi.external.yaml",
+            ...fs.readdirSync(root).filter((f) => /^Pulumi\..+\.yaml$/.test(f)),
+        ];
         for (const f of new Set(files)) {
             const raw = cdcConfig(f);
             for (const key of ["clickhousePassword", "debeziumConnectionString"]) {
                 const v = raw[key];
-                assert.ok(v === undefined || (typeof v === "object" && v !== null && "secure" in v), `${f}: cdc:${key} must be set with --secret`);
+                assert.ok(
+                    v === undefined || (typeof v === "object" && v !== null && "secure" in v),
+                    `${f}: cdc:${key} must be set with --secret`,
+                );
             }
         }
     });

@@ -24,7 +24,11 @@ function format(graph: GraphEntry[]): string {
 }
 
 async function graphOf(shape: string): Promise<GraphEntry[]> {
-    const { stdout } = await run(process.execPath, ["--import", "tsx", SCRIPT, shape], { cwd: path.resolve(__dirname, "..", ".."), maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+    const { stdout } = await run(process.execPath, ["--import", "tsx", SCRIPT, shape], {
+        cwd: path.resolve(__dirname, "..", ".."),
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 120_000,
+    });
     return JSON.parse(stdout) as GraphEntry[];
 }
 
@@ -35,7 +39,8 @@ before(async () => {
     // Two programs at a time (the machine the suite runs on may have two cores).
     const queue = [...SHAPES];
     const worker = async () => {
-        for (let shape = queue.shift(); shape !== undefined; shape = queue.shift()) graphs.set(shape, await graphOf(shape));
+        for (let shape = queue.shift(); shape !== undefined; shape = queue.shift())
+            graphs.set(shape, await graphOf(shape));
     };
     await Promise.all([worker(), worker()]);
 });
@@ -48,14 +53,22 @@ describe("the resource graph of each platform", () => {
             assert.equal(new Set(graph.map((r) => r.name)).size, graph.length, "resource names are unique");
             const file = path.join(SNAPSHOT_DIR, `stack-graphs.${shape}.json`);
             if (process.env.UPDATE_SNAPSHOTS === "1") fs.writeFileSync(file, format(graph));
-            assert.ok(fs.existsSync(file), `snapshot ${file} is missing: run the test with UPDATE_SNAPSHOTS=1 and review the file`);
+            assert.ok(
+                fs.existsSync(file),
+                `snapshot ${file} is missing: run the test with UPDATE_SNAPSHOTS=1 and review the file`,
+            );
             const expected = JSON.parse(fs.readFileSync(file, "utf8")) as GraphEntry[];
             assert.deepEqual(
                 graph.map((r) => `${r.type} ${r.name}`),
                 expected.map((r) => `${r.type} ${r.name}`),
                 `${shape}: the set of resources differs from ${file}`,
             );
-            for (let i = 0; i < graph.length; i++) assert.deepEqual(graph[i], expected[i], `${shape}: ${graph[i].name} differs from ${file} (UPDATE_SNAPSHOTS=1 to accept)`);
+            for (let i = 0; i < graph.length; i++)
+                assert.deepEqual(
+                    graph[i],
+                    expected[i],
+                    `${shape}: ${graph[i].name} differs from ${file} (UPDATE_SNAPSHOTS=1 to accept)`,
+                );
         });
     }
 });

@@ -8,7 +8,11 @@ describe("stack with invalid config", () => {
         await assert.rejects(
             () =>
                 runUnderMocks(
-                    { "cdc:platform": "docker", "cdc:docker": JSON.stringify({ ports: { connect: 99999 } }), "cdc:dbt": JSON.stringify({ treads: 2 }) },
+                    {
+                        "cdc:platform": "docker",
+                        "cdc:docker": JSON.stringify({ ports: { connect: 99999 } }),
+                        "cdc:dbt": JSON.stringify({ treads: 2 }),
+                    },
                     () => import("../../index"),
                 ),
             (e: Error) => {
@@ -20,6 +24,10 @@ describe("stack with invalid config", () => {
             },
         );
         await new Promise((r) => setTimeout(r, 200));
-        assert.deepEqual(recorded.map((r) => r.name), [], "no resource registered");
+        assert.deepEqual(
+            recorded.map((r) => r.name),
+            [],
+            "no resource registered",
+        );
     });
 });

@@ -16,8 +16,20 @@ const ofType = (t: string) => run.resources.filter((r) => r.type === t);
 const workload = (role: string) => run.byName(`kubernetes-${role}`);
 
 before(async () => {
-    const settings = { mongo: { members: 1 }, kafka: { brokers: 1 }, connect: { replicas: 1 }, access: { mode: "loadBalancer", annotations: { "networking.gke.io/load-balancer-type": "Internal" }, sourceRanges: ["10.0.0.0/8"] } };
-    run = await runUnderMocks({ "cdc:platform": "kubernetes", "cdc:kubernetes": JSON.stringify(settings) }, () => import("../../index"));
+    const settings = {
+        mongo: { members: 1 },
+        kafka: { brokers: 1 },
+        connect: { replicas: 1 },
+        access: {
+            mode: "loadBalancer",
+            annotations: { "networking.gke.io/load-balancer-type": "Internal" },
+            sourceRanges: ["10.0.0.0/8"],
+        },
+    };
+    run = await runUnderMocks(
+        { "cdc:platform": "kubernetes", "cdc:kubernetes": JSON.stringify(settings) },
+        () => import("../../index"),
+    );
 });
 
 describe("kubernetes platform under mocks (1 member, 1 broker, 1 worker)", () => {
@@ -26,11 +38,15 @@ describe("kubernetes platform under mocks (1 member, 1 broker, 1 worker)", () =>
         assert.equal(ns.length, 1);
         assert.equal((ns[0].inputs.metadata as { name?: string }).name, undefined, "left to Pulumi's auto-naming");
         const inNs = run.resources.filter((r) => r.type.startsWith("kubernetes:") && r !== ns[0]);
-        for (const r of inNs) assert.equal((r.inputs.metadata as { namespace: string }).namespace, `${ns[0].name}-physical`, r.name);
+        for (const r of inNs)
+            assert.equal((r.inputs.metadata as { namespace: string }).namespace, `${ns[0].name}-physical`, r.name);
     });
 
     it("declares no PodDisruptionBudget when every workload has one replica", () => {
-        assert.deepEqual(ofType("kubernetes:policy/v1:PodDisruptionBudget").map((r) => r.name), []);
+        assert.deepEqual(
+            ofType("kubernetes:policy/v1:PodDisruptionBudget").map((r) => r.name),
+            [],
+        );
     });
 
     it("replicates Kafka's and Kafka Connect's internal topics once with one broker", () => {
@@ -39,12 +55,19 @@ describe("kubernetes platform under mocks (1 member, 1 broker, 1 worker)", () =>
         assert.equal(kafka.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR.value, "1");
         assert.equal(kafka.KAFKA_MIN_INSYNC_REPLICAS.value, "1");
         const connect = env(containers(workload("connect"))[0]);
-        for (const k of ["CONNECT_CONFIG_STORAGE_REPLICATION_FACTOR", "CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR", "CONNECT_STATUS_STORAGE_REPLICATION_FACTOR"]) assert.equal(connect[k].value, "1", k);
+        for (const k of [
+            "CONNECT_CONFIG_STORAGE_REPLICATION_FACTOR",
+            "CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR",
+            "CONNECT_STATUS_STORAGE_REPLICATION_FACTOR",
+        ])
+            assert.equal(connect[k].value, "1", k);
         assert.equal(connect.BOOTSTRAP_SERVERS.value, "kafka-0.kafka:9092");
     });
 
     it("initiates a one-member replica set", () => {
-        const script = String((ofType("kubernetes:core/v1:ConfigMap")[0].inputs.data as Record<string, string>)["init.js"]);
+        const script = String(
+            (ofType("kubernetes:core/v1:ConfigMap")[0].inputs.data as Record<string, string>)["init.js"],
+        );
         assert.ok(script.includes("mongo-0.mongo:27017"));
         assert.ok(!script.includes("mongo-1.mongo"));
     });
@@ -56,13 +79,26 @@ describe("kubernetes platform under mocks (1 member, 1 broker, 1 worker)", () =>
 
     it("reaches Connect and ClickHouse through LoadBalancer Services' ingress addresses", async () => {
         for (const role of ["connect", "clickhouse"]) {
-            const svc = run.byName(`kubernetes-${role}-svc`).inputs as { metadata: { annotations: Record<string, string> }; spec: { type: string; loadBalancerSourceRanges: string[] } };
+            const svc = run.byName(`kubernetes-${role}-svc`).inputs as {
+                metadata: { annotations: Record<string, string> };
+                spec: { type: string; loadBalancerSourceRanges: string[] };
+            };
             assert.equal(svc.spec.type, "LoadBalancer");
             assert.deepEqual(svc.spec.loadBalancerSourceRanges, ["10.0.0.0/8"], `${role} source ranges`);
-            assert.equal(svc.metadata.annotations["networking.gke.io/load-balancer-type"], "Internal", `${role} annotations`);
+            assert.equal(
+                svc.metadata.annotations["networking.gke.io/load-balancer-type"],
+                "Internal",
+                `${role} annotations`,
+            );
         }
-        assert.equal((await run.output(pulumi.output(run.program.connectUrl))).value, `http://${MOCK_LOAD_BALANCER_IP}:8083`);
-        assert.equal((await run.output(pulumi.output(run.program.clickhouseUrl))).value, `http://${MOCK_LOAD_BALANCER_IP}:8123`);
+        assert.equal(
+            (await run.output(pulumi.output(run.program.connectUrl))).value,
+            `http://${MOCK_LOAD_BALANCER_IP}:8083`,
+        );
+        assert.equal(
+            (await run.output(pulumi.output(run.program.clickhouseUrl))).value,
+            `http://${MOCK_LOAD_BALANCER_IP}:8123`,
+        );
         // The URL carries the Service, so the CDC layer waits for the address.
         assert.ok(run.dependsOn("cdc-bronze").has("cdc-kubernetes-clickhouse-svc"));
     });

@@ -7,7 +7,14 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_IMAGES } from "../../components/config/versions";
-import { isSecretValue, MOCK_SECRET_PREFIX, MockedResource, MockRun, plainStrings, runUnderMocks } from "../support/mocks";
+import {
+    isSecretValue,
+    MOCK_SECRET_PREFIX,
+    MockedResource,
+    MockRun,
+    plainStrings,
+    runUnderMocks,
+} from "../support/mocks";
 import { containers, env, podSpec, volumeClaims } from "../support/k8s";
 import { KUBERNETES_PRODUCTION } from "../support/stack-graph";
 
@@ -20,7 +27,10 @@ const ofType = (t: string) => run.resources.filter((r) => r.type === t);
 const workload = (role: string) => run.byName(`kubernetes-${role}`);
 
 before(async () => {
-    run = await runUnderMocks({ "cdc:platform": "kubernetes", "cdc:kubernetes": JSON.stringify(settings) }, () => import("../../index"));
+    run = await runUnderMocks(
+        { "cdc:platform": "kubernetes", "cdc:kubernetes": JSON.stringify(settings) },
+        () => import("../../index"),
+    );
 });
 
 describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", () => {
@@ -28,16 +38,29 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
         const ns = ofType("kubernetes:core/v1:Namespace");
         assert.equal(ns.length, 1);
         assert.equal((ns[0].inputs.metadata as { name: string }).name, "cdc-prod");
-        const namespaced = run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:core/v1:Namespace");
+        const namespaced = run.resources.filter(
+            (r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:core/v1:Namespace",
+        );
         assert.ok(namespaced.length >= 15);
-        for (const r of namespaced) assert.equal((r.inputs.metadata as { namespace: string }).namespace, "cdc-prod", `${r.name} namespace`);
+        for (const r of namespaced)
+            assert.equal((r.inputs.metadata as { namespace: string }).namespace, "cdc-prod", `${r.name} namespace`);
     });
 
     it("runs MongoDB, Kafka and ClickHouse as StatefulSets and Kafka Connect as a Deployment", () => {
-        const sts = ofType("kubernetes:apps/v1:StatefulSet").map((r) => [r.name, (r.inputs.spec as { replicas: number }).replicas]);
-        assert.deepEqual(Object.fromEntries(sts), { "cdc-kubernetes-mongo": 3, "cdc-kubernetes-kafka": 3, "cdc-kubernetes-clickhouse": 1 });
+        const sts = ofType("kubernetes:apps/v1:StatefulSet").map((r) => [
+            r.name,
+            (r.inputs.spec as { replicas: number }).replicas,
+        ]);
+        assert.deepEqual(Object.fromEntries(sts), {
+            "cdc-kubernetes-mongo": 3,
+            "cdc-kubernetes-kafka": 3,
+            "cdc-kubernetes-clickhouse": 1,
+        });
         const deps = ofType("kubernetes:apps/v1:Deployment");
-        assert.deepEqual(deps.map((d) => d.name), ["cdc-kubernetes-connect"]);
+        assert.deepEqual(
+            deps.map((d) => d.name),
+            ["cdc-kubernetes-connect"],
+        );
         assert.equal((deps[0].inputs.spec as { replicas: number }).replicas, 2);
     });
 
@@ -47,13 +70,20 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
     });
 
     it("keeps data on PersistentVolumeClaims from volumeClaimTemplates with the configured sizes and class", () => {
-        for (const [role, path, size] of [["mongo", "/data/db", "15Gi"], ["kafka", "/var/lib/kafka/data", "40Gi"], ["clickhouse", "/var/lib/clickhouse", "100Gi"]]) {
+        for (const [role, path, size] of [
+            ["mongo", "/data/db", "15Gi"],
+            ["kafka", "/var/lib/kafka/data", "40Gi"],
+            ["clickhouse", "/var/lib/clickhouse", "100Gi"],
+        ]) {
             const claims = volumeClaims(workload(role));
             assert.equal(claims.length, 1, `${role} has one claim template`);
             assert.equal(claims[0].spec.resources.requests.storage, size);
             assert.equal(claims[0].spec.storageClassName, "fast-ssd");
             const mounts = containers(workload(role))[0].volumeMounts ?? [];
-            assert.ok(mounts.some((m) => m.name === claims[0].metadata.name && m.mountPath === path), `${role} mounts its claim at ${path}`);
+            assert.ok(
+                mounts.some((m) => m.name === claims[0].metadata.name && m.mountPath === path),
+                `${role} mounts its claim at ${path}`,
+            );
         }
     });
 
@@ -66,12 +96,20 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
         const got: Record<string, string> = {};
         for (const r of patches) {
             const m = r.inputs.metadata as { name: string; annotations: Record<string, string> };
-            const spec = r.inputs.spec as { accessModes: string[]; storageClassName: string; resources: { requests: { storage: string } } };
+            const spec = r.inputs.spec as {
+                accessModes: string[];
+                storageClassName: string;
+                resources: { requests: { storage: string } };
+            };
             got[m.name] = spec.resources.requests.storage;
             // The same claim the template would make (for an ordinal whose claim does not exist yet).
             assert.deepEqual(spec.accessModes, ["ReadWriteOnce"]);
             assert.equal(spec.storageClassName, "fast-ssd");
-            assert.equal(m.annotations["pulumi.com/patchForce"], "true", `${m.name} takes the size field over from the StatefulSet controller`);
+            assert.equal(
+                m.annotations["pulumi.com/patchForce"],
+                "true",
+                `${m.name} takes the size field over from the StatefulSet controller`,
+            );
             const role = m.name.split("-")[1];
             assert.ok(run.dependsOn(r.name).has(`cdc-kubernetes-${role}`), `${r.name} after its StatefulSet`);
         }
@@ -82,8 +120,11 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
         const job = workload("mongo-init");
         assert.equal(job.type, "kubernetes:batch/v1:Job");
         assert.ok(run.dependsOn(job.name).has("cdc-kubernetes-mongo"));
-        const script = String((ofType("kubernetes:core/v1:ConfigMap")[0].inputs.data as Record<string, string>)["init.js"]);
-        for (const i of [0, 1, 2]) assert.ok(script.includes(`mongo-${i}.mongo:27017`), `member ${i} in the init script`);
+        const script = String(
+            (ofType("kubernetes:core/v1:ConfigMap")[0].inputs.data as Record<string, string>)["init.js"],
+        );
+        for (const i of [0, 1, 2])
+            assert.ok(script.includes(`mongo-${i}.mongo:27017`), `member ${i} in the init script`);
         assert.match(script, /changeStreamPreAndPostImages/);
         assert.match(script, /createUser/);
         const initEnv = env(containers(job)[0]);
@@ -92,18 +133,29 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
 
     it("runs KRaft with the three pods as controller quorum voters and internal topics replicated 3 times", () => {
         const e = env(containers(workload("kafka"))[0]);
-        assert.equal(e.KAFKA_CONTROLLER_QUORUM_VOTERS.value, "0@kafka-0.kafka:9093,1@kafka-1.kafka:9093,2@kafka-2.kafka:9093");
+        assert.equal(
+            e.KAFKA_CONTROLLER_QUORUM_VOTERS.value,
+            "0@kafka-0.kafka:9093,1@kafka-1.kafka:9093,2@kafka-2.kafka:9093",
+        );
         assert.equal(e.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR.value, "3");
         assert.equal(e.KAFKA_MIN_INSYNC_REPLICAS.value, "2");
         assert.ok(!Object.keys(e).some((k) => /ZOOKEEPER/i.test(k)));
-        assert.equal((workload("kafka").inputs.spec as { podManagementPolicy: string }).podManagementPolicy, "Parallel");
+        assert.equal(
+            (workload("kafka").inputs.spec as { podManagementPolicy: string }).podManagementPolicy,
+            "Parallel",
+        );
         const svc = run.byName("kubernetes-kafka-svc");
         assert.equal((svc.inputs.spec as { clusterIP: string }).clusterIP, "None", "headless service");
     });
 
     it("replicates Kafka Connect's internal topics 3 times with 3 brokers", () => {
         const e = env(containers(workload("connect"))[0]);
-        for (const k of ["CONNECT_CONFIG_STORAGE_REPLICATION_FACTOR", "CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR", "CONNECT_STATUS_STORAGE_REPLICATION_FACTOR"]) assert.equal(e[k].value, "3", k);
+        for (const k of [
+            "CONNECT_CONFIG_STORAGE_REPLICATION_FACTOR",
+            "CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR",
+            "CONNECT_STATUS_STORAGE_REPLICATION_FACTOR",
+        ])
+            assert.equal(e[k].value, "3", k);
         assert.equal(e.BOOTSTRAP_SERVERS.value, "kafka-0.kafka:9092,kafka-1.kafka:9092,kafka-2.kafka:9092");
         // Debezium's image maps only CONNECT_* and a fixed set of bare names; the bare
         // *_STORAGE_REPLICATION_FACTOR forms would be ignored (worker default 1).
@@ -118,7 +170,11 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
     });
 
     it("turns off service-link variables in every pod (they would become Connect worker properties)", () => {
-        const pods = run.resources.filter((r) => ["kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:Job"].includes(r.type));
+        const pods = run.resources.filter((r) =>
+            ["kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:Job"].includes(
+                r.type,
+            ),
+        );
         assert.equal(pods.length, 5);
         for (const r of pods) assert.equal(podSpec(r).enableServiceLinks, false, r.name);
     });
@@ -140,7 +196,9 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
         const shared = spec.volumes?.find((v) => v.emptyDir !== undefined);
         assert.ok(shared);
         assert.ok(init.volumeMounts?.some((m) => m.name === shared.name));
-        assert.ok(containers(workload("connect"))[0].volumeMounts?.some((m) => m.name === shared.name && m.readOnly === true));
+        assert.ok(
+            containers(workload("connect"))[0].volumeMounts?.some((m) => m.name === shared.name && m.readOnly === true),
+        );
     });
 
     it("gives every long-running container readiness and liveness probes; Connect is ready only with both plugins", () => {
@@ -166,14 +224,22 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
 
     it("declares a PodDisruptionBudget for each workload with more than one replica, and only those", () => {
         const pdbs = ofType("kubernetes:policy/v1:PodDisruptionBudget");
-        const selected = pdbs.map((p) => (p.inputs.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels["app.kubernetes.io/name"]).sort();
+        const selected = pdbs
+            .map(
+                (p) =>
+                    (p.inputs.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels[
+                        "app.kubernetes.io/name"
+                    ],
+            )
+            .sort();
         assert.deepEqual(selected, ["connect", "kafka", "mongo"]);
         for (const p of pdbs) assert.equal((p.inputs.spec as { maxUnavailable: number }).maxUnavailable, 1);
     });
 
     it("runs MongoDB, Kafka and Connect as non-root users", () => {
         for (const role of ["mongo", "kafka", "connect", "mongo-init"]) {
-            const sc = podSpec(workload(role)).securityContext as { runAsNonRoot?: boolean; runAsUser?: number } | undefined;
+            const sc = podSpec(workload(role)).securityContext as
+                { runAsNonRoot?: boolean; runAsUser?: number } | undefined;
             assert.equal(sc?.runAsNonRoot, true, `${role} runAsNonRoot`);
             assert.ok((sc?.runAsUser ?? 0) > 0, `${role} runAsUser`);
         }
@@ -183,7 +249,11 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
         const secrets = ofType("kubernetes:core/v1:Secret");
         assert.equal(secrets.length, 4);
         for (const s of secrets) assert.ok(isSecretValue(s.inputs.stringData), `${s.name} data travels as a secret`);
-        const leaks = run.resources.flatMap((r) => plainStrings(r.inputs).filter((s) => s.value.includes(MOCK_SECRET_PREFIX)).map((s) => `${r.name}.${s.path}`));
+        const leaks = run.resources.flatMap((r) =>
+            plainStrings(r.inputs)
+                .filter((s) => s.value.includes(MOCK_SECRET_PREFIX))
+                .map((s) => `${r.name}.${s.path}`),
+        );
         assert.deepEqual(leaks, []);
         const clickhouseEnv = env(containers(workload("clickhouse"))[0]);
         assert.equal(clickhouseEnv.CLICKHOUSE_PASSWORD.valueFrom?.secretKeyRef?.key, "password");
@@ -192,14 +262,21 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
     it("gives the workers the connector secrets from a Secret through Kafka's EnvVarConfigProvider", () => {
         const connectEnv = env(containers(workload("connect"))[0]);
         assert.equal(connectEnv.CONNECT_CONFIG_PROVIDERS.value, "env");
-        assert.equal(connectEnv.CONNECT_CONFIG_PROVIDERS_ENV_CLASS.value, "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+        assert.equal(
+            connectEnv.CONNECT_CONFIG_PROVIDERS_ENV_CLASS.value,
+            "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+        );
         assert.equal(connectEnv.CDC_CLICKHOUSE_PASSWORD.valueFrom?.secretKeyRef?.key, "clickhouse-password");
-        assert.equal(connectEnv.CDC_DEBEZIUM_CONNECTION_STRING.valueFrom?.secretKeyRef?.key, "debezium-connection-string");
+        assert.equal(
+            connectEnv.CDC_DEBEZIUM_CONNECTION_STRING.valueFrom?.secretKeyRef?.key,
+            "debezium-connection-string",
+        );
         assert.deepEqual(run.byName("cdc-sink").inputs.secretRefs, { password: "${env:CDC_CLICKHOUSE_PASSWORD}" });
     });
 
     it("exposes Connect and ClickHouse on the configured NodePorts and uses the node address", async () => {
-        const ports = (role: string) => (run.byName(`kubernetes-${role}-svc`).inputs.spec as { type: string; ports: { nodePort?: number }[] });
+        const ports = (role: string) =>
+            run.byName(`kubernetes-${role}-svc`).inputs.spec as { type: string; ports: { nodePort?: number }[] };
         assert.equal(ports("connect").type, "NodePort");
         assert.equal(ports("connect").ports[0].nodePort, 30083);
         assert.equal(ports("clickhouse").ports[0].nodePort, 30123);
@@ -220,6 +297,9 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
         const secret = source.inputs.secretConfig;
         assert.ok(isSecretValue(secret));
         const uri = (secret as { value: Record<string, string> }).value["mongodb.connection.string"];
-        assert.match(uri, /@mongo-0\.mongo:27017,mongo-1\.mongo:27017,mongo-2\.mongo:27017\/\?replicaSet=rs0&authSource=admin$/);
+        assert.match(
+            uri,
+            /@mongo-0\.mongo:27017,mongo-1\.mongo:27017,mongo-2\.mongo:27017\/\?replicaSet=rs0&authSource=admin$/,
+        );
     });
 });

@@ -23,7 +23,10 @@ const layers: Record<string, LayerResource[]> = {};
 /** Where a platform's addresses appear in the CDC layer: replaced by a placeholder before comparing. */
 const ADDRESS_KEYS = { top: ["url", "connectUrl"], sinkConfig: ["hostname", "port", "ssl"] };
 /** Replication of the topics connectors create: the platform's broker count decides it. */
-const REPLICATION_KEYS: Record<string, string> = { "cdc-sink": "errors.deadletterqueue.topic.replication.factor", "cdc-source": "topic.creation.default.replication.factor" };
+const REPLICATION_KEYS: Record<string, string> = {
+    "cdc-sink": "errors.deadletterqueue.topic.replication.factor",
+    "cdc-source": "topic.creation.default.replication.factor",
+};
 /** docker runs one broker, kubernetes defaults to one (1 of 1 or 3), external says its own (default 3). */
 const EXPECTED_REPLICATION: Record<string, string> = { docker: "1", kubernetes: "1", external: "3" };
 
@@ -53,7 +56,11 @@ before(async () => {
     const run = promisify(execFile);
     await Promise.all(
         PLATFORMS.map(async (p) => {
-            const { stdout } = await run(process.execPath, ["--import", "tsx", script, p], { cwd: path.resolve(__dirname, "..", ".."), maxBuffer: 16 * 1024 * 1024, timeout: 120_000 });
+            const { stdout } = await run(process.execPath, ["--import", "tsx", script, p], {
+                cwd: path.resolve(__dirname, "..", ".."),
+                maxBuffer: 16 * 1024 * 1024,
+                timeout: 120_000,
+            });
             layers[p] = JSON.parse(stdout) as LayerResource[];
         }),
     );
@@ -62,7 +69,12 @@ before(async () => {
 describe("the CDC layer on docker, kubernetes and external", () => {
     it("declares the same dynamic resources (types and names) on every platform", () => {
         const names = (p: string) => layers[p].map((r) => `${r.type} ${r.name}`);
-        assert.deepEqual(names("docker"), ["pulumi-nodejs:dynamic/cdc:BronzeTables cdc-bronze", "pulumi-nodejs:dynamic/cdc:DbtRun cdc-dbt", "pulumi-nodejs:dynamic/cdc:KafkaConnector cdc-sink", "pulumi-nodejs:dynamic/cdc:KafkaConnector cdc-source"]);
+        assert.deepEqual(names("docker"), [
+            "pulumi-nodejs:dynamic/cdc:BronzeTables cdc-bronze",
+            "pulumi-nodejs:dynamic/cdc:DbtRun cdc-dbt",
+            "pulumi-nodejs:dynamic/cdc:KafkaConnector cdc-sink",
+            "pulumi-nodejs:dynamic/cdc:KafkaConnector cdc-source",
+        ]);
         for (const p of PLATFORMS) assert.deepEqual(names(p), names("docker"), p);
     });
 
@@ -80,9 +92,12 @@ describe("the CDC layer on docker, kubernetes and external", () => {
     });
 
     it("really differs in the addresses (the comparison above hides only them)", () => {
-        const connectUrls = new Set(PLATFORMS.map((p) => layers[p].find((r) => r.name === "cdc-source")!.inputs.connectUrl));
+        const connectUrls = new Set(
+            PLATFORMS.map((p) => layers[p].find((r) => r.name === "cdc-source")!.inputs.connectUrl),
+        );
         assert.equal(connectUrls.size, PLATFORMS.length);
-        const sinkHost = (p: string) => (layers[p].find((r) => r.name === "cdc-sink")!.inputs.config as Record<string, string>).hostname;
+        const sinkHost = (p: string) =>
+            (layers[p].find((r) => r.name === "cdc-sink")!.inputs.config as Record<string, string>).hostname;
         // Docker and kubernetes both name the service `clickhouse` inside the platform.
         assert.deepEqual(PLATFORMS.map(sinkHost), ["clickhouse", "clickhouse", "ch.example.com"]);
     });
@@ -91,14 +106,23 @@ describe("the CDC layer on docker, kubernetes and external", () => {
         const refs = (p: string, n: string) => layers[p].find((r) => r.name === n)!.inputs.secretRefs;
         for (const p of ["docker", "kubernetes"]) {
             assert.deepEqual(refs(p, "cdc-sink"), { password: "${env:CDC_CLICKHOUSE_PASSWORD}" }, p);
-            assert.deepEqual(refs(p, "cdc-source"), { "mongodb.connection.string": "${env:CDC_DEBEZIUM_CONNECTION_STRING}" }, p);
+            assert.deepEqual(
+                refs(p, "cdc-source"),
+                { "mongodb.connection.string": "${env:CDC_DEBEZIUM_CONNECTION_STRING}" },
+                p,
+            );
         }
-        assert.equal(refs("external", "cdc-sink"), undefined, "an external worker gets references only when cdc:external.connectSecretRefs says so");
+        assert.equal(
+            refs("external", "cdc-sink"),
+            undefined,
+            "an external worker gets references only when cdc:external.connectSecretRefs says so",
+        );
     });
 
     it("keeps credentials secret in the connectors on every platform", () => {
         for (const p of PLATFORMS) {
-            for (const r of layers[p].filter((x) => x.type.endsWith("KafkaConnector"))) assert.equal(r.inputs.secretConfig, "<secret>", `${p} ${r.name}`);
+            for (const r of layers[p].filter((x) => x.type.endsWith("KafkaConnector")))
+                assert.equal(r.inputs.secretConfig, "<secret>", `${p} ${r.name}`);
         }
     });
 
@@ -106,7 +130,11 @@ describe("the CDC layer on docker, kubernetes and external", () => {
         for (const p of PLATFORMS) {
             for (const [name, key] of Object.entries(REPLICATION_KEYS)) {
                 const r = layers[p].find((x) => x.name === name)!;
-                assert.equal((r.inputs.config as Record<string, string>)[key], EXPECTED_REPLICATION[p], `${p} ${name} ${key}`);
+                assert.equal(
+                    (r.inputs.config as Record<string, string>)[key],
+                    EXPECTED_REPLICATION[p],
+                    `${p} ${name} ${key}`,
+                );
             }
         }
     });

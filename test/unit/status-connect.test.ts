@@ -24,7 +24,12 @@ before(async () => {
                     connector: { state: "RUNNING", worker_id: "w1:8083" },
                     tasks: [
                         { id: 1, state: "RUNNING", worker_id: "w2:8083" },
-                        { id: 0, state: "FAILED", worker_id: "w1:8083", trace: `org.apache.kafka.connect.errors.ConnectException: auth failed for mongodb://dbz:${SECRET}@m:27017\n\tat A\n\tat B\n\tat C` },
+                        {
+                            id: 0,
+                            state: "FAILED",
+                            worker_id: "w1:8083",
+                            trace: `org.apache.kafka.connect.errors.ConnectException: auth failed for mongodb://dbz:${SECRET}@m:27017\n\tat A\n\tat B\n\tat C`,
+                        },
                     ],
                 });
             case "/connectors/src/config":
@@ -60,7 +65,12 @@ describe("status: Kafka Connect reads", () => {
             workerId: "w1:8083",
             trace: undefined,
             tasks: [
-                { id: 0, state: "FAILED", workerId: "w1:8083", trace: "org.apache.kafka.connect.errors.ConnectException: auth failed for mongodb://dbz:***@m:27017\n\tat A" },
+                {
+                    id: 0,
+                    state: "FAILED",
+                    workerId: "w1:8083",
+                    trace: "org.apache.kafka.connect.errors.ConnectException: auth failed for mongodb://dbz:***@m:27017\n\tat A",
+                },
                 { id: 1, state: "RUNNING", workerId: "w2:8083", trace: undefined },
             ],
         });
@@ -68,7 +78,10 @@ describe("status: Kafka Connect reads", () => {
     });
 
     it("a missing connector, an error answer, a hung worker and a refused connection each become an error saying what to do", async () => {
-        assert.match((await readConnector(target(), "gone")).error!, /^not found on http:\/\/127\.0\.0\.1:\d+: `npm run up` creates it/);
+        assert.match(
+            (await readConnector(target(), "gone")).error!,
+            /^not found on http:\/\/127\.0\.0\.1:\d+: `npm run up` creates it/,
+        );
         const busy = (await readConnector(target(), "busy")).error!;
         assert.match(busy, /^Kafka Connect answered HTTP 500: /);
         assert.ok(!busy.includes(SECRET), busy);
@@ -78,6 +91,10 @@ describe("status: Kafka Connect reads", () => {
         assert.ok(Date.now() - t0 < 2000, "bounded by the deadline");
         const refused = (await readConnector({ ...target(), url: "http://127.0.0.1:1" }, "src")).error!;
         assert.match(refused, /is unreachable .*is --connect-url right\?/);
-        assert.equal(await readConnectorConfig(target(300), "hung"), undefined, "an unreadable config is no topics, not a crash");
+        assert.equal(
+            await readConnectorConfig(target(300), "hung"),
+            undefined,
+            "an unreadable config is no topics, not a crash",
+        );
     });
 });

@@ -8,7 +8,12 @@ const ROOT = path.resolve(__dirname, "../..");
 function run(args: string[], env: Record<string, string>) {
     // Without NODE_TEST_CONTEXT: else the inner `node --test` reports to this runner, not to stdout.
     const { NODE_TEST_CONTEXT: _inner, ...outer } = process.env;
-    const r = spawnSync("bash", ["test/run.sh", ...args], { cwd: ROOT, encoding: "utf8", env: { ...outer, CI: "", CDC_REQUIRE_ALL_TIERS: "", ...env }, timeout: 120_000 });
+    const r = spawnSync("bash", ["test/run.sh", ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...outer, CI: "", CDC_REQUIRE_ALL_TIERS: "", ...env },
+        timeout: 120_000,
+    });
     return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
 

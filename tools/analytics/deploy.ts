@@ -15,21 +15,38 @@ import { analyticsVars, DEFAULT_ANALYTICS_NAMES, type AnalyticsNames } from "../
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..", "ecom_analytics");
 
 /** Bronze table of each role for `names`. */
-export function bronzeTablesOf(names: AnalyticsNames = DEFAULT_ANALYTICS_NAMES): { customers: string; products: string; orders: string } {
+export function bronzeTablesOf(names: AnalyticsNames = DEFAULT_ANALYTICS_NAMES): {
+    customers: string;
+    products: string;
+    orders: string;
+} {
     const v = analyticsVars(names);
     return { customers: v.bronze_customers, products: v.bronze_products, orders: v.bronze_orders };
 }
 
 /** Creates the database (Atomic) and the three bronze tables when missing. */
-export async function createBronze(client: ClickHouseClient, database: string, names: AnalyticsNames = DEFAULT_ANALYTICS_NAMES): Promise<void> {
+export async function createBronze(
+    client: ClickHouseClient,
+    database: string,
+    names: AnalyticsNames = DEFAULT_ANALYTICS_NAMES,
+): Promise<void> {
     await client.command({ query: createDatabaseDdl(database) });
-    for (const table of Object.values(bronzeTablesOf(names))) await client.command({ query: bronzeTableDdl(database, table) });
+    for (const table of Object.values(bronzeTablesOf(names)))
+        await client.command({ query: bronzeTableDdl(database, table) });
 }
 
 /** `dbt build` of the project into `clickhouse.database` with the stack's vars for `names`. */
 export function deployModels(
     clickhouse: DbtClickHouse,
-    o: { names?: AnalyticsNames; extraVars?: Record<string, string>; command?: "build" | "run"; fullRefresh?: boolean; select?: string[]; threads?: number; log?: (l: string) => void } = {},
+    o: {
+        names?: AnalyticsNames;
+        extraVars?: Record<string, string>;
+        command?: "build" | "run";
+        fullRefresh?: boolean;
+        select?: string[];
+        threads?: number;
+        log?: (l: string) => void;
+    } = {},
 ): Promise<DbtRunSummary> {
     return runDbt({
         projectDir: PROJECT_DIR,

@@ -18,8 +18,12 @@ export interface Freshness {
 /** Reads {@link Freshness} of `database` whose bronze tables are `tables`. */
 export async function readFreshness(client: ClickHouseClient, database: string, tables: string[]): Promise<Freshness> {
     const q = (t: string) => `\`${database}\`.\`${t}\``;
-    const bronze = tables.map((t) => `SELECT count() AS n, max(_ingested_at) AS newest FROM ${q(t)}`).join(" UNION ALL ");
-    const silver = ["base_customers", "base_products", "base_orders"].map((t) => `SELECT max(_ingested_at) AS newest FROM ${q(t)} WHERE _reject_reason = ''`).join(" UNION ALL ");
+    const bronze = tables
+        .map((t) => `SELECT count() AS n, max(_ingested_at) AS newest FROM ${q(t)}`)
+        .join(" UNION ALL ");
+    const silver = ["base_customers", "base_products", "base_orders"]
+        .map((t) => `SELECT max(_ingested_at) AS newest FROM ${q(t)} WHERE _reject_reason = ''`)
+        .join(" UNION ALL ");
     const sql = `SELECT
         toUnixTimestamp64Milli(now64(3)) AS now,
         (SELECT sum(n) FROM (${bronze})) AS bronze_rows,
@@ -28,7 +32,11 @@ export async function readFreshness(client: ClickHouseClient, database: string, 
         (SELECT if(count() = 0 OR countIf(last_success_time IS NULL) > 0, NULL, toUnixTimestamp(min(last_success_time)) * 1000)
            FROM system.view_refreshes WHERE database = '${database}') AS gold_as_of,
         (SELECT count() FROM ${q("bronze_rejects")}) AS rejects`;
-    const rs = await client.query({ query: sql, format: "JSONEachRow", clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
+    const rs = await client.query({
+        query: sql,
+        format: "JSONEachRow",
+        clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+    });
     const [r] = await rs.json<Record<string, number | null>>();
     const num = (v: number | null | undefined) => (v === null || v === undefined ? null : Number(v));
     return {

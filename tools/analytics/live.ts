@@ -23,7 +23,12 @@ import { dbtProjectHash } from "../../components/providers/dbt/hash";
 import { bronzeTablesOf, createBronze, deployModels, PROJECT_DIR } from "./deploy";
 import { freshnessLine, readFreshness } from "./freshness";
 import {
-    checkDataDir, forgetDeployed, readDeployed, sameDeploy, writeDeployed, type DeployedRecord,
+    checkDataDir,
+    forgetDeployed,
+    readDeployed,
+    sameDeploy,
+    writeDeployed,
+    type DeployedRecord,
 } from "./live-data-dir";
 
 /** Parsed command line. */
@@ -37,7 +42,8 @@ export interface LiveOptions {
     dataDir?: string;
 }
 
-const USAGE = "usage: analytics:live -- --port P [--rate EVENTS_PER_S] [--seed S] [--user U --password PW] [--refresh-seconds N] [--data-dir DIR]";
+const USAGE =
+    "usage: analytics:live -- --port P [--rate EVENTS_PER_S] [--seed S] [--user U --password PW] [--refresh-seconds N] [--data-dir DIR]";
 
 function integer(name: string, text: string | undefined, def: number | undefined, min: number, max: number): number {
     if (text === undefined) {
@@ -45,7 +51,8 @@ function integer(name: string, text: string | undefined, def: number | undefined
         return def;
     }
     const n = Number(text);
-    if (!/^\d+$/.test(text) || n < min || n > max) throw new Error(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+    if (!/^\d+$/.test(text) || n < min || n > max)
+        throw new Error(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
     return n;
 }
 
@@ -55,20 +62,32 @@ export function parseLiveArgs(argv: string[]): LiveOptions {
         args: argv,
         strict: true,
         options: {
-            port: { type: "string" }, rate: { type: "string" }, seed: { type: "string" },
-            user: { type: "string" }, password: { type: "string" },
-            "refresh-seconds": { type: "string" }, "data-dir": { type: "string" },
+            port: { type: "string" },
+            rate: { type: "string" },
+            seed: { type: "string" },
+            user: { type: "string" },
+            password: { type: "string" },
+            "refresh-seconds": { type: "string" },
+            "data-dir": { type: "string" },
         },
     });
-    if (values.password !== undefined && values.user === undefined) throw new Error("--password needs --user (the user it belongs to)");
-    if (values.user !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(values.user)) throw new Error(`--user must be letters, digits and _, got ${JSON.stringify(values.user)}`);
+    if (values.password !== undefined && values.user === undefined)
+        throw new Error("--password needs --user (the user it belongs to)");
+    if (values.user !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(values.user))
+        throw new Error(`--user must be letters, digits and _, got ${JSON.stringify(values.user)}`);
     return {
         port: integer("port", values.port, undefined, 1, 65535),
         rate: integer("rate", values.rate, 0, 0, 1_000_000),
         seed: integer("seed", values.seed, 1, 0, 2 ** 31 - 1),
         user: values.user ?? "default",
         password: values.password ?? "",
-        refreshSeconds: integer("refresh-seconds", values["refresh-seconds"], DEFAULT_ANALYTICS_NAMES.refreshSeconds, 1, 86_400),
+        refreshSeconds: integer(
+            "refresh-seconds",
+            values["refresh-seconds"],
+            DEFAULT_ANALYTICS_NAMES.refreshSeconds,
+            1,
+            86_400,
+        ),
         dataDir: values["data-dir"],
     };
 }
@@ -76,7 +95,14 @@ export function parseLiveArgs(argv: string[]): LiveOptions {
 /** Streams the seed generator's history into bronze at `rate` events/s until `signal` aborts. */
 async function stream(client: ClickHouseClient, o: LiveOptions, signal: AbortSignal): Promise<void> {
     const tables = bronzeTablesOf();
-    const rows = new HistoryGenerator({ seed: o.seed, customers: 200, products: 80, orders: 400, changes: 1_000_000_000, baseTime: new Date() }).rows();
+    const rows = new HistoryGenerator({
+        seed: o.seed,
+        customers: 200,
+        products: 80,
+        orders: 400,
+        changes: 1_000_000_000,
+        baseTime: new Date(),
+    }).rows();
     const tickMs = 200;
     let due = 0;
     while (!signal.aborted) {
@@ -89,7 +115,12 @@ async function stream(client: ClickHouseClient, o: LiveOptions, signal: AbortSig
             batch[next.value.collection]!.push(next.value.row);
         }
         for (const [collection, values] of Object.entries(batch)) {
-            if (values.length > 0) await client.insert({ table: tables[collection as keyof typeof tables], values, format: "JSONEachRow" });
+            if (values.length > 0)
+                await client.insert({
+                    table: tables[collection as keyof typeof tables],
+                    values,
+                    format: "JSONEachRow",
+                });
         }
         await new Promise((r) => setTimeout(r, Math.max(0, tickMs - (Date.now() - started))));
     }
@@ -108,8 +139,10 @@ export function engineDiedMessage(x: GatewayExit): string {
 /** A start failure of the gateway, said in terms of the flag that caused it. */
 function startFailure(e: unknown, o: LiveOptions): string {
     if (e instanceof ChdbGatewayStartError && e.code === "EADDRINUSE") {
-        return `--port ${o.port}: 127.0.0.1:${o.port} is already in use by another process ` +
-            "(another analytics:live, a ClickHouse server?); stop it or pick another port with --port";
+        return (
+            `--port ${o.port}: 127.0.0.1:${o.port} is already in use by another process ` +
+            "(another analytics:live, a ClickHouse server?); stop it or pick another port with --port"
+        );
     }
     if (e instanceof ChdbGatewayStartError && o.dataDir !== undefined) return `--data-dir ${o.dataDir}: ${e.message}`;
     return (e as Error).message;
@@ -117,7 +150,10 @@ function startFailure(e: unknown, o: LiveOptions): string {
 
 /** Deploys bronze and the models, or reuses them when `dataDir` records this very deploy and holds every model. */
 async function deploy(
-    client: ClickHouseClient, gw: ChdbGateway, o: LiveOptions, log: (l: string) => void,
+    client: ClickHouseClient,
+    gw: ChdbGateway,
+    o: LiveOptions,
+    log: (l: string) => void,
 ): Promise<void> {
     await createBronze(client, "default");
     const extraVars = { gold_refresh_seconds: String(o.refreshSeconds) };
@@ -127,13 +163,16 @@ async function deploy(
     };
     if (o.dataDir !== undefined && sameDeploy(readDeployed(o.dataDir), record)) {
         const rs = await client.query({
-            query: "SELECT name FROM system.tables WHERE database = 'default'", format: "JSONEachRow",
+            query: "SELECT name FROM system.tables WHERE database = 'default'",
+            format: "JSONEachRow",
         });
         const present = new Set((await rs.json<{ name: string }>()).map((r) => r.name));
         const missing = dbtModelNames(PROJECT_DIR).filter((m) => !present.has(m));
         if (missing.length === 0) {
-            log(`the models are unchanged since the last deploy into ${o.dataDir}: its relations are used as they are; ` +
-                `gold refreshes every ${o.refreshSeconds} s`);
+            log(
+                `the models are unchanged since the last deploy into ${o.dataDir}: its relations are used as they are; ` +
+                    `gold refreshes every ${o.refreshSeconds} s`,
+            );
             return;
         }
         log(`${missing.join(", ")} missing in ${o.dataDir}: deploying the models again`);
@@ -142,8 +181,10 @@ async function deploy(
     const clickhouse = { url: gw.url, user: o.user, password: o.password, database: "default" };
     const summary = await deployModels(clickhouse, { extraVars, log });
     if (o.dataDir !== undefined) writeDeployed(o.dataDir, record);
-    log(`deployed ${summary.modelsBuilt} models, ${summary.testsPassed} tests passed; ` +
-        `gold refreshes every ${o.refreshSeconds} s`);
+    log(
+        `deployed ${summary.modelsBuilt} models, ${summary.testsPassed} tests passed; ` +
+            `gold refreshes every ${o.refreshSeconds} s`,
+    );
 }
 
 async function main(): Promise<void> {
@@ -166,7 +207,10 @@ async function main(): Promise<void> {
     process.once("SIGTERM", () => void shutdown(0));
     try {
         gw = await startChdbGateway({
-            port: o.port, user: o.user, password: o.password, dataDir: o.dataDir,
+            port: o.port,
+            user: o.user,
+            password: o.password,
+            dataDir: o.dataDir,
             onUnexpectedExit: (x) => {
                 log(engineDiedMessage(x));
                 void shutdown(1);
@@ -178,7 +222,10 @@ async function main(): Promise<void> {
     }
     try {
         client = createClient({
-            url: gw.url, username: o.user, password: o.password, database: "default",
+            url: gw.url,
+            username: o.user,
+            password: o.password,
+            database: "default",
             log: { level: ClickHouseLogLevel.OFF },
         });
         await deploy(client, gw, o, log);
@@ -192,13 +239,19 @@ async function main(): Promise<void> {
     // The gateway does not hold the event loop open by itself; this does, until a signal arrives.
     const keepAlive = setInterval(() => undefined, 60_000);
     stop.signal.addEventListener("abort", () => clearInterval(keepAlive));
-    if (o.rate > 0) stream(client, o, stop.signal).catch((e: Error) => stop.signal.aborted || log(`streaming stopped: ${e.message}`));
+    if (o.rate > 0)
+        stream(client, o, stop.signal).catch(
+            (e: Error) => stop.signal.aborted || log(`streaming stopped: ${e.message}`),
+        );
     if (process.stderr.isTTY) {
         const tables = Object.values(bronzeTablesOf());
         for (;;) {
             await new Promise((r) => setTimeout(r, 1000));
             if (stop.signal.aborted) return;
-            const line = await readFreshness(client, "default", tables).then(freshnessLine, (e: Error) => `freshness: ${e.message}`);
+            const line = await readFreshness(client, "default", tables).then(
+                freshnessLine,
+                (e: Error) => `freshness: ${e.message}`,
+            );
             process.stderr.write(`\r\x1b[2K${line}`);
         }
     }

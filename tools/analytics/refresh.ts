@@ -23,7 +23,12 @@ export async function goldRefreshStates(client: ClickHouseClient, database: stri
         format: "JSONEachRow",
     });
     const rows = await rs.json<{ view: string; status: string; last_success: number | string; exception: string }>();
-    return rows.map((r) => ({ view: r.view, status: r.status, lastSuccess: Number(r.last_success), exception: r.exception }));
+    return rows.map((r) => ({
+        view: r.view,
+        status: r.status,
+        lastSuccess: Number(r.last_success),
+        exception: r.exception,
+    }));
 }
 
 /** The server's clock, epoch seconds. */
@@ -39,14 +44,22 @@ export async function serverNow(client: ClickHouseClient): Promise<number> {
  * reflects everything committed before `since`. Rejects after `timeoutMs` naming the views still
  * behind and their last error.
  */
-export async function waitForGoldAfter(client: ClickHouseClient, database: string, since: number, timeoutMs = 60_000): Promise<void> {
+export async function waitForGoldAfter(
+    client: ClickHouseClient,
+    database: string,
+    since: number,
+    timeoutMs = 60_000,
+): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
         const states = await goldRefreshStates(client, database);
         const behind = states.filter((s) => s.lastSuccess <= since);
         if (states.length > 0 && behind.length === 0) return;
         if (Date.now() > deadline) {
-            const detail = states.length === 0 ? "no refreshable views exist (has the dbt project been deployed?)" : behind.map((s) => `${s.view} (${s.status}${s.exception ? `: ${s.exception}` : ""})`).join(", ");
+            const detail =
+                states.length === 0
+                    ? "no refreshable views exist (has the dbt project been deployed?)"
+                    : behind.map((s) => `${s.view} (${s.status}${s.exception ? `: ${s.exception}` : ""})`).join(", ");
             throw new Error(`gold in ${database} did not refresh within ${timeoutMs} ms: ${detail}`);
         }
         await new Promise((r) => setTimeout(r, 100));

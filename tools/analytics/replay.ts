@@ -48,7 +48,9 @@ async function main(argv: string[]): Promise<number> {
             },
         });
         const d = result.dbt;
-        const counts = Object.entries(result.written).map(([m, n]) => `${m}=${n}`).join(" ");
+        const counts = Object.entries(result.written)
+            .map(([m, n]) => `${m}=${n}`)
+            .join(" ");
         process.stderr.write(
             `analytics:replay: dbt build ok (${d.modelsBuilt} models, ${d.testsPassed} tests) in ${((Date.now() - started) / 1000).toFixed(1)} s; wrote ${counts} to ${args.outDir}\n`,
         );

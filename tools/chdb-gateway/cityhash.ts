@@ -132,7 +132,7 @@ function cityHash128WithSeed(w: Words, s: number, len: number, seedLow: bigint, 
     y = add(y, mul(rot(w0, 37), k0), z);
     x = add(x, mul(rot(add(v0, z), 49), k0));
     // Up to four 32-byte chunks from the end of the remaining input.
-    for (let done = 0; done < len; ) {
+    for (let done = 0; done < len;) {
         done += 32;
         y = add(mul(rot(u64(y - x), 42), k0), v1);
         w0 = add(w0, w.at64(s + len - done + 16));

@@ -26,7 +26,10 @@ export function decodeBody(body: Buffer, contentEncoding: string | undefined): B
         }
     } catch (e) {
         if (e instanceof GatewayError) throw e;
-        throw new GatewayError(Codes.CANNOT_DECOMPRESS, `Cannot decompress ${enc} request body: ${(e as Error).message}`);
+        throw new GatewayError(
+            Codes.CANNOT_DECOMPRESS,
+            `Cannot decompress ${enc} request body: ${(e as Error).message}`,
+        );
     }
     throw new GatewayError(
         Codes.UNKNOWN_COMPRESSION_METHOD,

@@ -24,8 +24,18 @@ export interface NativeInsertResult {
 }
 
 interface NativeAddon {
-    QueryAsyncConnection(conn: unknown, sql: string, format: string, bound?: Record<string, string>): Promise<NativeResult>;
-    InsertRawAsyncConnection(conn: unknown, prefix: string, data: Buffer, countLines: boolean): Promise<NativeInsertResult>;
+    QueryAsyncConnection(
+        conn: unknown,
+        sql: string,
+        format: string,
+        bound?: Record<string, string>,
+    ): Promise<NativeResult>;
+    InsertRawAsyncConnection(
+        conn: unknown,
+        prefix: string,
+        data: Buffer,
+        countLines: boolean,
+    ): Promise<NativeInsertResult>;
 }
 
 // chdb's public API whitelists text formats for raw inserts; the addon underneath takes any
@@ -130,7 +140,11 @@ export class Engine {
  * no `Atomic` database (made by chdb itself) is left alone.
  */
 export async function atomicDefaultDatabase(conn: Connection, dataDir: string): Promise<void> {
-    const [engine, tables] = (await conn.text("SELECT engine, (SELECT count() FROM system.tables WHERE database = 'default') FROM system.databases WHERE name = 'default'"))
+    const [engine, tables] = (
+        await conn.text(
+            "SELECT engine, (SELECT count() FROM system.tables WHERE database = 'default') FROM system.databases WHERE name = 'default'",
+        )
+    )
         .trim()
         .split("\t");
     if (engine === "Atomic" || engine === undefined || engine === "") return;

@@ -32,20 +32,52 @@ export const Codes = {
 // exceptionCodeToHTTPStatus). Names, not numbers: the engine tells us a code's name.
 const STATUS_BY_NAME: Record<string, number> = {};
 for (const n of ["REQUIRED_PASSWORD"]) STATUS_BY_NAME[n] = 401;
-for (const n of ["UNKNOWN_USER", "WRONG_PASSWORD", "AUTHENTICATION_FAILED", "SET_NON_GRANTED_ROLE", "ACCESS_DENIED"]) STATUS_BY_NAME[n] = 403;
+for (const n of ["UNKNOWN_USER", "WRONG_PASSWORD", "AUTHENTICATION_FAILED", "SET_NON_GRANTED_ROLE", "ACCESS_DENIED"])
+    STATUS_BY_NAME[n] = 403;
 for (const n of [
-    "BAD_ARGUMENTS", "CANNOT_COMPILE_REGEXP", "CANNOT_PARSE_TEXT", "CANNOT_PARSE_ESCAPE_SEQUENCE",
-    "CANNOT_PARSE_QUOTED_STRING", "CANNOT_PARSE_DATE", "CANNOT_PARSE_DATETIME", "CANNOT_PARSE_NUMBER",
-    "CANNOT_PARSE_DOMAIN_VALUE_FROM_STRING", "CANNOT_PARSE_IPV4", "CANNOT_PARSE_IPV6",
-    "CANNOT_PARSE_INPUT_ASSERTION_FAILED", "CANNOT_PARSE_UUID", "DUPLICATE_COLUMN", "ILLEGAL_COLUMN",
-    "UNKNOWN_ELEMENT_IN_AST", "UNKNOWN_TYPE_OF_AST_NODE", "THERE_IS_NO_COLUMN", "TOO_DEEP_AST", "TOO_BIG_AST",
-    "UNEXPECTED_AST_STRUCTURE", "SYNTAX_ERROR", "INCORRECT_DATA", "TYPE_MISMATCH", "VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE",
-]) STATUS_BY_NAME[n] = 400;
+    "BAD_ARGUMENTS",
+    "CANNOT_COMPILE_REGEXP",
+    "CANNOT_PARSE_TEXT",
+    "CANNOT_PARSE_ESCAPE_SEQUENCE",
+    "CANNOT_PARSE_QUOTED_STRING",
+    "CANNOT_PARSE_DATE",
+    "CANNOT_PARSE_DATETIME",
+    "CANNOT_PARSE_NUMBER",
+    "CANNOT_PARSE_DOMAIN_VALUE_FROM_STRING",
+    "CANNOT_PARSE_IPV4",
+    "CANNOT_PARSE_IPV6",
+    "CANNOT_PARSE_INPUT_ASSERTION_FAILED",
+    "CANNOT_PARSE_UUID",
+    "DUPLICATE_COLUMN",
+    "ILLEGAL_COLUMN",
+    "UNKNOWN_ELEMENT_IN_AST",
+    "UNKNOWN_TYPE_OF_AST_NODE",
+    "THERE_IS_NO_COLUMN",
+    "TOO_DEEP_AST",
+    "TOO_BIG_AST",
+    "UNEXPECTED_AST_STRUCTURE",
+    "SYNTAX_ERROR",
+    "INCORRECT_DATA",
+    "TYPE_MISMATCH",
+    "VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE",
+])
+    STATUS_BY_NAME[n] = 400;
 for (const n of [
-    "UNKNOWN_TABLE", "UNKNOWN_FUNCTION", "UNKNOWN_IDENTIFIER", "UNKNOWN_TYPE", "UNKNOWN_STORAGE", "UNKNOWN_DATABASE",
-    "UNKNOWN_SETTING", "UNKNOWN_DIRECTION_OF_SORTING", "UNKNOWN_AGGREGATE_FUNCTION", "UNKNOWN_FORMAT",
-    "UNKNOWN_DATABASE_ENGINE", "UNKNOWN_TYPE_OF_QUERY", "UNKNOWN_ROLE",
-]) STATUS_BY_NAME[n] = 404;
+    "UNKNOWN_TABLE",
+    "UNKNOWN_FUNCTION",
+    "UNKNOWN_IDENTIFIER",
+    "UNKNOWN_TYPE",
+    "UNKNOWN_STORAGE",
+    "UNKNOWN_DATABASE",
+    "UNKNOWN_SETTING",
+    "UNKNOWN_DIRECTION_OF_SORTING",
+    "UNKNOWN_AGGREGATE_FUNCTION",
+    "UNKNOWN_FORMAT",
+    "UNKNOWN_DATABASE_ENGINE",
+    "UNKNOWN_TYPE_OF_QUERY",
+    "UNKNOWN_ROLE",
+])
+    STATUS_BY_NAME[n] = 404;
 STATUS_BY_NAME.QUERY_IS_TOO_LARGE = 413;
 STATUS_BY_NAME.NOT_IMPLEMENTED = 501;
 STATUS_BY_NAME.SOCKET_TIMEOUT = 503;
@@ -70,7 +102,11 @@ const CODE_PREFIX = /^Code: (\d+)\. DB::Exception: /;
  * Normalises an engine error into `{ code, body }`: one `Code: N. DB::Exception:` prefix
  * (chdb's insert path doubles it), a version trailer, and a final newline.
  */
-export function renderError(err: unknown, version: string, names: ReadonlyMap<number, string>): { code: number; body: string } {
+export function renderError(
+    err: unknown,
+    version: string,
+    names: ReadonlyMap<number, string>,
+): { code: number; body: string } {
     if (err instanceof GatewayError) {
         const name = names.get(err.code);
         const body = `Code: ${err.code}. DB::Exception: ${err.message}${name ? ` (${name})` : ""} (version ${version})\n`;

@@ -10,7 +10,17 @@ import { decodeBody, encodeBody, pickResponseEncoding } from "./compression";
 import { compressNative, decompressNative } from "./native-compression";
 import type { Connection, Engine, NativeInsertResult, NativeResult } from "./engine";
 import { Codes, GatewayError, httpStatusFor, renderError } from "./errors";
-import { absorbMultipart, authenticate, flag, header, planRequest, readBody, type Credentials, type Plan, type QueryRequest } from "./request";
+import {
+    absorbMultipart,
+    authenticate,
+    flag,
+    header,
+    planRequest,
+    readBody,
+    type Credentials,
+    type Plan,
+    type QueryRequest,
+} from "./request";
 import { contentTypeFor, send, summary } from "./response";
 import type { SessionState, Sessions } from "./sessions";
 import { READ_ONLY_KINDS, quoteIdentifier, quoteString, scanStatement } from "./sql-scan";
@@ -48,13 +58,26 @@ export class Handler {
                 return send(res, 200, { "Content-Type": "text/plain; charset=UTF-8" }, Buffer.from("Ok.\n"));
             }
             if (url.pathname !== "/") {
-                return send(res, 404, { "Content-Type": "text/plain; charset=UTF-8" }, Buffer.from(`There is no handle ${url.pathname}\n`));
+                return send(
+                    res,
+                    404,
+                    { "Content-Type": "text/plain; charset=UTF-8" },
+                    Buffer.from(`There is no handle ${url.pathname}\n`),
+                );
             }
-            const request: QueryRequest = { method: req.method ?? "GET", params: url.searchParams, headers: req.headers, body: raw };
+            const request: QueryRequest = {
+                method: req.method ?? "GET",
+                params: url.searchParams,
+                headers: req.headers,
+                body: raw,
+            };
             authenticate(request, this.credentials);
             request.body = decodeBody(raw, header(request, "content-encoding"));
             if (flag(request.params, "decompress")) {
-                request.body = decompressNative(request.body, !flag(request.params, "http_native_compression_disable_checksumming_on_decompress"));
+                request.body = decompressNative(
+                    request.body,
+                    !flag(request.params, "http_native_compression_disable_checksumming_on_decompress"),
+                );
             }
             // Only multipart/form-data bodies are forms to ClickHouse; any other body, also one sent as
             // application/x-www-form-urlencoded (curl --data-binary), is query text and/or data.
@@ -76,10 +99,17 @@ export class Handler {
             if (tz) headers["X-ClickHouse-Timezone"] = tz;
             let body = outcome.bytes;
             if (flag(request.params, "compress") && body.length > 0) body = compressNative(body);
-            const encoding = request.params.get("enable_http_compression") === "1" ? pickResponseEncoding(header(request, "accept-encoding")) : undefined;
+            const encoding =
+                request.params.get("enable_http_compression") === "1"
+                    ? pickResponseEncoding(header(request, "accept-encoding"))
+                    : undefined;
             if (encoding && body.length > 0) {
                 const level = Number(request.params.get("http_zlib_compression_level") ?? NaN);
-                body = encodeBody(body, encoding, Number.isInteger(level) && level >= 1 && level <= 9 ? level : undefined);
+                body = encodeBody(
+                    body,
+                    encoding,
+                    Number.isInteger(level) && level >= 1 && level <= 9 ? level : undefined,
+                );
                 headers["Content-Encoding"] = encoding;
             }
             return send(res, 200, headers, body);
@@ -88,12 +118,17 @@ export class Handler {
             const status = httpStatusFor(code, this.engine.errorNames);
             this.log(`query ${queryId} failed (${status}): ${body.trim().slice(0, 300)}`);
             const extra = err instanceof GatewayError ? err.extraHeaders : {};
-            return send(res, status, {
-                ...common,
-                ...extra,
-                "Content-Type": "text/plain; charset=UTF-8",
-                "X-ClickHouse-Exception-Code": String(code),
-            }, Buffer.from(body));
+            return send(
+                res,
+                status,
+                {
+                    ...common,
+                    ...extra,
+                    "Content-Type": "text/plain; charset=UTF-8",
+                    "X-ClickHouse-Exception-Code": String(code),
+                },
+                Buffer.from(body),
+            );
         }
     }
 
@@ -123,14 +158,23 @@ export class Handler {
                 let apply = true;
                 if (session) {
                     // A session keeps its own settings: apply the request's for this statement only.
-                    const snapshot = await this.settingsSnapshot(conn, plan.settings.map(([k]) => k));
+                    const snapshot = await this.settingsSnapshot(
+                        conn,
+                        plan.settings.map(([k]) => k),
+                    );
                     apply = plan.settings.some(([k, v]) => snapshot.get(k)?.value !== v);
                     if (apply) {
-                        const back = [...snapshot].map(([k, { value, changed }]) => `${k} = ${changed ? quoteString(value) : "DEFAULT"}`);
+                        const back = [...snapshot].map(
+                            ([k, { value, changed }]) => `${k} = ${changed ? quoteString(value) : "DEFAULT"}`,
+                        );
                         if (back.length > 0) restore.push(`SET ${back.join(", ")}`);
                     }
                 }
-                if (apply) await conn.query(`SET ${plan.settings.map(([k, v]) => `${k} = ${quoteString(v)}`).join(", ")}`, "TabSeparated");
+                if (apply)
+                    await conn.query(
+                        `SET ${plan.settings.map(([k, v]) => `${k} = ${quoteString(v)}`).join(", ")}`,
+                        "TabSeparated",
+                    );
             }
             try {
                 const outcome = await this.statement(conn, plan, info);
@@ -141,7 +185,9 @@ export class Handler {
                     try {
                         await conn.query(stmt, "TabSeparated");
                     } catch (e) {
-                        this.log(`session ${session?.id}: could not restore state with ${stmt}: ${(e as Error).message}`);
+                        this.log(
+                            `session ${session?.id}: could not restore state with ${stmt}: ${(e as Error).message}`,
+                        );
                     }
                 }
             }
@@ -168,7 +214,10 @@ export class Handler {
     }
 
     /** Current values of the named settings on a connection (unknown names are absent). */
-    private async settingsSnapshot(conn: Connection, names: string[]): Promise<Map<string, { value: string; changed: boolean }>> {
+    private async settingsSnapshot(
+        conn: Connection,
+        names: string[],
+    ): Promise<Map<string, { value: string; changed: boolean }>> {
         const rows = await conn.text(
             `SELECT name, value, changed FROM system.settings WHERE name IN (${names.map(quoteString).join(", ")})`,
         );
@@ -190,7 +239,11 @@ export class Handler {
             return {
                 bytes: Buffer.alloc(0),
                 format: plan.format,
-                summary: summary({ writtenRows: r.rowsWritten, writtenBytes: r.bytesWritten, elapsedNs: process.hrtime.bigint() - started }),
+                summary: summary({
+                    writtenRows: r.rowsWritten,
+                    writtenBytes: r.bytesWritten,
+                    elapsedNs: process.hrtime.bigint() - started,
+                }),
             };
         }
         const format = info.outputFormat ?? plan.format;

@@ -63,7 +63,10 @@ export interface GatewayExit {
  * data directory another gateway holds).
  */
 export class ChdbGatewayStartError extends Error {
-    constructor(message: string, readonly code: string) {
+    constructor(
+        message: string,
+        readonly code: string,
+    ) {
         super(message);
         this.name = "ChdbGatewayStartError";
     }
@@ -144,7 +147,8 @@ export function startChdbGateway(opts: ChdbGatewayOptions = {}): Promise<ChdbGat
             });
             // Let the parent exit even if a caller forgets stop(): the child sees stdin close.
             child.unref();
-            for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as { unref?: () => void } | null)?.unref?.();
+            for (const s of [child.stdin, child.stdout, child.stderr])
+                (s as unknown as { unref?: () => void } | null)?.unref?.();
             const host = "127.0.0.1";
             resolve({
                 url: `http://${host}:${port}`,

@@ -61,24 +61,36 @@ export function decompressNative(body: Buffer, verifyChecksum = true): Buffer {
     let p = 0;
     while (p < body.length) {
         if (p + CHECKSUM + HEADER > body.length) {
-            throw new GatewayError(Codes.CANNOT_DECOMPRESS, `Cannot decompress: truncated compressed block header at byte ${p} of ${body.length} (decompress=1 expects ClickHouse's compressed block format)`);
+            throw new GatewayError(
+                Codes.CANNOT_DECOMPRESS,
+                `Cannot decompress: truncated compressed block header at byte ${p} of ${body.length} (decompress=1 expects ClickHouse's compressed block format)`,
+            );
         }
         const method = body[p + CHECKSUM];
         const compressedSize = body.readUInt32LE(p + CHECKSUM + 1);
         const size = body.readUInt32LE(p + CHECKSUM + 5);
         if (compressedSize < HEADER || compressedSize > MAX_BLOCK || size > MAX_BLOCK) {
-            throw new GatewayError(TOO_LARGE_SIZE_COMPRESSED, `Too large size_compressed_without_checksum: ${compressedSize} (or uncompressed ${size}). Most likely corrupted data.`);
+            throw new GatewayError(
+                TOO_LARGE_SIZE_COMPRESSED,
+                `Too large size_compressed_without_checksum: ${compressedSize} (or uncompressed ${size}). Most likely corrupted data.`,
+            );
         }
         const end = p + CHECKSUM + compressedSize;
         if (end > body.length) {
-            throw new GatewayError(Codes.CANNOT_DECOMPRESS, `Cannot decompress: compressed block at byte ${p} claims ${compressedSize} bytes, only ${body.length - p - CHECKSUM} follow`);
+            throw new GatewayError(
+                Codes.CANNOT_DECOMPRESS,
+                `Cannot decompress: compressed block at byte ${p} claims ${compressedSize} bytes, only ${body.length - p - CHECKSUM} follow`,
+            );
         }
         const framed = body.subarray(p + CHECKSUM, end);
         if (verifyChecksum) {
             const expected = body.subarray(p, p + CHECKSUM);
             const actual = cityHash128Bytes(framed);
             if (!actual.equals(expected)) {
-                throw new GatewayError(CHECKSUM_DOESNT_MATCH, `Checksum doesn't match: corrupted data. Reference: ${hex128(expected)}. Actual: ${hex128(actual)}. Size of compressed block: ${compressedSize}`);
+                throw new GatewayError(
+                    CHECKSUM_DOESNT_MATCH,
+                    `Checksum doesn't match: corrupted data. Reference: ${hex128(expected)}. Actual: ${hex128(actual)}. Size of compressed block: ${compressedSize}`,
+                );
             }
         }
         out.push(decodePayload(method, framed, size));
@@ -91,18 +103,32 @@ function decodePayload(method: number, framed: Buffer, size: number): Buffer {
     let data: Buffer;
     try {
         if (method === Method.NONE) data = framed.subarray(HEADER);
-        else if (method === Method.LZ4) data = Buffer.from(lz4.decompress(framed.subarray(HEADER - 4))); // size + block
-        else if (method === Method.ZSTD && (zlib as ZstdZlib).zstdDecompressSync) data = (zlib as ZstdZlib).zstdDecompressSync!(framed.subarray(HEADER));
+        else if (method === Method.LZ4)
+            data = Buffer.from(lz4.decompress(framed.subarray(HEADER - 4))); // size + block
+        else if (method === Method.ZSTD && (zlib as ZstdZlib).zstdDecompressSync)
+            data = (zlib as ZstdZlib).zstdDecompressSync!(framed.subarray(HEADER));
         else {
-            const what = method === Method.ZSTD ? `ZSTD (0x90) needs Node 22.15+ (zlib zstd); this is Node ${process.versions.node}` : `0x${method.toString(16)}`;
-            throw new GatewayError(Codes.UNKNOWN_COMPRESSION_METHOD, `Unknown compression method in a decompress=1 block: ${what}; this gateway reads LZ4 (0x82), none (0x02) and ZSTD (0x90, Node 22.15+)`);
+            const what =
+                method === Method.ZSTD
+                    ? `ZSTD (0x90) needs Node 22.15+ (zlib zstd); this is Node ${process.versions.node}`
+                    : `0x${method.toString(16)}`;
+            throw new GatewayError(
+                Codes.UNKNOWN_COMPRESSION_METHOD,
+                `Unknown compression method in a decompress=1 block: ${what}; this gateway reads LZ4 (0x82), none (0x02) and ZSTD (0x90, Node 22.15+)`,
+            );
         }
     } catch (e) {
         if (e instanceof GatewayError) throw e;
-        throw new GatewayError(Codes.CANNOT_DECOMPRESS, `Cannot decompress block (method 0x${method.toString(16)}): ${e instanceof Error ? e.message : String(e)}`);
+        throw new GatewayError(
+            Codes.CANNOT_DECOMPRESS,
+            `Cannot decompress block (method 0x${method.toString(16)}): ${e instanceof Error ? e.message : String(e)}`,
+        );
     }
     if (data.length !== size) {
-        throw new GatewayError(Codes.CANNOT_DECOMPRESS, `Cannot decompress block (method 0x${method.toString(16)}): ${data.length} bytes decoded, the header says ${size}`);
+        throw new GatewayError(
+            Codes.CANNOT_DECOMPRESS,
+            `Cannot decompress block (method 0x${method.toString(16)}): ${data.length} bytes decoded, the header says ${size}`,
+        );
     }
     return data;
 }

@@ -16,12 +16,34 @@ export interface Credentials {
 
 /** URL parameters that steer the HTTP interface and are not settings. */
 const TRANSPORT_PARAMS = new Set([
-    "query", "database", "default_format", "session_id", "session_timeout", "session_check", "close_session",
-    "compress", "decompress", "user", "password", "quota_key", "query_id", "buffer_size", "wait_end_of_query",
-    "client_protocol_version", "role", "stacktrace", "with_stacktrace", "enable_http_compression",
-    "http_zlib_compression_level", "send_progress_in_http_headers", "http_headers_progress_interval_ms",
-    "cancel_http_readonly_queries_on_client_close", "http_wait_end_of_query", "http_response_buffer_size",
-    "add_http_cors_header", "http_native_compression_disable_checksumming_on_decompress",
+    "query",
+    "database",
+    "default_format",
+    "session_id",
+    "session_timeout",
+    "session_check",
+    "close_session",
+    "compress",
+    "decompress",
+    "user",
+    "password",
+    "quota_key",
+    "query_id",
+    "buffer_size",
+    "wait_end_of_query",
+    "client_protocol_version",
+    "role",
+    "stacktrace",
+    "with_stacktrace",
+    "enable_http_compression",
+    "http_zlib_compression_level",
+    "send_progress_in_http_headers",
+    "http_headers_progress_interval_ms",
+    "cancel_http_readonly_queries_on_client_close",
+    "http_wait_end_of_query",
+    "http_response_buffer_size",
+    "add_http_cors_header",
+    "http_native_compression_disable_checksumming_on_decompress",
 ]);
 
 /** One decoded HTTP request. */
@@ -92,7 +114,10 @@ export function absorbMultipart(req: QueryRequest, ctype: string): void {
     const parts = parseMultipart(req.body, ctype);
     for (const part of parts) {
         if (part.filename !== undefined) {
-            throw new GatewayError(Codes.NOT_IMPLEMENTED, "External data (multipart file parts) is not supported by this gateway");
+            throw new GatewayError(
+                Codes.NOT_IMPLEMENTED,
+                "External data (multipart file parts) is not supported by this gateway",
+            );
         }
         req.params.set(part.name, part.data.toString("utf8"));
     }
@@ -103,7 +128,8 @@ export function absorbMultipart(req: QueryRequest, ctype: string): void {
 export function planRequest(req: QueryRequest, queryId: string): Plan {
     const q = req.params.get("query");
     let sql: Buffer;
-    if (q !== null && q !== "") sql = req.body.length > 0 ? Buffer.concat([Buffer.from(q + "\n"), req.body]) : Buffer.from(q);
+    if (q !== null && q !== "")
+        sql = req.body.length > 0 ? Buffer.concat([Buffer.from(q + "\n"), req.body]) : Buffer.from(q);
     else sql = req.body;
     const database = header(req, "x-clickhouse-database") || req.params.get("database") || undefined;
     const format = header(req, "x-clickhouse-format") || req.params.get("default_format") || "TabSeparated";

@@ -2,7 +2,15 @@
 import type { ServerResponse } from "node:http";
 
 /** The X-ClickHouse-Summary of a statement. */
-export function summary(s: { readRows?: number; readBytes?: number; writtenRows?: number; writtenBytes?: number; resultRows?: number; resultBytes?: number; elapsedNs: bigint }): Record<string, string> {
+export function summary(s: {
+    readRows?: number;
+    readBytes?: number;
+    writtenRows?: number;
+    writtenBytes?: number;
+    resultRows?: number;
+    resultBytes?: number;
+    elapsedNs: bigint;
+}): Record<string, string> {
     return {
         read_rows: String(s.readRows ?? 0),
         read_bytes: String(s.readBytes ?? 0),
@@ -21,8 +29,24 @@ export function contentTypeFor(format: string): string {
     if (f.startsWith("json") && f.includes("eachrow")) return "application/x-ndjson; charset=UTF-8";
     if (f.startsWith("json")) return "application/json; charset=UTF-8";
     if (f.startsWith("tabseparated") || f.startsWith("tsv")) return "text/tab-separated-values; charset=UTF-8";
-    if (f.startsWith("csv")) return "text/csv; charset=UTF-8; header=" + (f.includes("withnames") ? "present" : "absent");
-    if (["native", "parquet", "arrow", "arrowstream", "orc", "avro", "protobuf", "msgpack", "capnproto", "bsoneachrow", "npy"].includes(f) || f.startsWith("rowbinary")) {
+    if (f.startsWith("csv"))
+        return "text/csv; charset=UTF-8; header=" + (f.includes("withnames") ? "present" : "absent");
+    if (
+        [
+            "native",
+            "parquet",
+            "arrow",
+            "arrowstream",
+            "orc",
+            "avro",
+            "protobuf",
+            "msgpack",
+            "capnproto",
+            "bsoneachrow",
+            "npy",
+        ].includes(f) ||
+        f.startsWith("rowbinary")
+    ) {
         return "application/octet-stream";
     }
     return "text/plain; charset=UTF-8";

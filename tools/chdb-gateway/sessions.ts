@@ -28,11 +28,21 @@ export class Sessions {
      * Runs `work` inside session `id` (created unless `check` demands it exists), then re-arms
      * the idle timer, or closes the session when `close` is set.
      */
-    run<T>(id: string, opts: { timeoutSec?: number; check?: boolean; close?: boolean }, work: (s: SessionState) => Promise<T>): Promise<T> {
+    run<T>(
+        id: string,
+        opts: { timeoutSec?: number; check?: boolean; close?: boolean },
+        work: (s: SessionState) => Promise<T>,
+    ): Promise<T> {
         let s = this.map.get(id);
         if (!s) {
             if (opts.check) throw new GatewayError(Codes.SESSION_NOT_FOUND, `Session ${id} not found`);
-            s = { id, conn: this.engine.connect(), currentDatabase: "default", timeoutMs: 60_000, queue: Promise.resolve() };
+            s = {
+                id,
+                conn: this.engine.connect(),
+                currentDatabase: "default",
+                timeoutMs: 60_000,
+                queue: Promise.resolve(),
+            };
             this.map.set(id, s);
         }
         const session = s;

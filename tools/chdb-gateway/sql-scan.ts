@@ -24,7 +24,14 @@ export interface StatementInfo {
 }
 
 function isWordByte(b: number): boolean {
-    return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b === 0x24 || b >= 0x80;
+    return (
+        (b >= 0x30 && b <= 0x39) ||
+        (b >= 0x41 && b <= 0x5a) ||
+        (b >= 0x61 && b <= 0x7a) ||
+        b === 0x5f ||
+        b === 0x24 ||
+        b >= 0x80
+    );
 }
 
 function isSpace(b: number): boolean {
@@ -149,7 +156,13 @@ export function scanStatement(buf: Buffer): StatementInfo {
         if (kind === "USE" && info.useDatabase === undefined && (t.type === "word" || t.type === "quoted")) {
             info.useDatabase = unquote(buf, t);
         }
-        if (prev && prevUpper === "FORMAT" && prev.depth === 0 && t.depth === 0 && (t.type === "word" || t.type === "quoted")) {
+        if (
+            prev &&
+            prevUpper === "FORMAT" &&
+            prev.depth === 0 &&
+            t.depth === 0 &&
+            (t.type === "word" || t.type === "quoted")
+        ) {
             const format = unquote(buf, t);
             if (kind === "INSERT") {
                 info.insert = { format, head: buf.toString("utf8", 0, t.end), dataOffset: dataStart(buf, t.end) };
@@ -162,7 +175,13 @@ export function scanStatement(buf: Buffer): StatementInfo {
             const u = text(buf, t).toUpperCase();
             if (u === "VALUES" || u === "SELECT" || u === "WITH") return info;
         }
-        if (prev && prev.type === "punct" && buf[prev.start] === 0x3b && prev.depth === 0 && !(t.type === "punct" && buf[t.start] === 0x3b)) {
+        if (
+            prev &&
+            prev.type === "punct" &&
+            buf[prev.start] === 0x3b &&
+            prev.depth === 0 &&
+            !(t.type === "punct" && buf[t.start] === 0x3b)
+        ) {
             info.secondStatementAt = t.start;
             return info;
         }
@@ -173,7 +192,19 @@ export function scanStatement(buf: Buffer): StatementInfo {
 }
 
 /** Statement kinds that only read (allowed over GET, like ClickHouse's readonly=2 for GET). */
-export const READ_ONLY_KINDS = new Set(["SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXISTS", "EXPLAIN", "CHECK", "SET", "USE", ""]);
+export const READ_ONLY_KINDS = new Set([
+    "SELECT",
+    "WITH",
+    "SHOW",
+    "DESCRIBE",
+    "DESC",
+    "EXISTS",
+    "EXPLAIN",
+    "CHECK",
+    "SET",
+    "USE",
+    "",
+]);
 
 /** True when `s` is a plain identifier usable unquoted as a setting name. */
 export function isSettingName(s: string): boolean {

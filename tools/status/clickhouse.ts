@@ -30,7 +30,10 @@ const SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const;
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** Reads the three layers (never throws: a failure lands in each layer's `error`). */
-export async function readLayers(t: ClickHouseTarget, names: LayerNames): Promise<{ bronze: LayerObs; silver: SilverObs; gold: GoldObs }> {
+export async function readLayers(
+    t: ClickHouseTarget,
+    names: LayerNames,
+): Promise<{ bronze: LayerObs; silver: SilverObs; gold: GoldObs }> {
     // The URL's own user:password@, when it has them, win over `user`/`password`, as in the client.
     let client: ReturnType<typeof createClient>;
     try {
@@ -52,7 +55,9 @@ export async function readLayers(t: ClickHouseTarget, names: LayerNames): Promis
     const hint = `is ClickHouse up and ${t.url} reachable from here (--clickhouse-url)?`;
     const query = async <R>(what: string, sql: string, params: Record<string, unknown> = {}): Promise<R[]> =>
         withDeadline(
-            client.query({ query: sql, query_params: params, format: "JSONEachRow", clickhouse_settings: SETTINGS }).then((rs) => rs.json<R>()),
+            client
+                .query({ query: sql, query_params: params, format: "JSONEachRow", clickhouse_settings: SETTINGS })
+                .then((rs) => rs.json<R>()),
             t.timeoutMs,
             `ClickHouse at ${t.url} (${what})`,
             hint,
@@ -60,7 +65,13 @@ export async function readLayers(t: ClickHouseTarget, names: LayerNames): Promis
     const all = [...names.bronze, ...names.silverStorage, ...names.gold];
     const q = (table: string) => `\`${t.database.replace(/`/g, "``")}\`.\`${table.replace(/`/g, "``")}\``;
     try {
-        const existing = new Set((await query<{ name: string }>("tables", "SELECT name FROM system.tables WHERE database = {db:String}", { db: t.database })).map((r) => r.name));
+        const existing = new Set(
+            (
+                await query<{ name: string }>("tables", "SELECT name FROM system.tables WHERE database = {db:String}", {
+                    db: t.database,
+                })
+            ).map((r) => r.name),
+        );
         const cols = await query<{ table: string; name: string }>(
             "columns",
             "SELECT table, name FROM system.columns WHERE database = {db:String} AND name IN ('_ingested_at', '_event_timestamp_ms')",
@@ -71,14 +82,26 @@ export async function readLayers(t: ClickHouseTarget, names: LayerNames): Promis
         const stats = new Map<string, TableObs>();
         if (present.length > 0) {
             const parts = present.map((table) => {
-                const ingested = has(table, "_ingested_at") ? "toUnixTimestamp64Milli(toDateTime64(max(_ingested_at), 3))" : "NULL";
+                const ingested = has(table, "_ingested_at")
+                    ? "toUnixTimestamp64Milli(toDateTime64(max(_ingested_at), 3))"
+                    : "NULL";
                 const event = has(table, "_event_timestamp_ms") ? "toInt64(max(_event_timestamp_ms))" : "NULL";
                 return `SELECT '${table.replace(/'/g, "\\'")}' AS t, count() AS rows, if(rows = 0, NULL, ${ingested}) AS ingested, if(rows = 0, NULL, ${event}) AS event FROM ${q(table)}`;
             });
-            const rows = await query<{ t: string; rows: number; ingested: number | null; event: number | null }>("row counts", parts.join(" UNION ALL "));
-            for (const r of rows) stats.set(r.t, { table: r.t, rows: Number(r.rows), newestIngestedMs: num(r.ingested), newestEventMs: num(r.event) });
+            const rows = await query<{ t: string; rows: number; ingested: number | null; event: number | null }>(
+                "row counts",
+                parts.join(" UNION ALL "),
+            );
+            for (const r of rows)
+                stats.set(r.t, {
+                    table: r.t,
+                    rows: Number(r.rows),
+                    newestIngestedMs: num(r.ingested),
+                    newestEventMs: num(r.event),
+                });
         }
-        const obs = (table: string): TableObs => stats.get(table) ?? { table, missing: true, rows: null, newestIngestedMs: null, newestEventMs: null };
+        const obs = (table: string): TableObs =>
+            stats.get(table) ?? { table, missing: true, rows: null, newestIngestedMs: null, newestEventMs: null };
 
         let rejects: number | null = null;
         let rejectsError: string | undefined;
@@ -87,7 +110,13 @@ export async function readLayers(t: ClickHouseTarget, names: LayerNames): Promis
             rejects = Number(r?.n ?? 0);
         } else rejectsError = `${t.database}.bronze_rejects does not exist: \`npm run dbt\` builds it`;
 
-        const refreshes = await query<{ view: string; status: string; last_success: number | null; last_refresh: number | null; exception: string }>(
+        const refreshes = await query<{
+            view: string;
+            status: string;
+            last_success: number | null;
+            last_refresh: number | null;
+            exception: string;
+        }>(
             "view_refreshes",
             `SELECT view, toString(status) AS status, toUnixTimestamp(last_success_time) * 1000 AS last_success,
                     toUnixTimestamp(last_refresh_time) * 1000 AS last_refresh, exception
@@ -102,7 +131,9 @@ export async function readLayers(t: ClickHouseTarget, names: LayerNames): Promis
             exception: describeError({ message: r.exception ?? "" }, t.secrets),
         }));
         // a failed refresh: name the silver row behind it, if a silver view fails on one (offending-row.ts)
-        const failed = refreshObs.some((r) => r.exception !== "" && (r.lastSuccessMs === null || (r.lastRefreshMs ?? 0) > r.lastSuccessMs));
+        const failed = refreshObs.some(
+            (r) => r.exception !== "" && (r.lastSuccessMs === null || (r.lastRefreshMs ?? 0) > r.lastSuccessMs),
+        );
         const offending = failed ? await findOffendingRows(query, t.database, names.silverStorage).catch(() => []) : [];
         return {
             bronze: { tables: names.bronze.map(obs) },
@@ -112,7 +143,11 @@ export async function readLayers(t: ClickHouseTarget, names: LayerNames): Promis
     } catch (e) {
         const msg = describeError(e, [...t.secrets, t.password].filter(Boolean));
         const error = /did not answer within/.test(msg) ? msg : `${t.url}: ${msg}: ${hint}`;
-        return { bronze: { error, tables: [] }, silver: { error, tables: [], rejects: null }, gold: { error, tables: [], refreshes: [] } };
+        return {
+            bronze: { error, tables: [] },
+            silver: { error, tables: [], rejects: null },
+            gold: { error, tables: [], refreshes: [] },
+        };
     } finally {
         await withDeadline(client.close(), t.timeoutMs, "ClickHouse (close)", "").catch(() => undefined);
     }

@@ -41,9 +41,13 @@ async function getJson(t: ConnectTarget, path: string): Promise<{ status: number
     } catch (e) {
         const name = (e as Error).name;
         if (name === "TimeoutError" || name === "AbortError") {
-            throw new Error(`Kafka Connect at ${t.url} did not answer within ${t.timeoutMs / 1000} s: is the worker up (\`npm run up\`)? raise --timeout on a slow network`);
+            throw new Error(
+                `Kafka Connect at ${t.url} did not answer within ${t.timeoutMs / 1000} s: is the worker up (\`npm run up\`)? raise --timeout on a slow network`,
+            );
         }
-        throw new Error(`Kafka Connect at ${t.url} is unreachable (${describeError(e, t.secrets)}): is the stack up (\`npm run up\`), is --connect-url right?`);
+        throw new Error(
+            `Kafka Connect at ${t.url} is unreachable (${describeError(e, t.secrets)}): is the stack up (\`npm run up\`), is --connect-url right?`,
+        );
     }
 }
 
@@ -57,18 +61,31 @@ export function traceHead(trace: string | undefined, n: number, secrets: readonl
 export async function readConnector(t: ConnectTarget, name: string): Promise<ConnectorObs> {
     try {
         const { status, body } = await getJson(t, `/connectors/${encodeURIComponent(name)}/status`);
-        if (status === 404) return { name, error: `not found on ${t.url}: \`npm run up\` creates it (or check the name)`, tasks: [] };
+        if (status === 404)
+            return { name, error: `not found on ${t.url}: \`npm run up\` creates it (or check the name)`, tasks: [] };
         if (status !== 200 || typeof body !== "object" || body === null) {
-            return { name, error: `Kafka Connect answered HTTP ${status}: ${maskSecrets(JSON.stringify(body).slice(0, 300), t.secrets)}`, tasks: [] };
+            return {
+                name,
+                error: `Kafka Connect answered HTTP ${status}: ${maskSecrets(JSON.stringify(body).slice(0, 300), t.secrets)}`,
+                tasks: [],
+            };
         }
-        const b = body as { connector?: { state?: string; worker_id?: string; trace?: string }; tasks?: { id: number; state: string; worker_id: string; trace?: string }[] };
+        const b = body as {
+            connector?: { state?: string; worker_id?: string; trace?: string };
+            tasks?: { id: number; state: string; worker_id: string; trace?: string }[];
+        };
         return {
             name,
             state: b.connector?.state,
             workerId: b.connector?.worker_id,
             trace: traceHead(b.connector?.trace, t.traceLines, t.secrets),
             tasks: (b.tasks ?? [])
-                .map((x) => ({ id: x.id, state: x.state, workerId: x.worker_id, trace: traceHead(x.trace, t.traceLines, t.secrets) }))
+                .map((x) => ({
+                    id: x.id,
+                    state: x.state,
+                    workerId: x.worker_id,
+                    trace: traceHead(x.trace, t.traceLines, t.secrets),
+                }))
                 .sort((a, c) => a.id - c.id),
         };
     } catch (e) {
@@ -83,13 +100,19 @@ export async function readConnector(t: ConnectTarget, name: string): Promise<Con
 export async function readConnectorConfig(t: ConnectTarget, name: string): Promise<Record<string, string> | undefined> {
     try {
         const { status, body } = await getJson(t, `/connectors/${encodeURIComponent(name)}/config`);
-        return status === 200 && typeof body === "object" && body !== null ? (body as Record<string, string>) : undefined;
+        return status === 200 && typeof body === "object" && body !== null
+            ? (body as Record<string, string>)
+            : undefined;
     } catch {
         return undefined;
     }
 }
 
-const split = (v: string | undefined): string[] => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const split = (v: string | undefined): string[] =>
+    (v ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
 
 /**
  * The topics that show the source is alive, from its config: for Debezium the heartbeat topic
@@ -100,7 +123,8 @@ export function sourceTopicsOf(config: Record<string, string>): string[] {
     const prefix = config["topic.prefix"];
     if (prefix) {
         const out: string[] = [];
-        if (Number(config["heartbeat.interval.ms"] ?? "0") > 0) out.push(`${config["heartbeat.topics.prefix"] ?? "__debezium-heartbeat"}.${prefix}`);
+        if (Number(config["heartbeat.interval.ms"] ?? "0") > 0)
+            out.push(`${config["heartbeat.topics.prefix"] ?? "__debezium-heartbeat"}.${prefix}`);
         // The include list holds regular expressions (`ecom\.orders`): plain names only, dots unescaped.
         for (const c of split(config["collection.include.list"])) {
             const name = c.replace(/\\\./g, ".");
@@ -112,7 +136,10 @@ export function sourceTopicsOf(config: Record<string, string>): string[] {
 }
 
 /** The sink's topics, consumer group and dead-letter topic, from its config. */
-export function sinkTopicsOf(name: string, config: Record<string, string>): { topics: string[]; group: string; deadLetterTopic?: string } {
+export function sinkTopicsOf(
+    name: string,
+    config: Record<string, string>,
+): { topics: string[]; group: string; deadLetterTopic?: string } {
     return {
         topics: split(config.topics),
         group: config["consumer.override.group.id"] || `connect-${name}`,

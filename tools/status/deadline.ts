@@ -5,7 +5,15 @@ import { maskSecrets } from "../../components/providers/shared/mask";
 export async function withDeadline<T>(work: Promise<T>, ms: number, what: string, hint: string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s: ${hint} (raise --timeout on a slow network)`)), ms);
+        timer = setTimeout(
+            () =>
+                reject(
+                    new Error(
+                        `${what} did not answer within ${ms / 1000} s: ${hint} (raise --timeout on a slow network)`,
+                    ),
+                ),
+            ms,
+        );
     });
     try {
         return await Promise.race([work, timeout]);

@@ -81,7 +81,10 @@ const STRINGS: Record<string, (f: Flags, v: string) => void> = {
 
 /** A comma-separated list of names; an empty one would check nothing and report it healthy. */
 function nameList(flag: string, v: string): string[] {
-    const names = v.split(",").map((s) => s.trim()).filter(Boolean);
+    const names = v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     if (names.length === 0) {
         const fix = "give A,B,…, or leave the flag out to take them from the stack";
         throw new Error(`${flag} needs at least one name (got ${JSON.stringify(v)}): ${fix}`);
@@ -97,7 +100,13 @@ export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 /** Parses argv; throws a message naming the flag and what it takes. */
 export function parseFlags(argv: string[]): Flags {
-    const f: Flags = { json: false, timeoutSeconds: 5, traceLines: 3, thresholds: { ...DEFAULT_THRESHOLDS }, explicit: new Set() };
+    const f: Flags = {
+        json: false,
+        timeoutSeconds: 5,
+        traceLines: 3,
+        thresholds: { ...DEFAULT_THRESHOLDS },
+        explicit: new Set(),
+    };
     for (let i = 0; i < argv.length; i++) {
         const [name, inline] = argv[i].split(/=(.*)/s, 2);
         if (name === "--json") {
@@ -110,10 +119,12 @@ export function parseFlags(argv: string[]): Flags {
         // The name only: a value given inline (`--clickhouse-password=…`) may be a secret.
         if (!num && !str) throw new Error(`unknown flag ${JSON.stringify(name)}\n${USAGE}`);
         const value = inline ?? argv[++i];
-        if (value === undefined || value === "" || value.startsWith("--")) throw new Error(`${name} needs a value\n${USAGE}`);
+        if (value === undefined || value === "" || value.startsWith("--"))
+            throw new Error(`${name} needs a value\n${USAGE}`);
         if (num) {
             const v = Number(value);
-            if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a number >= 0 (got ${JSON.stringify(value)})`);
+            if (!Number.isFinite(v) || v < 0)
+                throw new Error(`${name} must be a number >= 0 (got ${JSON.stringify(value)})`);
             if (name === "--timeout" && v === 0) throw new Error("--timeout must be > 0 seconds");
             if (name === "--timeout" && v > MAX_TIMEOUT_SECONDS) {
                 const why = `about 24 days, the longest timer Node keeps; got ${value}`;
@@ -131,19 +142,31 @@ type Outputs = Record<string, unknown>;
 /** The stack's outputs with secrets, through scripts/pulumi.sh (same backend and passphrase as `npm run up`). */
 export function readStackOutputs(root: string, stack: string | undefined, timeoutMs = 60_000): Outputs {
     try {
-        const text = execFileSync("bash", [path.join(root, "scripts", "pulumi.sh"), "stack", "output", "--json", "--show-secrets", ...(stack ? ["--stack", stack] : [])], {
-            cwd: root,
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "pipe"],
-            timeout: timeoutMs,
-        });
+        const text = execFileSync(
+            "bash",
+            [
+                path.join(root, "scripts", "pulumi.sh"),
+                "stack",
+                "output",
+                "--json",
+                "--show-secrets",
+                ...(stack ? ["--stack", stack] : []),
+            ],
+            {
+                cwd: root,
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "pipe"],
+                timeout: timeoutMs,
+            },
+        );
         return JSON.parse(text) as Outputs;
     } catch (e) {
         const err = e as { stderr?: string; message: string; code?: string };
         // The whole message: pulumi.sh's refusals say what to export over several lines.
-        const why = err.code === "ETIMEDOUT"
-            ? `no answer within ${timeoutMs / 1000} s`
-            : maskSecrets((err.stderr || err.message).trim(), []);
+        const why =
+            err.code === "ETIMEDOUT"
+                ? `no answer within ${timeoutMs / 1000} s`
+                : maskSecrets((err.stderr || err.message).trim(), []);
         throw new Error(
             `could not read the stack's outputs:\n${why}\n` +
                 "Run `npm run up` first (CDC_STACK or --stack picks the stack), or give every endpoint by flags " +
@@ -163,7 +186,8 @@ function refreshSeconds(vars: unknown): number | undefined {
  */
 export function effectiveThresholds(f: Flags, t: Target): Thresholds {
     const th = { ...f.thresholds };
-    if (!f.explicit.has("--gold-max-age") && t.goldRefreshSeconds !== undefined) th.goldMaxAgeSeconds = Math.max(th.goldMaxAgeSeconds, 3 * t.goldRefreshSeconds);
+    if (!f.explicit.has("--gold-max-age") && t.goldRefreshSeconds !== undefined)
+        th.goldMaxAgeSeconds = Math.max(th.goldMaxAgeSeconds, 3 * t.goldRefreshSeconds);
     return th;
 }
 
@@ -171,21 +195,40 @@ const str = (o: Outputs, k: string): string | undefined => (typeof o[k] === "str
 
 /** Flags over outputs; `outputs` is called only when a flag is missing. */
 export function resolveTarget(f: Flags, root: string, outputs: () => Outputs): Target {
-    const direct = [f.connectUrl, f.kafka, f.clickhouseUrl, f.database, f.source, f.sink, f.bronzeTables].every((v) => v !== undefined);
+    const direct = [f.connectUrl, f.kafka, f.clickhouseUrl, f.database, f.source, f.sink, f.bronzeTables].every(
+        (v) => v !== undefined,
+    );
     const o = direct ? {} : outputs();
     const conn = (o.connectors ?? {}) as { source?: { name?: string }; sink?: { name?: string } };
     const password = process.env.CDC_STATUS_CLICKHOUSE_PASSWORD ?? str(o, "clickhousePassword") ?? "";
     const t = {
         connectUrl: f.connectUrl ?? str(o, "connectUrl"),
         kafka: f.kafka ?? str(o, "kafkaBootstrap"),
-        clickhouse: { url: f.clickhouseUrl ?? str(o, "clickhouseUrl"), user: f.clickhouseUser ?? str(o, "clickhouseUser") ?? "default", password, database: f.database ?? str(o, "clickhouseDatabase") },
+        clickhouse: {
+            url: f.clickhouseUrl ?? str(o, "clickhouseUrl"),
+            user: f.clickhouseUser ?? str(o, "clickhouseUser") ?? "default",
+            password,
+            database: f.database ?? str(o, "clickhouseDatabase"),
+        },
         source: f.source ?? conn.source?.name,
         sink: f.sink ?? conn.sink?.name,
         bronzeTables: f.bronzeTables ?? (Array.isArray(o.bronzeTables) ? (o.bronzeTables as string[]) : undefined),
     };
-    const missing = Object.entries({ connectUrl: t.connectUrl, kafkaBootstrap: t.kafka, clickhouseUrl: t.clickhouse.url, clickhouseDatabase: t.clickhouse.database, "connectors.source.name": t.source, "connectors.sink.name": t.sink, bronzeTables: t.bronzeTables })
-        .filter(([, v]) => v === undefined).map(([k]) => k);
-    if (missing.length) throw new Error(`the stack has no output ${missing.join(", ")}: run \`npm run up\` with this version, or pass the matching flags (npm run status -- --help)`);
+    const missing = Object.entries({
+        connectUrl: t.connectUrl,
+        kafkaBootstrap: t.kafka,
+        clickhouseUrl: t.clickhouse.url,
+        clickhouseDatabase: t.clickhouse.database,
+        "connectors.source.name": t.source,
+        "connectors.sink.name": t.sink,
+        bronzeTables: t.bronzeTables,
+    })
+        .filter(([, v]) => v === undefined)
+        .map(([k]) => k);
+    if (missing.length)
+        throw new Error(
+            `the stack has no output ${missing.join(", ")}: run \`npm run up\` with this version, or pass the matching flags (npm run status -- --help)`,
+        );
     const from = (flag: string, value: unknown, output: string): string =>
         value !== undefined ? flag : `the stack output ${output}`;
     checkHttpUrl(t.connectUrl!, from("--connect-url", f.connectUrl, "connectUrl"));

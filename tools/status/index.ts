@@ -38,13 +38,12 @@ async function main(): Promise<number> {
         thresholds: effectiveThresholds(flags, target),
     });
     const report = maskDeep(observed, secrets);
-    process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report, process.stdout.columns || 120));
+    process.stdout.write(
+        flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report, process.stdout.columns || 120),
+    );
     return report.exitCode;
 }
 
-main().then(
-    (code) => {
-        process.exitCode = code;
-    },
-    fail,
-);
+main().then((code) => {
+    process.exitCode = code;
+}, fail);

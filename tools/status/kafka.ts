@@ -43,41 +43,56 @@ export async function readKafka(t: KafkaTarget, q: KafkaQuery): Promise<KafkaRes
         retries: 1,
         retryDelay: 200,
     });
-    const call = <T>(what: string, p: Promise<T>) => withDeadline(p, t.timeoutMs, `Kafka at ${t.bootstrap} (${what})`, hint);
+    const call = <T>(what: string, p: Promise<T>) =>
+        withDeadline(p, t.timeoutMs, `Kafka at ${t.bootstrap} (${what})`, hint);
     try {
         const existing = new Set(await call("list topics", admin.listTopics({ includeInternals: false })));
-        const wanted = [...new Set([...q.sourceTopics, ...q.sinkTopics, ...(q.deadLetterTopic ? [q.deadLetterTopic] : [])])];
+        const wanted = [
+            ...new Set([...q.sourceTopics, ...q.sinkTopics, ...(q.deadLetterTopic ? [q.deadLetterTopic] : [])]),
+        ];
         const known = wanted.filter((w) => existing.has(w));
         const partitions = new Map<string, PartitionObs[]>();
         if (known.length > 0) {
             const meta = await call("metadata", admin.metadata({ topics: known }));
             const request = (timestamp: bigint) => ({
-                topics: known.map((name) => ({
-                    name,
-                    partitions: Array.from({ length: meta.topics.get(name)?.partitionsCount ?? 0 }, (_, partitionIndex) => ({ partitionIndex, timestamp })),
-                })).filter((x) => x.partitions.length > 0),
+                topics: known
+                    .map((name) => ({
+                        name,
+                        partitions: Array.from(
+                            { length: meta.topics.get(name)?.partitionsCount ?? 0 },
+                            (_, partitionIndex) => ({ partitionIndex, timestamp }),
+                        ),
+                    }))
+                    .filter((x) => x.partitions.length > 0),
             });
             const [start, end, newest] = await Promise.all([
                 call("log start offsets", admin.listOffsets(request(EARLIEST))),
                 call("log end offsets", admin.listOffsets(request(LATEST))),
                 call("newest record timestamps", admin.listOffsets(request(MAX_TIMESTAMP))),
             ]);
-            const find = (list: typeof start, topic: string, p: number) => list.find((x) => x.name === topic)?.partitions.find((x) => x.partitionIndex === p);
+            const find = (list: typeof start, topic: string, p: number) =>
+                list.find((x) => x.name === topic)?.partitions.find((x) => x.partitionIndex === p);
             for (const topic of known) {
                 const n = meta.topics.get(topic)?.partitionsCount ?? 0;
-                partitions.set(topic, Array.from({ length: n }, (_, p) => {
-                    const ts = find(newest, topic, p);
-                    return {
-                        partition: p,
-                        startOffset: Number(find(start, topic, p)?.offset ?? 0n),
-                        endOffset: Number(find(end, topic, p)?.offset ?? 0n),
-                        newestTimestampMs: ts && ts.offset >= 0n && ts.timestamp >= 0n ? Number(ts.timestamp) : null,
-                    };
-                }));
+                partitions.set(
+                    topic,
+                    Array.from({ length: n }, (_, p) => {
+                        const ts = find(newest, topic, p);
+                        return {
+                            partition: p,
+                            startOffset: Number(find(start, topic, p)?.offset ?? 0n),
+                            endOffset: Number(find(end, topic, p)?.offset ?? 0n),
+                            newestTimestampMs:
+                                ts && ts.offset >= 0n && ts.timestamp >= 0n ? Number(ts.timestamp) : null,
+                        };
+                    }),
+                );
             }
         }
         const topicObs = (topic: string): TopicObs =>
-            partitions.has(topic) ? { topic, partitions: partitions.get(topic)! } : { topic, missing: true, partitions: [] };
+            partitions.has(topic)
+                ? { topic, partitions: partitions.get(topic)! }
+                : { topic, missing: true, partitions: [] };
 
         // The group's offsets can fail on their own (coordinator not ready): that fails the sink only.
         const committed = new Map<string, number>();
@@ -85,19 +100,45 @@ export async function readKafka(t: KafkaTarget, q: KafkaQuery): Promise<KafkaRes
         let groupError: string | undefined;
         if (sinkKnown.length > 0) {
             try {
-                const groups = await call(`offsets of group ${q.group}`, admin.listConsumerGroupOffsets({ groups: [{ groupId: q.group, topics: sinkKnown.map((name) => ({ name, partitionIndexes: partitions.get(name)!.map((p) => p.partition) })) }] }));
-                for (const g of groups) for (const topic of g.topics) for (const p of topic.partitions) {
-                    if (p.committedOffset >= 0n) committed.set(`${topic.name}\u0000${p.partitionIndex}`, Number(p.committedOffset));
-                }
+                const groups = await call(
+                    `offsets of group ${q.group}`,
+                    admin.listConsumerGroupOffsets({
+                        groups: [
+                            {
+                                groupId: q.group,
+                                topics: sinkKnown.map((name) => ({
+                                    name,
+                                    partitionIndexes: partitions.get(name)!.map((p) => p.partition),
+                                })),
+                            },
+                        ],
+                    }),
+                );
+                for (const g of groups)
+                    for (const topic of g.topics)
+                        for (const p of topic.partitions) {
+                            if (p.committedOffset >= 0n)
+                                committed.set(`${topic.name}\u0000${p.partitionIndex}`, Number(p.committedOffset));
+                        }
             } catch (e) {
                 const msg = describeError(e, t.secrets);
-                groupError = /did not answer within/.test(msg) ? msg : `Kafka at ${t.bootstrap} (offsets of group ${q.group}): ${msg}`;
+                groupError = /did not answer within/.test(msg)
+                    ? msg
+                    : `Kafka at ${t.bootstrap} (offsets of group ${q.group}): ${msg}`;
             }
         }
         const lag: LagObs[] = [];
-        if (!groupError) for (const topic of sinkKnown) for (const p of partitions.get(topic)!) {
-            lag.push({ topic, partition: p.partition, committed: committed.get(`${topic}\u0000${p.partition}`) ?? null, startOffset: p.startOffset, endOffset: p.endOffset });
-        }
+        if (!groupError)
+            for (const topic of sinkKnown)
+                for (const p of partitions.get(topic)!) {
+                    lag.push({
+                        topic,
+                        partition: p.partition,
+                        committed: committed.get(`${topic}\u0000${p.partition}`) ?? null,
+                        startOffset: p.startOffset,
+                        endOffset: p.endOffset,
+                    });
+                }
         const dlqTopic = q.deadLetterTopic;
         return {
             source: { topics: q.sourceTopics.map(topicObs) },
@@ -107,7 +148,15 @@ export async function readKafka(t: KafkaTarget, q: KafkaQuery): Promise<KafkaRes
                 lag,
                 ...(groupError ? { kafkaError: groupError } : {}),
                 // The dead-letter topic is created with its first record: absent means empty.
-                deadLetter: dlqTopic ? { topic: dlqTopic, depth: (partitions.get(dlqTopic) ?? []).reduce((n, p) => n + (p.endOffset - p.startOffset), 0) } : undefined,
+                deadLetter: dlqTopic
+                    ? {
+                          topic: dlqTopic,
+                          depth: (partitions.get(dlqTopic) ?? []).reduce(
+                              (n, p) => n + (p.endOffset - p.startOffset),
+                              0,
+                          ),
+                      }
+                    : undefined,
             },
         };
     } catch (e) {

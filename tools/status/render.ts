@@ -12,7 +12,8 @@ function connectorRows(c: Record<string, unknown>): Row[] {
     if (c.error) rows.push([`connector ${c.name}`, "unreadable (see problem)"]);
     else {
         rows.push([`connector ${c.name}`, `${c.state} on ${c.workerId}${c.trace ? `\n${c.trace}` : ""}`]);
-        for (const t of c.tasks as TaskObs[]) rows.push([`  task ${t.id}`, `${t.state} on ${t.workerId}${t.trace ? `\n${t.trace}` : ""}`]);
+        for (const t of c.tasks as TaskObs[])
+            rows.push([`  task ${t.id}`, `${t.state} on ${t.workerId}${t.trace ? `\n${t.trace}` : ""}`]);
     }
     return rows;
 }
@@ -28,27 +29,58 @@ function stageRows(s: StageReport): Row[] {
         case "source":
             rows.push(...connectorRows(d.connector));
             for (const t of d.topics) {
-                rows.push([`topic ${t.topic}`, t.missing ? "does not exist" : t.error ? "unreadable (see problem)" : `${n(t.records)} records in ${t.partitions} partition(s), newest ${age(t.ageSeconds)}`]);
+                rows.push([
+                    `topic ${t.topic}`,
+                    t.missing
+                        ? "does not exist"
+                        : t.error
+                          ? "unreadable (see problem)"
+                          : `${n(t.records)} records in ${t.partitions} partition(s), newest ${age(t.ageSeconds)}`,
+                ]);
             }
             break;
         case "sink":
             rows.push(...connectorRows(d.connector));
-            rows.push([`group ${d.group}`, d.kafkaError ? "unreadable (see problem)" : `lag ${n(d.totalLag)} records on ${d.topics.join(", ") || "no topic"}`]);
-            for (const l of d.lag) rows.push([`  ${l.topic}[${l.partition}]`, `committed ${l.committed ?? "nothing"} of ${l.endOffset}: lag ${n(l.lag)}`]);
-            if (d.deadLetter) rows.push([`dead letters ${d.deadLetter.topic}`, d.deadLetter.error ? "unreadable (see problem)" : `${n(d.deadLetter.depth)} records`]);
+            rows.push([
+                `group ${d.group}`,
+                d.kafkaError
+                    ? "unreadable (see problem)"
+                    : `lag ${n(d.totalLag)} records on ${d.topics.join(", ") || "no topic"}`,
+            ]);
+            for (const l of d.lag)
+                rows.push([
+                    `  ${l.topic}[${l.partition}]`,
+                    `committed ${l.committed ?? "nothing"} of ${l.endOffset}: lag ${n(l.lag)}`,
+                ]);
+            if (d.deadLetter)
+                rows.push([
+                    `dead letters ${d.deadLetter.topic}`,
+                    d.deadLetter.error ? "unreadable (see problem)" : `${n(d.deadLetter.depth)} records`,
+                ]);
             break;
         case "bronze":
         case "silver":
             for (const t of d.tables) {
-                const event = t.newestEventMs === null || t.newestEventMs === undefined ? "" : `, newest event ${age(t.eventAgeSeconds)}`;
-                rows.push([t.table, t.missing ? "does not exist" : `${n(t.rows)} rows, newest arrival ${age(t.ingestedAgeSeconds)}${event}`]);
+                const event =
+                    t.newestEventMs === null || t.newestEventMs === undefined
+                        ? ""
+                        : `, newest event ${age(t.eventAgeSeconds)}`;
+                rows.push([
+                    t.table,
+                    t.missing
+                        ? "does not exist"
+                        : `${n(t.rows)} rows, newest arrival ${age(t.ingestedAgeSeconds)}${event}`,
+                ]);
             }
-            if (s.stage === "silver" && d.tables.length > 0) rows.push(["bronze_rejects", d.rejects === null ? "—" : `${n(d.rejects)} rows`]);
+            if (s.stage === "silver" && d.tables.length > 0)
+                rows.push(["bronze_rejects", d.rejects === null ? "—" : `${n(d.rejects)} rows`]);
             break;
         case "gold":
             for (const t of d.tables) {
                 const r = (d.refreshes as Details[]).find((x) => x.view === `${t.table}__refresh`);
-                const refresh = r ? `, refresh ${r.status}, last success ${age(r.ageSeconds)}${r.exception ? `\n${String(r.exception).split("\n")[0]}` : ""}` : ", no refresh view";
+                const refresh = r
+                    ? `, refresh ${r.status}, last success ${age(r.ageSeconds)}${r.exception ? `\n${String(r.exception).split("\n")[0]}` : ""}`
+                    : ", no refresh view";
                 rows.push([t.table, t.missing ? "does not exist" : `${n(t.rows)} rows${refresh}`]);
             }
             break;
@@ -74,7 +106,9 @@ export function renderTable(r: StatusReport, width = 120): string {
     // Tabs (in Java traces) would break the column arithmetic.
     const clean = (x: string) => x.replace(/\t/g, "  ");
     for (const { s, rows } of blocks) {
-        rows.forEach(([what, state], i) => table.push([i === 0 ? s.stage : "", i === 0 ? MARK[s.verdict] : "", clean(what), clean(state)]));
+        rows.forEach(([what, state], i) =>
+            table.push([i === 0 ? s.stage : "", i === 0 ? MARK[s.verdict] : "", clean(what), clean(state)]),
+        );
         if (rows.length === 0) table.push([s.stage, MARK[s.verdict], "", ""]);
     }
     return `${table.toString()}\npipeline: ${MARK[r.verdict]} (exit ${r.exitCode}) at ${r.checkedAt}\n`;

@@ -19,7 +19,10 @@ export interface RunOptions {
 export async function observe(t: Target, o: RunOptions): Promise<Observations> {
     const connect = { url: t.connectUrl, timeoutMs: o.timeoutMs, secrets: t.secrets, traceLines: o.traceLines };
     const layers = dbtModelLayers(t.projectDir);
-    const clickhouse = readLayers({ ...t.clickhouse, timeoutMs: o.timeoutMs, secrets: t.secrets }, { bronze: t.bronzeTables, ...layers });
+    const clickhouse = readLayers(
+        { ...t.clickhouse, timeoutMs: o.timeoutMs, secrets: t.secrets },
+        { bronze: t.bronzeTables, ...layers },
+    );
     const [source, sink, sourceConfig, sinkConfig] = await Promise.all([
         readConnector(connect, t.source),
         readConnector(connect, t.sink),
@@ -29,7 +32,12 @@ export async function observe(t: Target, o: RunOptions): Promise<Observations> {
     const sinkTopics = sinkConfig ? sinkTopicsOf(t.sink, sinkConfig) : { topics: [], group: `connect-${t.sink}` };
     const kafka = await readKafka(
         { bootstrap: t.kafka, timeoutMs: o.timeoutMs, secrets: t.secrets },
-        { sourceTopics: t.sourceTopics ?? (sourceConfig ? sourceTopicsOf(sourceConfig) : []), sinkTopics: sinkTopics.topics, group: sinkTopics.group, deadLetterTopic: sinkTopics.deadLetterTopic },
+        {
+            sourceTopics: t.sourceTopics ?? (sourceConfig ? sourceTopicsOf(sourceConfig) : []),
+            sinkTopics: sinkTopics.topics,
+            group: sinkTopics.group,
+            deadLetterTopic: sinkTopics.deadLetterTopic,
+        },
     );
     const { bronze, silver, gold } = await clickhouse;
     return {

@@ -19,10 +19,18 @@ export function clickhouseServer(ctx: DockerContext, creds: PlatformCredentials)
     const container = ctx.serviceContainer("clickhouse", {
         publish: [8123, d.ports.clickhouseHttp],
         args: {
-            envs: clickhouseEnv({ database: p.clickhouse.database, user: p.clickhouse.user, password: creds.clickhousePassword }),
+            envs: clickhouseEnv({
+                database: p.clickhouse.database,
+                user: p.clickhouse.user,
+                password: creds.clickhousePassword,
+            }),
             volumes: [{ volumeName: data.name, containerPath: "/var/lib/clickhouse" }],
             ulimits: [{ name: "nofile", soft: 262144, hard: 262144 }],
         },
     });
-    return { container, internal: { host: "clickhouse", port: 8123, ssl: false }, url: `http://${ctx.hostAddress}:${d.ports.clickhouseHttp}` };
+    return {
+        container,
+        internal: { host: "clickhouse", port: 8123, ssl: false },
+        url: `http://${ctx.hostAddress}:${d.ports.clickhouseHttp}`,
+    };
 }

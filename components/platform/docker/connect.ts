@@ -24,7 +24,11 @@ export interface DockerConnect extends ConnectAccess {
     sinkPlugin: docker.Container;
 }
 
-export function connectWorkers(ctx: DockerContext, creds: PlatformCredentials, deps: { mongo: DockerMongo; kafka: DockerKafka }): DockerConnect {
+export function connectWorkers(
+    ctx: DockerContext,
+    creds: PlatformCredentials,
+    deps: { mongo: DockerMongo; kafka: DockerKafka },
+): DockerConnect {
     const { name, child, docker: d } = ctx;
     const plugins = ctx.volume("connect-plugins");
     const sinkPlugin = new docker.Container(
@@ -41,14 +45,22 @@ export function connectWorkers(ctx: DockerContext, creds: PlatformCredentials, d
     );
     // The worker starts only once the plugin is installed: a failed install stops the run here
     // with the job's log, instead of a worker that never turns healthy (a 300 s wait).
-    const installed = onlyOnSuccess(sinkPlugin, "ClickHouse sink plugin install", pulumi.output(d.clickhouseSink.sha256));
+    const installed = onlyOnSuccess(
+        sinkPlugin,
+        "ClickHouse sink plugin install",
+        pulumi.output(d.clickhouseSink.sha256),
+    );
     const container = ctx.serviceContainer(
         "connect",
         {
             publish: [8083, d.ports.connect],
             args: {
                 envs: [
-                    ...connectEnv({ bootstrap: deps.kafka.internalBootstrap, groupId: connectGroupId(pulumi.getStack()), heapMb: heapMb("connect", d.resources.connect.memoryMb) }),
+                    ...connectEnv({
+                        bootstrap: deps.kafka.internalBootstrap,
+                        groupId: connectGroupId(pulumi.getStack()),
+                        heapMb: heapMb("connect", d.resources.connect.memoryMb),
+                    }),
                     // A new plugin release changes this, which recreates the worker so it loads the new jars.
                     pulumi.interpolate`CDC_SINK_PLUGIN_SHA256=${installed}`,
                     // Connector secrets reach the worker only here; connector configs hold `${env:...}` references.
@@ -61,5 +73,10 @@ export function connectWorkers(ctx: DockerContext, creds: PlatformCredentials, d
         },
         { dependsOn: [deps.kafka.container, sinkPlugin] },
     );
-    return { container, sinkPlugin, url: installed.apply(() => `http://${ctx.hostAddress}:${d.ports.connect}`), secretRefs: CONNECT_SECRET_REFS };
+    return {
+        container,
+        sinkPlugin,
+        url: installed.apply(() => `http://${ctx.hostAddress}:${d.ports.connect}`),
+        secretRefs: CONNECT_SECRET_REFS,
+    };
 }

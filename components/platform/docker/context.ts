@@ -41,7 +41,12 @@ export interface DockerContext {
     ): docker.Container;
 }
 
-export function dockerContext(name: string, parent: pulumi.Resource, d: DockerSettings, p: PipelineSettings): DockerContext {
+export function dockerContext(
+    name: string,
+    parent: pulumi.Resource,
+    d: DockerSettings,
+    p: PipelineSettings,
+): DockerContext {
     const child = { parent };
     const labels = [
         { label: "cdc.pulumi.project", value: pulumi.getProject() },
@@ -50,13 +55,20 @@ export function dockerContext(name: string, parent: pulumi.Resource, d: DockerSe
     ];
     const network = new docker.Network(`${name}-net`, { driver: "bridge", labels }, child);
     const attach = (alias: string) => [{ name: network.name, aliases: [alias] }];
-    const image = (role: string, ref: string) => new docker.RemoteImage(`${name}-${role}-image`, { name: ref, keepLocally: true }, child);
+    const image = (role: string, ref: string) =>
+        new docker.RemoteImage(`${name}-${role}-image`, { name: ref, keepLocally: true }, child);
     // Every long-running service container: restarted unless stopped, awaited until healthy.
     const service = { restart: "unless-stopped", labels, wait: true, waitTimeout: 300, destroyGraceSeconds: 30 };
     // One container port published on `bindAddress`.
-    const publish = (internal: number, external: number) => [{ internal, external, ip: d.bindAddress, protocol: "tcp" }];
+    const publish = (internal: number, external: number) => [
+        { internal, external, ip: d.bindAddress, protocol: "tcp" },
+    ];
     // Written the way the provider reads them back (see cpus.ts), so a second `up` changes nothing.
-    const limits = (s: Service) => ({ memory: d.resources[s].memoryMb, memorySwap: MEMORY_SWAP, cpus: dockerCpus(d.resources[s].cpuMillis, `cdc:docker.resources.${s}.cpuMillis`) });
+    const limits = (s: Service) => ({
+        memory: d.resources[s].memoryMb,
+        memorySwap: MEMORY_SWAP,
+        cpus: dockerCpus(d.resources[s].cpuMillis, `cdc:docker.resources.${s}.cpuMillis`),
+    });
     return {
         name,
         child,
@@ -64,7 +76,13 @@ export function dockerContext(name: string, parent: pulumi.Resource, d: DockerSe
         pipeline: p,
         network,
         hostAddress: d.bindAddress === "0.0.0.0" || d.bindAddress === "::" ? "127.0.0.1" : d.bindAddress,
-        job: (role) => ({ labels: [...labels, { label: JOB_LABEL, value: role }], attach: true, mustRun: false, restart: "no", logs: true }),
+        job: (role) => ({
+            labels: [...labels, { label: JOB_LABEL, value: role }],
+            attach: true,
+            mustRun: false,
+            restart: "no",
+            logs: true,
+        }),
         attach,
         volume: (role) => new docker.Volume(`${name}-${role}`, { labels }, child),
         image,

@@ -10,7 +10,8 @@
  * as `"1m0s"` and show as a change on every `up`.
  */
 export function goDuration(seconds: number): string {
-    if (!Number.isInteger(seconds) || seconds < 0) throw new Error(`goDuration: whole seconds >= 0 expected, got ${seconds}`);
+    if (!Number.isInteger(seconds) || seconds < 0)
+        throw new Error(`goDuration: whole seconds >= 0 expected, got ${seconds}`);
     if (seconds === 0) return "0s";
     const h = Math.floor(seconds / 3600);
     const m = Math.floor((seconds % 3600) / 60);
@@ -22,7 +23,9 @@ export function goDuration(seconds: number): string {
 
 /** `cpuMillis` as decimal CPUs, exactly (`1500` → `1.5`, `10000` → `10`); for messages. */
 function millisToDecimal(millis: number): string {
-    const frac = String(millis % 1000).padStart(3, "0").replace(/0+$/, "");
+    const frac = String(millis % 1000)
+        .padStart(3, "0")
+        .replace(/0+$/, "");
     return `${Math.floor(millis / 1000)}${frac ? `.${frac}` : ""}`;
 }
 
@@ -54,7 +57,8 @@ function decimalToMillis(cpus: string): number {
  */
 export function dockerCpus(millis: number, key: string): string {
     const stable = (m: number) => decimalToMillis(providerCpusReadBack(m)) === m;
-    if (!Number.isInteger(millis) || millis <= 0) throw new Error(`${key}: ${millis} is not a positive number of millicores`);
+    if (!Number.isInteger(millis) || millis <= 0)
+        throw new Error(`${key}: ${millis} is not a positive number of millicores`);
     if (!stable(millis)) {
         let lower = millis - 1;
         while (lower > 0 && !stable(lower)) lower--;

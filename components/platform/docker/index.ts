@@ -35,10 +35,20 @@ export class DockerPlatform extends pulumi.ComponentResource {
     constructor(name: string, args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdc:platform:Docker", name, {}, opts);
         const ctx = dockerContext(name, this, args.docker, args.pipeline);
-        const { creds, mongo, kafka, connect, clickhouse } = buildServices(name, this, ctx, { mongoReplicaSet, kafkaCluster, connectWorkers, clickhouseServer });
+        const { creds, mongo, kafka, connect, clickhouse } = buildServices(name, this, ctx, {
+            mongoReplicaSet,
+            kafkaCluster,
+            connectWorkers,
+            clickhouseServer,
+        });
 
         this.network = ctx.network;
-        this.containers = { mongo: mongo.container, kafka: kafka.container, connect: connect.container, clickhouse: clickhouse.container };
+        this.containers = {
+            mongo: mongo.container,
+            kafka: kafka.container,
+            connect: connect.container,
+            clickhouse: clickhouse.container,
+        };
         this.jobs = { mongoInit: mongo.init, sinkPlugin: connect.sinkPlugin };
         this.endpoints = generatedEndpoints({
             pipeline: args.pipeline,
@@ -47,8 +57,17 @@ export class DockerPlatform extends pulumi.ComponentResource {
             kafka,
             connect,
             clickhouse,
-            ready: { mongo: [mongo.container, mongo.init], connect: [connect.container], clickhouse: [clickhouse.container] },
+            ready: {
+                mongo: [mongo.container, mongo.init],
+                connect: [connect.container],
+                clickhouse: [clickhouse.container],
+            },
         });
-        this.registerOutputs({ endpoints: this.endpoints, network: this.network, containers: this.containers, jobs: this.jobs });
+        this.registerOutputs({
+            endpoints: this.endpoints,
+            network: this.network,
+            containers: this.containers,
+            jobs: this.jobs,
+        });
     }
 }

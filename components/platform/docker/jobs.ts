@@ -15,7 +15,12 @@ export function rerunHint(urn: string): string {
  * Throws when a one-shot job's recorded exit code is not 0: what failed, its last log lines and
  * how to re-run it.
  */
-export function checkJobResult(what: string, exitCode: number | null | undefined, logs: string | null | undefined, urn: string): void {
+export function checkJobResult(
+    what: string,
+    exitCode: number | null | undefined,
+    logs: string | null | undefined,
+    urn: string,
+): void {
     if (exitCode === undefined || exitCode === null || exitCode === 0) return;
     const tail = (logs ?? "").split("\n").slice(-15).join("\n");
     throw new Error(`${what} failed with exit code ${exitCode}. Last log lines:\n${tail}\n${rerunHint(urn)}`);
@@ -26,7 +31,11 @@ export function checkJobResult(what: string, exitCode: number | null | undefined
  * and how to re-run it otherwise (see {@link checkJobResult}). Anything built from the result
  * waits for the job.
  */
-export function onlyOnSuccess(job: docker.Container, what: string, value: pulumi.Output<string>): pulumi.Output<string> {
+export function onlyOnSuccess(
+    job: docker.Container,
+    what: string,
+    value: pulumi.Output<string>,
+): pulumi.Output<string> {
     return pulumi.all([job.exitCode, job.containerLogs, job.urn, value]).apply(([code, logs, urn, v]) => {
         checkJobResult(what, code, logs, urn);
         return v;

@@ -21,9 +21,19 @@ export function kafkaCluster(ctx: DockerContext, creds: PlatformCredentials): Do
     const container = ctx.serviceContainer("kafka", {
         publish: [19092, d.ports.kafka],
         args: {
-            envs: kafkaEnv({ clusterId: creds.kafkaClusterId, hostAddress: ctx.hostAddress, hostPort: d.ports.kafka, heapMb: heapMb("kafka", d.resources.kafka.memoryMb) }),
+            envs: kafkaEnv({
+                clusterId: creds.kafkaClusterId,
+                hostAddress: ctx.hostAddress,
+                hostPort: d.ports.kafka,
+                heapMb: heapMb("kafka", d.resources.kafka.memoryMb),
+            }),
             volumes: [{ volumeName: data.name, containerPath: "/var/lib/kafka/data" }],
         },
     });
-    return { container, internalBootstrap: "kafka:9092", hostBootstrap: `${ctx.hostAddress}:${d.ports.kafka}`, replicationFactor: 1 };
+    return {
+        container,
+        internalBootstrap: "kafka:9092",
+        hostBootstrap: `${ctx.hostAddress}:${d.ports.kafka}`,
+        replicationFactor: 1,
+    };
 }

@@ -36,7 +36,10 @@ export function mongoReplicaSet(ctx: DockerContext, creds: PlatformCredentials):
         publish: [27017, d.ports.mongo],
         args: {
             command: mongoCommand(p.mongo.replicaSet),
-            envs: [pulumi.interpolate`MONGO_INITDB_ROOT_USERNAME=root`, pulumi.interpolate`MONGO_INITDB_ROOT_PASSWORD=${creds.mongoRootPassword}`],
+            envs: [
+                pulumi.interpolate`MONGO_INITDB_ROOT_USERNAME=root`,
+                pulumi.interpolate`MONGO_INITDB_ROOT_PASSWORD=${creds.mongoRootPassword}`,
+            ],
             uploads: [{ file: KEYFILE_UPLOAD, content: creds.mongoKeyfile, permissions: "0400" }],
             volumes: [{ volumeName: data.name, containerPath: "/data/db" }],
         },
@@ -47,12 +50,17 @@ export function mongoReplicaSet(ctx: DockerContext, creds: PlatformCredentials):
             ...ctx.job("mongo-init"),
             image: image.imageId,
             networksAdvanced: ctx.attach("mongo-init"),
-            envs: [pulumi.interpolate`MONGO_ROOT_PASSWORD=${creds.mongoRootPassword}`, pulumi.interpolate`DEBEZIUM_PASSWORD=${creds.debeziumPassword}`],
+            envs: [
+                pulumi.interpolate`MONGO_ROOT_PASSWORD=${creds.mongoRootPassword}`,
+                pulumi.interpolate`DEBEZIUM_PASSWORD=${creds.debeziumPassword}`,
+            ],
             uploads: [{ file: "/cdc/init.js", content: mongoInitScript(mongoInitOptions(p, [MEMBER])) }],
             command: [
                 "bash",
                 "-c",
-                withRetries(`mongosh --quiet "mongodb://${MEMBER}/admin?directConnection=true" -u root -p "$MONGO_ROOT_PASSWORD" --authenticationDatabase admin --file /cdc/init.js`),
+                withRetries(
+                    `mongosh --quiet "mongodb://${MEMBER}/admin?directConnection=true" -u root -p "$MONGO_ROOT_PASSWORD" --authenticationDatabase admin --file /cdc/init.js`,
+                ),
             ],
         },
         { ...child, dependsOn: [container] },
@@ -64,7 +72,9 @@ export function mongoReplicaSet(ctx: DockerContext, creds: PlatformCredentials):
         debeziumUri,
         // Derived from the init job's exit code: the source connector cannot be created before the
         // replica set, the user and pre-images exist, and a failed init fails loudly.
-        connectorConnectionString: pulumi.secret(onlyOnSuccess(init, "MongoDB init (replica set, Debezium user, pre-images)", debeziumUri)),
+        connectorConnectionString: pulumi.secret(
+            onlyOnSuccess(init, "MongoDB init (replica set, Debezium user, pre-images)", debeziumUri),
+        ),
         hostConnectionString: pulumi.secret(
             pulumi.interpolate`mongodb://root:${creds.mongoRootPassword}@${ctx.hostAddress}:${d.ports.mongo}/?authSource=admin&directConnection=true`,
         ),

@@ -63,7 +63,12 @@ export const healthchecks = {
 };
 
 /** Kafka 4 KRaft, single combined node: internal listener for Connect, one for the host. */
-export function kafkaEnv(o: { clusterId: pulumi.Input<string>; hostAddress: string; hostPort: number; heapMb: number }): pulumi.Input<string>[] {
+export function kafkaEnv(o: {
+    clusterId: pulumi.Input<string>;
+    hostAddress: string;
+    hostPort: number;
+    heapMb: number;
+}): pulumi.Input<string>[] {
     return [
         pulumi.interpolate`CLUSTER_ID=${o.clusterId}`,
         // The launcher's default heap is 1 GiB, the whole default container limit.
@@ -87,7 +92,11 @@ export function kafkaEnv(o: { clusterId: pulumi.Input<string>; hostAddress: stri
 }
 
 /** ClickHouse image variables: creates the database and the pipeline user with access management. */
-export function clickhouseEnv(o: { database: string; user: string; password: pulumi.Input<string> }): pulumi.Input<string>[] {
+export function clickhouseEnv(o: {
+    database: string;
+    user: string;
+    password: pulumi.Input<string>;
+}): pulumi.Input<string>[] {
     return [
         `CLICKHOUSE_DB=${o.database}`,
         `CLICKHOUSE_USER=${o.user}`,

@@ -36,14 +36,22 @@ export class ExternalPlatform extends pulumi.ComponentResource {
         const debezium = pulumi.secret(secrets.debeziumConnectionString);
         this.endpoints = {
             mongo: { connectorConnectionString: debezium, hostConnectionString: debezium },
-            kafka: { internalBootstrap: x.kafkaBootstrap, hostBootstrap: x.kafkaBootstrap, replicationFactor: x.kafkaReplicationFactor },
+            kafka: {
+                internalBootstrap: x.kafkaBootstrap,
+                hostBootstrap: x.kafkaBootstrap,
+                replicationFactor: x.kafkaReplicationFactor,
+            },
             connect: {
                 url: x.connectUrl.replace(/\/+$/, ""),
                 // Only when the operator configured config providers on their workers (docs/platforms.md).
                 ...(x.connectSecretRefs ? { secretRefs: x.connectSecretRefs } : {}),
             },
             clickhouse: {
-                internal: { host: x.clickhouse.connectorHost ?? url.hostname, port: x.clickhouse.connectorPort ?? urlPort, ssl },
+                internal: {
+                    host: x.clickhouse.connectorHost ?? url.hostname,
+                    port: x.clickhouse.connectorPort ?? urlPort,
+                    ssl,
+                },
                 url: x.clickhouse.url.replace(/\/+$/, ""),
                 database: args.pipeline.clickhouse.database,
                 user: args.pipeline.clickhouse.user,

@@ -15,9 +15,16 @@ export function serviceExposure(
         case "url":
             return { type: "ClusterIP" };
         case "loadBalancer":
-            return { type: "LoadBalancer", annotations: access.annotations, loadBalancerSourceRanges: access.sourceRanges };
+            return {
+                type: "LoadBalancer",
+                annotations: access.annotations,
+                loadBalancerSourceRanges: access.sourceRanges,
+            };
         case "nodePort":
-            return { type: "NodePort", nodePort: role === "connect" ? access.connectNodePort : access.clickhouseNodePort };
+            return {
+                type: "NodePort",
+                nodePort: role === "connect" ? access.connectNodePort : access.clickhouseNodePort,
+            };
     }
 }
 
@@ -25,7 +32,12 @@ export function serviceExposure(
  * The URL of a Service from the pulumi host. LoadBalancer: from the Service's status (which
  * @pulumi/kubernetes waits for), so whatever uses the URL waits for the address too.
  */
-export function hostUrl(access: KubernetesAccess, role: "connect" | "clickhouse", service: k8s.core.v1.Service, port: number): pulumi.Output<string> {
+export function hostUrl(
+    access: KubernetesAccess,
+    role: "connect" | "clickhouse",
+    service: k8s.core.v1.Service,
+    port: number,
+): pulumi.Output<string> {
     const trim = (u: string) => u.replace(/\/+$/, "");
     switch (access.mode) {
         case "url":

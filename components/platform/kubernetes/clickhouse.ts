@@ -19,7 +19,9 @@ export interface KubernetesClickhouse {
 
 export function clickhouseServer(ctx: KubernetesContext, creds: PlatformCredentials): KubernetesClickhouse {
     const { kubernetes: k, pipeline: p } = ctx;
-    const secret = ctx.secret("clickhouse-credentials", "clickhouse-credentials", { password: creds.clickhousePassword });
+    const secret = ctx.secret("clickhouse-credentials", "clickhouse-credentials", {
+        password: creds.clickhousePassword,
+    });
     const headless = ctx.headless("clickhouse", "clickhouse-headless", [{ name: "http", port: 8123 }]);
     const service = ctx.exposed("clickhouse", { name: "http", port: 8123 });
     const statefulSet = ctx.statefulSet("clickhouse", {
@@ -48,5 +50,10 @@ export function clickhouseServer(ctx: KubernetesContext, creds: PlatformCredenti
             ],
         },
     });
-    return { statefulSet, service, internal: { host: "clickhouse", port: 8123, ssl: false }, url: hostUrl(k.access, "clickhouse", service, 8123) };
+    return {
+        statefulSet,
+        service,
+        internal: { host: "clickhouse", port: 8123, ssl: false },
+        url: hostUrl(k.access, "clickhouse", service, 8123),
+    };
 }

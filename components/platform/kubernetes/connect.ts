@@ -21,7 +21,11 @@ export interface KubernetesConnect extends ConnectAccess {
     budget?: k8s.policy.v1.PodDisruptionBudget;
 }
 
-export function connectWorkers(ctx: KubernetesContext, creds: PlatformCredentials, deps: { mongo: KubernetesMongo; kafka: KubernetesKafka }): KubernetesConnect {
+export function connectWorkers(
+    ctx: KubernetesContext,
+    creds: PlatformCredentials,
+    deps: { mongo: KubernetesMongo; kafka: KubernetesKafka },
+): KubernetesConnect {
     const { name, child, kubernetes: k } = ctx;
     const service = ctx.exposed("connect", { name: "rest", port: 8083 });
     // Connector secrets reach the workers only through this Secret (as env); connector configs hold `${env:...}`
@@ -30,7 +34,10 @@ export function connectWorkers(ctx: KubernetesContext, creds: PlatformCredential
     // member), and a fixed name cannot be created before the old one is deleted (the API server
     // refuses it), while deleting first would make the engine replace Connect's Deployment too (every
     // worker stops). A new name instead rolls the workers onto the new Secret, one at a time.
-    const secrets = ctx.secret("connect-secrets", undefined, { "clickhouse-password": creds.clickhousePassword, "debezium-connection-string": deps.mongo.debeziumUri });
+    const secrets = ctx.secret("connect-secrets", undefined, {
+        "clickhouse-password": creds.clickhousePassword,
+        "debezium-connection-string": deps.mongo.debeziumUri,
+    });
     const deployment = new k8s.apps.v1.Deployment(
         `${name}-connect`,
         {
@@ -54,10 +61,23 @@ export function connectWorkers(ctx: KubernetesContext, creds: PlatformCredential
                             name: "connect",
                             image: k.images.connect,
                             env: [
-                                ...connectWorkerEnv({ bootstrap: deps.kafka.bootstrap, groupId: connectGroupId(ctx.stack), heapMb: heapMb("connect", k.resources.connect.memoryMb), brokers: deps.kafka.brokers }),
+                                ...connectWorkerEnv({
+                                    bootstrap: deps.kafka.bootstrap,
+                                    groupId: connectGroupId(ctx.stack),
+                                    heapMb: heapMb("connect", k.resources.connect.memoryMb),
+                                    brokers: deps.kafka.brokers,
+                                }),
                                 ...envList(envConfigProviderWorkerEnv()),
-                                secretEnv(CONNECT_SECRET_ENV.clickhousePassword, secrets.metadata.name, "clickhouse-password"),
-                                secretEnv(CONNECT_SECRET_ENV.debeziumConnectionString, secrets.metadata.name, "debezium-connection-string"),
+                                secretEnv(
+                                    CONNECT_SECRET_ENV.clickhousePassword,
+                                    secrets.metadata.name,
+                                    "clickhouse-password",
+                                ),
+                                secretEnv(
+                                    CONNECT_SECRET_ENV.debeziumConnectionString,
+                                    secrets.metadata.name,
+                                    "debezium-connection-string",
+                                ),
                             ],
                             ports: [{ name: "rest", containerPort: 8083 }],
                             volumeMounts: [{ name: "plugins", mountPath: PLUGIN_DIR, readOnly: true }],
@@ -73,5 +93,11 @@ export function connectWorkers(ctx: KubernetesContext, creds: PlatformCredential
         },
         { ...child, dependsOn: [deps.kafka.statefulSet] },
     );
-    return { deployment, service, budget: ctx.budget("connect", k.connect.replicas), url: hostUrl(k.access, "connect", service, 8083), secretRefs: CONNECT_SECRET_REFS };
+    return {
+        deployment,
+        service,
+        budget: ctx.budget("connect", k.connect.replicas),
+        url: hostUrl(k.access, "connect", service, 8083),
+        secretRefs: CONNECT_SECRET_REFS,
+    };
 }

@@ -27,13 +27,22 @@ export interface KubernetesContext {
     /** Metadata of a role's object: in the namespace, labelled; auto-named unless `fixedName`. */
     meta(role: string, fixedName?: string): { name?: string; namespace: pulumi.Output<string>; labels: Labels };
     /** An Opaque Secret (`fixedName` inside the namespace, auto-named when undefined) holding `data`. */
-    secret(role: string, fixedName: string | undefined, data: Record<string, pulumi.Output<string>>): k8s.core.v1.Secret;
+    secret(
+        role: string,
+        fixedName: string | undefined,
+        data: Record<string, pulumi.Output<string>>,
+    ): k8s.core.v1.Secret;
     /** A headless Service: pods resolve before they are ready. */
     headless(role: Role, fixedName: string, ports: Port[]): k8s.core.v1.Service;
     /** The Service the machine running `pulumi up` reaches (`cdc:kubernetes.access`). */
     exposed(role: "connect" | "clickhouse", port: Port): k8s.core.v1.Service;
     /** A pod template of `role` with the settings every pod of the pipeline shares. */
-    podTemplate(role: string, securityContext: k8s.types.input.core.v1.PodSecurityContext, spec: PodSpec, annotations?: Labels): k8s.types.input.core.v1.PodTemplateSpec;
+    podTemplate(
+        role: string,
+        securityContext: k8s.types.input.core.v1.PodSecurityContext,
+        spec: PodSpec,
+        annotations?: Labels,
+    ): k8s.types.input.core.v1.PodTemplateSpec;
     /**
      * The StatefulSet `<name>-<role>` (object name `role`) governed by Service `serviceName`, each
      * pod keeping its data on a claim named `data` of `storageGi`. `parallel` starts all pods at
@@ -42,7 +51,14 @@ export interface KubernetesContext {
      */
     statefulSet(
         role: Role,
-        o: { serviceName: pulumi.Input<string>; replicas: number; parallel: boolean; storageGi: number; securityContext: k8s.types.input.core.v1.PodSecurityContext; pod: PodSpec },
+        o: {
+            serviceName: pulumi.Input<string>;
+            replicas: number;
+            parallel: boolean;
+            storageGi: number;
+            securityContext: k8s.types.input.core.v1.PodSecurityContext;
+            pod: PodSpec;
+        },
     ): k8s.apps.v1.StatefulSet;
     /** A PodDisruptionBudget (one pod down at a time) when `replicas` > 1. */
     budget(role: Role, replicas: number): k8s.policy.v1.PodDisruptionBudget | undefined;
@@ -50,21 +66,53 @@ export interface KubernetesContext {
     claimResizes: k8s.core.v1.PersistentVolumeClaimPatch[];
 }
 
-export function kubernetesContext(name: string, parent: pulumi.Resource, k: KubernetesSettings, p: PipelineSettings): KubernetesContext {
+export function kubernetesContext(
+    name: string,
+    parent: pulumi.Resource,
+    k: KubernetesSettings,
+    p: PipelineSettings,
+): KubernetesContext {
     const child = { parent };
     const stack = pulumi.getStack();
-    const common = { "app.kubernetes.io/part-of": "cdc-pipeline", "app.kubernetes.io/managed-by": "pulumi", "cdc.pulumi/stack": stack };
-    const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: k.namespace, labels: common } }, child);
+    const common = {
+        "app.kubernetes.io/part-of": "cdc-pipeline",
+        "app.kubernetes.io/managed-by": "pulumi",
+        "cdc.pulumi/stack": stack,
+    };
+    const namespace = new k8s.core.v1.Namespace(
+        `${name}-ns`,
+        { metadata: { name: k.namespace, labels: common } },
+        child,
+    );
     const select = (role: string) => ({ "app.kubernetes.io/name": role, "app.kubernetes.io/instance": `cdc-${stack}` });
-    const meta = (role: string, fixedName?: string) => ({ name: fixedName, namespace: namespace.metadata.name, labels: { ...common, ...select(role) } });
-    const service = (role: Role, fixedName: string, ports: Port[], extra: Record<string, unknown>, annotations?: Labels, opts: pulumi.CustomResourceOptions = {}) =>
+    const meta = (role: string, fixedName?: string) => ({
+        name: fixedName,
+        namespace: namespace.metadata.name,
+        labels: { ...common, ...select(role) },
+    });
+    const service = (
+        role: Role,
+        fixedName: string,
+        ports: Port[],
+        extra: Record<string, unknown>,
+        annotations?: Labels,
+        opts: pulumi.CustomResourceOptions = {},
+    ) =>
         new k8s.core.v1.Service(
             `${name}-${fixedName}-svc`,
-            { metadata: { ...meta(role, fixedName), annotations }, spec: { selector: select(role), ports: ports.map((x) => ({ ...x, targetPort: x.port })), ...extra } },
+            {
+                metadata: { ...meta(role, fixedName), annotations },
+                spec: { selector: select(role), ports: ports.map((x) => ({ ...x, targetPort: x.port })), ...extra },
+            },
             { ...child, ...opts },
         );
     const resizes: k8s.core.v1.PersistentVolumeClaimPatch[] = [];
-    const podTemplate = (role: string, securityContext: k8s.types.input.core.v1.PodSecurityContext, spec: PodSpec, annotations?: Labels) => ({
+    const podTemplate = (
+        role: string,
+        securityContext: k8s.types.input.core.v1.PodSecurityContext,
+        spec: PodSpec,
+        annotations?: Labels,
+    ) => ({
         metadata: { labels: { ...common, ...select(role) }, ...(annotations ? { annotations } : {}) },
         // No service-link variables: Debezium's image turns every CONNECT_* into a worker
         // property, and a Service named `connect` would inject CONNECT_PORT & co. Off for every pod.
@@ -79,16 +127,29 @@ export function kubernetesContext(name: string, parent: pulumi.Resource, k: Kube
         namespace,
         select,
         meta,
-        secret: (role, fixedName, data) => new k8s.core.v1.Secret(`${name}-${role}`, { metadata: meta(role, fixedName), type: "Opaque", stringData: data }, child),
+        secret: (role, fixedName, data) =>
+            new k8s.core.v1.Secret(
+                `${name}-${role}`,
+                { metadata: meta(role, fixedName), type: "Opaque", stringData: data },
+                child,
+            ),
         // Replica set members and KRaft voters find each other while starting.
-        headless: (role, fixedName, ports) => service(role, fixedName, ports, { clusterIP: "None", publishNotReadyAddresses: true }),
+        headless: (role, fixedName, ports) =>
+            service(role, fixedName, ports, { clusterIP: "None", publishNotReadyAddresses: true }),
         exposed: (role, port) => {
             const x = serviceExposure(k.access, role);
             // A non-headless Service is awaited until it has ready endpoints (and a load-balancer
             // address); its pods start in parallel with Kafka and the plugin download, so allow time.
-            return service(role, role, [{ ...port, nodePort: x.nodePort }], { type: x.type, loadBalancerSourceRanges: x.loadBalancerSourceRanges }, x.annotations, {
-                customTimeouts: { create: "30m", update: "30m" },
-            });
+            return service(
+                role,
+                role,
+                [{ ...port, nodePort: x.nodePort }],
+                { type: x.type, loadBalancerSourceRanges: x.loadBalancerSourceRanges },
+                x.annotations,
+                {
+                    customTimeouts: { create: "30m", update: "30m" },
+                },
+            );
         },
         podTemplate,
         statefulSet: (role, o) => {
@@ -108,12 +169,33 @@ export function kubernetesContext(name: string, parent: pulumi.Resource, k: Kube
                 { ...child, ...claimTemplateOptions },
             );
             const labels = { ...common, ...select(role) };
-            resizes.push(...claimResizes(name, { statefulSet: set, statefulSetName: role, namespace: namespace.metadata.name, labels, replicas: o.replicas, sizeGi: o.storageGi, storageClass: k.storageClass }, child));
+            resizes.push(
+                ...claimResizes(
+                    name,
+                    {
+                        statefulSet: set,
+                        statefulSetName: role,
+                        namespace: namespace.metadata.name,
+                        labels,
+                        replicas: o.replicas,
+                        sizeGi: o.storageGi,
+                        storageClass: k.storageClass,
+                    },
+                    child,
+                ),
+            );
             return set;
         },
         budget: (role, replicas) =>
             replicas > 1
-                ? new k8s.policy.v1.PodDisruptionBudget(`${name}-${role}-pdb`, { metadata: meta(role, role), spec: { maxUnavailable: 1, selector: { matchLabels: select(role) } } }, child)
+                ? new k8s.policy.v1.PodDisruptionBudget(
+                      `${name}-${role}-pdb`,
+                      {
+                          metadata: meta(role, role),
+                          spec: { maxUnavailable: 1, selector: { matchLabels: select(role) } },
+                      },
+                      child,
+                  )
                 : undefined,
         claimResizes: resizes,
     };

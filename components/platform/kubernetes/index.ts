@@ -42,20 +42,36 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdc:platform:Kubernetes", name, {}, opts);
         const ctx = kubernetesContext(name, this, args.kubernetes, args.pipeline);
-        const { creds, mongo, kafka, connect, clickhouse } = buildServices(name, this, ctx, { mongoReplicaSet, kafkaCluster, connectWorkers, clickhouseServer });
+        const { creds, mongo, kafka, connect, clickhouse } = buildServices(name, this, ctx, {
+            mongoReplicaSet,
+            kafkaCluster,
+            connectWorkers,
+            clickhouseServer,
+        });
 
         this.namespace = ctx.namespace;
         this.statefulSets = { mongo: mongo.statefulSet, kafka: kafka.statefulSet, clickhouse: clickhouse.statefulSet };
         this.connect = connect.deployment;
         this.mongoInit = mongo.init;
-        this.services = { mongo: mongo.service, kafka: kafka.service, connect: connect.service, clickhouse: clickhouse.service };
+        this.services = {
+            mongo: mongo.service,
+            kafka: kafka.service,
+            connect: connect.service,
+            clickhouse: clickhouse.service,
+        };
         this.claimResizes = ctx.claimResizes;
-        this.disruptionBudgets = [mongo.budget, kafka.budget, connect.budget].filter((b): b is k8s.policy.v1.PodDisruptionBudget => b !== undefined);
+        this.disruptionBudgets = [mongo.budget, kafka.budget, connect.budget].filter(
+            (b): b is k8s.policy.v1.PodDisruptionBudget => b !== undefined,
+        );
         this.endpoints = generatedEndpoints({
             pipeline: args.pipeline,
             clickhousePassword: creds.clickhousePassword,
             mongo: { connectorConnectionString: mongo.debeziumUri, hostConnectionString: mongo.hostConnectionString },
-            kafka: { internalBootstrap: kafka.bootstrap, hostBootstrap: kafka.bootstrap, replicationFactor: kafka.replicationFactor },
+            kafka: {
+                internalBootstrap: kafka.bootstrap,
+                hostBootstrap: kafka.bootstrap,
+                replicationFactor: kafka.replicationFactor,
+            },
             connect,
             clickhouse,
             ready: {
@@ -64,6 +80,12 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                 clickhouse: [clickhouse.statefulSet, clickhouse.service],
             },
         });
-        this.registerOutputs({ endpoints: this.endpoints, namespace: this.namespace, statefulSets: this.statefulSets, connect: this.connect, services: this.services });
+        this.registerOutputs({
+            endpoints: this.endpoints,
+            namespace: this.namespace,
+            statefulSets: this.statefulSets,
+            connect: this.connect,
+            services: this.services,
+        });
     }
 }

@@ -36,7 +36,13 @@ export function kafkaCluster(ctx: KubernetesContext, creds: PlatformCredentials)
                     name: "kafka",
                     image: k.images.kafka,
                     command: kafkaCommand({ service: "kafka" }),
-                    env: kafkaEnv({ clusterId: creds.kafkaClusterId, brokers, service: "kafka", statefulSet: "kafka", heapMb: heapMb("kafka", k.resources.kafka.memoryMb) }),
+                    env: kafkaEnv({
+                        clusterId: creds.kafkaClusterId,
+                        brokers,
+                        service: "kafka",
+                        statefulSet: "kafka",
+                        heapMb: heapMb("kafka", k.resources.kafka.memoryMb),
+                    }),
                     ports: [
                         { name: "broker", containerPort: 9092 },
                         { name: "controller", containerPort: 9093 },

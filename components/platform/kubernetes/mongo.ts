@@ -26,7 +26,10 @@ export interface KubernetesMongo {
 
 export function mongoReplicaSet(ctx: KubernetesContext, creds: PlatformCredentials): KubernetesMongo {
     const { name, child, kubernetes: k, pipeline: p } = ctx;
-    const credentials = ctx.secret("mongo-credentials", "mongo-credentials", { "root-password": creds.mongoRootPassword, "debezium-password": creds.debeziumPassword });
+    const credentials = ctx.secret("mongo-credentials", "mongo-credentials", {
+        "root-password": creds.mongoRootPassword,
+        "debezium-password": creds.debeziumPassword,
+    });
     const keyfile = ctx.secret("mongo-keyfile-secret", "mongo-keyfile", { keyfile: creds.mongoKeyfile });
     const rootPassword = secretEnv("MONGO_INITDB_ROOT_PASSWORD", credentials.metadata.name, "root-password");
     const service = ctx.headless("mongo", "mongo", [{ name: "mongodb", port: 27017 }]);
@@ -44,7 +47,11 @@ export function mongoReplicaSet(ctx: KubernetesContext, creds: PlatformCredentia
                 {
                     name: "keyfile",
                     image: k.images.mongo,
-                    command: ["sh", "-c", "cp /keyfile-secret/keyfile /etc/mongo-keyfile/keyfile && chmod 0400 /etc/mongo-keyfile/keyfile"],
+                    command: [
+                        "sh",
+                        "-c",
+                        "cp /keyfile-secret/keyfile /etc/mongo-keyfile/keyfile && chmod 0400 /etc/mongo-keyfile/keyfile",
+                    ],
                     volumeMounts: [
                         { name: "keyfile-secret", mountPath: "/keyfile-secret", readOnly: true },
                         { name: "keyfile", mountPath: "/etc/mongo-keyfile" },
@@ -78,7 +85,11 @@ export function mongoReplicaSet(ctx: KubernetesContext, creds: PlatformCredentia
     });
     const budget = ctx.budget("mongo", k.mongo.members);
     const script = mongoInitScript(mongoInitOptions(p, members));
-    const scriptMap = new k8s.core.v1.ConfigMap(`${name}-mongo-init-script`, { metadata: ctx.meta("mongo-init"), data: { "init.js": script } }, child);
+    const scriptMap = new k8s.core.v1.ConfigMap(
+        `${name}-mongo-init-script`,
+        { metadata: ctx.meta("mongo-init"), data: { "init.js": script } },
+        child,
+    );
     const init = new k8s.batch.v1.Job(
         `${name}-mongo-init`,
         {
@@ -95,7 +106,10 @@ export function mongoReplicaSet(ctx: KubernetesContext, creds: PlatformCredentia
                             {
                                 name: "init",
                                 image: k.images.mongo,
-                                env: [secretEnv("MONGO_ROOT_PASSWORD", credentials.metadata.name, "root-password"), secretEnv("DEBEZIUM_PASSWORD", credentials.metadata.name, "debezium-password")],
+                                env: [
+                                    secretEnv("MONGO_ROOT_PASSWORD", credentials.metadata.name, "root-password"),
+                                    secretEnv("DEBEZIUM_PASSWORD", credentials.metadata.name, "debezium-password"),
+                                ],
                                 command: [
                                     "bash",
                                     "-c",
@@ -121,6 +135,10 @@ export function mongoReplicaSet(ctx: KubernetesContext, creds: PlatformCredentia
         init,
         budget,
         debeziumUri: pulumi.secret(debeziumConnectionString(p, members, creds.debeziumPassword)),
-        hostConnectionString: pulumi.secret(creds.mongoRootPassword.apply((password) => mongoConnectionString({ hosts: members, user: "root", password, replicaSet: rs }))),
+        hostConnectionString: pulumi.secret(
+            creds.mongoRootPassword.apply((password) =>
+                mongoConnectionString({ hosts: members, user: "root", password, replicaSet: rs }),
+            ),
+        ),
     };
 }

@@ -43,27 +43,35 @@ export function internalReplication(brokers: number): { replication: number; min
  * the container command derives them from the pod's hostname (`kafka-<ordinal>`) before exec'ing
  * the image's own launcher.
  */
-export function kafkaEnv(o: { clusterId: pulumi.Input<string>; brokers: number; service: string; statefulSet: string; heapMb: number }): Env[] {
-    const voters = Array.from({ length: o.brokers }, (_, i) => `${i}@${podDns(o.statefulSet, i, o.service)}:9093`).join(",");
+export function kafkaEnv(o: {
+    clusterId: pulumi.Input<string>;
+    brokers: number;
+    service: string;
+    statefulSet: string;
+    heapMb: number;
+}): Env[] {
+    const voters = Array.from({ length: o.brokers }, (_, i) => `${i}@${podDns(o.statefulSet, i, o.service)}:9093`).join(
+        ",",
+    );
     const { replication, minIsr } = internalReplication(o.brokers);
     return [
         { name: "CLUSTER_ID", value: o.clusterId },
         ...envList([
-        kafkaHeapOpts(o.heapMb),
-        "KAFKA_PROCESS_ROLES=broker,controller",
-        "KAFKA_LISTENERS=PLAINTEXT://:9092,CONTROLLER://:9093",
-        "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-        "KAFKA_CONTROLLER_LISTENER_NAMES=CONTROLLER",
-        "KAFKA_INTER_BROKER_LISTENER_NAME=PLAINTEXT",
-        `KAFKA_CONTROLLER_QUORUM_VOTERS=${voters}`,
-        // A subdirectory: a fresh volume's root may hold lost+found, which Kafka refuses as a log dir.
-        "KAFKA_LOG_DIRS=/var/lib/kafka/data/logs",
-        `KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR=${replication}`,
-        `KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR=${replication}`,
-        `KAFKA_TRANSACTION_STATE_LOG_MIN_ISR=${minIsr}`,
-        `KAFKA_DEFAULT_REPLICATION_FACTOR=${replication}`,
-        `KAFKA_MIN_INSYNC_REPLICAS=${minIsr}`,
-        "KAFKA_AUTO_CREATE_TOPICS_ENABLE=true",
+            kafkaHeapOpts(o.heapMb),
+            "KAFKA_PROCESS_ROLES=broker,controller",
+            "KAFKA_LISTENERS=PLAINTEXT://:9092,CONTROLLER://:9093",
+            "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "KAFKA_CONTROLLER_LISTENER_NAMES=CONTROLLER",
+            "KAFKA_INTER_BROKER_LISTENER_NAME=PLAINTEXT",
+            `KAFKA_CONTROLLER_QUORUM_VOTERS=${voters}`,
+            // A subdirectory: a fresh volume's root may hold lost+found, which Kafka refuses as a log dir.
+            "KAFKA_LOG_DIRS=/var/lib/kafka/data/logs",
+            `KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR=${replication}`,
+            `KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR=${replication}`,
+            `KAFKA_TRANSACTION_STATE_LOG_MIN_ISR=${minIsr}`,
+            `KAFKA_DEFAULT_REPLICATION_FACTOR=${replication}`,
+            `KAFKA_MIN_INSYNC_REPLICAS=${minIsr}`,
+            "KAFKA_AUTO_CREATE_TOPICS_ENABLE=true",
         ]),
     ];
 }
@@ -82,7 +90,12 @@ export function kafkaCommand(o: { service: string }): string[] {
  * count and each worker advertising its own pod IP (workers forward REST calls to the leader).
  */
 export function connectWorkerEnv(o: { bootstrap: string; groupId: string; heapMb: number; brokers: number }): Env[] {
-    const pairs = connectEnv({ bootstrap: o.bootstrap, groupId: o.groupId, heapMb: o.heapMb, replication: internalReplication(o.brokers).replication });
+    const pairs = connectEnv({
+        bootstrap: o.bootstrap,
+        groupId: o.groupId,
+        heapMb: o.heapMb,
+        replication: internalReplication(o.brokers).replication,
+    });
     return [
         ...envList(pairs.filter((p) => !p.startsWith("ADVERTISED_HOST_NAME="))),
         { name: "ADVERTISED_HOST_NAME", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
@@ -109,20 +122,54 @@ export const probes: Record<"mongo" | "kafka" | "connect" | "clickhouse", { read
     // Not the docker healthcheck: it authenticates as root, which exists on secondaries only once
     // the init Job has initiated the set, and members must be up (ready) before that.
     mongo: {
-        readiness: { exec: exec(`mongosh --quiet --eval 'db.adminCommand({ ping: 1 }).ok' | grep -q 1`), initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 6 },
+        readiness: {
+            exec: exec(`mongosh --quiet --eval 'db.adminCommand({ ping: 1 }).ok' | grep -q 1`),
+            initialDelaySeconds: 10,
+            periodSeconds: 10,
+            timeoutSeconds: 10,
+            failureThreshold: 6,
+        },
         liveness: { tcpSocket: { port: 27017 }, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 },
     },
     kafka: {
-        readiness: { exec: exec(USABLE_COMMANDS.kafka), initialDelaySeconds: 20, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 12 },
+        readiness: {
+            exec: exec(USABLE_COMMANDS.kafka),
+            initialDelaySeconds: 20,
+            periodSeconds: 10,
+            timeoutSeconds: 15,
+            failureThreshold: 12,
+        },
         liveness: { tcpSocket: { port: 9092 }, initialDelaySeconds: 60, periodSeconds: 20, failureThreshold: 6 },
     },
     connect: {
-        readiness: { exec: exec(USABLE_COMMANDS.connect), initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 18 },
-        liveness: { httpGet: { path: "/", port: 8083 }, initialDelaySeconds: 120, periodSeconds: 20, failureThreshold: 6 },
+        readiness: {
+            exec: exec(USABLE_COMMANDS.connect),
+            initialDelaySeconds: 30,
+            periodSeconds: 10,
+            timeoutSeconds: 10,
+            failureThreshold: 18,
+        },
+        liveness: {
+            httpGet: { path: "/", port: 8083 },
+            initialDelaySeconds: 120,
+            periodSeconds: 20,
+            failureThreshold: 6,
+        },
     },
     clickhouse: {
-        readiness: { exec: exec(USABLE_COMMANDS.clickhouse), initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 12 },
-        liveness: { httpGet: { path: "/ping", port: 8123 }, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 },
+        readiness: {
+            exec: exec(USABLE_COMMANDS.clickhouse),
+            initialDelaySeconds: 10,
+            periodSeconds: 10,
+            timeoutSeconds: 10,
+            failureThreshold: 12,
+        },
+        liveness: {
+            httpGet: { path: "/ping", port: 8123 },
+            initialDelaySeconds: 30,
+            periodSeconds: 20,
+            failureThreshold: 6,
+        },
     },
 };
 
@@ -146,4 +193,7 @@ export const securityContexts = {
 } satisfies Record<string, { pod: k8s.types.input.core.v1.PodSecurityContext }>;
 
 /** Container-level hardening for every non-root container. */
-export const noEscalation: k8s.types.input.core.v1.SecurityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+export const noEscalation: k8s.types.input.core.v1.SecurityContext = {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+};

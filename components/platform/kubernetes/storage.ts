@@ -31,7 +31,11 @@ export const DATA_CLAIM = "data";
 export function claimTemplate(sizeGi: number, storageClass: string | undefined) {
     return {
         metadata: { name: DATA_CLAIM },
-        spec: { accessModes: ["ReadWriteOnce"], storageClassName: storageClass, resources: { requests: { storage: `${sizeGi}Gi` } } },
+        spec: {
+            accessModes: ["ReadWriteOnce"],
+            storageClassName: storageClass,
+            resources: { requests: { storage: `${sizeGi}Gi` } },
+        },
     };
 }
 

@@ -27,8 +27,15 @@ export function generatedEndpoints(o: {
     ready: E["ready"];
 }): PipelineEndpoints {
     return {
-        mongo: { connectorConnectionString: o.mongo.connectorConnectionString, hostConnectionString: o.mongo.hostConnectionString },
-        kafka: { internalBootstrap: o.kafka.internalBootstrap, hostBootstrap: o.kafka.hostBootstrap, replicationFactor: o.kafka.replicationFactor },
+        mongo: {
+            connectorConnectionString: o.mongo.connectorConnectionString,
+            hostConnectionString: o.mongo.hostConnectionString,
+        },
+        kafka: {
+            internalBootstrap: o.kafka.internalBootstrap,
+            hostBootstrap: o.kafka.hostBootstrap,
+            replicationFactor: o.kafka.replicationFactor,
+        },
         connect: { url: o.connect.url, secretRefs: o.connect.secretRefs },
         clickhouse: {
             internal: o.clickhouse.internal,

@@ -23,7 +23,12 @@ export interface BuiltServices<M, K, W, H> {
 }
 
 /** Generates the credentials (children of `parent`, named `<name>-<role>`) and builds every service group. */
-export function buildServices<C, M, K, W, H>(name: string, parent: pulumi.Resource, ctx: C, b: ServiceBuilders<C, M, K, W, H>): BuiltServices<M, K, W, H> {
+export function buildServices<C, M, K, W, H>(
+    name: string,
+    parent: pulumi.Resource,
+    ctx: C,
+    b: ServiceBuilders<C, M, K, W, H>,
+): BuiltServices<M, K, W, H> {
     const creds = credentials(name, parent);
     const mongo = b.mongoReplicaSet(ctx, creds);
     const kafka = b.kafkaCluster(ctx, creds);

@@ -113,6 +113,17 @@ export function mongoInitOptions(p: PipelineSettings, members: string[]): MongoI
 }
 
 /** The Debezium user's connection string to `members` (carries the password). */
-export function debeziumConnectionString(p: PipelineSettings, members: string[], password: pulumi.Output<string>): pulumi.Output<string> {
-    return password.apply((pw) => mongoConnectionString({ hosts: members, user: p.mongo.debeziumUser, password: pw, replicaSet: p.mongo.replicaSet }));
+export function debeziumConnectionString(
+    p: PipelineSettings,
+    members: string[],
+    password: pulumi.Output<string>,
+): pulumi.Output<string> {
+    return password.apply((pw) =>
+        mongoConnectionString({
+            hosts: members,
+            user: p.mongo.debeziumUser,
+            password: pw,
+            replicaSet: p.mongo.replicaSet,
+        }),
+    );
 }

@@ -31,7 +31,11 @@ export interface BronzeClientOptions {
 }
 
 /** Runs a function with a fresh client: `withClient(connection, what, fn)` (see below). */
-export type WithBronzeClient = <T>(c: { url: string; user: string; password: string }, what: string, fn: (client: ClickHouseClient) => Promise<T>) => Promise<T>;
+export type WithBronzeClient = <T>(
+    c: { url: string; user: string; password: string },
+    what: string,
+    fn: (client: ClickHouseClient) => Promise<T>,
+) => Promise<T>;
 
 /** The client runner of a provider built with `options`. */
 export function bronzeClientRunner(options: BronzeClientOptions): WithBronzeClient {
@@ -57,7 +61,11 @@ export function bronzeClientRunner(options: BronzeClientOptions): WithBronzeClie
      * `fn` again on a new client with backoff, like the Connect client does (every statement is
      * idempotent). The password is masked in any error and log line.
      */
-    const withClient = async <T>(c: { url: string; user: string; password: string }, what: string, fn: (client: ClickHouseClient) => Promise<T>): Promise<T> => {
+    const withClient = async <T>(
+        c: { url: string; user: string; password: string },
+        what: string,
+        fn: (client: ClickHouseClient) => Promise<T>,
+    ): Promise<T> => {
         const secrets = secretValuesOf({ password: c.password });
         const describe = (e: unknown) => {
             const err = e as { message?: string; code?: string };
@@ -76,13 +84,18 @@ export function bronzeClientRunner(options: BronzeClientOptions): WithBronzeClie
                 },
                 isTransientClickHouseError,
                 resolveRetryPolicy(options.retry),
-                (e, attempt, delayMs) => log(`BronzeTables: ${what}: ${describe(e)}; retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s`),
+                (e, attempt, delayMs) =>
+                    log(`BronzeTables: ${what}: ${describe(e)}; retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s`),
                 options.sleep,
             );
         } catch (e) {
             const err = e as { message?: string; code?: string };
-            const transient = isTransientClickHouseError(e) ? " (gave up after retrying; is ClickHouse up and reachable from here?)" : "";
-            throw new Error(`BronzeTables: ${what} failed${err.code ? ` (ClickHouse code ${err.code})` : ""}: ${maskSecrets(String(err.message ?? e), secrets)}${transient}`);
+            const transient = isTransientClickHouseError(e)
+                ? " (gave up after retrying; is ClickHouse up and reachable from here?)"
+                : "";
+            throw new Error(
+                `BronzeTables: ${what} failed${err.code ? ` (ClickHouse code ${err.code})` : ""}: ${maskSecrets(String(err.message ?? e), secrets)}${transient}`,
+            );
         }
     };
     return withClient;

@@ -30,7 +30,9 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 /** Throws unless `name` is a plain ClickHouse identifier (letters, digits, `_`; not starting with a digit). */
 export function assertIdentifier(field: string, name: string): void {
     if (typeof name !== "string" || !IDENTIFIER.test(name)) {
-        throw new Error(`${field} must be a plain identifier of letters, digits and '_' not starting with a digit (got ${JSON.stringify(name)})`);
+        throw new Error(
+            `${field} must be a plain identifier of letters, digits and '_' not starting with a digit (got ${JSON.stringify(name)})`,
+        );
     }
 }
 
@@ -100,21 +102,30 @@ export interface LiveColumn {
 export function schemaDrift(table: string, live: readonly LiveColumn[], engine?: string): string[] {
     const problems: string[] = [];
     const byName = new Map(live.map((c) => [c.name, c]));
-    if (engine !== undefined && !/MergeTree$/.test(engine)) problems.push(`${table}: engine is ${engine}, expected MergeTree`);
+    if (engine !== undefined && !/MergeTree$/.test(engine))
+        problems.push(`${table}: engine is ${engine}, expected MergeTree`);
     for (const want of BRONZE_COLUMNS) {
         const got = byName.get(want.name);
         if (!got) {
             problems.push(`${table}: column ${want.name} is missing (expected ${want.type})`);
             continue;
         }
-        if (got.type !== want.type) problems.push(`${table}: column ${want.name} has type ${got.type}, expected ${want.type}`);
-        if (want.defaultExpression !== undefined && (got.default_kind !== "DEFAULT" || got.default_expression !== want.defaultExpression)) {
-            problems.push(`${table}: column ${want.name} has default ${got.default_kind || "none"} ${got.default_expression}`.trimEnd() + `, expected DEFAULT ${want.defaultExpression}`);
+        if (got.type !== want.type)
+            problems.push(`${table}: column ${want.name} has type ${got.type}, expected ${want.type}`);
+        if (
+            want.defaultExpression !== undefined &&
+            (got.default_kind !== "DEFAULT" || got.default_expression !== want.defaultExpression)
+        ) {
+            problems.push(
+                `${table}: column ${want.name} has default ${got.default_kind || "none"} ${got.default_expression}`.trimEnd() +
+                    `, expected DEFAULT ${want.defaultExpression}`,
+            );
         }
     }
     const required = new Set(BRONZE_COLUMNS.map((c) => c.name));
     for (const c of live) {
-        if (!required.has(c.name) && !c.default_kind) problems.push(`${table}: extra column ${c.name} has no DEFAULT (the sink cannot fill it)`);
+        if (!required.has(c.name) && !c.default_kind)
+            problems.push(`${table}: extra column ${c.name} has no DEFAULT (the sink cannot fill it)`);
     }
     return problems;
 }

@@ -27,7 +27,8 @@ export function diffBronze(olds: Partial<BronzeTablesOutputs>, news: BronzeTable
         if (olds[p] !== news[p]) detailedDiff[p] = { kind: "update" };
     }
     if ((olds.dropOnDelete ?? false) !== (news.dropOnDelete ?? false)) detailedDiff.dropOnDelete = { kind: "update" };
-    if (!isUnknown(news.dependents) && JSON.stringify(olds.dependents ?? []) !== JSON.stringify(news.dependents ?? [])) detailedDiff.dependents = { kind: "update" };
+    if (!isUnknown(news.dependents) && JSON.stringify(olds.dependents ?? []) !== JSON.stringify(news.dependents ?? []))
+        detailedDiff.dependents = { kind: "update" };
     const oldTables = olds.tables ?? [];
     // An unknown list (preview) or unknown entries: an update whose tables are not known yet.
     const newTables = isUnknown(news.tables) ? [] : (news.tables ?? []).filter((t) => !isUnknown(t));
@@ -47,4 +48,3 @@ export function diffBronze(olds: Partial<BronzeTablesOutputs>, news: BronzeTable
         removedTables,
     };
 }
-

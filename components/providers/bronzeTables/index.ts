@@ -10,9 +10,26 @@ import * as pulumi from "@pulumi/pulumi";
 import { bronzeTablesProvider } from "./provider";
 
 export * from "./types";
-export { BRONZE_COLUMNS, BRONZE_ORDER_BY, bronzeTableDdl, createDatabaseDdl, dropTableDdl, addColumnDdl, bronzeSchemaVersion, schemaDrift, quoteIdentifier, assertIdentifier } from "./ddl";
+export {
+    BRONZE_COLUMNS,
+    BRONZE_ORDER_BY,
+    bronzeTableDdl,
+    createDatabaseDdl,
+    dropTableDdl,
+    addColumnDdl,
+    bronzeSchemaVersion,
+    schemaDrift,
+    quoteIdentifier,
+    assertIdentifier,
+} from "./ddl";
 export type { BronzeColumn, LiveColumn } from "./ddl";
-export { createBronzeTablesProvider, bronzeTablesProvider, diffBronze, normaliseBronzeInputs, checkBronzeInputs } from "./provider";
+export {
+    createBronzeTablesProvider,
+    bronzeTablesProvider,
+    diffBronze,
+    normaliseBronzeInputs,
+    checkBronzeInputs,
+} from "./provider";
 export type { BronzeTablesProviderOptions, BronzeClientFactory, BronzeDiff } from "./provider";
 
 /** Arguments of {@link BronzeTables}. */

@@ -22,7 +22,11 @@ export function normaliseBronzeInputs(raw: Record<string, unknown>): BronzeTable
 /** Problems with the inputs, naming property and fix. */
 export function checkBronzeInputs(i: BronzeTablesInputs): pulumi.dynamic.CheckFailure[] {
     const failures: pulumi.dynamic.CheckFailure[] = [];
-    if (!/^https?:\/\/[^\s/]+/.test(i.url)) failures.push({ property: "url", reason: `must be the ClickHouse HTTP(S) URL, e.g. http://localhost:8123 (got "${i.url}")` });
+    if (!/^https?:\/\/[^\s/]+/.test(i.url))
+        failures.push({
+            property: "url",
+            reason: `must be the ClickHouse HTTP(S) URL, e.g. http://localhost:8123 (got "${i.url}")`,
+        });
     try {
         assertIdentifier("database", i.database);
     } catch (e) {
@@ -36,7 +40,8 @@ export function checkBronzeInputs(i: BronzeTablesInputs): pulumi.dynamic.CheckFa
             failures.push({ property: "tables", reason: (e as Error).message });
         }
     });
-    if (new Set(i.tables).size !== i.tables.length) failures.push({ property: "tables", reason: "must not repeat a table" });
+    if (new Set(i.tables).size !== i.tables.length)
+        failures.push({ property: "tables", reason: "must not repeat a table" });
     for (const d of i.dependents ?? []) {
         try {
             assertIdentifier("dependents", d);

@@ -13,7 +13,11 @@ export function keptRelationsQuery(database: string): string {
 }
 
 /** Columns, engines and drift of the given tables. */
-export async function inspectBronze(client: ClickHouseClient, database: string, tables: string[]): Promise<{ existing: string[]; drift: string[]; cols: LiveColumn[] }> {
+export async function inspectBronze(
+    client: ClickHouseClient,
+    database: string,
+    tables: string[],
+): Promise<{ existing: string[]; drift: string[]; cols: LiveColumn[] }> {
     const list = tables.map((t) => `'${t}'`).join(", ");
     const cols = await (
         await client.query({
@@ -22,14 +26,24 @@ export async function inspectBronze(client: ClickHouseClient, database: string, 
         })
     ).json<LiveColumn>();
     const engines = await (
-        await client.query({ query: `SELECT name, engine FROM system.tables WHERE database = '${database}' AND name IN (${list})`, format: "JSONEachRow" })
+        await client.query({
+            query: `SELECT name, engine FROM system.tables WHERE database = '${database}' AND name IN (${list})`,
+            format: "JSONEachRow",
+        })
     ).json<{ name: string; engine: string }>();
     const existing = tables.filter((t) => engines.some((e) => e.name === t));
     const drift: string[] = [];
     for (const t of tables) {
         const engine = engines.find((e) => e.name === t)?.engine;
         if (engine === undefined) drift.push(`${t}: table is missing`);
-        else drift.push(...schemaDrift(t, cols.filter((c) => c.table === t), engine));
+        else
+            drift.push(
+                ...schemaDrift(
+                    t,
+                    cols.filter((c) => c.table === t),
+                    engine,
+                ),
+            );
     }
     return { existing, drift, cols };
 }
@@ -38,14 +52,31 @@ export async function inspectBronze(client: ClickHouseClient, database: string, 
  * Drops the named dbt relations that exist (materialized views first, so they stop writing, then
  * views, then tables), then the bronze tables; returns the relations still left in `database`.
  */
-export async function dropBronze(client: ClickHouseClient, database: string, tables: string[], dependents: string[]): Promise<string[]> {
-    const engines = dependents.length === 0 ? [] : await (
-        await client.query({ query: `SELECT name, engine FROM system.tables WHERE database = '${database}' AND name IN (${dependents.map((d) => `'${d}'`).join(", ")})`, format: "JSONEachRow" })
-    ).json<{ name: string; engine: string }>();
+export async function dropBronze(
+    client: ClickHouseClient,
+    database: string,
+    tables: string[],
+    dependents: string[],
+): Promise<string[]> {
+    const engines =
+        dependents.length === 0
+            ? []
+            : await (
+                  await client.query({
+                      query: `SELECT name, engine FROM system.tables WHERE database = '${database}' AND name IN (${dependents.map((d) => `'${d}'`).join(", ")})`,
+                      format: "JSONEachRow",
+                  })
+              ).json<{ name: string; engine: string }>();
     const rank = (e: string) => (e === "MaterializedView" ? 0 : e === "View" ? 1 : 2);
     for (const r of [...engines].sort((a, b) => rank(a.engine) - rank(b.engine))) {
-        await client.command({ query: `DROP ${r.engine.endsWith("View") ? "VIEW" : "TABLE"} IF EXISTS ${quoteIdentifier(database)}.${quoteIdentifier(r.name)}` });
+        await client.command({
+            query: `DROP ${r.engine.endsWith("View") ? "VIEW" : "TABLE"} IF EXISTS ${quoteIdentifier(database)}.${quoteIdentifier(r.name)}`,
+        });
     }
     for (const t of tables) await client.command({ query: dropTableDdl(database, t) });
-    return (await (await client.query({ query: keptRelationsQuery(database), format: "JSONEachRow" })).json<{ name: string }>()).map((r) => r.name);
+    return (
+        await (
+            await client.query({ query: keptRelationsQuery(database), format: "JSONEachRow" })
+        ).json<{ name: string }>()
+    ).map((r) => r.name);
 }

@@ -10,7 +10,14 @@ import type * as pulumi from "@pulumi/pulumi";
 import { withPlainErrors } from "../shared/errors";
 import { containsUnknown, isUnknown } from "../shared/unknown";
 import { bronzeClientRunner, type BronzeClientOptions } from "./client";
-import { addColumnDdl, BRONZE_COLUMNS, bronzeSchemaVersion, bronzeTableDdl, createDatabaseDdl, dropTableDdl } from "./ddl";
+import {
+    addColumnDdl,
+    BRONZE_COLUMNS,
+    bronzeSchemaVersion,
+    bronzeTableDdl,
+    createDatabaseDdl,
+    dropTableDdl,
+} from "./ddl";
 import { diffBronze, type BronzeDiff } from "./diff";
 import { checkBronzeInputs, normaliseBronzeInputs } from "./inputs";
 import { dropBronze, inspectBronze as inspect } from "./live";
@@ -25,7 +32,10 @@ export type { BronzeClientFactory } from "./client";
 export type BronzeTablesProviderOptions = BronzeClientOptions;
 
 /** Creates the provider object handed to `pulumi.dynamic.Resource`. */
-export function createBronzeTablesProvider(options: BronzeTablesProviderOptions = {}): Omit<pulumi.dynamic.ResourceProvider, "diff"> & {
+export function createBronzeTablesProvider(options: BronzeTablesProviderOptions = {}): Omit<
+    pulumi.dynamic.ResourceProvider,
+    "diff"
+> & {
     diff(id: string, olds: BronzeTablesOutputs, news: BronzeTablesInputs): Promise<BronzeDiff>;
 } {
     const withClient = bronzeClientRunner(options);
@@ -33,7 +43,10 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
     /** Creates database and tables, repairs missing required columns, fails on any other drift. */
     const ensure = async (i: BronzeTablesInputs, dropTables: string[]): Promise<BronzeTablesOutputs> => {
         const failures = checkBronzeInputs(i);
-        if (failures.length > 0) throw new Error(`BronzeTables: invalid inputs:\n${failures.map((f) => `  - ${f.property}: ${f.reason}`).join("\n")}`);
+        if (failures.length > 0)
+            throw new Error(
+                `BronzeTables: invalid inputs:\n${failures.map((f) => `  - ${f.property}: ${f.reason}`).join("\n")}`,
+            );
         return withClient(i, `creating bronze tables in ${i.database}`, async (client) => {
             await client.command({ query: createDatabaseDdl(i.database) });
             for (const t of i.tables) await client.command({ query: bronzeTableDdl(i.database, t) });
@@ -41,13 +54,17 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
             const before = await inspect(client, i.database, i.tables);
             for (const t of i.tables) {
                 const have = new Set(before.cols.filter((c) => c.table === t).map((c) => c.name));
-                for (const col of BRONZE_COLUMNS) if (!have.has(col.name)) await client.command({ query: addColumnDdl(i.database, t, col) });
+                for (const col of BRONZE_COLUMNS)
+                    if (!have.has(col.name)) await client.command({ query: addColumnDdl(i.database, t, col) });
             }
             const { drift } = await inspect(client, i.database, i.tables);
             if (drift.length > 0) {
-                throw new Error(`existing tables do not match the bronze contract; migrate or drop them by hand:\n  - ${drift.join("\n  - ")}`);
+                throw new Error(
+                    `existing tables do not match the bronze contract; migrate or drop them by hand:\n  - ${drift.join("\n  - ")}`,
+                );
             }
-            if (i.dropOnDelete) for (const t of dropTables) await client.command({ query: dropTableDdl(i.database, t) });
+            if (i.dropOnDelete)
+                for (const t of dropTables) await client.command({ query: dropTableDdl(i.database, t) });
             return {
                 url: i.url,
                 user: i.user,
@@ -66,7 +83,9 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
         async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
             // Values not known yet (preview before their dependencies exist) are checked at apply time.
             const tables = isUnknown(news.tables) ? [] : news.tables;
-            const failures = checkBronzeInputs(normaliseBronzeInputs({ ...news, tables })).filter((f) => !containsUnknown(news[f.property]));
+            const failures = checkBronzeInputs(normaliseBronzeInputs({ ...news, tables })).filter(
+                (f) => !containsUnknown(news[f.property]),
+            );
             return { inputs: news, failures };
         },
 
@@ -88,7 +107,9 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
 
         async read(id: string, props: Partial<BronzeTablesOutputs>) {
             const p = normaliseBronzeInputs(props as Record<string, unknown>);
-            const found = await withClient(p, `reading bronze tables of ${p.database}`, (client) => inspect(client, p.database, p.tables));
+            const found = await withClient(p, `reading bronze tables of ${p.database}`, (client) =>
+                inspect(client, p.database, p.tables),
+            );
             if (found.existing.length === 0) return { id: "", props: {} }; // all gone: Pulumi sees it deleted
             const outs: BronzeTablesOutputs = {
                 url: p.url,
@@ -109,14 +130,20 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
             const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
             if (!p.dropOnDelete) {
                 // bronze holds the replayable history: kept unless asked otherwise
-                log(`BronzeTables: kept the bronze tables ${p.tables.join(", ")} in ${p.database} (cdc:bronze.dropOnDestroy is false), and dbt's silver and gold relations built on them.`);
+                log(
+                    `BronzeTables: kept the bronze tables ${p.tables.join(", ")} in ${p.database} (cdc:bronze.dropOnDestroy is false), and dbt's silver and gold relations built on them.`,
+                );
                 return;
             }
             const dependents = p.dependents ?? [];
-            const kept = await withClient(p, `dropping bronze tables of ${p.database}`, (client) => dropBronze(client, p.database, p.tables, dependents));
+            const kept = await withClient(p, `dropping bronze tables of ${p.database}`, (client) =>
+                dropBronze(client, p.database, p.tables, dependents),
+            );
             log(
                 `BronzeTables: dropped ${p.tables.join(", ")} in ${p.database}` +
-                    (dependents.length > 0 ? `, and the dbt relations built on them (${dependents.length} names, those that existed). ` : ". ") +
+                    (dependents.length > 0
+                        ? `, and the dbt relations built on them (${dependents.length} names, those that existed). `
+                        : ". ") +
                     (kept.length === 0
                         ? `No other relation is left in ${p.database}.`
                         : `Kept (not created by this stack): ${kept.join(", ")}. ` +

@@ -7,7 +7,17 @@
  */
 
 /** Node/undici network error codes of a connection that failed or broke. */
-const NETWORK_CODES: readonly string[] = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ECONNABORTED", "UND_ERR_SOCKET"];
+const NETWORK_CODES: readonly string[] = [
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "ETIMEDOUT",
+    "EPIPE",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "EAI_AGAIN",
+    "ECONNABORTED",
+    "UND_ERR_SOCKET",
+];
 
 /**
  * ClickHouse error codes of a server that is busy, restarting or briefly without its
@@ -26,7 +36,8 @@ export function isTransientClickHouseError(e: unknown): boolean {
     if (code !== undefined && (NETWORK_CODES.includes(code) || SERVER_CODES.includes(code))) return true;
     const message = typeof err.message === "string" ? err.message : "";
     // The client reports a request timeout and a dropped socket in words, without a code.
-    if (/\b(Timeout error|socket hang up|other side closed|ECONNREFUSED|ECONNRESET|fetch failed)\b/i.test(message)) return true;
+    if (/\b(Timeout error|socket hang up|other side closed|ECONNREFUSED|ECONNRESET|fetch failed)\b/i.test(message))
+        return true;
     // An HTTP 502/503/504 from a proxy or load balancer in front of the server.
     if (/\b(502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b/i.test(message)) return true;
     return err.cause !== undefined && err.cause !== e && isTransientClickHouseError(err.cause);

@@ -16,7 +16,14 @@ export { runDbt, dbtRunError } from "./run";
 export type { RunDbtOptions, DbtClickHouse, DbtRunError } from "./run";
 export { summariseRunResults, failedNodeLines, errorLinesOfOutput, dbtFailureMessage } from "./summary";
 export type { DbtRunSummary } from "./summary";
-export { renderProfile, parseClickHouseUrl, credentialEnv, DBT_PROFILE_NAME, DBT_USER_ENV, DBT_PASSWORD_ENV } from "./profile";
+export {
+    renderProfile,
+    parseClickHouseUrl,
+    credentialEnv,
+    DBT_PROFILE_NAME,
+    DBT_USER_ENV,
+    DBT_PASSWORD_ENV,
+} from "./profile";
 export { DBT_PINS, dbtVenvDir, dbtVenvProblem, ensureDbtVenv } from "./venv";
 
 /** Arguments of {@link DbtRun}. */

@@ -32,7 +32,9 @@ export function parseClickHouseUrl(url: string): ClickHouseEndpoint {
     try {
         u = new URL(url);
     } catch {
-        throw new Error(`invalid ClickHouse URL ${JSON.stringify(url.replace(/\/\/[^@/]*@/, "//"))}: expected http(s)://host:port`);
+        throw new Error(
+            `invalid ClickHouse URL ${JSON.stringify(url.replace(/\/\/[^@/]*@/, "//"))}: expected http(s)://host:port`,
+        );
     }
     if (u.protocol !== "http:" && u.protocol !== "https:") {
         throw new Error(`ClickHouse URL must be http:// or https://, got ${u.protocol}//`);

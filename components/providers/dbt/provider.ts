@@ -67,7 +67,8 @@ export function normaliseDbtRunInputs(raw: Record<string, unknown>): DbtRunInput
     };
     const ch = (raw.clickhouse ?? {}) as Record<string, unknown>;
     const command = raw.command === undefined ? "build" : raw.command;
-    if (command !== "build" && command !== "run") throw new Error(`DbtRun: command must be "build" or "run", got ${JSON.stringify(command)}`);
+    if (command !== "build" && command !== "run")
+        throw new Error(`DbtRun: command must be "build" or "run", got ${JSON.stringify(command)}`);
     const threads = raw.threads;
     if (threads !== undefined && (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1)) {
         throw new Error(`DbtRun: threads must be a positive integer, got ${JSON.stringify(threads)}`);
@@ -166,7 +167,11 @@ export function createDbtRunProvider(options: DbtRunProviderOptions = {}): pulum
             return { id: `dbt-${crypto.randomUUID()}`, outs };
         },
 
-        async diff(_id: string, olds: DbtRunOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+        async diff(
+            _id: string,
+            olds: DbtRunOutputs,
+            news: Record<string, unknown>,
+        ): Promise<pulumi.dynamic.DiffResult> {
             // Never a replacement: a dbt run is re-applied in place. Only changes/replaces reach the
             // engine, which names the changed inputs (contentHash, target, ...) in `preview --diff`
             // itself (components/providers/shared/README.md); `diffDbtRun` names them for tests and tools.
@@ -174,7 +179,11 @@ export function createDbtRunProvider(options: DbtRunProviderOptions = {}): pulum
             return { changes: d.changes, replaces: [], deleteBeforeReplace: false };
         },
 
-        async update(_id: string, _olds: DbtRunOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
+        async update(
+            _id: string,
+            _olds: DbtRunOutputs,
+            news: Record<string, unknown>,
+        ): Promise<pulumi.dynamic.UpdateResult> {
             return { outs: await runAndDescribe(news) };
         },
 

@@ -72,7 +72,14 @@ interface Invocation {
     stdout: string;
 }
 
-function invoke(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number, onLine: (l: string) => void): Promise<Invocation> {
+function invoke(
+    cmd: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    cwd: string,
+    timeoutMs: number,
+    onLine: (l: string) => void,
+): Promise<Invocation> {
     return new Promise((resolve, reject) => {
         const child = spawn(cmd, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
@@ -144,15 +151,37 @@ export async function runDbt(o: RunDbtOptions): Promise<DbtRunSummary> {
             PYTHONNOUSERSITE: "1",
         };
         // Settings a developer's shell may carry that would point dbt elsewhere.
-        for (const k of ["DBT_PROFILES_DIR", "DBT_TARGET_PATH", "DBT_LOG_PATH", "DBT_PROJECT_DIR", "DBT_TARGET", "DBT_PROFILE"]) delete env[k];
-        const common = ["--project-dir", projectDir, "--profiles-dir", profilesDir, "--target-path", targetPath, "--log-path", logPath];
+        for (const k of [
+            "DBT_PROFILES_DIR",
+            "DBT_TARGET_PATH",
+            "DBT_LOG_PATH",
+            "DBT_PROJECT_DIR",
+            "DBT_TARGET",
+            "DBT_PROFILE",
+        ])
+            delete env[k];
+        const common = [
+            "--project-dir",
+            projectDir,
+            "--profiles-dir",
+            profilesDir,
+            "--target-path",
+            targetPath,
+            "--log-path",
+            logPath,
+        ];
         const timeoutMs = (o.timeoutSeconds ?? 3600) * 1000;
 
-        if (fs.existsSync(path.join(projectDir, "packages.yml")) || fs.existsSync(path.join(projectDir, "dependencies.yml"))) {
+        if (
+            fs.existsSync(path.join(projectDir, "packages.yml")) ||
+            fs.existsSync(path.join(projectDir, "dependencies.yml"))
+        ) {
             log("dbt deps");
             const deps = await invoke(venv.dbt, ["deps", ...common], env, projectDir, timeoutMs, log);
             if (deps.exitCode !== 0) {
-                throw dbtRunError(dbtFailureMessage({ command: "deps", exitCode: deps.exitCode, stdout: deps.stdout, secrets }));
+                throw dbtRunError(
+                    dbtFailureMessage({ command: "deps", exitCode: deps.exitCode, stdout: deps.stdout, secrets }),
+                );
             }
         }
 
@@ -161,12 +190,17 @@ export async function runDbt(o: RunDbtOptions): Promise<DbtRunSummary> {
         if (o.vars && Object.keys(o.vars).length > 0) args.push("--vars", JSON.stringify(o.vars));
         if (o.fullRefresh) args.push("--full-refresh");
         if (o.select && o.select.length > 0) args.push("--select", ...o.select);
-        log(`dbt ${command} --target ${target}${o.fullRefresh ? " --full-refresh" : ""}${o.select?.length ? ` --select ${o.select.join(" ")}` : ""}`);
+        log(
+            `dbt ${command} --target ${target}${o.fullRefresh ? " --full-refresh" : ""}${o.select?.length ? ` --select ${o.select.join(" ")}` : ""}`,
+        );
         const res = await invoke(venv.dbt, args, env, projectDir, timeoutMs, log);
         const runResults = readJson(path.join(targetPath, "run_results.json"));
         const summary = runResults === undefined ? undefined : summariseRunResults(runResults, command);
         if (res.exitCode !== 0) {
-            throw dbtRunError(dbtFailureMessage({ command, exitCode: res.exitCode, runResults, stdout: res.stdout, secrets }), summary);
+            throw dbtRunError(
+                dbtFailureMessage({ command, exitCode: res.exitCode, runResults, stdout: res.stdout, secrets }),
+                summary,
+            );
         }
         if (!summary) throw dbtRunError(mask(`dbt ${command} succeeded but wrote no run_results.json`));
         return summary;

@@ -104,7 +104,11 @@ export function errorLinesOfOutput(stdout: string): string[] {
         // eslint-disable-next-line no-control-regex
         const line = raw.replace(/\x1b\[[0-9;]*m/g, "").trimEnd();
         const body = line.replace(/^\d\d:\d\d:\d\d(\.\d+)? {1,2}/, ""); // keep the indentation after the time
-        if (/\b(ERROR|Error|FAIL|Failure)\b/.test(body) && !/^(Done\.|Finished running)/.test(body) && !/\bERROR=\d/.test(body)) {
+        if (
+            /\b(ERROR|Error|FAIL|Failure)\b/.test(body) &&
+            !/^(Done\.|Finished running)/.test(body) &&
+            !/\bERROR=\d/.test(body)
+        ) {
             out.push(body.trim());
             inError = true;
         } else if (inError && /^\s+\S/.test(body)) {

@@ -70,7 +70,11 @@ function pythonInfo(): PythonInfo | string {
             ],
             { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 },
         );
-        const j = JSON.parse(out.trim().split("\n").pop() ?? "{}") as { v: [number, number, number]; p: string; venv: boolean };
+        const j = JSON.parse(out.trim().split("\n").pop() ?? "{}") as {
+            v: [number, number, number];
+            p: string;
+            venv: boolean;
+        };
         info = { version: j.v, basePrefix: j.p, hasVenv: j.venv };
     } catch (e) {
         info = `cannot run "${python}" (${(e as Error).message.split("\n")[0]}); install Python >= 3.10 or set CDC_PYTHON`;
@@ -137,13 +141,28 @@ function venvPaths(dir: string): DbtVenv {
 
 function run(cmd: string, args: string[], log: (l: string) => void, env?: NodeJS.ProcessEnv): Promise<string> {
     return new Promise((resolve, reject) => {
-        const child = execFile(cmd, args, { env: env ?? process.env, maxBuffer: 64 * 1024 * 1024, timeout: 30 * 60_000 }, (err, stdout, stderr) => {
-            if (err) {
-                const tail = `${stdout}\n${stderr}`.trim().split("\n").slice(-30).join("\n");
-                reject(new Error(`${path.basename(cmd)} ${args.join(" ")} failed: ${err.message.split("\n")[0]}\n${tail}`));
-            } else resolve(stdout);
-        });
-        child.stdout?.on("data", (d: Buffer) => d.toString().split("\n").filter(Boolean).forEach((l) => log(l)));
+        const child = execFile(
+            cmd,
+            args,
+            { env: env ?? process.env, maxBuffer: 64 * 1024 * 1024, timeout: 30 * 60_000 },
+            (err, stdout, stderr) => {
+                if (err) {
+                    const tail = `${stdout}\n${stderr}`.trim().split("\n").slice(-30).join("\n");
+                    reject(
+                        new Error(
+                            `${path.basename(cmd)} ${args.join(" ")} failed: ${err.message.split("\n")[0]}\n${tail}`,
+                        ),
+                    );
+                } else resolve(stdout);
+            },
+        );
+        child.stdout?.on("data", (d: Buffer) =>
+            d
+                .toString()
+                .split("\n")
+                .filter(Boolean)
+                .forEach((l) => log(l)),
+        );
     });
 }
 
@@ -169,7 +188,9 @@ async function buildVenv(dir: string, log: (l: string) => void): Promise<void> {
     }
     const tmp = path.join(parent, `${base}.tmp-${process.pid}-${crypto.randomBytes(4).toString("hex")}`);
     try {
-        log(`creating dbt venv in ${dir} (dbt-core ${DBT_PINS["dbt-core"]}, dbt-clickhouse ${DBT_PINS["dbt-clickhouse"]})`);
+        log(
+            `creating dbt venv in ${dir} (dbt-core ${DBT_PINS["dbt-core"]}, dbt-clickhouse ${DBT_PINS["dbt-clickhouse"]})`,
+        );
         await run(basePython(), ["-m", "venv", tmp], log);
         const lockFile = path.join(tmp, "requirements.lock");
         fs.writeFileSync(lockFile, DBT_LOCK);
@@ -177,7 +198,14 @@ async function buildVenv(dir: string, log: (l: string) => void): Promise<void> {
         const env = { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: "1", PIP_NO_INPUT: "1", PYTHONNOUSERSITE: "1" };
         await run(
             pip[0],
-            [...pip.slice(1), "install", "--quiet", "-c", lockFile, ...Object.entries(DBT_PINS).map(([n, v]) => `${n}==${v}`)],
+            [
+                ...pip.slice(1),
+                "install",
+                "--quiet",
+                "-c",
+                lockFile,
+                ...Object.entries(DBT_PINS).map(([n, v]) => `${n}==${v}`),
+            ],
             log,
             env,
         );
@@ -185,9 +213,13 @@ async function buildVenv(dir: string, log: (l: string) => void): Promise<void> {
             ...env,
             DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
         });
-        if (!/clickhouse:\s*\d/.test(version)) throw new Error(`dbt --version does not list the clickhouse plugin:\n${version}`);
+        if (!/clickhouse:\s*\d/.test(version))
+            throw new Error(`dbt --version does not list the clickhouse plugin:\n${version}`);
         relocateScripts(path.join(tmp, "bin"), tmp, dir);
-        fs.writeFileSync(path.join(tmp, READY_MARKER), JSON.stringify({ pins: DBT_PINS, builtAt: new Date().toISOString() }));
+        fs.writeFileSync(
+            path.join(tmp, READY_MARKER),
+            JSON.stringify({ pins: DBT_PINS, builtAt: new Date().toISOString() }),
+        );
         fs.rmSync(dir, { recursive: true, force: true }); // an unmarked leftover, never a ready venv
         fs.renameSync(tmp, dir);
         log(`dbt venv ready: ${dir}`);
@@ -214,9 +246,13 @@ export async function ensureDbtVenv(opts?: { log?: (l: string) => void }): Promi
     if (pending) return pending;
     const p = (async () => {
         fs.mkdirSync(path.dirname(dir), { recursive: true });
-        await withDirLock(`${dir}.lock`, { staleMs: LOCK_STALE_MS, onWait: (l) => log(`waiting for another process building the dbt venv (${l})`) }, async () => {
-            if (!isReady(dir)) await buildVenv(dir, log);
-        });
+        await withDirLock(
+            `${dir}.lock`,
+            { staleMs: LOCK_STALE_MS, onWait: (l) => log(`waiting for another process building the dbt venv (${l})`) },
+            async () => {
+                if (!isReady(dir)) await buildVenv(dir, log);
+            },
+        );
         return venvPaths(dir);
     })();
     inProcess.set(dir, p);

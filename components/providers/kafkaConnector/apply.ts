@@ -4,8 +4,21 @@
  * declared state (pause / resume / stop) → wait for that state, restarting failed parts within
  * bounds → (running, readiness "flowing") wait until data flows.
  */
-import { connectorConfigToSend, checkConnectorInputs, DEFAULT_MAX_RESTARTS, DEFAULT_READY_TIMEOUT_SECONDS, DEFAULT_RESTART_BACKOFF_SECONDS, outputsOf } from "./inputs";
-import { getConnectorStatus, putConnectorConfig, restartConnector, validateConnectorConfig, type ConnectCallOptions } from "./connectClient";
+import {
+    connectorConfigToSend,
+    checkConnectorInputs,
+    DEFAULT_MAX_RESTARTS,
+    DEFAULT_READY_TIMEOUT_SECONDS,
+    DEFAULT_RESTART_BACKOFF_SECONDS,
+    outputsOf,
+} from "./inputs";
+import {
+    getConnectorStatus,
+    putConnectorConfig,
+    restartConnector,
+    validateConnectorConfig,
+    type ConnectCallOptions,
+} from "./connectClient";
 import { deleteOffsets, pauseConnector, resetActiveTopics, resumeConnector, stopConnector } from "./lifecycleClient";
 import { waitForFlow } from "./readiness";
 import { CONNECT_STATE_OF, type KafkaConnectorInputs, type KafkaConnectorOutputs, type RestartRecord } from "./types";
@@ -21,7 +34,10 @@ export interface ApplyTuning {
 }
 
 /** The restart policy of inputs `i`. */
-export function restartPolicyOf(i: Pick<KafkaConnectorInputs, "maxRestarts" | "restartBackoffSeconds">, t: ApplyTuning): RestartPolicy {
+export function restartPolicyOf(
+    i: Pick<KafkaConnectorInputs, "maxRestarts" | "restartBackoffSeconds">,
+    t: ApplyTuning,
+): RestartPolicy {
     return {
         maxRestarts: i.maxRestarts ?? DEFAULT_MAX_RESTARTS,
         backoffMs: (i.restartBackoffSeconds ?? DEFAULT_RESTART_BACKOFF_SECONDS) * 1000,
@@ -57,7 +73,9 @@ export async function applyConnector(
 ): Promise<KafkaConnectorOutputs> {
     const failures = checkConnectorInputs(i);
     if (failures.length > 0) {
-        throw new Error(`KafkaConnector "${i.connectorName}": invalid inputs:\n${failures.map((f) => `  - ${f.property}: ${f.reason}`).join("\n")}`);
+        throw new Error(
+            `KafkaConnector "${i.connectorName}": invalid inputs:\n${failures.map((f) => `  - ${f.property}: ${f.reason}`).join("\n")}`,
+        );
     }
     const name = i.connectorName;
     // Connect requires `name` in the validated config (and keeps it in the stored one anyway).
@@ -67,7 +85,9 @@ export async function applyConnector(
     const problems = await validateConnectorConfig(opts, connectorClass, full);
     if (problems.length > 0) {
         const lines = problems.map((p) => `  - ${p.field}: ${p.errors.join("; ")}`);
-        throw new Error(`KafkaConnector "${name}": ${connectorClass} rejected the config (${problems.length} invalid field(s)):\n${lines.join("\n")}`);
+        throw new Error(
+            `KafkaConnector "${name}": ${connectorClass} rejected the config (${problems.length} invalid field(s)):\n${lines.join("\n")}`,
+        );
     }
     // From here Connect may hold the connector even if the PUT's answer is lost.
     onApplied();
@@ -81,24 +101,37 @@ export async function applyConnector(
     // On create there is nothing to reset: the id is recorded as done.
     const resetNow = olds !== undefined && i.resetOffsets !== undefined && i.resetOffsets !== olds.offsetsResetId;
     if (resetNow) {
-        opts.log?.(`offsets reset "${i.resetOffsets}": stopping the connector, deleting its offsets, then restoring state ${desired}`);
+        opts.log?.(
+            `offsets reset "${i.resetOffsets}": stopping the connector, deleting its offsets, then restoring state ${desired}`,
+        );
         try {
             await stopConnector(opts, name);
             await waitForState(opts, name, "STOPPED", timeoutMs, pollMs);
             await deleteOffsets(opts, name);
         } catch (e) {
             // Not reset: put the connector back in its declared state (best effort) and say where it is.
-            const restored = await (desired === "paused" ? pauseConnector(opts, name) : desired === "running" ? resumeConnector(opts, name) : Promise.resolve()).then(
+            const restored = await (
+                desired === "paused"
+                    ? pauseConnector(opts, name)
+                    : desired === "running"
+                      ? resumeConnector(opts, name)
+                      : Promise.resolve()
+            ).then(
                 () => `it was put back in its declared state (${desired})`,
                 () => "it may be left STOPPED: `npm run up -- --refresh` brings it back to its declared state",
             );
-            throw new Error(`KafkaConnector "${name}": offsets reset "${i.resetOffsets}" failed, the offsets are unchanged and ${restored}: ${(e as Error).message}`);
+            throw new Error(
+                `KafkaConnector "${name}": offsets reset "${i.resetOffsets}" failed, the offsets are unchanged and ${restored}: ${(e as Error).message}`,
+            );
         }
         // Readiness then judges it afresh: a sink over topics emptied by retention is not waited on for commits.
         await resetActiveTopics(opts, name);
         opts.log?.(`offsets reset "${i.resetOffsets}": offsets deleted`);
     }
-    const wasHeld = resetNow || ["PAUSED", "STOPPED"].includes(olds?.state ?? "") || (olds?.desiredState ?? "running") !== "running";
+    const wasHeld =
+        resetNow ||
+        ["PAUSED", "STOPPED"].includes(olds?.state ?? "") ||
+        (olds?.desiredState ?? "running") !== "running";
     if (desired === "paused") await pauseConnector(opts, name);
     else if (desired === "stopped") await stopConnector(opts, name);
     else if (wasHeld) await resumeConnector(opts, name);

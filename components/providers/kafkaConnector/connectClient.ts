@@ -109,17 +109,31 @@ export async function connectRequest<T = unknown>(
     return withRetry(
         async () => {
             const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
-            if (left <= 0) throw new ConnectHttpError(`${what} not attempted: ${deadlineName} has passed`, undefined, undefined, false);
+            if (left <= 0)
+                throw new ConnectHttpError(
+                    `${what} not attempted: ${deadlineName} has passed`,
+                    undefined,
+                    undefined,
+                    false,
+                );
             const timeout = Math.max(1, Math.min(opts.requestTimeoutMs, left));
             let res;
             try {
-                res = await client.request({ method, url: path, timeout, data: body === undefined ? undefined : JSON.stringify(body) });
+                res = await client.request({
+                    method,
+                    url: path,
+                    timeout,
+                    data: body === undefined ? undefined : JSON.stringify(body),
+                });
             } catch (e) {
                 const err = e as { code?: string; message?: string };
                 const timedOut = err.code === "ETIMEDOUT" || err.code === "ECONNABORTED";
                 if (timedOut) {
                     timeouts++;
-                    const limit = timeout < opts.requestTimeoutMs ? deadlineName : `requestTimeoutSeconds (${seconds(opts.requestTimeoutMs)})`;
+                    const limit =
+                        timeout < opts.requestTimeoutMs
+                            ? deadlineName
+                            : `requestTimeoutSeconds (${seconds(opts.requestTimeoutMs)})`;
                     // A validation may wait on the source system (Debezium's MongoDB server selection: 30 s by
                     // default).
                     const hint = path.includes("/config/validate")
@@ -151,7 +165,9 @@ export async function connectRequest<T = unknown>(
         opts.retry,
         (e, attempt, delayMs) => {
             const left = opts.deadline === undefined ? "" : `, gives up in ${seconds(opts.deadline - Date.now())}`;
-            opts.log?.(`${(e as Error).message}; retry ${attempt} of ${opts.retry.retries} in ${(delayMs / 1000).toFixed(1)} s${left}`);
+            opts.log?.(
+                `${(e as Error).message}; retry ${attempt} of ${opts.retry.retries} in ${(delayMs / 1000).toFixed(1)} s${left}`,
+            );
         },
         opts.sleep,
         opts.deadline,
@@ -177,23 +193,42 @@ export async function validateConnectorConfig(
     for (const c of res.data?.configs ?? []) {
         const errors = c.value?.errors ?? [];
         if (errors.length > 0) {
-            problems.push({ field: c.value?.name ?? "?", errors: errors.map((m) => maskSecrets(m, opts.secretValues)) });
+            problems.push({
+                field: c.value?.name ?? "?",
+                errors: errors.map((m) => maskSecrets(m, opts.secretValues)),
+            });
         }
     }
     if (problems.length === 0 && (res.data?.error_count ?? 0) > 0) {
-        problems.push({ field: "?", errors: [`validation reported ${res.data?.error_count} error(s) without details`] });
+        problems.push({
+            field: "?",
+            errors: [`validation reported ${res.data?.error_count} error(s) without details`],
+        });
     }
     return problems;
 }
 
 /** Creates or updates a connector's config (`PUT /connectors/{name}/config`). */
-export async function putConnectorConfig(opts: ConnectCallOptions, name: string, fullConfig: Record<string, string>): Promise<void> {
+export async function putConnectorConfig(
+    opts: ConnectCallOptions,
+    name: string,
+    fullConfig: Record<string, string>,
+): Promise<void> {
     await connectRequest(opts, "PUT", `/connectors/${enc(name)}/config`, fullConfig);
 }
 
 /** The connector's live config, or undefined when it does not exist. */
-export async function getConnectorConfig(opts: ConnectCallOptions, name: string): Promise<Record<string, string> | undefined> {
-    const res = await connectRequest<Record<string, string>>(opts, "GET", `/connectors/${enc(name)}/config`, undefined, [404]);
+export async function getConnectorConfig(
+    opts: ConnectCallOptions,
+    name: string,
+): Promise<Record<string, string> | undefined> {
+    const res = await connectRequest<Record<string, string>>(
+        opts,
+        "GET",
+        `/connectors/${enc(name)}/config`,
+        undefined,
+        [404],
+    );
     return res.status === 404 ? undefined : res.data;
 }
 
@@ -205,7 +240,13 @@ export async function getConnectorStatus(opts: ConnectCallOptions, name: string)
 
 /** Restarts a connector and its tasks: only the failed parts, or all (to re-resolve config-provider references). */
 export async function restartConnector(opts: ConnectCallOptions, name: string, onlyFailed = true): Promise<void> {
-    await connectRequest(opts, "POST", `/connectors/${enc(name)}/restart?includeTasks=true&onlyFailed=${onlyFailed}`, undefined, [404]);
+    await connectRequest(
+        opts,
+        "POST",
+        `/connectors/${enc(name)}/restart?includeTasks=true&onlyFailed=${onlyFailed}`,
+        undefined,
+        [404],
+    );
 }
 
 /**

@@ -44,7 +44,9 @@ function mapDiff(
         const inNew = Object.prototype.hasOwnProperty.call(news, key);
         if (inOld && inNew && olds[key] === news[key]) continue;
         const base = !inOld ? "add" : !inNew ? "delete" : "update";
-        into[entryPath(property, key)] = { kind: (replaceKeys.has(key) ? `${base}-replace` : base) as PropertyDiffKind };
+        into[entryPath(property, key)] = {
+            kind: (replaceKeys.has(key) ? `${base}-replace` : base) as PropertyDiffKind,
+        };
         changed.push(key);
     }
     return changed;
@@ -84,7 +86,11 @@ export function diffConnector(olds: Partial<KafkaConnectorOutputs>, news: KafkaC
 
     // Secrets: compare salted digests key by key; only key names reach the diff.
     let changedSecrets: string[] = [];
-    if (isUnknown(news.secretConfig) || isUnknown(news.connectorName) || Object.values(news.secretConfig ?? {}).some(isUnknown)) {
+    if (
+        isUnknown(news.secretConfig) ||
+        isUnknown(news.connectorName) ||
+        Object.values(news.secretConfig ?? {}).some(isUnknown)
+    ) {
         detailedDiff.secretConfig = { kind: "update" };
     } else {
         const newDigests = secretKeyDigests(news.secretConfig, news.connectorName);
@@ -92,7 +98,8 @@ export function diffConnector(olds: Partial<KafkaConnectorOutputs>, news: KafkaC
     }
 
     // References sent in place of secret values are not secret: their keys are named like config keys.
-    if (isUnknown(news.secretRefs) || Object.values(news.secretRefs ?? {}).some(isUnknown)) detailedDiff.secretRefs = { kind: "update" };
+    if (isUnknown(news.secretRefs) || Object.values(news.secretRefs ?? {}).some(isUnknown))
+        detailedDiff.secretRefs = { kind: "update" };
     else mapDiff("secretRefs", olds.secretRefs ?? {}, news.secretRefs ?? {}, detailedDiff);
 
     if (changed(olds.readyTimeoutSeconds, news.readyTimeoutSeconds, DEFAULT_READY_TIMEOUT_SECONDS)) {
@@ -101,11 +108,13 @@ export function diffConnector(olds: Partial<KafkaConnectorOutputs>, news: KafkaC
     if (changed(olds.requestTimeoutSeconds, news.requestTimeoutSeconds, DEFAULT_REQUEST_TIMEOUT_SECONDS)) {
         detailedDiff.requestTimeoutSeconds = { kind: "update" };
     }
-    if ((olds.requireRunning ?? true) !== (news.requireRunning ?? true)) detailedDiff.requireRunning = { kind: "update" };
+    if ((olds.requireRunning ?? true) !== (news.requireRunning ?? true))
+        detailedDiff.requireRunning = { kind: "update" };
 
     // Lifecycle: the declared state (pause/resume/stop), readiness and restart bounds are updated in place.
     const desired = isUnknown(news.desiredState) ? undefined : (news.desiredState ?? "running");
-    if ((olds.desiredState ?? "running") !== (news.desiredState ?? "running")) detailedDiff.desiredState = { kind: "update" };
+    if ((olds.desiredState ?? "running") !== (news.desiredState ?? "running"))
+        detailedDiff.desiredState = { kind: "update" };
     if ((olds.readiness ?? "running") !== (news.readiness ?? "running")) detailedDiff.readiness = { kind: "update" };
     if (changed(olds.maxRestarts, news.maxRestarts, DEFAULT_MAX_RESTARTS)) {
         detailedDiff.maxRestarts = { kind: "update" };
@@ -114,7 +123,11 @@ export function diffConnector(olds: Partial<KafkaConnectorOutputs>, news: KafkaC
         detailedDiff.restartBackoffSeconds = { kind: "update" };
     }
     // A reset request not carried out yet (an id already done, or none, does nothing).
-    if (news.resetOffsets !== undefined && news.resetOffsets !== "" && (isUnknown(news.resetOffsets) || news.resetOffsets !== olds.offsetsResetId)) {
+    if (
+        news.resetOffsets !== undefined &&
+        news.resetOffsets !== "" &&
+        (isUnknown(news.resetOffsets) || news.resetOffsets !== olds.offsetsResetId)
+    ) {
         detailedDiff.resetOffsets = { kind: olds.offsetsResetId === undefined ? "add" : "update" };
     }
 
@@ -123,7 +136,8 @@ export function diffConnector(olds: Partial<KafkaConnectorOutputs>, news: KafkaC
     const requireRunning = news.requireRunning ?? true;
     const target = desired === "paused" ? "PAUSED" : desired === "stopped" ? "STOPPED" : "RUNNING";
     const offTarget =
-        olds.state !== undefined && (olds.state !== target || (olds.taskStates ?? []).some((s) => s !== target) || desired === undefined);
+        olds.state !== undefined &&
+        (olds.state !== target || (olds.taskStates ?? []).some((s) => s !== target) || desired === undefined);
     if ((requireRunning && offTarget) || detailedDiff.desiredState) detailedDiff.state = { kind: "update" };
 
     const changedKeys = [...new Set([...changedConfig, ...changedSecrets])].sort();

@@ -9,12 +9,22 @@ import { connectRequest, ConnectHttpError, type ConnectCallOptions } from "./con
 const enc = encodeURIComponent;
 
 /** Rethrows a 404/405 on an endpoint as "this worker is too old", with the Kafka version needed. */
-async function needsVersion<T>(what: string, version: string, call: () => Promise<{ status: number; data: T }>): Promise<T> {
+async function needsVersion<T>(
+    what: string,
+    version: string,
+    call: () => Promise<{ status: number; data: T }>,
+): Promise<T> {
     const res = await call();
     if (res.status === 405 || (res.status === 404 && !/connector .* not found/i.test(JSON.stringify(res.data ?? "")))) {
-        throw new ConnectHttpError(`${what}: this Kafka Connect worker has no such endpoint (HTTP ${res.status}); it needs Kafka ${version} or later`, res.status, undefined, false);
+        throw new ConnectHttpError(
+            `${what}: this Kafka Connect worker has no such endpoint (HTTP ${res.status}); it needs Kafka ${version} or later`,
+            res.status,
+            undefined,
+            false,
+        );
     }
-    if (res.status === 404) throw new ConnectHttpError(`${what}: the connector does not exist (HTTP 404)`, 404, undefined, false);
+    if (res.status === 404)
+        throw new ConnectHttpError(`${what}: the connector does not exist (HTTP 404)`, 404, undefined, false);
     return res.data;
 }
 
@@ -30,7 +40,9 @@ export async function resumeConnector(opts: ConnectCallOptions, name: string): P
 
 /** `PUT /connectors/{name}/stop` (Kafka 3.5+): connector and tasks shut down, config and offsets kept. */
 export async function stopConnector(opts: ConnectCallOptions, name: string): Promise<void> {
-    await needsVersion(`stopping connector "${name}"`, "3.5", () => connectRequest(opts, "PUT", `/connectors/${enc(name)}/stop`, undefined, [404, 405]));
+    await needsVersion(`stopping connector "${name}"`, "3.5", () =>
+        connectRequest(opts, "PUT", `/connectors/${enc(name)}/stop`, undefined, [404, 405]),
+    );
 }
 
 /**
@@ -39,7 +51,13 @@ export async function stopConnector(opts: ConnectCallOptions, name: string): Pro
  * does not track them (endpoint missing or `topic.tracking.enable=false`).
  */
 export async function getActiveTopics(opts: ConnectCallOptions, name: string): Promise<string[] | undefined> {
-    const res = await connectRequest<Record<string, { topics?: string[] }>>(opts, "GET", `/connectors/${enc(name)}/topics`, undefined, [400, 403, 404, 405]);
+    const res = await connectRequest<Record<string, { topics?: string[] }>>(
+        opts,
+        "GET",
+        `/connectors/${enc(name)}/topics`,
+        undefined,
+        [400, 403, 404, 405],
+    );
     if (res.status >= 400) return undefined;
     return res.data?.[name]?.topics ?? [];
 }
@@ -49,7 +67,13 @@ export async function getActiveTopics(opts: ConnectCallOptions, name: string): P
  * the connector afresh. Best effort: false when the worker does not allow it.
  */
 export async function resetActiveTopics(opts: ConnectCallOptions, name: string): Promise<boolean> {
-    const res = await connectRequest(opts, "PUT", `/connectors/${enc(name)}/topics/reset`, undefined, [400, 403, 404, 405]);
+    const res = await connectRequest(
+        opts,
+        "PUT",
+        `/connectors/${enc(name)}/topics/reset`,
+        undefined,
+        [400, 403, 404, 405],
+    );
     return res.status < 400;
 }
 
@@ -64,7 +88,13 @@ export interface ConnectorOffset {
  * consumer-group offsets. Undefined when the worker lacks the endpoint.
  */
 export async function getOffsets(opts: ConnectCallOptions, name: string): Promise<ConnectorOffset[] | undefined> {
-    const res = await connectRequest<{ offsets?: ConnectorOffset[] }>(opts, "GET", `/connectors/${enc(name)}/offsets`, undefined, [404, 405]);
+    const res = await connectRequest<{ offsets?: ConnectorOffset[] }>(
+        opts,
+        "GET",
+        `/connectors/${enc(name)}/offsets`,
+        undefined,
+        [404, 405],
+    );
     if (res.status >= 400) return undefined;
     return res.data?.offsets ?? [];
 }
@@ -74,5 +104,7 @@ export async function getOffsets(opts: ConnectCallOptions, name: string): Promis
  * consumer group and a source's offsets are reset, so the next run starts from the beginning.
  */
 export async function deleteOffsets(opts: ConnectCallOptions, name: string): Promise<void> {
-    await needsVersion(`resetting the offsets of connector "${name}"`, "3.6", () => connectRequest(opts, "DELETE", `/connectors/${enc(name)}/offsets`, undefined, [404, 405]));
+    await needsVersion(`resetting the offsets of connector "${name}"`, "3.6", () =>
+        connectRequest(opts, "DELETE", `/connectors/${enc(name)}/offsets`, undefined, [404, 405]),
+    );
 }

@@ -19,12 +19,23 @@ import { containsUnknown } from "../shared/unknown";
 import { ConnectHttpError, stopAndDeleteConnector, type ConnectCallOptions } from "./connectClient";
 import { applyConnector, type ApplyTuning } from "./apply";
 import { diffConnector, type ConnectorDiff } from "./diff";
-import { checkConnectorInputs, DEFAULT_READY_TIMEOUT_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS, normaliseConnectorInputs, outputsOf } from "./inputs";
+import {
+    checkConnectorInputs,
+    DEFAULT_READY_TIMEOUT_SECONDS,
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    normaliseConnectorInputs,
+    outputsOf,
+} from "./inputs";
 import { secretKeyDigests } from "../shared/mask";
 import { readConnector } from "./read";
 import type { KafkaConnectorInputs, KafkaConnectorOutputs } from "./types";
 
-export { checkConnectorInputs, DEFAULT_READY_TIMEOUT_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS, normaliseConnectorInputs } from "./inputs";
+export {
+    checkConnectorInputs,
+    DEFAULT_READY_TIMEOUT_SECONDS,
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    normaliseConnectorInputs,
+} from "./inputs";
 
 /**
  * Set to 1 for a `pulumi destroy` (or refresh) after the Connect cluster is gone for good: a
@@ -52,23 +63,34 @@ export interface KafkaConnectorProviderOptions {
 
 /** A failure that means the worker is unreachable (no response at all), not that it said no. */
 function unreachable(e: unknown): boolean {
-    return e instanceof ConnectHttpError && e.status === undefined && /no (response|answer)|not attempted/.test(e.message);
+    return (
+        e instanceof ConnectHttpError && e.status === undefined && /no (response|answer)|not attempted/.test(e.message)
+    );
 }
 
 /** Creates the provider object handed to `pulumi.dynamic.Resource`. */
-export function createKafkaConnectorProvider(options: KafkaConnectorProviderOptions = {}): Omit<pulumi.dynamic.ResourceProvider, "diff"> & {
+export function createKafkaConnectorProvider(options: KafkaConnectorProviderOptions = {}): Omit<
+    pulumi.dynamic.ResourceProvider,
+    "diff"
+> & {
     diff(id: string, olds: KafkaConnectorOutputs, news: KafkaConnectorInputs): Promise<ConnectorDiff>;
 } {
     type Timing = Pick<KafkaConnectorInputs, "readyTimeoutSeconds" | "requestTimeoutSeconds">;
     /** Call options for one operation: its deadline starts now. */
-    const callOptions = (connectUrl: string, secrets: Record<string, string> | undefined, t: Timing, name: string): ConnectCallOptions => {
+    const callOptions = (
+        connectUrl: string,
+        secrets: Record<string, string> | undefined,
+        t: Timing,
+        name: string,
+    ): ConnectCallOptions => {
         const ready = t.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS;
         const log = options.log ?? ((line: string) => process.stderr.write(`KafkaConnector "${name}": ${line}\n`));
         return {
             baseUrl: connectUrl,
             secretValues: secretValuesOf(secrets),
             retry: resolveRetryPolicy(options.retry),
-            requestTimeoutMs: options.requestTimeoutMs ?? (t.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
+            requestTimeoutMs:
+                options.requestTimeoutMs ?? (t.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
             deadline: Date.now() + ready * 1000,
             deadlineName: `readyTimeoutSeconds (${ready} s)`,
             log: (line) => log(secretValuesOf(secrets).reduce((l, v) => l.split(v).join("***"), line)),
@@ -76,10 +98,26 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
         };
     };
 
-    const tuning: ApplyTuning = { pollIntervalMs: options.pollIntervalMs, restartSettleMs: options.restartSettleMs, sinkGraceMs: options.sinkGraceMs };
+    const tuning: ApplyTuning = {
+        pollIntervalMs: options.pollIntervalMs,
+        restartSettleMs: options.restartSettleMs,
+        sinkGraceMs: options.sinkGraceMs,
+    };
     /** See {@link applyConnector}; each operation gets its own deadline. */
-    const apply = (i: KafkaConnectorInputs, olds: KafkaConnectorOutputs | undefined, restartAll: boolean, onApplied?: () => void) =>
-        applyConnector(callOptions(i.connectUrl, i.secretConfig, i, i.connectorName), i, olds, restartAll, tuning, onApplied);
+    const apply = (
+        i: KafkaConnectorInputs,
+        olds: KafkaConnectorOutputs | undefined,
+        restartAll: boolean,
+        onApplied?: () => void,
+    ) =>
+        applyConnector(
+            callOptions(i.connectUrl, i.secretConfig, i, i.connectorName),
+            i,
+            olds,
+            restartAll,
+            tuning,
+            onApplied,
+        );
 
     /** The way forward when the worker does not answer and the connector cannot be reached. */
     const goneHint = (url: string, name: string, action: string) =>
@@ -89,7 +127,9 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
     return withPlainErrors({
         async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
             // Values not known yet (preview before their dependencies exist) are checked at apply time.
-            const failures = checkConnectorInputs(normaliseConnectorInputs(news)).filter((f) => !containsUnknown(news[f.property]));
+            const failures = checkConnectorInputs(normaliseConnectorInputs(news)).filter(
+                (f) => !containsUnknown(news[f.property]),
+            );
             return { inputs: news, failures };
         },
 
@@ -108,18 +148,28 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
                 // Connect may run what Pulumi will not record: remove it, with a fresh, short deadline.
                 const message = plainError(e).message;
                 try {
-                    const cleanup = callOptions(inputs.connectUrl, inputs.secretConfig, { ...inputs, readyTimeoutSeconds: Math.min(60, inputs.readyTimeoutSeconds ?? 60) }, inputs.connectorName);
+                    const cleanup = callOptions(
+                        inputs.connectUrl,
+                        inputs.secretConfig,
+                        { ...inputs, readyTimeoutSeconds: Math.min(60, inputs.readyTimeoutSeconds ?? 60) },
+                        inputs.connectorName,
+                    );
                     await stopAndDeleteConnector(cleanup, inputs.connectorName);
                 } catch (cleanupError) {
                     // Could not remove it: record it in state (Pulumi's "created but failed to initialise"), so destroy
                     // removes it.
-                    throw Object.assign(new Error(`${message}\nThe connector could not be removed again (${plainError(cleanupError).message}); it is kept in the state so \`pulumi destroy\` or the next \`pulumi up\` deals with it.`), {
-                        id: inputs.connectorName,
-                        // With `__provider`, as Pulumi stores it for a successful create, so destroy can load this
-                        // provider.
-                        properties: { ...outputsOf(inputs, undefined), __provider: raw.__provider },
-                        reasons: [message],
-                    });
+                    throw Object.assign(
+                        new Error(
+                            `${message}\nThe connector could not be removed again (${plainError(cleanupError).message}); it is kept in the state so \`pulumi destroy\` or the next \`pulumi up\` deals with it.`,
+                        ),
+                        {
+                            id: inputs.connectorName,
+                            // With `__provider`, as Pulumi stores it for a successful create, so destroy can load this
+                            // provider.
+                            properties: { ...outputsOf(inputs, undefined), __provider: raw.__provider },
+                            reasons: [message],
+                        },
+                    );
                 }
                 throw Object.assign(plainError(e), {
                     message: `${message}\nThe connector was deleted again, so nothing is left on Kafka Connect; fix the cause and run \`pulumi up\` again.`,
@@ -133,7 +183,9 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
             // so restart the connector and its tasks to make them resolve the reference again.
             // (Parts found FAILED are restarted within bounds while waiting: see applyConnector.)
             const digests = secretKeyDigests(inputs.secretConfig, inputs.connectorName);
-            const refChanged = Object.keys(inputs.secretRefs ?? {}).some((k) => (olds.secretDigests ?? {})[k] !== digests[k]);
+            const refChanged = Object.keys(inputs.secretRefs ?? {}).some(
+                (k) => (olds.secretDigests ?? {})[k] !== digests[k],
+            );
             return { outs: await apply(inputs, olds, refChanged) };
         },
 
@@ -158,7 +210,9 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
             } catch (e) {
                 if (!unreachable(e)) throw e;
                 if (process.env[CONNECT_GONE_ENV] === "1") {
-                    (options.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(`KafkaConnector "${name}": Kafka Connect at ${url} does not answer; ${CONNECT_GONE_ENV}=1, so it is dropped from the state without being deleted`);
+                    (options.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(
+                        `KafkaConnector "${name}": Kafka Connect at ${url} does not answer; ${CONNECT_GONE_ENV}=1, so it is dropped from the state without being deleted`,
+                    );
                     return;
                 }
                 throw new Error(`${plainError(e).message}\n${goneHint(url, name, "stopped and deleted")}`);

@@ -36,16 +36,30 @@ export async function readConnector(
     let status: ConnectorStatus | undefined = await getConnectorStatus(withSecrets, name);
     let restarts: RestartEvent[] = [];
     const policy = restartPolicyOf(props, tuning);
-    if (status && (props.desiredState ?? "running") === "running" && policy.maxRestarts > 0 && failuresOf(status, []).length > 0) {
+    if (
+        status &&
+        (props.desiredState ?? "running") === "running" &&
+        policy.maxRestarts > 0 &&
+        failuresOf(status, []).length > 0
+    ) {
         const timeoutMs = (props.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS) * 1000;
         try {
-            const waited = await waitForState(withSecrets, name, "RUNNING", timeoutMs, tuning.pollIntervalMs ?? 1000, policy);
+            const waited = await waitForState(
+                withSecrets,
+                name,
+                "RUNNING",
+                timeoutMs,
+                tuning.pollIntervalMs ?? 1000,
+                policy,
+            );
             status = waited.status;
             restarts = waited.restarts;
         } catch (e) {
             // Still failing (or not yet running): report what is live; `up` retries and fails with the trace.
             restarts = restartsOf(e);
-            opts.log?.(`still not RUNNING after ${restarts.length} restart(s); the next \`pulumi up\` retries and reports the trace`);
+            opts.log?.(
+                `still not RUNNING after ${restarts.length} restart(s); the next \`pulumi up\` retries and reports the trace`,
+            );
             status = await getConnectorStatus(withSecrets, name);
         }
     }
@@ -65,7 +79,11 @@ export async function readConnector(
                 restartBackoffSeconds: props.restartBackoffSeconds,
             },
             status,
-            { restarts: recordRestarts(props.restarts, restarts), offsetsResetId: props.offsetsResetId, flowProof: props.flowProof },
+            {
+                restarts: recordRestarts(props.restarts, restarts),
+                offsetsResetId: props.offsetsResetId,
+                flowProof: props.flowProof,
+            },
         ),
         // Keys that were secret stay listed even if deleted out of band, so the diff reports them.
         secretKeys: [...secretKeys].sort(),

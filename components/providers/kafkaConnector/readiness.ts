@@ -51,7 +51,12 @@ export async function waitForFlow(
         const what = sink
             ? `consumed records from ${consumed.join(", ")} but committed no offset in ${secs} s; ${SINK_NOTHING_FLOWS_CAUSES}`
             : `produced no record in ${secs} s (no active topic, no committed offset); ${SOURCE_NOTHING_FLOWS_CAUSES}`;
-        return new ConnectHttpError(`Kafka Connect connector "${name}" is RUNNING but ${what}`, undefined, undefined, false);
+        return new ConnectHttpError(
+            `Kafka Connect connector "${name}" is RUNNING but ${what}`,
+            undefined,
+            undefined,
+            false,
+        );
     };
     for (;;) {
         let topics: string[] | undefined;
@@ -81,7 +86,9 @@ export async function waitForFlow(
         if (now >= deadline) throw fail();
         if (now - lastProgress >= progressEveryMs) {
             lastProgress = now;
-            opts.log?.(`waiting for connector "${name}" to ${sink ? "commit offsets" : "produce a record"} (${Math.round((now - started) / 1000)} s so far, gives up in ${Math.round((deadline - now) / 1000)} s)`);
+            opts.log?.(
+                `waiting for connector "${name}" to ${sink ? "commit offsets" : "produce a record"} (${Math.round((now - started) / 1000)} s so far, gives up in ${Math.round((deadline - now) / 1000)} s)`,
+            );
         }
         await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
     }

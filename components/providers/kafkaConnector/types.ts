@@ -44,7 +44,11 @@ export interface KafkaConnectorInputs {
 }
 
 /** The Connect state that proves each declared state. */
-export const CONNECT_STATE_OF: Record<DesiredState, string> = { running: "RUNNING", paused: "PAUSED", stopped: "STOPPED" };
+export const CONNECT_STATE_OF: Record<DesiredState, string> = {
+    running: "RUNNING",
+    paused: "PAUSED",
+    stopped: "STOPPED",
+};
 
 /** What the provider's automatic restarts did (a stored output). */
 export interface RestartRecord {

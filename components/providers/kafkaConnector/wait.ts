@@ -11,7 +11,10 @@ import type { ConnectorStatus } from "./types";
 /** A few lines of a Java stack trace: the first line and each `Caused by:` line, masked. */
 export function summariseTrace(trace: string | undefined, secretValues: readonly string[], maxLines = 4): string {
     if (!trace) return "(no trace)";
-    const lines = trace.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+    const lines = trace
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l.length > 0);
     const picked = [lines[0], ...lines.filter((l) => l.startsWith("Caused by:"))].slice(0, maxLines);
     return picked.map((l) => maskSecrets(l.length > 300 ? `${l.slice(0, 300)}…` : l, secretValues)).join("\n  ");
 }
@@ -19,7 +22,8 @@ export function summariseTrace(trace: string | undefined, secretValues: readonly
 /** Every FAILED part of a status, with its trace summarised. */
 export function failuresOf(status: ConnectorStatus, secretValues: readonly string[]): string[] {
     const out: string[] = [];
-    if (status.connector?.state === "FAILED") out.push(`connector FAILED: ${summariseTrace(status.connector.trace, secretValues)}`);
+    if (status.connector?.state === "FAILED")
+        out.push(`connector FAILED: ${summariseTrace(status.connector.trace, secretValues)}`);
     for (const t of status.tasks ?? []) {
         if (t.state === "FAILED") out.push(`task ${t.id} FAILED: ${summariseTrace(t.trace, secretValues)}`);
     }
@@ -82,12 +86,14 @@ export async function waitForState(
     /** The error, carrying the restarts made (so a caller can still record them). */
     const withRestarts = (e: ConnectHttpError) => Object.assign(e, { restarts: [...restarts] });
     const notReached = () =>
-        withRestarts(new ConnectHttpError(
-            `Kafka Connect connector "${name}" not ${target} after ${Math.round((Date.now() - started) / 1000)} s${after()} (last seen: ${describeStatus(last)}); raise cdc:connectors.readyTimeoutSeconds or check the worker log`,
-            undefined,
-            undefined,
-            false,
-        ));
+        withRestarts(
+            new ConnectHttpError(
+                `Kafka Connect connector "${name}" not ${target} after ${Math.round((Date.now() - started) / 1000)} s${after()} (last seen: ${describeStatus(last)}); raise cdc:connectors.readyTimeoutSeconds or check the worker log`,
+                undefined,
+                undefined,
+                false,
+            ),
+        );
     for (;;) {
         if (Date.now() >= deadline) throw notReached();
         try {
@@ -99,7 +105,9 @@ export async function waitForState(
         }
         if (Date.now() - lastProgress >= progressEveryMs) {
             lastProgress = Date.now();
-            opts.log?.(`waiting for connector "${name}" to be ${target}: ${describeStatus(last)} (${Math.round((lastProgress - started) / 1000)} s so far, gives up in ${Math.round((deadline - lastProgress) / 1000)} s)`);
+            opts.log?.(
+                `waiting for connector "${name}" to be ${target}: ${describeStatus(last)} (${Math.round((lastProgress - started) / 1000)} s so far, gives up in ${Math.round((deadline - lastProgress) / 1000)} s)`,
+            );
         }
         if (last) {
             const failures = failuresOf(last, opts.secretValues);
@@ -109,15 +117,27 @@ export async function waitForState(
                 const n = restarts.length;
                 const delay = restart ? restart.backoffMs * (n * n + n) : 0;
                 if (!restart || target !== "RUNNING" || n >= restart.maxRestarts || Date.now() + delay >= deadline) {
-                    const why = restart && target === "RUNNING" && n < restart.maxRestarts ? " (the next restart would pass readyTimeoutSeconds)" : "";
-                    throw withRestarts(new ConnectHttpError(`Kafka Connect connector "${name}" failed${after()}${why}:\n${failures.join("\n")}`, undefined, undefined, false));
+                    const why =
+                        restart && target === "RUNNING" && n < restart.maxRestarts
+                            ? " (the next restart would pass readyTimeoutSeconds)"
+                            : "";
+                    throw withRestarts(
+                        new ConnectHttpError(
+                            `Kafka Connect connector "${name}" failed${after()}${why}:\n${failures.join("\n")}`,
+                            undefined,
+                            undefined,
+                            false,
+                        ),
+                    );
                 }
                 const event: RestartEvent = {
                     at: "",
                     tasks: (last.tasks ?? []).filter((t) => t.state === "FAILED").map((t) => t.id),
                     connector: last.connector?.state === "FAILED",
                 };
-                opts.log?.(`restarting the failed parts of connector "${name}" (${[event.connector ? "connector" : "", ...event.tasks.map((t) => `task ${t}`)].filter(Boolean).join(", ")}), restart ${n + 1} of ${restart.maxRestarts}${delay > 0 ? ` in ${(delay / 1000).toFixed(1)} s` : ""}: ${failures[0].split("\n")[0]}`);
+                opts.log?.(
+                    `restarting the failed parts of connector "${name}" (${[event.connector ? "connector" : "", ...event.tasks.map((t) => `task ${t}`)].filter(Boolean).join(", ")}), restart ${n + 1} of ${restart.maxRestarts}${delay > 0 ? ` in ${(delay / 1000).toFixed(1)} s` : ""}: ${failures[0].split("\n")[0]}`,
+                );
                 if (delay > 0) await sleep(delay);
                 // KIP-745: POST /connectors/{name}/restart?includeTasks=true&onlyFailed=true
                 await restartConnector(opts, name, true);
@@ -133,11 +153,19 @@ export async function waitForState(
 }
 
 /** Waits for RUNNING without restarting anything (see {@link waitForState}). */
-export async function waitUntilRunning(opts: ConnectCallOptions, name: string, timeoutMs: number, pollMs: number, progressEveryMs = 10_000): Promise<ConnectorStatus> {
+export async function waitUntilRunning(
+    opts: ConnectCallOptions,
+    name: string,
+    timeoutMs: number,
+    pollMs: number,
+    progressEveryMs = 10_000,
+): Promise<ConnectorStatus> {
     return (await waitForState(opts, name, "RUNNING", timeoutMs, pollMs, undefined, progressEveryMs)).status;
 }
 
 /** One line for a status: `connector RUNNING, tasks [0:UNASSIGNED]`. */
 export function describeStatus(s: ConnectorStatus | undefined): string {
-    return s ? `connector ${s.connector?.state}, tasks [${(s.tasks ?? []).map((t) => `${t.id}:${t.state}`).join(", ")}]` : "connector not found";
+    return s
+        ? `connector ${s.connector?.state}, tasks [${(s.tasks ?? []).map((t) => `${t.id}:${t.state}`).join(", ")}]`
+        : "connector not found";
 }

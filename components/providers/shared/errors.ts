@@ -35,7 +35,11 @@ export function plainError(e: unknown): Error {
         if (typeof src.status === "number") Object.assign(out, { status: src.status });
         // Pulumi's dynamic-provider host reads these off a create/update error (ErrorResourceInitFailed).
         if (typeof src.id === "string" && src.id.length > 0) {
-            Object.assign(out, { id: src.id, properties: src.properties ?? {}, reasons: Array.isArray(src.reasons) ? src.reasons : [out.message] });
+            Object.assign(out, {
+                id: src.id,
+                properties: src.properties ?? {},
+                reasons: Array.isArray(src.reasons) ? src.reasons : [out.message],
+            });
         }
     }
     return out;

@@ -25,9 +25,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 6, baseDelayMs: 250,
 /** Fills the unset fields of a partial policy from {@link DEFAULT_RETRY_POLICY} and checks them. */
 export function resolveRetryPolicy(partial?: Partial<RetryPolicy>): RetryPolicy {
     const p = { ...DEFAULT_RETRY_POLICY, ...(partial ?? {}) };
-    if (!Number.isInteger(p.retries) || p.retries < 0) throw new Error(`retry.retries must be an integer >= 0, got ${p.retries}`);
+    if (!Number.isInteger(p.retries) || p.retries < 0)
+        throw new Error(`retry.retries must be an integer >= 0, got ${p.retries}`);
     if (!(p.baseDelayMs >= 0)) throw new Error(`retry.baseDelayMs must be >= 0, got ${p.baseDelayMs}`);
-    if (!(p.maxDelayMs >= p.baseDelayMs)) throw new Error(`retry.maxDelayMs must be >= baseDelayMs, got ${p.maxDelayMs}`);
+    if (!(p.maxDelayMs >= p.baseDelayMs))
+        throw new Error(`retry.maxDelayMs must be >= baseDelayMs, got ${p.maxDelayMs}`);
     return p;
 }
 

@@ -8,7 +8,17 @@ import { snapshotSignalProvider } from "./provider";
 import { DEFAULT_SIGNAL_TIMEOUT_SECONDS } from "./signal";
 
 export * from "./types";
-export { SNAPSHOT_ID, DEFAULT_SIGNAL_TIMEOUT_SECONDS, normaliseSignalInputs, checkSignalInputs, signalDocument, dataCollections, pendingIds, diffSnapshotSignal, requestPath } from "./signal";
+export {
+    SNAPSHOT_ID,
+    DEFAULT_SIGNAL_TIMEOUT_SECONDS,
+    normaliseSignalInputs,
+    checkSignalInputs,
+    signalDocument,
+    dataCollections,
+    pendingIds,
+    diffSnapshotSignal,
+    requestPath,
+} from "./signal";
 export type { SnapshotSignalDiff } from "./signal";
 export { createSnapshotSignalProvider, snapshotSignalProvider, mongoSignalStore } from "./provider";
 export type { SignalStore, SignalStoreFactory, SnapshotSignalProviderOptions } from "./provider";
@@ -35,7 +45,9 @@ export interface SnapshotSignalArgs {
 /** The snapshot ledger (dynamic resource; type `pulumi-nodejs:dynamic/cdc:SnapshotSignal`). */
 export class SnapshotSignal extends pulumi.dynamic.Resource {
     /** Every id executed so far, with its collections and when it was signalled. */
-    declare public readonly executed: pulumi.Output<{ id: string; dataCollections: string[]; signalledAt: string; outcome: string }[]>;
+    declare public readonly executed: pulumi.Output<
+        { id: string; dataCollections: string[]; signalledAt: string; outcome: string }[]
+    >;
 
     constructor(name: string, args: SnapshotSignalArgs, opts?: pulumi.CustomResourceOptions) {
         super(

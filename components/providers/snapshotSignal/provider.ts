@@ -11,7 +11,16 @@ import type * as pulumi from "@pulumi/pulumi";
 import { withPlainErrors } from "../shared/errors";
 import { maskSecrets, secretValuesOf } from "../shared/mask";
 import { containsUnknown, isUnknown } from "../shared/unknown";
-import { checkSignalInputs, dataCollections, diffSnapshotSignal, executedOf, normaliseSignalInputs, pendingIds, signalDocument, type SnapshotSignalDiff } from "./signal";
+import {
+    checkSignalInputs,
+    dataCollections,
+    diffSnapshotSignal,
+    executedOf,
+    normaliseSignalInputs,
+    pendingIds,
+    signalDocument,
+    type SnapshotSignalDiff,
+} from "./signal";
 import type { ExecutedSnapshot, SnapshotSignalInputs, SnapshotSignalOutputs } from "./types";
 
 /** Where signals are written: one insert per request; `exists` when that `_id` is already there. */
@@ -21,7 +30,12 @@ export interface SignalStore {
 }
 
 /** Opens a {@link SignalStore} on `database.collection` with every operation bounded by `timeoutMs`. */
-export type SignalStoreFactory = (c: { connectionString: string; database: string; collection: string; timeoutMs: number }) => Promise<SignalStore>;
+export type SignalStoreFactory = (c: {
+    connectionString: string;
+    database: string;
+    collection: string;
+    timeoutMs: number;
+}) => Promise<SignalStore>;
 
 /** Tuning of the provider. */
 export interface SnapshotSignalProviderOptions {
@@ -73,7 +87,10 @@ function within<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
 }
 
 /** Creates the provider object handed to `pulumi.dynamic.Resource`. */
-export function createSnapshotSignalProvider(options: SnapshotSignalProviderOptions = {}): Omit<pulumi.dynamic.ResourceProvider, "diff"> & {
+export function createSnapshotSignalProvider(options: SnapshotSignalProviderOptions = {}): Omit<
+    pulumi.dynamic.ResourceProvider,
+    "diff"
+> & {
     diff(id: string, olds: SnapshotSignalOutputs, news: SnapshotSignalInputs): Promise<SnapshotSignalDiff>;
 } {
     const log = (line: string) => (options.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
@@ -85,7 +102,10 @@ export function createSnapshotSignalProvider(options: SnapshotSignalProviderOpti
      */
     const send = async (i: SnapshotSignalInputs, executed: ExecutedSnapshot[]): Promise<ExecutedSnapshot[]> => {
         const failures = checkSignalInputs(i);
-        if (failures.length > 0) throw new Error(`SnapshotSignal: invalid inputs:\n${failures.map((f) => `  - ${f.property}: ${f.reason}`).join("\n")}`);
+        if (failures.length > 0)
+            throw new Error(
+                `SnapshotSignal: invalid inputs:\n${failures.map((f) => `  - ${f.property}: ${f.reason}`).join("\n")}`,
+            );
         const pending = pendingIds(i.requests, executed);
         if (pending.length === 0) return executed;
         const secrets = secretValuesOf({ connectionString: i.connectionString });
@@ -98,15 +118,29 @@ export function createSnapshotSignalProvider(options: SnapshotSignalProviderOpti
         try {
             current = "(connecting)";
             store = await within(
-                factory({ connectionString: i.connectionString, database: i.database, collection: i.signalCollection, timeoutMs }),
+                factory({
+                    connectionString: i.connectionString,
+                    database: i.database,
+                    collection: i.signalCollection,
+                    timeoutMs,
+                }),
                 timeoutMs + 1000,
                 `no connection to MongoDB within ${i.timeoutSeconds} s`,
             );
             for (const id of pending) {
                 current = id;
                 const doc = signalDocument(id, i.database, i.requests[id]!);
-                const outcome = await within(store.insert(doc), timeoutMs + 1000, `the insert did not complete within ${i.timeoutSeconds} s`);
-                const entry: ExecutedSnapshot = { id, dataCollections: dataCollections(i.database, i.requests[id]!), signalledAt: now().toISOString(), outcome: outcome === "inserted" ? "sent" : "found" };
+                const outcome = await within(
+                    store.insert(doc),
+                    timeoutMs + 1000,
+                    `the insert did not complete within ${i.timeoutSeconds} s`,
+                );
+                const entry: ExecutedSnapshot = {
+                    id,
+                    dataCollections: dataCollections(i.database, i.requests[id]!),
+                    signalledAt: now().toISOString(),
+                    outcome: outcome === "inserted" ? "sent" : "found",
+                };
                 out.push(entry);
                 log(
                     outcome === "inserted"
@@ -131,12 +165,18 @@ export function createSnapshotSignalProvider(options: SnapshotSignalProviderOpti
         }
     };
 
-    const outputs = (i: SnapshotSignalInputs, executed: ExecutedSnapshot[]): SnapshotSignalOutputs => ({ ...i, requests: { ...i.requests }, executed });
+    const outputs = (i: SnapshotSignalInputs, executed: ExecutedSnapshot[]): SnapshotSignalOutputs => ({
+        ...i,
+        requests: { ...i.requests },
+        executed,
+    });
 
     return withPlainErrors({
         async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
             const n = normaliseSignalInputs(news);
-            const failures = checkSignalInputs(n).filter((f) => !containsUnknown(news[f.property]) && !isUnknown(news[f.property]));
+            const failures = checkSignalInputs(n).filter(
+                (f) => !containsUnknown(news[f.property]) && !isUnknown(news[f.property]),
+            );
             return { inputs: news, failures };
         },
 
@@ -170,7 +210,9 @@ export function createSnapshotSignalProvider(options: SnapshotSignalProviderOpti
         async delete(_id: string, props: Partial<SnapshotSignalOutputs>) {
             const ids = executedOf(props).map((e) => e.id);
             if (ids.length > 0) {
-                log(`SnapshotSignal: forgot the executed snapshot ids ${ids.join(", ")}; their signal documents stay in ${props.database}.${props.signalCollection} (MongoDB refuses those ids again).`);
+                log(
+                    `SnapshotSignal: forgot the executed snapshot ids ${ids.join(", ")}; their signal documents stay in ${props.database}.${props.signalCollection} (MongoDB refuses those ids again).`,
+                );
             }
         },
     });

@@ -19,7 +19,8 @@ export function normaliseSignalInputs(raw: Record<string, unknown>): SnapshotSig
     const requests: Record<string, string[]> = {};
     const r = raw.requests;
     if (r && typeof r === "object" && !Array.isArray(r)) {
-        for (const [id, cols] of Object.entries(r as Record<string, unknown>)) requests[id] = Array.isArray(cols) ? cols.map(String) : [];
+        for (const [id, cols] of Object.entries(r as Record<string, unknown>))
+            requests[id] = Array.isArray(cols) ? cols.map(String) : [];
     }
     const timeout = Number(raw.timeoutSeconds ?? DEFAULT_SIGNAL_TIMEOUT_SECONDS);
     return {
@@ -40,15 +41,48 @@ export function executedOf(olds: Partial<SnapshotSignalOutputs> | undefined): Ex
 /** Problems with the inputs, each naming the property and the fix. */
 export function checkSignalInputs(i: SnapshotSignalInputs): pulumi.dynamic.CheckFailure[] {
     const failures: pulumi.dynamic.CheckFailure[] = [];
-    if (!/^mongodb(\+srv)?:\/\//.test(i.connectionString)) failures.push({ property: "connectionString", reason: "must be a mongodb:// or mongodb+srv:// connection string" });
-    if (!NAME.test(i.database)) failures.push({ property: "database", reason: `must be a database name of letters, digits, _ or - (got ${JSON.stringify(i.database)})` });
-    if (!NAME.test(i.signalCollection)) failures.push({ property: "signalCollection", reason: `must be a collection name of letters, digits, _ or - (got ${JSON.stringify(i.signalCollection)})` });
-    if (!Number.isInteger(i.timeoutSeconds) || i.timeoutSeconds < 1 || i.timeoutSeconds > 600) failures.push({ property: "timeoutSeconds", reason: `must be an integer from 1 to 600 (got ${i.timeoutSeconds})` });
+    if (!/^mongodb(\+srv)?:\/\//.test(i.connectionString))
+        failures.push({
+            property: "connectionString",
+            reason: "must be a mongodb:// or mongodb+srv:// connection string",
+        });
+    if (!NAME.test(i.database))
+        failures.push({
+            property: "database",
+            reason: `must be a database name of letters, digits, _ or - (got ${JSON.stringify(i.database)})`,
+        });
+    if (!NAME.test(i.signalCollection))
+        failures.push({
+            property: "signalCollection",
+            reason: `must be a collection name of letters, digits, _ or - (got ${JSON.stringify(i.signalCollection)})`,
+        });
+    if (!Number.isInteger(i.timeoutSeconds) || i.timeoutSeconds < 1 || i.timeoutSeconds > 600)
+        failures.push({
+            property: "timeoutSeconds",
+            reason: `must be an integer from 1 to 600 (got ${i.timeoutSeconds})`,
+        });
     for (const [id, cols] of Object.entries(i.requests)) {
-        if (!SNAPSHOT_ID.test(id)) failures.push({ property: "requests", reason: `id ${JSON.stringify(id)} must start with a letter and hold only letters, digits, '.', '_' or '-' (at most 100)` });
-        if (cols.length === 0) failures.push({ property: "requests", reason: `request ${JSON.stringify(id)} must name at least one collection` });
-        for (const c of cols) if (!NAME.test(c)) failures.push({ property: "requests", reason: `request ${JSON.stringify(id)}: ${JSON.stringify(c)} is not a collection name` });
-        if (cols.includes(i.signalCollection)) failures.push({ property: "requests", reason: `request ${JSON.stringify(id)} names the signal collection ${i.signalCollection}; snapshot a captured collection` });
+        if (!SNAPSHOT_ID.test(id))
+            failures.push({
+                property: "requests",
+                reason: `id ${JSON.stringify(id)} must start with a letter and hold only letters, digits, '.', '_' or '-' (at most 100)`,
+            });
+        if (cols.length === 0)
+            failures.push({
+                property: "requests",
+                reason: `request ${JSON.stringify(id)} must name at least one collection`,
+            });
+        for (const c of cols)
+            if (!NAME.test(c))
+                failures.push({
+                    property: "requests",
+                    reason: `request ${JSON.stringify(id)}: ${JSON.stringify(c)} is not a collection name`,
+                });
+        if (cols.includes(i.signalCollection))
+            failures.push({
+                property: "requests",
+                reason: `request ${JSON.stringify(id)} names the signal collection ${i.signalCollection}; snapshot a captured collection`,
+            });
     }
     return failures;
 }
@@ -64,7 +98,11 @@ export function dataCollections(database: string, collections: readonly string[]
  * MongoDB itself refuses a second copy of one request (duplicate key) even if this stack's state
  * were lost. `data` is the JSON text Debezium parses for `execute-snapshot`.
  */
-export function signalDocument(id: string, database: string, collections: readonly string[]): { _id: string; type: string; data: string } {
+export function signalDocument(
+    id: string,
+    database: string,
+    collections: readonly string[],
+): { _id: string; type: string; data: string } {
     return {
         _id: id,
         type: "execute-snapshot",
@@ -96,27 +134,50 @@ export interface SnapshotSignalDiff extends pulumi.dynamic.DiffResult {
  * snapshot only re-reads). An executed id, listed again or re-added later, is never sent again.
  * Nothing ever replaces the resource (a replacement would forget what was executed).
  */
-export function diffSnapshotSignal(olds: Partial<SnapshotSignalOutputs>, news: SnapshotSignalInputs | Record<string, unknown>): SnapshotSignalDiff {
+export function diffSnapshotSignal(
+    olds: Partial<SnapshotSignalOutputs>,
+    news: SnapshotSignalInputs | Record<string, unknown>,
+): SnapshotSignalDiff {
     const detailedDiff: SnapshotSignalDiff["detailedDiff"] = {};
     const rawRequests = (news as { requests?: unknown }).requests;
     if (isUnknown(rawRequests)) {
-        return { changes: true, replaces: [], deleteBeforeReplace: false, detailedDiff: { requests: { kind: "update" } }, toSignal: [] };
+        return {
+            changes: true,
+            replaces: [],
+            deleteBeforeReplace: false,
+            detailedDiff: { requests: { kind: "update" } },
+            toSignal: [],
+        };
     }
     const n = normaliseSignalInputs(news as Record<string, unknown>);
     const executed = executedOf(olds);
     const toSignal = pendingIds(n.requests, executed);
     for (const id of toSignal) detailedDiff[requestPath(id)] = { kind: "add" };
     const oldRequests = olds.requests ?? {};
-    for (const id of Object.keys(oldRequests)) if (!(id in n.requests)) detailedDiff[requestPath(id)] = { kind: "delete" };
+    for (const id of Object.keys(oldRequests))
+        if (!(id in n.requests)) detailedDiff[requestPath(id)] = { kind: "delete" };
     for (const id of Object.keys(n.requests)) {
-        if (id in oldRequests && !toSignal.includes(id) && JSON.stringify(oldRequests[id]) !== JSON.stringify(n.requests[id]) && !containsUnknown(n.requests[id])) {
+        if (
+            id in oldRequests &&
+            !toSignal.includes(id) &&
+            JSON.stringify(oldRequests[id]) !== JSON.stringify(n.requests[id]) &&
+            !containsUnknown(n.requests[id])
+        ) {
             // an executed id with other collections: recorded, not sent again (use a new id)
             detailedDiff[requestPath(id)] = { kind: "update" };
         }
     }
     for (const key of ["database", "signalCollection", "connectorName", "timeoutSeconds"] as const) {
         const v = (news as Record<string, unknown>)[key];
-        if (olds[key] !== undefined && !isUnknown(v) && String(olds[key]) !== String(n[key])) detailedDiff[key] = { kind: "update" };
+        if (olds[key] !== undefined && !isUnknown(v) && String(olds[key]) !== String(n[key]))
+            detailedDiff[key] = { kind: "update" };
     }
-    return { changes: Object.keys(detailedDiff).length > 0, replaces: [], deleteBeforeReplace: false, stables: [], detailedDiff, toSignal };
+    return {
+        changes: Object.keys(detailedDiff).length > 0,
+        replaces: [],
+        deleteBeforeReplace: false,
+        stables: [],
+        detailedDiff,
+        toSignal,
+    };
 }

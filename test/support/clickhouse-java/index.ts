@@ -11,7 +11,16 @@ import { createHash } from "node:crypto";
 import { existsSync, promises as fs, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { cacheRoot, ensureMavenCache, javaBin, javaMajorVersion, javacBin, mavenAvailable, mavenCacheComplete, pomProperty } from "../maven-cache";
+import {
+    cacheRoot,
+    ensureMavenCache,
+    javaBin,
+    javaMajorVersion,
+    javacBin,
+    mavenAvailable,
+    mavenCacheComplete,
+    pomProperty,
+} from "../maven-cache";
 
 const run = promisify(execFile);
 
@@ -50,8 +59,10 @@ export function ensureClickhouseJavaJars(log: (l: string) => void = () => {}): P
 /** undefined when the JVM-client tier can run here, else what is missing and how to get it. */
 export async function clickhouseJavaProblem(): Promise<string | undefined> {
     const major = await javaMajorVersion();
-    if (major === undefined) return `no runnable java (${javaBin()}); install a JDK 11+ (apt-get install openjdk-17-jdk-headless) or set JAVA_HOME`;
-    if (major < 11) return `java ${major} is too old for clickhouse-java ${clickhouseJavaVersion()}; Java 11+ is needed (set JAVA_HOME)`;
+    if (major === undefined)
+        return `no runnable java (${javaBin()}); install a JDK 11+ (apt-get install openjdk-17-jdk-headless) or set JAVA_HOME`;
+    if (major < 11)
+        return `java ${major} is too old for clickhouse-java ${clickhouseJavaVersion()}; Java 11+ is needed (set JAVA_HOME)`;
     if ((await javaMajorVersion(javacBin())) === undefined) {
         return `no javac (${javacBin()}) to compile ${path.basename(PROBE_SOURCE)}; install a JDK, not only a JRE (apt-get install openjdk-17-jdk-headless)`;
     }
@@ -69,7 +80,10 @@ export async function clickhouseJavaProblem(): Promise<string | undefined> {
 export async function ensureGatewayProbe(log: (l: string) => void = () => {}): Promise<string> {
     const dir = await ensureClickhouseJavaJars(log);
     const libs = path.join(dir, "libs");
-    const jars = readdirSync(libs).filter((f) => f.endsWith(".jar")).sort().map((f) => path.join(libs, f));
+    const jars = readdirSync(libs)
+        .filter((f) => f.endsWith(".jar"))
+        .sort()
+        .map((f) => path.join(libs, f));
     const h = createHash("sha256");
     for (const src of PROBE_SOURCES) h.update(`${path.basename(src)}\n`).update(readFileSync(src));
     const hash = h.digest("hex").slice(0, 16);
@@ -79,7 +93,21 @@ export async function ensureGatewayProbe(log: (l: string) => void = () => {}): P
         await fs.mkdir(tmp, { recursive: true });
         log(`javac ${PROBE_SOURCE}`);
         try {
-            await run(javacBin(), ["-nowarn", "-Xlint:-deprecation", "-encoding", "UTF-8", "-d", tmp, "-cp", jars.join(path.delimiter), ...PROBE_SOURCES], { timeout: 5 * 60_000 });
+            await run(
+                javacBin(),
+                [
+                    "-nowarn",
+                    "-Xlint:-deprecation",
+                    "-encoding",
+                    "UTF-8",
+                    "-d",
+                    tmp,
+                    "-cp",
+                    jars.join(path.delimiter),
+                    ...PROBE_SOURCES,
+                ],
+                { timeout: 5 * 60_000 },
+            );
             await fs.rm(classes, { recursive: true, force: true });
             await fs.rename(tmp, classes);
         } catch (e) {
@@ -125,7 +153,13 @@ export interface ProbeResult {
     ping?: boolean;
     version?: string;
     tables?: { database: string; table: string; col_count: number }[];
-    describe?: { name: string; type: string; default_type: string; default_expression: string; is_subcolumn?: number }[];
+    describe?: {
+        name: string;
+        type: string;
+        default_type: string;
+        default_expression: string;
+        is_subcolumn?: number;
+    }[];
     written_rows?: number;
     /** raw_data, _topic, _partition, _offset, _key, _ingested_at in epoch ms; ordered by _offset. */
     readback?: [string, string, number, number, string | null, number][];
@@ -138,16 +172,28 @@ export interface ProbeResult {
 }
 
 /** Runs the probe (class path from {@link ensureGatewayProbe}) and parses its report. */
-export async function runGatewayProbe(classPath: string, spec: ProbeSpec): Promise<{ result: ProbeResult; stderr: string }> {
+export async function runGatewayProbe(
+    classPath: string,
+    spec: ProbeSpec,
+): Promise<{ result: ProbeResult; stderr: string }> {
     return new Promise((resolve, reject) => {
-        const child = execFile(javaBin(), ["-cp", classPath, "GatewayProbe"], { timeout: 180_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-            const line = stdout.trim().split("\n").pop() ?? "";
-            try {
-                resolve({ result: JSON.parse(line) as ProbeResult, stderr });
-            } catch {
-                reject(new Error(`GatewayProbe (${spec.client}) gave no report${err ? `: ${err.message}` : ""}\n${stdout}\n${stderr}`));
-            }
-        });
+        const child = execFile(
+            javaBin(),
+            ["-cp", classPath, "GatewayProbe"],
+            { timeout: 180_000, maxBuffer: 16 << 20 },
+            (err, stdout, stderr) => {
+                const line = stdout.trim().split("\n").pop() ?? "";
+                try {
+                    resolve({ result: JSON.parse(line) as ProbeResult, stderr });
+                } catch {
+                    reject(
+                        new Error(
+                            `GatewayProbe (${spec.client}) gave no report${err ? `: ${err.message}` : ""}\n${stdout}\n${stderr}`,
+                        ),
+                    );
+                }
+            },
+        );
         child.stdin!.end(JSON.stringify(spec));
     });
 }

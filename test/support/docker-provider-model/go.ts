@@ -48,7 +48,16 @@ export function nanoCpusToString(nano: bigint): string {
     return str.replace(/0+$/, "");
 }
 
-const UNIT_NS: Record<string, bigint> = { ns: 1n, us: 1000n, "µs": 1000n, "μs": 1000n, ms: 1_000_000n, s: NS_PER_S, m: 60n * NS_PER_S, h: 3600n * NS_PER_S };
+const UNIT_NS: Record<string, bigint> = {
+    ns: 1n,
+    us: 1000n,
+    µs: 1000n,
+    μs: 1000n,
+    ms: 1_000_000n,
+    s: NS_PER_S,
+    m: 60n * NS_PER_S,
+    h: 3600n * NS_PER_S,
+};
 
 /** Go's `time.ParseDuration` (no sign, which the provider rejects anyway), in nanoseconds. */
 export function parseGoDuration(s: string): bigint {

@@ -71,7 +71,14 @@ function storedMemorySwap(all: Record<string, Json>, engine: EngineTraits): bigi
 const healthReadBack = (input: Json): Json => {
     const h = input as Record<string, Json>;
     const d = (k: string) => goDurationString(parseGoDuration(String(h[k] ?? "0s")));
-    return { tests: h.tests, interval: d("interval"), timeout: d("timeout"), startPeriod: d("startPeriod"), startInterval: d("startInterval"), retries: h.retries ?? 0 };
+    return {
+        tests: h.tests,
+        interval: d("interval"),
+        timeout: d("timeout"),
+        startPeriod: d("startPeriod"),
+        startInterval: d("startInterval"),
+        retries: h.retries ?? 0,
+    };
 };
 
 /**
@@ -97,10 +104,17 @@ export const CONTAINER_FIELDS: Record<string, Field> = {
         forceNew: true,
         readBack: (v, all) => {
             if (all.mustRun === false) return v;
-            const bound = (v as { internal: number; external: number; ip?: string; protocol?: string }[]).flatMap((p) => {
-                const q = { ...p, protocol: p.protocol ?? "tcp" };
-                return p.ip ? [q] : [{ ...q, ip: "0.0.0.0" }, { ...q, ip: "::" }];
-            });
+            const bound = (v as { internal: number; external: number; ip?: string; protocol?: string }[]).flatMap(
+                (p) => {
+                    const q = { ...p, protocol: p.protocol ?? "tcp" };
+                    return p.ip
+                        ? [q]
+                        : [
+                              { ...q, ip: "0.0.0.0" },
+                              { ...q, ip: "::" },
+                          ];
+                },
+            );
             return bound.sort((a, b) => a.internal - b.internal);
         },
     },
@@ -208,7 +222,14 @@ const SETS = new Set(["env", "labels", "upload", "volumes", "networks_advanced",
 function withDefaults(name: string, v: Json): Json {
     if (name === "healthcheck" && v && typeof v === "object") {
         const h = v as Record<string, Json>;
-        return { tests: h.tests, interval: h.interval ?? "0s", timeout: h.timeout ?? "0s", startPeriod: h.startPeriod ?? "0s", startInterval: h.startInterval ?? "0s", retries: h.retries ?? 0 };
+        return {
+            tests: h.tests,
+            interval: h.interval ?? "0s",
+            timeout: h.timeout ?? "0s",
+            startPeriod: h.startPeriod ?? "0s",
+            startInterval: h.startInterval ?? "0s",
+            retries: h.retries ?? 0,
+        };
     }
     return v;
 }
@@ -219,7 +240,10 @@ function withDefaults(name: string, v: Json): Json {
  */
 export function roundTrip(inputs: Record<string, Json>, engine: EngineTraits): Difference[] {
     const unknown = Object.keys(inputs).filter((k) => !(k in CONTAINER_FIELDS) && k !== "name");
-    if (unknown.length > 0) throw new Error(`inputs not modelled: ${unknown.join(", ")} — read how the provider reads them back, then add them to CONTAINER_FIELDS`);
+    if (unknown.length > 0)
+        throw new Error(
+            `inputs not modelled: ${unknown.join(", ")} — read how the provider reads them back, then add them to CONTAINER_FIELDS`,
+        );
     const all: Record<string, Json> = {};
     for (const [k, f] of Object.entries(CONTAINER_FIELDS)) {
         const v = inputs[k] ?? f.def;
@@ -233,7 +257,8 @@ export function roundTrip(inputs: Record<string, Json>, engine: EngineTraits): D
         if (given === undefined && k !== "memorySwap") continue;
         const stored = f.readBack === "kept" ? given : f.readBack(given, all, engine);
         if (given === undefined && (stored === undefined || stored === 0)) continue;
-        if (canon(given, SETS.has(f.tf)) !== canon(stored, SETS.has(f.tf))) diffs.push({ input: k, action: f.forceNew ? "replace" : "update", given, stored });
+        if (canon(given, SETS.has(f.tf)) !== canon(stored, SETS.has(f.tf)))
+            diffs.push({ input: k, action: f.forceNew ? "replace" : "update", given, stored });
     }
     return diffs;
 }

@@ -6,7 +6,15 @@
  */
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { cacheRoot, ensureMavenCache, javaBin, javaMajorVersion, mavenAvailable, mavenCacheComplete, pomProperty } from "../maven-cache";
+import {
+    cacheRoot,
+    ensureMavenCache,
+    javaBin,
+    javaMajorVersion,
+    mavenAvailable,
+    mavenCacheComplete,
+    pomProperty,
+} from "../maven-cache";
 
 export { cacheRoot, javaBin, javaMajorVersion, mavenAvailable };
 
@@ -40,8 +48,18 @@ export async function ensureKafkaJars(log: (l: string) => void = () => {}): Prom
         what: "Kafka",
         log,
         steps: [
-            ["dependency:copy-dependencies", "-DoutputDirectory={out}/libs", "-DincludeScope=runtime", "-DexcludeTypes=tar.gz"],
-            ["dependency:unpack-dependencies", "-DoutputDirectory={out}/plugins", "-DincludeTypes=tar.gz", "-DmarkersDirectory={out}/markers"],
+            [
+                "dependency:copy-dependencies",
+                "-DoutputDirectory={out}/libs",
+                "-DincludeScope=runtime",
+                "-DexcludeTypes=tar.gz",
+            ],
+            [
+                "dependency:unpack-dependencies",
+                "-DoutputDirectory={out}/plugins",
+                "-DincludeTypes=tar.gz",
+                "-DmarkersDirectory={out}/markers",
+            ],
         ],
         drop: ["markers"],
     });
@@ -50,7 +68,8 @@ export async function ensureKafkaJars(log: (l: string) => void = () => {}): Prom
 /** undefined when Kafka can be started here, else what is missing and how to get it. */
 export async function kafkaToolchainProblem(): Promise<string | undefined> {
     const major = await javaMajorVersion();
-    if (major === undefined) return `no runnable java (${javaBin()}); install a JDK 17+ (apt-get install openjdk-17-jre-headless) or set JAVA_HOME`;
+    if (major === undefined)
+        return `no runnable java (${javaBin()}); install a JDK 17+ (apt-get install openjdk-17-jre-headless) or set JAVA_HOME`;
     if (major < 17) return `java ${major} is too old for Kafka ${kafkaVersion()}; Java 17+ is needed (set JAVA_HOME)`;
     if (kafkaCacheComplete()) return undefined;
     if (!existsSync(POM_PATH)) return `missing ${POM_PATH}`;

@@ -27,9 +27,11 @@ export interface ConnectSettings {
 
 /** Renders a `java.util.Properties` text from key/value pairs (values are never multi-line here). */
 export function renderProperties(props: Record<string, string | number | boolean>): string {
-    return Object.entries(props)
-        .map(([k, v]) => `${k}=${String(v).replace(/\\/g, "\\\\")}`)
-        .join("\n") + "\n";
+    return (
+        Object.entries(props)
+            .map(([k, v]) => `${k}=${String(v).replace(/\\/g, "\\\\")}`)
+            .join("\n") + "\n"
+    );
 }
 
 /** `server.properties` of a single combined-mode KRaft node with every replication factor at 1. */
@@ -38,7 +40,7 @@ export function brokerProperties(s: BrokerSettings): string {
         "process.roles": "broker,controller",
         "node.id": 1,
         "controller.quorum.voters": `1@127.0.0.1:${s.controllerPort}`,
-        "listeners": `PLAINTEXT://127.0.0.1:${s.brokerPort},CONTROLLER://127.0.0.1:${s.controllerPort}`,
+        listeners: `PLAINTEXT://127.0.0.1:${s.brokerPort},CONTROLLER://127.0.0.1:${s.controllerPort}`,
         "advertised.listeners": `PLAINTEXT://127.0.0.1:${s.brokerPort}`,
         "controller.listener.names": "CONTROLLER",
         "inter.broker.listener.name": "PLAINTEXT",
@@ -82,7 +84,7 @@ export function connectProperties(s: ConnectSettings): string {
         "status.storage.partitions": 1,
         "offset.flush.interval.ms": 1000,
         "scheduled.rebalance.max.delay.ms": 0,
-        "listeners": `http://127.0.0.1:${s.restPort}`,
+        listeners: `http://127.0.0.1:${s.restPort}`,
         "rest.advertised.host.name": "127.0.0.1",
         "rest.advertised.port": s.restPort,
         "plugin.path": s.pluginPath,
@@ -95,7 +97,7 @@ export function connectProperties(s: ConnectSettings): string {
 /** A log4j2 properties configuration writing everything at INFO (Kafka's own chatter at WARN) to one file. */
 export function log4j2Properties(logFile: string): string {
     return renderProperties({
-        "status": "warn",
+        status: "warn",
         "appender.file.type": "File",
         "appender.file.name": "file",
         "appender.file.fileName": logFile,

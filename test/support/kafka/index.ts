@@ -45,8 +45,13 @@ export interface StartKafkaConnectOptions {
 }
 
 const JVM_OPTS = [
-    "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-    "-Djava.awt.headless=true", "-Djava.net.preferIPv4Stack=true",
+    "-Xms64m",
+    "-Xmx512m",
+    "-XX:+UseSerialGC",
+    "-XX:TieredStopAtLevel=1",
+    "-XX:-UsePerfData",
+    "-Djava.awt.headless=true",
+    "-Djava.net.preferIPv4Stack=true",
 ];
 
 /**
@@ -119,19 +124,30 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
 
     const file = (name: string) => path.join(root, name);
     await fs.writeFile(file("server.properties"), brokerProperties({ brokerPort, controllerPort, dataDir }));
-    await fs.writeFile(file("connect.properties"),
-        connectProperties({ bootstrap, restPort, pluginPath, groupId: "cdc-test-connect" }) + renderProperties(opts.workerProperties ?? {}));
+    await fs.writeFile(
+        file("connect.properties"),
+        connectProperties({ bootstrap, restPort, pluginPath, groupId: "cdc-test-connect" }) +
+            renderProperties(opts.workerProperties ?? {}),
+    );
     await fs.writeFile(file("log4j2-kafka.properties"), log4j2Properties(path.join(logDir, "kafka.log")));
     await fs.writeFile(file("log4j2-connect.properties"), log4j2Properties(path.join(logDir, "connect.log")));
 
     const java = javaBin();
     const jvm = (name: string, mainAndArgs: string[], env?: Record<string, string>): JvmProcess =>
-        startJvm(java, [
-            ...JVM_OPTS,
-            `-Dlog4j2.configurationFile=${file(`log4j2-${name}.properties`)}`,
-            `-Dkafka.logs.dir=${logDir}`,
-            "-cp", classpath, ...mainAndArgs,
-        ], path.join(logDir, `${name}.out`), (l) => log(`[${name}] ${l}`), env);
+        startJvm(
+            java,
+            [
+                ...JVM_OPTS,
+                `-Dlog4j2.configurationFile=${file(`log4j2-${name}.properties`)}`,
+                `-Dkafka.logs.dir=${logDir}`,
+                "-cp",
+                classpath,
+                ...mainAndArgs,
+            ],
+            path.join(logDir, `${name}.out`),
+            (l) => log(`[${name}] ${l}`),
+            env,
+        );
 
     const procs: JvmProcess[] = [];
     let stopped = false;
@@ -143,31 +159,56 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
     };
 
     try {
-        const format = jvm("kafka", ["kafka.tools.StorageTool", "format", "--ignore-formatted",
-            "-t", randomClusterId(), "-c", file("server.properties")]);
+        const format = jvm("kafka", [
+            "kafka.tools.StorageTool",
+            "format",
+            "--ignore-formatted",
+            "-t",
+            randomClusterId(),
+            "-c",
+            file("server.properties"),
+        ]);
         const code = await format.exited;
-        if (code !== 0) throw new Error(`formatting the KRaft storage failed (${code}):\n${await tail(path.join(logDir, "kafka.out"))}`);
+        if (code !== 0)
+            throw new Error(
+                `formatting the KRaft storage failed (${code}):\n${await tail(path.join(logDir, "kafka.out"))}`,
+            );
         log(`storage formatted in ${Date.now() - t0} ms`);
 
         // Connect starts alongside the broker: it scans its plugins first and retries the broker meanwhile.
         const broker = jvm("kafka", ["kafka.Kafka", file("server.properties")]);
         procs.push(broker);
-        const connect = jvm("connect", ["org.apache.kafka.connect.cli.ConnectDistributed", file("connect.properties")], opts.workerEnv);
+        const connect = jvm(
+            "connect",
+            ["org.apache.kafka.connect.cli.ConnectDistributed", file("connect.properties")],
+            opts.workerEnv,
+        );
         procs.push(connect);
 
         const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
         for (;;) {
-            for (const [name, p] of [["kafka", broker], ["connect", connect]] as const) {
+            for (const [name, p] of [
+                ["kafka", broker],
+                ["connect", connect],
+            ] as const) {
                 if (p.hasExited()) {
-                    throw new Error(`${name} exited during startup (${await p.exited}):\n` +
-                        `${await tail(path.join(logDir, `${name}.out`))}\n${await tail(path.join(logDir, `${name}.log`))}`);
+                    throw new Error(
+                        `${name} exited during startup (${await p.exited}):\n` +
+                            `${await tail(path.join(logDir, `${name}.out`))}\n${await tail(path.join(logDir, `${name}.log`))}`,
+                    );
                 }
             }
-            if (await httpOk(`${connectUrl}/`) && await httpOk(`${connectUrl}/connector-plugins`)
-                && await httpOk(`${connectUrl}/connectors`)) break;
+            if (
+                (await httpOk(`${connectUrl}/`)) &&
+                (await httpOk(`${connectUrl}/connector-plugins`)) &&
+                (await httpOk(`${connectUrl}/connectors`))
+            )
+                break;
             if (Date.now() > deadline) {
-                throw new Error(`Kafka Connect did not answer on ${connectUrl} within ${opts.timeoutMs ?? 180_000} ms:\n` +
-                    await tail(path.join(logDir, "connect.log")));
+                throw new Error(
+                    `Kafka Connect did not answer on ${connectUrl} within ${opts.timeoutMs ?? 180_000} ms:\n` +
+                        (await tail(path.join(logDir, "connect.log"))),
+                );
             }
             await new Promise((r) => setTimeout(r, 250));
         }

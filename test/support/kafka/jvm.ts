@@ -47,7 +47,13 @@ function hookProcessExit(): void {
  * Starts `java` with `args`, appending its stdout and stderr to `outFile`; each output line is also
  * given to `onLine` when set. `env` adds environment variables to the JVM's.
  */
-export function startJvm(java: string, args: string[], outFile: string, onLine?: (l: string) => void, env?: Record<string, string>): JvmProcess {
+export function startJvm(
+    java: string,
+    args: string[],
+    outFile: string,
+    onLine?: (l: string) => void,
+    env?: Record<string, string>,
+): JvmProcess {
     hookProcessExit();
     const out = createWriteStream(outFile, { flags: "a" });
     const child = spawn("bash", ["-c", WATCHDOG, "jvm-watchdog", java, ...args], {

@@ -31,14 +31,18 @@ const MODULES = ["apiserver", "etcd", "provider"] as const;
 
 /** The `k8s.io/kubernetes` version apiserver/go.mod pins, e.g. `v1.35.4`. */
 export function pinnedKubeVersion(): string {
-    const m = /^\s*k8s\.io\/kubernetes (v\d+\.\d+\.\d+)/m.exec(readFileSync(path.join(KUBE_DIR, "apiserver", "go.mod"), "utf8"));
+    const m = /^\s*k8s\.io\/kubernetes (v\d+\.\d+\.\d+)/m.exec(
+        readFileSync(path.join(KUBE_DIR, "apiserver", "go.mod"), "utf8"),
+    );
     if (!m) throw new Error(`${KUBE_DIR}/apiserver/go.mod does not require k8s.io/kubernetes`);
     return m[1];
 }
 
 /** The `@pulumi/kubernetes` npm version: the plugin version the program asks the engine for. */
 export function sdkProviderVersion(): string {
-    const pkg = JSON.parse(readFileSync(require.resolve("@pulumi/kubernetes/package.json"), "utf8")) as { version: string };
+    const pkg = JSON.parse(readFileSync(require.resolve("@pulumi/kubernetes/package.json"), "utf8")) as {
+        version: string;
+    };
     return pkg.version;
 }
 
@@ -60,7 +64,12 @@ export function kubeBinDir(): string {
     return path.join(base, "cdc-pipeline", `kube-${pinnedKubeVersion()}-${modulesHash()}`, "bin");
 }
 
-export const KUBE_BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "pulumi-resource-kubernetes"] as const;
+export const KUBE_BINARIES = [
+    "etcd",
+    "kube-apiserver",
+    "kube-controller-manager",
+    "pulumi-resource-kubernetes",
+] as const;
 export type KubeBinary = (typeof KUBE_BINARIES)[number];
 
 export function kubeBinPath(b: KubeBinary): string {
@@ -82,14 +91,25 @@ export async function kubeProblem(): Promise<string | undefined> {
     }
 }
 
-async function goBuild(cwd: string, out: string, pkg: string, ldflags: string, log: (l: string) => void): Promise<void> {
+async function goBuild(
+    cwd: string,
+    out: string,
+    pkg: string,
+    ldflags: string,
+    log: (l: string) => void,
+): Promise<void> {
     const tmp = `${out}.tmp-${process.pid}`;
     const args = ["build", "-trimpath", "-buildvcs=false", "-o", tmp, "-ldflags", `-s -w ${ldflags}`.trim(), pkg];
     const started = Date.now();
     log(`go ${args.join(" ")}  (in ${cwd})`);
     try {
         // Static binaries, like the upstream release builds; go.sum is enforced (-mod=readonly).
-        await run("go", args, { cwd, timeout: 60 * 60_000, maxBuffer: 64 << 20, env: { ...process.env, CGO_ENABLED: "0" } });
+        await run("go", args, {
+            cwd,
+            timeout: 60 * 60_000,
+            maxBuffer: 64 << 20,
+            env: { ...process.env, CGO_ENABLED: "0" },
+        });
     } catch (e) {
         await fs.rm(tmp, { force: true });
         const err = e as { stderr?: string; message: string };
@@ -105,13 +125,20 @@ async function goBuild(cwd: string, out: string, pkg: string, ldflags: string, l
  */
 async function writeProviderEmbeds(dir: string, version: string): Promise<void> {
     // `go mod download` (not `go list -m`, which does not fetch) puts the module in GOMODCACHE on a fresh machine.
-    const { stdout } = await run("go", ["mod", "download", "-json", "github.com/pulumi/pulumi-kubernetes/provider/v4"], {
-        cwd: path.join(KUBE_DIR, "provider"),
-        timeout: 10 * 60_000,
-        maxBuffer: 16 << 20,
-    });
+    const { stdout } = await run(
+        "go",
+        ["mod", "download", "-json", "github.com/pulumi/pulumi-kubernetes/provider/v4"],
+        {
+            cwd: path.join(KUBE_DIR, "provider"),
+            timeout: 10 * 60_000,
+            maxBuffer: 16 << 20,
+        },
+    );
     const mod = JSON.parse(stdout) as { Dir?: string; Error?: string };
-    if (!mod.Dir) throw new Error(`go mod download github.com/pulumi/pulumi-kubernetes/provider/v4 gave no directory: ${mod.Error ?? stdout}`);
+    if (!mod.Dir)
+        throw new Error(
+            `go mod download github.com/pulumi/pulumi-kubernetes/provider/v4 gave no directory: ${mod.Error ?? stdout}`,
+        );
     const src = path.join(mod.Dir, "cmd", "pulumi-resource-kubernetes");
     const schema = JSON.parse(await fs.readFile(path.join(src, "schema.json"), "utf8")) as Record<string, unknown>;
     schema.version = version;
@@ -131,17 +158,26 @@ async function build(binDir: string, log: (l: string) => void): Promise<void> {
     ].join(" ");
     const apiserver = path.join(KUBE_DIR, "apiserver");
     for (const b of ["kube-apiserver", "kube-controller-manager"] as const) {
-        if (!existsSync(path.join(binDir, b))) await goBuild(apiserver, path.join(binDir, b), `k8s.io/kubernetes/cmd/${b}`, versionFlags, log);
+        if (!existsSync(path.join(binDir, b)))
+            await goBuild(apiserver, path.join(binDir, b), `k8s.io/kubernetes/cmd/${b}`, versionFlags, log);
     }
-    if (!existsSync(path.join(binDir, "etcd"))) await goBuild(path.join(KUBE_DIR, "etcd"), path.join(binDir, "etcd"), "go.etcd.io/etcd/server/v3", "", log);
+    if (!existsSync(path.join(binDir, "etcd")))
+        await goBuild(path.join(KUBE_DIR, "etcd"), path.join(binDir, "etcd"), "go.etcd.io/etcd/server/v3", "", log);
     if (!existsSync(path.join(binDir, "pulumi-resource-kubernetes"))) {
         // The embeds must sit beside main.go, and the module cache is read-only: build a copy.
         const work = await fs.mkdtemp(path.join(os.tmpdir(), "cdc-kube-provider-"));
         try {
-            for (const f of ["go.mod", "go.sum", "main.go"]) await fs.copyFile(path.join(KUBE_DIR, "provider", f), path.join(work, f));
+            for (const f of ["go.mod", "go.sum", "main.go"])
+                await fs.copyFile(path.join(KUBE_DIR, "provider", f), path.join(work, f));
             const version = sdkProviderVersion();
             await writeProviderEmbeds(work, version);
-            await goBuild(work, path.join(binDir, "pulumi-resource-kubernetes"), ".", `-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${version}`, log);
+            await goBuild(
+                work,
+                path.join(binDir, "pulumi-resource-kubernetes"),
+                ".",
+                `-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${version}`,
+                log,
+            );
         } finally {
             await fs.rm(work, { recursive: true, force: true });
         }
@@ -153,8 +189,15 @@ export async function ensureKubeBinaries(log: (l: string) => void = () => {}): P
     const binDir = kubeBinDir();
     if (kubeBinariesBuilt()) return binDir;
     await fs.mkdir(binDir, { recursive: true });
-    return withDirLock(`${binDir}.lock`, { staleMs: 90 * 60_000, onWait: (l) => log(`waiting for another process building the Kubernetes binaries (${l})`) }, async () => {
-        if (!kubeBinariesBuilt()) await build(binDir, log);
-        return binDir;
-    });
+    return withDirLock(
+        `${binDir}.lock`,
+        {
+            staleMs: 90 * 60_000,
+            onWait: (l) => log(`waiting for another process building the Kubernetes binaries (${l})`),
+        },
+        async () => {
+            if (!kubeBinariesBuilt()) await build(binDir, log);
+            return binDir;
+        },
+    );
 }

@@ -24,7 +24,13 @@ import { kubeconfigYaml, makeCerts } from "./certs";
  * a resize is judged as on a cluster: only bound claims may grow) and the PVC/PV protection
  * controllers (drop the finalizers that keep a claim or volume while in use).
  */
-export const CONTROLLERS = ["garbagecollector", "namespace", "persistentvolume-binder", "pvc-protection", "pv-protection"];
+export const CONTROLLERS = [
+    "garbagecollector",
+    "namespace",
+    "persistentvolume-binder",
+    "pvc-protection",
+    "pv-protection",
+];
 
 export interface KubeCluster {
     /** Path of a kubeconfig for this cluster (client certificate, cluster-admin). */
@@ -44,7 +50,13 @@ export class KubeApi {
     ) {}
 
     /** Status and parsed body; throws only when the server does not answer within `timeoutMs`. */
-    request(method: string, urlPath: string, body?: unknown, timeoutMs = 15_000, contentType = "application/json"): Promise<{ status: number; body: any }> {
+    request(
+        method: string,
+        urlPath: string,
+        body?: unknown,
+        timeoutMs = 15_000,
+        contentType = "application/json",
+    ): Promise<{ status: number; body: any }> {
         const url = new URL(urlPath, this.server);
         const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
         return new Promise((resolve, reject) => {
@@ -53,7 +65,10 @@ export class KubeApi {
                 {
                     method,
                     ...this.tls,
-                    headers: { accept: "application/json", ...(payload ? { "content-type": contentType, "content-length": payload.length } : {}) },
+                    headers: {
+                        accept: "application/json",
+                        ...(payload ? { "content-type": contentType, "content-length": payload.length } : {}),
+                    },
                     timeout: timeoutMs,
                 },
                 (res) => {
@@ -71,7 +86,11 @@ export class KubeApi {
                     });
                 },
             );
-            req.on("timeout", () => req.destroy(new Error(`${method} ${url.href}: no answer from the test API server within ${timeoutMs} ms`)));
+            req.on("timeout", () =>
+                req.destroy(
+                    new Error(`${method} ${url.href}: no answer from the test API server within ${timeoutMs} ms`),
+                ),
+            );
             req.on("error", reject);
             req.end(payload);
         });
@@ -80,14 +99,16 @@ export class KubeApi {
     /** GET that must succeed (2xx); returns the body. */
     async get(urlPath: string): Promise<any> {
         const r = await this.request("GET", urlPath);
-        if (r.status < 200 || r.status >= 300) throw new Error(`GET ${urlPath}: HTTP ${r.status}: ${JSON.stringify(r.body)}`);
+        if (r.status < 200 || r.status >= 300)
+            throw new Error(`GET ${urlPath}: HTTP ${r.status}: ${JSON.stringify(r.body)}`);
         return r.body;
     }
 
     /** POST that must succeed (2xx). */
     async create(urlPath: string, obj: unknown): Promise<any> {
         const r = await this.request("POST", urlPath, obj);
-        if (r.status < 200 || r.status >= 300) throw new Error(`POST ${urlPath}: HTTP ${r.status}: ${JSON.stringify(r.body)}`);
+        if (r.status < 200 || r.status >= 300)
+            throw new Error(`POST ${urlPath}: HTTP ${r.status}: ${JSON.stringify(r.body)}`);
         return r.body;
     }
 }
@@ -138,7 +159,9 @@ async function waitFor(what: string, procs: Proc[], deadlineMs: number, check: (
         if (dead) throw new Error(`${dead.name} ${dead.exited} while waiting for ${what}; its log:\n${tail(dead.log)}`);
         if (await check().catch(() => false)) return;
         if (Date.now() > deadline) {
-            throw new Error(`${what} not ready within ${Math.round(deadlineMs / 1000)} s; logs:\n${procs.map((p) => `--- ${p.name}\n${tail(p.log, 15)}`).join("\n")}`);
+            throw new Error(
+                `${what} not ready within ${Math.round(deadlineMs / 1000)} s; logs:\n${procs.map((p) => `--- ${p.name}\n${tail(p.log, 15)}`).join("\n")}`,
+            );
         }
         await new Promise((r) => setTimeout(r, 250));
     }
@@ -148,7 +171,9 @@ async function waitFor(what: string, procs: Proc[], deadlineMs: number, check: (
  * Starts the control plane (building the binaries first if they are not cached) and waits until
  * the API server is ready and the controller manager is running, each within `readyTimeoutMs`.
  */
-export async function startKubeCluster(o: { log?: (l: string) => void; readyTimeoutMs?: number } = {}): Promise<KubeCluster> {
+export async function startKubeCluster(
+    o: { log?: (l: string) => void; readyTimeoutMs?: number } = {},
+): Promise<KubeCluster> {
     const log = o.log ?? (() => {});
     const readyTimeoutMs = o.readyTimeoutMs ?? 120_000;
     await ensureKubeBinaries(log);
@@ -185,60 +210,89 @@ export async function startKubeCluster(o: { log?: (l: string) => void; readyTime
         const [etcdClient, etcdPeer, apiPort] = await freeLoopbackPorts(3);
         const etcdUrl = `http://127.0.0.1:${etcdClient}`;
         procs.push(
-            startProc("etcd", kubeBinPath("etcd"), [
-                "--name=cdc-test",
-                `--data-dir=${path.join(dir, "etcd")}`,
-                `--listen-client-urls=${etcdUrl}`,
-                `--advertise-client-urls=${etcdUrl}`,
-                `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
-                `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-                `--initial-cluster=cdc-test=http://127.0.0.1:${etcdPeer}`,
-                // Throwaway data: no fsync (the machine's disk is shared with other tests).
-                "--unsafe-no-fsync",
-                "--log-level=warn",
-            ], dir),
+            startProc(
+                "etcd",
+                kubeBinPath("etcd"),
+                [
+                    "--name=cdc-test",
+                    `--data-dir=${path.join(dir, "etcd")}`,
+                    `--listen-client-urls=${etcdUrl}`,
+                    `--advertise-client-urls=${etcdUrl}`,
+                    `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+                    `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+                    `--initial-cluster=cdc-test=http://127.0.0.1:${etcdPeer}`,
+                    // Throwaway data: no fsync (the machine's disk is shared with other tests).
+                    "--unsafe-no-fsync",
+                    "--log-level=warn",
+                ],
+                dir,
+            ),
         );
         const server = `https://127.0.0.1:${apiPort}`;
-        const tls = { ca: fs.readFileSync(path.join(dir, "ca.crt")), cert: fs.readFileSync(path.join(dir, "admin.crt")), key: fs.readFileSync(path.join(dir, "admin.key")) };
+        const tls = {
+            ca: fs.readFileSync(path.join(dir, "ca.crt")),
+            cert: fs.readFileSync(path.join(dir, "admin.crt")),
+            key: fs.readFileSync(path.join(dir, "admin.key")),
+        };
         const api = new KubeApi(server, tls);
         procs.push(
-            startProc("kube-apiserver", kubeBinPath("kube-apiserver"), [
-                `--etcd-servers=${etcdUrl}`,
-                "--bind-address=127.0.0.1",
-                "--advertise-address=127.0.0.1",
-                `--secure-port=${apiPort}`,
-                `--cert-dir=${path.join(dir, "apiserver-certs")}`,
-                `--tls-cert-file=${path.join(dir, "apiserver.crt")}`,
-                `--tls-private-key-file=${path.join(dir, "apiserver.key")}`,
-                `--client-ca-file=${path.join(dir, "ca.crt")}`,
-                `--service-account-key-file=${path.join(dir, "sa.pub")}`,
-                `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
-                "--service-account-issuer=https://kubernetes.default.svc",
-                "--authorization-mode=RBAC",
-                // An address range the API server allocates Service IPs from; nothing is routed there.
-                "--service-cluster-ip-range=10.96.0.0/16",
-                "--profiling=false",
-            ], dir),
+            startProc(
+                "kube-apiserver",
+                kubeBinPath("kube-apiserver"),
+                [
+                    `--etcd-servers=${etcdUrl}`,
+                    "--bind-address=127.0.0.1",
+                    "--advertise-address=127.0.0.1",
+                    `--secure-port=${apiPort}`,
+                    `--cert-dir=${path.join(dir, "apiserver-certs")}`,
+                    `--tls-cert-file=${path.join(dir, "apiserver.crt")}`,
+                    `--tls-private-key-file=${path.join(dir, "apiserver.key")}`,
+                    `--client-ca-file=${path.join(dir, "ca.crt")}`,
+                    `--service-account-key-file=${path.join(dir, "sa.pub")}`,
+                    `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
+                    "--service-account-issuer=https://kubernetes.default.svc",
+                    "--authorization-mode=RBAC",
+                    // An address range the API server allocates Service IPs from; nothing is routed there.
+                    "--service-cluster-ip-range=10.96.0.0/16",
+                    "--profiling=false",
+                ],
+                dir,
+            ),
         );
-        await waitFor("kube-apiserver /readyz", procs, readyTimeoutMs, async () => (await api.request("GET", "/readyz", undefined, 5_000)).status === 200);
+        await waitFor(
+            "kube-apiserver /readyz",
+            procs,
+            readyTimeoutMs,
+            async () => (await api.request("GET", "/readyz", undefined, 5_000)).status === 200,
+        );
         const kubeconfig = path.join(dir, "kubeconfig");
         fs.writeFileSync(kubeconfig, kubeconfigYaml(server, dir), { mode: 0o600 });
         procs.push(
-            startProc("kube-controller-manager", kubeBinPath("kube-controller-manager"), [
-                `--kubeconfig=${kubeconfig}`,
-                `--controllers=${CONTROLLERS.join(",")}`,
-                "--leader-elect=false",
-                "--bind-address=127.0.0.1",
-                "--secure-port=0",
-                "--use-service-account-credentials=false",
-                "--profiling=false",
-            ], dir),
+            startProc(
+                "kube-controller-manager",
+                kubeBinPath("kube-controller-manager"),
+                [
+                    `--kubeconfig=${kubeconfig}`,
+                    `--controllers=${CONTROLLERS.join(",")}`,
+                    "--leader-elect=false",
+                    "--bind-address=127.0.0.1",
+                    "--secure-port=0",
+                    "--use-service-account-credentials=false",
+                    "--profiling=false",
+                ],
+                dir,
+            ),
         );
         // Running = each needed controller has started and the garbage collector has synced its
         // monitors (it would otherwise miss the first deletions); these are the log lines of the
         // pinned version, and a change of them fails here, with the log, rather than later.
         const kcm = procs[2];
-        const started = [/"Garbage collector: all resource monitors have synced"/, /"Starting namespace controller"/, /"Starting persistent volume controller"/, /"Starting PVC protection controller"/];
+        const started = [
+            /"Garbage collector: all resource monitors have synced"/,
+            /"Starting namespace controller"/,
+            /"Starting persistent volume controller"/,
+            /"Starting PVC protection controller"/,
+        ];
         await waitFor("kube-controller-manager", procs, readyTimeoutMs, async () => {
             const text = fs.readFileSync(kcm.log, "utf8");
             return started.every((re) => re.test(text));

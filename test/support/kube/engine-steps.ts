@@ -18,10 +18,8 @@ export const VOLUMES: Record<string, string> = {
     [claimName("clickhouse", 0)]: "50Gi",
 };
 
-
 export const STS = "kubernetes:apps/v1:StatefulSet";
 export const PVC_PATCH = "kubernetes:core/v1:PersistentVolumeClaimPatch";
-
 
 /** The engine's step for each resource (by `<type>::<name>`) during one preview or update. */
 export type Ops = Map<string, Set<string>>;
@@ -38,9 +36,11 @@ export function recorder(): { ops: Ops; onEvent: (e: EngineEvent) => void } {
         },
     };
 }
-export const opsOf = (ops: Ops, type: string, name: string) => [...(ops.get(`${type}::${name}`) ?? new Set(["(no step)"]))].sort();
+export const opsOf = (ops: Ops, type: string, name: string) =>
+    [...(ops.get(`${type}::${name}`) ?? new Set(["(no step)"]))].sort();
 /** The steps of a replacement in the order the engine takes them (a Set keeps insertion order). */
-export const replacementOrder = (ops: Ops, type: string, name: string) => [...(ops.get(`${type}::${name}`) ?? [])].filter((op) => op !== "replace");
+export const replacementOrder = (ops: Ops, type: string, name: string) =>
+    [...(ops.get(`${type}::${name}`) ?? [])].filter((op) => op !== "replace");
 /**
  * Resources whose step is anything but `same`, as `type::name → ops`. Left out: the stack itself,
  * and the dynamic providers' default provider, which the engine hands the whole stack config (so
@@ -49,7 +49,12 @@ export const replacementOrder = (ops: Ops, type: string, name: string) => [...(o
 export const changed = (ops: Ops) =>
     Object.fromEntries(
         [...ops]
-            .filter(([k, v]) => !k.startsWith("pulumi:pulumi:Stack") && k !== "pulumi:providers:pulumi-nodejs::default" && !(v.size === 1 && v.has("same")))
+            .filter(
+                ([k, v]) =>
+                    !k.startsWith("pulumi:pulumi:Stack") &&
+                    k !== "pulumi:providers:pulumi-nodejs::default" &&
+                    !(v.size === 1 && v.has("same")),
+            )
             .map(([k, v]) => [k, [...v].sort()]),
     );
 

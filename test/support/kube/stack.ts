@@ -95,7 +95,13 @@ export const skipAwaitTransform: pulumi.ResourceTransform = (args) => {
     return {
         props: {
             ...args.props,
-            metadata: pulumi.output(metadata).apply((m) => ({ ...m, annotations: { ...((m?.annotations as Record<string, string>) ?? {}), "pulumi.com/skipAwait": "true" } })),
+            metadata: pulumi.output(metadata).apply((m) => ({
+                ...m,
+                annotations: {
+                    ...((m?.annotations as Record<string, string>) ?? {}),
+                    "pulumi.com/skipAwait": "true",
+                },
+            })),
         },
         opts: args.opts,
     };
@@ -211,7 +217,10 @@ export async function createKubeStack(s: KubeStackServices, stackName: string, c
                 installRandomStandIns();
                 pulumi.runtime.registerResourceTransform(skipAwaitTransform);
                 const out = buildStack(loadConfig());
-                return { bronzeTables: out.bronzeTables, connectors: { source: out.connectors.source.name, sink: out.connectors.sink.name } };
+                return {
+                    bronzeTables: out.bronzeTables,
+                    connectors: { source: out.connectors.source.name, sink: out.connectors.sink.name },
+                };
             },
         },
         {

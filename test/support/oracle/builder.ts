@@ -35,7 +35,12 @@ export function customerDoc(id: string, overrides: Record<string, unknown> = {})
 }
 
 /** A product document; `price` is decimal text. */
-export function productDoc(id: string, price = "19.99", stock = 7, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function productDoc(
+    id: string,
+    price = "19.99",
+    stock = 7,
+    overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
     return {
         _id: ext.oid(id),
         sku: `SKU-${id.slice(-6)}`,
@@ -69,7 +74,11 @@ export function orderDoc(
         _id: ext.oid(id),
         customer_id: ext.oid(customer),
         status,
-        items: lines.map((l) => ({ product_id: ext.oid(l.product), quantity: l.quantity, unit_price: ext.decimal(l.unitPrice) })),
+        items: lines.map((l) => ({
+            product_id: ext.oid(l.product),
+            quantity: l.quantity,
+            unit_price: ext.decimal(l.unitPrice),
+        })),
         ordered_at: ext.date(orderedAt),
         updated_at: ext.date(orderedAt),
         ...overrides,
@@ -80,7 +89,9 @@ export function orderDoc(
 export function strictJson(v: unknown): string {
     if (Array.isArray(v)) return `[${v.map(strictJson).join(",")}]`;
     if (typeof v === "object" && v !== null) {
-        return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${strictJson(x)}`).join(",")}}`;
+        return `{${Object.entries(v)
+            .map(([k, x]) => `${JSON.stringify(k)}: ${strictJson(x)}`)
+            .join(",")}}`;
     }
     return JSON.stringify(v);
 }
@@ -114,9 +125,16 @@ export class BronzeBuilder {
             after: after === null ? null : strictJson(after),
             updateDescription: null,
             source: {
-                version: "2.7.3.Final", connector: "mongodb", name: "mongo", ts_ms: t.tsMs,
-                snapshot: op === "r" ? "true" : "false", db: "ecom", collection, ord: t.ord ?? 1,
-                lsid: null, txnNumber: null,
+                version: "2.7.3.Final",
+                connector: "mongodb",
+                name: "mongo",
+                ts_ms: t.tsMs,
+                snapshot: op === "r" ? "true" : "false",
+                db: "ecom",
+                collection,
+                ord: t.ord ?? 1,
+                lsid: null,
+                txnNumber: null,
             },
             op,
             ts_ms: t.tsMs + 5,
@@ -149,7 +167,12 @@ export class BronzeBuilder {
     }
 
     /** A delete with the pre-image in `before` (and the id in the key unless `keyless`). */
-    deleteWithBefore(collection: Collection, before: Record<string, unknown>, t: EventTiming, keyless = false): BronzeRow {
+    deleteWithBefore(
+        collection: Collection,
+        before: Record<string, unknown>,
+        t: EventTiming,
+        keyless = false,
+    ): BronzeRow {
         return this.push(collection, "d", idOf(before), null, before, t, !keyless);
     }
 
@@ -167,7 +190,11 @@ export class BronzeBuilder {
 
     /** The bronze tables built so far (rows in arrival order). */
     tables(): BronzeTables {
-        return { customers: [...this.rows.customers], products: [...this.rows.products], orders: [...this.rows.orders] };
+        return {
+            customers: [...this.rows.customers],
+            products: [...this.rows.products],
+            orders: [...this.rows.orders],
+        };
     }
 }
 

@@ -27,10 +27,16 @@ const reject = (reason: RejectReason): RowClass => ({ kind: "reject", reason });
  * A Kafka partition or offset as a bigint. Throws naming the row when it is not an integer:
  * the sink always writes both, so this is a fixture mistake rather than a reject.
  */
-export function coordinate(v: unknown, field: "_partition" | "_offset", row: Pick<BronzeRow, "_topic" | "_partition" | "_offset">): bigint {
+export function coordinate(
+    v: unknown,
+    field: "_partition" | "_offset",
+    row: Pick<BronzeRow, "_topic" | "_partition" | "_offset">,
+): bigint {
     if (typeof v === "bigint") return v;
     if (isIntegerOrDigits(v)) return BigInt(v as number | string);
-    throw new Error(`bronze row ${row._topic ?? "?"}/${String(row._partition)}/${String(row._offset)}: ${field} must be an integer, got ${JSON.stringify(String(v))}`);
+    throw new Error(
+        `bronze row ${row._topic ?? "?"}/${String(row._partition)}/${String(row._offset)}: ${field} must be an integer, got ${JSON.stringify(String(v))}`,
+    );
 }
 
 /** The document id of an event: `after._id` for `c`/`r`/`u`; `before._id`, else the record key, for `d`. */
@@ -57,7 +63,8 @@ export function classifyRow(row: BronzeRow, collection: Collection): RowClass {
 
     const doc = documentOf(op === "d" ? envelope.before : envelope.after);
     if (doc === BAD) return reject("bad_document");
-    if (op !== "d" && doc === null) return { kind: "skip", detail: `op ${op} with null after at offset ${String(row._offset)}` };
+    if (op !== "d" && doc === null)
+        return { kind: "skip", detail: `op ${op} with null after at offset ${String(row._offset)}` };
 
     const docId = documentId(op, doc, row._key);
     if (docId === null) return reject("no_id");

@@ -27,14 +27,16 @@ export function parseCents(text: string): bigint {
     const fracDigits = m[3] ?? "";
     const exponent = m[4] === undefined ? 0 : Number(m[4]);
     // value = digits × 10^(exponent − fracDigits.length); cents = value × 10^2.
-    let digits = BigInt((intDigits + fracDigits) || "0");
+    let digits = BigInt(intDigits + fracDigits || "0");
     const shift = exponent - fracDigits.length + MONEY_SCALE;
     if (shift >= 0) {
         digits *= 10n ** BigInt(shift);
     } else {
         const divisor = 10n ** BigInt(-shift);
         if (digits % divisor !== 0n) {
-            throw new Error(`decimal ${JSON.stringify(text)} has more than ${MONEY_SCALE} decimal places (contract: 2 dp)`);
+            throw new Error(
+                `decimal ${JSON.stringify(text)} has more than ${MONEY_SCALE} decimal places (contract: 2 dp)`,
+            );
         }
         digits /= divisor;
     }
@@ -69,7 +71,8 @@ export function strictDecimalCents(text: string): bigint | null {
     if (significand === "") return 0n;
     const digits = significand.replace(/0+$/, "");
     // value = digits × 10^(shift − 2), i.e. cents = digits × 10^shift.
-    const shift = (m[3] === undefined ? 0 : Number(m[3])) - fracPart.length + MONEY_SCALE + (significand.length - digits.length);
+    const shift =
+        (m[3] === undefined ? 0 : Number(m[3])) - fracPart.length + MONEY_SCALE + (significand.length - digits.length);
     if (shift < 0) return null; // a non-zero digit beyond the 2nd decimal place
     if (digits.length + shift > MAX_CENT_DIGITS) return null; // outside Decimal(18,2)
     const cents = BigInt(digits) * 10n ** BigInt(shift);

@@ -57,7 +57,11 @@ export function toOrder(doc: JsonObject, eventTsMs: bigint): OrderDoc {
         if (quantity === null || unitPrice === null) {
             throw new Error(`orders.items[${i}] lacks quantity or unit_price: ${JSON.stringify(raw)}`);
         }
-        return { product_id: readOid(line.product_id, `orders.items[${i}].product_id`), quantity, unit_price: unitPrice };
+        return {
+            product_id: readOid(line.product_id, `orders.items[${i}].product_id`),
+            quantity,
+            unit_price: unitPrice,
+        };
     });
     return {
         id: requireId(doc, "orders"),

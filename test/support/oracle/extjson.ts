@@ -37,7 +37,11 @@ export function isObject(v: unknown): v is JsonObject {
 
 /** True for a JSON integer (see {@link parseJsonExact}) or a string of digits with an optional leading `-`. */
 export function isIntegerOrDigits(v: unknown): boolean {
-    return (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint" || (typeof v === "string" && INT_TEXT.test(v));
+    return (
+        (typeof v === "number" && Number.isInteger(v)) ||
+        typeof v === "bigint" ||
+        (typeof v === "string" && INT_TEXT.test(v))
+    );
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -76,7 +80,8 @@ export function int32Of(v: unknown): Read<number> {
     if (v === undefined || v === null) return null;
     let n: number;
     if (typeof v === "number" && Number.isInteger(v)) n = v;
-    else if (isObject(v) && typeof v.$numberLong === "string" && INT_TEXT.test(v.$numberLong)) n = Number(v.$numberLong);
+    else if (isObject(v) && typeof v.$numberLong === "string" && INT_TEXT.test(v.$numberLong))
+        n = Number(v.$numberLong);
     else return BAD;
     return n >= INT32_MIN && n <= INT32_MAX ? n : BAD;
 }
@@ -95,7 +100,8 @@ export function dateOf(v: unknown): Read<number> {
     const d = v.$date;
     let ms: number | null = null;
     if (typeof d === "number" && Number.isInteger(d)) ms = d;
-    else if (isObject(d) && typeof d.$numberLong === "string" && INT_TEXT.test(d.$numberLong)) ms = Number(d.$numberLong);
+    else if (isObject(d) && typeof d.$numberLong === "string" && INT_TEXT.test(d.$numberLong))
+        ms = Number(d.$numberLong);
     else if (typeof d === "string") ms = isoToEpochMs(d);
     return ms !== null && ms >= MIN_DATE_MS && ms <= MAX_DATE_MS ? ms : BAD;
 }

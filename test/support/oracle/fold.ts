@@ -43,10 +43,19 @@ function latestStates(
 export function foldBronze(tables: BronzeTables): OracleDocuments {
     const skipped: OracleDocuments["skipped"] = [];
     const rejects = new RejectLog();
-    const docs: OracleDocuments = { customers: new Map(), products: new Map(), orders: new Map(), skipped, rejects: [] };
-    for (const [id, s] of latestStates(tables.customers, "customers", skipped, rejects)) docs.customers.set(id, toCustomer(s.after, s.tsMs));
-    for (const [id, s] of latestStates(tables.products, "products", skipped, rejects)) docs.products.set(id, toProduct(s.after, s.tsMs));
-    for (const [id, s] of latestStates(tables.orders, "orders", skipped, rejects)) docs.orders.set(id, toOrder(s.after, s.tsMs));
+    const docs: OracleDocuments = {
+        customers: new Map(),
+        products: new Map(),
+        orders: new Map(),
+        skipped,
+        rejects: [],
+    };
+    for (const [id, s] of latestStates(tables.customers, "customers", skipped, rejects))
+        docs.customers.set(id, toCustomer(s.after, s.tsMs));
+    for (const [id, s] of latestStates(tables.products, "products", skipped, rejects))
+        docs.products.set(id, toProduct(s.after, s.tsMs));
+    for (const [id, s] of latestStates(tables.orders, "orders", skipped, rejects))
+        docs.orders.set(id, toOrder(s.after, s.tsMs));
     docs.rejects = rejects.list();
     return docs;
 }

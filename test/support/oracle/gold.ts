@@ -72,7 +72,10 @@ export function dimProducts(docs: OracleDocuments): OracleRow[] {
         for (const line of o.items) {
             if (line.product_id === null) continue;
             units.set(line.product_id, (units.get(line.product_id) ?? 0) + line.quantity);
-            revenue.set(line.product_id, (revenue.get(line.product_id) ?? 0n) + BigInt(line.quantity) * line.unit_price);
+            revenue.set(
+                line.product_id,
+                (revenue.get(line.product_id) ?? 0n) + BigInt(line.quantity) * line.unit_price,
+            );
         }
     }
     return [...docs.products.values()].map((p) => ({
@@ -147,7 +150,9 @@ export function fctDailySales(docs: OracleDocuments): OracleRow[] {
             total_revenue: formatCents(totalRevenue),
             revenue_orders: revenueOrders.length,
             avg_order_value: formatCents(
-                revenueOrders.length === 0 ? 0n : divideRoundHalfAwayFromZero(totalRevenue, BigInt(revenueOrders.length)),
+                revenueOrders.length === 0
+                    ? 0n
+                    : divideRoundHalfAwayFromZero(totalRevenue, BigInt(revenueOrders.length)),
             ),
             cancelled_orders: orders.filter((o) => o.status === "cancelled").length,
             items_sold: revenueOrders.reduce((s, o) => s + o.items.reduce((q, l) => q + l.quantity, 0), 0),

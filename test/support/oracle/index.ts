@@ -13,7 +13,15 @@ export { classifyRow, type RowClass } from "./classify-row";
 export { rejectsAsRows, type RejectRow } from "./rejects";
 export { REJECT_REASONS } from "./types";
 export type {
-    BronzeRow, BronzeTables, OracleDocuments, OracleReject, RejectReason, CustomerDoc, ProductDoc, OrderDoc, OrderLine,
+    BronzeRow,
+    BronzeTables,
+    OracleDocuments,
+    OracleReject,
+    RejectReason,
+    CustomerDoc,
+    ProductDoc,
+    OrderDoc,
+    OrderLine,
 } from "./types";
 export { MODEL_NAMES, MODEL_SCHEMAS, type ModelName, type OracleRow } from "./schema";
 

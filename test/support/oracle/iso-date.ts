@@ -7,13 +7,21 @@
  * without a zone is not accepted (its instant is ambiguous), nor is an impossible calendar
  * date (`2023-02-29`) or time (`24:00:00`, leap second `:60`).
  */
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)$/;
+const ISO_DATE_TIME =
+    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)$/;
 
 /** Epoch milliseconds of an ISO-8601 date-time, or null when the text is not one (see the module doc). */
 export function isoToEpochMs(text: string): number | null {
     const m = ISO_DATE_TIME.exec(text);
     if (m === null) return null;
-    const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+    const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+    ];
     const ms = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
     const offsetHours = m[8] === "Z" ? 0 : Number(m[10]);
     const offsetMinutes = m[8] === "Z" ? 0 : Number(m[11] ?? "0");

@@ -26,7 +26,14 @@ export class RejectLog {
         const topic = row._topic ?? "";
         const key = `${topic}\u0000${coordinate(row._partition, "_partition", row)}\u0000${coordinate(row._offset, "_offset", row)}`;
         if (this.byCoordinates.has(key)) return;
-        this.byCoordinates.set(key, { collection, _topic: topic, _partition: row._partition, _offset: row._offset, reason, raw_data: row.raw_data });
+        this.byCoordinates.set(key, {
+            collection,
+            _topic: topic,
+            _partition: row._partition,
+            _offset: row._offset,
+            reason,
+            raw_data: row.raw_data,
+        });
     }
 
     /** The rejects in the order they were first seen. */
@@ -41,13 +48,21 @@ function plain(v: bigint): number | string {
 
 /** The rejects as plain rows sorted by (`_topic`, `_partition`, `_offset`), for comparison with `bronze_rejects`. */
 export function rejectsAsRows(docs: Pick<OracleDocuments, "rejects">): RejectRow[] {
-    const keyed = docs.rejects.map((r) => ({ r, partition: coordinate(r._partition, "_partition", r), offset: coordinate(r._offset, "_offset", r) }));
+    const keyed = docs.rejects.map((r) => ({
+        r,
+        partition: coordinate(r._partition, "_partition", r),
+        offset: coordinate(r._offset, "_offset", r),
+    }));
     keyed.sort((a, b) => {
         if (a.r._topic !== b.r._topic) return a.r._topic < b.r._topic ? -1 : 1;
         if (a.partition !== b.partition) return a.partition < b.partition ? -1 : 1;
         return a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0;
     });
     return keyed.map(({ r, partition, offset }) => ({
-        _topic: r._topic, _partition: plain(partition), _offset: plain(offset), reason: r.reason, raw_data: r.raw_data,
+        _topic: r._topic,
+        _partition: plain(partition),
+        _offset: plain(offset),
+        reason: r.reason,
+        raw_data: r.raw_data,
     }));
 }

@@ -19,14 +19,16 @@ export function bronzeFile(dir: string, collection: (typeof COLLECTIONS)[number]
 /** Reads a JSONL file: one JSON object per non-empty line. Errors name the file and line. */
 export function readJsonl(file: string): Record<string, unknown>[] {
     const rows: Record<string, unknown>[] = [];
-    fs.readFileSync(file, "utf8").split("\n").forEach((line, i) => {
-        if (line.trim() === "") return;
-        try {
-            rows.push(JSON.parse(line) as Record<string, unknown>);
-        } catch (e) {
-            throw new Error(`${file}:${i + 1}: ${(e as Error).message}`);
-        }
-    });
+    fs.readFileSync(file, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+            if (line.trim() === "") return;
+            try {
+                rows.push(JSON.parse(line) as Record<string, unknown>);
+            } catch (e) {
+                throw new Error(`${file}:${i + 1}: ${(e as Error).message}`);
+            }
+        });
     return rows;
 }
 
@@ -63,7 +65,12 @@ export interface ReplayRun {
  * Runs the replay command from the repository root. Rejects with the command's exit code and
  * the tail of its output when it fails.
  */
-export function runReplay(repoRoot: string, bronzeDir: string, outDir: string, timeoutMs = 20 * 60_000): Promise<ReplayRun> {
+export function runReplay(
+    repoRoot: string,
+    bronzeDir: string,
+    outDir: string,
+    timeoutMs = 20 * 60_000,
+): Promise<ReplayRun> {
     const startedAt = new Date();
     return new Promise((resolve, reject) => {
         execFile(
@@ -73,7 +80,9 @@ export function runReplay(repoRoot: string, bronzeDir: string, outDir: string, t
             (error, stdout, stderr) => {
                 if (error) {
                     const tail = `${stdout}\n${stderr}`.trim().split("\n").slice(-40).join("\n");
-                    reject(new Error(`analytics:replay failed (${error.code ?? error.signal ?? error.message}):\n${tail}`));
+                    reject(
+                        new Error(`analytics:replay failed (${error.code ?? error.signal ?? error.message}):\n${tail}`),
+                    );
                 } else {
                     resolve({ startedAt, endedAt: new Date() });
                 }
@@ -95,13 +104,28 @@ export interface EmitOptions {
  * Runs the seed generator's bronze emitter
  * (`npm run --silent seed -- --emit bronze --out DIR ...`), which writes `DIR/mongo_ecom_*.jsonl`.
  */
-export function runSeedEmitter(repoRoot: string, outDir: string, o: EmitOptions, timeoutMs = 5 * 60_000): Promise<void> {
+export function runSeedEmitter(
+    repoRoot: string,
+    outDir: string,
+    o: EmitOptions,
+    timeoutMs = 5 * 60_000,
+): Promise<void> {
     const args = ["run", "--silent", "seed", "--", "--emit", "bronze", "--out", outDir];
     for (const [flag, value] of Object.entries(o)) args.push(`--${flag}`, String(value));
     return new Promise((resolve, reject) => {
-        execFile("npm", args, { cwd: repoRoot, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-            if (error) reject(new Error(`seed --emit bronze failed (${error.code ?? error.signal ?? error.message}):\n${stdout}\n${stderr}`.trim()));
-            else resolve();
-        });
+        execFile(
+            "npm",
+            args,
+            { cwd: repoRoot, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+            (error, stdout, stderr) => {
+                if (error)
+                    reject(
+                        new Error(
+                            `seed --emit bronze failed (${error.code ?? error.signal ?? error.message}):\n${stdout}\n${stderr}`.trim(),
+                        ),
+                    );
+                else resolve();
+            },
+        );
     });
 }

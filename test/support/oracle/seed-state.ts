@@ -13,43 +13,101 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 
 function oracleSide(docs: OracleDocuments): Record<keyof FinalState, Map<string, Plain>> {
     return {
-        customers: new Map([...docs.customers].map(([id, c]) => [id, {
-            first_name: c.first_name, last_name: c.last_name, email: c.email, phone: c.phone,
-            street: c.address.street, city: c.address.city, state: c.address.state,
-            postal_code: c.address.postal_code, country: c.address.country,
-            created_at: iso(c.created_at), updated_at: iso(c.updated_at),
-        }])),
-        products: new Map([...docs.products].map(([id, p]) => [id, {
-            sku: p.sku, name: p.name, category: p.category, price: p.price === null ? null : formatCents(p.price),
-            stock_quantity: p.stock_quantity === null ? null : String(p.stock_quantity),
-            created_at: iso(p.created_at), updated_at: iso(p.updated_at),
-        }])),
-        orders: new Map([...docs.orders].map(([id, o]) => [id, {
-            customer_id: o.customer_id, status: o.status,
-            items: o.items.map((l) => `${l.product_id}×${l.quantity}@${formatCents(l.unit_price)}`).join(" | "),
-            ordered_at: iso(o.ordered_at), updated_at: iso(o.updated_at),
-        }])),
+        customers: new Map(
+            [...docs.customers].map(([id, c]) => [
+                id,
+                {
+                    first_name: c.first_name,
+                    last_name: c.last_name,
+                    email: c.email,
+                    phone: c.phone,
+                    street: c.address.street,
+                    city: c.address.city,
+                    state: c.address.state,
+                    postal_code: c.address.postal_code,
+                    country: c.address.country,
+                    created_at: iso(c.created_at),
+                    updated_at: iso(c.updated_at),
+                },
+            ]),
+        ),
+        products: new Map(
+            [...docs.products].map(([id, p]) => [
+                id,
+                {
+                    sku: p.sku,
+                    name: p.name,
+                    category: p.category,
+                    price: p.price === null ? null : formatCents(p.price),
+                    stock_quantity: p.stock_quantity === null ? null : String(p.stock_quantity),
+                    created_at: iso(p.created_at),
+                    updated_at: iso(p.updated_at),
+                },
+            ]),
+        ),
+        orders: new Map(
+            [...docs.orders].map(([id, o]) => [
+                id,
+                {
+                    customer_id: o.customer_id,
+                    status: o.status,
+                    items: o.items.map((l) => `${l.product_id}×${l.quantity}@${formatCents(l.unit_price)}`).join(" | "),
+                    ordered_at: iso(o.ordered_at),
+                    updated_at: iso(o.updated_at),
+                },
+            ]),
+        ),
     };
 }
 
 function seedSide(state: FinalState): Record<keyof FinalState, Map<string, Plain>> {
     return {
-        customers: new Map([...state.customers].map(([id, c]) => [id, {
-            first_name: c.first_name, last_name: c.last_name, email: c.email, phone: c.phone,
-            street: c.address.street, city: c.address.city, state: c.address.state,
-            postal_code: c.address.postal_code, country: c.address.country,
-            created_at: c.created_at.toISOString(), updated_at: c.updated_at.toISOString(),
-        }])),
-        products: new Map([...state.products].map(([id, p]) => [id, {
-            sku: p.sku, name: p.name, category: p.category, price: formatCents(parseCents(p.price)),
-            stock_quantity: String(p.stock_quantity),
-            created_at: p.created_at.toISOString(), updated_at: p.updated_at.toISOString(),
-        }])),
-        orders: new Map([...state.orders].map(([id, o]) => [id, {
-            customer_id: o.customer_id, status: o.status,
-            items: o.items.map((l) => `${l.product_id}×${l.quantity}@${formatCents(parseCents(l.unit_price))}`).join(" | "),
-            ordered_at: o.ordered_at.toISOString(), updated_at: o.updated_at.toISOString(),
-        }])),
+        customers: new Map(
+            [...state.customers].map(([id, c]) => [
+                id,
+                {
+                    first_name: c.first_name,
+                    last_name: c.last_name,
+                    email: c.email,
+                    phone: c.phone,
+                    street: c.address.street,
+                    city: c.address.city,
+                    state: c.address.state,
+                    postal_code: c.address.postal_code,
+                    country: c.address.country,
+                    created_at: c.created_at.toISOString(),
+                    updated_at: c.updated_at.toISOString(),
+                },
+            ]),
+        ),
+        products: new Map(
+            [...state.products].map(([id, p]) => [
+                id,
+                {
+                    sku: p.sku,
+                    name: p.name,
+                    category: p.category,
+                    price: formatCents(parseCents(p.price)),
+                    stock_quantity: String(p.stock_quantity),
+                    created_at: p.created_at.toISOString(),
+                    updated_at: p.updated_at.toISOString(),
+                },
+            ]),
+        ),
+        orders: new Map(
+            [...state.orders].map(([id, o]) => [
+                id,
+                {
+                    customer_id: o.customer_id,
+                    status: o.status,
+                    items: o.items
+                        .map((l) => `${l.product_id}×${l.quantity}@${formatCents(parseCents(l.unit_price))}`)
+                        .join(" | "),
+                    ordered_at: o.ordered_at.toISOString(),
+                    updated_at: o.updated_at.toISOString(),
+                },
+            ]),
+        ),
     };
 }
 
@@ -71,12 +129,15 @@ export function diffAgainstSeedState(docs: OracleDocuments, state: FinalState, l
             else {
                 const fields = Object.keys(s).filter((f) => s[f] !== o[f]);
                 if (fields.length > 0) {
-                    found.push(`${collection} ${id}: ${fields.map((f) => `${f} seed=${JSON.stringify(s[f])} fold=${JSON.stringify(o[f])}`).join("; ")}`);
+                    found.push(
+                        `${collection} ${id}: ${fields.map((f) => `${f} seed=${JSON.stringify(s[f])} fold=${JSON.stringify(o[f])}`).join("; ")}`,
+                    );
                 }
             }
         }
         for (const id of a.keys()) if (!b.has(id)) found.push(`${collection} ${id}: in the fold, not live in the seed`);
-        if (found.length > 0) out.push(`${found.length} ${collection} difference(s)`, ...found.slice(0, limit).map((f) => `  ${f}`));
+        if (found.length > 0)
+            out.push(`${found.length} ${collection} difference(s)`, ...found.slice(0, limit).map((f) => `  ${f}`));
     }
     return out;
 }

@@ -90,8 +90,19 @@ export interface OracleDocuments {
  * decides): envelope rules first, then the field checks of `c`/`r`/`u` documents.
  */
 export const REJECT_REASONS = [
-    "not_json", "unknown_op", "no_source", "bad_document", "no_id",
-    "bad_object", "bad_items", "bad_oid", "bad_string", "bad_int", "bad_date", "non_finite_decimal", "bad_decimal",
+    "not_json",
+    "unknown_op",
+    "no_source",
+    "bad_document",
+    "no_id",
+    "bad_object",
+    "bad_items",
+    "bad_oid",
+    "bad_string",
+    "bad_int",
+    "bad_date",
+    "non_finite_decimal",
+    "bad_decimal",
 ] as const;
 
 /** A reject reason (`bronze_rejects.reason`). */
@@ -101,7 +112,10 @@ export type RejectReason = (typeof REJECT_REASONS)[number];
 export const FIELD_REJECT_REASONS = REJECT_REASONS.slice(REJECT_REASONS.indexOf("bad_object")) as FieldRejectReason[];
 
 /** A reason that comes from a field check of the document. */
-export type FieldRejectReason = Exclude<RejectReason, "not_json" | "unknown_op" | "no_source" | "bad_document" | "no_id">;
+export type FieldRejectReason = Exclude<
+    RejectReason,
+    "not_json" | "unknown_op" | "no_source" | "bad_document" | "no_id"
+>;
 
 /** One rejected bronze row, coordinates as the row gave them. */
 export interface OracleReject {

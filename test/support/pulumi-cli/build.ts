@@ -22,7 +22,9 @@ export const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
 
 /** The `pkg/v3` version go.mod pins, e.g. `v3.248.0`: the version the built CLI reports. */
 export function pinnedCliVersion(): string {
-    const m = /github\.com\/pulumi\/pulumi\/pkg\/v3 (v\d+\.\d+\.\d+\S*)/.exec(readFileSync(path.join(MODULE_DIR, "go.mod"), "utf8"));
+    const m = /github\.com\/pulumi\/pulumi\/pkg\/v3 (v\d+\.\d+\.\d+\S*)/.exec(
+        readFileSync(path.join(MODULE_DIR, "go.mod"), "utf8"),
+    );
     if (!m) throw new Error(`${MODULE_DIR}/go.mod does not require github.com/pulumi/pulumi/pkg/v3`);
     return m[1];
 }
@@ -68,19 +70,31 @@ export async function buildPulumiCli(log: (l: string) => void = () => {}): Promi
     if (built()) return bin;
     await fs.mkdir(binDir, { recursive: true });
     // A build takes minutes; one holding the lock for over an hour is taken over.
-    return withDirLock(`${bin}.lock`, { staleMs: 60 * 60_000, onWait: (l) => log(`waiting for another process building the Pulumi CLI (${l})`) }, async () => {
-        if (built()) return bin; // built by the process we waited for
-        await build(bin, log);
-        return bin;
-    });
+    return withDirLock(
+        `${bin}.lock`,
+        { staleMs: 60 * 60_000, onWait: (l) => log(`waiting for another process building the Pulumi CLI (${l})`) },
+        async () => {
+            if (built()) return bin; // built by the process we waited for
+            await build(bin, log);
+            return bin;
+        },
+    );
 }
 
 async function build(bin: string, log: (l: string) => void): Promise<void> {
     const binDir = path.dirname(bin);
     const version = pinnedCliVersion();
     const tmp = `${bin}.tmp-${process.pid}-${Date.now()}`;
-    const args = ["build", "-trimpath", "-buildvcs=false", "-o", tmp,
-        "-ldflags", `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`, CLI_PACKAGE];
+    const args = [
+        "build",
+        "-trimpath",
+        "-buildvcs=false",
+        "-o",
+        tmp,
+        "-ldflags",
+        `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`,
+        CLI_PACKAGE,
+    ];
     log(`go ${args.join(" ")}  (in ${MODULE_DIR})`);
     const started = Date.now();
     try {
@@ -94,7 +108,9 @@ async function build(bin: string, log: (l: string) => void): Promise<void> {
     } catch (e) {
         await fs.rm(tmp, { force: true });
         const err = e as { stderr?: string; message: string };
-        throw new Error(`building the Pulumi CLI ${version} from Go modules failed: ${err.message}\n${err.stderr ?? ""}`);
+        throw new Error(
+            `building the Pulumi CLI ${version} from Go modules failed: ${err.message}\n${err.stderr ?? ""}`,
+        );
     }
     await fs.rename(tmp, bin);
     const shim = path.join(binDir, "pulumi-resource-pulumi-nodejs");

@@ -63,8 +63,10 @@ export async function pulumiCliProblem(): Promise<string | undefined> {
     if (await usablePathCli()) return undefined;
     if (existsSync(cachedCliPath())) return undefined;
     if (await goAvailable()) return undefined;
-    return `no Pulumi CLI >= ${pinnedCliVersion()} on PATH, none cached at ${cachedCliPath()}, and no Go toolchain to build one; ` +
-        `install Go and run scripts/warm-caches.sh (or put a Pulumi CLI ${pinnedCliVersion()}+ on PATH)`;
+    return (
+        `no Pulumi CLI >= ${pinnedCliVersion()} on PATH, none cached at ${cachedCliPath()}, and no Go toolchain to build one; ` +
+        `install Go and run scripts/warm-caches.sh (or put a Pulumi CLI ${pinnedCliVersion()}+ on PATH)`
+    );
 }
 
 let ensured: Promise<string> | undefined;
@@ -76,7 +78,9 @@ let ensured: Promise<string> | undefined;
  */
 export function ensurePulumiCli(): Promise<string> {
     ensured ??= (async () => (await usablePathCli()) ?? buildPulumiCli((l) => process.stderr.write(`${l}\n`)))();
-    ensured.catch(() => { ensured = undefined; });
+    ensured.catch(() => {
+        ensured = undefined;
+    });
     return ensured;
 }
 

@@ -51,7 +51,8 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs | "help" {
         if (eq >= 0) value = arg.slice(eq + 1);
         else {
             value = argv[i + 1];
-            if (value === undefined || value.startsWith("--")) throw new ReplayUsageError(`${name} needs a directory after it`);
+            if (value === undefined || value.startsWith("--"))
+                throw new ReplayUsageError(`${name} needs a directory after it`);
             i++;
         }
         if (value === "") throw new ReplayUsageError(`${name} needs a non-empty directory`);

@@ -38,14 +38,23 @@ export function toBronzeRow(value: unknown, where: string): BronzeInsertRow {
         throw new BronzeFileError(`${where}: expected a JSON object per line`);
     }
     const o = value as Record<string, unknown>;
-    if (typeof o.raw_data !== "string") throw new BronzeFileError(`${where}: raw_data must be a string (the record value as on the topic)`);
-    if (typeof o._topic !== "string" || o._topic === "") throw new BronzeFileError(`${where}: _topic must be a non-empty string`);
+    if (typeof o.raw_data !== "string")
+        throw new BronzeFileError(`${where}: raw_data must be a string (the record value as on the topic)`);
+    if (typeof o._topic !== "string" || o._topic === "")
+        throw new BronzeFileError(`${where}: _topic must be a non-empty string`);
     if (!isInteger(o._partition)) throw new BronzeFileError(`${where}: _partition must be an integer`);
-    if (!isInteger(o._offset) || o._offset < 0) throw new BronzeFileError(`${where}: _offset must be a non-negative integer`);
+    if (!isInteger(o._offset) || o._offset < 0)
+        throw new BronzeFileError(`${where}: _offset must be a non-negative integer`);
     if (o._key !== undefined && o._key !== null && typeof o._key !== "string") {
         throw new BronzeFileError(`${where}: _key must be a string or null`);
     }
-    return { raw_data: o.raw_data, _topic: o._topic, _partition: o._partition, _offset: o._offset, _key: (o._key as string | null | undefined) ?? null };
+    return {
+        raw_data: o.raw_data,
+        _topic: o._topic,
+        _partition: o._partition,
+        _offset: o._offset,
+        _key: (o._key as string | null | undefined) ?? null,
+    };
 }
 
 /** Parses the text of one `.jsonl` file; blank lines are ignored. */

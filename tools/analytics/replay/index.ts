@@ -9,7 +9,13 @@ import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickh
 import { createBronze, deployModels } from "../deploy";
 import type { DbtRunSummary } from "../../../components/providers/dbt/summary";
 import { startChdbGateway, type ChdbGateway } from "../../chdb-gateway";
-import { BRONZE_TABLES, bronzeFilePaths, parseBronzeJsonl, type BronzeInsertRow, type BronzeTable } from "./bronzeFiles";
+import {
+    BRONZE_TABLES,
+    bronzeFilePaths,
+    parseBronzeJsonl,
+    type BronzeInsertRow,
+    type BronzeTable,
+} from "./bronzeFiles";
 import { REPLAY_MODELS, REPLAY_OUTPUT_SETTINGS, modelSelectSql, rejectsSelectSql, type ReplayModel } from "./models";
 
 export { PROJECT_DIR } from "../deploy";
@@ -39,32 +45,62 @@ export interface ReplayResult {
 
 /** A client on a gateway, database set. */
 export function gatewayClient(gw: ChdbGateway, database: string): ClickHouseClient {
-    return createClient({ url: gw.url, username: gw.user, password: gw.password, database, request_timeout: 600_000, log: { level: ClickHouseLogLevel.ERROR } });
+    return createClient({
+        url: gw.url,
+        username: gw.user,
+        password: gw.password,
+        database,
+        request_timeout: 600_000,
+        log: { level: ClickHouseLogLevel.ERROR },
+    });
 }
 
 /** Creates the database and the three bronze tables (fresh), as the stack does. */
 export { createBronze as createBronzeTables };
 
 /** Inserts bronze rows in batches (the engine stamps `_ingested_at`). */
-export async function insertBronzeRows(client: ClickHouseClient, database: string, table: BronzeTable, rows: readonly BronzeInsertRow[]): Promise<void> {
+export async function insertBronzeRows(
+    client: ClickHouseClient,
+    database: string,
+    table: BronzeTable,
+    rows: readonly BronzeInsertRow[],
+): Promise<void> {
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-        await client.insert({ table: `${database}.${table}`, values: rows.slice(i, i + INSERT_BATCH), format: "JSONEachRow" });
+        await client.insert({
+            table: `${database}.${table}`,
+            values: rows.slice(i, i + INSERT_BATCH),
+            format: "JSONEachRow",
+        });
     }
 }
 
 /** Reads one model's rows in key order, encoded as in the replay output files. */
-export async function readModelRows(client: ClickHouseClient, database: string, model: ReplayModel): Promise<Record<string, unknown>[]> {
-    const rs = await client.query({ query: modelSelectSql(database, model), format: "JSONEachRow", clickhouse_settings: REPLAY_OUTPUT_SETTINGS });
+export async function readModelRows(
+    client: ClickHouseClient,
+    database: string,
+    model: ReplayModel,
+): Promise<Record<string, unknown>[]> {
+    const rs = await client.query({
+        query: modelSelectSql(database, model),
+        format: "JSONEachRow",
+        clickhouse_settings: REPLAY_OUTPUT_SETTINGS,
+    });
     return rs.json<Record<string, unknown>>();
 }
 
 /**
  * Writes every replay model as `<outDir>/<model>.jsonl` and the rejects as `bronze_rejects.jsonl`; returns row counts.
  */
-export async function exportModels(client: ClickHouseClient, database: string, outDir: string): Promise<Record<ReplayModel | "bronze_rejects", number>> {
+export async function exportModels(
+    client: ClickHouseClient,
+    database: string,
+    outDir: string,
+): Promise<Record<ReplayModel | "bronze_rejects", number>> {
     fs.mkdirSync(outDir, { recursive: true });
     const written = {} as Record<ReplayModel | "bronze_rejects", number>;
-    const queries: [ReplayModel | "bronze_rejects", string][] = (Object.keys(REPLAY_MODELS) as ReplayModel[]).map((m) => [m, modelSelectSql(database, m)]);
+    const queries: [ReplayModel | "bronze_rejects", string][] = (Object.keys(REPLAY_MODELS) as ReplayModel[]).map(
+        (m) => [m, modelSelectSql(database, m)],
+    );
     queries.push(["bronze_rejects", rejectsSelectSql(database)]);
     for (const [model, query] of queries) {
         const rs = await client.query({ query, format: "JSONEachRow", clickhouse_settings: REPLAY_OUTPUT_SETTINGS });
@@ -80,7 +116,8 @@ export async function exportModels(client: ClickHouseClient, database: string, o
 export function readBronzeInput(bronzeDir: string): Record<BronzeTable, BronzeInsertRow[]> {
     const files = bronzeFilePaths(bronzeDir);
     const input = {} as Record<BronzeTable, BronzeInsertRow[]>;
-    for (const table of BRONZE_TABLES) input[table] = parseBronzeJsonl(fs.readFileSync(files[table], "utf8"), files[table]);
+    for (const table of BRONZE_TABLES)
+        input[table] = parseBronzeJsonl(fs.readFileSync(files[table], "utf8"), files[table]);
     return input;
 }
 
@@ -98,7 +135,10 @@ export interface BuildOptions {
 
 /** Runs `dbt build` of the dbt project (ecom_analytics/) against a gateway, into `database`. */
 export function buildModels(gw: ChdbGateway, database: string, o: BuildOptions = {}): Promise<DbtRunSummary> {
-    return deployModels({ url: gw.url, user: gw.user, password: gw.password, database }, { extraVars: o.vars, command: o.command, fullRefresh: o.fullRefresh, select: o.select, log: o.log });
+    return deployModels(
+        { url: gw.url, user: gw.user, password: gw.password, database },
+        { extraVars: o.vars, command: o.command, fullRefresh: o.fullRefresh, select: o.select, log: o.log },
+    );
 }
 
 /**

@@ -47,7 +47,16 @@ export function resolveDockerEndpoint(
     const unsetContext = { DOCKER_CONTEXT: null };
     if (env.DOCKER_HOST) {
         const host = env.DOCKER_HOST;
-        return { endpoint: { host, source: "DOCKER_HOST", certPath: env.DOCKER_CERT_PATH || undefined, local: isLocalEndpoint(host) }, exports: unsetContext, findings };
+        return {
+            endpoint: {
+                host,
+                source: "DOCKER_HOST",
+                certPath: env.DOCKER_CERT_PATH || undefined,
+                local: isLocalEndpoint(host),
+            },
+            exports: unsetContext,
+            findings,
+        };
     }
     let parsed: ContextInspect[] | undefined;
     try {

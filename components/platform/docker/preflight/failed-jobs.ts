@@ -38,7 +38,8 @@ export function failedJobs(stackExport: string | undefined): FailedJob[] {
         const jobLabel = Array.isArray(labels) ? labels.find((l) => l.label === JOB_LABEL) : undefined;
         if (!jobLabel) continue;
         const code = outputs.exitCode;
-        if (typeof code === "number" && code !== 0) out.push({ urn: r.urn, job: jobLabel.value ?? r.urn.split("::").pop()!, exitCode: code });
+        if (typeof code === "number" && code !== 0)
+            out.push({ urn: r.urn, job: jobLabel.value ?? r.urn.split("::").pop()!, exitCode: code });
     }
     return out;
 }

@@ -64,7 +64,10 @@ export function portFindings(o: {
         const fix = `Stop it, or give the service another port: pulumi config set --path cdc:docker.ports.${key} ${suggestPort(port, o.ports)}`;
         const other = holders[0];
         if (other) {
-            out.push({ severity: "error", message: `host port ${port} (cdc:docker.ports.${key}) is published by container "${other.Names ?? "?"}", which is not part of stack ${o.stack}.\n${fix}` });
+            out.push({
+                severity: "error",
+                message: `host port ${port} (cdc:docker.ports.${key}) is published by container "${other.Names ?? "?"}", which is not part of stack ${o.stack}.\n${fix}`,
+            });
             continue;
         }
         const probe = o.probes[key];
@@ -77,7 +80,10 @@ export function portFindings(o: {
                       : probe.code === "EADDRNOTAVAIL"
                         ? `cannot be bound: ${o.bindAddress} (cdc:docker.bindAddress) is not an address of this machine`
                         : `cannot be bound on ${o.bindAddress} (${probe.code})`;
-            out.push({ severity: "error", message: `host port ${port} (cdc:docker.ports.${key}) ${why}; Docker would fail late with "port is already allocated".\n${fix}` });
+            out.push({
+                severity: "error",
+                message: `host port ${port} (cdc:docker.ports.${key}) ${why}; Docker would fail late with "port is already allocated".\n${fix}`,
+            });
         }
     }
     return out;

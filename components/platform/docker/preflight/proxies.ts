@@ -22,7 +22,10 @@ function envValue(env: NodeJS.ProcessEnv, ...names: string[]): string | undefine
  *
  * @param dockerConfig the docker CLI's config.json text, if any
  */
-export function resolveProxies(env: NodeJS.ProcessEnv, dockerConfig?: { path: string; text: string }): ProxySettings | undefined {
+export function resolveProxies(
+    env: NodeJS.ProcessEnv,
+    dockerConfig?: { path: string; text: string },
+): ProxySettings | undefined {
     const fromEnv = {
         httpProxy: envValue(env, "HTTP_PROXY", "http_proxy"),
         httpsProxy: envValue(env, "HTTPS_PROXY", "https_proxy"),
@@ -31,8 +34,18 @@ export function resolveProxies(env: NodeJS.ProcessEnv, dockerConfig?: { path: st
     if (fromEnv.httpProxy || fromEnv.httpsProxy) return { ...fromEnv, source: "environment" };
     if (dockerConfig) {
         try {
-            const d = (JSON.parse(dockerConfig.text) as { proxies?: { default?: { httpProxy?: string; httpsProxy?: string; noProxy?: string } } }).proxies?.default;
-            if (d && (d.httpProxy || d.httpsProxy)) return { httpProxy: d.httpProxy || undefined, httpsProxy: d.httpsProxy || undefined, noProxy: d.noProxy || undefined, source: dockerConfig.path };
+            const d = (
+                JSON.parse(dockerConfig.text) as {
+                    proxies?: { default?: { httpProxy?: string; httpsProxy?: string; noProxy?: string } };
+                }
+            ).proxies?.default;
+            if (d && (d.httpProxy || d.httpsProxy))
+                return {
+                    httpProxy: d.httpProxy || undefined,
+                    httpsProxy: d.httpsProxy || undefined,
+                    noProxy: d.noProxy || undefined,
+                    source: dockerConfig.path,
+                };
         } catch {
             // not JSON: the CLI would complain itself
         }

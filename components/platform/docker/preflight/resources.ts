@@ -32,7 +32,11 @@ export function memoryNeededMb(resources: DockerSettings["resources"]): number {
  * a warning with the figures; more CPUs than the engine has is refused by Docker at create time
  * ("range of CPUs is from 0.01 to N.00"), so it is an error naming the key.
  */
-export function engineResourceFindings(info: DockerInfo, resources: DockerSettings["resources"], endpoint?: DockerEndpoint): Finding[] {
+export function engineResourceFindings(
+    info: DockerInfo,
+    resources: DockerSettings["resources"],
+    endpoint?: DockerEndpoint,
+): Finding[] {
     const out: Finding[] = [];
     const limits = SERVICES.map((s) => ({ s, mb: resources[s].memoryMb }));
     const sum = limits.reduce((a, l) => a + l.mb, 0);
@@ -40,7 +44,8 @@ export function engineResourceFindings(info: DockerInfo, resources: DockerSettin
     if (typeof info.MemTotal === "number" && info.MemTotal > 0) {
         const haveMb = Math.floor(info.MemTotal / 1024 / 1024);
         if (haveMb < needed) {
-            const desktop = /docker desktop/i.test(info.OperatingSystem ?? "") || /desktop/i.test(endpoint?.source ?? "");
+            const desktop =
+                /docker desktop/i.test(info.OperatingSystem ?? "") || /desktop/i.test(endpoint?.source ?? "");
             out.push({
                 severity: "warning",
                 message:
