@@ -2,6 +2,8 @@
   MongoDB Extended JSON (strict mode), as Debezium writes it into `before`/`after`.
   Every macro takes a SQL expression holding the raw JSON text of ONE value (e.g.
   `fields['price']`, or `item['unit_price']`); an absent value is '' and a JSON null is 'null'.
+  The readers return NULL for both (docs/data-contract.md §6: no value is changed silently, so an
+  absent field is never read as '', 0 or 1970-01-01); telling them apart costs one comparison of the text.
   None of them can throw, whatever the text: they run inside insert-time materialized views,
   where an exception would fail the sink's INSERT.
   ObjectId {"$oid": "<hex>"}, Date {"$date": <ms>} (also {"$date": {"$numberLong": "<ms>"}} and
@@ -27,16 +29,17 @@
 
 {#- ── readers: the value of a field that passed the checks below ────────────── -#}
 
-{#- ObjectId → 24-char lowercase hex ('' when absent). -#}
+{#- ObjectId → 24-char lowercase hex (NULL when absent or null). -#}
 {%- macro ejson_oid(raw) -%}
-  lower(if({{ _ejson_wrapped(raw, 'oid', '"[0-9A-Fa-f]{24}"') }} != '',
+  if({{ ejson_absent(raw) }}, NULL, lower(if({{ _ejson_wrapped(raw, 'oid', '"[0-9A-Fa-f]{24}"') }} != '',
            substring({{ _ejson_wrapped(raw, 'oid', '"[0-9A-Fa-f]{24}"') }}, 2, 24),
-           JSONExtractString({{ raw }}, '$oid')))
+           JSONExtractString({{ raw }}, '$oid'))))
 {%- endmacro -%}
 
-{#- Int32 / Int64 ({"$numberLong": "…"}) → Int64 (0 when absent). -#}
+{#- Int32 / Int64 ({"$numberLong": "…"}) → Nullable(Int64) (NULL when absent or null). -#}
 {%- macro ejson_int64(raw) -%}
-  multiIf(match({{ raw }}, '^-?[0-9]+$'), toInt64OrZero({{ raw }}),
+  multiIf({{ ejson_absent(raw) }}, NULL,
+          match({{ raw }}, '^-?[0-9]+$'), toInt64OrZero({{ raw }}),
           startsWith({{ raw }}, '{'), toInt64OrZero(JSONExtractString({{ raw }}, '$numberLong')),
           JSONExtractInt({{ raw }}))
 {%- endmacro -%}
@@ -51,9 +54,9 @@
     2)
 {%- endmacro -%}
 
-{#- Date → DateTime64(3, 'UTC') (1970-01-01 when absent). -#}
+{#- Date → Nullable(DateTime64(3, 'UTC')) (NULL when absent or null). -#}
 {%- macro ejson_date(raw) -%}
-  fromUnixTimestamp64Milli(
+  if({{ ejson_absent(raw) }}, NULL, fromUnixTimestamp64Milli(
     multiIf(
       {{ _ejson_wrapped(raw, 'date', '-?[0-9]+') }} != '', toInt64OrZero({{ _ejson_wrapped(raw, 'date', '-?[0-9]+') }}),
       JSONType({{ raw }}, '$date') = 'Object', toInt64OrZero(JSONExtractString({{ raw }}, '$date', '$numberLong')),
@@ -61,14 +64,14 @@
         ifNull(toUnixTimestamp64Milli(
                    parseDateTime64BestEffortOrNull(JSONExtractString({{ raw }}, '$date'), 3, 'UTC')), 0),
       JSONExtractInt({{ raw }}, '$date')),
-    'UTC')
+    'UTC'))
 {%- endmacro -%}
 
-{#- Plain JSON string ('' when absent or null). -#}
+{#- Plain JSON string → Nullable(String) (NULL when absent or null). -#}
 {%- macro ejson_string(raw) -%}
-  if(startsWith({{ raw }}, '"') and position({{ raw }}, '\\') = 0,
-     substring({{ raw }}, 2, length({{ raw }}) - 2),
-     JSONExtractString({{ raw }}))
+  multiIf({{ ejson_absent(raw) }}, NULL,
+          startsWith({{ raw }}, '"') and position({{ raw }}, '\\') = 0, substring({{ raw }}, 2, length({{ raw }}) - 2),
+          JSONExtractString({{ raw }}))
 {%- endmacro -%}
 
 {#- ── checks: true when the value is absent, null or of its type (docs/data-contract.md §6) ── -#}
@@ -155,13 +158,14 @@
 {#-
   An order's amounts fit the money type (docs/data-contract.md §6): every line total (quantity × unit price) and
   the order total (their sum) within Decimal(18,2). Computed in Decimal(38,2), where no line of an Int32 quantity can
-  overflow; a quantity outside Int32 or a price that does not read counts as 0 (bad_int / bad_decimal reject them).
+  overflow; a quantity outside Int32, or a quantity or price that is absent or does not read, counts as 0
+  (bad_int / bad_decimal / bad_items reject them).
 -#}
 {%- macro ejson_order_amounts_fit(items) -%}
   arrayAll(x -> abs(x) < toDecimal128(10000000000000000, 2),
            arrayPushBack(arrayMap(item -> toDecimal128(ifNull({{ ejson_decimal("item['unit_price']") }}, 0), 2)
-                                            * if(abs({{ ejson_int64("item['quantity']") }}) > 2147483647, 0,
-                                                 {{ ejson_int64("item['quantity']") }}),
+                                            * ifNull(if(abs({{ ejson_int64("item['quantity']") }}) > 2147483647, 0,
+                                                        {{ ejson_int64("item['quantity']") }}), 0),
                                   {{ items }}) as _order_line_totals,
                          arraySum(_order_line_totals)))
 {%- endmacro -%}

@@ -26,6 +26,7 @@ import { compareModel } from "../support/compare";
 import { computeGold, foldBronze, MODEL_NAMES, rejectsAsRows, type BronzeTables } from "../support/oracle";
 import type { Collection } from "../support/oracle/documents";
 import { malformedRows } from "../support/malformed-rows";
+import { absentFieldRows } from "../support/absent-field-rows";
 import { requireTier } from "../support/tier";
 import { chdbProblem } from "../support/chdb";
 import { EDGE_FIXTURES, project, readExpected } from "../support/edge-fixtures";
@@ -199,6 +200,19 @@ describe("continuous analytics: bronze → silver at insert time → gold refres
         }
         assert.equal(rejects.length, expected.length);
         await assertModelsMatchOracle("after the malformed rows");
+    });
+
+    it("reads an absent or null field as NULL in silver, and gold does with it what the oracle does", async (t) => {
+        const c = await ready(t);
+        if (!c) return;
+        const rows = absentFieldRows(3000);
+        await insertAndWait({
+            customers: rows.customers as BronzeInsertRow[],
+            products: rows.products as BronzeInsertRow[],
+            orders: rows.orders as BronzeInsertRow[],
+        });
+        assert.equal((await rejectsInDb()).length, malformedRows().length, "no absent or null field is a reject");
+        await assertModelsMatchOracle("after rows with absent and null fields");
     });
 
     it("re-deploying unchanged models re-reads no history; dbt warns about the rejects and stays green", async (t) => {

@@ -26,12 +26,12 @@ import { FuzzEngine } from "../support/fuzz/live-engine";
 import type { Collection } from "../support/oracle/documents";
 
 /**
- * The seed `npm test` runs with unless CDC_FUZZ_SEED says otherwise: one whose 6 cases pass today.
- * Seeds that still fail (20261207 and most others: the oracle's `_event_timestamp_ms` beyond 2^53, an
- * absent field read as ''/1970-01-01, ISO year 0000, JSON depth 1024) are listed in the issue-19
- * report; run them with CDC_FUZZ_SEED=<seed>.
+ * The seed `npm test` runs with unless CDC_FUZZ_SEED says otherwise (the day the fuzz test was written). With
+ * the fuzz findings of issue 19 fixed (F5 depth, F7 `_event_timestamp_ms` beyond 2^53, F8 absent fields as NULL,
+ * F9 ISO year 0000, F11 1E-6176) it passes, as do seeds 2 and 3; run others with CDC_FUZZ_SEED=<seed>, or
+ * CDC_FUZZ_SEED=random CDC_FUZZ_RUNS=50 now and then.
  */
-const DEFAULT_SEED = 54;
+const DEFAULT_SEED = 20261207;
 /** Batches per run in `npm test` (each ≈ 2 s: an INSERT per table, a refresh, the comparison). */
 const DEFAULT_RUNS = 6;
 

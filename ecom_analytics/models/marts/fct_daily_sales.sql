@@ -15,10 +15,13 @@ with orders as (
         customer_id,
         order_status,
         order_total,
-        toDate32(ordered_at, 'UTC') as order_date,
-        {{ is_revenue_bearing('order_status') }} as is_revenue_bearing
+        toDate32(assumeNotNull(ordered_at), 'UTC') as order_date,
+        {{ is_revenue_bearing('order_status') }} as is_revenue_bearing,
+        {{ is_cancelled('order_status') }} as is_cancelled
     from {{ ref('stg_orders') }}
-    where {{ gold_scope('order_id', 'orders_of_days') }} and {{ gold_scope('toDate32(ordered_at, \'UTC\')', 'days') }}
+    -- an order without ordered_at has no day (NULL order_date) and counts on none
+    where ordered_at is not null
+        and {{ gold_scope('order_id', 'orders_of_days') }} and {{ gold_scope('toDate32(ordered_at, \'UTC\')', 'days') }}
 ),
 
 items as (
@@ -26,7 +29,8 @@ items as (
         order_date,
         toNullable(sum(quantity)) as items_sold
     from {{ ref('int_order_lines') }}
-    where {{ gold_scope('order_id', 'orders_of_days') }} and {{ gold_scope('order_date', 'days') }}
+    where order_date is not null
+        and {{ gold_scope('order_id', 'orders_of_days') }} and {{ gold_scope('order_date', 'days') }}
         and is_revenue_bearing
     group by order_date
 ),
@@ -38,7 +42,7 @@ daily as (
         uniqExact(customer_id) as total_unique_customers,
         {{ money_sum('sumIf(order_total, is_revenue_bearing)') }} as total_revenue,
         countIf(is_revenue_bearing) as revenue_orders,
-        countIf(order_status = 'cancelled') as cancelled_orders
+        countIf(is_cancelled) as cancelled_orders
     from orders
     group by order_date
 )

@@ -35,7 +35,8 @@ select
     ordered_at,
     updated_at,
     arrayMap(item -> {{ ejson_oid("item['product_id']") }}, items) as line_product_ids,
-    arrayMap(item -> toInt32({{ ejson_int64("item['quantity']") }}), items) as line_quantities,
+    -- quantity and unit_price are never absent in a line that is kept (bad_items); product_id may be (NULL)
+    arrayMap(item -> toInt32(ifNull({{ ejson_int64("item['quantity']") }}, 0)), items) as line_quantities,
     arrayMap(item -> ifNull({{ ejson_decimal("item['unit_price']") }}, toDecimal64(0, 2)), items) as line_unit_prices,
     {{ bronze_event_columns() }}
 from parsed

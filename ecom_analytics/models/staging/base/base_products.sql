@@ -20,8 +20,8 @@ select
     strings[1] as sku,
     strings[2] as product_name,
     strings[3] as category,
-    if(_reject_reason != '' or _is_deleted = 1, toDecimal64(0, 2),
-       ifNull({{ ejson_decimal("fields['price']") }}, toDecimal64(0, 2))) as price,
+    -- NULL when absent or null, as every field here (macros/ejson.sql)
+    if(_reject_reason != '' or _is_deleted = 1, NULL, {{ ejson_decimal("fields['price']") }}) as price,
     toInt32({{ ejson_int64("fields['stock_quantity']") }}) as stock_quantity,
     dates[1] as created_at,
     dates[2] as updated_at,

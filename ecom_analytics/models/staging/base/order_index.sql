@@ -16,12 +16,13 @@
 -#}
 select
     k.1 as kind,
-    k.2 as key,
+    assumeNotNull(k.2) as key,
     order_id
 from {{ ref('base_orders') }}
 array join
-    arrayConcat(
+    -- an absent customer, date or product id (NULL) names no aggregate
+    arrayFilter(x -> x.2 is not null, arrayConcat(
         [('c', customer_id), ('d', toString(toDate32(ordered_at, 'UTC')))],
         arrayMap(p -> ('p', p), line_product_ids)
-    ) as k
+    )) as k
 where _reject_reason = '' and _is_deleted = 0
