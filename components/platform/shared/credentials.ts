@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import type { StackTls } from "./tls";
 
 export interface PlatformCredentials {
     mongoRootPassword: pulumi.Output<string>;
@@ -15,6 +16,11 @@ export interface PlatformCredentials {
     clickhousePassword: pulumi.Output<string>;
     /** KRaft cluster id (16 random bytes, base64url). */
     kafkaClusterId: pulumi.Output<string>;
+    /**
+     * The stack's CA and service certificates (shared/tls.ts); absent when TLS is off
+     * (`cdc:tls.enabled: false`, docker only).
+     */
+    tls?: StackTls;
 }
 
 /** Generates the platform's credentials as children of `parent`, named `<name>-<role>`. */
