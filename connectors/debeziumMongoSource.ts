@@ -52,8 +52,13 @@ export interface DebeziumMongoSourceOptions {
      * 6).
      */
     captureMode?: string;
-    /** Whether the connection to MongoDB uses TLS. Default false. */
+    /** Whether the connection to MongoDB uses TLS. Default false; true when `tls` is given. */
     ssl?: boolean;
+    /**
+     * How the connector verifies the members' certificates (Debezium's `mongodb.ssl.truststore*`).
+     * Implies `ssl`. Unset with `ssl`: the worker JVM's default trust (a public CA).
+     */
+    tls?: DebeziumMongoTls;
     /**
      * Collection (in `database`) the connector reads signals from and writes incremental-snapshot
      * watermarks to, e.g. {@link signalCollectionName}. Unset: no signalling (no re-snapshots).
@@ -63,6 +68,47 @@ export interface DebeziumMongoSourceOptions {
     topicPartitions?: number;
     /** Replication factor of the change topics when Connect creates them. Default 1 (single broker). */
     topicReplicationFactor?: number;
+}
+
+/**
+ * The truststore the connector's MongoDB client trusts, as Debezium 3.3's MongoDB connector reads
+ * it (`MongoDbClientFactory.createSSLContext`: `KeyStore.getInstance(type)` loaded from the file
+ * with the password). The file lives on every Connect worker; the password is never a value here.
+ */
+export interface DebeziumMongoTls {
+    /** Path of the truststore on the workers, e.g. `/etc/cdc/tls/truststore.p12`. */
+    truststore: string;
+    /** Keystore type of the truststore. Default `PKCS12`. */
+    truststoreType?: string;
+    /**
+     * The truststore's password as a config-provider reference the worker resolves, e.g.
+     * `${env:CDC_TLS_STORE_PASSWORD}` or `${file:/etc/cdc/tls/store-password:password}`.
+     */
+    truststorePasswordRef: string;
+}
+
+/** `${provider:...}`: a reference Kafka Connect's config providers resolve. */
+const CONFIG_REF = /^\$\{[A-Za-z0-9_.-]+:[^}]+\}$/;
+
+/** The `mongodb.ssl.*` properties for `ssl` / `tls` (hostnames always verified). */
+function sslProperties(ssl: boolean | undefined, tls: DebeziumMongoTls | undefined): Record<string, string> {
+    if (tls === undefined) return { "mongodb.ssl.enabled": String(ssl ?? false) };
+    if (ssl === false) throw new Error("tls is given but ssl is false: drop ssl (tls implies it) or drop tls");
+    if (typeof tls.truststore !== "string" || !tls.truststore.startsWith("/"))
+        throw new Error(`tls.truststore must be an absolute path on the Connect workers (got ${tls.truststore})`);
+    if (!CONFIG_REF.test(tls.truststorePasswordRef ?? ""))
+        throw new Error(
+            "tls.truststorePasswordRef must be a config-provider reference such as ${env:CDC_TLS_STORE_PASSWORD}, " +
+                "never the password itself",
+        );
+    return {
+        "mongodb.ssl.enabled": "true",
+        // A certificate must name the member the connector dialled: no man in the middle.
+        "mongodb.ssl.invalid.hostname.allowed": "false",
+        "mongodb.ssl.truststore": tls.truststore,
+        "mongodb.ssl.truststore.type": tls.truststoreType ?? "PKCS12",
+        "mongodb.ssl.truststore.password": tls.truststorePasswordRef,
+    };
 }
 
 /** Renders the non-secret Debezium MongoDB source config. All values are strings, as Connect expects. */
@@ -114,7 +160,7 @@ export function debeziumMongoSourceConfig(o: DebeziumMongoSourceOptions): Record
         "key.converter.schemas.enable": "false",
         "value.converter": "org.apache.kafka.connect.json.JsonConverter",
         "value.converter.schemas.enable": "false",
-        "mongodb.ssl.enabled": String(o.ssl ?? false),
+        ...sslProperties(o.ssl, o.tls),
         // A CDC source must never skip an event silently: stop the task on any conversion error.
         "errors.tolerance": "none",
         "errors.log.enable": "true",

@@ -2,7 +2,7 @@
  * Connector config builders (pure functions): the Debezium MongoDB source and the ClickHouse sink.
  */
 export { debeziumMongoSourceConfig, DEBEZIUM_SECRET_KEYS, mongoConnectionString } from "./debeziumMongoSource";
-export type { DebeziumMongoSourceOptions, MongoConnectionStringOptions } from "./debeziumMongoSource";
+export type { DebeziumMongoSourceOptions, DebeziumMongoTls, MongoConnectionStringOptions } from "./debeziumMongoSource";
 export { clickhouseSinkConfig, CLICKHOUSE_SINK_SECRET_KEYS, defaultDeadLetterTopic } from "./clickhouseSink";
 export type { ClickHouseSinkOptions, ClickHouseSinkTarget } from "./clickhouseSink";
 export { bronzeTableName, changeTopicName, escapeRegex } from "./naming";

@@ -94,6 +94,53 @@ describe("debeziumMongoSourceConfig", () => {
         assert.equal(c["mongodb.ssl.enabled"], "true");
     });
 
+    it("with a truststore: TLS on, hostnames verified, the store's password only as a reference", () => {
+        const c = debeziumMongoSourceConfig({
+            topicPrefix: "mongo",
+            database: "ecom",
+            collections: COLLECTIONS,
+            tls: { truststore: "/etc/cdc/tls/truststore.p12", truststorePasswordRef: "${env:CDC_TLS_STORE_PASSWORD}" },
+        });
+        assert.equal(c["mongodb.ssl.enabled"], "true");
+        assert.equal(c["mongodb.ssl.invalid.hostname.allowed"], "false");
+        assert.equal(c["mongodb.ssl.truststore"], "/etc/cdc/tls/truststore.p12");
+        assert.equal(c["mongodb.ssl.truststore.type"], "PKCS12");
+        assert.equal(c["mongodb.ssl.truststore.password"], "${env:CDC_TLS_STORE_PASSWORD}");
+        // Without TLS none of the truststore keys is rendered (Debezium would try to load the file).
+        assert.ok(!Object.keys(sourceConfig()).some((k) => k.startsWith("mongodb.ssl.truststore")));
+        assert.equal(sourceConfig()["mongodb.ssl.enabled"], "false");
+    });
+
+    it("refuses a truststore password given as a value, a relative truststore path and tls with ssl false", () => {
+        const base = { topicPrefix: "mongo", database: "ecom", collections: COLLECTIONS };
+        const ref = "${env:CDC_TLS_STORE_PASSWORD}";
+        assert.throws(
+            () =>
+                debeziumMongoSourceConfig({
+                    ...base,
+                    tls: { truststore: "/etc/cdc/tls/truststore.p12", truststorePasswordRef: "hunter2" },
+                }),
+            /tls\.truststorePasswordRef must be a config-provider reference/,
+        );
+        assert.throws(
+            () =>
+                debeziumMongoSourceConfig({
+                    ...base,
+                    tls: { truststore: "truststore.p12", truststorePasswordRef: ref },
+                }),
+            /tls\.truststore must be an absolute path/,
+        );
+        assert.throws(
+            () =>
+                debeziumMongoSourceConfig({
+                    ...base,
+                    ssl: false,
+                    tls: { truststore: "/etc/cdc/tls/truststore.p12", truststorePasswordRef: ref },
+                }),
+            /ssl is false/,
+        );
+    });
+
     it("never contains the secret keys, which are supplied separately", () => {
         assert.deepEqual([...DEBEZIUM_SECRET_KEYS], ["mongodb.connection.string"]);
         for (const k of DEBEZIUM_SECRET_KEYS)
