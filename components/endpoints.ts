@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { DebeziumMongoTls } from "../connectors";
 
 /**
  * The one seam between "where the services run" (a platform) and "what runs on them" (the CDC
@@ -17,8 +18,17 @@ export interface PipelineEndpoints {
          * Secret: it carries the password.
          */
         connectorConnectionString: pulumi.Output<string>;
-        /** Admin connection string as seen from the pulumi host (for the seed tools). Secret. */
+        /**
+         * Admin connection string as seen from the pulumi host (for the seed tools). Secret. Carries
+         * `tls=true` when the members require TLS; the CA is not in it (the stack's CA: `tls.caPem`).
+         */
         hostConnectionString: pulumi.Output<string>;
+        /**
+         * How the source connector verifies the members' certificates (a truststore on the Connect
+         * workers, its password by reference). Absent: plaintext, or TLS as the connection string
+         * says with the workers' default trust (an external MongoDB with a public CA).
+         */
+        connectorTls?: DebeziumMongoTls;
     };
     kafka: {
         /** Bootstrap servers as seen from inside the platform. */

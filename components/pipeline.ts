@@ -151,6 +151,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
             heartbeatIntervalMs: s.connectors.heartbeatIntervalMs,
             topicReplicationFactor: e.kafka.replicationFactor,
             signalCollection,
+            ...(e.mongo.connectorTls ? { tls: e.mongo.connectorTls } : {}),
         });
         this.source = new KafkaConnector(
             `${name}-source`,

@@ -4,7 +4,8 @@
  * expanded by the shell inside the container), so no password is written into a spec.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { kafkaHeapOpts, USABLE_COMMANDS } from "../shared/services";
+import { kafkaHeapOpts, mongodTlsArgs, mongoUsableCommand, USABLE_COMMANDS } from "../shared/services";
+import { TLS_DIR } from "../shared/tls";
 import { goDuration } from "./cpus";
 
 export { dockerCpus, goDuration } from "./cpus";
@@ -13,16 +14,30 @@ export { dockerCpus, goDuration } from "./cpus";
 export const KEYFILE_UPLOAD = "/etc/mongo/keyfile.upload";
 export const KEYFILE = "/etc/mongo/keyfile";
 
+/** mongod's certificate + key in one PEM file (its form), built at start for uid 999, mode 0400. */
+export const MONGO_TLS_PEM = "/etc/mongo/tls.pem";
+
+/** The member's TLS files as uploaded (root-owned): the CA, its certificate and its key. */
+export const MONGO_TLS_UPLOADS = { ca: `${TLS_DIR}/ca.crt`, cert: `${TLS_DIR}/tls.crt`, key: `${TLS_DIR}/tls.key` };
+
 /**
  * mongod as a replica set member with keyfile auth. mongod refuses a keyfile that others can read
  * or that it does not own, so the uploaded copy is installed for the image's mongodb user (uid 999)
- * before the image's own entrypoint starts (it creates the root user on first start).
+ * before the image's own entrypoint starts (it creates the root user on first start). With `tls`,
+ * the certificate and key are joined into {@link MONGO_TLS_PEM} the same way (`awk 1` ends each
+ * file with a newline, so the two PEM blocks never run together) and mongod requires TLS
+ * (`mongodTlsArgs`). The entrypoint's temporary first-start server keeps the certificate but
+ * allows plaintext (its `tlsMode allowTLS`), on loopback only, to create the root user.
  */
-export function mongoCommand(replicaSet: string): string[] {
+export function mongoCommand(replicaSet: string, tls = false): string[] {
+    const pem = tls
+        ? `awk 1 ${MONGO_TLS_UPLOADS.cert} ${MONGO_TLS_UPLOADS.key} | install -o 999 -g 999 -m 0400 /dev/stdin ${MONGO_TLS_PEM} && `
+        : "";
+    const args = tls ? ` ${mongodTlsArgs(MONGO_TLS_PEM)}` : "";
     return [
         "bash",
         "-c",
-        `install -o 999 -g 999 -m 0400 ${KEYFILE_UPLOAD} ${KEYFILE} && exec docker-entrypoint.sh mongod --replSet ${replicaSet} --bind_ip_all --keyFile ${KEYFILE}`,
+        `install -o 999 -g 999 -m 0400 ${KEYFILE_UPLOAD} ${KEYFILE} && ${pem}exec docker-entrypoint.sh mongod --replSet ${replicaSet} --bind_ip_all --keyFile ${KEYFILE}${args}`,
     ];
 }
 
@@ -53,6 +68,14 @@ const health = (test: string, startPeriodSeconds = 30) => ({
     retries: 12,
     startPeriod: goDuration(startPeriodSeconds),
 });
+
+/**
+ * MongoDB's healthcheck; with TLS it dials the member by its network name `host` (which its
+ * certificate carries) and verifies the certificate against the stack's CA.
+ */
+export function mongoHealthcheck(tls?: { host: string }) {
+    return health(mongoUsableCommand(tls));
+}
 
 /** Each service's healthcheck: "healthy" means usable by the next step, not merely started. */
 export const healthchecks = {

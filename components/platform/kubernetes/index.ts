@@ -66,7 +66,11 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         this.endpoints = generatedEndpoints({
             pipeline: args.pipeline,
             clickhousePassword: creds.clickhousePassword,
-            mongo: { connectorConnectionString: mongo.debeziumUri, hostConnectionString: mongo.hostConnectionString },
+            mongo: {
+                connectorConnectionString: mongo.debeziumUri,
+                hostConnectionString: mongo.hostConnectionString,
+                ...(mongo.connectorTls ? { connectorTls: mongo.connectorTls } : {}),
+            },
             kafka: {
                 internalBootstrap: kafka.bootstrap,
                 hostBootstrap: kafka.bootstrap,

@@ -1,16 +1,35 @@
 /**
  * MongoDB on kubernetes: a keyfile-authenticated replica set (a StatefulSet behind a headless
  * Service) and a Job that initiates the set, creates the Debezium user and turns on pre-images.
+ * With the stack's TLS material (`creds.tls`) every member requires TLS (its certificate from the
+ * Secret `mongo-tls`, mounted at /etc/cdc/tls) and every client verifies it against the stack's CA.
  */
 import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { mongoConnectionString } from "../../../connectors";
+import { mongoConnectionString, type DebeziumMongoTls } from "../../../connectors";
 import { mongoInitScript } from "../scripts";
 import type { PlatformCredentials } from "../shared/credentials";
-import { debeziumConnectionString, mongoInitOptions } from "../shared/services";
+import { debeziumConnectionString, debeziumMongoTls, MONGOSH_TLS, mongoInitOptions } from "../shared/services";
+import { TLS_DIR, type StackTls } from "../shared/tls";
 import type { KubernetesContext } from "./context";
-import { mongoCommand, noEscalation, podDns, probes, resourceSpec, secretEnv, securityContexts } from "./specs";
+import { mongoCommand, mongoProbes, noEscalation, podDns, resourceSpec, secretEnv, securityContexts } from "./specs";
+
+/** Key of the member's certificate + key in one PEM file (mongod's form) in the `mongo-tls` Secret. */
+const TLS_PEM_KEY = "tls.pem";
+
+/** The `mongo-tls` Secret's data: the CA, the member certificate, its key, and both in one PEM. */
+function memberTlsData(tls: StackTls): Record<string, pulumi.Output<string>> {
+    const m = tls.services.mongo;
+    return {
+        "ca.crt": tls.caPem,
+        "tls.crt": m.certPem,
+        "tls.key": pulumi.secret(m.keyPem),
+        [TLS_PEM_KEY]: pulumi.secret(
+            pulumi.all([m.certPem, m.keyPem]).apply(([c, k]) => `${c.endsWith("\n") ? c : `${c}\n`}${k}`),
+        ),
+    };
+}
 
 export interface KubernetesMongo {
     statefulSet: k8s.apps.v1.StatefulSet;
@@ -22,10 +41,17 @@ export interface KubernetesMongo {
     debeziumUri: pulumi.Output<string>;
     /** Root's connection string (in-cluster names; from the host through `kubectl port-forward`). Secret. */
     hostConnectionString: pulumi.Output<string>;
+    /** Debezium's truststore settings when the members require TLS. */
+    connectorTls?: DebeziumMongoTls;
+    /** The members' TLS Secret (`mongo-tls`) when TLS is on. */
+    tlsSecret?: k8s.core.v1.Secret;
 }
 
 export function mongoReplicaSet(ctx: KubernetesContext, creds: PlatformCredentials): KubernetesMongo {
     const { name, child, kubernetes: k, pipeline: p } = ctx;
+    const tls = creds.tls;
+    // Readable by the fsGroup (mongod's uid 999 group); the init Job mounts only the CA from it.
+    const tlsSecret = tls ? ctx.secret("mongo-tls", "mongo-tls", memberTlsData(tls)) : undefined;
     const credentials = ctx.secret("mongo-credentials", "mongo-credentials", {
         "root-password": creds.mongoRootPassword,
         "debezium-password": creds.debeziumPassword,
@@ -33,6 +59,7 @@ export function mongoReplicaSet(ctx: KubernetesContext, creds: PlatformCredentia
     const keyfile = ctx.secret("mongo-keyfile-secret", "mongo-keyfile", { keyfile: creds.mongoKeyfile });
     const rootPassword = secretEnv("MONGO_INITDB_ROOT_PASSWORD", credentials.metadata.name, "root-password");
     const service = ctx.headless("mongo", "mongo", [{ name: "mongodb", port: 27017 }]);
+    const probes = mongoProbes(tls ? { service: "mongo" } : undefined);
     const members = Array.from({ length: k.mongo.members }, (_, i) => `${podDns("mongo", i, "mongo")}:27017`);
     const statefulSet = ctx.statefulSet("mongo", {
         serviceName: service.metadata.name,
@@ -64,15 +91,20 @@ export function mongoReplicaSet(ctx: KubernetesContext, creds: PlatformCredentia
                 {
                     name: "mongo",
                     image: k.images.mongo,
-                    command: mongoCommand(p.mongo.replicaSet, "/etc/mongo-keyfile/keyfile"),
+                    command: mongoCommand(
+                        p.mongo.replicaSet,
+                        "/etc/mongo-keyfile/keyfile",
+                        tls ? `${TLS_DIR}/${TLS_PEM_KEY}` : undefined,
+                    ),
                     env: [{ name: "MONGO_INITDB_ROOT_USERNAME", value: "root" }, rootPassword],
                     ports: [{ name: "mongodb", containerPort: 27017 }],
                     volumeMounts: [
                         { name: "data", mountPath: "/data/db" },
                         { name: "keyfile", mountPath: "/etc/mongo-keyfile", readOnly: true },
+                        ...(tls ? [{ name: "tls", mountPath: TLS_DIR, readOnly: true }] : []),
                     ],
-                    readinessProbe: probes.mongo.readiness,
-                    livenessProbe: probes.mongo.liveness,
+                    readinessProbe: probes.readiness,
+                    livenessProbe: probes.liveness,
                     resources: resourceSpec(k.resources.mongo),
                     securityContext: noEscalation,
                 },
@@ -80,6 +112,9 @@ export function mongoReplicaSet(ctx: KubernetesContext, creds: PlatformCredentia
             volumes: [
                 { name: "keyfile-secret", secret: { secretName: keyfile.metadata.name, defaultMode: 0o440 } },
                 { name: "keyfile", emptyDir: { medium: "Memory" } },
+                ...(tlsSecret
+                    ? [{ name: "tls", secret: { secretName: tlsSecret.metadata.name, defaultMode: 0o440 } }]
+                    : []),
             ],
         },
     });
@@ -113,14 +148,32 @@ export function mongoReplicaSet(ctx: KubernetesContext, creds: PlatformCredentia
                                 command: [
                                     "bash",
                                     "-c",
-                                    `exec mongosh --quiet "mongodb://${members[0]}/admin?directConnection=true" -u root -p "$MONGO_ROOT_PASSWORD" --authenticationDatabase admin --file /cdc/init.js`,
+                                    `exec mongosh --quiet ${tls ? `${MONGOSH_TLS} ` : ""}"mongodb://${members[0]}/admin?directConnection=true" -u root -p "$MONGO_ROOT_PASSWORD" --authenticationDatabase admin --file /cdc/init.js`,
                                 ],
-                                volumeMounts: [{ name: "script", mountPath: "/cdc", readOnly: true }],
+                                volumeMounts: [
+                                    { name: "script", mountPath: "/cdc", readOnly: true },
+                                    ...(tls ? [{ name: "ca", mountPath: TLS_DIR, readOnly: true }] : []),
+                                ],
                                 securityContext: noEscalation,
                                 resources: resourceSpec({ memoryMb: 256, cpuMillis: 200 }),
                             },
                         ],
-                        volumes: [{ name: "script", configMap: { name: scriptMap.metadata.name } }],
+                        volumes: [
+                            { name: "script", configMap: { name: scriptMap.metadata.name } },
+                            // The CA only: the Job verifies the members, it holds no key.
+                            ...(tlsSecret
+                                ? [
+                                      {
+                                          name: "ca",
+                                          secret: {
+                                              secretName: tlsSecret.metadata.name,
+                                              items: [{ key: "ca.crt", path: "ca.crt" }],
+                                              defaultMode: 0o444,
+                                          },
+                                      },
+                                  ]
+                                : []),
+                        ],
                     },
                     { "cdc.pulumi/script-sha256": crypto.createHash("sha256").update(script).digest("hex") },
                 ),
@@ -134,11 +187,18 @@ export function mongoReplicaSet(ctx: KubernetesContext, creds: PlatformCredentia
         service,
         init,
         budget,
-        debeziumUri: pulumi.secret(debeziumConnectionString(p, members, creds.debeziumPassword)),
+        debeziumUri: pulumi.secret(debeziumConnectionString(p, members, creds.debeziumPassword, tls !== undefined)),
         hostConnectionString: pulumi.secret(
             creds.mongoRootPassword.apply((password) =>
-                mongoConnectionString({ hosts: members, user: "root", password, replicaSet: rs }),
+                mongoConnectionString({
+                    hosts: members,
+                    user: "root",
+                    password,
+                    replicaSet: rs,
+                    tls: tls !== undefined,
+                }),
             ),
         ),
+        ...(tls ? { connectorTls: debeziumMongoTls(), tlsSecret } : {}),
     };
 }

@@ -6,7 +6,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { connectEnv, kafkaHeapOpts, USABLE_COMMANDS } from "../shared/services";
+import { connectEnv, kafkaHeapOpts, mongodTlsArgs, MONGOSH_TLS, USABLE_COMMANDS } from "../shared/services";
 
 type Env = k8s.types.input.core.v1.EnvVar;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -105,32 +105,45 @@ export function connectWorkerEnv(o: { bootstrap: string; groupId: string; heapMb
 /**
  * mongod as a replica set member. Only member 0 creates the root user (the image's
  * MONGO_INITDB_ROOT_* first-start hook): `rs.initiate` refuses members that already hold data, so
- * the others start empty and receive the user by replication.
+ * the others start empty and receive the user by replication. With `tlsPem` (the member's
+ * certificate + key in one PEM file) it requires TLS on every connection (`mongodTlsArgs`).
  */
-export function mongoCommand(replicaSet: string, keyfile: string): string[] {
+export function mongoCommand(replicaSet: string, keyfile: string, tlsPem?: string): string[] {
+    const tls = tlsPem ? ` ${mongodTlsArgs(tlsPem)}` : "";
     return [
         "bash",
         "-c",
-        `if [ "\${HOSTNAME##*-}" != "0" ]; then unset MONGO_INITDB_ROOT_USERNAME MONGO_INITDB_ROOT_PASSWORD; fi; exec docker-entrypoint.sh mongod --replSet ${replicaSet} --bind_ip_all --keyFile ${keyfile}`,
+        `if [ "\${HOSTNAME##*-}" != "0" ]; then unset MONGO_INITDB_ROOT_USERNAME MONGO_INITDB_ROOT_PASSWORD; fi; exec docker-entrypoint.sh mongod --replSet ${replicaSet} --bind_ip_all --keyFile ${keyfile}${tls}`,
     ];
 }
 
-const exec = (command: string): Probe["exec"] => ({ command: ["sh", "-c", command] });
-
-/** Readiness ("usable by the next step") and liveness ("restart me") probes per service. */
-export const probes: Record<"mongo" | "kafka" | "connect" | "clickhouse", { readiness: Probe; liveness: Probe }> = {
-    // Not the docker healthcheck: it authenticates as root, which exists on secondaries only once
-    // the init Job has initiated the set, and members must be up (ready) before that.
-    mongo: {
+/**
+ * MongoDB's probes. Not the docker healthcheck: it authenticates as root, which exists on
+ * secondaries only once the init Job has initiated the set, and members must be up (ready) before
+ * that. With `tls` the readiness probe dials the member by its own DNS name under the headless
+ * Service `tls.service` (`<pod>.<service>`: the name its certificate carries, published before the
+ * pod is ready) and verifies its certificate against the stack's CA.
+ */
+export function mongoProbes(tls?: { service: string }): { readiness: Probe; liveness: Probe } {
+    const target = tls ? ` ${MONGOSH_TLS} --host "$(hostname).${tls.service}"` : "";
+    return {
         readiness: {
-            exec: exec(`mongosh --quiet --eval 'db.adminCommand({ ping: 1 }).ok' | grep -q 1`),
+            exec: exec(`mongosh --quiet${target} --eval 'db.adminCommand({ ping: 1 }).ok' | grep -q 1`),
             initialDelaySeconds: 10,
             periodSeconds: 10,
             timeoutSeconds: 10,
             failureThreshold: 6,
         },
         liveness: { tcpSocket: { port: 27017 }, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 },
-    },
+    };
+}
+
+const exec = (command: string): Probe["exec"] => ({ command: ["sh", "-c", command] });
+
+/** Readiness ("usable by the next step") and liveness ("restart me") probes per service. */
+export const probes: Record<"mongo" | "kafka" | "connect" | "clickhouse", { readiness: Probe; liveness: Probe }> = {
+    // Plaintext (TLS: mongoProbes({ service })).
+    mongo: mongoProbes(),
     kafka: {
         readiness: {
             exec: exec(USABLE_COMMANDS.kafka),

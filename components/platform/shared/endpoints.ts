@@ -30,6 +30,7 @@ export function generatedEndpoints(o: {
         mongo: {
             connectorConnectionString: o.mongo.connectorConnectionString,
             hostConnectionString: o.mongo.hostConnectionString,
+            ...(o.mongo.connectorTls ? { connectorTls: o.mongo.connectorTls } : {}),
         },
         kafka: {
             internalBootstrap: o.kafka.internalBootstrap,

@@ -6,9 +6,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { collectionNames, type PipelineSettings } from "../../config";
-import { mongoConnectionString } from "../../../connectors";
+import { envRef, mongoConnectionString, type DebeziumMongoTls } from "../../../connectors";
 import { signalCollectionName } from "../../../connectors/debeziumMongoSource";
 import type { MongoInitOptions } from "../scripts";
+import { TLS_DIR } from "./tls";
 
 /**
  * Share of a container's memory limit given to the JVM heap: Kafka's broker leaves the rest to
@@ -85,6 +86,33 @@ export function kafkaHealthcheckCommand(bin = "/opt/kafka/bin"): string {
  */
 const OWN_ADDRESS = `"$(hostname -i | awk '{print $1}')"`;
 
+/** The stack's CA inside every container (`ca.crt` of {@link TLS_DIR}). */
+export const TLS_CA_FILE = `${TLS_DIR}/ca.crt`;
+
+/** mongosh's options for a member that requires TLS: verify its certificate against the stack's CA. */
+export const MONGOSH_TLS = `--tls --tlsCAFile ${TLS_CA_FILE}`;
+
+/**
+ * mongod's TLS options: TLS required on every connection (clients and the other members), the
+ * member's certificate + key from `pemFile` (mongod reads both from one PEM file), the stack's
+ * CA to verify the certificates other members present when they connect to it. Clients present
+ * none: they authenticate with SCRAM over the TLS channel
+ * (`--tlsAllowConnectionsWithoutCertificates`); members authenticate to each other with the keyfile.
+ */
+export function mongodTlsArgs(pemFile: string): string {
+    return `--tlsMode requireTLS --tlsCertificateKeyFile ${pemFile} --tlsCAFile ${TLS_CA_FILE} --tlsAllowConnectionsWithoutCertificates`;
+}
+
+/**
+ * MongoDB's usable-check as root. Plaintext: the container's own address (see OWN_ADDRESS).
+ * TLS: `host`, a name the member's certificate carries (its hostname on the network, which
+ * resolves to the same address), verified against the stack's CA.
+ */
+export function mongoUsableCommand(tls?: { host: string }): string {
+    const target = tls ? `${MONGOSH_TLS} --host ${tls.host}` : `--host ${OWN_ADDRESS}`;
+    return `mongosh --quiet ${target} -u "$MONGO_INITDB_ROOT_USERNAME" -p "$MONGO_INITDB_ROOT_PASSWORD" --authenticationDatabase admin --eval 'db.adminCommand({ ping: 1 }).ok' | grep -q 1`;
+}
+
 /**
  * Shell commands that succeed when a service is usable by the next step, not merely started.
  * Credentials come from the container's own environment (`$VAR` expanded inside it), so no
@@ -92,13 +120,28 @@ const OWN_ADDRESS = `"$(hostname -i | awk '{print $1}')"`;
  * probes (except MongoDB's, see kubernetes/specs.ts).
  */
 export const USABLE_COMMANDS = {
-    mongo: `mongosh --quiet --host ${OWN_ADDRESS} -u "$MONGO_INITDB_ROOT_USERNAME" -p "$MONGO_INITDB_ROOT_PASSWORD" --authenticationDatabase admin --eval 'db.adminCommand({ ping: 1 }).ok' | grep -q 1`,
+    mongo: mongoUsableCommand(),
     kafka: kafkaHealthcheckCommand(),
     // Usable only when both plugins are loaded, so connectors can be validated right away.
     connect:
         "curl -fsS http://localhost:8083/connector-plugins | grep -q io.debezium.connector.mongodb.MongoDbConnector && curl -fsS http://localhost:8083/connector-plugins | grep -q com.clickhouse.kafka.connect.ClickHouseSinkConnector",
     clickhouse: `clickhouse-client --host ${OWN_ADDRESS} --user "$CLICKHOUSE_USER" --password "$CLICKHOUSE_PASSWORD" --query 'SELECT 1'`,
 } as const;
+
+/** Environment variable of the Connect workers holding the keystores' and truststore's password (tls-design.md). */
+export const TLS_STORE_PASSWORD_ENV = "CDC_TLS_STORE_PASSWORD";
+
+/**
+ * How Debezium on the platform's Connect workers trusts the members' certificates: the stack's
+ * truststore the workers mount at {@link TLS_DIR}, its password by reference to the worker's env.
+ */
+export function debeziumMongoTls(): DebeziumMongoTls {
+    return {
+        truststore: `${TLS_DIR}/truststore.p12`,
+        truststoreType: "PKCS12",
+        truststorePasswordRef: envRef(TLS_STORE_PASSWORD_ENV),
+    };
+}
 
 /** The init script's options for a replica set of `members` (`host:port`, the first preferred primary). */
 export function mongoInitOptions(p: PipelineSettings, members: string[]): MongoInitOptions {
@@ -112,11 +155,12 @@ export function mongoInitOptions(p: PipelineSettings, members: string[]): MongoI
     };
 }
 
-/** The Debezium user's connection string to `members` (carries the password). */
+/** The Debezium user's connection string to `members` (carries the password); `tls=true` when `tls`. */
 export function debeziumConnectionString(
     p: PipelineSettings,
     members: string[],
     password: pulumi.Output<string>,
+    tls = false,
 ): pulumi.Output<string> {
     return password.apply((pw) =>
         mongoConnectionString({
@@ -124,6 +168,7 @@ export function debeziumConnectionString(
             user: p.mongo.debeziumUser,
             password: pw,
             replicaSet: p.mongo.replicaSet,
+            tls,
         }),
     );
 }
