@@ -24,6 +24,10 @@ export const SEED_FLAGS: Readonly<Record<string, FlagSpec>> = {
         help: "ISO time of the snapshot the data is dated around (default: 2025-01-01T00:00:00Z with --emit, now otherwise)",
     },
     uri: { type: "string", help: "MongoDB URI (default: $MONGODB_URI, else `pulumi stack output mongoUri`)" },
+    "tls-ca-file": {
+        type: "string",
+        help: "PEM CA to trust for TLS (default: $CDC_TLS_CA_FILE, else `pulumi stack output caCertificate` with the stack's URI)",
+    },
     reset: { type: "bool", help: "drop customers, products and orders before inserting" },
     "batch-size": { type: "int", min: 1, max: 100_000, help: "documents per insertMany (default 1000)" },
     "allow-standalone": {
@@ -50,6 +54,8 @@ export interface MongoSeedCommand {
     /** Snapshot time the documents are dated around; undefined = now. */
     baseTime?: Date;
     uri?: string;
+    /** `--tls-ca-file`: the CA to trust (undefined: CDC_TLS_CA_FILE or the stack's, see mongo/tls.ts). */
+    tlsCaFile?: string;
     reset: boolean;
     batchSize: number;
     allowStandalone: boolean;
@@ -61,7 +67,7 @@ export type SeedCommand = EmitCommand | MongoSeedCommand | { mode: "help"; text:
 /** Usage line of `npm run seed`. */
 export const SEED_USAGE = [
     "Usage:",
-    "  npm run seed -- [--uri URI] [--seed N] [--customers C] [--products P] [--orders O] [--reset]",
+    "  npm run seed -- [--uri URI] [--tls-ca-file CA.pem] [--seed N] [--customers C] [--products P] [--orders O] [--reset]",
     "  npm run --silent seed -- --emit bronze --out DIR [--seed N] [--customers C] [--products P] [--orders O] [--changes K]",
 ].join("\n");
 
@@ -94,7 +100,7 @@ export function parseSeedCommand(argv: readonly string[]): SeedCommand {
         );
     }
     if (f.emit !== undefined) {
-        for (const name of ["uri", "reset", "batch-size", "allow-standalone"]) {
+        for (const name of ["uri", "tls-ca-file", "reset", "batch-size", "allow-standalone"]) {
             if (f[name] !== undefined)
                 throw new UsageError(
                     `--${name} does not apply to --emit bronze (it writes files, not MongoDB): drop --${name}`,
@@ -128,6 +134,7 @@ export function parseSeedCommand(argv: readonly string[]): SeedCommand {
         history,
         baseTime,
         uri: f.uri as string | undefined,
+        tlsCaFile: f["tls-ca-file"] as string | undefined,
         reset: f.reset === true,
         batchSize: (f["batch-size"] as number | undefined) ?? 1000,
         allowStandalone: f["allow-standalone"] === true,

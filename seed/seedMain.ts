@@ -13,6 +13,7 @@ import { buildInitialLoad } from "./initial";
 import { connectChecked } from "./mongo/connect";
 import { MongoSetupError, describeAddress } from "./mongo/errors";
 import { writeInitialLoad } from "./mongo/load";
+import { resolveTlsCa } from "./mongo/tls";
 import { resolveMongoUri } from "./mongo/uri";
 import { ObjectIdFactory } from "./objectid";
 import { Prng } from "./prng";
@@ -30,7 +31,9 @@ async function runEmit(cmd: EmitCommand): Promise<void> {
 }
 
 async function runMongo(cmd: MongoSeedCommand): Promise<void> {
-    const { uri, from } = resolveMongoUri(cmd.uri, process.env);
+    const resolved = resolveMongoUri(cmd.uri, process.env);
+    const { uri, from } = resolved;
+    const ca = resolveTlsCa(cmd.tlsCaFile, process.env, resolved);
     const started = performance.now();
     // Unless --base-time fixes it, documents are dated relative to now (rounded to the minute)
     // so the demo data looks fresh; names, amounts and statuses are fixed by the seed.
@@ -43,12 +46,12 @@ async function runMongo(cmd: MongoSeedCommand): Promise<void> {
         new DocumentFactory(cmd.history.seed, rng),
         new ObjectIdFactory(cmd.history.seed),
     );
-    const conn = await connectChecked(uri, { allowStandalone: cmd.allowStandalone, appName: "cdc-seed" });
+    const conn = await connectChecked(uri, { allowStandalone: cmd.allowStandalone, appName: "cdc-seed", ca });
     const total = load.customers.length + load.products.length + load.orders.length;
     const bar = progressBar(total);
     try {
         log(
-            `seed: MongoDB ${describeAddress(uri)} (from ${from}${conn.replicaSet ? `, replica set ${conn.replicaSet}` : ", standalone"}), database ecom${cmd.reset ? ", dropping collections first" : ""}`,
+            `seed: MongoDB ${describeAddress(uri)} (from ${from}${ca ? `, TLS with the CA from ${ca.from}` : ""}${conn.replicaSet ? `, replica set ${conn.replicaSet}` : ", standalone"}), database ecom${cmd.reset ? ", dropping collections first" : ""}`,
         );
         const { written, warnings } = await writeInitialLoad(conn.db, load, {
             reset: cmd.reset,

@@ -6,6 +6,10 @@ import { helpText, parseFlags, type FlagSpec } from "./args";
 /** Flags of `npm run simulate`. */
 export const SIMULATE_FLAGS: Readonly<Record<string, FlagSpec>> = {
     uri: { type: "string", help: "MongoDB URI (default: $MONGODB_URI, else `pulumi stack output mongoUri`)" },
+    "tls-ca-file": {
+        type: "string",
+        help: "PEM CA to trust for TLS (default: $CDC_TLS_CA_FILE, else `pulumi stack output caCertificate` with the stack's URI)",
+    },
     rate: { type: "number", min: 0.1, max: 10_000, help: "changes per second, steady (default 5)" },
     duration: { type: "number", min: 0, max: 31_536_000, help: "seconds to run; 0 = until Ctrl-C (default 0)" },
     seed: {
@@ -20,10 +24,19 @@ export const SIMULATE_FLAGS: Readonly<Record<string, FlagSpec>> = {
 
 /** A parsed `npm run simulate` command line. */
 export type SimulateCommand =
-    | { mode: "run"; uri?: string; rate: number; durationS: number; seed?: number; allowStandalone: boolean }
+    | {
+          mode: "run";
+          uri?: string;
+          tlsCaFile?: string;
+          rate: number;
+          durationS: number;
+          seed?: number;
+          allowStandalone: boolean;
+      }
     | { mode: "help"; text: string };
 
-const USAGE = "Usage:\n  npm run simulate -- [--uri URI] [--rate EVENTS_PER_S] [--duration S] [--seed N]";
+const USAGE =
+    "Usage:\n  npm run simulate -- [--uri URI] [--tls-ca-file CA.pem] [--rate EVENTS_PER_S] [--duration S] [--seed N]";
 
 /**
  * Reads the command line of `npm run simulate`.
@@ -35,6 +48,7 @@ export function parseSimulateCommand(argv: readonly string[]): SimulateCommand {
     return {
         mode: "run",
         uri: f.uri as string | undefined,
+        tlsCaFile: f["tls-ca-file"] as string | undefined,
         rate: (f.rate as number | undefined) ?? 5,
         durationS: (f.duration as number | undefined) ?? 0,
         seed: f.seed as number | undefined,

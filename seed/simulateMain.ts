@@ -14,6 +14,7 @@ import { applyMutation } from "./mongo/apply";
 import { connectChecked } from "./mongo/connect";
 import { MongoSetupError, describeAddress, explainMongoError } from "./mongo/errors";
 import { readWorld } from "./mongo/readWorld";
+import { resolveTlsCa } from "./mongo/tls";
 import { resolveMongoUri } from "./mongo/uri";
 import { ObjectIdFactory } from "./objectid";
 import { Prng } from "./prng";
@@ -39,8 +40,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
     }
     try {
-        const uri = resolveMongoUri(cmd.uri, process.env).uri;
-        const conn = await connectChecked(uri, { allowStandalone: cmd.allowStandalone, appName: "cdc-simulate" });
+        const resolved = resolveMongoUri(cmd.uri, process.env);
+        const uri = resolved.uri;
+        const ca = resolveTlsCa(cmd.tlsCaFile, process.env, resolved);
+        const conn = await connectChecked(uri, { allowStandalone: cmd.allowStandalone, appName: "cdc-simulate", ca });
         try {
             const seed = cmd.seed ?? Date.now() % 4294967296;
             const rng = new Prng(seed, 0);
@@ -91,7 +94,9 @@ export async function main(argv: readonly string[]): Promise<number> {
             log(`simulate: stopped (${stats.stoppedBy}) after ${formatStats(stats)}`);
             if (kinds) log(`simulate: by kind: ${kinds}`);
             if (stats.stoppedBy === "errors") {
-                throw explainMongoError(new Error(stats.lastError ?? "repeated write failures"), uri);
+                throw explainMongoError(new Error(stats.lastError ?? "repeated write failures"), uri, {
+                    caFrom: ca?.from,
+                });
             }
             return 0;
         } finally {

@@ -4,6 +4,7 @@
  */
 import { MongoClient, type Db } from "mongodb";
 import { explainMongoError, notReplicaSetError } from "./errors";
+import type { ResolvedCa } from "./tls";
 
 /** Database the pipeline captures. */
 export const DB_NAME = "ecom";
@@ -18,11 +19,12 @@ export interface Connection {
 
 /**
  * Connects to `uri` (server selection within `timeoutMs`, default 5 s) and checks the server.
+ * With `ca` the connection uses TLS and trusts that CA (hostnames are always verified).
  * @throws MongoSetupError naming the address and a hint.
  */
 export async function connectChecked(
     uri: string,
-    opts: { allowStandalone: boolean; appName: string; timeoutMs?: number },
+    opts: { allowStandalone: boolean; appName: string; timeoutMs?: number; ca?: ResolvedCa },
 ): Promise<Connection> {
     let client: MongoClient | undefined;
     const timeout = opts.timeoutMs ?? 5_000;
@@ -31,6 +33,7 @@ export async function connectChecked(
             serverSelectionTimeoutMS: timeout,
             connectTimeoutMS: timeout,
             appName: opts.appName,
+            ...(opts.ca ? { tls: true, ca: opts.ca.pem } : {}),
         });
         await client.connect();
         const hello = await client.db("admin").command({ hello: 1 });
@@ -39,6 +42,6 @@ export async function connectChecked(
         return { client, db: client.db(DB_NAME), replicaSet };
     } catch (e) {
         await client?.close().catch(() => undefined);
-        throw explainMongoError(e, uri);
+        throw explainMongoError(e, uri, { caFrom: opts.ca?.from });
     }
 }

@@ -19,16 +19,16 @@ export type StackOutputReader = () => { value?: string; problem?: string };
 const REPO = resolve(__dirname, "../..");
 
 /**
- * The default reader: runs the Pulumi CLI (30 s limit) on the stack `npm run up` deploys, with
- * the same defaults as scripts/up.sh: stack `$CDC_STACK` (dev), backend `$PULUMI_BACKEND_URL`
+ * Reads stack output `name` with the Pulumi CLI (30 s limit) on the stack `npm run up` deploys,
+ * with the same defaults as scripts/up.sh: stack `$CDC_STACK` (dev), backend `$PULUMI_BACKEND_URL`
  * (file://<repo>/.pulumi), passphrase `$PULUMI_CONFIG_PASSPHRASE` (cdc-dev).
  */
-export const readPulumiMongoUri: StackOutputReader = () => {
+export function readPulumiOutput(name: string): { value?: string; problem?: string } {
     try {
         const stack = process.env.CDC_STACK || "dev";
         const out = execFileSync(
             "pulumi",
-            ["stack", "output", "--non-interactive", "--stack", stack, "--show-secrets", "mongoUri"],
+            ["stack", "output", "--non-interactive", "--stack", stack, "--show-secrets", name],
             {
                 cwd: REPO,
                 encoding: "utf8",
@@ -42,14 +42,17 @@ export const readPulumiMongoUri: StackOutputReader = () => {
                 },
             },
         ).trim();
-        return out ? { value: out } : { problem: "the stack has no mongoUri output (run `npm run up` first)" };
+        return out ? { value: out } : { problem: `the stack has no ${name} output (run \`npm run up\` first)` };
     } catch (e) {
         const err = e as NodeJS.ErrnoException & { stderr?: string };
         if (err.code === "ENOENT") return { problem: "the pulumi CLI is not on PATH" };
         const detail = (err.stderr ?? err.message ?? "").toString().trim().split("\n")[0];
-        return { problem: `\`pulumi stack output mongoUri\` failed: ${detail}` };
+        return { problem: `\`pulumi stack output ${name}\` failed: ${detail}` };
     }
-};
+}
+
+/** The default reader of the URI: stack output `mongoUri` (a secret). */
+export const readPulumiMongoUri: StackOutputReader = () => readPulumiOutput("mongoUri");
 
 /**
  * Picks the URI.

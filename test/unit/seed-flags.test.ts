@@ -89,6 +89,10 @@ describe("npm run seed flags", () => {
         );
         usageError(() => parseSeedCommand(["--emit", "bronze", "--out", "d", "--reset"]), /--reset does not apply/);
         usageError(
+            () => parseSeedCommand(["--emit", "bronze", "--out", "d", "--tls-ca-file", "ca.pem"]),
+            /--tls-ca-file does not apply to --emit bronze/,
+        );
+        usageError(
             () => parseSeedCommand(["--customers", "0", "--orders", "3"]),
             /--orders 3 needs at least one customer and one product/,
         );
@@ -99,7 +103,7 @@ describe("npm run seed flags", () => {
         const cmd = parseSeedCommand(["--help"]);
         assert.equal(cmd.mode, "help");
         if (cmd.mode === "help")
-            for (const f of ["--emit", "--out", "--changes", "--uri", "--reset", "--seed"])
+            for (const f of ["--emit", "--out", "--changes", "--uri", "--tls-ca-file", "--reset", "--seed"])
                 assert.ok(cmd.text.includes(f), f);
     });
 });
@@ -109,6 +113,7 @@ describe("npm run simulate flags", () => {
         assert.deepEqual(parseSimulateCommand([]), {
             mode: "run",
             uri: undefined,
+            tlsCaFile: undefined,
             rate: 5,
             durationS: 0,
             seed: undefined,
@@ -117,11 +122,17 @@ describe("npm run simulate flags", () => {
         assert.deepEqual(parseSimulateCommand(["--rate", "12.5", "--duration=30", "--seed", "3"]), {
             mode: "run",
             uri: undefined,
+            tlsCaFile: undefined,
             rate: 12.5,
             durationS: 30,
             seed: 3,
             allowStandalone: false,
         });
+    });
+
+    it("reads --tls-ca-file", () => {
+        const cmd = parseSimulateCommand(["--tls-ca-file", "cdc-ca.pem"]);
+        assert.equal(cmd.mode === "run" && cmd.tlsCaFile, "cdc-ca.pem");
     });
 
     it("rejects a zero or malformed rate naming the flag", () => {
