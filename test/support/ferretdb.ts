@@ -34,7 +34,7 @@ export async function ferretdbBinary(): Promise<{ path?: string; problem?: strin
 
 /** A running FerretDB. */
 export interface FerretDb {
-    /** `mongodb://[user:pass@]127.0.0.1:<port>/?directConnection=true[&authSource=…]`. */
+    /** `mongodb://[user:pass@]127.0.0.1:<port>/?directConnection=true[&authSource=…][&tls=true]`. */
     uri: string;
     port: number;
     stop(): Promise<void>;
@@ -67,18 +67,34 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string)
  * Starts FerretDB on a free loopback port with a fresh SQLite directory.
  * @param opts.replSetName answer `hello` as a member of this replica set (omit: standalone).
  * @param opts.auth create this user (in database `ecom`) and require authentication.
+ * @param opts.tls serve TLS only, with this certificate and key (PEM files), and no plaintext
+ *   listener. FerretDB's `--listen-tls-ca-file` is not passed: with it FerretDB v1.24 requires a
+ *   client certificate (its `tlsutil.Config`: `RequireAndVerifyClientCert`), and the pipeline's
+ *   clients present none (they authenticate with SCRAM over TLS, as against the stack's mongod).
  */
 export async function startFerretDb(
     binary: string,
-    opts: { replSetName?: string; auth?: { user: string; password: string } } = {},
+    opts: {
+        replSetName?: string;
+        auth?: { user: string; password: string };
+        tls?: { certFile: string; keyFile: string };
+    } = {},
 ): Promise<FerretDb> {
     const dir = mkdtempSync(join(tmpdir(), "ferretdb-"));
     const port = await freePort();
+    const listen = opts.tls
+        ? [
+              "--listen-addr=",
+              `--listen-tls=127.0.0.1:${port}`,
+              `--listen-tls-cert-file=${opts.tls.certFile}`,
+              `--listen-tls-key-file=${opts.tls.keyFile}`,
+          ]
+        : [`--listen-addr=127.0.0.1:${port}`];
     const args = [
         "--handler=sqlite",
         `--sqlite-url=file:${dir}/`,
         `--state-dir=${dir}`,
-        `--listen-addr=127.0.0.1:${port}`,
+        ...listen,
         "--debug-addr=127.0.0.1:0",
         "--telemetry=disable",
         "--log-level=error",
@@ -114,5 +130,6 @@ export async function startFerretDb(
     }
     const cred = opts.auth ? `${encodeURIComponent(opts.auth.user)}:${encodeURIComponent(opts.auth.password)}@` : "";
     const auth = opts.auth ? "&authSource=ecom" : "";
-    return { uri: `mongodb://${cred}127.0.0.1:${port}/?directConnection=true${auth}`, port, stop };
+    const tls = opts.tls ? "&tls=true" : "";
+    return { uri: `mongodb://${cred}127.0.0.1:${port}/?directConnection=true${auth}${tls}`, port, stop };
 }
