@@ -5,6 +5,7 @@
  * the stack's CA by the names the certificate carries, and no key reaches a plain input.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import type { KubernetesMongo } from "../../components/platform/kubernetes/mongo";
@@ -80,6 +81,9 @@ describe("MongoDB on kubernetes with TLS (mocks, 3 members)", () => {
         assert.equal(vol.secret.secretName, "mongo-tls");
         assert.equal(vol.secret.defaultMode, 0o440, "readable by mongod's group only");
         assert.equal((sts.inputs.spec as { replicas: number }).replicas, 3);
+        // A renewed certificate changes the pod template, so the members restart onto it.
+        const fingerprint = createHash("sha256").update(mockCertPem("mongo")).digest("hex");
+        assert.equal(mongod.env?.find((e) => e.name === "CDC_TLS_CERT_SHA256")?.value, fingerprint);
     });
 
     it("probes each member by its own DNS name over TLS, verified against the stack's CA", () => {

@@ -18,6 +18,11 @@ import { mongoCommand, mongoProbes, noEscalation, podDns, resourceSpec, secretEn
 /** Key of the member's certificate + key in one PEM file (mongod's form) in the `mongo-tls` Secret. */
 const TLS_PEM_KEY = "tls.pem";
 
+/** SHA-256 of the member certificate (public), hex. */
+function certFingerprint(tls: StackTls): pulumi.Output<string> {
+    return tls.services.mongo.certPem.apply((pem) => crypto.createHash("sha256").update(pem).digest("hex"));
+}
+
 /** The `mongo-tls` Secret's data: the CA, the member certificate, its key, and both in one PEM. */
 function memberTlsData(tls: StackTls): Record<string, pulumi.Output<string>> {
     const m = tls.services.mongo;
@@ -96,7 +101,13 @@ export function mongoReplicaSet(ctx: KubernetesContext, creds: PlatformCredentia
                         "/etc/mongo-keyfile/keyfile",
                         tls ? `${TLS_DIR}/${TLS_PEM_KEY}` : undefined,
                     ),
-                    env: [{ name: "MONGO_INITDB_ROOT_USERNAME", value: "root" }, rootPassword],
+                    env: [
+                        { name: "MONGO_INITDB_ROOT_USERNAME", value: "root" },
+                        rootPassword,
+                        // mongod reads its certificate at start: a renewed certificate changes the pod
+                        // template through this (public) fingerprint, so the members roll onto it.
+                        ...(tls ? [{ name: "CDC_TLS_CERT_SHA256", value: certFingerprint(tls) }] : []),
+                    ],
                     ports: [{ name: "mongodb", containerPort: 27017 }],
                     volumeMounts: [
                         { name: "data", mountPath: "/data/db" },
