@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { before, describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
 import type { DockerConfig } from "../../components/config";
 import { ENGINES, roundTrip } from "../support/docker-provider-model";
 import {
@@ -54,7 +55,25 @@ before(async () => {
                 dockerContext(name, new MockParent(name), cfg.docker, cfg),
                 mockCredentials(withTls ? mockStackTls() : undefined),
             );
-        return { tls: build("tls", true), plain: build("plain", false) };
+        const tls = build("tls", true);
+        // The CDC layer on top of it, as the docker platform wires it (the other services as values).
+        const { generatedEndpoints } = await import("../../components/platform/shared/endpoints");
+        const { CONNECT_SECRET_REFS } = await import("../../connectors/secretRefs");
+        const { CdcPipeline } = await import("../../components/pipeline");
+        const endpoints = generatedEndpoints({
+            pipeline: cfg,
+            clickhousePassword: mockCredentials().clickhousePassword,
+            mongo: {
+                connectorConnectionString: pulumi.secret("mongodb://debezium@mongo:27017"),
+                hostConnectionString: pulumi.secret("mongodb://root@127.0.0.1:27017"),
+            },
+            kafka: { internalBootstrap: "kafka:9092", hostBootstrap: "127.0.0.1:9092", replicationFactor: 1 },
+            connect: { url: pulumi.output("http://127.0.0.1:8083"), secretRefs: CONNECT_SECRET_REFS },
+            clickhouse: tls,
+            ready: { mongo: [], connect: [], clickhouse: [tls.container] },
+        });
+        new CdcPipeline("cdc", { settings: cfg, endpoints });
+        return { tls, plain: build("plain", false) };
     });
 });
 
@@ -83,6 +102,19 @@ describe("ClickHouse on docker with TLS (builder under mocks)", () => {
         });
         assert.equal(run.program.plain.url, "http://127.0.0.1:8123");
         assert.deepEqual(run.program.plain.internal, { host: "clickhouse", port: 8123, ssl: false });
+    });
+
+    it("gives the sink HTTPS on 8443 and the stack's CA, and the password only by reference", () => {
+        const sink = run.byName("cdc-sink");
+        const config = sink.inputs.config as Record<string, string>;
+        assert.deepEqual(
+            [config.hostname, config.port, config.ssl, config.jdbcConnectionProperties, config.clientVersion],
+            ["clickhouse", "8443", "true", "sslmode=strict&sslrootcert=/etc/cdc/tls/ca.crt", "V1"],
+        );
+        assert.deepEqual(sink.inputs.secretRefs, { password: "${env:CDC_CLICKHOUSE_PASSWORD}" });
+        assert.ok(!("password" in config));
+        // the bronze provider (on the host) gets the https URL
+        assert.equal(run.byName("cdc-bronze").inputs.url, "https://127.0.0.1:8123");
     });
 
     it("keeps the password out of the environment; the image writes no users file", () => {
