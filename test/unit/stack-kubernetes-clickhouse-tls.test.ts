@@ -32,7 +32,7 @@ type Built = typeof import("../../components/platform/kubernetes/clickhouse") ex
     ? R
     : never;
 type Urls = { tls: string; renewed: string; plain: string };
-let run: MockRun & { program: { built: Record<keyof Urls, Built>; urls: Urls } };
+let run: MockRun & { program: { built: Record<keyof Urls, Built>; urls: Urls; plainUrlError: string } };
 
 const ACCESS = { mode: "nodePort", nodeAddress: "10.0.0.5", connectNodePort: 30083, clickhouseNodePort: 30123 };
 const ofComponent = (component: string, type: string) =>
@@ -57,10 +57,25 @@ before(async () => {
             renewed: build("renewed", mockStackTls("2")),
             plain: build("plain", undefined),
         };
+        const httpUrl = { mode: "url", connectUrl: "http://127.0.0.1:8083", clickhouseUrl: "http://127.0.0.1:8123" };
+        const cfgHttp = parseConfig({
+            platform: "kubernetes",
+            kubernetes: { namespace: "cdc-badurl", access: httpUrl },
+        }) as KubernetesConfig;
+        let plainUrlError = "";
+        try {
+            clickhouseServer(
+                kubernetesContext("badurl", new MockParent("badurl"), cfgHttp.kubernetes, cfgHttp),
+                mockCredentials(mockStackTls()),
+            );
+        } catch (e) {
+            plainUrlError = (e as Error).message;
+        }
         const url = (b: Built) => new Promise<string>((resolve) => b.url.apply((u) => resolve(u)));
         return {
             built,
             urls: { tls: await url(built.tls), renewed: await url(built.renewed), plain: await url(built.plain) },
+            plainUrlError,
         };
     });
 });
@@ -90,6 +105,19 @@ describe("ClickHouse on kubernetes with TLS (builder under mocks)", () => {
             caFile: "/etc/cdc/tls/ca.crt",
         });
         assert.equal(run.program.urls.plain, "http://10.0.0.5:30123");
+    });
+
+    it("refuses an http:// cdc:kubernetes.access.clickhouseUrl, naming the key and the fix, before declaring anything", () => {
+        assert.equal(
+            run.program.plainUrlError,
+            "cdc:kubernetes.access.clickhouseUrl is http://127.0.0.1:8123, but ClickHouse serves only HTTPS (port 8443) " +
+                "with TLS on: give an https:// URL, e.g. https://127.0.0.1:8443 with " +
+                "`kubectl port-forward -n <namespace> svc/clickhouse 8443`",
+        );
+        assert.deepEqual(
+            run.resources.filter((r) => r.name.startsWith("badurl-clickhouse")).map((r) => r.name),
+            [],
+        );
     });
 
     it("gives the container no password: no CLICKHOUSE_PASSWORD, no user variables", () => {

@@ -49,6 +49,12 @@ export function clickhouseServer(ctx: KubernetesContext, creds: PlatformCredenti
 function clickhouseTlsServer(ctx: KubernetesContext, creds: PlatformCredentials, tls: StackTls): KubernetesClickhouse {
     const { name, child, kubernetes: k, pipeline: p } = ctx;
     const { https, nativeTls } = CLICKHOUSE_TLS_PORTS;
+    if (k.access.mode === "url" && !/^https:\/\//i.test(k.access.clickhouseUrl))
+        throw new Error(
+            `cdc:kubernetes.access.clickhouseUrl is ${k.access.clickhouseUrl}, but ClickHouse serves only HTTPS (port ` +
+                `${https}) with TLS on: give an https:// URL, e.g. https://127.0.0.1:${https} with ` +
+                `\`kubectl port-forward -n <namespace> svc/clickhouse ${https}\``,
+        );
     const tlsSecret = ctx.secret("clickhouse-tls", "clickhouse-tls", {
         "ca.crt": tls.caPem,
         "tls.crt": tls.services.clickhouse.certPem,
