@@ -129,7 +129,10 @@ describe("ClickHouse on docker with TLS (builder under mocks)", () => {
         assert.ok(isSecretValue(container("tls").inputs.uploads), "uploads (users file, key) travel as a secret");
         const users = upload("/etc/clickhouse-server/users.d/cdc-users.xml");
         const hash = createHash("sha256").update(MOCK_CLICKHOUSE_PASSWORD).digest("hex");
-        assert.match(users.content, new RegExp(`<cdc>\\s*<password_sha256_hex>${hash}</password_sha256_hex>`));
+        assert.match(
+            users.content,
+            new RegExp(`<cdc replace="replace">\\s*<password_sha256_hex>${hash}</password_sha256_hex>`),
+        );
         assert.ok(!users.content.includes(MOCK_CLICKHOUSE_PASSWORD), "no password in the users file");
         assert.doesNotMatch(users.content, /<password>/);
         assert.match(users.content, /<default remove="remove"\/>/);

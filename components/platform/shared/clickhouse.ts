@@ -78,7 +78,8 @@ const USER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * The users file: the pipeline's user with its password as `password_sha256_hex` (never the
  * password itself), reachable from any address (the listeners are TLS only), with access
- * management as the image gave it before; the image's passwordless `default` user removed. Secret:
+ * management as the image gave it before; the image's passwordless `default` user removed (or, when
+ * it is the pipeline's user, replaced whole). Secret:
  * a hash of a generated 32-character password cannot be reversed, but it is a login verifier.
  */
 export function clickhouseUsersXml(o: { user: string; passwordSha256Hex: string }): string {
@@ -92,7 +93,9 @@ export function clickhouseUsersXml(o: { user: string; passwordSha256Hex: string 
         "<clickhouse>",
         "    <users>",
         ...(o.user === "default" ? [] : ['        <default remove="remove"/>']),
-        `        <${o.user}>`,
+        // `replace`: a user of the image's users.xml (`default`) keeps none of its own fields (its
+        // empty <password> next to a hash would be refused as two passwords).
+        `        <${o.user} replace="replace">`,
         `            <password_sha256_hex>${o.passwordSha256Hex}</password_sha256_hex>`,
         "            <networks><ip>::/0</ip></networks>",
         "            <profile>default</profile>",
