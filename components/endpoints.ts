@@ -50,9 +50,18 @@ export interface PipelineEndpoints {
         secretRefs?: { clickhousePassword: string; debeziumConnectionString: string };
     };
     clickhouse: {
-        /** ClickHouse HTTP interface as seen from Kafka Connect (the sink connector). */
-        internal: { host: pulumi.Input<string>; port: pulumi.Input<number>; ssl: pulumi.Input<boolean> };
-        /** ClickHouse HTTP URL as seen from the pulumi host (providers and dbt). */
+        /**
+         * ClickHouse HTTP interface as seen from Kafka Connect (the sink connector). `caFile`: the
+         * PEM CA the sink trusts for `ssl`, as a path inside the Connect workers (the stack's CA
+         * at `/etc/cdc/tls/ca.crt`); absent, the workers' default JVM truststore.
+         */
+        internal: {
+            host: pulumi.Input<string>;
+            port: pulumi.Input<number>;
+            ssl: pulumi.Input<boolean>;
+            caFile?: string;
+        };
+        /** ClickHouse HTTP(S) URL as seen from the pulumi host (providers and dbt); `https://` with TLS. */
         url: pulumi.Input<string>;
         /** Database that holds bronze and the dbt models. */
         database: pulumi.Input<string>;

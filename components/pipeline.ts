@@ -118,7 +118,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
                     topicPrefix: prefix,
                     database: s.mongo.database,
                     collections,
-                    clickhouse: { host, port, ssl, database, user },
+                    clickhouse: { host, port, ssl, database, user, caFile: e.clickhouse.internal.caFile },
                     deadLetterTopic: s.connectors.deadLetterTopic,
                     deadLetterReplicationFactor: e.kafka.replicationFactor,
                     exactlyOnce: s.connectors.exactlyOnce,

@@ -4,6 +4,9 @@
  * Each record lands as one row: the record value, byte for byte, in `raw_data`; the Kafka
  * coordinates in `_topic`, `_partition`, `_offset`; the record key JSON in `_key`; `_ingested_at`
  * is filled by its column DEFAULT. The password is the secret part ({@link CLICKHOUSE_SINK_SECRET_KEYS}).
+ *
+ * TLS: with `ssl` the sink speaks HTTPS; with `caFile` it trusts exactly that PEM CA (the stack's),
+ * through clickhouse-java's `sslrootcert` URL option (see {@link sinkTrustProperties}).
  */
 import { assertName, bronzeTableName, changeTopicName } from "./naming";
 
@@ -22,6 +25,32 @@ export interface ClickHouseSinkTarget {
     database: string;
     /** ClickHouse user with INSERT on the bronze tables. */
     user: string;
+    /**
+     * Path, inside the Kafka Connect worker, of the PEM CA certificate the sink trusts for `ssl`
+     * (the stack's CA: `/etc/cdc/tls/ca.crt`). Absent: the worker JVM's default truststore (a
+     * public CA, e.g. a managed ClickHouse).
+     */
+    caFile?: string;
+}
+
+/** What clickhouse-java accepts inside a URL query value without escaping: an absolute path. */
+const CA_FILE = /^\/[A-Za-z0-9._/-]+$/;
+
+/**
+ * The sink's trust of `caFile`. The sink builds its endpoint as
+ * `https://<host>:<port>/<database>?<jdbcConnectionProperties>`, and clickhouse-java's V1 client
+ * (`clickhouse-http-client` 0.9.5, what the sink uses with `clientVersion` V1) reads client options
+ * from that query: `sslmode=strict` verifies the chain and the host name, `sslrootcert` names the
+ * PEM CA to verify against, instead of the JVM's truststore (where the stack's CA is not: a PKIX
+ * error, clickhouse-kafka-connect issue 142). `client-v2` 0.9.5 ignores the query, so the version is
+ * pinned to V1. The URL is logged by the sink: it holds a path, never a secret.
+ */
+export function sinkTrustProperties(caFile: string): Record<string, string> {
+    if (!CA_FILE.test(caFile))
+        throw new Error(
+            `clickhouse.caFile must be an absolute path of letters, digits, ., _, - and / (got ${JSON.stringify(caFile)})`,
+        );
+    return { jdbcConnectionProperties: `sslmode=strict&sslrootcert=${caFile}`, clientVersion: "V1" };
 }
 
 /** Options of {@link clickhouseSinkConfig}. */
@@ -64,6 +93,10 @@ export function clickhouseSinkConfig(o: ClickHouseSinkOptions): Record<string, s
     if (!Number.isInteger(ch.port) || ch.port < 1 || ch.port > 65535)
         throw new Error(`clickhouse.port must be 1-65535 (got ${ch.port})`);
     assertName("clickhouse.database", ch.database);
+    if (ch.caFile !== undefined && !ch.ssl)
+        throw new Error(
+            "clickhouse.caFile is set but clickhouse.ssl is false; set ssl true (port 8443) or drop caFile",
+        );
     const tasks = o.tasksMax ?? 1;
     if (!Number.isInteger(tasks) || tasks < 1) throw new Error(`tasksMax must be an integer >= 1 (got ${tasks})`);
 
@@ -83,6 +116,7 @@ export function clickhouseSinkConfig(o: ClickHouseSinkOptions): Record<string, s
         ssl: String(ch.ssl),
         database: ch.database,
         username: ch.user,
+        ...(ch.caFile !== undefined ? sinkTrustProperties(ch.caFile) : {}),
         // At-least-once by default: silver deduplicates (contract §2); exactly-once needs KeeperMap.
         exactlyOnce: String(o.exactlyOnce ?? false),
         // Big INSERTs: every INSERT into bronze also runs the silver views, which cost a fixed

@@ -1,43 +1,68 @@
 /**
- * The stack's TLS material as `pulumi.output` values, for mocks tests of the service builders
- * while the certificate provider is not wired into `credentials()`: public parts plain, keys and
- * the store password secret, each value carrying {@link MOCK_SECRET_PREFIX} so a leak is findable
- * with the same search as the generated passwords.
+ * A `StackTls` of plain `pulumi.output` values for the mocks tier, until the stack's certificate
+ * provider fills `creds.tls` itself: fixed PEM-shaped strings, the private parts secret and marked
+ * with {@link MOCK_SECRET_PREFIX} so a leak into plain inputs is findable. Also the platform
+ * credentials a service builder reads, with the mocks' generated-password shape.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceTls, StackTls, TlsService } from "../../components/platform/shared/tls";
+import type { PlatformCredentials } from "../../components/platform/shared/credentials";
+import type { StackTls, TlsService } from "../../components/platform/shared/tls";
 import { MOCK_SECRET_PREFIX } from "./mocks";
 
-/** The mock CA certificate (public). */
-export const MOCK_CA_PEM = "-----BEGIN CERTIFICATE-----\nMOCK-CA\n-----END CERTIFICATE-----\n";
+const pem = (label: string, body: string) => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 
-/** The mock certificate of `service` (public). */
-export const mockCertPem = (service: TlsService) =>
-    `-----BEGIN CERTIFICATE-----\nMOCK-${service}\n-----END CERTIFICATE-----\n`;
-
-/** The mock private key of `service` (secret): its body is findable as a leaked secret. */
-export const mockKeyPem = (service: TlsService) =>
-    `-----BEGIN PRIVATE KEY-----\n${MOCK_SECRET_PREFIX}-${service}-key\n-----END PRIVATE KEY-----\n`;
-
-function serviceTls(service: TlsService): ServiceTls {
-    return {
-        certPem: pulumi.output(mockCertPem(service)),
-        keyPem: pulumi.secret(mockKeyPem(service)),
-        keystoreP12Base64: pulumi.secret(`${MOCK_SECRET_PREFIX}-${service}-keystore`),
-    };
+/** The certificate PEM {@link mockStackTls} gives `service` (public). */
+export function mockCertPem(service: TlsService, serial = "1"): string {
+    return pem("CERTIFICATE", `MOCK-CERT-${service}-${serial}`);
 }
 
-/** A {@link StackTls} of fixed values. */
-export function mockStackTls(): StackTls {
+/** The CA PEM of {@link mockStackTls} (public). */
+export const MOCK_CA_PEM = pem("CERTIFICATE", "MOCK-CA");
+
+/** The private key PEM {@link mockStackTls} gives `service` (secret): its body is findable as a leaked secret. */
+export function mockKeyPem(service: TlsService): string {
+    return pem("PRIVATE KEY", `${MOCK_SECRET_PREFIX}-tls-${service}-key`);
+}
+
+/** A StackTls whose secrets are `MOCKPW-tls-<service>-key` etc.; `serial` changes every certificate. */
+export function mockStackTls(serial = "1"): StackTls {
+    const service = (s: TlsService) => ({
+        certPem: pulumi.output(mockCertPem(s, serial)),
+        keyPem: pulumi.secret(mockKeyPem(s)),
+        keystoreP12Base64: pulumi.secret(`${MOCK_SECRET_PREFIX}-tls-${s}-keystore`),
+    });
     return {
         caPem: pulumi.output(MOCK_CA_PEM),
         truststoreP12Base64: pulumi.output("MOCK-TRUSTSTORE"),
-        storePassword: pulumi.secret(`${MOCK_SECRET_PREFIX}-store-password`),
+        storePassword: pulumi.secret(`${MOCK_SECRET_PREFIX}-tls-store-password`),
         services: {
-            kafka: serviceTls("kafka"),
-            connect: serviceTls("connect"),
-            clickhouse: serviceTls("clickhouse"),
-            mongo: serviceTls("mongo"),
+            kafka: service("kafka"),
+            connect: service("connect"),
+            clickhouse: service("clickhouse"),
+            mongo: service("mongo"),
         },
     };
+}
+
+/** The ClickHouse password {@link mockCredentials} gives (secret). */
+export const MOCK_CLICKHOUSE_PASSWORD = `${MOCK_SECRET_PREFIX}-clickhouse-password`;
+
+/** Platform credentials as a builder receives them, with `tls` when given. */
+export function mockCredentials(tls?: StackTls): PlatformCredentials {
+    const secret = (role: string) => pulumi.secret(`${MOCK_SECRET_PREFIX}-${role}`);
+    return {
+        mongoRootPassword: secret("mongo-root-password"),
+        debeziumPassword: secret("mongo-debezium-password"),
+        mongoKeyfile: secret("mongo-keyfile"),
+        clickhousePassword: pulumi.secret(MOCK_CLICKHOUSE_PASSWORD),
+        kafkaClusterId: pulumi.output("AAAAAAAAAAAAAAAAAAAAAA"),
+        ...(tls ? { tls } : {}),
+    };
+}
+
+/** A component to parent a builder's resources under mocks (type `test:index:Parent`). */
+export class MockParent extends pulumi.ComponentResource {
+    constructor(name: string) {
+        super("test:index:Parent", name, {}, {});
+    }
 }

@@ -9,11 +9,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { CONFIG_ENV, FAILED_MARKER, READY_MARKER, type ServerConfig } from "./protocol";
+import { CONFIG_ENV, FAILED_MARKER, READY_MARKER, type GatewayTls, type ServerConfig } from "./protocol";
+
+export type { GatewayTls } from "./protocol";
 
 /** A running gateway. */
 export interface ChdbGateway {
-    /** Base URL, e.g. `http://127.0.0.1:41234`. */
+    /** Base URL, e.g. `http://127.0.0.1:41234` (`https://` with `tls`). */
     url: string;
     /** Always `127.0.0.1`. */
     host: string;
@@ -40,6 +42,12 @@ export interface ChdbGatewayOptions {
     password?: string;
     /** Port on 127.0.0.1; default an ephemeral one. */
     port?: number;
+    /**
+     * Serve HTTPS with this certificate and key (PEM files) instead of HTTP: TLS termination for
+     * tests of clients' TLS settings (the certificate's names must cover `127.0.0.1` for clients
+     * that check them). Default: plain HTTP.
+     */
+    tls?: GatewayTls;
     /** Receives the child's log lines (stderr); default: dropped. */
     log?: (line: string) => void;
     /**
@@ -84,7 +92,16 @@ export function startChdbGateway(opts: ChdbGatewayOptions = {}): Promise<ChdbGat
     const dataDir = path.resolve(opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "chdb-gateway-")));
     const user = opts.user ?? "default";
     const password = opts.password ?? "";
-    const config: ServerConfig = { dataDir, user, password, port: opts.port ?? 0, removeDataDirOnExit: createdDir };
+    const config: ServerConfig = {
+        dataDir,
+        user,
+        password,
+        port: opts.port ?? 0,
+        removeDataDirOnExit: createdDir,
+        ...(opts.tls
+            ? { tls: { certFile: path.resolve(opts.tls.certFile), keyFile: path.resolve(opts.tls.keyFile) } }
+            : {}),
+    };
     const tsx = pathToFileURL(require.resolve("tsx")).href;
     const child = spawn(process.execPath, ["--import", tsx, path.join(__dirname, "server.ts")], {
         env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config) },
@@ -151,7 +168,7 @@ export function startChdbGateway(opts: ChdbGatewayOptions = {}): Promise<ChdbGat
                 (s as unknown as { unref?: () => void } | null)?.unref?.();
             const host = "127.0.0.1";
             resolve({
-                url: `http://${host}:${port}`,
+                url: `${opts.tls ? "https" : "http"}://${host}:${port}`,
                 host,
                 port,
                 user,

@@ -12,6 +12,16 @@ export interface ServerConfig {
     port: number;
     /** Remove `dataDir` when the child exits (set when the parent made a temp dir). */
     removeDataDirOnExit: boolean;
+    /** Serve HTTPS with this PEM certificate (chain) and key, read from files; absent = plain HTTP. */
+    tls?: GatewayTls;
+}
+
+/** The gateway's TLS certificate and key, as PEM files (test-only TLS termination). */
+export interface GatewayTls {
+    /** PEM certificate, optionally followed by its chain. */
+    certFile: string;
+    /** PEM private key. */
+    keyFile: string;
 }
 
 /** Environment variable carrying the {@link ServerConfig}. */

@@ -3,12 +3,14 @@
  * index.ts; libchdb binds one data directory per process, so each gateway is its own process).
  *
  * Configuration comes as JSON in the `CHDB_GATEWAY_CONFIG` environment variable (not argv, so
- * the password does not show in `ps`): `{ dataDir, user, password, port, removeDataDirOnExit }`.
+ * the password does not show in `ps`): `{ dataDir, user, password, port, removeDataDirOnExit, tls? }`;
+ * with `tls` (PEM certificate and key files) it serves HTTPS instead of HTTP.
  * Once listening it prints one line `CHDB_GATEWAY_READY {"port":N,...}` on stdout. It exits
  * on SIGTERM/SIGINT, and when its stdin closes (the parent died or let go).
  */
 import * as fs from "node:fs";
 import * as http from "node:http";
+import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { Engine } from "./engine";
@@ -60,13 +62,26 @@ async function main(): Promise<void> {
     await engine.init();
     const sessions = new Sessions(engine);
     const handler = new Handler(engine, sessions, { user: config.user, password: config.password }, log);
-    const server = http.createServer((req, res) => {
+    const listener: http.RequestListener = (req, res) => {
         handler.handle(req, res).catch((e: unknown) => {
             log(`unhandled: ${(e as Error).stack ?? String(e)}`);
             if (!res.headersSent) res.writeHead(500);
             res.end();
         });
-    });
+    };
+    // Test-only TLS termination: Node's own TLS, TLS 1.2 at least, as clickhouse-server is set up here.
+    const server = config.tls
+        ? https.createServer(
+              {
+                  cert: fs.readFileSync(config.tls.certFile),
+                  key: fs.readFileSync(config.tls.keyFile),
+                  minVersion: "TLSv1.2",
+              },
+              listener,
+          )
+        : http.createServer(listener);
+    // A client that gives up during the handshake (an unknown CA, a wrong host name) is its business.
+    server.on("tlsClientError", (e: Error) => log(`TLS handshake failed: ${e.message}`));
     server.keepAliveTimeout = 10_000;
     let stopping = false;
     const shutdown = (why: string): void => {
@@ -104,7 +119,9 @@ async function main(): Promise<void> {
         server.listen(config.port ?? 0, "127.0.0.1", () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    log(`listening on http://127.0.0.1:${port} (engine ${engine.version}, data ${config.dataDir})`);
+    log(
+        `listening on ${config.tls ? "https" : "http"}://127.0.0.1:${port} (engine ${engine.version}, data ${config.dataDir})`,
+    );
     process.stdout.write(`${READY_MARKER} ${JSON.stringify({ port, version: engine.version })}\n`);
 }
 

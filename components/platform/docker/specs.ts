@@ -4,6 +4,12 @@
  * expanded by the shell inside the container), so no password is written into a spec.
  */
 import * as pulumi from "@pulumi/pulumi";
+import {
+    CLICKHOUSE_FILES,
+    CLICKHOUSE_TLS_ENV,
+    CLICKHOUSE_TLS_FILES,
+    clickhouseTlsUsableCommand,
+} from "../shared/clickhouse";
 import { kafkaHeapOpts, mongodTlsArgs, mongoUsableCommand, USABLE_COMMANDS } from "../shared/services";
 import { TLS_DIR } from "../shared/tls";
 import { goDuration } from "./cpus";
@@ -83,6 +89,8 @@ export const healthchecks = {
     kafka: health(USABLE_COMMANDS.kafka, 40),
     connect: health(USABLE_COMMANDS.connect, 60),
     clickhouse: health(USABLE_COMMANDS.clickhouse),
+    /** With TLS: HTTPS verified with the stack's CA; `clickhouse`, the container's hostname, is its own address. */
+    clickhouseTls: health(clickhouseTlsUsableCommand("clickhouse")),
 };
 
 /** Kafka 4 KRaft, single combined node: internal listener for Connect, one for the host. */
@@ -125,5 +133,23 @@ export function clickhouseEnv(o: {
         `CLICKHOUSE_USER=${o.user}`,
         pulumi.interpolate`CLICKHOUSE_PASSWORD=${o.password}`,
         "CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT=1",
+    ];
+}
+
+/** ClickHouse image variables with TLS: no user, no password; the users file is uploaded instead. */
+export function clickhouseTlsEnv(): string[] {
+    return Object.entries(CLICKHOUSE_TLS_ENV).map(([k, v]) => `${k}=${v}`);
+}
+
+/**
+ * ClickHouse with TLS: the server drops to uid 101 (clickhouse) and must read the key and the users
+ * file, which are uploaded root-owned with mode 0400; they are handed to it before the image's own
+ * entrypoint starts the server (the mongo keyfile's way, see {@link mongoCommand}).
+ */
+export function clickhouseTlsCommand(): string[] {
+    return [
+        "bash",
+        "-c",
+        `chown clickhouse:clickhouse ${CLICKHOUSE_TLS_FILES.key} ${CLICKHOUSE_FILES.users} && exec /entrypoint.sh`,
     ];
 }

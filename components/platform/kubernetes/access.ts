@@ -30,13 +30,15 @@ export function serviceExposure(
 
 /**
  * The URL of a Service from the pulumi host. LoadBalancer: from the Service's status (which
- * @pulumi/kubernetes waits for), so whatever uses the URL waits for the address too.
+ * @pulumi/kubernetes waits for), so whatever uses the URL waits for the address too. `scheme`:
+ * `https` for a TLS port (mode `url` keeps the URL the user gave).
  */
 export function hostUrl(
     access: KubernetesAccess,
     role: "connect" | "clickhouse",
     service: k8s.core.v1.Service,
     port: number,
+    scheme: "http" | "https" = "http",
 ): pulumi.Output<string> {
     const trim = (u: string) => u.replace(/\/+$/, "");
     switch (access.mode) {
@@ -45,7 +47,7 @@ export function hostUrl(
         case "nodePort": {
             const np = role === "connect" ? access.connectNodePort : access.clickhouseNodePort;
             const host = access.nodeAddress.includes(":") ? `[${access.nodeAddress}]` : access.nodeAddress;
-            return pulumi.output(`http://${host}:${np}`);
+            return pulumi.output(`${scheme}://${host}:${np}`);
         }
         case "loadBalancer":
             return service.status.apply((s) => {
@@ -57,7 +59,7 @@ export function hostUrl(
                             "Use cdc:kubernetes.access.mode nodePort or url instead (see docs/platforms.md)",
                     );
                 }
-                return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+                return `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`;
             });
     }
 }

@@ -11,6 +11,7 @@ import { claimResizes, claimTemplate, claimTemplateOptions } from "./storage";
 
 export type Role = "mongo" | "kafka" | "connect" | "clickhouse";
 type Labels = Record<string, string>;
+type Annotations = Record<string, pulumi.Input<string>>;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Port = { name: string; port: number; nodePort?: number };
 
@@ -41,7 +42,7 @@ export interface KubernetesContext {
         role: string,
         securityContext: k8s.types.input.core.v1.PodSecurityContext,
         spec: PodSpec,
-        annotations?: Labels,
+        annotations?: Annotations,
     ): k8s.types.input.core.v1.PodTemplateSpec;
     /**
      * The StatefulSet `<name>-<role>` (object name `role`) governed by Service `serviceName`, each
@@ -58,6 +59,8 @@ export interface KubernetesContext {
             storageGi: number;
             securityContext: k8s.types.input.core.v1.PodSecurityContext;
             pod: PodSpec;
+            /** Pod template annotations (a changed value rolls the pods, e.g. a renewed certificate's hash). */
+            podAnnotations?: Annotations;
         },
     ): k8s.apps.v1.StatefulSet;
     /** A PodDisruptionBudget (one pod down at a time) when `replicas` > 1. */
@@ -111,7 +114,7 @@ export function kubernetesContext(
         role: string,
         securityContext: k8s.types.input.core.v1.PodSecurityContext,
         spec: PodSpec,
-        annotations?: Labels,
+        annotations?: Annotations,
     ) => ({
         metadata: { labels: { ...common, ...select(role) }, ...(annotations ? { annotations } : {}) },
         // No service-link variables: Debezium's image turns every CONNECT_* into a worker
@@ -162,7 +165,7 @@ export function kubernetesContext(
                         replicas: o.replicas,
                         ...(o.parallel ? { podManagementPolicy: "Parallel" } : {}),
                         selector: { matchLabels: select(role) },
-                        template: podTemplate(role, o.securityContext, o.pod),
+                        template: podTemplate(role, o.securityContext, o.pod, o.podAnnotations),
                         volumeClaimTemplates: [claimTemplate(o.storageGi, k.storageClass)],
                     },
                 },

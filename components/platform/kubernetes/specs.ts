@@ -6,6 +6,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { CLICKHOUSE_TLS_PORTS, clickhouseTlsUsableCommand } from "../shared/clickhouse";
 import { connectEnv, kafkaHeapOpts, mongodTlsArgs, MONGOSH_TLS, USABLE_COMMANDS } from "../shared/services";
 
 type Env = k8s.types.input.core.v1.EnvVar;
@@ -184,6 +185,26 @@ export const probes: Record<"mongo" | "kafka" | "connect" | "clickhouse", { read
             failureThreshold: 6,
         },
     },
+};
+
+/**
+ * ClickHouse's probes with TLS. Readiness: HTTPS with the certificate verified by the stack's CA,
+ * under the Service's name `clickhouse`, which the pod maps to itself ({@link CLICKHOUSE_SELF_ALIAS}):
+ * through the Service it would reach only pods that are ready already. Liveness: the kubelet's
+ * HTTPS GET (it does not verify certificates; it only decides a restart).
+ */
+export const clickhouseTlsProbes: { readiness: Probe; liveness: Probe } = {
+    readiness: { ...probes.clickhouse.readiness, exec: exec(clickhouseTlsUsableCommand("clickhouse")) },
+    liveness: {
+        ...probes.clickhouse.liveness,
+        httpGet: { path: "/ping", port: CLICKHOUSE_TLS_PORTS.https, scheme: "HTTPS" },
+    },
+};
+
+/** The pod's own name for `clickhouse` (a hosts entry), so its readiness probe checks itself. */
+export const CLICKHOUSE_SELF_ALIAS: k8s.types.input.core.v1.HostAlias = {
+    ip: "127.0.0.1",
+    hostnames: ["clickhouse"],
 };
 
 /** Requests = limits from `cdc:kubernetes.resources.<service>`. */

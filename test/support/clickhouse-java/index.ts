@@ -121,6 +121,17 @@ export async function ensureGatewayProbe(log: (l: string) => void = () => {}): P
     return [...jars, classes].join(path.delimiter);
 }
 
+/**
+ * The endpoint URL the sink builds from its config (ClickHouseHelperClient.createClientV1/V2 in
+ * clickhouse-kafka-connect v1.5.0): `http[s]://<hostname>:<port>/<database>?<jdbcConnectionProperties>`,
+ * the properties being an empty string when unset (so the URL ends in `?`).
+ */
+export function sinkEndpointUrl(config: Record<string, string>): string {
+    const props = (config.jdbcConnectionProperties ?? "").trim();
+    const query = props.startsWith("?") ? props : `?${props}`;
+    return `${config.ssl === "true" ? "https" : "http"}://${config.hostname}:${config.port}/${config.database}${query}`;
+}
+
 /** One row for the probe to insert: the bronze columns; a missing `_key` means "use its DEFAULT". */
 export interface ProbeRow {
     raw_data: string;
@@ -134,7 +145,7 @@ export interface ProbeRow {
 export interface ProbeSpec {
     /** `v1` = clickhouse-http-client, `v2` = client-v2. */
     client: "v1" | "v2";
-    /** The endpoint as the sink builds it: `http://host:port/<database>`. */
+    /** The endpoint as the sink builds it: `http[s]://host:port/<database>[?<options>]` ({@link sinkEndpointUrl}). */
     url: string;
     user: string;
     password: string;
