@@ -144,6 +144,47 @@ export function describeAuthFailure(o: {
     return `${o.service} at ${o.url} answered ${typeof o.status === "number" ? `HTTP ${o.status}` : o.status}: ${what}. ${o.fix}`;
 }
 
+/**
+ * ClickHouse's codes of a refused login: UNKNOWN_USER (192), WRONG_PASSWORD (193),
+ * REQUIRED_PASSWORD (194), AUTHENTICATION_FAILED (516). @clickhouse/client puts them in `code`.
+ */
+const CLICKHOUSE_AUTH_CODES = ["192", "193", "194", "516"];
+
+/** The ClickHouse login-failure code behind `e`, or undefined. */
+export function clickhouseAuthCode(e: unknown): string | undefined {
+    for (const r of chain(e)) {
+        const code = r.code === undefined ? "" : String(r.code);
+        if (CLICKHOUSE_AUTH_CODES.includes(code)) return code;
+    }
+    return undefined;
+}
+
+/** What fixes a refused ClickHouse login for the providers and dbt. */
+export const CLICKHOUSE_CREDENTIALS_FIX =
+    "External platform: set the secret cdc:clickhousePassword (`pulumi config set --secret cdc:clickhousePassword " +
+    "<password>`) and cdc:clickhouse.user; docker/kubernetes: the stack generates the password, run `npm run up`";
+
+/**
+ * The one-line message for a ClickHouse client failure that is a TLS problem or a refused login,
+ * or undefined for any other failure (the caller keeps its own message).
+ */
+export function describeClickHouseFailure(
+    e: unknown,
+    ctx: TlsErrorContext & { user: string; credentialsFix: string },
+): string | undefined {
+    const tls = describeTlsError(e, ctx);
+    if (tls !== undefined) return tls;
+    const code = clickhouseAuthCode(e);
+    if (code === undefined) return undefined;
+    return describeAuthFailure({
+        service: ctx.service,
+        url: ctx.url,
+        status: `ClickHouse code ${code}`,
+        user: ctx.user,
+        fix: ctx.credentialsFix,
+    });
+}
+
 /** What fixes a refused Kafka Connect login, per place the credentials come from. */
 export const CONNECT_CREDENTIALS_FIX =
     "External platform: set cdc:external.connectUser and the secret cdc:connectPassword " +
