@@ -176,13 +176,18 @@ export function describeClickHouseFailure(
     if (tls !== undefined) return tls;
     const code = clickhouseAuthCode(e);
     if (code === undefined) return undefined;
-    return describeAuthFailure({
+    const said = String((e as { message?: unknown })?.message ?? "")
+        .split("\n")[0]
+        .slice(0, 300);
+    const named = describeAuthFailure({
         service: ctx.service,
         url: ctx.url,
         status: `ClickHouse code ${code}`,
         user: ctx.user,
         fix: ctx.credentialsFix,
     });
+    // The server's own words (the caller masks secrets) say which of user or password it refused.
+    return said ? `${named} (ClickHouse said: ${said})` : named;
 }
 
 /** What fixes a refused Kafka Connect login, per place the credentials come from. */
