@@ -81,6 +81,26 @@ export function tlsProblem(e: unknown): TlsProblem | undefined {
     return undefined;
 }
 
+/**
+ * The TLS problem a tool's output tells of (dbt: Python's ssl / urllib3 wording of OpenSSL's
+ * verify errors), or undefined. For clients that run as processes and report in text.
+ */
+export function tlsProblemInText(text: string): TlsProblem | undefined {
+    const hostname = /(?:Hostname|IP address) mismatch, certificate is not valid for '([^']+)'/.exec(text);
+    if (hostname) return { kind: "hostname", code: "CERTIFICATE_VERIFY_FAILED" };
+    if (/certificate verify failed: certificate has expired/.test(text))
+        return { kind: "expired", code: "CERTIFICATE_VERIFY_FAILED" };
+    if (/certificate verify failed: certificate is not yet valid/.test(text))
+        return { kind: "not-yet-valid", code: "CERTIFICATE_VERIFY_FAILED" };
+    if (
+        /certificate verify failed: (unable to get local issuer|self[- ]signed certificate|unable to verify)/.test(text)
+    )
+        return { kind: "unknown-ca", code: "CERTIFICATE_VERIFY_FAILED" };
+    if (/\[SSL: WRONG_VERSION_NUMBER\]|wrong version number/.test(text))
+        return { kind: "not-tls", code: "WRONG_VERSION_NUMBER" };
+    return undefined;
+}
+
 /** The host of `url` (brackets of IPv6 dropped), or the text itself when it does not parse. */
 function hostOf(url: string): string {
     try {
@@ -93,7 +113,11 @@ function hostOf(url: string): string {
 /** The one-line message for a TLS problem, or undefined when `e` is no TLS problem. */
 export function describeTlsError(e: unknown, ctx: TlsErrorContext): string | undefined {
     const p = tlsProblem(e);
-    if (!p) return undefined;
+    return p === undefined ? undefined : describeTlsProblem(p, ctx);
+}
+
+/** The one-line message for problem `p` met by the client of `ctx`. */
+export function describeTlsProblem(p: TlsProblem, ctx: TlsErrorContext): string {
     const at = `${ctx.service} at ${ctx.url}`;
     switch (p.kind) {
         case "unknown-ca":
