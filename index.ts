@@ -5,7 +5,9 @@
  *
  * Outputs (each documented on `StackOutputs` in components/stack.ts): where the services are
  * (`connectUrl`, `clickhouseUrl`, `kafkaBootstrap`), ClickHouse's user and database, the secrets
- * `clickhousePassword` (`npm run dbt`, your SQL client) and `mongoUri` (`npm run seed`), the
+ * `clickhousePassword` (`npm run dbt`, your SQL client) and `mongoUri` (`npm run seed`), with TLS
+ * the CA the host-side clients trust (`caCertificate`), Connect's REST login (`connectUser`, the
+ * secret `connectPassword`), the
  * connectors' names and states, the bronze tables, the last dbt run and the dbt vars.
  */
 import { loadConfig } from "./components/config/load";
@@ -19,6 +21,9 @@ export const {
     clickhouseDatabase,
     clickhousePassword,
     kafkaBootstrap,
+    caCertificate,
+    connectUser,
+    connectPassword,
     mongoUri,
     connectors,
     bronzeTables,

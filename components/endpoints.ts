@@ -42,6 +42,12 @@ export interface PipelineEndpoints {
         /** Kafka Connect REST URL as seen from the pulumi host. */
         url: pulumi.Input<string>;
         /**
+         * HTTP basic auth of Connect's REST API (`BasicAuthSecurityRestExtension`), used by the
+         * connector provider and `npm run status`; absent when the REST API takes no credentials.
+         * The password is a secret.
+         */
+        auth?: { user: string; password: pulumi.Output<string> };
+        /**
          * Config-provider references the worker resolves to the connector secrets (see
          * connectors/secretRefs.ts). When set, connector configs carry these instead of the
          * secrets, so Connect's REST API and config topic never hold them; when absent (an
@@ -70,6 +76,13 @@ export interface PipelineEndpoints {
         /** Its password. Secret. */
         password: pulumi.Output<string>;
     };
+    /**
+     * The CA the host-side clients trust (the providers, dbt, `npm run status`, the seed): the
+     * stack's own CA on docker/kubernetes, `cdc:tls.caBundle` on the external platform. Absent =
+     * the hops from the host are plaintext (docker with `cdc:tls.enabled: false`, an external
+     * stack without TLS) or use certificates the system already trusts.
+     */
+    tls?: { caPem: pulumi.Input<string> };
     /**
      * Resources that must be ready before the CDC layer touches a service. The pipeline makes
      * each dynamic resource depend on exactly the ones it talks to, so the order of creation is

@@ -94,6 +94,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
                 url: e.clickhouse.url,
                 user: e.clickhouse.user,
                 password: e.clickhouse.password,
+                ...(e.tls ? { caPem: e.tls.caPem } : {}),
                 database: e.clickhouse.database,
                 tables: this.bronzeTables,
                 dropOnDelete: s.bronze.dropOnDestroy,
@@ -125,11 +126,19 @@ export class CdcPipeline extends pulumi.ComponentResource {
                 }),
             )
             .apply((c) => (override ? override("sink", c) : c));
+        /** How the connector provider reaches Connect's REST API: its credentials and the CA it trusts. */
+        const connectAccess: Pick<KafkaConnectorArgs, "connectAuth" | "caPem"> = {
+            ...(e.connect.auth
+                ? { connectAuth: { user: e.connect.auth.user, password: e.connect.auth.password } }
+                : {}),
+            ...(e.tls ? { caPem: e.tls.caPem } : {}),
+        };
         this.sink = new KafkaConnector(
             `${name}-sink`,
             {
                 connectUrl: e.connect.url,
                 connectorName: s.connectors.sinkName ?? `${stack}-clickhouse-sink`,
+                ...connectAccess,
                 config: sinkConfig,
                 secretConfig: pulumi.secret(secretMap(CLICKHOUSE_SINK_SECRET_KEYS, e.clickhouse.password)),
                 ...(e.connect.secretRefs
@@ -158,6 +167,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
             {
                 connectUrl: e.connect.url,
                 connectorName: s.connectors.sourceName ?? `${stack}-mongo-source`,
+                ...connectAccess,
                 config: override ? override("source", sourceConfig) : sourceConfig,
                 secretConfig: pulumi.secret(secretMap(DEBEZIUM_SECRET_KEYS, e.mongo.connectorConnectionString)),
                 ...(e.connect.secretRefs
@@ -195,12 +205,19 @@ export class CdcPipeline extends pulumi.ComponentResource {
                     projectDir: dbtProjectDir,
                     clickhouse: pulumi.secret(
                         pulumi
-                            .all([e.clickhouse.url, e.clickhouse.user, e.clickhouse.password, e.clickhouse.database])
-                            .apply(([url, user, password, database]) => ({
+                            .all([
+                                e.clickhouse.url,
+                                e.clickhouse.user,
+                                e.clickhouse.password,
+                                e.clickhouse.database,
+                                e.tls?.caPem,
+                            ])
+                            .apply(([url, user, password, database, caPem]) => ({
                                 url,
                                 user,
                                 password,
                                 database,
+                                ...(caPem ? { caPem } : {}),
                             })),
                     ),
                     target: s.dbt.target,

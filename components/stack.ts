@@ -30,6 +30,15 @@ export interface StackOutputs {
     /** The pipeline user's ClickHouse password (`npm run dbt`, your SQL client). Secret. */
     clickhousePassword: pulumi.Output<string>;
     kafkaBootstrap: pulumi.Input<string>;
+    /**
+     * PEM of the CA the host-side clients trust (`npm run status`, curl, your SQL client): write it
+     * to a file with `npm run pulumi -- stack output caCertificate > cdc-ca.pem`. Absent without TLS.
+     */
+    caCertificate?: pulumi.Input<string>;
+    /** User of Kafka Connect's REST basic auth (absent when the REST API takes no credentials). */
+    connectUser?: string;
+    /** Its password (`npm run status`, curl). Secret. */
+    connectPassword?: pulumi.Output<string>;
     /** Admin connection string for the seed tools (`npm run seed`). Secret. */
     mongoUri: pulumi.Output<string>;
     connectors: {
@@ -64,6 +73,8 @@ export function buildStack(config: PipelineConfig, /** @internal */ seams: Stack
         clickhouseDatabase: e.clickhouse.database,
         clickhousePassword: e.clickhouse.password,
         kafkaBootstrap: e.kafka.hostBootstrap,
+        ...(e.tls ? { caCertificate: e.tls.caPem } : {}),
+        ...(e.connect.auth ? { connectUser: e.connect.auth.user, connectPassword: e.connect.auth.password } : {}),
         mongoUri: e.mongo.hostConnectionString,
         connectors: {
             source: { name: pipeline.source.connectorName, state: pipeline.source.state },

@@ -4,7 +4,7 @@
  * stack's DbtRun resource. Freshness needs no dbt run (silver follows at insert time, gold is
  * refreshed by ClickHouse, docs/analytics.md); use it after editing models without `pulumi up`,
  * or to run the tests now. Reads the stack's outputs through scripts/pulumi.sh (same backend and
- * passphrase).
+ * passphrase), the stack's CA (`caCertificate`) included.
  */
 import { execFileSync } from "child_process";
 import * as path from "path";
@@ -69,6 +69,8 @@ async function main(): Promise<void> {
             user: outputs.clickhouseUser as string,
             password: outputs.clickhousePassword as string,
             database: outputs.clickhouseDatabase as string,
+            // The stack's CA (absent without TLS), so dbt verifies ClickHouse's certificate against it.
+            ...(typeof outputs.caCertificate === "string" ? { caPem: outputs.caCertificate } : {}),
         },
         target: flags.target,
         command: flags.command,

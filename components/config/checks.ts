@@ -6,7 +6,7 @@ import { signalCollectionName } from "../../connectors/debeziumMongoSource";
 import type { ConfigProblem } from "./schema";
 
 /** Config keys whose values are credentials: they must be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["clickhousePassword", "debeziumConnectionString"] as const;
+export const SECRET_KEYS = ["clickhousePassword", "debeziumConnectionString", "connectPassword"] as const;
 
 /** What the stack knows beyond the raw values. */
 export interface ConfigContext {
@@ -77,7 +77,7 @@ export function checkAccessUrlCredentials(access: unknown, problems: ConfigProbl
 }
 
 const CONNECT_FIX =
-    "Kafka Connect REST with authentication is not supported yet: reach it through a private network or an authenticating proxy";
+    "give the user with `pulumi config set --path cdc:external.connectUser <user>` and the password with `pulumi config set --secret cdc:connectPassword <password>`";
 const CLICKHOUSE_FIX =
     "give the user with `pulumi config set --path cdc:clickhouse.user <user>` and the password with `pulumi config set --secret cdc:clickhousePassword <password>`";
 

@@ -42,6 +42,14 @@ function secretRefsField(): Field<{ clickhousePassword: string; debeziumConnecti
 export const externalShape = {
     /** Kafka Connect REST URL reachable from the machine running `pulumi up`. */
     connectUrl: str(undefined, { pattern: /^https?:\/\/\S+$/, hint: "e.g. http://connect.internal:8083" }),
+    /**
+     * User of Connect's REST basic authentication (`BasicAuthSecurityRestExtension`); its password
+     * is the secret `cdc:connectPassword`. Both or neither.
+     */
+    connectUser: str(undefined, {
+        pattern: /^[^:\s]+$/,
+        hint: "a user name without ':' or spaces (HTTP basic auth joins user and password with ':')",
+    }).optional(),
     /** Kafka bootstrap servers (informational; Connect already knows its Kafka). */
     kafkaBootstrap: str(undefined, { pattern: /^\S+:\d+(,\S+:\d+)*$/, hint: "host:port[,host:port]" }),
     /** Replication factor for the change and dead-letter topics the connectors create (managed Kafka: usually 3). */
@@ -86,6 +94,19 @@ export function parseExternal(
                 "is required on the external platform; set it with `pulumi config set --secret cdc:clickhousePassword <password>`",
         });
     }
+    const connectUser = (raw.external as { connectUser?: unknown } | undefined)?.connectUser;
+    if (connectUser !== undefined && raw.connectPassword === undefined)
+        problems.push({
+            key: "cdc:connectPassword",
+            message:
+                "is required with cdc:external.connectUser (Kafka Connect's REST basic auth); set it with `pulumi config set --secret cdc:connectPassword <password>`",
+        });
+    if (connectUser === undefined && raw.connectPassword !== undefined)
+        problems.push({
+            key: "cdc:external.connectUser",
+            message:
+                "is required with cdc:connectPassword: set the REST user with `pulumi config set --path cdc:external.connectUser <user>` (or remove cdc:connectPassword)",
+        });
     if (raw.debeziumConnectionString === undefined) {
         problems.push({
             key: "cdc:debeziumConnectionString",

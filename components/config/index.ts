@@ -56,7 +56,7 @@ export type PipelineConfig = DockerConfig | KubernetesConfig | ExternalConfig;
 const PLATFORM_KEYS: Record<Platform, readonly string[]> = {
     docker: ["docker"],
     kubernetes: ["kubernetes"],
-    external: ["external", "clickhousePassword", "debeziumConnectionString"],
+    external: ["external", "clickhousePassword", "debeziumConnectionString", "connectPassword"],
 };
 
 /** The top-level keys this project reads (each `cdc:<key>`). */
@@ -68,6 +68,7 @@ export const TOP_LEVEL_KEYS = [
     "external",
     "clickhousePassword",
     "debeziumConnectionString",
+    "connectPassword",
 ] as const;
 
 /**

@@ -1,9 +1,12 @@
 /**
  * A fake Kafka Connect REST worker for unit tests (node:http on 127.0.0.1): an in-memory
  * connector table that records every request, with `intercept` for scripted failures (a status,
- * or "hang": accept the request and never answer).
+ * or "hang": accept the request and never answer). With {@link FakeConnectOptions} it listens on
+ * HTTPS with a given certificate and answers 401 to a request without the basic-auth credentials,
+ * like a worker with `BasicAuthSecurityRestExtension`.
  */
 import * as http from "node:http";
+import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import assert from "node:assert/strict";
 import { afterEach } from "node:test";
@@ -29,6 +32,12 @@ export interface FakeConnector {
 }
 export type Reply = { status: number; body?: unknown } | "hang";
 
+/** How the fake worker is reached: HTTPS with this key pair, basic auth with these credentials. */
+export interface FakeConnectOptions {
+    tls?: { certPem: string; keyPem: string };
+    auth?: { user: string; password: string };
+}
+
 /** A fake Connect worker: an in-memory connector table, plus `intercept` for scripted failures. */
 export class FakeConnect {
     readonly requests: Recorded[] = [];
@@ -51,10 +60,33 @@ export class FakeConnect {
         c.tasks = c.tasks.map((t) => (t.state === "FAILED" ? { state: "RUNNING" } : t));
     };
     url = "";
-    private server = http.createServer((req, res) => {
+    /** Requests refused with 401 (wrong or missing credentials); they are not in `requests`. */
+    unauthorised = 0;
+    /** Authorization headers seen (to check no request went without them). */
+    readonly authHeaders: Array<string | undefined> = [];
+    private readonly options: FakeConnectOptions;
+    private server: http.Server;
+    constructor(options: FakeConnectOptions = {}) {
+        this.options = options;
+        this.server = options.tls
+            ? https.createServer({ cert: options.tls.certPem, key: options.tls.keyPem }, this.listener)
+            : http.createServer(this.listener);
+    }
+    private readonly listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
         let body = "";
         req.on("data", (c) => (body += c));
         req.on("end", () => {
+            this.authHeaders.push(req.headers.authorization);
+            if (this.options.auth) {
+                const { user, password } = this.options.auth;
+                const expected = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+                if (req.headers.authorization !== expected) {
+                    this.unauthorised++;
+                    // What Kafka Connect's JAAS basic-auth filter answers.
+                    res.writeHead(401, { "Content-Type": "text/plain", "WWW-Authenticate": 'Basic realm="connect"' });
+                    return void res.end("Unauthorized");
+                }
+            }
             const r: Recorded = { method: req.method ?? "", path: req.url ?? "", body };
             this.requests.push(r);
             const reply = this.intercept(r) ?? this.handle(r);
@@ -63,11 +95,13 @@ export class FakeConnect {
             res.writeHead(reply.status, { "Content-Type": "application/json" });
             res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
         });
-    });
+    };
 
-    async start(): Promise<this> {
+    /** Listens on 127.0.0.1; `url` then names `host` (e.g. `localhost`, to match a certificate's name). */
+    async start(host = "127.0.0.1"): Promise<this> {
         await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-        this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+        const scheme = this.options.tls ? "https" : "http";
+        this.url = `${scheme}://${host}:${(this.server.address() as AddressInfo).port}`;
         return this;
     }
     private hanging: http.ServerResponse[] = [];
@@ -202,8 +236,8 @@ afterEach(async () => {
     await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 export { createKafkaConnectorProvider };
-export async function fakeConnect(): Promise<FakeConnect> {
-    const s = await new FakeConnect().start();
+export async function fakeConnect(options: FakeConnectOptions = {}, host?: string): Promise<FakeConnect> {
+    const s = await new FakeConnect(options).start(host);
     servers.push(s);
     return s;
 }

@@ -3,8 +3,14 @@
  * Kafka Connect worker) and forwards every request unchanged, unless `fault` decides otherwise
  * for that request: answer with a status of its choosing (a 409 storm), or accept the request
  * and never answer (a hung worker). It records every request it saw and what it did with it.
+ *
+ * TLS and authentication pass through: an https target is reached over TLS trusting `upstreamCa`,
+ * the proxy itself listens on HTTPS when given a certificate (`serve`), and every header, the
+ * basic-auth `Authorization` included, is forwarded as it came, so the worker still decides who
+ * may call it (a request without credentials gets the worker's own 401).
  */
 import * as http from "node:http";
+import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 
 /** What to do with one request: forward it, answer it with `status`, or hang. */
@@ -15,10 +21,20 @@ export interface ProxiedRequest {
     method: string;
     path: string;
     action: "forward" | "hang" | number;
+    /** Whether the request carried an `Authorization` header (its value is never recorded). */
+    authorised: boolean;
+}
+
+/** TLS of the proxy: the CA it trusts for an https target, and the certificate it serves with. */
+export interface FaultProxyTls {
+    /** PEM of the CA that signed the target's certificate. */
+    upstreamCa?: string;
+    /** Key pair to listen on HTTPS with (a certificate for 127.0.0.1 / localhost). */
+    serve?: { certPem: string; keyPem: string };
 }
 
 export interface FaultProxy {
-    /** Base URL to hand to the code under test, `http://127.0.0.1:<port>`. */
+    /** Base URL to hand to the code under test, `http(s)://127.0.0.1:<port>`. */
     url: string;
     /** Decides per request; the default forwards everything. */
     fault: (method: string, path: string) => FaultAction;
@@ -29,8 +45,9 @@ export interface FaultProxy {
 }
 
 /** Starts a proxy on an ephemeral loopback port in front of `targetUrl`. */
-export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
+export async function startFaultProxy(targetUrl: string, tls: FaultProxyTls = {}): Promise<FaultProxy> {
     const target = new URL(targetUrl);
+    const secure = target.protocol === "https:";
     const hanging = new Set<http.ServerResponse>();
     const proxy: FaultProxy = {
         url: "",
@@ -44,18 +61,19 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
             await new Promise<void>((resolve) => server.close(() => resolve()));
         },
     };
-    const server = http.createServer((req, res) => {
+    const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
         const method = req.method ?? "GET";
         const path = req.url ?? "/";
+        const authorised = req.headers.authorization !== undefined;
         const action = proxy.fault(method, path);
         if (action === "hang") {
-            proxy.requests.push({ method, path, action });
+            proxy.requests.push({ method, path, action, authorised });
             hanging.add(res);
             req.resume();
             return;
         }
         if (action !== "forward") {
-            proxy.requests.push({ method, path, action: action.status });
+            proxy.requests.push({ method, path, action: action.status, authorised });
             req.resume();
             res.writeHead(action.status, { "Content-Type": "application/json" });
             res.end(
@@ -63,21 +81,31 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
             );
             return;
         }
-        proxy.requests.push({ method, path, action: "forward" });
-        const upstream = http.request(
-            { host: target.hostname, port: target.port, method, path, headers: { ...req.headers, host: target.host } },
-            (up) => {
-                res.writeHead(up.statusCode ?? 502, up.headers);
-                up.pipe(res);
-            },
-        );
+        proxy.requests.push({ method, path, action: "forward", authorised });
+        const options = {
+            host: target.hostname,
+            port: target.port,
+            method,
+            path,
+            headers: { ...req.headers, host: target.host },
+        };
+        const onResponse = (up: http.IncomingMessage) => {
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            up.pipe(res);
+        };
+        const upstream = secure
+            ? https.request({ ...options, ...(tls.upstreamCa ? { ca: tls.upstreamCa } : {}) }, onResponse)
+            : http.request(options, onResponse);
         upstream.on("error", (e) => {
             res.writeHead(502, { "Content-Type": "application/json" });
             res.end(JSON.stringify({ error_code: 502, message: `proxy: ${e.message}` }));
         });
         req.pipe(upstream);
-    });
+    };
+    const server = tls.serve
+        ? https.createServer({ cert: tls.serve.certPem, key: tls.serve.keyPem }, listener)
+        : http.createServer(listener);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    proxy.url = `${tls.serve ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return proxy;
 }

@@ -4,10 +4,13 @@ import {
     DBT_PASSWORD_ENV,
     DBT_PROFILE_NAME,
     DBT_USER_ENV,
+    caEnv,
     credentialEnv,
     parseClickHouseUrl,
     renderProfile,
 } from "../../components/providers/dbt/profile";
+import { normaliseDbtRunInputs } from "../../components/providers/dbt/provider";
+import { namedConnectionFailure } from "../../components/providers/dbt/run";
 
 describe("parseClickHouseUrl", () => {
     it("reads host and port of a plain http URL", () => {
@@ -82,5 +85,73 @@ describe("renderProfile", () => {
         const y = renderProfile({ url: "http://h:1", database: "yes: no # x", target: "on" });
         assert.match(y, /schema: "yes: no # x"/);
         assert.match(y, /target: "on"/);
+    });
+});
+
+describe("renderProfile over TLS", () => {
+    it("connects with TLS and verifies the certificate for an https URL, and not for http", () => {
+        const tls = renderProfile({ url: "https://localhost:18443", database: "default", target: "dev" });
+        assert.match(tls, /^ {6}secure: true$/m);
+        assert.match(tls, /^ {6}verify: true$/m);
+        assert.match(tls, /^ {6}port: 18443$/m);
+        const plain = renderProfile({ url: "http://localhost:18123", database: "default", target: "dev" });
+        assert.match(plain, /^ {6}secure: false$/m);
+    });
+
+    it("has no CA key (dbt-clickhouse has none): the CA goes to OpenSSL's SSL_CERT_FILE for the dbt process", () => {
+        const tls = renderProfile({ url: "https://localhost:18443", database: "default", target: "dev" });
+        assert.doesNotMatch(tls, /ca_cert|BEGIN CERTIFICATE/);
+        assert.deepEqual(caEnv("/tmp/cdc-dbt-x/clickhouse-ca.pem"), {
+            SSL_CERT_FILE: "/tmp/cdc-dbt-x/clickhouse-ca.pem",
+        });
+    });
+
+    it("passes the CA from the resource's inputs to the run", () => {
+        const i = normaliseDbtRunInputs({
+            projectDir: "/p",
+            contentHash: "h",
+            clickhouse: { url: "https://h:8443", user: "u", password: "p", database: "d", caPem: "PEM" },
+        });
+        assert.equal(i.clickhouse.caPem, "PEM");
+    });
+});
+
+describe("namedConnectionFailure (dbt's output)", () => {
+    const ch = { url: "https://localhost:18443", user: "cdc" };
+    const ssl = (why: string) =>
+        `Database Error\n  HTTPSConnectionPool(host='localhost', port=18443): Max retries exceeded (Caused by SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${why} (_ssl.c:1006)')))`;
+
+    it("names an unknown CA", () => {
+        const m = namedConnectionFailure(ssl("unable to get local issuer certificate"), ch);
+        assert.match(m ?? "", /^ClickHouse at https:\/\/localhost:18443: its certificate is not signed by a CA/);
+        assert.match(m ?? "", /cdc:tls\.caBundle/);
+        assert.match(
+            namedConnectionFailure(ssl("self-signed certificate in certificate chain"), ch) ?? "",
+            /not signed/,
+        );
+    });
+
+    it("names an expired certificate", () => {
+        assert.match(namedConnectionFailure(ssl("certificate has expired"), ch) ?? "", /has expired: run `pulumi up`/);
+    });
+
+    it("names a host name mismatch", () => {
+        const m = namedConnectionFailure(
+            "certificate verify failed: Hostname mismatch, certificate is not valid for 'localhost'. (_ssl.c:1006)",
+            ch,
+        );
+        assert.match(m ?? "", /the certificate is not valid for "localhost"/);
+    });
+
+    it("names a refused login by its user", () => {
+        const m = namedConnectionFailure(
+            "Code: 516. DB::Exception: cdc: Authentication failed: password is incorrect. (AUTHENTICATION_FAILED)",
+            ch,
+        );
+        assert.match(m ?? "", /answered ClickHouse code 516: it refused user "cdc"/);
+    });
+
+    it("leaves any other failure to dbt's own error lines", () => {
+        assert.equal(namedConnectionFailure("Compilation Error in model base_orders", ch), undefined);
     });
 });

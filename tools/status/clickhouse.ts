@@ -6,6 +6,8 @@
  * components/analytics/relations.ts).
  */
 import { createClient, ClickHouseLogLevel } from "@clickhouse/client";
+import { describeClickHouseFailure } from "../../components/providers/shared/tlsErrors";
+import { CA_FIX } from "./flags";
 import { describeError, withDeadline } from "./deadline";
 import { findOffendingRows } from "./offending-row";
 import type { GoldObs, LayerObs, RefreshObs, SilverObs, TableObs } from "./types";
@@ -17,7 +19,14 @@ export interface ClickHouseTarget {
     database: string;
     timeoutMs: number;
     secrets: readonly string[];
+    /** PEM of the CA trusted for an https URL; the system's CAs when undefined. */
+    caPem?: string;
 }
+
+/** What fixes a refused ClickHouse login of `npm run status`. */
+const LOGIN_FIX =
+    "Give the user with --clickhouse-user (default: the stack output clickhouseUser) and its password in " +
+    "CDC_STATUS_CLICKHOUSE_PASSWORD (default: the stack's secret output clickhousePassword)";
 
 export interface LayerNames {
     bronze: string[];
@@ -43,6 +52,7 @@ export async function readLayers(
             password: t.password,
             request_timeout: t.timeoutMs,
             log: { level: ClickHouseLogLevel.OFF },
+            ...(t.caPem ? { tls: { ca_cert: Buffer.from(t.caPem) } } : {}),
         });
     } catch (e) {
         const error = `${t.url}: ${describeError(e, [...t.secrets, t.password].filter(Boolean))} (--clickhouse-url)`;
@@ -141,8 +151,16 @@ export async function readLayers(
             gold: { tables: names.gold.map(obs), refreshes: refreshObs, offending },
         };
     } catch (e) {
-        const msg = describeError(e, [...t.secrets, t.password].filter(Boolean));
-        const error = /did not answer within/.test(msg) ? msg : `${t.url}: ${msg}: ${hint}`;
+        const secrets = [...t.secrets, t.password].filter(Boolean);
+        const named = describeClickHouseFailure(e, {
+            service: "ClickHouse",
+            url: t.url,
+            caFix: CA_FIX,
+            user: t.user,
+            credentialsFix: LOGIN_FIX,
+        });
+        const msg = describeError(named === undefined ? e : { message: named }, secrets);
+        const error = /did not answer within/.test(msg) || named !== undefined ? msg : `${t.url}: ${msg}: ${hint}`;
         return {
             bronze: { error, tables: [] },
             silver: { error, tables: [], rejects: null },

@@ -1,6 +1,10 @@
 /** Kafka Connect REST reads of `npm run status`: connector status and the few config keys it needs. */
+import * as https from "node:https";
+import axios from "axios";
 import { maskSecrets } from "../../components/providers/shared/mask";
+import { describeAuthFailure, describeTlsError, isAuthStatus } from "../../components/providers/shared/tlsErrors";
 import { describeError } from "./deadline";
+import { CA_FIX, CONNECT_LOGIN_FIX } from "./flags";
 import type { ConnectorObs } from "./types";
 
 export interface ConnectTarget {
@@ -8,47 +12,78 @@ export interface ConnectTarget {
     timeoutMs: number;
     secrets: readonly string[];
     traceLines: number;
+    /** HTTP basic auth of the REST API (`--connect-user`, `CDC_CONNECT_PASSWORD` or the stack's). */
+    auth?: { user: string; password: string };
+    /** PEM of the CA trusted for an https URL (`--ca-file`, `CDC_TLS_CA_FILE` or the stack's `caCertificate`). */
+    caPem?: string;
 }
 
 /**
- * The worker's base URL without credentials, and the header that carries them: `fetch` refuses a
- * URL with `user:password@`, and Kafka Connect's basic authentication takes them as a header.
+ * The worker's base URL without credentials, and the header that carries them: Kafka Connect's
+ * basic authentication takes them as a header. Credentials in the URL win over `auth`.
  */
-export function connectBase(url: string): { base: string; headers: Record<string, string> } {
+export function connectBase(
+    url: string,
+    auth?: { user: string; password: string },
+): { base: string; headers: Record<string, string> } {
     const u = new URL(url);
     const headers: Record<string, string> = { accept: "application/json" };
+    const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
     if (u.username || u.password) {
-        const userPass = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
-        headers.authorization = `Basic ${Buffer.from(userPass).toString("base64")}`;
+        headers.authorization = basic(decodeURIComponent(u.username), decodeURIComponent(u.password));
         u.username = "";
         u.password = "";
-    }
+    } else if (auth) headers.authorization = basic(auth.user, auth.password);
     return { base: u.toString().replace(/\/+$/, ""), headers };
 }
 
 async function getJson(t: ConnectTarget, path: string): Promise<{ status: number; body: unknown }> {
-    const { base, headers } = connectBase(t.url);
+    const { base, headers } = connectBase(t.url, t.auth);
+    const secrets = t.auth ? [...t.secrets, t.auth.password] : t.secrets;
+    let r;
     try {
-        const r = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(t.timeoutMs), headers });
-        const text = await r.text();
-        let body: unknown = text;
-        try {
-            body = JSON.parse(text);
-        } catch {
-            /* not JSON: kept as text */
-        }
-        return { status: r.status, body };
+        r = await axios.get<string>(`${base}${path}`, {
+            headers,
+            timeout: t.timeoutMs,
+            // Only the given CA is trusted, as in the providers.
+            ...(t.caPem ? { httpsAgent: new https.Agent({ ca: t.caPem, keepAlive: false }) } : {}),
+            validateStatus: () => true,
+            responseType: "text",
+            transformResponse: (x: string) => x,
+            transitional: { clarifyTimeoutError: true },
+            proxy: false,
+        });
     } catch (e) {
-        const name = (e as Error).name;
-        if (name === "TimeoutError" || name === "AbortError") {
+        const code = (e as { code?: string }).code;
+        if (code === "ETIMEDOUT" || code === "ECONNABORTED") {
             throw new Error(
                 `Kafka Connect at ${t.url} did not answer within ${t.timeoutMs / 1000} s: is the worker up (\`npm run up\`)? raise --timeout on a slow network`,
             );
         }
+        const tls = describeTlsError(e, { service: "Kafka Connect", url: t.url, caFix: CA_FIX });
+        if (tls !== undefined) throw new Error(maskSecrets(tls, secrets));
         throw new Error(
-            `Kafka Connect at ${t.url} is unreachable (${describeError(e, t.secrets)}): is the stack up (\`npm run up\`), is --connect-url right?`,
+            `Kafka Connect at ${t.url} is unreachable (${describeError(e, secrets)}): is the stack up (\`npm run up\`), is --connect-url right?`,
         );
     }
+    if (isAuthStatus(r.status)) {
+        throw new Error(
+            describeAuthFailure({
+                service: "Kafka Connect",
+                url: t.url,
+                status: r.status,
+                user: t.auth?.user,
+                fix: CONNECT_LOGIN_FIX,
+            }),
+        );
+    }
+    let body: unknown = r.data;
+    try {
+        body = JSON.parse(r.data);
+    } catch {
+        /* not JSON: kept as text */
+    }
+    return { status: r.status, body };
 }
 
 /** The first `n` lines of a trace, secrets masked. */

@@ -4,6 +4,7 @@
  * flags no stack is read (tests, a pipeline not deployed by this stack).
  */
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { maskSecrets, secretValuesOf } from "../../components/providers/shared/mask";
 import { checkHttpUrl, checkKafkaBootstrap, endpointSecrets } from "./endpoints";
@@ -28,13 +29,35 @@ export interface Flags {
     sourceTopics?: string[];
     bronzeTables?: string[];
     projectDir?: string;
+    /** `--ca-file`: PEM of the CA to trust (else `CDC_TLS_CA_FILE`, else the stack output `caCertificate`). */
+    caFile?: string;
+    /** `--connect-user`: Kafka Connect REST user (else the stack output `connectUser`). */
+    connectUser?: string;
 }
+
+/** The environment variable naming the CA file (the same as the seed tools'). */
+export const CA_FILE_ENV = "CDC_TLS_CA_FILE";
+/** The environment variable holding Connect's REST password (never a flag: it would show in ps). */
+export const CONNECT_PASSWORD_ENV = "CDC_CONNECT_PASSWORD";
+
+/** What to do about a server certificate this tool does not trust (every service's reads use it). */
+export const CA_FIX =
+    `Pass the stack's CA: --ca-file FILE or ${CA_FILE_ENV}=FILE, the file from ` +
+    "`bash scripts/pulumi.sh stack output caCertificate > cdc-ca.pem` (or the CA of your managed service)";
+/** What to do about a refused Connect REST login. */
+export const CONNECT_LOGIN_FIX =
+    `Give the REST user with --connect-user (default: the stack output connectUser) and its password in ` +
+    `${CONNECT_PASSWORD_ENV} (default: the stack's secret output connectPassword)`;
 
 /** Everything a run needs, resolved. */
 export interface Target {
     connectUrl: string;
     kafka: string;
     clickhouse: { url: string; user: string; password: string; database: string };
+    /** PEM of the CA every https/TLS read trusts; undefined: the system's CAs. */
+    caPem?: string;
+    /** Kafka Connect REST basic auth, when the worker wants it. */
+    connectAuth?: { user: string; password: string };
     source: string;
     sink: string;
     sourceTopics?: string[];
@@ -51,7 +74,9 @@ export const USAGE = `usage: npm run status -- [--json] [--stack NAME] [--timeou
               --max-rejects N (${DEFAULT_THRESHOLDS.maxRejects}) --silver-max-delay S (${DEFAULT_THRESHOLDS.silverMaxDelaySeconds}) --gold-max-age S (${DEFAULT_THRESHOLDS.goldMaxAgeSeconds}, or 3 refresh intervals of the stack)
   endpoints (default: the stack's outputs): --connect-url URL --kafka HOST:PORT --clickhouse-url URL --clickhouse-user U
               --database DB --source NAME --sink NAME --bronze-tables A,B --source-topics A,B --project-dir DIR
-  the ClickHouse password comes from the stack, or from CDC_STATUS_CLICKHOUSE_PASSWORD (never a flag: it would show in ps)
+  TLS and logins: --ca-file FILE (or ${CA_FILE_ENV}; default: the stack output caCertificate) --connect-user U
+  the ClickHouse password comes from the stack, or from CDC_STATUS_CLICKHOUSE_PASSWORD; Connect's REST password
+  from the stack, or from ${CONNECT_PASSWORD_ENV} (never flags: they would show in ps)
 exit: 0 every stage ok or lagging, 2 a stage failed, 1 bad usage or the stack's outputs unreadable`;
 
 const NUMBERS: Record<string, (f: Flags, v: number) => void> = {
@@ -77,7 +102,33 @@ const STRINGS: Record<string, (f: Flags, v: string) => void> = {
     "--source-topics": (f, v) => (f.sourceTopics = nameList("--source-topics", v)),
     "--bronze-tables": (f, v) => (f.bronzeTables = nameList("--bronze-tables", v)),
     "--project-dir": (f, v) => (f.projectDir = v),
+    "--ca-file": (f, v) => (f.caFile = v),
+    "--connect-user": (f, v) => (f.connectUser = v),
 };
+
+/**
+ * The CA to trust: the file of `--ca-file` or `CDC_TLS_CA_FILE` (read and checked here, the
+ * message naming where it came from), else `fallback` (the stack's output), else none.
+ */
+export function caPemOf(f: Pick<Flags, "caFile">, fallback?: string): string | undefined {
+    const fromEnv = process.env[CA_FILE_ENV];
+    const file = f.caFile ?? (fromEnv ? fromEnv : undefined);
+    if (file === undefined) return fallback;
+    const from = f.caFile !== undefined ? "--ca-file" : CA_FILE_ENV;
+    let pem: string;
+    try {
+        pem = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        const why = (e as { code?: string }).code ?? (e as Error).message;
+        throw new Error(`${from} ${file} cannot be read (${why}): give the path of the CA's PEM file`);
+    }
+    if (!pem.includes("-----BEGIN CERTIFICATE-----"))
+        throw new Error(
+            `${from} ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----): ` +
+                "`bash scripts/pulumi.sh stack output caCertificate > cdc-ca.pem` writes the stack's",
+        );
+    return pem;
+}
 
 /** A comma-separated list of names; an empty one would check nothing and report it healthy. */
 function nameList(flag: string, v: string): string[] {
@@ -201,6 +252,18 @@ export function resolveTarget(f: Flags, root: string, outputs: () => Outputs): T
     const o = direct ? {} : outputs();
     const conn = (o.connectors ?? {}) as { source?: { name?: string }; sink?: { name?: string } };
     const password = process.env.CDC_STATUS_CLICKHOUSE_PASSWORD ?? str(o, "clickhousePassword") ?? "";
+    const caPem = caPemOf(f, str(o, "caCertificate"));
+    const connectUser = f.connectUser ?? str(o, "connectUser");
+    const connectPassword = process.env[CONNECT_PASSWORD_ENV] ?? str(o, "connectPassword");
+    if (connectUser !== undefined && connectPassword === undefined)
+        throw new Error(
+            `Kafka Connect's REST user "${connectUser}" has no password: set ${CONNECT_PASSWORD_ENV}, ` +
+                "or read the stack (leave out some endpoint flags, or pass --stack)",
+        );
+    if (connectUser === undefined && process.env[CONNECT_PASSWORD_ENV] !== undefined)
+        throw new Error(`${CONNECT_PASSWORD_ENV} is set but no REST user: pass --connect-user U`);
+    if (connectUser !== undefined && /[:\s]/.test(connectUser))
+        throw new Error(`--connect-user must have no ':' or spaces (got ${JSON.stringify(connectUser)})`);
     const t = {
         connectUrl: f.connectUrl ?? str(o, "connectUrl"),
         kafka: f.kafka ?? str(o, "kafkaBootstrap"),
@@ -241,6 +304,10 @@ export function resolveTarget(f: Flags, root: string, outputs: () => Outputs): T
         connectUrl: t.connectUrl!,
         kafka: t.kafka!,
         clickhouse: { ...t.clickhouse, url: t.clickhouse.url!, database: t.clickhouse.database! },
+        ...(caPem !== undefined ? { caPem } : {}),
+        ...(connectUser !== undefined && connectPassword !== undefined
+            ? { connectAuth: { user: connectUser, password: connectPassword } }
+            : {}),
         source: t.source!,
         sink: t.sink!,
         sourceTopics: f.sourceTopics,
@@ -249,7 +316,7 @@ export function resolveTarget(f: Flags, root: string, outputs: () => Outputs): T
         goldRefreshSeconds: refreshSeconds(o.dbtVars),
         secrets: [
             ...new Set([
-                ...secretValuesOf({ password, mongo: str(o, "mongoUri") ?? "" }),
+                ...secretValuesOf({ password, mongo: str(o, "mongoUri") ?? "", connect: connectPassword ?? "" }),
                 ...endpointSecrets([t.connectUrl, t.clickhouse.url]),
             ]),
         ].sort((a, b) => b.length - a.length),

@@ -17,10 +17,17 @@ export interface RunOptions {
 
 /** Everything the target shows now. Never throws for a service that is down: that is in the observations. */
 export async function observe(t: Target, o: RunOptions): Promise<Observations> {
-    const connect = { url: t.connectUrl, timeoutMs: o.timeoutMs, secrets: t.secrets, traceLines: o.traceLines };
+    const connect = {
+        url: t.connectUrl,
+        timeoutMs: o.timeoutMs,
+        secrets: t.secrets,
+        traceLines: o.traceLines,
+        ...(t.connectAuth ? { auth: t.connectAuth } : {}),
+        ...(t.caPem ? { caPem: t.caPem } : {}),
+    };
     const layers = dbtModelLayers(t.projectDir);
     const clickhouse = readLayers(
-        { ...t.clickhouse, timeoutMs: o.timeoutMs, secrets: t.secrets },
+        { ...t.clickhouse, timeoutMs: o.timeoutMs, secrets: t.secrets, ...(t.caPem ? { caPem: t.caPem } : {}) },
         { bronze: t.bronzeTables, ...layers },
     );
     const [source, sink, sourceConfig, sinkConfig] = await Promise.all([

@@ -8,10 +8,17 @@ export interface ExternalPlatformArgs {
     /** Validated pipeline settings. */
     pipeline: PipelineSettings;
     /**
-     * Secrets; default: read from stack config `cdc:clickhousePassword` and
-     * `cdc:debeziumConnectionString` (set them with `pulumi config set --secret`).
+     * Secrets; default: read from stack config `cdc:clickhousePassword`,
+     * `cdc:debeziumConnectionString` and (with `cdc:external.connectUser`) `cdc:connectPassword`
+     * (set them with `pulumi config set --secret`).
      */
-    secrets?: { clickhousePassword: pulumi.Input<string>; debeziumConnectionString: pulumi.Input<string> };
+    secrets?: {
+        clickhousePassword: pulumi.Input<string>;
+        debeziumConnectionString: pulumi.Input<string>;
+        connectPassword?: pulumi.Input<string>;
+    };
+    /** PEM of the CA the pipeline's host-side clients trust; default: `cdc:tls.caBundle` when set. */
+    caBundle?: string;
 }
 
 /**
@@ -29,7 +36,10 @@ export class ExternalPlatform extends pulumi.ComponentResource {
         const secrets = args.secrets ?? {
             clickhousePassword: cfg.requireSecret("clickhousePassword"),
             debeziumConnectionString: cfg.requireSecret("debeziumConnectionString"),
+            ...(x.connectUser ? { connectPassword: cfg.requireSecret("connectPassword") } : {}),
         };
+        // The CA of the services' certificates, when they are not signed by one the system trusts.
+        const caBundle = args.caBundle ?? cfg.getObject<{ caBundle?: string }>("tls")?.caBundle;
         const url = new URL(x.clickhouse.url);
         const ssl = url.protocol === "https:";
         const urlPort = url.port ? Number(url.port) : ssl ? 443 : 80;
@@ -45,6 +55,9 @@ export class ExternalPlatform extends pulumi.ComponentResource {
                 url: x.connectUrl.replace(/\/+$/, ""),
                 // Only when the operator configured config providers on their workers (docs/platforms.md).
                 ...(x.connectSecretRefs ? { secretRefs: x.connectSecretRefs } : {}),
+                ...(x.connectUser && secrets.connectPassword !== undefined
+                    ? { auth: { user: x.connectUser, password: pulumi.secret(secrets.connectPassword) } }
+                    : {}),
             },
             clickhouse: {
                 internal: {
@@ -57,6 +70,7 @@ export class ExternalPlatform extends pulumi.ComponentResource {
                 user: args.pipeline.clickhouse.user,
                 password: pulumi.secret(secrets.clickhousePassword),
             },
+            ...(caBundle ? { tls: { caPem: caBundle } } : {}),
             ready: { mongo: [], connect: [], clickhouse: [] },
         };
         this.registerOutputs({ endpoints: this.endpoints });

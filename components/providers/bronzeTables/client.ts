@@ -1,15 +1,26 @@
 /**
  * ClickHouse access of the BronzeTables provider: a fresh `@clickhouse/client` per operation
- * (nothing live is captured when Pulumi serialises the provider), transient failures retried with
- * backoff, the password masked in every error and log line.
+ * (nothing live is captured when Pulumi serialises the provider), over HTTPS trusting the stack's
+ * CA when one is given, transient failures retried with backoff, the password masked in every
+ * error and log line, and a certificate problem or refused login named with its fix
+ * (../shared/tlsErrors.ts).
  */
 import type { ClickHouseClient } from "@clickhouse/client";
 import { maskSecrets, secretValuesOf } from "../shared/mask";
 import { resolveRetryPolicy, withRetry, type RetryPolicy } from "../shared/retry";
+import { CLICKHOUSE_CREDENTIALS_FIX, describeClickHouseFailure, STACK_CA_FIX, tlsProblem } from "../shared/tlsErrors";
 import { isTransientClickHouseError } from "./transient";
 
-/** How to connect; the default makes an HTTP client from url/user/password. */
-export type BronzeClientFactory = (c: { url: string; user: string; password: string }) => ClickHouseClient;
+/** Where ClickHouse is and how to log in; `caPem` is the CA trusted for an https `url`. */
+export interface BronzeConnection {
+    url: string;
+    user: string;
+    password: string;
+    caPem?: string;
+}
+
+/** How to connect; the default makes an HTTP(S) client from the connection. */
+export type BronzeClientFactory = (c: BronzeConnection) => ClickHouseClient;
 
 /** How the provider reaches ClickHouse (part of BronzeTablesProviderOptions). */
 export interface BronzeClientOptions {
@@ -32,7 +43,7 @@ export interface BronzeClientOptions {
 
 /** Runs a function with a fresh client: `withClient(connection, what, fn)` (see below). */
 export type WithBronzeClient = <T>(
-    c: { url: string; user: string; password: string },
+    c: BronzeConnection,
     what: string,
     fn: (client: ClickHouseClient) => Promise<T>,
 ) => Promise<T>;
@@ -40,7 +51,7 @@ export type WithBronzeClient = <T>(
 /** The client runner of a provider built with `options`. */
 export function bronzeClientRunner(options: BronzeClientOptions): WithBronzeClient {
     /** A fresh client (nothing live is captured by the serialised provider). */
-    const newClient = (c: { url: string; user: string; password: string }): ClickHouseClient => {
+    const newClient = (c: BronzeConnection): ClickHouseClient => {
         if (options.clientFactory) return options.clientFactory(c);
         // Required here, not at module level: nothing live is captured by the serialised provider.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -51,6 +62,8 @@ export function bronzeClientRunner(options: BronzeClientOptions): WithBronzeClie
             username: c.user,
             password: c.password,
             request_timeout: options.requestTimeoutMs ?? 30_000,
+            // Only the given CA is trusted (not the system's as well); hostname checked as always.
+            ...(c.caPem ? { tls: { ca_cert: Buffer.from(c.caPem) } } : {}),
             // Errors reach the user through our (masked) error; the client's own log would repeat them unmasked.
             log: { level: ClickHouseLogLevel.OFF },
         });
@@ -62,7 +75,7 @@ export function bronzeClientRunner(options: BronzeClientOptions): WithBronzeClie
      * idempotent). The password is masked in any error and log line.
      */
     const withClient = async <T>(
-        c: { url: string; user: string; password: string },
+        c: BronzeConnection,
         what: string,
         fn: (client: ClickHouseClient) => Promise<T>,
     ): Promise<T> => {
@@ -82,13 +95,22 @@ export function bronzeClientRunner(options: BronzeClientOptions): WithBronzeClie
                         await client.close().catch(() => undefined);
                     }
                 },
-                isTransientClickHouseError,
+                // A certificate problem does not go away by retrying.
+                (e) => tlsProblem(e) === undefined && isTransientClickHouseError(e),
                 resolveRetryPolicy(options.retry),
                 (e, attempt, delayMs) =>
                     log(`BronzeTables: ${what}: ${describe(e)}; retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s`),
                 options.sleep,
             );
         } catch (e) {
+            const named = describeClickHouseFailure(e, {
+                service: "ClickHouse",
+                url: c.url,
+                caFix: STACK_CA_FIX,
+                user: c.user,
+                credentialsFix: CLICKHOUSE_CREDENTIALS_FIX,
+            });
+            if (named !== undefined) throw new Error(`BronzeTables: ${what} failed: ${maskSecrets(named, secrets)}`);
             const err = e as { message?: string; code?: string };
             const transient = isTransientClickHouseError(e)
                 ? " (gave up after retrying; is ClickHouse up and reachable from here?)"

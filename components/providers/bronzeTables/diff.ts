@@ -26,6 +26,8 @@ export function diffBronze(olds: Partial<BronzeTablesOutputs>, news: BronzeTable
     for (const p of ["url", "user", "password"] as const) {
         if (olds[p] !== news[p]) detailedDiff[p] = { kind: "update" };
     }
+    // A new CA (renewed, or another caBundle) is kept for the later read and delete.
+    if ((olds.caPem ?? "") !== (news.caPem ?? "")) detailedDiff.caPem = { kind: "update" };
     if ((olds.dropOnDelete ?? false) !== (news.dropOnDelete ?? false)) detailedDiff.dropOnDelete = { kind: "update" };
     if (!isUnknown(news.dependents) && JSON.stringify(olds.dependents ?? []) !== JSON.stringify(news.dependents ?? []))
         detailedDiff.dependents = { kind: "update" };

@@ -31,6 +31,7 @@ export {
     checkBronzeInputs,
 } from "./provider";
 export type { BronzeTablesProviderOptions, BronzeClientFactory, BronzeDiff } from "./provider";
+export type { BronzeConnection } from "./client";
 
 /** Arguments of {@link BronzeTables}. */
 export interface BronzeTablesArgs {
@@ -40,6 +41,8 @@ export interface BronzeTablesArgs {
     user: pulumi.Input<string>;
     /** Its password (stored only as a Pulumi secret). */
     password: pulumi.Input<string>;
+    /** PEM of the CA that signed ClickHouse's certificate (an https `url`); the system's CAs when absent. */
+    caPem?: pulumi.Input<string>;
     /**
      * Database of the bronze tables, created if missing (contract default `default`). Changing it replaces the
      * resource.
@@ -72,6 +75,7 @@ export class BronzeTables extends pulumi.dynamic.Resource {
                 url: args.url,
                 user: args.user,
                 password: pulumi.secret(args.password),
+                caPem: args.caPem,
                 database: args.database,
                 tables: args.tables,
                 dropOnDelete: args.dropOnDelete ?? false,

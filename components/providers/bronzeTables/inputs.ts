@@ -12,6 +12,7 @@ export function normaliseBronzeInputs(raw: Record<string, unknown>): BronzeTable
         url: String(raw.url ?? ""),
         user: String(raw.user ?? ""),
         password: String(raw.password ?? ""),
+        ...(typeof raw.caPem === "string" && raw.caPem !== "" ? { caPem: raw.caPem } : {}),
         database: String(raw.database ?? ""),
         tables: Array.isArray(raw.tables) ? raw.tables.map(String) : [],
         dropOnDelete: raw.dropOnDelete === undefined ? false : Boolean(raw.dropOnDelete),
@@ -26,6 +27,11 @@ export function checkBronzeInputs(i: BronzeTablesInputs): pulumi.dynamic.CheckFa
         failures.push({
             property: "url",
             reason: `must be the ClickHouse HTTP(S) URL, e.g. http://localhost:8123 (got "${i.url}")`,
+        });
+    if (i.caPem !== undefined && !i.caPem.includes("-----BEGIN CERTIFICATE-----"))
+        failures.push({
+            property: "caPem",
+            reason: "must be a PEM certificate (-----BEGIN CERTIFICATE-----); on the external platform set cdc:tls.caBundle",
         });
     try {
         assertIdentifier("database", i.database);

@@ -9,6 +9,8 @@ export interface BronzeTablesInputs {
     user: string;
     /** Password (a Pulumi secret in state). */
     password: string;
+    /** PEM of the CA that signed ClickHouse's certificate (an https `url`); the system's CAs when absent. */
+    caPem?: string;
     /** Database of the bronze tables (created if missing). Changing it replaces the resource. */
     database: string;
     /** Bronze table names, e.g. `mongo_ecom_orders`. */
@@ -29,6 +31,8 @@ export interface BronzeTablesOutputs {
     url: string;
     user: string;
     password: string;
+    /** The CA trusted for ClickHouse (public: a certificate); read and delete need it. */
+    caPem?: string;
     database: string;
     /** The managed tables (on refresh: those that exist). */
     tables: string[];

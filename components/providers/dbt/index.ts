@@ -12,7 +12,7 @@ import type { DbtRunSummary } from "./summary";
 export { dbtProjectHash, dbtProjectFiles, isHashedFile } from "./hash";
 export { createDbtRunProvider, dbtRunProvider, diffDbtRun, normaliseDbtRunInputs } from "./provider";
 export type { DbtRunInputs, DbtRunOutputs, DbtConnection, DbtRunDiff, DbtRunProviderOptions } from "./provider";
-export { runDbt, dbtRunError } from "./run";
+export { runDbt, dbtRunError, namedConnectionFailure } from "./run";
 export type { RunDbtOptions, DbtClickHouse, DbtRunError } from "./run";
 export { summariseRunResults, failedNodeLines, errorLinesOfOutput, dbtFailureMessage } from "./summary";
 export type { DbtRunSummary } from "./summary";
@@ -20,6 +20,8 @@ export {
     renderProfile,
     parseClickHouseUrl,
     credentialEnv,
+    caEnv,
+    DBT_CA_FILE,
     DBT_PROFILE_NAME,
     DBT_USER_ENV,
     DBT_PASSWORD_ENV,
@@ -30,8 +32,11 @@ export { DBT_PINS, dbtVenvDir, dbtVenvProblem, ensureDbtVenv } from "./venv";
 export interface DbtRunArgs {
     /** Directory of the dbt project (`ecom_analytics/`). */
     projectDir: pulumi.Input<string>;
-    /** ClickHouse as seen from the machine running Pulumi; wrapped as a Pulumi secret. */
-    clickhouse: pulumi.Input<{ url: string; user: string; password: string; database: string }>;
+    /**
+     * ClickHouse as seen from the machine running Pulumi; wrapped as a Pulumi secret. `caPem`: the
+     * CA that signed its certificate (an https `url`), written to a file only for the run.
+     */
+    clickhouse: pulumi.Input<{ url: string; user: string; password: string; database: string; caPem?: string }>;
     /** Profile target name. Default `dev`. */
     target?: pulumi.Input<string>;
     /** dbt command. Default `build`. */

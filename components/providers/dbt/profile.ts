@@ -6,6 +6,12 @@
  * variables through `env_var()`, so no credential is ever written to disk; the password's
  * variable carries dbt's `DBT_ENV_SECRET_` prefix, which makes dbt scrub its value from its own
  * logs as well.
+ *
+ * TLS: an https URL renders `secure: true` and `verify: true` (the certificate and its host name
+ * are checked). dbt-clickhouse has no profile key for a CA file (its credentials take `verify`,
+ * `client_cert` and `client_cert_key` only; checked in the pinned venv, dbt-clickhouse 1.9), so
+ * the stack's CA reaches clickhouse-connect through OpenSSL's `SSL_CERT_FILE`, set for the dbt
+ * process only and pointing at a file in the run's private temp directory ({@link caEnv}).
  */
 
 /** Profile name the dbt project refers to. */
@@ -80,6 +86,17 @@ export function renderProfile(s: ProfileSettings): string {
         "      send_receive_timeout: 600",
         "",
     ].join("\n");
+}
+
+/** The CA file's name in the run's temp directory. */
+export const DBT_CA_FILE = "clickhouse-ca.pem";
+
+/**
+ * The environment that makes dbt's ClickHouse client trust the CA in `caFile` (and only it):
+ * OpenSSL's default verify file, which Python's ssl and so urllib3 load when no CA is passed.
+ */
+export function caEnv(caFile: string): Record<string, string> {
+    return { SSL_CERT_FILE: caFile };
 }
 
 /** The environment entries that hand the credentials to the profile. */

@@ -85,6 +85,8 @@ export function normaliseDbtRunInputs(raw: Record<string, unknown>): DbtRunInput
             user: str(ch.user, "clickhouse.user"),
             password: typeof ch.password === "string" ? ch.password : "",
             database: str(ch.database, "clickhouse.database"),
+            // Like the password, the CA is not compared by the diff: it changes how dbt connects, not what it builds.
+            ...(typeof ch.caPem === "string" && ch.caPem !== "" ? { caPem: ch.caPem } : {}),
         },
         target: raw.target === undefined ? "dev" : str(raw.target, "target"),
         command,

@@ -12,7 +12,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { secretValuesOf, maskSecrets } from "../shared/mask";
-import { credentialEnv, renderProfile } from "./profile";
+import { caEnv, credentialEnv, DBT_CA_FILE, renderProfile } from "./profile";
+import {
+    CLICKHOUSE_CREDENTIALS_FIX,
+    describeAuthFailure,
+    describeTlsProblem,
+    STACK_CA_FIX,
+    tlsProblemInText,
+} from "../shared/tlsErrors";
 import { dbtFailureMessage, summariseRunResults, type DbtRunSummary } from "./summary";
 import { ensureDbtVenv } from "./venv";
 
@@ -24,6 +31,8 @@ export interface DbtClickHouse {
     password: string;
     /** Database dbt builds into (the profile's `schema`). */
     database: string;
+    /** PEM of the CA that signed ClickHouse's certificate (https); the system's CAs when absent. */
+    caPem?: string;
 }
 
 /** What {@link runDbt} runs. */
@@ -116,6 +125,25 @@ function readJson(file: string): unknown {
 }
 
 /**
+ * A TLS problem or refused login in dbt's output, named with its fix; undefined for any other
+ * failure (dbt's own error lines then say what failed).
+ */
+export function namedConnectionFailure(output: string, ch: Pick<DbtClickHouse, "url" | "user">): string | undefined {
+    const p = tlsProblemInText(output);
+    if (p !== undefined) return describeTlsProblem(p, { service: "ClickHouse", url: ch.url, caFix: STACK_CA_FIX });
+    const auth = /Code: (516|192|193|194)\b/.exec(output);
+    if (auth)
+        return describeAuthFailure({
+            service: "ClickHouse",
+            url: ch.url,
+            status: `ClickHouse code ${auth[1]}`,
+            user: ch.user,
+            fix: CLICKHOUSE_CREDENTIALS_FIX,
+        });
+    return undefined;
+}
+
+/**
  * Runs dbt and returns the summary of `run_results.json`. A failing model or test (or any
  * other dbt error) rejects with a {@link DbtRunError} carrying dbt's error lines, masked.
  */
@@ -141,8 +169,16 @@ export async function runDbt(o: RunDbtOptions): Promise<DbtRunSummary> {
             renderProfile({ url: o.clickhouse.url, database: o.clickhouse.database, target, threads: o.threads }),
             { mode: 0o600 },
         );
+        // The CA in the private temp directory, removed with it after the run.
+        let tlsEnv: Record<string, string> = {};
+        if (o.clickhouse.caPem) {
+            const caFile = path.join(work, DBT_CA_FILE);
+            fs.writeFileSync(caFile, o.clickhouse.caPem, { mode: 0o600 });
+            tlsEnv = caEnv(caFile);
+        }
         const env: NodeJS.ProcessEnv = {
             ...process.env,
+            ...tlsEnv,
             ...credentialEnv(o.clickhouse.user, o.clickhouse.password),
             DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
             DBT_USE_COLORS: "false",
@@ -194,6 +230,10 @@ export async function runDbt(o: RunDbtOptions): Promise<DbtRunSummary> {
             `dbt ${command} --target ${target}${o.fullRefresh ? " --full-refresh" : ""}${o.select?.length ? ` --select ${o.select.join(" ")}` : ""}`,
         );
         const res = await invoke(venv.dbt, args, env, projectDir, timeoutMs, log);
+        if (res.exitCode !== 0) {
+            const named = namedConnectionFailure(res.stdout, o.clickhouse);
+            if (named !== undefined) throw dbtRunError(mask(`dbt ${command} could not connect: ${named}`));
+        }
         const runResults = readJson(path.join(targetPath, "run_results.json"));
         const summary = runResults === undefined ? undefined : summariseRunResults(runResults, command);
         if (res.exitCode !== 0) {

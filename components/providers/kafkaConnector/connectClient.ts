@@ -9,6 +9,13 @@
 import type { AxiosInstance } from "axios";
 import { maskSecrets, MASK } from "../shared/mask";
 import { withRetry, type RetryPolicy } from "../shared/retry";
+import {
+    CONNECT_CREDENTIALS_FIX,
+    describeAuthFailure,
+    describeTlsError,
+    isAuthStatus,
+    STACK_CA_FIX,
+} from "../shared/tlsErrors";
 import type { ValidationProblem } from "./types";
 import type { ConnectorStatus } from "./types";
 
@@ -16,8 +23,12 @@ import type { ConnectorStatus } from "./types";
 export interface ConnectCallOptions {
     /** REST base URL, e.g. `http://localhost:8083`. */
     baseUrl: string;
-    /** Secret values to mask in any message (see `secretValuesOf`). */
+    /** Secret values to mask in any message (see `secretValuesOf`); the auth password is added to them. */
     secretValues: readonly string[];
+    /** HTTP basic auth of Connect's REST API (`BasicAuthSecurityRestExtension`); none when undefined. */
+    auth?: { user: string; password: string };
+    /** PEM of the CA that signed the worker's certificate (https); the system's CAs when undefined. */
+    caPem?: string;
     /** Backoff for 409 (rebalance in progress), 5xx and connection failures. */
     retry: RetryPolicy;
     /** Per-request timeout in milliseconds (`cdc:connectors.requestTimeoutSeconds`). */
@@ -67,7 +78,12 @@ function httpClient(opts: ConnectCallOptions): AxiosInstance {
     // Required here, not at module level: the provider must not capture a live client.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const axios = require("axios") as typeof import("axios");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const https = require("node:https") as typeof import("node:https");
     return (axios.default ?? axios).create({
+        // Only the stack's CA is trusted when one is given (not the system's as well).
+        ...(opts.caPem ? { httpsAgent: new https.Agent({ ca: opts.caPem, keepAlive: false }) } : {}),
+        ...(opts.auth ? { auth: { username: opts.auth.user, password: opts.auth.password } } : {}),
         baseURL: opts.baseUrl.replace(/\/+$/, ""),
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         // Every status comes back as a response; we decide below what is an error.
@@ -104,6 +120,7 @@ export async function connectRequest<T = unknown>(
 ): Promise<ConnectResponse<T>> {
     const client = httpClient(opts);
     const what = `Kafka Connect ${method} ${path}`;
+    const secretValues = opts.auth?.password ? [...opts.secretValues, opts.auth.password] : opts.secretValues;
     const deadlineName = opts.deadlineName ?? "the operation's deadline";
     let timeouts = 0;
     return withRetry(
@@ -127,6 +144,15 @@ export async function connectRequest<T = unknown>(
                 });
             } catch (e) {
                 const err = e as { code?: string; message?: string };
+                // A certificate problem does not go away by retrying: say which and what to do.
+                const tls = describeTlsError(e, { service: "Kafka Connect", url: opts.baseUrl, caFix: STACK_CA_FIX });
+                if (tls !== undefined)
+                    throw new ConnectHttpError(
+                        `${what} failed: ${maskSecrets(tls, secretValues)}`,
+                        undefined,
+                        undefined,
+                        false,
+                    );
                 const timedOut = err.code === "ETIMEDOUT" || err.code === "ECONNABORTED";
                 if (timedOut) {
                     timeouts++;
@@ -147,12 +173,22 @@ export async function connectRequest<T = unknown>(
                         true,
                     );
                 }
-                const detail = maskSecrets(`${err.code ?? ""} ${err.message ?? String(e)}`.trim(), opts.secretValues);
+                const detail = maskSecrets(`${err.code ?? ""} ${err.message ?? String(e)}`.trim(), secretValues);
                 throw new ConnectHttpError(`${what} failed: no response (${detail})`, undefined, undefined, true);
             }
             if (res.status < 400 || okStatuses.includes(res.status)) return { status: res.status, data: res.data as T };
             const raw = serverMessageOf(res.data);
-            const serverMessage = raw === undefined ? undefined : maskSecrets(raw, opts.secretValues);
+            const serverMessage = raw === undefined ? undefined : maskSecrets(raw, secretValues);
+            if (isAuthStatus(res.status)) {
+                const refused = describeAuthFailure({
+                    service: "Kafka Connect",
+                    url: opts.baseUrl,
+                    status: res.status,
+                    user: opts.auth?.user,
+                    fix: CONNECT_CREDENTIALS_FIX,
+                });
+                throw new ConnectHttpError(`${what} failed: ${refused}`, res.status, serverMessage, false);
+            }
             const retryable = res.status === 409 || res.status >= 500;
             throw new ConnectHttpError(
                 `${what} failed: HTTP ${res.status}${serverMessage ? `: ${serverMessage}` : ""}`,

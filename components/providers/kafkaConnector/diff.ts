@@ -75,6 +75,18 @@ export function diffConnector(olds: Partial<KafkaConnectorOutputs>, news: KafkaC
         replaces.push("connectUrl");
         detailedDiff.connectUrl = { kind: "update-replace" };
     }
+    // How Connect is reached: an update that only swaps the credentials or CA kept for later calls.
+    if (isUnknown(news.connectAuth) || (news.connectAuth && Object.values(news.connectAuth).some(isUnknown)))
+        detailedDiff.connectAuth = { kind: "update" };
+    else if (
+        (olds.connectAuth?.user ?? "") !== (news.connectAuth?.user ?? "") ||
+        (olds.connectAuth?.password ?? "") !== (news.connectAuth?.password ?? "")
+    )
+        detailedDiff.connectAuth = {
+            kind: olds.connectAuth === undefined ? "add" : news.connectAuth ? "update" : "delete",
+        };
+    if ((olds.caPem ?? "") !== (news.caPem ?? ""))
+        detailedDiff.caPem = { kind: olds.caPem === undefined ? "add" : news.caPem ? "update" : "delete" };
     let changedConfig: string[];
     if (isUnknown(news.config)) {
         detailedDiff.config = { kind: "update" };

@@ -43,6 +43,14 @@ export interface KafkaConnectorArgs {
     connectUrl: pulumi.Input<string>;
     /** Connector name on the cluster (unique per cluster). Changing it replaces the connector. */
     connectorName: pulumi.Input<string>;
+    /**
+     * HTTP basic auth of Connect's REST API; wrapped as a Pulumi secret (the password never in
+     * clear in state, previews, logs or errors). A change is an update that only swaps what later
+     * calls send.
+     */
+    connectAuth?: pulumi.Input<{ user: pulumi.Input<string>; password: pulumi.Input<string> }>;
+    /** PEM of the CA that signed the worker's certificate (an https `connectUrl`); the system's CAs when absent. */
+    caPem?: pulumi.Input<string>;
     /** Non-secret connector config; must include `connector.class` (changing the class replaces the connector). */
     config: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Secret config merged into what is sent to Connect; wrapped as a Pulumi secret and never shown in clear. */
@@ -111,6 +119,8 @@ export class KafkaConnector extends pulumi.dynamic.Resource {
             {
                 connectUrl: args.connectUrl,
                 connectorName: args.connectorName,
+                connectAuth: args.connectAuth === undefined ? undefined : pulumi.secret(args.connectAuth),
+                caPem: args.caPem,
                 config: args.config,
                 secretConfig: args.secretConfig === undefined ? undefined : pulumi.secret(args.secretConfig),
                 secretRefs: args.secretRefs,
@@ -132,7 +142,7 @@ export class KafkaConnector extends pulumi.dynamic.Resource {
                 secretKeys: undefined,
                 secretDigests: undefined,
             },
-            pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretDigests"] }),
+            pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretDigests", "connectAuth"] }),
             "cdc",
             "KafkaConnector",
         );

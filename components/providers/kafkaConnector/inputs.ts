@@ -30,9 +30,14 @@ export function normaliseConnectorInputs(raw: Record<string, unknown>): KafkaCon
         return out;
     };
     const secret = raw.secretConfig === undefined || raw.secretConfig === null ? undefined : asMap(raw.secretConfig);
+    const auth = raw.connectAuth as { user?: unknown; password?: unknown } | undefined | null;
     return {
         connectUrl: String(raw.connectUrl ?? ""),
         connectorName: String(raw.connectorName ?? ""),
+        ...(auth && typeof auth === "object"
+            ? { connectAuth: { user: String(auth.user ?? ""), password: String(auth.password ?? "") } }
+            : {}),
+        ...(typeof raw.caPem === "string" && raw.caPem !== "" ? { caPem: raw.caPem } : {}),
         config: asMap(raw.config),
         ...(secret ? { secretConfig: secret } : {}),
         ...(raw.secretRefs && typeof raw.secretRefs === "object" ? { secretRefs: asMap(raw.secretRefs) } : {}),
@@ -78,6 +83,25 @@ export function checkConnectorInputs(i: KafkaConnectorInputs): pulumi.dynamic.Ch
         failures.push({
             property: "connectUrl",
             reason: `must be an http(s) URL of the Kafka Connect REST API, e.g. http://localhost:8083 (got "${i.connectUrl}")`,
+        });
+    }
+    if (i.connectAuth !== undefined) {
+        // Basic auth joins user and password with ':'; a user holding one would be split wrongly.
+        if (!/^[^:\s]+$/.test(i.connectAuth.user))
+            failures.push({
+                property: "connectAuth",
+                reason: `user must be non-empty without ':' or spaces (got "${i.connectAuth.user}"); set cdc:external.connectUser`,
+            });
+        if (i.connectAuth.password === "")
+            failures.push({
+                property: "connectAuth",
+                reason: "password is empty: set it with `pulumi config set --secret cdc:connectPassword <password>`",
+            });
+    }
+    if (i.caPem !== undefined && !i.caPem.includes("-----BEGIN CERTIFICATE-----")) {
+        failures.push({
+            property: "caPem",
+            reason: "must be a PEM certificate (-----BEGIN CERTIFICATE-----); on the external platform set cdc:tls.caBundle",
         });
     }
     if (!/^[A-Za-z0-9._-]+$/.test(i.connectorName)) {
@@ -180,6 +204,8 @@ export function outputsOf(
     return {
         connectUrl: i.connectUrl,
         connectorName: i.connectorName,
+        ...(i.connectAuth ? { connectAuth: { ...i.connectAuth } } : {}),
+        ...(i.caPem ? { caPem: i.caPem } : {}),
         connectorClass: i.config["connector.class"],
         config: { ...i.config },
         secretKeys: Object.keys(i.secretConfig ?? {}).sort(),

@@ -16,7 +16,7 @@ import { plainError, withPlainErrors } from "../shared/errors";
 import { secretValuesOf } from "../shared/mask";
 import { resolveRetryPolicy, type RetryPolicy } from "../shared/retry";
 import { containsUnknown } from "../shared/unknown";
-import { ConnectHttpError, stopAndDeleteConnector, type ConnectCallOptions } from "./connectClient";
+import { ConnectHttpError, getConnectorStatus, stopAndDeleteConnector, type ConnectCallOptions } from "./connectClient";
 import { applyConnector, type ApplyTuning } from "./apply";
 import { diffConnector, type ConnectorDiff } from "./diff";
 import {
@@ -77,23 +77,28 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
 } {
     type Timing = Pick<KafkaConnectorInputs, "readyTimeoutSeconds" | "requestTimeoutSeconds">;
     /** Call options for one operation: its deadline starts now. */
+    /** Where Connect is and how to log in: the inputs' (create, update) or the stored outputs' (read, delete). */
+    type Conn = Pick<KafkaConnectorInputs, "connectUrl" | "connectAuth" | "caPem">;
     const callOptions = (
-        connectUrl: string,
+        conn: Partial<Conn>,
         secrets: Record<string, string> | undefined,
         t: Timing,
         name: string,
     ): ConnectCallOptions => {
         const ready = t.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS;
         const log = options.log ?? ((line: string) => process.stderr.write(`KafkaConnector "${name}": ${line}\n`));
+        const masked = secretValuesOf({ ...secrets, ...(conn.connectAuth ? { auth: conn.connectAuth.password } : {}) });
         return {
-            baseUrl: connectUrl,
-            secretValues: secretValuesOf(secrets),
+            baseUrl: conn.connectUrl ?? "",
+            ...(conn.connectAuth ? { auth: conn.connectAuth } : {}),
+            ...(conn.caPem ? { caPem: conn.caPem } : {}),
+            secretValues: masked,
             retry: resolveRetryPolicy(options.retry),
             requestTimeoutMs:
                 options.requestTimeoutMs ?? (t.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
             deadline: Date.now() + ready * 1000,
             deadlineName: `readyTimeoutSeconds (${ready} s)`,
-            log: (line) => log(secretValuesOf(secrets).reduce((l, v) => l.split(v).join("***"), line)),
+            log: (line) => log(masked.reduce((l, v) => l.split(v).join("***"), line)),
             ...(options.sleep ? { sleep: options.sleep } : {}),
         };
     };
@@ -109,15 +114,7 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
         olds: KafkaConnectorOutputs | undefined,
         restartAll: boolean,
         onApplied?: () => void,
-    ) =>
-        applyConnector(
-            callOptions(i.connectUrl, i.secretConfig, i, i.connectorName),
-            i,
-            olds,
-            restartAll,
-            tuning,
-            onApplied,
-        );
+    ) => applyConnector(callOptions(i, i.secretConfig, i, i.connectorName), i, olds, restartAll, tuning, onApplied);
 
     /** The way forward when the worker does not answer and the connector cannot be reached. */
     const goneHint = (url: string, name: string, action: string) =>
@@ -149,7 +146,7 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
                 const message = plainError(e).message;
                 try {
                     const cleanup = callOptions(
-                        inputs.connectUrl,
+                        inputs,
                         inputs.secretConfig,
                         { ...inputs, readyTimeoutSeconds: Math.min(60, inputs.readyTimeoutSeconds ?? 60) },
                         inputs.connectorName,
@@ -186,13 +183,27 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
             const refChanged = Object.keys(inputs.secretRefs ?? {}).some(
                 (k) => (olds.secretDigests ?? {})[k] !== digests[k],
             );
+            // Only how Connect is reached changed (rotated REST password, new CA): nothing to apply to the
+            // connector; its status is read with the new credentials, which the outputs then keep.
+            const changedProps = Object.keys(diffConnector(olds, inputs).detailedDiff);
+            if (changedProps.length > 0 && changedProps.every((k) => k === "connectAuth" || k === "caPem")) {
+                const opts = callOptions(inputs, inputs.secretConfig, inputs, inputs.connectorName);
+                const status = await getConnectorStatus(opts, inputs.connectorName);
+                return {
+                    outs: outputsOf(inputs, status, {
+                        restarts: olds.restarts,
+                        offsetsResetId: olds.offsetsResetId,
+                        flowProof: olds.flowProof,
+                    }),
+                };
+            }
             return { outs: await apply(inputs, olds, refChanged) };
         },
 
         async read(id: string, props: Partial<KafkaConnectorOutputs>) {
             const name = props.connectorName || id;
             const connectUrl = props.connectUrl ?? "";
-            const opts = callOptions(connectUrl, undefined, props, name);
+            const opts = callOptions(props, undefined, props, name);
             try {
                 return await readConnector(opts, name, props, tuning);
             } catch (e) {
@@ -206,7 +217,7 @@ export function createKafkaConnectorProvider(options: KafkaConnectorProviderOpti
             const name = props.connectorName || id;
             const url = props.connectUrl ?? "";
             try {
-                await stopAndDeleteConnector(callOptions(url, undefined, props, name), name);
+                await stopAndDeleteConnector(callOptions(props, undefined, props, name), name);
             } catch (e) {
                 if (!unreachable(e)) throw e;
                 if (process.env[CONNECT_GONE_ENV] === "1") {

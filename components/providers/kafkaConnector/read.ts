@@ -68,6 +68,8 @@ export async function readConnector(
             {
                 connectUrl: props.connectUrl ?? "",
                 connectorName: name,
+                ...(props.connectAuth ? { connectAuth: props.connectAuth } : {}),
+                ...(props.caPem ? { caPem: props.caPem } : {}),
                 config,
                 secretConfig: secrets,
                 readyTimeoutSeconds: props.readyTimeoutSeconds,

@@ -13,6 +13,10 @@ export interface KafkaConnectorInputs {
     connectUrl: string;
     /** Connector name on the Connect cluster. Changing it replaces the connector. */
     connectorName: string;
+    /** HTTP basic auth of Connect's REST API; the password is a Pulumi secret, in state only encrypted. */
+    connectAuth?: ConnectAuth;
+    /** PEM of the CA that signed the worker's certificate (an https `connectUrl`); the system's CAs when absent. */
+    caPem?: string;
     /** Non-secret connector config; must hold `connector.class`. Shown in clear in diffs and outputs. */
     config: Record<string, string>;
     /** Secret connector config, merged into what is sent to Connect; never stored or shown in clear. */
@@ -43,6 +47,12 @@ export interface KafkaConnectorInputs {
     resetOffsets?: string;
 }
 
+/** Credentials of Kafka Connect's REST API (HTTP basic auth). */
+export interface ConnectAuth {
+    user: string;
+    password: string;
+}
+
 /** The Connect state that proves each declared state. */
 export const CONNECT_STATE_OF: Record<DesiredState, string> = {
     running: "RUNNING",
@@ -66,6 +76,13 @@ export interface RestartRecord {
 export interface KafkaConnectorOutputs {
     connectUrl: string;
     connectorName: string;
+    /**
+     * The REST credentials (read, refresh and delete need them): a Pulumi secret output, so the
+     * password is in state only encrypted.
+     */
+    connectAuth?: ConnectAuth;
+    /** The CA trusted for Connect's REST (public: a certificate). */
+    caPem?: string;
     /** `connector.class` of the config. Changing it replaces the connector. */
     connectorClass: string;
     /** The non-secret config, as last applied or as read back from Connect on refresh. */
