@@ -193,6 +193,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
                     connectorName: this.source.connectorName,
                     requests: snapshotRequests,
                     timeoutSeconds: s.connectors.requestTimeoutSeconds,
+                    ...(e.tls ? { caPem: e.tls.caPem } : {}),
                 },
                 { ...child, dependsOn: [this.source] },
             );

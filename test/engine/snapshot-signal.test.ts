@@ -8,6 +8,9 @@
  * so Debezium reading the signal is not exercised here.
  */
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { MongoClient } from "mongodb";
 import {
@@ -17,6 +20,7 @@ import {
 } from "../../components/providers/snapshotSignal";
 import { ferretdbBinary, startFerretDb, type FerretDb } from "../support/ferretdb";
 import { requireTier } from "../support/tier";
+import { makeTestCa, makeTestCert, writeKeyPair } from "../support/tls-pki";
 
 const USER = "admin";
 const PASSWORD = "pw-Sn4p/shot";
@@ -144,5 +148,64 @@ describe("snapshot signals into a real wire-protocol server (FerretDB)", { timeo
         );
         assert.ok(Date.now() - started < 10_000, "bounded by the deadline");
         assert.equal((await signalDocs()).filter((d) => d._id === "x").length, 0);
+    });
+});
+
+describe("snapshot signals over TLS (FerretDB serving TLS only)", { timeout: 20 * 60_000 }, () => {
+    let server: FerretDb | undefined;
+    let problem: string | undefined;
+    let caPem = "";
+    let otherCaPem = "";
+    let dir = "";
+    before(async () => {
+        const found = await ferretdbBinary();
+        problem = found.problem;
+        if (!found.path) return;
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdc-signal-tls-"));
+        const ca = makeTestCa();
+        caPem = ca.certPem;
+        otherCaPem = makeTestCa("another-ca").certPem;
+        const files = writeKeyPair(dir, "server", makeTestCert(ca, { commonName: "mongo", hosts: ["127.0.0.1"] }));
+        server = await startFerretDb(found.path, {
+            auth: { user: USER, password: PASSWORD },
+            tls: { certFile: files.cert, keyFile: files.key },
+        });
+    });
+    after(async () => {
+        await server?.stop();
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const tlsInputs = (ca: string | undefined): SnapshotSignalInputs => ({
+        connectionString: server!.uri,
+        database: "ecom",
+        signalCollection: "cdc_signal_tlstest",
+        connectorName: "enginetest-mongo-source",
+        requests: { "orders-1": ["orders"] },
+        timeoutSeconds: 3,
+        ...(ca ? { caPem: ca } : {}),
+    });
+
+    it("sends the signal trusting the stack's CA given as caPem", async (t) => {
+        if (!requireTier(t, "engine", problem)) return;
+        assert.match(server!.uri, /tls=true/);
+        const p = createSnapshotSignalProvider({ log: () => undefined });
+        const outs = (await p.create!(tlsInputs(caPem) as never)).outs as SnapshotSignalOutputs;
+        assert.deepEqual(
+            outs.executed.map((e) => [e.id, e.outcome]),
+            [["orders-1", "sent"]],
+        );
+    });
+
+    it("refuses the server when caPem is another CA, within the deadline, password masked", async (t) => {
+        if (!requireTier(t, "engine", problem)) return;
+        const p = createSnapshotSignalProvider({ log: () => undefined });
+        const started = Date.now();
+        await assert.rejects(p.create!(tlsInputs(otherCaPem) as never), (e: Error) => {
+            assert.match(e.message, /SnapshotSignal: sending snapshot request/);
+            assert.match(e.message, /MongoDB at mongodb:\/\/127\.0\.0\.1:\d+: its certificate is not signed by a CA/);
+            assert.doesNotMatch(e.message, new RegExp(PASSWORD.replace(/[/]/g, "\\/")));
+            return true;
+        });
+        assert.ok(Date.now() - started < 15_000, "bounded by the 3 s deadline");
     });
 });

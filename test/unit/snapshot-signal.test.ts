@@ -197,6 +197,20 @@ describe("diffSnapshotSignal", () => {
         assert.equal(readded.changes, false);
     });
 
+    it("a new CA (renewal, TLS turned on) is an update that sends nothing; the same CA is no change", () => {
+        const ca = "-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n";
+        const old = { ...stored(["a"], { a: ["orders"] }), caPem: ca };
+        assert.equal(diffSnapshotSignal(old, { ...inputs({ a: ["orders"] }), caPem: ca }).changes, false);
+        const renewed = diffSnapshotSignal(old, { ...inputs({ a: ["orders"] }), caPem: ca.replace("A", "B") });
+        assert.deepEqual(renewed.detailedDiff, { caPem: { kind: "update" } });
+        assert.deepEqual(renewed.toSignal, []);
+        const turnedOn = diffSnapshotSignal(stored(["a"], { a: ["orders"] }), {
+            ...inputs({ a: ["orders"] }),
+            caPem: ca,
+        });
+        assert.deepEqual(turnedOn.detailedDiff, { caPem: { kind: "update" } });
+    });
+
     it("a removed id shows as a delete that sends nothing; a secret change alone is no change", () => {
         const d = diffSnapshotSignal(stored(["a"], { a: ["orders"] }), inputs({}));
         assert.deepEqual(d.detailedDiff, { 'requests["a"]': { kind: "delete" } });

@@ -40,6 +40,8 @@ export interface SnapshotSignalArgs {
     requests: pulumi.Input<Record<string, string[]>>;
     /** Deadline of each MongoDB operation, seconds. Default: DEFAULT_SIGNAL_TIMEOUT_SECONDS. */
     timeoutSeconds?: pulumi.Input<number>;
+    /** PEM CA the MongoDB client trusts (the stack's CA on a TLS stack). */
+    caPem?: pulumi.Input<string>;
 }
 
 /** The snapshot ledger (dynamic resource; type `pulumi-nodejs:dynamic/cdc:SnapshotSignal`). */
@@ -60,6 +62,7 @@ export class SnapshotSignal extends pulumi.dynamic.Resource {
                 connectorName: args.connectorName,
                 requests: args.requests,
                 timeoutSeconds: args.timeoutSeconds ?? DEFAULT_SIGNAL_TIMEOUT_SECONDS,
+                ...(args.caPem !== undefined ? { caPem: args.caPem } : {}),
                 executed: undefined,
             },
             pulumi.mergeOptions(opts, { additionalSecretOutputs: ["connectionString"] }),

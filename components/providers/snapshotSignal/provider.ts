@@ -10,12 +10,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { withPlainErrors } from "../shared/errors";
 import { maskSecrets, secretValuesOf } from "../shared/mask";
+import { describeTlsError, STACK_CA_FIX } from "../shared/tlsErrors";
 import { containsUnknown, isUnknown } from "../shared/unknown";
 import {
     checkSignalInputs,
     dataCollections,
     diffSnapshotSignal,
     executedOf,
+    mongoHostsOf,
     normaliseSignalInputs,
     pendingIds,
     signalDocument,
@@ -35,6 +37,8 @@ export type SignalStoreFactory = (c: {
     database: string;
     collection: string;
     timeoutMs: number;
+    /** PEM CA to trust (TLS stacks). */
+    caPem?: string;
 }) => Promise<SignalStore>;
 
 /** Tuning of the provider. */
@@ -58,6 +62,8 @@ export const mongoSignalStore: SignalStoreFactory = async (c) => {
         socketTimeoutMS: c.timeoutMs,
         // One attempt per call: the caller reports and `pulumi up` retries (the insert is idempotent by _id).
         retryWrites: false,
+        // The stack's CA alone, when given (the connection string carries tls=true).
+        ...(c.caPem ? { ca: c.caPem } : {}),
         // Errors reach the user through our (masked) message only.
         monitorCommands: false,
     });
@@ -123,6 +129,7 @@ export function createSnapshotSignalProvider(options: SnapshotSignalProviderOpti
                     database: i.database,
                     collection: i.signalCollection,
                     timeoutMs,
+                    ...(i.caPem ? { caPem: i.caPem } : {}),
                 }),
                 timeoutMs + 1000,
                 `no connection to MongoDB within ${i.timeoutSeconds} s`,
@@ -151,9 +158,14 @@ export function createSnapshotSignalProvider(options: SnapshotSignalProviderOpti
             return out;
         } catch (e) {
             const sent = out.slice(executed.length).map((x) => x.id);
+            const tls = describeTlsError(e, {
+                service: "MongoDB",
+                url: mongoHostsOf(i.connectionString),
+                caFix: STACK_CA_FIX,
+            });
             const err = new Error(
                 `SnapshotSignal: sending snapshot request ${current === "(connecting)" ? "" : `"${current}" `}to ${target} for connector ${i.connectorName} failed: ` +
-                    `${maskSecrets(String((e as { message?: unknown }).message ?? e), secrets)}. ` +
+                    `${tls ?? maskSecrets(String((e as { message?: unknown }).message ?? e), secrets)}. ` +
                     (sent.length > 0 ? `Sent before the failure: ${sent.join(", ")}. ` : "") +
                     `Check that MongoDB is reachable from this machine and that its user may insert into ${target}, then run \`pulumi up\` again: ` +
                     `requests not recorded are sent then, and one MongoDB already holds is not sent twice (its id is the document's _id).`,

@@ -14,6 +14,12 @@ const NAME = /^[A-Za-z0-9_-]+$/;
 /** Default deadline of each MongoDB operation, seconds. */
 export const DEFAULT_SIGNAL_TIMEOUT_SECONDS = 30;
 
+/** The scheme and hosts of a MongoDB connection string, without credentials or options (for messages). */
+export function mongoHostsOf(connectionString: string): string {
+    const m = /^(mongodb(?:\+srv)?:\/\/)(?:[^@/]*@)?([^/?]*)/.exec(connectionString);
+    return m ? `${m[1]}${m[2]}` : "the configured MongoDB";
+}
+
 /** Inputs picked field by field (never `__provider`). */
 export function normaliseSignalInputs(raw: Record<string, unknown>): SnapshotSignalInputs {
     const requests: Record<string, string[]> = {};
@@ -30,6 +36,7 @@ export function normaliseSignalInputs(raw: Record<string, unknown>): SnapshotSig
         connectorName: String(raw.connectorName ?? ""),
         requests,
         timeoutSeconds: Number.isFinite(timeout) ? timeout : DEFAULT_SIGNAL_TIMEOUT_SECONDS,
+        ...(typeof raw.caPem === "string" && raw.caPem !== "" ? { caPem: raw.caPem } : {}),
     };
 }
 
@@ -172,6 +179,10 @@ export function diffSnapshotSignal(
         if (olds[key] !== undefined && !isUnknown(v) && String(olds[key]) !== String(n[key]))
             detailedDiff[key] = { kind: "update" };
     }
+    // A new CA (renewal, another stack's CA) is an update that sends nothing.
+    const newCa = (news as Record<string, unknown>).caPem;
+    if (olds.connectionString !== undefined && !isUnknown(newCa) && (olds.caPem ?? "") !== (n.caPem ?? ""))
+        detailedDiff.caPem = { kind: "update" };
     return {
         changes: Object.keys(detailedDiff).length > 0,
         replaces: [],

@@ -20,6 +20,8 @@ export interface SnapshotSignalInputs {
     requests: Record<string, string[]>;
     /** Deadline of each MongoDB operation (connect, insert), in seconds. */
     timeoutSeconds: number;
+    /** PEM CA the MongoDB client trusts (the stack's CA on a TLS stack); absent: the system's. */
+    caPem?: string;
 }
 
 /** A request that has been delivered to the signal collection. */
