@@ -4,9 +4,10 @@
  * stack is built by `buildStack` (components/stack.ts), which the engine tests run too.
  *
  * Outputs (each documented on `StackOutputs` in components/stack.ts): where the services are
- * (`connectUrl`, `clickhouseUrl`, `kafkaBootstrap`), ClickHouse's user and database, the secrets
- * `clickhousePassword` (`npm run dbt`, your SQL client) and `mongoUri` (`npm run seed`), the
- * connectors' names and states, the bronze tables, the last dbt run and the dbt vars.
+ * (`connectUrl`, `clickhouseUrl`, `kafkaBootstrap`), the CA to trust (`caCertificate`),
+ * ClickHouse's user and database, the secrets `clickhousePassword` (`npm run dbt`, your SQL
+ * client) and `mongoUri` (`npm run seed`), the connectors' names and states, the bronze tables,
+ * the last dbt run and the dbt vars.
  */
 import { loadConfig } from "./components/config/load";
 import { buildStack } from "./components/stack";
@@ -19,6 +20,7 @@ export const {
     clickhouseDatabase,
     clickhousePassword,
     kafkaBootstrap,
+    caCertificate,
     mongoUri,
     connectors,
     bronzeTables,

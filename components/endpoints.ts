@@ -52,6 +52,12 @@ export interface PipelineEndpoints {
         password: pulumi.Output<string>;
     };
     /**
+     * The CA the host-side clients (providers, dbt, status, seed) trust: the stack's own, or the
+     * external platform's `cdc:tls.caBundle`. Absent: plaintext (docker with `cdc:tls.enabled`
+     * false) or the system's trust store (external without a bundle).
+     */
+    tls?: { caPem: pulumi.Input<string> };
+    /**
      * Resources that must be ready before the CDC layer touches a service. The pipeline makes
      * each dynamic resource depend on exactly the ones it talks to, so the order of creation is
      * data flow, not sleeps.

@@ -30,6 +30,12 @@ export interface StackOutputs {
     /** The pipeline user's ClickHouse password (`npm run dbt`, your SQL client). Secret. */
     clickhousePassword: pulumi.Output<string>;
     kafkaBootstrap: pulumi.Input<string>;
+    /**
+     * The CA every service's certificate chains to (public PEM), for host tools:
+     * `pulumi stack output caCertificate > cdc-ca.pem`. Absent when TLS is off (docker with
+     * `cdc:tls.enabled` false) and on an external stack without `cdc:tls.caBundle`.
+     */
+    caCertificate?: pulumi.Input<string>;
     /** Admin connection string for the seed tools (`npm run seed`). Secret. */
     mongoUri: pulumi.Output<string>;
     connectors: {
@@ -64,6 +70,7 @@ export function buildStack(config: PipelineConfig, /** @internal */ seams: Stack
         clickhouseDatabase: e.clickhouse.database,
         clickhousePassword: e.clickhouse.password,
         kafkaBootstrap: e.kafka.hostBootstrap,
+        ...(e.tls ? { caCertificate: e.tls.caPem } : {}),
         mongoUri: e.mongo.hostConnectionString,
         connectors: {
             source: { name: pipeline.source.connectorName, state: pipeline.source.state },

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ExternalSettings, PipelineSettings } from "../../config";
+import type { ExternalSettings, PipelineSettings, TlsSettings } from "../../config";
 import type { PipelineEndpoints } from "../../endpoints";
 
 export interface ExternalPlatformArgs {
@@ -7,6 +7,8 @@ export interface ExternalPlatformArgs {
     external: ExternalSettings;
     /** Validated pipeline settings. */
     pipeline: PipelineSettings;
+    /** Validated `cdc:tls`: on this platform, the CA bundle the clients trust. */
+    tls?: TlsSettings;
     /**
      * Secrets; default: read from stack config `cdc:clickhousePassword` and
      * `cdc:debeziumConnectionString` (set them with `pulumi config set --secret`).
@@ -57,6 +59,7 @@ export class ExternalPlatform extends pulumi.ComponentResource {
                 user: args.pipeline.clickhouse.user,
                 password: pulumi.secret(secrets.clickhousePassword),
             },
+            ...(args.tls?.caBundle ? { tls: { caPem: args.tls.caBundle } } : {}),
             ready: { mongo: [], connect: [], clickhouse: [] },
         };
         this.registerOutputs({ endpoints: this.endpoints });
