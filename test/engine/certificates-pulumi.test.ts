@@ -4,7 +4,8 @@
  * changes nothing, a shorter validity replaces the certificate, and a renewal window that the
  * certificate is inside replaces it again, the engine's output saying why each time. The
  * checkpoint holds no key or store password in clear; the stores read back with the password;
- * destroy removes both.
+ * destroy removes both. Then the user's own CA through stack config: refused in plain text (the
+ * engine's own list of secret keys), used when set with `--secret`, its key never in clear.
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -13,7 +14,9 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { X509Certificate } from "node:crypto";
 import { type EngineEvent, LocalWorkspace, PulumiCommand, type Stack, type UpResult } from "@pulumi/pulumi/automation";
+import { loadConfig } from "../../components/config/load";
 import { CertificateAuthority, ServiceCertificate, readP12 } from "../../components/providers/certificates";
+import { makeTestCa } from "../support/tls-pki";
 import { ensurePulumiCli, isolatedPulumiEnv, pulumiCliProblem, pulumiCliRoot } from "../support/pulumi-cli";
 import { assertStateHasNoSecrets, changed, secretScanner } from "../support/stack-checks";
 import { requireTier } from "../support/tier";
@@ -157,5 +160,71 @@ describe("certificates in the Pulumi engine", { timeout: 15 * 60_000 }, () => {
         if (!requireTier(t, "pulumi", await pulumiCliProblem())) return;
         const down = await stack!.destroy();
         assert.equal(down.summary.resourceChanges?.delete, 3);
+    });
+});
+
+describe("your own CA through stack config (cdc:tls.ca) in the Pulumi engine", { timeout: 10 * 60_000 }, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "certificates-own-ca-"));
+    const own = makeTestCa("my own CA", 3650);
+    let stack: Stack | undefined;
+
+    before(async () => {
+        if ((await pulumiCliProblem()) !== undefined) return;
+        const bin = await ensurePulumiCli();
+        fs.mkdirSync(path.join(dir, "state"));
+        fs.mkdirSync(path.join(dir, "home"));
+        stack = await LocalWorkspace.createOrSelectStack(
+            {
+                stackName: "own-ca",
+                projectName: "cdc",
+                program: async () => {
+                    // A refused config is returned, not thrown: what the test checks is loadConfig's verdict
+                    // with the engine's own list of secret keys.
+                    let tls;
+                    try {
+                        tls = loadConfig().tls;
+                    } catch (e) {
+                        return { refused: (e as Error).message };
+                    }
+                    const ca = new CertificateAuthority("ca", {
+                        commonName: "unused",
+                        validityDays: tls.caValidityDays,
+                        renewBeforeDays: tls.renewBeforeDays,
+                        given: tls.ca,
+                    });
+                    return { caPem: ca.certPem };
+                },
+            },
+            { pulumiCommand: await PulumiCommand.get({ root: pulumiCliRoot(bin) }), envVars: isolatedPulumiEnv(dir) },
+        );
+    });
+
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("refuses the CA set in plain text, then uses it set with --secret, keeping its key encrypted", async (t) => {
+        if (!requireTier(t, "pulumi", await pulumiCliProblem())) return;
+        await stack!.setConfig("cdc:platform", { value: "docker" });
+        await stack!.setAllConfig(
+            { "cdc:tls.ca.certPem": { value: own.certPem }, "cdc:tls.ca.keyPem": { value: own.keyPem } },
+            true,
+        );
+        await stack!.up({ onOutput: () => {} });
+        const refused = String((await stack!.outputs()).refused?.value);
+        assert.match(refused, /cdc:tls\.ca: is stored in plain text/);
+        assert.ok(!refused.includes(own.keyPem.split("\n")[1]), "the key is not shown");
+
+        await stack!.removeAllConfig(["cdc:tls.ca.certPem", "cdc:tls.ca.keyPem"], true);
+        await stack!.setAllConfig(
+            {
+                "cdc:tls.ca.certPem": { value: own.certPem, secret: true },
+                "cdc:tls.ca.keyPem": { value: own.keyPem, secret: true },
+            },
+            true,
+        );
+        const up = await stack!.up({ onOutput: () => {} });
+        assert.equal(up.summary.resourceChanges?.create, 1, "the CA");
+        assert.equal((await stack!.outputs()).caPem.value, own.certPem);
+        await assertStateHasNoSecrets(secretScanner({ "the CA key": own.keyPem }), stack!, dir);
+        await stack!.destroy({ onOutput: () => {} });
     });
 });
