@@ -74,6 +74,7 @@ function stackConfig(stack: string): PipelineConfig | { error: string } {
         const [ns, key] = fullKey.split(":", 2);
         if (ns !== "cdc" || key === undefined) continue;
         if (entry.objectValue !== undefined) raw[key] = entry.objectValue;
+        else if (entry.secret && key === "tls") raw[key] = tlsWithoutSecrets(stack);
         else if (entry.secret) raw[key] = "[secret]";
         else {
             try {
@@ -89,6 +90,15 @@ function stackConfig(stack: string): PipelineConfig | { error: string } {
         if (e instanceof ConfigError) return { error: e.message };
         throw e;
     }
+}
+
+/**
+ * `cdc:tls` holding a secret (the user's CA) is shown as `{ secret: true }` without its value: the
+ * checks need only `enabled`, read on its own (never the CA).
+ */
+function tlsWithoutSecrets(stack: string): Record<string, unknown> {
+    const enabled = run("pulumi", ["config", "get", "--path", "cdc:tls.enabled", "--stack", stack]).stdout?.trim();
+    return enabled === undefined ? {} : { enabled };
 }
 
 /** Tries to bind `port` on `host` the way Docker's port publisher would. */
@@ -137,6 +147,14 @@ async function main(): Promise<number> {
         return finish();
     }
     const d = config.docker;
+    if (!config.tls.enabled) {
+        findings.push({
+            severity: "warning",
+            message:
+                "TLS is off (cdc:tls.enabled is false): every service listens in plaintext, without certificates. " +
+                "Fine for a throw-away local stack only; turn it back on with `pulumi config rm --path cdc:tls.enabled`.",
+        });
+    }
 
     // Which engine: like the docker CLI (its context), handed to the provider as DOCKER_HOST.
     if (run("docker", ["--version"]).stdout === undefined) {

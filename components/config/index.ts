@@ -17,6 +17,7 @@ import { type ExternalSettings, parseExternal } from "./external";
 import { type KubernetesSettings, parseKubernetes } from "./kubernetes";
 import { checkPipeline, parsePipeline, pipelineShape, type PipelineSettings } from "./pipeline";
 import { ConfigError, type ConfigProblem } from "./schema";
+import { parseTls, type TlsSettings } from "./tls";
 
 export { ConfigError } from "./schema";
 export type { ConfigProblem } from "./schema";
@@ -32,20 +33,26 @@ export {
     type KubernetesSettings,
 } from "./kubernetes";
 export { externalShape, type ExternalSettings } from "./external";
+export { tlsShape, TLS_DEFAULTS, type TlsSettings, type TlsCa } from "./tls";
 
 export const PLATFORMS = ["docker", "kubernetes", "external"] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-export interface DockerConfig extends PipelineSettings {
+/** What every platform's config holds besides its own block: the shared settings and `cdc:tls`. */
+export interface CommonConfig extends PipelineSettings {
+    /** `cdc:tls` (tls.ts): the stack's certificates, or the external services' CA. */
+    tls: TlsSettings;
+}
+export interface DockerConfig extends CommonConfig {
     platform: "docker";
     docker: DockerSettings;
 }
-export interface KubernetesConfig extends PipelineSettings {
+export interface KubernetesConfig extends CommonConfig {
     platform: "kubernetes";
     kubernetes: KubernetesSettings;
 }
 /** The external platform's secrets are read by the platform itself (`requireSecret`), not held here. */
-export interface ExternalConfig extends PipelineSettings {
+export interface ExternalConfig extends CommonConfig {
     platform: "external";
     external: ExternalSettings;
 }
@@ -69,6 +76,7 @@ export const TOP_LEVEL_KEYS = [
     "clickhousePassword",
     "debeziumConnectionString",
     "connectPassword",
+    "tls",
 ] as const;
 
 /**
@@ -98,8 +106,9 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext = {
     const block = known ? parsePlatform(platform, raw, ctx, problems) : undefined;
     if (known) problems.push(...foreignBlocks(platform, raw));
     const checked = checkPipeline(settings, ctx, problems);
+    const tls = known ? parseTls(raw, platform, ctx, problems) : undefined;
     if (problems.length > 0 || !block) throw new ConfigError(problems);
-    return { ...(checked as PipelineSettings), ...block } as PipelineConfig;
+    return { ...(checked as PipelineSettings), ...block, tls } as PipelineConfig;
 }
 
 /** The chosen platform's block, validated with its rules. */

@@ -8,7 +8,8 @@ import { parseConfig, PipelineConfig, SECRET_KEYS } from "./index";
  */
 function secretConfigKeys(): Set<string> {
     const isSecret = (pulumi.runtime as unknown as { isConfigSecret: (k: string) => boolean }).isConfigSecret;
-    return new Set(SECRET_KEYS.map((k) => `cdc:${k}`).filter((k) => isSecret(k)));
+    // `cdc:tls` holds a secret (the CA key, `cdc:tls.ca`) when the user brings their own CA.
+    return new Set([...SECRET_KEYS, "tls"].map((k) => `cdc:${k}`).filter((k) => isSecret(k)));
 }
 
 /**

@@ -18,13 +18,21 @@ export function createPlatform(
 ): PlatformComponent {
     switch (config.platform) {
         case "docker":
-            return new DockerPlatform(`${name}-docker`, { docker: config.docker, pipeline: config }, opts);
+            return new DockerPlatform(
+                `${name}-docker`,
+                { docker: config.docker, pipeline: config, tls: config.tls },
+                opts,
+            );
         case "external":
-            return new ExternalPlatform(`${name}-external`, { external: config.external, pipeline: config }, opts);
+            return new ExternalPlatform(
+                `${name}-external`,
+                { external: config.external, pipeline: config, tls: config.tls },
+                opts,
+            );
         case "kubernetes":
             return new KubernetesPlatform(
                 `${name}-kubernetes`,
-                { kubernetes: config.kubernetes, pipeline: config },
+                { kubernetes: config.kubernetes, pipeline: config, tls: config.tls },
                 opts,
             );
     }

@@ -12,6 +12,7 @@
  * (claim resize), server-side apply field ownership and the provider's replace-vs-update decisions.
  */
 import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
 import { after, describe, type TestContext } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { chdbProblem } from "../support/chdb";
@@ -139,6 +140,19 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
             "data-mongo-1",
             "data-mongo-2",
         ]);
+        // The stack's CA and a certificate per service, made by the certificate provider for real.
+        const certs = state.filter((x) => x.type === "pulumi-nodejs:dynamic/cdc:ServiceCertificate");
+        assert.deepEqual(certs.map((c) => c.outputs.commonName).sort(), ["clickhouse", "connect", "kafka", "mongo"]);
+        const ca = state.find((x) => x.type === "pulumi-nodejs:dynamic/cdc:CertificateAuthority")!;
+        const caCert = new X509Certificate(ca.outputs.certPem);
+        for (const c of certs)
+            assert.ok(new X509Certificate(c.outputs.certPem).checkIssued(caCert), c.outputs.commonName);
+        const mongoCert = new X509Certificate(certs.find((c) => c.outputs.commonName === "mongo")!.outputs.certPem);
+        assert.equal(
+            mongoCert.checkHost(`mongo-2.mongo.${NS}.svc.cluster.local`),
+            `mongo-2.mongo.${NS}.svc.cluster.local`,
+        );
+        assert.equal((await stack.outputs()).caCertificate.value, ca.outputs.certPem);
         // The CDC layer went through its stand-ins: the connectors are on the fake worker.
         assert.deepEqual(
             [...services!.connect.connectors.keys()].sort(),
@@ -242,6 +256,12 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
                 [`${PVC_PATCH}::cdc-kubernetes-kafka-data-1`]: ["create"],
                 [`${PVC_PATCH}::cdc-kubernetes-kafka-data-2`]: ["create"],
                 "kubernetes:policy/v1:PodDisruptionBudget::cdc-kubernetes-kafka-pdb": ["create"],
+                // Kafka's certificate names the new members: re-issued.
+                "pulumi-nodejs:dynamic/cdc:ServiceCertificate::cdc-kubernetes-tls-kafka": [
+                    "create-replacement",
+                    "delete-replaced",
+                    "replace",
+                ],
             });
 
             await stack.up({ onOutput: () => {} });
@@ -293,8 +313,8 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
                 "delete-replaced",
             ]);
             assert.deepEqual(opsOf(rec.ops, "kubernetes:apps/v1:Deployment", "cdc-kubernetes-connect"), ["update"]);
-            // Nothing else but the new members' claim sizes and the source connector (its connection string's secret
-            // changed).
+            // Nothing else but the new members' claim sizes, the source connector (its connection string's secret
+            // changed) and MongoDB's certificate (re-issued for the new members' names).
             assert.deepEqual(
                 Object.keys(changed(rec.ops)).sort(),
                 [
@@ -306,6 +326,7 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
                     "kubernetes:core/v1:ConfigMap::cdc-kubernetes-mongo-init-script",
                     "kubernetes:core/v1:Secret::cdc-kubernetes-connect-secrets",
                     "pulumi-nodejs:dynamic/cdc:KafkaConnector::cdc-source",
+                    "pulumi-nodejs:dynamic/cdc:ServiceCertificate::cdc-kubernetes-tls-mongo",
                 ].sort(),
             );
 

@@ -19,7 +19,7 @@ export const PLATFORM_CONFIG: Record<string, { config: Record<string, string>; s
         config: {
             "cdc:platform": "external",
             "cdc:external": JSON.stringify({
-                connectUrl: "http://connect.example.com:8083",
+                connectUrl: "https://connect.example.com:8083",
                 kafkaBootstrap: "kafka.example.com:9092",
                 clickhouse: { url: "https://ch.example.com:8443" },
             }),
@@ -43,13 +43,19 @@ function redact(v: unknown): unknown {
     return v;
 }
 
+const CERTIFICATE_TYPES = [
+    "pulumi-nodejs:dynamic/cdc:CertificateAuthority",
+    "pulumi-nodejs:dynamic/cdc:ServiceCertificate",
+];
+
 async function main(): Promise<void> {
     const platform = process.argv[2];
     const setup = PLATFORM_CONFIG[platform];
     if (!setup) throw new Error(`usage: dump-cdc-layer.ts <${Object.keys(PLATFORM_CONFIG).join("|")}>`);
     const run = await runUnderMocks(setup.config, () => import("../../index"), setup.secretKeys);
     const layer = run.resources
-        .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"))
+        // The certificates are the platform's (docker and kubernetes), not the CDC layer's.
+        .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic") && !CERTIFICATE_TYPES.includes(r.type))
         .map((r) => ({ type: r.type, name: r.name, inputs: redact(r.inputs) }))
         .sort((a, b) => a.name.localeCompare(b.name));
     process.stdout.write(`${JSON.stringify(layer)}\n`);

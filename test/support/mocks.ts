@@ -86,12 +86,31 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
         case "docker:index/network:Network":
         case "docker:index/volume:Volume":
             return { ...inputs, name: `${name}-physical` };
+        case "pulumi-nodejs:dynamic/cdc:CertificateAuthority":
+        case "pulumi-nodejs:dynamic/cdc:ServiceCertificate":
+            return { ...inputs, ...certificateState(name) };
         default:
             if (type.startsWith("kubernetes:")) return kubernetesState(type, name, inputs);
             if (type.startsWith("pulumi-nodejs:dynamic"))
                 return { ...inputs, state: "RUNNING", taskStates: ["RUNNING"], summary: { modelsBuilt: 0 } };
             return { ...inputs };
     }
+}
+
+/**
+ * The certificate providers' outputs: public PEMs in plain, keys, keystores and the store password
+ * secret-marked and carrying MOCK_SECRET_PREFIX, so a leak of any into a plain input is caught.
+ */
+function certificateState(name: string): Record<string, unknown> {
+    const secret = (what: string) => ({ [SIG_KEY]: SECRET_SIG, value: `${MOCK_SECRET_PREFIX}-${name}-${what}` });
+    return {
+        certPem: `-----BEGIN CERTIFICATE-----\nMOCK ${name}\n-----END CERTIFICATE-----\n`,
+        keyPem: secret("key"),
+        keystoreP12Base64: secret("keystore"),
+        truststoreP12Base64: `MOCK-TRUSTSTORE-${name}`,
+        storePassword: secret("store-password"),
+        notAfter: "2027-03-07T12:00:00.000Z",
+    };
 }
 
 /** Addresses a LoadBalancer Service gets under mocks (TEST-NET-3, never routable). */

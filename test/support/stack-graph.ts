@@ -125,6 +125,8 @@ export const GRAPH_STACKS: Record<
                     debeziumConnectionString: "${file:/etc/kafka/s.properties:mongo}",
                 },
             }),
+            // Plain http to ClickHouse: the sink's ssl=false path (allowed explicitly).
+            "cdc:tls": JSON.stringify({ allowPlaintext: true }),
             ...externalSecrets,
         },
         secretKeys,

@@ -17,7 +17,7 @@ function problemsOf(raw: Record<string, unknown>, ctx?: ConfigContext): { key: s
 }
 
 const EXTERNAL = {
-    connectUrl: "http://connect:8083",
+    connectUrl: "https://connect:8083",
     kafkaBootstrap: "k1:9092",
     clickhouse: { url: "https://ch.example:8443" },
 };
@@ -170,7 +170,7 @@ describe("credentials in stack config", () => {
     it("refuses user:password@ in the external URLs without printing the password", () => {
         const external = {
             ...EXTERNAL,
-            connectUrl: "http://admin:hunter2@connect:8083",
+            connectUrl: "https://admin:hunter2@connect:8083",
             clickhouse: { url: "https://cdc:hunter2@ch.example:8443" },
         };
         let err: unknown;
@@ -191,7 +191,7 @@ describe("credentials in stack config", () => {
     it("refuses credentials in the kubernetes access URLs too", () => {
         const access = {
             mode: "url",
-            connectUrl: "http://admin:hunter2@connect.example:8083",
+            connectUrl: "https://admin:hunter2@connect.example:8083",
             clickhouseUrl: "http://ch.example:8123",
         };
         const problems = problemsOf({ platform: "kubernetes", kubernetes: { access } });

@@ -137,7 +137,7 @@ describe("stack config", () => {
         const c = parseConfig({
             platform: "external",
             external: {
-                connectUrl: "http://connect:8083",
+                connectUrl: "https://connect:8083",
                 kafkaBootstrap: "k1:9092,k2:9092",
                 clickhouse: { url: "https://ch.example:8443" },
             },
@@ -145,7 +145,7 @@ describe("stack config", () => {
             debeziumConnectionString: "[secret]",
         });
         assert.equal(c.platform, "external");
-        assert.equal(c.external.connectUrl, "http://connect:8083");
+        assert.equal(c.external.connectUrl, "https://connect:8083");
     });
 
     it("refuses external-only secrets on a platform that generates credentials", () => {
@@ -171,7 +171,7 @@ describe("stack config", () => {
         const external = problemsOf({
             platform: "external",
             external: {
-                connectUrl: "http://connect:8083",
+                connectUrl: "https://connect:8083",
                 kafkaBootstrap: "k1:9092",
                 clickhouse: { url: "https://ch.example:8443" },
             },

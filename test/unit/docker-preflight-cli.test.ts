@@ -165,6 +165,16 @@ esac
         assert.doesNotMatch(r.env, /cdc_replace/);
     });
 
+    it("warns when TLS is off (cdc:tls.enabled false), and says nothing of TLS when it is on", async () => {
+        const off = await preflight({ "cdc:platform": "docker", "cdc:tls": { enabled: false } });
+        assert.match(
+            off.stderr,
+            /warning: TLS is off \(cdc:tls\.enabled is false\).*pulumi config rm --path cdc:tls\.enabled/s,
+        );
+        const on = await preflight({ "cdc:platform": "docker" });
+        assert.doesNotMatch(on.stderr, /TLS is off/);
+    });
+
     it("an invalid stack config fails before pulumi up, with the config's own message", async () => {
         const r = await preflight({ "cdc:platform": "docker", "cdc:docker": { ports: { mongo: 0 } } });
         assert.equal(r.status, 1);

@@ -15,7 +15,7 @@ before(async () => {
         {
             "cdc:platform": "external",
             "cdc:external": JSON.stringify({
-                connectUrl: "http://connect.example.com:8083",
+                connectUrl: "https://connect.example.com:8083",
                 kafkaBootstrap: "kafka.example.com:9092",
                 clickhouse: { url: "https://ch.example.com:8443" },
             }),

@@ -55,7 +55,7 @@ describe("docker platform under mocks: credentials, CDC layer, order and outputs
 
     it("declares dynamic resources for the bronze tables, both connectors and the dbt run", () => {
         const dyn = run.resources
-            .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"))
+            .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic") && !/Certificate/.test(r.type))
             .map((r) => `${r.type} ${r.name}`)
             .sort();
         assert.deepEqual(dyn, [
@@ -64,6 +64,34 @@ describe("docker platform under mocks: credentials, CDC layer, order and outputs
             "pulumi-nodejs:dynamic/cdc:KafkaConnector cdc-sink",
             "pulumi-nodejs:dynamic/cdc:KafkaConnector cdc-source",
         ]);
+    });
+
+    it("makes the stack's CA and a certificate per service, for its alias and the host's addresses", () => {
+        const certs = run.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/cdc:ServiceCertificate");
+        assert.deepEqual(certs.map((r) => r.name).sort(), [
+            "cdc-docker-tls-clickhouse",
+            "cdc-docker-tls-connect",
+            "cdc-docker-tls-kafka",
+            "cdc-docker-tls-mongo",
+        ]);
+        for (const c of certs) {
+            const service = c.name.replace("cdc-docker-tls-", "");
+            assert.deepEqual(c.inputs.dnsNames, ["localhost", service].sort());
+            assert.deepEqual(c.inputs.ipAddresses, ["127.0.0.1", "::1"]);
+            assert.deepEqual([c.inputs.validityDays, c.inputs.renewBeforeDays], [90, 30]);
+            assert.ok(isSecretValue(c.inputs.caKeyPem), "the CA key reaches the certificate as a secret");
+            assert.ok(isSecretValue(c.inputs.storePassword));
+            assert.ok(run.dependsOn(c.name).has("cdc-docker-tls-ca"));
+        }
+        const ca = run.byName("tls-ca");
+        assert.deepEqual([ca.inputs.validityDays, ca.inputs.givenCertPem], [3650, undefined]);
+    });
+
+    it("exports the CA certificate (public) for host tools", async () => {
+        const pem = await new Promise<unknown>((resolve) =>
+            pulumi.output(run.program.caCertificate).apply((v) => resolve(v)),
+        );
+        assert.match(String(pem), /^-----BEGIN CERTIFICATE-----\nMOCK cdc-docker-tls-ca\n/);
     });
 
     it("creates in data-flow order: ClickHouse → bronze → sink → source, MongoDB init → source, bronze → dbt", () => {

@@ -1,6 +1,6 @@
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { DockerSettings, PipelineSettings } from "../../config";
+import type { DockerSettings, PipelineSettings, TlsSettings } from "../../config";
 import type { PipelineEndpoints } from "../../endpoints";
 import { generatedEndpoints } from "../shared/endpoints";
 import { buildServices } from "../shared/services-build";
@@ -9,12 +9,15 @@ import { connectWorkers } from "./connect";
 import { dockerContext } from "./context";
 import { kafkaCluster } from "./kafka";
 import { mongoReplicaSet } from "./mongo";
+import { dockerTlsSans } from "./tls";
 
 export interface DockerPlatformArgs {
     /** Validated `cdc:docker` settings (images, ports, limits, sink plugin). */
     docker: DockerSettings;
     /** Validated pipeline settings (database and collection names, users). */
     pipeline: PipelineSettings;
+    /** Validated `cdc:tls`: the stack's certificates (off only when `enabled` is false). */
+    tls: TlsSettings;
 }
 
 /**
@@ -35,12 +38,13 @@ export class DockerPlatform extends pulumi.ComponentResource {
     constructor(name: string, args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdc:platform:Docker", name, {}, opts);
         const ctx = dockerContext(name, this, args.docker, args.pipeline);
-        const { creds, mongo, kafka, connect, clickhouse } = buildServices(name, this, ctx, {
-            mongoReplicaSet,
-            kafkaCluster,
-            connectWorkers,
-            clickhouseServer,
-        });
+        const { creds, mongo, kafka, connect, clickhouse } = buildServices(
+            name,
+            this,
+            ctx,
+            { mongoReplicaSet, kafkaCluster, connectWorkers, clickhouseServer },
+            { settings: args.tls, sans: dockerTlsSans(ctx.hostAddress) },
+        );
 
         this.network = ctx.network;
         this.containers = {
@@ -57,6 +61,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
             kafka,
             connect,
             clickhouse,
+            caPem: creds.tls?.caPem,
             ready: {
                 mongo: [mongo.container, mongo.init],
                 connect: [connect.container],

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ExternalSettings, PipelineSettings } from "../../config";
+import type { ExternalSettings, PipelineSettings, TlsSettings } from "../../config";
 import type { PipelineEndpoints } from "../../endpoints";
 
 export interface ExternalPlatformArgs {
@@ -7,6 +7,8 @@ export interface ExternalPlatformArgs {
     external: ExternalSettings;
     /** Validated pipeline settings. */
     pipeline: PipelineSettings;
+    /** Validated `cdc:tls`: on this platform, the CA bundle the clients trust. */
+    tls?: TlsSettings;
     /**
      * Secrets; default: read from stack config `cdc:clickhousePassword`,
      * `cdc:debeziumConnectionString` and (with `cdc:external.connectUser`) `cdc:connectPassword`
@@ -17,8 +19,6 @@ export interface ExternalPlatformArgs {
         debeziumConnectionString: pulumi.Input<string>;
         connectPassword?: pulumi.Input<string>;
     };
-    /** PEM of the CA the pipeline's host-side clients trust; default: `cdc:tls.caBundle` when set. */
-    caBundle?: string;
 }
 
 /**
@@ -39,7 +39,6 @@ export class ExternalPlatform extends pulumi.ComponentResource {
             ...(x.connectUser ? { connectPassword: cfg.requireSecret("connectPassword") } : {}),
         };
         // The CA of the services' certificates, when they are not signed by one the system trusts.
-        const caBundle = args.caBundle ?? cfg.getObject<{ caBundle?: string }>("tls")?.caBundle;
         const url = new URL(x.clickhouse.url);
         const ssl = url.protocol === "https:";
         const urlPort = url.port ? Number(url.port) : ssl ? 443 : 80;
@@ -70,7 +69,7 @@ export class ExternalPlatform extends pulumi.ComponentResource {
                 user: args.pipeline.clickhouse.user,
                 password: pulumi.secret(secrets.clickhousePassword),
             },
-            ...(caBundle ? { tls: { caPem: caBundle } } : {}),
+            ...(args.tls?.caBundle ? { tls: { caPem: args.tls.caBundle } } : {}),
             ready: { mongo: [], connect: [], clickhouse: [] },
         };
         this.registerOutputs({ endpoints: this.endpoints });

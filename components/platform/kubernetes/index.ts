@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { KubernetesSettings, PipelineSettings } from "../../config";
+import type { KubernetesSettings, PipelineSettings, TlsSettings } from "../../config";
 import type { PipelineEndpoints } from "../../endpoints";
 import { generatedEndpoints } from "../shared/endpoints";
 import { buildServices } from "../shared/services-build";
@@ -9,12 +9,15 @@ import { connectWorkers } from "./connect";
 import { kubernetesContext, type Role } from "./context";
 import { kafkaCluster } from "./kafka";
 import { mongoReplicaSet } from "./mongo";
+import { kubernetesTlsSans } from "./tls";
 
 export interface KubernetesPlatformArgs {
     /** Validated `cdc:kubernetes` settings (namespace, sizes, images, limits, access). */
     kubernetes: KubernetesSettings;
     /** Validated pipeline settings (database and collection names, users). */
     pipeline: PipelineSettings;
+    /** Validated `cdc:tls`: the stack's certificates. */
+    tls: TlsSettings;
 }
 
 /**
@@ -42,12 +45,30 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdc:platform:Kubernetes", name, {}, opts);
         const ctx = kubernetesContext(name, this, args.kubernetes, args.pipeline);
-        const { creds, mongo, kafka, connect, clickhouse } = buildServices(name, this, ctx, {
-            mongoReplicaSet,
-            kafkaCluster,
-            connectWorkers,
-            clickhouseServer,
-        });
+        const k = args.kubernetes;
+        // ClickHouse runs one member (clickhouse.ts).
+        const names = ctx.namespace.metadata.name.apply((namespace) =>
+            kubernetesTlsSans({
+                namespace,
+                members: { mongo: k.mongo.members, kafka: k.kafka.brokers, clickhouse: 1 },
+                access: k.access,
+            }),
+        );
+        const { creds, mongo, kafka, connect, clickhouse } = buildServices(
+            name,
+            this,
+            ctx,
+            { mongoReplicaSet, kafkaCluster, connectWorkers, clickhouseServer },
+            {
+                settings: args.tls,
+                sans: {
+                    mongo: names.mongo,
+                    kafka: names.kafka,
+                    connect: names.connect,
+                    clickhouse: names.clickhouse,
+                },
+            },
+        );
 
         this.namespace = ctx.namespace;
         this.statefulSets = { mongo: mongo.statefulSet, kafka: kafka.statefulSet, clickhouse: clickhouse.statefulSet };
@@ -78,6 +99,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
             },
             connect,
             clickhouse,
+            caPem: creds.tls?.caPem,
             ready: {
                 mongo: [mongo.statefulSet, mongo.init],
                 connect: [connect.deployment, connect.service],

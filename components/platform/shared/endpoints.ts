@@ -25,6 +25,8 @@ export function generatedEndpoints(o: {
     connect: ConnectAccess;
     clickhouse: { internal: E["clickhouse"]["internal"]; url: pulumi.Input<string> };
     ready: E["ready"];
+    /** The stack's CA, when TLS is on. */
+    caPem?: pulumi.Input<string>;
 }): PipelineEndpoints {
     return {
         mongo: {
@@ -45,6 +47,7 @@ export function generatedEndpoints(o: {
             user: o.pipeline.clickhouse.user,
             password: pulumi.secret(o.clickhousePassword),
         },
+        ...(o.caPem !== undefined ? { tls: { caPem: o.caPem } } : {}),
         ready: o.ready,
     };
 }

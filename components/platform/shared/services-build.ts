@@ -5,7 +5,9 @@
  * Each platform passes its own builders; each builder returns a typed result.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { TlsSettings } from "../../config";
 import { credentials, type PlatformCredentials } from "./credentials";
+import { stackTls, type TlsSans } from "./tls";
 
 export interface ServiceBuilders<C, M, K, W, H> {
     mongoReplicaSet(ctx: C, creds: PlatformCredentials): M;
@@ -22,14 +24,25 @@ export interface BuiltServices<M, K, W, H> {
     clickhouse: H;
 }
 
-/** Generates the credentials (children of `parent`, named `<name>-<role>`) and builds every service group. */
+/** `cdc:tls` and the names each service's certificate is for (see docker/tls.ts, kubernetes/tls.ts). */
+export interface ServicesTls {
+    settings: TlsSettings;
+    sans: TlsSans;
+}
+
+/**
+ * Generates the credentials (children of `parent`, named `<name>-<role>`), with the stack's CA and
+ * certificates when TLS is on (`creds.tls`), and builds every service group.
+ */
 export function buildServices<C, M, K, W, H>(
     name: string,
     parent: pulumi.Resource,
     ctx: C,
     b: ServiceBuilders<C, M, K, W, H>,
+    tls?: ServicesTls,
 ): BuiltServices<M, K, W, H> {
-    const creds = credentials(name, parent);
+    const creds: PlatformCredentials = credentials(name, parent);
+    if (tls?.settings.enabled) creds.tls = stackTls(name, tls.settings, tls.sans, parent);
     const mongo = b.mongoReplicaSet(ctx, creds);
     const kafka = b.kafkaCluster(ctx, creds);
     const connect = b.connectWorkers(ctx, creds, { mongo, kafka });

@@ -3,7 +3,9 @@
  * service, each a Pulumi secret where it must be (private keys, keystores, their password).
  * Every container finds its files at {@link TLS_DIR} (see docs/security.md).
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import type { TlsSettings } from "../../config";
+import { CertificateAuthority, ServiceCertificate, splitSans } from "../../providers/certificates";
 
 /** The services that serve TLS. */
 export type TlsService = "kafka" | "connect" | "clickhouse" | "mongo";
@@ -30,4 +32,55 @@ export interface StackTls {
     /** Password of the keystores and the truststore. Secret. */
     storePassword: pulumi.Output<string>;
     services: Record<TlsService, ServiceTls>;
+}
+
+/** Every service that serves TLS, in a fixed order. */
+export const TLS_SERVICES: readonly TlsService[] = ["mongo", "kafka", "connect", "clickhouse"];
+
+/** The names (DNS names and IP addresses, mixed) each service's certificate is for. */
+export type TlsSans = Record<TlsService, pulumi.Input<string[]>>;
+
+/**
+ * The stack's CA (`<name>-tls-ca`: generated, or `cdc:tls.ca`) and one certificate per service
+ * (`<name>-tls-<service>`) for `sans`, children of `parent`, with the JVM stores. `pulumi up`
+ * replaces a certificate inside its renewal window (components/providers/certificates/).
+ */
+export function stackTls(name: string, settings: TlsSettings, sans: TlsSans, parent: pulumi.Resource): StackTls {
+    const ca = new CertificateAuthority(
+        `${name}-tls-ca`,
+        {
+            commonName: `cdc ${pulumi.getProject()}/${pulumi.getStack()} CA`,
+            validityDays: settings.caValidityDays,
+            renewBeforeDays: settings.renewBeforeDays,
+            given: settings.ca,
+        },
+        { parent },
+    );
+    const services = {} as Record<TlsService, ServiceTls>;
+    for (const service of TLS_SERVICES) {
+        const names = pulumi.output(sans[service]).apply(splitSans);
+        const cert = new ServiceCertificate(
+            `${name}-tls-${service}`,
+            {
+                commonName: service,
+                dnsNames: names.dnsNames,
+                ipAddresses: names.ipAddresses,
+                validityDays: settings.validityDays,
+                renewBeforeDays: settings.renewBeforeDays,
+                ca,
+            },
+            { parent },
+        );
+        services[service] = {
+            certPem: cert.certPem,
+            keyPem: pulumi.secret(cert.keyPem),
+            keystoreP12Base64: pulumi.secret(cert.keystoreP12Base64),
+        };
+    }
+    return {
+        caPem: ca.certPem,
+        truststoreP12Base64: ca.truststoreP12Base64,
+        storePassword: pulumi.secret(ca.storePassword),
+        services,
+    };
 }

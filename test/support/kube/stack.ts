@@ -220,6 +220,7 @@ export async function createKubeStack(s: KubeStackServices, stackName: string, c
                 return {
                     bronzeTables: out.bronzeTables,
                     connectors: { source: out.connectors.source.name, sink: out.connectors.sink.name },
+                    caCertificate: out.caCertificate,
                 };
             },
         },
