@@ -7,12 +7,13 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import { makeTestCa } from "../support/tls-pki";
 import { isSecretValue, MockRun, plainStrings, runUnderMocks, unwrapSecret } from "../support/mocks";
 
 const CH_PASSWORD = "EXTERNAL-CH-PASSWORD-7f3a";
 const CONNECT_PASSWORD = "EXTERNAL-CONNECT-PASSWORD-5d1e";
 const DEBEZIUM_URI = "mongodb://debezium:EXTERNAL-MONGO-PASSWORD-91c2@mongo.example.com:27017/?replicaSet=rs0";
-const CA = "-----BEGIN CERTIFICATE-----\nMIIBexternalCA\n-----END CERTIFICATE-----\n";
+const CA = makeTestCa("external-ca").certPem;
 
 type Program = {
     stack: ReturnType<typeof import("../../components/stack").buildStack>;
@@ -32,21 +33,12 @@ before(async () => {
             "cdc:clickhousePassword": CH_PASSWORD,
             "cdc:debeziumConnectionString": DEBEZIUM_URI,
             "cdc:connectPassword": CONNECT_PASSWORD,
-            // The typed `cdc:tls` key is the certificates' part of #21; the platform reads `caBundle` from it.
             "cdc:tls": JSON.stringify({ caBundle: CA }),
         },
         async () => {
-            const { parseConfig } = await import("../../components/config");
+            const { loadConfig } = await import("../../components/config/load");
             const { buildStack } = await import("../../components/stack");
-            const cfg = new pulumi.Config("cdc");
-            const raw: Record<string, unknown> = {
-                platform: "external",
-                external: cfg.requireObject("external"),
-                clickhousePassword: "set",
-                debeziumConnectionString: "set",
-                connectPassword: "set",
-            };
-            return { stack: buildStack(parseConfig(raw)) };
+            return { stack: buildStack(loadConfig()) };
         },
         ["cdc:clickhousePassword", "cdc:debeziumConnectionString", "cdc:connectPassword"],
     );
