@@ -27,6 +27,11 @@ export interface PipelineEndpoints {
         hostBootstrap: pulumi.Input<string>;
         /** Replication factor for the topics the connectors create (change topics, dead letters). */
         replicationFactor: number;
+        /**
+         * SASL credentials of the host-side tools (`npm run status`: user `status`) when Kafka
+         * requires them (SASL_SSL; the CA is `tls.caPem`). Absent = no authentication. Password secret.
+         */
+        sasl?: { mechanism: "SCRAM-SHA-512"; user: string; password: pulumi.Output<string> };
     };
     connect: {
         /** Kafka Connect REST URL as seen from the pulumi host. */
@@ -38,6 +43,8 @@ export interface PipelineEndpoints {
          * external worker without providers), the secrets are sent as values.
          */
         secretRefs?: { clickhousePassword: string; debeziumConnectionString: string };
+        /** HTTP basic auth of the REST API (TLS on). Absent = no authentication. Password secret. */
+        auth?: { user: string; password: pulumi.Output<string> };
     };
     clickhouse: {
         /** ClickHouse HTTP interface as seen from Kafka Connect (the sink connector). */

@@ -12,6 +12,7 @@
  * Passwords never appear in a property file: they are `${env:…}` references the config providers
  * resolve in the JVM, or files written at container start from the environment.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { TLS_DIR } from "./tls";
 
 /** The SASL mechanism of every client listener. */
@@ -253,4 +254,125 @@ export function scramUpsertCommand(o: { bin: string; adminConfig: string; bootst
                 `--add-config "${KAFKA_SASL_MECHANISM}=[iterations=8192,password=$${u.passwordEnv}]" > /dev/null`,
         )
         .join(" && ");
+}
+
+/** Where the secure containers write the files they make at start (no secret in any of them). */
+export const KAFKA_RUNTIME_DIR = "/tmp/cdc-kafka";
+export const CONNECT_RUNTIME_DIR = "/tmp/cdc-connect";
+
+/** The file the broker's healthcheck uses to authenticate (the connect user, password from the env). */
+export const KAFKA_CLIENT_CONFIG = `${KAFKA_RUNTIME_DIR}/client.properties`;
+
+const TOOL_ENV =
+    "KAFKA_HEAP_OPTS='-Xms16m -Xmx96m' KAFKA_JVM_PERFORMANCE_OPTS='-XX:+UseSerialGC -XX:TieredStopAtLevel=1'";
+
+/** A quoted here-document writing `text` to `file` (nothing in it is expanded by the shell). */
+const writeFile = (file: string, text: string) => `cat > ${file} <<'CDC_EOF'\n${text}CDC_EOF`;
+
+/**
+ * The secure broker's container script: writes `server.properties` (placeholders `@NAME@` in it
+ * replaced by the shell expressions of `substitutions`, e.g. the pod's node id), formats the
+ * volume with every SCRAM user on the first start (`--add-scram`; a no-op on a formatted volume),
+ * then starts the broker and, beside it, upserts the SCRAM users through the node's mutual-TLS
+ * listener until that succeeds: users added after the volume was formatted, and new passwords,
+ * reach the cluster on the next start. Passwords come from the env only.
+ */
+export function kafkaStartScript(o: {
+    properties: Record<string, string>;
+    bin: string;
+    substitutions?: Record<string, string>;
+    tls: TlsFiles;
+}): string {
+    const dir = KAFKA_RUNTIME_DIR;
+    const sed = Object.entries(o.substitutions ?? {})
+        .map(([k, v]) => `-e "s|@${k}@|${v}|g"`)
+        .join(" ");
+    const client = scramClientProperties({
+        user: KAFKA_USERS.connect.name,
+        passwordEnv: KAFKA_USERS.connect.passwordEnv,
+        tls: o.tls,
+    });
+    const upsert = scramUpsertCommand({
+        bin: o.bin,
+        adminConfig: `${dir}/node-client.properties`,
+        bootstrap: `localhost:${KAFKA_PORTS.broker}`,
+    });
+    return [
+        "set -e",
+        `mkdir -p ${dir}`,
+        writeFile(`${dir}/server.properties.in`, propertiesText(o.properties)),
+        sed
+            ? `sed ${sed} ${dir}/server.properties.in > ${dir}/server.properties`
+            : `cp ${dir}/server.properties.in ${dir}/server.properties`,
+        writeFile(`${dir}/node-client.properties`, propertiesText(nodeClientProperties(o.tls))),
+        writeFile(KAFKA_CLIENT_CONFIG, propertiesText({ ...ENV_PROVIDER, ...client })),
+        `${o.bin}/kafka-storage.sh format --ignore-formatted -t "$CLUSTER_ID" -c ${dir}/server.properties ` +
+            scramFormatArgs().join(" "),
+        `( until ${TOOL_ENV} ${upsert}; do sleep 5; done; echo "cdc: SCRAM users up to date" ) &`,
+        `exec ${o.bin}/kafka-server-start.sh ${dir}/server.properties`,
+    ].join("\n");
+}
+
+/**
+ * Worker properties as the Debezium image's `CONNECT_<NAME>` variables (dots → underscores,
+ * upper case): `${env:…}` references stay references, resolved by the worker's config provider.
+ */
+export function connectImageEnv(props: Record<string, string>): string[] {
+    return Object.entries(props).map(([k, v]) => {
+        if (!/^[a-z0-9.]+$/.test(k)) throw new Error(`worker property ${k} cannot be a CONNECT_ variable`);
+        return `CONNECT_${k.toUpperCase().replace(/\./g, "_")}=${v}`;
+    });
+}
+
+/** Where the secure worker's start script writes the PKCS12 truststore its REST client uses. */
+export const CONNECT_TRUSTSTORE = `${CONNECT_RUNTIME_DIR}/truststore.p12`;
+
+/** The worker's TLS files in a container: the CA and keystore of TLS_DIR, the truststore its script makes. */
+export const CONNECT_TLS_FILES: TlsFiles = { ...CONTAINER_TLS_FILES, truststore: CONNECT_TRUSTSTORE };
+
+/**
+ * The secure worker's container script: makes the PKCS12 truststore of the CA with the JDK's
+ * keytool (Java skips a certificate-only PKCS12 entry without its "trusted" attribute, so a store
+ * made elsewhere may look empty to it), writes the REST users' file and the JAAS file from the
+ * env, points the JVM at it, then runs the image's own entrypoint (`entrypoint`, e.g.
+ * `/docker-entrypoint.sh start`).
+ */
+export function connectStartScript(entrypoint: string, tls: TlsFiles = CONNECT_TLS_FILES): string {
+    const users = `${CONNECT_RUNTIME_DIR}/rest-users.properties`;
+    const jaas = `${CONNECT_RUNTIME_DIR}/rest-jaas.conf`;
+    return [
+        "set -e",
+        `mkdir -p ${CONNECT_RUNTIME_DIR}`,
+        `rm -f ${tls.truststore}`,
+        `keytool -importcert -noprompt -alias cdc-ca -file ${tls.ca} -keystore ${tls.truststore} ` +
+            `-storetype PKCS12 -storepass:env ${TLS_STORE_PASSWORD_ENV} > /dev/null`,
+        connectRestCredentialsCommand(users),
+        writeFile(jaas, connectRestJaas(users)),
+        `export KAFKA_OPTS="\${KAFKA_OPTS:+$KAFKA_OPTS }-Djava.security.auth.login.config=${jaas}"`,
+        `exec ${entrypoint}`,
+    ].join("\n");
+}
+
+/**
+ * Succeeds when the secure worker answers `path` over HTTPS (verifying its certificate against
+ * the CA) with basic auth; the password goes to curl on stdin, never on its command line.
+ */
+export function connectHttpsGet(path: string, tls: Pick<TlsFiles, "ca"> = CONTAINER_TLS_FILES): string {
+    const user = CONNECT_REST_USER;
+    return (
+        `printf 'user = "%s:%s"\\n' ${shellQuote(user.name)} "$${user.passwordEnv}" | ` +
+        `curl -fsS -K - --cacert ${tls.ca} https://localhost:8083${path}`
+    );
+}
+
+/** SASL credentials as the seam carries them (components/endpoints.ts `kafka.sasl`). */
+export interface KafkaSasl {
+    mechanism: typeof KAFKA_SASL_MECHANISM;
+    user: string;
+    password: pulumi.Output<string>;
+}
+
+/** The credentials the host-side tools (`npm run status`) use: SCRAM user `status`. */
+export function hostToolsSasl(creds: { kafkaStatusPassword: pulumi.Output<string> }): KafkaSasl {
+    return { mechanism: KAFKA_SASL_MECHANISM, user: KAFKA_USERS.status.name, password: creds.kafkaStatusPassword };
 }

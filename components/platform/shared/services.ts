@@ -9,6 +9,7 @@ import { collectionNames, type PipelineSettings } from "../../config";
 import { mongoConnectionString } from "../../../connectors";
 import { signalCollectionName } from "../../../connectors/debeziumMongoSource";
 import type { MongoInitOptions } from "../scripts";
+import { connectHttpsGet, KAFKA_CLIENT_CONFIG } from "./kafkaSecurity";
 
 /**
  * Share of a container's memory limit given to the JVM heap: Kafka's broker leaves the rest to
@@ -72,10 +73,12 @@ export const KAFKA_TOOL_HEAP_OPTS = "-Xms16m -Xmx96m";
  * given here wins. Serial GC and C1 only: the tool lives for a second. The exit status is the
  * tool's own: it fails when no broker answers on 9092.
  */
-export function kafkaHealthcheckCommand(bin = "/opt/kafka/bin"): string {
+export function kafkaHealthcheckCommand(bin = "/opt/kafka/bin", commandConfig?: string): string {
     return (
         `KAFKA_HEAP_OPTS='${KAFKA_TOOL_HEAP_OPTS}' KAFKA_JVM_PERFORMANCE_OPTS='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true' ` +
-        `${bin}/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 > /dev/null 2>&1`
+        `${bin}/kafka-broker-api-versions.sh --bootstrap-server localhost:9092` +
+        (commandConfig ? ` --command-config ${commandConfig}` : "") +
+        " > /dev/null 2>&1"
     );
 }
 
@@ -98,6 +101,18 @@ export const USABLE_COMMANDS = {
     connect:
         "curl -fsS http://localhost:8083/connector-plugins | grep -q io.debezium.connector.mongodb.MongoDbConnector && curl -fsS http://localhost:8083/connector-plugins | grep -q com.clickhouse.kafka.connect.ClickHouseSinkConnector",
     clickhouse: `clickhouse-client --host ${OWN_ADDRESS} --user "$CLICKHOUSE_USER" --password "$CLICKHOUSE_PASSWORD" --query 'SELECT 1'`,
+} as const;
+
+/**
+ * {@link USABLE_COMMANDS} of Kafka and Kafka Connect with TLS on: the broker's API versions asked as
+ * the connect user over SASL_SSL (so "healthy" also means its SCRAM user exists), Connect's plugins
+ * over HTTPS with basic auth. Passwords come from the container's env.
+ */
+export const SECURE_USABLE_COMMANDS = {
+    kafka: kafkaHealthcheckCommand("/opt/kafka/bin", KAFKA_CLIENT_CONFIG),
+    connect:
+        `${connectHttpsGet("/connector-plugins")} | grep -q io.debezium.connector.mongodb.MongoDbConnector && ` +
+        `${connectHttpsGet("/connector-plugins")} | grep -q com.clickhouse.kafka.connect.ClickHouseSinkConnector`,
 } as const;
 
 /** The init script's options for a replica set of `members` (`host:port`, the first preferred primary). */
