@@ -24,7 +24,8 @@ import { kafkaToolchainProblem, startKafkaConnect, type KafkaConnectCluster } fr
 import { ensureKafkaJars, javaBin } from "../support/kafka/cache";
 import { startJvm } from "../support/kafka/jvm";
 import { requireTier } from "../support/tier";
-import { makeTestCert } from "../support/tls-pki";
+import { makeTestCa, makeTestCert } from "../support/tls-pki";
+import { readKafka } from "../../tools/status/kafka";
 
 let cluster: Promise<KafkaConnectCluster> | undefined;
 
@@ -297,5 +298,30 @@ describe("Kafka over SASL_SSL + SCRAM and Connect over HTTPS + basic auth", { ti
         }
         const list = await rest(`${c.connectUrls[1]}/connectors`, sec.ca.certPem, "GET", sec.rest);
         assert.deepEqual((JSON.parse(list.text) as string[]).sort(), ["tls-file-0", "tls-file-1"]);
+    });
+
+    it("reads offsets over SASL_SSL as the status user and names a wrong password or CA in one line", async (t) => {
+        const c = await secure(t);
+        if (!c) return;
+        const sec = c.security!;
+        const query = { sourceTopics: ["tls-file-0"], sinkTopics: [], group: "none" };
+        const read = (security: Parameters<typeof readKafka>[0]["security"]) =>
+            readKafka({ bootstrap: c.bootstrap, timeoutMs: 10_000, secrets: [], security }, query);
+        const status = { user: sec.users.status.user, password: sec.users.status.password };
+
+        const ok = await read({ caPem: sec.ca.certPem, sasl: status });
+        assert.equal(ok.source.kafkaError, undefined);
+        assert.equal(ok.source.topics.length, 1);
+
+        const wrong = await read({ caPem: sec.ca.certPem, sasl: { user: status.user, password: "wrong-pw-123" } });
+        assert.match(wrong.source.kafkaError ?? "", /SASL authentication failed for user "status"/);
+        assert.doesNotMatch(wrong.source.kafkaError ?? "", /wrong-pw-123|\n/);
+
+        const otherCa = makeTestCa("not-the-stack-ca");
+        const untrusted = await read({ caPem: otherCa.certPem, sasl: status });
+        assert.match(untrusted.source.kafkaError ?? "", /not signed by the CA in CDC_TLS_CA_FILE/);
+
+        const plaintext = await read(undefined);
+        assert.ok(plaintext.source.kafkaError, "a PLAINTEXT status read a SASL_SSL listener");
     });
 });
