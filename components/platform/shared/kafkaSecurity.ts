@@ -152,7 +152,14 @@ export function scramClientProperties(o: {
  * script's SCRAM upsert uses (no password needed: the node's certificate is the credential).
  */
 export function nodeClientProperties(tls: TlsFiles): Record<string, string> {
-    return { ...ENV_PROVIDER, "security.protocol": "SSL", ...storeProps(tls) };
+    return {
+        ...ENV_PROVIDER,
+        "security.protocol": "SSL",
+        ...storeProps(tls),
+        // Fail fast while the broker is still starting: the start script retries every 5 s.
+        "default.api.timeout.ms": "15000",
+        "request.timeout.ms": "5000",
+    };
 }
 
 export interface WorkerSecurityOptions {
@@ -241,7 +248,8 @@ export function scramFormatArgs(): string[] {
 /**
  * Shell that creates or updates every SCRAM user through a running broker (`kafka-configs --alter
  * --add-config`, idempotent): what makes users exist on a volume formatted before they were added,
- * and what rotates their passwords. `bin` is the Kafka scripts' directory; `adminConfig` a
+ * and what rotates their passwords. Its output is dropped: on failure the tool prints its arguments,
+ * the password among them. `bin` is the Kafka scripts' directory; `adminConfig` a
  * {@link nodeClientProperties} file; `bootstrap` the node's BROKER listener.
  */
 export function scramUpsertCommand(o: { bin: string; adminConfig: string; bootstrap: string }): string {
@@ -251,7 +259,7 @@ export function scramUpsertCommand(o: { bin: string; adminConfig: string; bootst
                 `${o.bin}/kafka-configs.sh --bootstrap-server ${o.bootstrap} ` +
                 `--command-config ${shellQuote(o.adminConfig)} ` +
                 `--alter --entity-type users --entity-name ${u.name} ` +
-                `--add-config "${KAFKA_SASL_MECHANISM}=[iterations=8192,password=$${u.passwordEnv}]" > /dev/null`,
+                `--add-config "${KAFKA_SASL_MECHANISM}=[iterations=8192,password=$${u.passwordEnv}]" > /dev/null 2>&1`,
         )
         .join(" && ");
 }
@@ -282,8 +290,10 @@ export function kafkaStartScript(o: {
     bin: string;
     substitutions?: Record<string, string>;
     tls: TlsFiles;
+    /** Where the script writes its files; default {@link KAFKA_RUNTIME_DIR} (the healthcheck's). */
+    runtimeDir?: string;
 }): string {
-    const dir = KAFKA_RUNTIME_DIR;
+    const dir = o.runtimeDir ?? KAFKA_RUNTIME_DIR;
     const sed = Object.entries(o.substitutions ?? {})
         .map(([k, v]) => `-e "s|@${k}@|${v}|g"`)
         .join(" ");
@@ -305,7 +315,7 @@ export function kafkaStartScript(o: {
             ? `sed ${sed} ${dir}/server.properties.in > ${dir}/server.properties`
             : `cp ${dir}/server.properties.in ${dir}/server.properties`,
         writeFile(`${dir}/node-client.properties`, propertiesText(nodeClientProperties(o.tls))),
-        writeFile(KAFKA_CLIENT_CONFIG, propertiesText({ ...ENV_PROVIDER, ...client })),
+        writeFile(`${dir}/client.properties`, propertiesText({ ...ENV_PROVIDER, ...client })),
         `${o.bin}/kafka-storage.sh format --ignore-formatted -t "$CLUSTER_ID" -c ${dir}/server.properties ` +
             scramFormatArgs().join(" "),
         `( until ${TOOL_ENV} ${upsert}; do sleep 5; done; echo "cdc: SCRAM users up to date" ) &`,
