@@ -37,6 +37,11 @@ export interface PipelineEndpoints {
         hostBootstrap: pulumi.Input<string>;
         /** Replication factor for the topics the connectors create (change topics, dead letters). */
         replicationFactor: number;
+        /**
+         * SASL credentials of the host-side tools (`npm run status`: user `status`) when Kafka
+         * requires them (SASL_SSL; the CA is `tls.caPem`). Absent = no authentication. Password secret.
+         */
+        sasl?: { mechanism: "SCRAM-SHA-512"; user: string; password: pulumi.Output<string> };
     };
     connect: {
         /** Kafka Connect REST URL as seen from the pulumi host. */

@@ -43,6 +43,7 @@ step kafka '
     const problem = await k.kafkaToolchainProblem();
     if (problem) throw new Error(problem);
     console.log(await k.ensureKafkaJars(console.log));
+    console.log(await k.ensureRestAuthJar(console.log));
   })().catch((e) => { console.error(e.message ?? e); process.exit(1); });'
 
 step clickhouse-java '

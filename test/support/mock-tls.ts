@@ -56,6 +56,9 @@ export function mockCredentials(tls?: StackTls): PlatformCredentials {
         mongoKeyfile: secret("mongo-keyfile"),
         clickhousePassword: pulumi.secret(MOCK_CLICKHOUSE_PASSWORD),
         kafkaClusterId: pulumi.output("AAAAAAAAAAAAAAAAAAAAAA"),
+        kafkaConnectPassword: secret("kafka-connect-password"),
+        kafkaStatusPassword: secret("kafka-status-password"),
+        connectRestPassword: secret("connect-rest-password"),
         ...(tls ? { tls } : {}),
     };
 }

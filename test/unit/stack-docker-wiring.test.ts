@@ -47,6 +47,9 @@ describe("docker platform under mocks: credentials, CDC layer, order and outputs
             .sort();
         assert.deepEqual(pw, [
             "cdc-docker-clickhouse-password",
+            "cdc-docker-connect-rest-password",
+            "cdc-docker-kafka-connect-password",
+            "cdc-docker-kafka-status-password",
             "cdc-docker-mongo-debezium-password",
             "cdc-docker-mongo-keyfile",
             "cdc-docker-mongo-root-password",

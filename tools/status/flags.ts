@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { maskSecrets, secretValuesOf } from "../../components/providers/shared/mask";
 import { checkHttpUrl, checkKafkaBootstrap, endpointSecrets } from "./endpoints";
 import { DEFAULT_THRESHOLDS } from "./verdict";
+import { kafkaSecurityFromEnv, type KafkaSecurity } from "./kafka";
 import type { Thresholds } from "./types";
 
 export interface Flags {
@@ -67,6 +68,8 @@ export interface Target {
     goldRefreshSeconds?: number;
     /** Values to mask wherever they might appear. */
     secrets: string[];
+    /** TLS and SCRAM of Kafka, from the env (kafka.ts `kafkaSecurityFromEnv`); absent = PLAINTEXT. */
+    kafkaSecurity?: KafkaSecurity;
 }
 
 export const USAGE = `usage: npm run status -- [--json] [--stack NAME] [--timeout S] [--trace-lines N]
@@ -77,6 +80,7 @@ export const USAGE = `usage: npm run status -- [--json] [--stack NAME] [--timeou
   TLS and logins: --ca-file FILE (or ${CA_FILE_ENV}; default: the stack output caCertificate) --connect-user U
   the ClickHouse password comes from the stack, or from CDC_STATUS_CLICKHOUSE_PASSWORD; Connect's REST password
   from the stack, or from ${CONNECT_PASSWORD_ENV} (never flags: they would show in ps)
+  Kafka over TLS: the CA as above; SCRAM-SHA-512: CDC_STATUS_KAFKA_PASSWORD (user CDC_STATUS_KAFKA_USER, default status)
 exit: 0 every stage ok or lagging, 2 a stage failed, 1 bad usage or the stack's outputs unreadable`;
 
 const NUMBERS: Record<string, (f: Flags, v: number) => void> = {
@@ -300,7 +304,9 @@ export function resolveTarget(f: Flags, root: string, outputs: () => Outputs): T
     if (t.bronzeTables!.length === 0) {
         throw new Error("the stack output bronzeTables is empty: pass --bronze-tables A,B");
     }
+    const kafkaSecurity = kafkaSecurityFromEnv();
     return {
+        ...(kafkaSecurity ? { kafkaSecurity } : {}),
         connectUrl: t.connectUrl!,
         kafka: t.kafka!,
         clickhouse: { ...t.clickhouse, url: t.clickhouse.url!, database: t.clickhouse.database! },
@@ -317,6 +323,7 @@ export function resolveTarget(f: Flags, root: string, outputs: () => Outputs): T
         secrets: [
             ...new Set([
                 ...secretValuesOf({ password, mongo: str(o, "mongoUri") ?? "", connect: connectPassword ?? "" }),
+                ...(kafkaSecurity?.sasl ? [kafkaSecurity.sasl.password] : []),
                 ...endpointSecrets([t.connectUrl, t.clickhouse.url]),
             ]),
         ].sort((a, b) => b.length - a.length),

@@ -4,14 +4,99 @@
  * largest record timestamp per partition (ListOffsets with the MAX_TIMESTAMP spec, KIP-734, so no
  * record is consumed), and the sink group's committed offsets.
  */
+import { readFileSync } from "node:fs";
 import { Admin } from "@platformatic/kafka";
 import { describeError, withDeadline } from "./deadline";
 import type { LagObs, PartitionObs, SinkObs, SourceObs, TopicObs } from "./types";
+
+/** How status authenticates to a SASL_SSL broker (SCRAM-SHA-512) and which CA it trusts. */
+export interface KafkaSecurity {
+    /** PEM CA the broker's certificate must chain to (TLS with hostname verification). */
+    caPem: string;
+    /** SCRAM-SHA-512 user and password; absent = TLS without SASL. */
+    sasl?: { user: string; password: string };
+}
 
 export interface KafkaTarget {
     bootstrap: string;
     timeoutMs: number;
     secrets: readonly string[];
+    /** Absent = PLAINTEXT (docker with `cdc:tls.enabled: false`). */
+    security?: KafkaSecurity;
+}
+
+/** The env vars status reads Kafka's credentials from (never flags: a flag's value shows in `ps`). */
+export const KAFKA_STATUS_ENV = {
+    /** PEM file of the stack's CA (the design's shared name for host tools). */
+    caFile: "CDC_TLS_CA_FILE",
+    user: "CDC_STATUS_KAFKA_USER",
+    password: "CDC_STATUS_KAFKA_PASSWORD",
+} as const;
+
+/**
+ * Kafka security from the environment: TLS when `CDC_TLS_CA_FILE` names the CA, SCRAM when
+ * `CDC_STATUS_KAFKA_PASSWORD` is set too (user `CDC_STATUS_KAFKA_USER`, default `status`).
+ * Throws a message naming the variable when the CA file cannot be read.
+ */
+export function kafkaSecurityFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaSecurity | undefined {
+    const caFile = env[KAFKA_STATUS_ENV.caFile];
+    const password = env[KAFKA_STATUS_ENV.password];
+    if (!caFile) {
+        if (password)
+            throw new Error(
+                `${KAFKA_STATUS_ENV.password} is set but ${KAFKA_STATUS_ENV.caFile} is not: ` +
+                    "SCRAM passwords only travel over TLS; point it at the stack's CA (PEM)",
+            );
+        return undefined;
+    }
+    let caPem: string;
+    try {
+        caPem = readFileSync(caFile, "utf8");
+    } catch (e) {
+        throw new Error(
+            `${KAFKA_STATUS_ENV.caFile}=${caFile} cannot be read (${(e as Error).message}): give the CA's PEM file`,
+        );
+    }
+    return {
+        caPem,
+        ...(password ? { sasl: { user: env[KAFKA_STATUS_ENV.user] || "status", password } } : {}),
+    };
+}
+
+/** Every error code and message in `e` and what it wraps. */
+function causes(e: unknown, seen = new Set<unknown>()): { code?: string; name?: string; message: string }[] {
+    if (!e || typeof e !== "object" || seen.has(e)) return [];
+    seen.add(e);
+    const err = e as { code?: string; name?: string; message?: string; errors?: unknown[]; cause?: unknown };
+    return [
+        { code: err.code, name: err.name, message: err.message ?? "" },
+        ...(err.errors ?? []).flatMap((x) => causes(x, seen)),
+        ...causes(err.cause, seen),
+    ];
+}
+
+/**
+ * What a TLS or SASL failure means, in one sentence with what to do; undefined for other errors.
+ */
+export function kafkaSecurityProblem(e: unknown, bootstrap: string, user?: string): string | undefined {
+    const all = causes(e);
+    const has = (re: RegExp) => all.some((c) => re.test(c.code ?? "") || re.test(c.name ?? "") || re.test(c.message));
+    const at = `Kafka at ${bootstrap}`;
+    if (has(/AuthenticationError|SaslAuthenticat|Authentication failed/i))
+        return (
+            `${at}: SASL authentication failed for user "${user ?? "?"}": wrong password; ` +
+            `give the stack's one in ${KAFKA_STATUS_ENV.password}`
+        );
+    if (has(/CERT_HAS_EXPIRED/))
+        return `${at}: its certificate has expired: run \`npm run up\` to renew the stack's certificates`;
+    if (has(/ERR_TLS_CERT_ALTNAME_INVALID/))
+        return `${at}: its certificate is not issued for this host name: use the stack output kafkaBootstrap`;
+    if (has(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT|CERT_SIGNATURE_FAILURE/))
+        return (
+            `${at}: its certificate is not signed by the CA in ${KAFKA_STATUS_ENV.caFile}: ` +
+            "give the stack's CA (wrong CA / unknown issuer)"
+        );
+    return undefined;
 }
 
 /** What the Kafka part of the status reads. */
@@ -42,7 +127,23 @@ export async function readKafka(t: KafkaTarget, q: KafkaQuery): Promise<KafkaRes
         requestTimeout: t.timeoutMs,
         retries: 1,
         retryDelay: 200,
+        ...(t.security
+            ? {
+                  tls: { ca: t.security.caPem },
+                  ...(t.security.sasl
+                      ? {
+                            sasl: {
+                                mechanism: "SCRAM-SHA-512" as const,
+                                username: t.security.sasl.user,
+                                password: t.security.sasl.password,
+                            },
+                        }
+                      : {}),
+              }
+            : {}),
     });
+    const secrets = [...t.secrets, ...(t.security?.sasl ? [t.security.sasl.password] : [])];
+    const securityProblem = (e: unknown) => kafkaSecurityProblem(e, t.bootstrap, t.security?.sasl?.user);
     const call = <T>(what: string, p: Promise<T>) =>
         withDeadline(p, t.timeoutMs, `Kafka at ${t.bootstrap} (${what})`, hint);
     try {
@@ -121,7 +222,7 @@ export async function readKafka(t: KafkaTarget, q: KafkaQuery): Promise<KafkaRes
                                 committed.set(`${topic.name}\u0000${p.partitionIndex}`, Number(p.committedOffset));
                         }
             } catch (e) {
-                const msg = describeError(e, t.secrets);
+                const msg = securityProblem(e) ?? describeError(e, secrets);
                 groupError = /did not answer within/.test(msg)
                     ? msg
                     : `Kafka at ${t.bootstrap} (offsets of group ${q.group}): ${msg}`;
@@ -160,8 +261,10 @@ export async function readKafka(t: KafkaTarget, q: KafkaQuery): Promise<KafkaRes
             },
         };
     } catch (e) {
-        const msg = describeError(e, t.secrets);
-        const kafkaError = /did not answer within/.test(msg) ? msg : `Kafka at ${t.bootstrap}: ${msg}: ${hint}`;
+        const problem = securityProblem(e);
+        const msg = describeError(e, secrets);
+        const kafkaError =
+            problem ?? (/did not answer within/.test(msg) ? msg : `Kafka at ${t.bootstrap}: ${msg}: ${hint}`);
         return { source: { topics: [], kafkaError }, sink: { lag: [], kafkaError } };
     } finally {
         // Closing waits for in-flight requests: bounded too, and its failure changes nothing.

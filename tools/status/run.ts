@@ -38,7 +38,7 @@ export async function observe(t: Target, o: RunOptions): Promise<Observations> {
     ]);
     const sinkTopics = sinkConfig ? sinkTopicsOf(t.sink, sinkConfig) : { topics: [], group: `connect-${t.sink}` };
     const kafka = await readKafka(
-        { bootstrap: t.kafka, timeoutMs: o.timeoutMs, secrets: t.secrets },
+        { bootstrap: t.kafka, timeoutMs: o.timeoutMs, secrets: t.secrets, security: t.kafkaSecurity },
         {
             sourceTopics: t.sourceTopics ?? (sourceConfig ? sourceTopicsOf(sourceConfig) : []),
             sinkTopics: sinkTopics.topics,

@@ -14,6 +14,17 @@ import type { DockerContext } from "./context";
 import type { DockerKafka } from "./kafka";
 import type { DockerMongo } from "./mongo";
 import { fetcherProxyEnv, onlyOnSuccess } from "./jobs";
+import {
+    CONNECT_REST_USER,
+    CONNECT_TLS_FILES,
+    connectImageEnv,
+    connectStartScript,
+    workerSecurityProperties,
+} from "../shared/kafkaSecurity";
+import { connectSecureEnv, secureHealthchecks, tlsUploads } from "./specs";
+
+/** The Debezium image's entrypoint and command (what the secure start script hands over to). */
+export const CONNECT_IMAGE_START = "/docker-entrypoint.sh start";
 
 /**
  * The worker, its plugin job, and how the CDC layer reaches it (the URL is known once the plugin install succeeded).
@@ -50,11 +61,23 @@ export function connectWorkers(
         "ClickHouse sink plugin install",
         pulumi.output(d.clickhouseSink.sha256),
     );
+    const tls = creds.tls;
+    // With TLS on: the worker's clients on SASL_SSL, REST on HTTPS with basic auth (shared/kafkaSecurity.ts).
+    const secure = tls
+        ? {
+              entrypoints: ["bash", "-c", connectStartScript(CONNECT_IMAGE_START)],
+              command: [],
+              // Debezium Connect runs as kafka (uid 1001).
+              uploads: tlsUploads(tls, "connect", 1001),
+              healthcheck: secureHealthchecks.connect,
+          }
+        : {};
     const container = ctx.serviceContainer(
         "connect",
         {
             publish: [8083, d.ports.connect],
             args: {
+                ...secure,
                 envs: [
                     ...connectEnv({
                         bootstrap: deps.kafka.internalBootstrap,
@@ -67,6 +90,22 @@ export function connectWorkers(
                     ...envConfigProviderWorkerEnv(),
                     pulumi.interpolate`${CONNECT_SECRET_ENV.clickhousePassword}=${creds.clickhousePassword}`,
                     pulumi.interpolate`${CONNECT_SECRET_ENV.debeziumConnectionString}=${deps.mongo.debeziumUri}`,
+                    ...(tls
+                        ? [
+                              ...connectImageEnv(
+                                  workerSecurityProperties({
+                                      restPort: 8083,
+                                      restBindHost: "0.0.0.0",
+                                      tls: CONNECT_TLS_FILES,
+                                  }),
+                              ),
+                              ...connectSecureEnv({
+                                  storePassword: tls.storePassword,
+                                  kafkaPassword: creds.kafkaConnectPassword,
+                                  restPassword: creds.connectRestPassword,
+                              }),
+                          ]
+                        : []),
                 ],
                 volumes: [{ volumeName: plugins.name, containerPath: PLUGIN_DIR, readOnly: true }],
             },
@@ -76,7 +115,8 @@ export function connectWorkers(
     return {
         container,
         sinkPlugin,
-        url: installed.apply(() => `http://${ctx.hostAddress}:${d.ports.connect}`),
+        url: installed.apply(() => `${tls ? "https" : "http"}://${ctx.hostAddress}:${d.ports.connect}`),
         secretRefs: CONNECT_SECRET_REFS,
+        ...(tls ? { auth: { user: CONNECT_REST_USER.name, password: creds.connectRestPassword } } : {}),
     };
 }

@@ -10,8 +10,23 @@ import {
     CLICKHOUSE_TLS_FILES,
     clickhouseTlsUsableCommand,
 } from "../shared/clickhouse";
-import { kafkaHeapOpts, mongodTlsArgs, mongoUsableCommand, USABLE_COMMANDS } from "../shared/services";
-import { TLS_DIR } from "../shared/tls";
+import {
+    brokerSecurityProperties,
+    CONNECT_REST_USER,
+    CONTAINER_TLS_FILES,
+    KAFKA_PORTS,
+    KAFKA_USERS,
+    kafkaStartScript,
+    TLS_STORE_PASSWORD_ENV,
+} from "../shared/kafkaSecurity";
+import {
+    kafkaHeapOpts,
+    mongodTlsArgs,
+    mongoUsableCommand,
+    SECURE_USABLE_COMMANDS,
+    USABLE_COMMANDS,
+} from "../shared/services";
+import { TLS_DIR, type StackTls, type TlsService } from "../shared/tls";
 import { goDuration } from "./cpus";
 
 export { dockerCpus, goDuration } from "./cpus";
@@ -119,6 +134,85 @@ export function kafkaEnv(o: {
         "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR=1",
         "KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS=0",
         "KAFKA_AUTO_CREATE_TOPICS_ENABLE=true",
+    ];
+}
+
+/** The scripts of the apache/kafka image. */
+export const KAFKA_BIN = "/opt/kafka/bin";
+
+/** Healthchecks of Kafka and Kafka Connect when TLS is on (SASL_SSL / HTTPS with their credentials). */
+export const secureHealthchecks = {
+    kafka: health(SECURE_USABLE_COMMANDS.kafka, 40),
+    connect: health(SECURE_USABLE_COMMANDS.connect, 60),
+};
+
+/**
+ * The secure Kafka container's command: one KRaft node, every listener encrypted (see
+ * shared/kafkaSecurity.ts): INTERNAL 9092 for Connect and HOST 19092 for the host, both SASL_SSL.
+ */
+export function kafkaSecureCommand(o: { hostAddress: string; hostPort: number }): string[] {
+    const properties = {
+        "node.id": "1",
+        "process.roles": "broker,controller",
+        "log.dirs": "/var/lib/kafka/data",
+        // One broker: every internal topic has replication 1.
+        "offsets.topic.replication.factor": "1",
+        "transaction.state.log.replication.factor": "1",
+        "transaction.state.log.min.isr": "1",
+        "share.coordinator.state.topic.replication.factor": "1",
+        "share.coordinator.state.topic.min.isr": "1",
+        "group.initial.rebalance.delay.ms": "0",
+        "auto.create.topics.enable": "true",
+        ...brokerSecurityProperties({
+            bindHost: "",
+            advertisedHost: "kafka",
+            quorumVoters: `1@kafka:${KAFKA_PORTS.controller}`,
+            host: { port: KAFKA_PORTS.host, advertised: `${o.hostAddress}:${o.hostPort}` },
+            tls: CONTAINER_TLS_FILES,
+        }),
+    };
+    return ["bash", "-c", kafkaStartScript({ properties, bin: KAFKA_BIN, tls: CONTAINER_TLS_FILES })];
+}
+
+/** The secure Kafka container's env: cluster id, heap, and the passwords its script and JVM read. */
+export function kafkaSecureEnv(o: {
+    clusterId: pulumi.Input<string>;
+    heapMb: number;
+    storePassword: pulumi.Input<string>;
+    connectPassword: pulumi.Input<string>;
+    statusPassword: pulumi.Input<string>;
+}): pulumi.Input<string>[] {
+    return [
+        pulumi.interpolate`CLUSTER_ID=${o.clusterId}`,
+        kafkaHeapOpts(o.heapMb),
+        pulumi.interpolate`${TLS_STORE_PASSWORD_ENV}=${o.storePassword}`,
+        pulumi.interpolate`${KAFKA_USERS.connect.passwordEnv}=${o.connectPassword}`,
+        pulumi.interpolate`${KAFKA_USERS.status.passwordEnv}=${o.statusPassword}`,
+    ];
+}
+
+/** The secure Connect worker's password env (store, SCRAM user, REST user). */
+export function connectSecureEnv(o: {
+    storePassword: pulumi.Input<string>;
+    kafkaPassword: pulumi.Input<string>;
+    restPassword: pulumi.Input<string>;
+}): pulumi.Input<string>[] {
+    return [
+        pulumi.interpolate`${TLS_STORE_PASSWORD_ENV}=${o.storePassword}`,
+        pulumi.interpolate`${KAFKA_USERS.connect.passwordEnv}=${o.kafkaPassword}`,
+        pulumi.interpolate`${CONNECT_REST_USER.passwordEnv}=${o.restPassword}`,
+    ];
+}
+
+/**
+ * The TLS files of `service` written into its container at {@link CONTAINER_TLS_FILES}: the CA and
+ * the service's keystore, owned by the service's user `owner`, readable by it only.
+ */
+export function tlsUploads(tls: StackTls, service: TlsService, owner: number) {
+    const file = { owner: String(owner), group: String(owner), permissions: "0400" };
+    return [
+        { file: CONTAINER_TLS_FILES.ca, content: tls.caPem, ...file, permissions: "0444" },
+        { file: CONTAINER_TLS_FILES.keystore, contentBase64: tls.services[service].keystoreP12Base64, ...file },
     ];
 }
 

@@ -13,7 +13,19 @@ import { hostUrl } from "./access";
 import type { KubernetesContext } from "./context";
 import type { KubernetesKafka } from "./kafka";
 import type { KubernetesMongo } from "./mongo";
-import { connectWorkerEnv, envList, noEscalation, probes, resourceSpec, secretEnv, securityContexts } from "./specs";
+import {
+    connectSecureEnv,
+    connectWorkerEnv,
+    envList,
+    noEscalation,
+    probes,
+    resourceSpec,
+    secretEnv,
+    secureProbes,
+    securityContexts,
+} from "./specs";
+import { tlsSecret, tlsVolume } from "./kafka";
+import { CONNECT_REST_USER, connectStartScript } from "../shared/kafkaSecurity";
 
 export interface KubernetesConnect extends ConnectAccess {
     deployment: k8s.apps.v1.Deployment;
@@ -38,6 +50,17 @@ export function connectWorkers(
         "clickhouse-password": creds.clickhousePassword,
         "debezium-connection-string": deps.mongo.debeziumUri,
     });
+    const tls = creds.tls;
+    const secure = tls
+        ? {
+              tls: tlsVolume(tlsSecret(ctx, "connect", tls)),
+              passwords: ctx.secret("connect-passwords", undefined, {
+                  "store-password": tls.storePassword,
+                  "kafka-password": creds.kafkaConnectPassword,
+                  "rest-password": creds.connectRestPassword,
+              }),
+          }
+        : undefined;
     const deployment = new k8s.apps.v1.Deployment(
         `${name}-connect`,
         {
@@ -60,6 +83,10 @@ export function connectWorkers(
                         {
                             name: "connect",
                             image: k.images.connect,
+                            // With TLS on: the REST users' and JAAS files first, then the image's own start.
+                            ...(secure
+                                ? { command: ["bash", "-c", connectStartScript("/docker-entrypoint.sh start")] }
+                                : {}),
                             env: [
                                 ...connectWorkerEnv({
                                     bootstrap: deps.kafka.bootstrap,
@@ -78,16 +105,20 @@ export function connectWorkers(
                                     secrets.metadata.name,
                                     "debezium-connection-string",
                                 ),
+                                ...(secure ? connectSecureEnv(secure.passwords.metadata.name) : []),
                             ],
                             ports: [{ name: "rest", containerPort: 8083 }],
-                            volumeMounts: [{ name: "plugins", mountPath: PLUGIN_DIR, readOnly: true }],
-                            readinessProbe: probes.connect.readiness,
-                            livenessProbe: probes.connect.liveness,
+                            volumeMounts: [
+                                { name: "plugins", mountPath: PLUGIN_DIR, readOnly: true },
+                                ...(secure ? [secure.tls.mount] : []),
+                            ],
+                            readinessProbe: (secure ? secureProbes : probes).connect.readiness,
+                            livenessProbe: (secure ? secureProbes : probes).connect.liveness,
                             resources: resourceSpec(k.resources.connect),
                             securityContext: noEscalation,
                         },
                     ],
-                    volumes: [{ name: "plugins", emptyDir: {} }],
+                    volumes: [{ name: "plugins", emptyDir: {} }, ...(secure ? [secure.tls.volume] : [])],
                 }),
             },
         },
@@ -97,7 +128,9 @@ export function connectWorkers(
         deployment,
         service,
         budget: ctx.budget("connect", k.connect.replicas),
-        url: hostUrl(k.access, "connect", service, 8083),
+        // TLS on: the REST API answers HTTPS only.
+        url: hostUrl(k.access, "connect", service, 8083).apply((u) => (tls ? u.replace(/^http:/, "https:") : u)),
         secretRefs: CONNECT_SECRET_REFS,
+        ...(tls ? { auth: { user: CONNECT_REST_USER.name, password: creds.connectRestPassword } } : {}),
     };
 }

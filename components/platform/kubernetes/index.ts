@@ -96,6 +96,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                 internalBootstrap: kafka.bootstrap,
                 hostBootstrap: kafka.bootstrap,
                 replicationFactor: kafka.replicationFactor,
+                ...(kafka.sasl ? { sasl: kafka.sasl } : {}),
             },
             connect,
             clickhouse,

@@ -1,9 +1,53 @@
 /** Kafka on kubernetes: a KRaft StatefulSet, every node broker + controller, behind a headless Service. */
-import type * as k8s from "@pulumi/kubernetes";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import type { PlatformCredentials } from "../shared/credentials";
+import { hostToolsSasl, KAFKA_PORTS, type KafkaSasl } from "../shared/kafkaSecurity";
 import { heapMb } from "../shared/services";
+import { TLS_DIR, type StackTls, type TlsService } from "../shared/tls";
 import type { KubernetesContext } from "./context";
-import { kafkaCommand, kafkaEnv, noEscalation, podDns, probes, resourceSpec, securityContexts } from "./specs";
+import {
+    kafkaCommand,
+    kafkaEnv,
+    kafkaSecureCommand,
+    kafkaSecureEnv,
+    noEscalation,
+    podDns,
+    probes,
+    resourceSpec,
+    secureProbes,
+    securityContexts,
+} from "./specs";
+
+/**
+ * The Secret holding `service`'s TLS files (`ca.crt`, `tls.crt`, `keystore.p12`), mounted read-only
+ * at TLS_DIR, readable by the pod's group (fsGroup) only. Auto-named: renewed certificates replace
+ * it under a new name, which rolls the pods.
+ */
+export function tlsSecret(ctx: KubernetesContext, service: TlsService, tls: StackTls): k8s.core.v1.Secret {
+    const b64 = (s: pulumi.Input<string>) => pulumi.output(s).apply((v) => Buffer.from(v).toString("base64"));
+    return new k8s.core.v1.Secret(
+        `${ctx.name}-${service}-tls`,
+        {
+            metadata: ctx.meta(`${service}-tls`, undefined),
+            type: "Opaque",
+            data: {
+                "ca.crt": b64(tls.caPem),
+                "tls.crt": b64(tls.services[service].certPem),
+                "keystore.p12": pulumi.secret(tls.services[service].keystoreP12Base64),
+            },
+        },
+        ctx.child,
+    );
+}
+
+/** The pod volume and mount of a {@link tlsSecret}. */
+export function tlsVolume(secret: k8s.core.v1.Secret) {
+    return {
+        volume: { name: "tls", secret: { secretName: secret.metadata.name, defaultMode: 0o440 } },
+        mount: { name: "tls", mountPath: TLS_DIR, readOnly: true },
+    };
+}
 
 export interface KubernetesKafka {
     statefulSet: k8s.apps.v1.StatefulSet;
@@ -14,15 +58,30 @@ export interface KubernetesKafka {
     bootstrap: string;
     /** Replication of the topics the connectors create: up to 3, one per broker. */
     replicationFactor: number;
+    /** The host-side tools' SCRAM user (`status`) when TLS is on. */
+    sasl?: KafkaSasl;
 }
 
 export function kafkaCluster(ctx: KubernetesContext, creds: PlatformCredentials): KubernetesKafka {
     const k = ctx.kubernetes;
     const brokers = k.kafka.brokers;
+    const tls = creds.tls;
     const service = ctx.headless("kafka", "kafka", [
         { name: "broker", port: 9092 },
         { name: "controller", port: 9093 },
+        ...(tls ? [{ name: "inter-broker", port: KAFKA_PORTS.broker }] : []),
     ]);
+    const secure = tls
+        ? {
+              tls: tlsVolume(tlsSecret(ctx, "kafka", tls)),
+              passwords: ctx.secret("kafka-passwords", undefined, {
+                  "store-password": tls.storePassword,
+                  "connect-password": creds.kafkaConnectPassword,
+                  "status-password": creds.kafkaStatusPassword,
+              }),
+          }
+        : undefined;
+    const heap = heapMb("kafka", k.resources.kafka.memoryMb);
     const statefulSet = ctx.statefulSet("kafka", {
         serviceName: service.metadata.name,
         replicas: brokers,
@@ -35,25 +94,38 @@ export function kafkaCluster(ctx: KubernetesContext, creds: PlatformCredentials)
                 {
                     name: "kafka",
                     image: k.images.kafka,
-                    command: kafkaCommand({ service: "kafka" }),
-                    env: kafkaEnv({
-                        clusterId: creds.kafkaClusterId,
-                        brokers,
-                        service: "kafka",
-                        statefulSet: "kafka",
-                        heapMb: heapMb("kafka", k.resources.kafka.memoryMb),
-                    }),
+                    command: secure
+                        ? kafkaSecureCommand({ brokers, service: "kafka", statefulSet: "kafka" })
+                        : kafkaCommand({ service: "kafka" }),
+                    env: secure
+                        ? kafkaSecureEnv({
+                              clusterId: creds.kafkaClusterId,
+                              heapMb: heap,
+                              secret: secure.passwords.metadata.name,
+                          })
+                        : kafkaEnv({
+                              clusterId: creds.kafkaClusterId,
+                              brokers,
+                              service: "kafka",
+                              statefulSet: "kafka",
+                              heapMb: heap,
+                          }),
                     ports: [
                         { name: "broker", containerPort: 9092 },
                         { name: "controller", containerPort: 9093 },
+                        ...(secure ? [{ name: "inter-broker", containerPort: KAFKA_PORTS.broker }] : []),
                     ],
-                    volumeMounts: [{ name: "data", mountPath: "/var/lib/kafka/data" }],
-                    readinessProbe: probes.kafka.readiness,
-                    livenessProbe: probes.kafka.liveness,
+                    volumeMounts: [
+                        { name: "data", mountPath: "/var/lib/kafka/data" },
+                        ...(secure ? [secure.tls.mount] : []),
+                    ],
+                    readinessProbe: (secure ? secureProbes : probes).kafka.readiness,
+                    livenessProbe: (secure ? secureProbes : probes).kafka.liveness,
                     resources: resourceSpec(k.resources.kafka),
                     securityContext: noEscalation,
                 },
             ],
+            ...(secure ? { volumes: [secure.tls.volume] } : {}),
         },
     });
     return {
@@ -63,5 +135,6 @@ export function kafkaCluster(ctx: KubernetesContext, creds: PlatformCredentials)
         brokers,
         bootstrap: Array.from({ length: brokers }, (_, i) => `${podDns("kafka", i, "kafka")}:9092`).join(","),
         replicationFactor: Math.min(3, brokers),
+        ...(tls ? { sasl: hostToolsSasl(creds) } : {}),
     };
 }

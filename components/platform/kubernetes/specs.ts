@@ -7,7 +7,26 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { CLICKHOUSE_TLS_PORTS, clickhouseTlsUsableCommand } from "../shared/clickhouse";
-import { connectEnv, kafkaHeapOpts, mongodTlsArgs, MONGOSH_TLS, USABLE_COMMANDS } from "../shared/services";
+import {
+    brokerSecurityProperties,
+    CONNECT_TLS_FILES,
+    connectImageEnv,
+    CONNECT_REST_USER,
+    CONTAINER_TLS_FILES,
+    KAFKA_PORTS,
+    KAFKA_USERS,
+    kafkaStartScript,
+    TLS_STORE_PASSWORD_ENV,
+    workerSecurityProperties,
+} from "../shared/kafkaSecurity";
+import {
+    connectEnv,
+    kafkaHeapOpts,
+    mongodTlsArgs,
+    MONGOSH_TLS,
+    SECURE_USABLE_COMMANDS,
+    USABLE_COMMANDS,
+} from "../shared/services";
 
 type Env = k8s.types.input.core.v1.EnvVar;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -77,6 +96,81 @@ export function kafkaEnv(o: {
     ];
 }
 
+/**
+ * The secure Kafka pod's command (TLS on): `server.properties` rendered by shared/kafkaSecurity.ts,
+ * the node id and advertised host filled in from the pod's name at start; every listener SSL
+ * (controller, inter-broker: mutual TLS) or SASL_SSL (clients, SCRAM-SHA-512).
+ */
+export function kafkaSecureCommand(o: { brokers: number; service: string; statefulSet: string }): string[] {
+    const voters = Array.from(
+        { length: o.brokers },
+        (_, i) => `${i}@${podDns(o.statefulSet, i, o.service)}:${KAFKA_PORTS.controller}`,
+    ).join(",");
+    const { replication, minIsr } = internalReplication(o.brokers);
+    const properties = {
+        "node.id": "@NODE_ID@",
+        "process.roles": "broker,controller",
+        // A subdirectory: a fresh volume's root may hold lost+found, which Kafka refuses as a log dir.
+        "log.dirs": "/var/lib/kafka/data/logs",
+        "offsets.topic.replication.factor": String(replication),
+        "transaction.state.log.replication.factor": String(replication),
+        "transaction.state.log.min.isr": String(minIsr),
+        "default.replication.factor": String(replication),
+        "min.insync.replicas": String(minIsr),
+        "auto.create.topics.enable": "true",
+        ...brokerSecurityProperties({
+            bindHost: "",
+            advertisedHost: "@HOST@",
+            quorumVoters: voters,
+            tls: CONTAINER_TLS_FILES,
+        }),
+    };
+    return [
+        "bash",
+        "-c",
+        kafkaStartScript({
+            properties,
+            bin: "/opt/kafka/bin",
+            tls: CONTAINER_TLS_FILES,
+            substitutions: { NODE_ID: "${HOSTNAME##*-}", HOST: `\${HOSTNAME}.${o.service}` },
+        }),
+    ];
+}
+
+/** The secure Kafka pod's env: cluster id, heap, and the passwords (from Secret `secret`). */
+export function kafkaSecureEnv(o: {
+    clusterId: pulumi.Input<string>;
+    heapMb: number;
+    secret: k8s.types.input.core.v1.SecretKeySelector["name"];
+}): Env[] {
+    return [
+        { name: "CLUSTER_ID", value: o.clusterId },
+        ...envList([kafkaHeapOpts(o.heapMb)]),
+        secretEnv(TLS_STORE_PASSWORD_ENV, o.secret, "store-password"),
+        secretEnv(KAFKA_USERS.connect.passwordEnv, o.secret, "connect-password"),
+        secretEnv(KAFKA_USERS.status.passwordEnv, o.secret, "status-password"),
+    ];
+}
+
+/**
+ * The secure Connect worker's env (TLS on): SASL_SSL clients, REST on HTTPS with basic auth, the
+ * passwords from Secret `secret`. Workers advertise their pod IP, which no certificate names: the
+ * worker-to-worker REST client checks the stack's CA but not the host name.
+ */
+export function connectSecureEnv(secret: k8s.types.input.core.v1.SecretKeySelector["name"]): Env[] {
+    return [
+        ...envList(
+            connectImageEnv({
+                ...workerSecurityProperties({ restPort: 8083, restBindHost: "0.0.0.0", tls: CONNECT_TLS_FILES }),
+                "listeners.https.ssl.endpoint.identification.algorithm": "",
+            }),
+        ),
+        secretEnv(TLS_STORE_PASSWORD_ENV, secret, "store-password"),
+        secretEnv(KAFKA_USERS.connect.passwordEnv, secret, "kafka-password"),
+        secretEnv(CONNECT_REST_USER.passwordEnv, secret, "rest-password"),
+    ];
+}
+
 /** Container command for a Kafka pod: node id and advertised listener from the pod's name. */
 export function kafkaCommand(o: { service: string }): string[] {
     return [
@@ -118,6 +212,8 @@ export function mongoCommand(replicaSet: string, keyfile: string, tlsPem?: strin
     ];
 }
 
+const exec = (command: string): Probe["exec"] => ({ command: ["sh", "-c", command] });
+
 /**
  * MongoDB's probes. Not the docker healthcheck: it authenticates as root, which exists on
  * secondaries only once the init Job has initiated the set, and members must be up (ready) before
@@ -139,30 +235,22 @@ export function mongoProbes(tls?: { service: string }): { readiness: Probe; live
     };
 }
 
-const exec = (command: string): Probe["exec"] => ({ command: ["sh", "-c", command] });
+/** Timing of the readiness probes of Kafka and Connect (JVM tools: slow to start). */
+const USABLE_PROBE_TIMING = {
+    kafka: { initialDelaySeconds: 20, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 12 },
+    connect: { initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 18 },
+} satisfies Record<string, Probe>;
 
 /** Readiness ("usable by the next step") and liveness ("restart me") probes per service. */
 export const probes: Record<"mongo" | "kafka" | "connect" | "clickhouse", { readiness: Probe; liveness: Probe }> = {
     // Plaintext (TLS: mongoProbes({ service })).
     mongo: mongoProbes(),
     kafka: {
-        readiness: {
-            exec: exec(USABLE_COMMANDS.kafka),
-            initialDelaySeconds: 20,
-            periodSeconds: 10,
-            timeoutSeconds: 15,
-            failureThreshold: 12,
-        },
+        readiness: { exec: exec(USABLE_COMMANDS.kafka), ...USABLE_PROBE_TIMING.kafka },
         liveness: { tcpSocket: { port: 9092 }, initialDelaySeconds: 60, periodSeconds: 20, failureThreshold: 6 },
     },
     connect: {
-        readiness: {
-            exec: exec(USABLE_COMMANDS.connect),
-            initialDelaySeconds: 30,
-            periodSeconds: 10,
-            timeoutSeconds: 10,
-            failureThreshold: 18,
-        },
+        readiness: { exec: exec(USABLE_COMMANDS.connect), ...USABLE_PROBE_TIMING.connect },
         liveness: {
             httpGet: { path: "/", port: 8083 },
             initialDelaySeconds: 120,
@@ -230,4 +318,22 @@ export const securityContexts = {
 export const noEscalation: k8s.types.input.core.v1.SecurityContext = {
     allowPrivilegeEscalation: false,
     capabilities: { drop: ["ALL"] },
+};
+
+/**
+ * Probes of Kafka and Connect when TLS is on: readiness with the container's credentials; Connect's
+ * liveness on TCP (every REST path wants basic auth).
+ */
+export const secureProbes: Record<"kafka" | "connect", { readiness: Probe; liveness: Probe }> = {
+    kafka: {
+        readiness: { ...USABLE_PROBE_TIMING.kafka, exec: { command: ["sh", "-c", SECURE_USABLE_COMMANDS.kafka] } },
+        liveness: { tcpSocket: { port: 9092 }, initialDelaySeconds: 60, periodSeconds: 20, failureThreshold: 6 },
+    },
+    connect: {
+        readiness: {
+            ...USABLE_PROBE_TIMING.connect,
+            exec: { command: ["sh", "-c", SECURE_USABLE_COMMANDS.connect] },
+        },
+        liveness: { tcpSocket: { port: 8083 }, initialDelaySeconds: 120, periodSeconds: 20, failureThreshold: 6 },
+    },
 };

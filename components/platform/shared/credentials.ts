@@ -16,6 +16,12 @@ export interface PlatformCredentials {
     clickhousePassword: pulumi.Output<string>;
     /** KRaft cluster id (16 random bytes, base64url). */
     kafkaClusterId: pulumi.Output<string>;
+    /** SCRAM-SHA-512 password of Kafka user `connect` (the Connect workers and both connectors' clients). */
+    kafkaConnectPassword: pulumi.Output<string>;
+    /** SCRAM-SHA-512 password of Kafka user `status` (`npm run status`). */
+    kafkaStatusPassword: pulumi.Output<string>;
+    /** Password of Kafka Connect's REST user (HTTP basic auth). */
+    connectRestPassword: pulumi.Output<string>;
     /**
      * The stack's CA and service certificates (shared/tls.ts); absent when TLS is off
      * (`cdc:tls.enabled: false`, docker only).
@@ -34,6 +40,9 @@ export function credentials(name: string, parent: pulumi.Resource): PlatformCred
         debeziumPassword: password("mongo-debezium-password"),
         mongoKeyfile: password("mongo-keyfile", 96),
         clickhousePassword: password("clickhouse-password"),
+        kafkaConnectPassword: password("kafka-connect-password"),
+        kafkaStatusPassword: password("kafka-status-password"),
+        connectRestPassword: password("connect-rest-password"),
         kafkaClusterId: new random.RandomId(`${name}-kafka-cluster-id`, { byteLength: 16 }, child).b64Url,
     };
 }

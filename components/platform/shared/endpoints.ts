@@ -15,13 +15,20 @@ export interface ConnectAccess {
     url: pulumi.Output<string>;
     /** The references the workers resolve to the connector secrets. */
     secretRefs: NonNullable<E["connect"]["secretRefs"]>;
+    /** REST basic auth (TLS on). */
+    auth?: NonNullable<E["connect"]["auth"]>;
 }
 
 export function generatedEndpoints(o: {
     pipeline: PipelineSettings;
     clickhousePassword: pulumi.Output<string>;
     mongo: E["mongo"];
-    kafka: { internalBootstrap: string; hostBootstrap: string; replicationFactor: number };
+    kafka: {
+        internalBootstrap: string;
+        hostBootstrap: string;
+        replicationFactor: number;
+        sasl?: NonNullable<E["kafka"]["sasl"]>;
+    };
     connect: ConnectAccess;
     clickhouse: { internal: E["clickhouse"]["internal"]; url: pulumi.Input<string> };
     ready: E["ready"];
@@ -38,8 +45,15 @@ export function generatedEndpoints(o: {
             internalBootstrap: o.kafka.internalBootstrap,
             hostBootstrap: o.kafka.hostBootstrap,
             replicationFactor: o.kafka.replicationFactor,
+            ...(o.kafka.sasl ? { sasl: { ...o.kafka.sasl, password: pulumi.secret(o.kafka.sasl.password) } } : {}),
         },
-        connect: { url: o.connect.url, secretRefs: o.connect.secretRefs },
+        connect: {
+            url: o.connect.url,
+            secretRefs: o.connect.secretRefs,
+            ...(o.connect.auth
+                ? { auth: { ...o.connect.auth, password: pulumi.secret(o.connect.auth.password) } }
+                : {}),
+        },
         clickhouse: {
             internal: o.clickhouse.internal,
             url: o.clickhouse.url,

@@ -10,6 +10,7 @@ import { envRef, mongoConnectionString, type DebeziumMongoTls } from "../../../c
 import { signalCollectionName } from "../../../connectors/debeziumMongoSource";
 import type { MongoInitOptions } from "../scripts";
 import { TLS_DIR } from "./tls";
+import { connectHttpsGet, KAFKA_CLIENT_CONFIG, TLS_STORE_PASSWORD_ENV } from "./kafkaSecurity";
 
 /**
  * Share of a container's memory limit given to the JVM heap: Kafka's broker leaves the rest to
@@ -73,10 +74,12 @@ export const KAFKA_TOOL_HEAP_OPTS = "-Xms16m -Xmx96m";
  * given here wins. Serial GC and C1 only: the tool lives for a second. The exit status is the
  * tool's own: it fails when no broker answers on 9092.
  */
-export function kafkaHealthcheckCommand(bin = "/opt/kafka/bin"): string {
+export function kafkaHealthcheckCommand(bin = "/opt/kafka/bin", commandConfig?: string): string {
     return (
         `KAFKA_HEAP_OPTS='${KAFKA_TOOL_HEAP_OPTS}' KAFKA_JVM_PERFORMANCE_OPTS='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true' ` +
-        `${bin}/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 > /dev/null 2>&1`
+        `${bin}/kafka-broker-api-versions.sh --bootstrap-server localhost:9092` +
+        (commandConfig ? ` --command-config ${commandConfig}` : "") +
+        " > /dev/null 2>&1"
     );
 }
 
@@ -129,7 +132,7 @@ export const USABLE_COMMANDS = {
 } as const;
 
 /** Environment variable of the Connect workers holding the keystores' and truststore's password (tls-design.md). */
-export const TLS_STORE_PASSWORD_ENV = "CDC_TLS_STORE_PASSWORD";
+export { TLS_STORE_PASSWORD_ENV } from "./kafkaSecurity";
 
 /**
  * How Debezium on the platform's Connect workers trusts the members' certificates: the stack's
@@ -142,6 +145,18 @@ export function debeziumMongoTls(): DebeziumMongoTls {
         truststorePasswordRef: envRef(TLS_STORE_PASSWORD_ENV),
     };
 }
+
+/**
+ * {@link USABLE_COMMANDS} of Kafka and Kafka Connect with TLS on: the broker's API versions asked as
+ * the connect user over SASL_SSL (so "healthy" also means its SCRAM user exists), Connect's plugins
+ * over HTTPS with basic auth. Passwords come from the container's env.
+ */
+export const SECURE_USABLE_COMMANDS = {
+    kafka: kafkaHealthcheckCommand("/opt/kafka/bin", KAFKA_CLIENT_CONFIG),
+    connect:
+        `${connectHttpsGet("/connector-plugins")} | grep -q io.debezium.connector.mongodb.MongoDbConnector && ` +
+        `${connectHttpsGet("/connector-plugins")} | grep -q com.clickhouse.kafka.connect.ClickHouseSinkConnector`,
+} as const;
 
 /** The init script's options for a replica set of `members` (`host:port`, the first preferred primary). */
 export function mongoInitOptions(p: PipelineSettings, members: string[]): MongoInitOptions {

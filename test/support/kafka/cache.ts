@@ -78,3 +78,18 @@ export async function kafkaToolchainProblem(): Promise<string | undefined> {
     }
     return undefined;
 }
+
+/** The pom of Connect's basic auth REST extension (kept out of pom.xml, see its header). */
+export const REST_AUTH_POM_PATH = path.join(__dirname, "rest-auth-pom.xml");
+
+/** Makes sure the basic auth REST extension's jar is cached; returns its class-path directory (`libs/`). */
+export async function ensureRestAuthJar(log: (l: string) => void = () => {}): Promise<string> {
+    const dir = await ensureMavenCache({
+        pom: REST_AUTH_POM_PATH,
+        dir: path.join(cacheRoot(), `kafka-rest-auth-${pomProperty(REST_AUTH_POM_PATH, "kafka.version")}`),
+        what: "Kafka Connect basic auth extension",
+        log,
+        steps: [["dependency:copy-dependencies", "-DoutputDirectory={out}/libs", "-DincludeScope=runtime"]],
+    });
+    return path.join(dir, "libs");
+}

@@ -36,7 +36,12 @@ export function renderProperties(props: Record<string, string | number | boolean
 
 /** `server.properties` of a single combined-mode KRaft node with every replication factor at 1. */
 export function brokerProperties(s: BrokerSettings): string {
-    return renderProperties({
+    return renderProperties(brokerPropertyMap(s));
+}
+
+/** {@link brokerProperties} as key/value pairs (the secure broker replaces the listener ones). */
+export function brokerPropertyMap(s: BrokerSettings): Record<string, string | number | boolean> {
+    return {
         "process.roles": "broker,controller",
         "node.id": 1,
         "controller.quorum.voters": `1@127.0.0.1:${s.controllerPort}`,
@@ -62,12 +67,17 @@ export function brokerProperties(s: BrokerSettings): string {
         "num.io.threads": 2,
         "background.threads": 2,
         "log.retention.hours": 1,
-    });
+    };
 }
 
 /** `connect-distributed.properties`: JSON converters without schemas, internal topics with replication 1. */
 export function connectProperties(s: ConnectSettings): string {
-    return renderProperties({
+    return renderProperties(connectPropertyMap(s));
+}
+
+/** {@link connectProperties} as key/value pairs (the secure worker replaces the REST listener). */
+export function connectPropertyMap(s: ConnectSettings): Record<string, string | number | boolean> {
+    return {
         "bootstrap.servers": s.bootstrap,
         "group.id": s.groupId,
         "key.converter": "org.apache.kafka.connect.json.JsonConverter",
@@ -91,7 +101,7 @@ export function connectProperties(s: ConnectSettings): string {
         // Every plugin here (Kafka's own and Debezium's) has ServiceLoader manifests: skipping the
         // reflective class-path scan saves ~8 s of startup.
         "plugin.discovery": "service_load",
-    });
+    };
 }
 
 /** A log4j2 properties configuration writing everything at INFO (Kafka's own chatter at WARN) to one file. */

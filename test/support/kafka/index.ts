@@ -8,20 +8,35 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { brokerProperties, connectProperties, log4j2Properties, renderProperties } from "./config";
-import { ensureKafkaJars, javaBin } from "./cache";
+import * as https from "node:https";
+import { brokerPropertyMap, connectPropertyMap, log4j2Properties, renderProperties } from "./config";
+import { ensureKafkaJars, ensureRestAuthJar, javaBin } from "./cache";
+import { makeKafkaTestSecurity, type KafkaTestSecurity } from "./security";
+import {
+    brokerSecurityProperties,
+    connectRestJaas,
+    KAFKA_SASL_MECHANISM,
+    workerSecurityProperties,
+} from "../../../components/platform/shared/kafkaSecurity";
 import { startJvm, type JvmProcess } from "./jvm";
 import { freeLoopbackPorts } from "./ports";
 import { pidAlive } from "../../../components/providers/shared/lock";
 
 export { kafkaToolchainProblem, kafkaCacheDir, kafkaVersion, ensureKafkaJars } from "./cache";
+export type { KafkaTestSecurity } from "./security";
 
 /** A running Kafka + Kafka Connect pair. */
 export interface KafkaConnectCluster {
-    /** Kafka bootstrap address, `127.0.0.1:<port>`. */
+    /** Kafka bootstrap address, `127.0.0.1:<port>` (SASL_SSL when `secure`). */
     bootstrap: string;
-    /** Base URL of the Connect REST API, `http://127.0.0.1:<port>` (no trailing slash). */
+    /** Base URL of the first worker's REST API, `http(s)://127.0.0.1:<port>` (no trailing slash). */
     connectUrl: string;
+    /** Every worker's REST URL (the first is `connectUrl`). */
+    connectUrls: string[];
+    /** With `secure`: the CA, the stores, the users and passwords. */
+    security?: KafkaTestSecurity;
+    /** With `secure`: the broker's mutual-TLS inter-broker listener (`127.0.0.1:<port>`). */
+    brokerListener?: string;
     /** The worker's `plugin.path` (holds `debezium-connector-mongodb/`). */
     pluginPath: string;
     /** Directory with `kafka.log`, `connect.log` and the JVMs' own output (removed by `stop()`). */
@@ -42,6 +57,14 @@ export interface StartKafkaConnectOptions {
     workerProperties?: Record<string, string>;
     /** Extra environment of the Connect worker's JVM (what `${env:NAME}` config references read). */
     workerEnv?: Record<string, string>;
+    /**
+     * Every hop encrypted and authenticated, configured by the product's renderers
+     * (components/platform/shared/kafkaSecurity.ts): SASL_SSL + SCRAM-SHA-512 clients, mutual TLS
+     * between controller and broker, Connect's REST on HTTPS with basic auth.
+     */
+    secure?: boolean;
+    /** Number of Connect workers in the group (default 1). */
+    workers?: number;
 }
 
 const JVM_OPTS = [
@@ -90,7 +113,23 @@ async function tail(file: string, lines = 40): Promise<string> {
     }
 }
 
-async function httpOk(url: string): Promise<boolean> {
+/** GET over https trusting `ca`, with basic auth; resolves with the status code (0 when unreachable). */
+export function httpsGet(url: string, ca: string, auth?: { user: string; password: string }): Promise<number> {
+    return new Promise((resolve) => {
+        const headers: Record<string, string> = auth
+            ? { authorization: `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString("base64")}` }
+            : {};
+        const req = https.get(url, { ca, headers, timeout: 5_000 }, (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode ?? 0));
+        });
+        req.on("timeout", () => req.destroy());
+        req.on("error", () => resolve(0));
+    });
+}
+
+async function httpOk(url: string, sec?: KafkaTestSecurity): Promise<boolean> {
+    if (sec) return (await httpsGet(url, sec.ca.certPem, sec.rest)) === 200;
     try {
         const r = await fetch(url, { signal: AbortSignal.timeout(5_000) });
         await r.arrayBuffer();
@@ -109,6 +148,7 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
     const t0 = Date.now();
     const cache = await ensureKafkaJars(log);
     const classpath = path.join(cache, "libs", "*");
+    const restAuthLibs = opts.secure ? await ensureRestAuthJar(log) : undefined;
     const pluginPath = path.join(cache, "plugins");
 
     await sweepStaleRoots();
@@ -118,30 +158,71 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
     const dataDir = path.join(root, "data");
     await fs.mkdir(logDir);
     await fs.mkdir(dataDir);
-    const [brokerPort, controllerPort, restPort] = await freeLoopbackPorts(3);
+    const workers = opts.workers ?? 1;
+    const [brokerPort, controllerPort, interPort, ...restPorts] = await freeLoopbackPorts(3 + workers);
     const bootstrap = `127.0.0.1:${brokerPort}`;
-    const connectUrl = `http://127.0.0.1:${restPort}`;
+    const scheme = opts.secure ? "https" : "http";
+    const connectUrls = restPorts.map((p) => `${scheme}://127.0.0.1:${p}`);
+    const connectUrl = connectUrls[0];
 
     const file = (name: string) => path.join(root, name);
-    await fs.writeFile(file("server.properties"), brokerProperties({ brokerPort, controllerPort, dataDir }));
-    await fs.writeFile(
-        file("connect.properties"),
-        connectProperties({ bootstrap, restPort, pluginPath, groupId: "cdc-test-connect" }) +
-            renderProperties(opts.workerProperties ?? {}),
-    );
-    await fs.writeFile(file("log4j2-kafka.properties"), log4j2Properties(path.join(logDir, "kafka.log")));
-    await fs.writeFile(file("log4j2-connect.properties"), log4j2Properties(path.join(logDir, "connect.log")));
-
     const java = javaBin();
-    const jvm = (name: string, mainAndArgs: string[], env?: Record<string, string>): JvmProcess =>
+    const security = opts.secure
+        ? makeKafkaTestSecurity(path.join(root, "tls"), path.join(path.dirname(java), "keytool"))
+        : undefined;
+    await fs.writeFile(
+        file("server.properties"),
+        renderProperties({
+            ...brokerPropertyMap({ brokerPort, controllerPort, dataDir }),
+            ...(security
+                ? brokerSecurityProperties({
+                      bindHost: "127.0.0.1",
+                      advertisedHost: "127.0.0.1",
+                      quorumVoters: `1@127.0.0.1:${controllerPort}`,
+                      ports: { internal: brokerPort, controller: controllerPort, broker: interPort },
+                      tls: security.broker,
+                  })
+                : {}),
+        }),
+    );
+    const workerName = (i: number) => (i === 0 ? "connect" : `connect-${i}`);
+    for (const [i, restPort] of restPorts.entries()) {
+        const base = connectPropertyMap({ bootstrap, restPort, pluginPath, groupId: "cdc-test-connect" });
+        const secureProps = security
+            ? workerSecurityProperties({ restPort, restBindHost: "127.0.0.1", tls: security.connect })
+            : {};
+        // The test's extra providers (e.g. `config.providers=env,file`) win over the security's `env`.
+        await fs.writeFile(
+            file(`${workerName(i)}.properties`),
+            renderProperties({ ...base, ...secureProps, ...(opts.workerProperties ?? {}) }),
+        );
+        await fs.writeFile(
+            file(`log4j2-${workerName(i)}.properties`),
+            log4j2Properties(path.join(logDir, `${workerName(i)}.log`)),
+        );
+    }
+    if (security) {
+        const users = file("connect-rest-users.properties");
+        await fs.writeFile(users, `${security.rest.user}: ${security.rest.password}\n`, { mode: 0o600 });
+        await fs.writeFile(file("connect-jaas.conf"), connectRestJaas(users));
+    }
+    await fs.writeFile(file("log4j2-kafka.properties"), log4j2Properties(path.join(logDir, "kafka.log")));
+
+    const jvm = (
+        name: string,
+        mainAndArgs: string[],
+        env?: Record<string, string>,
+        extra: { cp?: string[]; opts?: string[]; log4j?: string } = {},
+    ): JvmProcess =>
         startJvm(
             java,
             [
                 ...JVM_OPTS,
-                `-Dlog4j2.configurationFile=${file(`log4j2-${name}.properties`)}`,
+                ...(extra.opts ?? []),
+                `-Dlog4j2.configurationFile=${file(`log4j2-${extra.log4j ?? name}.properties`)}`,
                 `-Dkafka.logs.dir=${logDir}`,
                 "-cp",
-                classpath,
+                [classpath, ...(extra.cp ?? [])].join(path.delimiter),
                 ...mainAndArgs,
             ],
             path.join(logDir, `${name}.out`),
@@ -159,15 +240,25 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
     };
 
     try {
-        const format = jvm("kafka", [
-            "kafka.tools.StorageTool",
-            "format",
-            "--ignore-formatted",
-            "-t",
-            randomClusterId(),
-            "-c",
-            file("server.properties"),
-        ]);
+        const format = jvm(
+            "kafka",
+            [
+                "kafka.tools.StorageTool",
+                "format",
+                "--ignore-formatted",
+                "-t",
+                randomClusterId(),
+                "-c",
+                file("server.properties"),
+                ...(security
+                    ? Object.values(security.users).flatMap((u) => [
+                          "--add-scram",
+                          `${KAFKA_SASL_MECHANISM}=[name=${u.user},password=${u.password}]`,
+                      ])
+                    : []),
+            ],
+            security?.brokerEnv,
+        );
         const code = await format.exited;
         if (code !== 0)
             throw new Error(
@@ -176,21 +267,29 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
         log(`storage formatted in ${Date.now() - t0} ms`);
 
         // Connect starts alongside the broker: it scans its plugins first and retries the broker meanwhile.
-        const broker = jvm("kafka", ["kafka.Kafka", file("server.properties")]);
+        const broker = jvm("kafka", ["kafka.Kafka", file("server.properties")], security?.brokerEnv);
         procs.push(broker);
-        const connect = jvm(
-            "connect",
-            ["org.apache.kafka.connect.cli.ConnectDistributed", file("connect.properties")],
-            opts.workerEnv,
-        );
-        procs.push(connect);
+        const running: [string, JvmProcess][] = [["kafka", broker]];
+        for (const i of restPorts.keys()) {
+            const name = workerName(i);
+            const worker = jvm(
+                name,
+                ["org.apache.kafka.connect.cli.ConnectDistributed", file(`${name}.properties`)],
+                { ...(security?.workerEnv ?? {}), ...(opts.workerEnv ?? {}) },
+                security
+                    ? {
+                          cp: [path.join(restAuthLibs!, "*")],
+                          opts: [`-Djava.security.auth.login.config=${file("connect-jaas.conf")}`],
+                      }
+                    : {},
+            );
+            procs.push(worker);
+            running.push([name, worker]);
+        }
 
         const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
         for (;;) {
-            for (const [name, p] of [
-                ["kafka", broker],
-                ["connect", connect],
-            ] as const) {
+            for (const [name, p] of running) {
                 if (p.hasExited()) {
                     throw new Error(
                         `${name} exited during startup (${await p.exited}):\n` +
@@ -198,12 +297,14 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
                     );
                 }
             }
-            if (
-                (await httpOk(`${connectUrl}/`)) &&
-                (await httpOk(`${connectUrl}/connector-plugins`)) &&
-                (await httpOk(`${connectUrl}/connectors`))
-            )
-                break;
+            let ready = true;
+            for (const url of connectUrls) {
+                ready &&=
+                    (await httpOk(`${url}/`, security)) &&
+                    (await httpOk(`${url}/connector-plugins`, security)) &&
+                    (await httpOk(`${url}/connectors`, security));
+            }
+            if (ready) break;
             if (Date.now() > deadline) {
                 throw new Error(
                     `Kafka Connect did not answer on ${connectUrl} within ${opts.timeoutMs ?? 180_000} ms:\n` +
@@ -217,7 +318,16 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
         await stop();
         throw e;
     }
-    return { bootstrap, connectUrl, pluginPath, logDir, dataDir, stop };
+    return {
+        bootstrap,
+        connectUrl,
+        connectUrls,
+        pluginPath,
+        logDir,
+        dataDir,
+        stop,
+        ...(security ? { security, brokerListener: `127.0.0.1:${interPort}` } : {}),
+    };
 }
 
 /**
