@@ -7,7 +7,8 @@
  * (`connectUrl`, `clickhouseUrl`, `kafkaBootstrap`), ClickHouse's user and database, the secrets
  * `clickhousePassword` (`npm run dbt`, your SQL client) and `mongoUri` (`npm run seed`), with TLS
  * the CA the host-side clients trust (`caCertificate`), Connect's REST login (`connectUser`, the
- * secret `connectPassword`), the
+ * secret `connectPassword`), Kafka's SCRAM login for the host tools (`kafkaUser`, the secret
+ * `kafkaPassword`), the
  * connectors' names and states, the bronze tables, the last dbt run and the dbt vars.
  */
 import { loadConfig } from "./components/config/load";
@@ -24,6 +25,8 @@ export const {
     caCertificate,
     connectUser,
     connectPassword,
+    kafkaUser,
+    kafkaPassword,
     mongoUri,
     connectors,
     bronzeTables,

@@ -39,6 +39,10 @@ export interface StackOutputs {
     connectUser?: string;
     /** Its password (`npm run status`, curl). Secret. */
     connectPassword?: pulumi.Output<string>;
+    /** Kafka's SCRAM user for the host tools (`npm run status`), when Kafka requires SASL_SSL. */
+    kafkaUser?: string;
+    /** Its password. Secret. */
+    kafkaPassword?: pulumi.Output<string>;
     /** Admin connection string for the seed tools (`npm run seed`). Secret. */
     mongoUri: pulumi.Output<string>;
     connectors: {
@@ -75,6 +79,7 @@ export function buildStack(config: PipelineConfig, /** @internal */ seams: Stack
         kafkaBootstrap: e.kafka.hostBootstrap,
         ...(e.tls ? { caCertificate: e.tls.caPem } : {}),
         ...(e.connect.auth ? { connectUser: e.connect.auth.user, connectPassword: e.connect.auth.password } : {}),
+        ...(e.kafka.sasl ? { kafkaUser: e.kafka.sasl.user, kafkaPassword: e.kafka.sasl.password } : {}),
         mongoUri: e.mongo.hostConnectionString,
         connectors: {
             source: { name: pipeline.source.connectorName, state: pipeline.source.state },

@@ -92,6 +92,31 @@ describe("status flags for TLS and Connect's login", () => {
         assert.ok(t.secrets.includes(AUTH.password), "the REST password is masked in every output");
     });
 
+    it("reads the stack's own SASL_SSL Kafka with its CA and the status user's login from the outputs", () => {
+        const env = { ...NO_ENV, CDC_STATUS_KAFKA_PASSWORD: undefined, CDC_STATUS_KAFKA_USER: undefined };
+        const t = withEnv(env, () =>
+            resolveTarget(parseFlags([]), "/repo", () => ({
+                ...OUTPUTS,
+                caCertificate: ca.certPem,
+                kafkaUser: "status",
+                kafkaPassword: "Kafka-Status-Pa55",
+            })),
+        );
+        assert.deepEqual(t.kafkaSecurity, {
+            caPem: ca.certPem,
+            sasl: { user: "status", password: "Kafka-Status-Pa55" },
+        });
+        assert.ok(t.secrets.includes("Kafka-Status-Pa55"), "the SCRAM password is masked in every output");
+        const plain = withEnv(env, () =>
+            resolveTarget(parseFlags([]), "/repo", () => ({ ...OUTPUTS, caCertificate: ca.certPem })),
+        );
+        assert.equal(
+            plain.kafkaSecurity,
+            undefined,
+            "no Kafka login in the outputs: Kafka is not the stack's SASL_SSL",
+        );
+    });
+
     it("prefers --ca-file, then CDC_TLS_CA_FILE, over the stack's CA; the password from CDC_CONNECT_PASSWORD", () => {
         const outputs = () => ({ ...OUTPUTS, caCertificate: otherCa.certPem, connectUser: "x", connectPassword: "y" });
         const fromFlag = withEnv({ ...NO_ENV, CDC_CONNECT_PASSWORD: AUTH.password }, () =>

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { maskSecrets, secretValuesOf } from "../../components/providers/shared/mask";
 import { checkHttpUrl, checkKafkaBootstrap, endpointSecrets } from "./endpoints";
 import { DEFAULT_THRESHOLDS } from "./verdict";
-import { kafkaSecurityFromEnv, type KafkaSecurity } from "./kafka";
+import { KAFKA_STATUS_ENV, kafkaSecurityFromEnv, type KafkaSecurity } from "./kafka";
 import type { Thresholds } from "./types";
 
 export interface Flags {
@@ -304,7 +304,14 @@ export function resolveTarget(f: Flags, root: string, outputs: () => Outputs): T
     if (t.bronzeTables!.length === 0) {
         throw new Error("the stack output bronzeTables is empty: pass --bronze-tables A,B");
     }
-    const kafkaSecurity = kafkaSecurityFromEnv();
+    // The env wins; else the stack's own SASL_SSL Kafka: its CA and the status user's login from the outputs.
+    const kafkaUser = str(o, "kafkaUser");
+    const kafkaPassword = process.env[KAFKA_STATUS_ENV.password] ?? str(o, "kafkaPassword");
+    const kafkaSecurity =
+        kafkaSecurityFromEnv() ??
+        (kafkaUser !== undefined && caPem !== undefined
+            ? { caPem, ...(kafkaPassword ? { sasl: { user: kafkaUser, password: kafkaPassword } } : {}) }
+            : undefined);
     return {
         ...(kafkaSecurity ? { kafkaSecurity } : {}),
         connectUrl: t.connectUrl!,
