@@ -4,6 +4,7 @@
  * a run changed, and what Kafka Connect holds for a connector; and their steps, run in sequence.
  */
 import assert from "node:assert/strict";
+import * as https from "node:https";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { it, type TestContext } from "node:test";
@@ -75,20 +76,50 @@ export async function assertStateHasNoSecrets(scan: SecretScan, stack: Stack, di
     assert.ok(texts["the checkpoint file"].includes('"ciphertext"'), "the checkpoint holds the secrets encrypted");
 }
 
+/** How a test reaches a secure Connect REST API: the CA and the basic-auth login. */
+export interface RestAccess {
+    ca: string;
+    auth?: { user: string; password: string };
+}
+
+/** GET `url` (https trusting `access.ca` with its login when given); status and body. */
+export function restGet(url: string, access?: RestAccess): Promise<{ status: number; text: string }> {
+    if (!access)
+        return fetch(url, { signal: AbortSignal.timeout(30_000) }).then(async (r) => ({
+            status: r.status,
+            text: await r.text(),
+        }));
+    return new Promise((resolve, reject) => {
+        const headers: Record<string, string> = access.auth
+            ? {
+                  authorization: `Basic ${Buffer.from(`${access.auth.user}:${access.auth.password}`).toString("base64")}`,
+              }
+            : {};
+        const req = https.get(url, { ca: access.ca, headers, timeout: 30_000 }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        });
+        req.on("timeout", () => req.destroy(new Error(`GET ${url}: no answer within 30 s`)));
+        req.on("error", reject);
+    });
+}
+
+/** The REST access of a test Connect cluster started `secure` (undefined: plain http). */
+export function restAccessOf(connect: KafkaConnectCluster): RestAccess | undefined {
+    return connect.security ? { ca: connect.security.ca.certPem, auth: connect.security.rest } : undefined;
+}
+
 /** What Kafka Connect holds for connector `name`: 404, or its config and states. */
 export async function connectorOnConnect(
     connectUrl: string,
     name: string,
+    access?: RestAccess,
 ): Promise<{ status: number; config?: Record<string, string>; state?: string; tasks?: string[] }> {
-    const r = await fetch(`${connectUrl}/connectors/${name}/config`, { signal: AbortSignal.timeout(30_000) });
-    if (r.status !== 200) {
-        await r.arrayBuffer();
-        return { status: r.status };
-    }
-    const config = (await r.json()) as Record<string, string>;
-    const s = (await (
-        await fetch(`${connectUrl}/connectors/${name}/status`, { signal: AbortSignal.timeout(30_000) })
-    ).json()) as {
+    const r = await restGet(`${connectUrl}/connectors/${name}/config`, access);
+    if (r.status !== 200) return { status: r.status };
+    const config = JSON.parse(r.text) as Record<string, string>;
+    const s = JSON.parse((await restGet(`${connectUrl}/connectors/${name}/status`, access)).text) as {
         connector: { state: string };
         tasks: Array<{ state: string }>;
     };
@@ -106,20 +137,13 @@ export async function assertConnectHasNoSecrets(
     reference: string,
 ): Promise<void> {
     const url = connect.connectUrl;
+    const access = restAccessOf(connect);
     for (const name of connectors) {
         for (const p of [`/connectors/${name}/config`, `/connectors/${name}/tasks`, `/connectors/${name}`]) {
-            scan(
-                await (await fetch(`${url}${p}`, { signal: AbortSignal.timeout(30_000) })).text(),
-                `Connect's answer to GET ${p}`,
-            );
+            scan((await restGet(`${url}${p}`, access)).text, `Connect's answer to GET ${p}`);
         }
     }
-    scan(
-        await (
-            await fetch(`${url}/connectors?expand=info&expand=status`, { signal: AbortSignal.timeout(30_000) })
-        ).text(),
-        "Connect's connector list",
-    );
+    scan((await restGet(`${url}/connectors?expand=info&expand=status`, access)).text, "Connect's connector list");
     const topic = await configTopicText(connect);
     assert.ok(topic.includes(reference), "the config topic was read (it holds the reference)");
     scan(topic, "Connect's config topic");
