@@ -90,12 +90,14 @@ describe("docker platform under mocks", () => {
         // The keyfile is installed for uid 999 with mode 0400 before the image's entrypoint runs mongod.
         assert.match(
             command,
-            /install -o 999 -g 999 -m 0400 \/etc\/mongo\/keyfile\.upload \/etc\/mongo\/keyfile && exec docker-entrypoint\.sh mongod --replSet rs0 --bind_ip_all --keyFile \/etc\/mongo\/keyfile$/,
+            /^bash -c install -o 999 -g 999 -m 0400 \/etc\/mongo\/keyfile\.upload \/etc\/mongo\/keyfile && .*exec docker-entrypoint\.sh mongod --replSet rs0 --bind_ip_all --keyFile \/etc\/mongo\/keyfile /,
         );
+        // Secure by default: TLS required (the TLS details: stack-docker-mongo-tls.test.ts).
+        assert.match(command, / --tlsMode requireTLS /);
         // A nested secret makes the whole `uploads` property secret on the wire.
         const uploads = mongo.inputs.uploads as { value: { file: string; content: unknown; permissions: string }[] };
         assert.ok(isSecretValue(uploads), "uploads (with the keyfile) travel as a secret");
-        const upload = uploads.value[0];
+        const upload = uploads.value.find((u) => u.file === "/etc/mongo/keyfile.upload")!;
         assert.equal(upload.file, "/etc/mongo/keyfile.upload");
         assert.equal(upload.permissions, "0400");
         assert.match(String(upload.content), new RegExp(`^${MOCK_SECRET_PREFIX}-cdc-docker-mongo-keyfile$`));
@@ -169,7 +171,7 @@ describe("docker platform under mocks", () => {
         const test = (service("kafka").inputs.healthcheck as { tests: string[] }).tests[1];
         assert.match(
             test,
-            /^KAFKA_HEAP_OPTS='-Xms16m -Xmx96m' KAFKA_JVM_PERFORMANCE_OPTS='[^']*' \/opt\/kafka\/bin\/kafka-broker-api-versions\.sh --bootstrap-server localhost:9092 > \/dev\/null 2>&1$/,
+            /^KAFKA_HEAP_OPTS='-Xms16m -Xmx96m' KAFKA_JVM_PERFORMANCE_OPTS='[^']*' \/opt\/kafka\/bin\/kafka-broker-api-versions\.sh --bootstrap-server localhost:9092 --command-config \S+ > \/dev\/null 2>&1$/,
         );
     });
 
@@ -195,11 +197,11 @@ describe("docker platform under mocks", () => {
         assert.match(script, /^for attempt in \$\(seq 1 \d+\); do mongosh .* && exit 0;/);
     });
 
-    it("checks health on the container's own address, not the first-start server on 127.0.0.1", () => {
-        for (const role of ["mongo", "clickhouse"]) {
-            const test = (service(role).inputs.healthcheck as { tests: string[] }).tests[1];
-            assert.match(test, /--host "\$\(hostname -i/, role);
-        }
+    it("checks health on the container's own name (its certificate's), not the first-start server on 127.0.0.1", () => {
+        const test = (role: string) => (service(role).inputs.healthcheck as { tests: string[] }).tests[1];
+        assert.match(test("mongo"), / --tls --tlsCAFile \/etc\/cdc\/tls\/ca\.crt --host mongo /);
+        assert.match(test("clickhouse"), /--ca-certificate=\/etc\/cdc\/tls\/ca\.crt https:\/\/clickhouse:8443\/ping/);
+        for (const role of ["mongo", "clickhouse"]) assert.doesNotMatch(test(role), /127\.0\.0\.1|localhost/, role);
     });
 
     it("configures Kafka Connect with names Debezium's image reads, and recreates it for a new sink plugin", () => {
@@ -234,7 +236,7 @@ describe("docker platform under mocks", () => {
 
     it("gives Kafka a heap that fits its memory limit", () => {
         const kafka = service("kafka");
-        const env = (kafka.inputs.envs as unknown[]).filter((e): e is string => typeof e === "string");
+        const env = (unwrapSecrets(kafka.inputs.envs) as unknown[]).filter((e): e is string => typeof e === "string");
         const heap = Number(
             /^KAFKA_HEAP_OPTS=.*-Xmx(\d+)m$/.exec(env.find((e) => e.startsWith("KAFKA_HEAP_OPTS="))!)![1],
         );
@@ -245,8 +247,9 @@ describe("docker platform under mocks", () => {
     });
 
     it("runs Kafka in KRaft mode without ZooKeeper", () => {
-        const env = (service("kafka").inputs.envs as unknown[]).filter((e): e is string => typeof e === "string");
-        assert.ok(env.includes("KAFKA_PROCESS_ROLES=broker,controller"));
-        assert.ok(!env.some((e) => /ZOOKEEPER/i.test(e)));
+        // Secure by default: the node's properties are written by its start script (shared/kafkaSecurity.ts).
+        const text = JSON.stringify(unwrapSecrets(service("kafka").inputs));
+        assert.match(text, /process\.roles=broker,controller/);
+        assert.doesNotMatch(text, /ZOOKEEPER|zookeeper/);
     });
 });

@@ -90,6 +90,8 @@ export const CONTAINER_FIELDS: Record<string, Field> = {
     image: { tf: "image", forceNew: true, readBack: (v) => v },
     hostname: { tf: "hostname", forceNew: true, readBack: (v) => v },
     command: { tf: "command", forceNew: true, readBack: (v) => v },
+    // Read sets `entrypoint` to container.Config.Entrypoint: what was given.
+    entrypoints: { tf: "entrypoint", forceNew: true, readBack: (v) => v },
     // `env`, `labels`, `upload`, `volumes`: the read does not set them ("taken over from the image").
     envs: { tf: "env", forceNew: true, readBack: "kept" },
     labels: { tf: "labels", forceNew: true, readBack: "kept" },
