@@ -5,6 +5,7 @@
  * which runs it once per platform (one program per process).
  */
 import { isSecretValue, runUnderMocks } from "./mocks";
+import { makeTestCa } from "./tls-pki";
 
 /** Stack config per platform: the same pipeline settings, each platform's own addresses. */
 export const PLATFORM_CONFIG: Record<string, { config: Record<string, string>; secretKeys?: string[] }> = {
@@ -22,12 +23,16 @@ export const PLATFORM_CONFIG: Record<string, { config: Record<string, string>; s
                 connectUrl: "https://connect.example.com:8083",
                 kafkaBootstrap: "kafka.example.com:9092",
                 clickhouse: { url: "https://ch.example.com:8443" },
+                connectUser: "cdc",
             }),
+            // Secure as the other platforms: the services' CA and Connect's REST login.
+            "cdc:tls": JSON.stringify({ caBundle: makeTestCa("external-ca").certPem }),
+            "cdc:connectPassword": "external-connect-password",
             "cdc:clickhousePassword": "external-password",
             "cdc:debeziumConnectionString":
                 "mongodb://debezium:pw@mongo.example.com:27017/?replicaSet=rs0&authSource=admin",
         },
-        secretKeys: ["cdc:clickhousePassword", "cdc:debeziumConnectionString"],
+        secretKeys: ["cdc:clickhousePassword", "cdc:debeziumConnectionString", "cdc:connectPassword"],
     },
 };
 

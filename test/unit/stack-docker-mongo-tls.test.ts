@@ -4,6 +4,7 @@
  * endpoints. The member requires TLS, every client verifies it against the stack's CA, the key
  * travels only as a secret, and Debezium trusts the stack's truststore by reference.
  */
+import { CONNECT_TRUSTSTORE, connectStartScript } from "../../components/platform/shared/kafkaSecurity";
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
@@ -112,7 +113,9 @@ describe("MongoDB on docker with TLS (mocks)", () => {
         const config = run.byName("cdc-source").inputs.config as Record<string, string>;
         assert.equal(config["mongodb.ssl.enabled"], "true");
         assert.equal(config["mongodb.ssl.invalid.hostname.allowed"], "false");
-        assert.equal(config["mongodb.ssl.truststore"], "/etc/cdc/tls/truststore.p12");
+        // The store the Connect worker's start script makes from the CA (keytool), not an uploaded file.
+        assert.equal(config["mongodb.ssl.truststore"], CONNECT_TRUSTSTORE);
+        assert.match(connectStartScript("start"), new RegExp(`-keystore ${CONNECT_TRUSTSTORE} `));
         assert.equal(config["mongodb.ssl.truststore.type"], "PKCS12");
         assert.equal(config["mongodb.ssl.truststore.password"], "${env:CDC_TLS_STORE_PASSWORD}");
     });

@@ -115,8 +115,9 @@ describe("docker platform under mocks: credentials, CDC layer, order and outputs
         assert.equal(chPassword.secret, true);
         assert.equal(chPassword.value, `${MOCK_SECRET_PREFIX}-cdc-docker-clickhouse-password`);
         assert.match(uri.value, /^mongodb:\/\/root:.+@127\.0\.0\.1:27017\//);
-        assert.equal((await run.output(run.program.connectUrl as never)).value, "http://127.0.0.1:8083");
-        assert.equal(run.program.clickhouseUrl, "http://127.0.0.1:8123");
+        assert.equal((await run.output(run.program.connectUrl as never)).value, "https://127.0.0.1:8083");
+        // Secure by default: HTTPS on the published ClickHouse HTTP port.
+        assert.equal(run.program.clickhouseUrl, "https://127.0.0.1:8123");
         assert.equal(run.program.kafkaBootstrap, "127.0.0.1:9092");
         assert.deepEqual(run.program.bronzeTables, [
             "mongo_ecom_customers",

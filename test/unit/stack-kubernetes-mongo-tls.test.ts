@@ -4,6 +4,7 @@
  * certificate from the `mongo-tls` Secret, the probes and the init Job verify the members against
  * the stack's CA by the names the certificate carries, and no key reaches a plain input.
  */
+import { CONNECT_TRUSTSTORE } from "../../components/platform/shared/kafkaSecurity";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { before, describe, it } from "node:test";
@@ -118,7 +119,7 @@ describe("MongoDB on kubernetes with TLS (mocks, 3 members)", () => {
         const host = await run.output(run.program.mongo.hostConnectionString);
         assert.match(host.value, /&tls=true$/);
         assert.deepEqual(run.program.mongo.connectorTls, {
-            truststore: "/etc/cdc/tls/truststore.p12",
+            truststore: CONNECT_TRUSTSTORE,
             truststoreType: "PKCS12",
             truststorePasswordRef: "${env:CDC_TLS_STORE_PASSWORD}",
         });

@@ -50,10 +50,11 @@ describe("kubernetes platform under mocks (1 member, 1 broker, 1 worker)", () =>
     });
 
     it("replicates Kafka's and Kafka Connect's internal topics once with one broker", () => {
-        const kafka = env(containers(workload("kafka"))[0]);
-        assert.equal(kafka.KAFKA_CONTROLLER_QUORUM_VOTERS.value, "0@kafka-0.kafka:9093");
-        assert.equal(kafka.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR.value, "1");
-        assert.equal(kafka.KAFKA_MIN_INSYNC_REPLICAS.value, "1");
+        // Secure by default: the node's properties are written by its start script.
+        const kafka = (containers(workload("kafka"))[0].command ?? []).join(" ");
+        assert.match(kafka, /\ncontroller\.quorum\.voters=0@kafka-0\.kafka:9093\n/);
+        assert.match(kafka, /\noffsets\.topic\.replication\.factor=1\n/);
+        assert.match(kafka, /\nmin\.insync\.replicas=1\n/);
         const connect = env(containers(workload("connect"))[0]);
         for (const k of [
             "CONNECT_CONFIG_STORAGE_REPLICATION_FACTOR",
@@ -93,11 +94,11 @@ describe("kubernetes platform under mocks (1 member, 1 broker, 1 worker)", () =>
         }
         assert.equal(
             (await run.output(pulumi.output(run.program.connectUrl))).value,
-            `http://${MOCK_LOAD_BALANCER_IP}:8083`,
+            `https://${MOCK_LOAD_BALANCER_IP}:8083`,
         );
         assert.equal(
             (await run.output(pulumi.output(run.program.clickhouseUrl))).value,
-            `http://${MOCK_LOAD_BALANCER_IP}:8123`,
+            `https://${MOCK_LOAD_BALANCER_IP}:8443`,
         );
         // The URL carries the Service, so the CDC layer waits for the address.
         assert.ok(run.dependsOn("cdc-bronze").has("cdc-kubernetes-clickhouse-svc"));

@@ -132,14 +132,15 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
     });
 
     it("runs KRaft with the three pods as controller quorum voters and internal topics replicated 3 times", () => {
-        const e = env(containers(workload("kafka"))[0]);
-        assert.equal(
-            e.KAFKA_CONTROLLER_QUORUM_VOTERS.value,
-            "0@kafka-0.kafka:9093,1@kafka-1.kafka:9093,2@kafka-2.kafka:9093",
+        // Secure by default: the node's properties are written by its start script.
+        const props = (containers(workload("kafka"))[0].command ?? []).join(" ");
+        assert.match(
+            props,
+            /\ncontroller\.quorum\.voters=0@kafka-0\.kafka:9093,1@kafka-1\.kafka:9093,2@kafka-2\.kafka:9093\n/,
         );
-        assert.equal(e.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR.value, "3");
-        assert.equal(e.KAFKA_MIN_INSYNC_REPLICAS.value, "2");
-        assert.ok(!Object.keys(e).some((k) => /ZOOKEEPER/i.test(k)));
+        assert.match(props, /\noffsets\.topic\.replication\.factor=3\n/);
+        assert.match(props, /\nmin\.insync\.replicas=2\n/);
+        assert.doesNotMatch(props, /zookeeper/i);
         assert.equal(
             (workload("kafka").inputs.spec as { podManagementPolicy: string }).podManagementPolicy,
             "Parallel",
@@ -247,16 +248,29 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
 
     it("keeps credentials in Secrets and declares none in plain text anywhere", () => {
         const secrets = ofType("kubernetes:core/v1:Secret");
-        assert.equal(secrets.length, 4);
-        for (const s of secrets) assert.ok(isSecretValue(s.inputs.stringData), `${s.name} data travels as a secret`);
+        assert.deepEqual(secrets.map((s) => s.name).sort(), [
+            "cdc-kubernetes-clickhouse-tls",
+            "cdc-kubernetes-clickhouse-users",
+            "cdc-kubernetes-connect-passwords",
+            "cdc-kubernetes-connect-secrets",
+            "cdc-kubernetes-connect-tls",
+            "cdc-kubernetes-kafka-passwords",
+            "cdc-kubernetes-kafka-tls",
+            "cdc-kubernetes-mongo-credentials",
+            "cdc-kubernetes-mongo-keyfile-secret",
+            "cdc-kubernetes-mongo-tls",
+        ]);
+        for (const s of secrets)
+            assert.ok(isSecretValue(s.inputs.stringData ?? s.inputs.data), `${s.name} data travels as a secret`);
         const leaks = run.resources.flatMap((r) =>
             plainStrings(r.inputs)
                 .filter((s) => s.value.includes(MOCK_SECRET_PREFIX))
                 .map((s) => `${r.name}.${s.path}`),
         );
         assert.deepEqual(leaks, []);
+        // ClickHouse's users file (with the password's SHA-256) is a Secret; no password in its env.
         const clickhouseEnv = env(containers(workload("clickhouse"))[0]);
-        assert.equal(clickhouseEnv.CLICKHOUSE_PASSWORD.valueFrom?.secretKeyRef?.key, "password");
+        assert.ok(!("CLICKHOUSE_PASSWORD" in clickhouseEnv), "no plain ClickHouse password in the env");
     });
 
     it("gives the workers the connector secrets from a Secret through Kafka's EnvVarConfigProvider", () => {
@@ -280,8 +294,8 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
         assert.equal(ports("connect").type, "NodePort");
         assert.equal(ports("connect").ports[0].nodePort, 30083);
         assert.equal(ports("clickhouse").ports[0].nodePort, 30123);
-        assert.equal((await run.output(pulumi.output(run.program.connectUrl))).value, "http://10.0.0.5:30083");
-        assert.equal((await run.output(pulumi.output(run.program.clickhouseUrl))).value, "http://10.0.0.5:30123");
+        assert.equal((await run.output(pulumi.output(run.program.connectUrl))).value, "https://10.0.0.5:30083");
+        assert.equal((await run.output(pulumi.output(run.program.clickhouseUrl))).value, "https://10.0.0.5:30123");
     });
 
     it("creates the CDC layer only after the workloads it talks to are ready", () => {
@@ -299,7 +313,7 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
         const uri = (secret as { value: Record<string, string> }).value["mongodb.connection.string"];
         assert.match(
             uri,
-            /@mongo-0\.mongo:27017,mongo-1\.mongo:27017,mongo-2\.mongo:27017\/\?replicaSet=rs0&authSource=admin$/,
+            /@mongo-0\.mongo:27017,mongo-1\.mongo:27017,mongo-2\.mongo:27017\/\?replicaSet=rs0&authSource=admin&tls=true$/,
         );
     });
 });

@@ -21,7 +21,9 @@ const PLATFORMS = Object.keys(PLATFORM_CONFIG);
 const layers: Record<string, LayerResource[]> = {};
 
 /** Where a platform's addresses appear in the CDC layer: replaced by a placeholder before comparing. */
-const ADDRESS_KEYS = { top: ["url", "connectUrl"], sinkConfig: ["hostname", "port", "ssl"] };
+const ADDRESS_KEYS = { top: ["url", "connectUrl", "caPem"], sinkConfig: ["hostname", "port", "ssl"] };
+/** Connector keys of the platform's trust in its CA (compared in the platforms' own TLS tests). */
+const TRUST_KEYS = ["clientVersion", "jdbcConnectionProperties", "mongodb.ssl"];
 /** Replication of the topics connectors create: the platform's broker count decides it. */
 const REPLICATION_KEYS: Record<string, string> = {
     "cdc-sink": "errors.deadletterqueue.topic.replication.factor",
@@ -44,6 +46,10 @@ function withoutAddresses(layer: LayerResource[]): LayerResource[] {
         if (r.name === "cdc-sink" || r.name === "cdc-source") {
             const config = { ...(inputs.config as Record<string, string>) };
             if (r.name === "cdc-sink") for (const k of ADDRESS_KEYS.sinkConfig) config[k] = "<address>";
+            // How the connector trusts the platform's CA: a file the platform's own workers mount
+            // (docker, kubernetes) or the worker's default trust (external).
+            for (const k of Object.keys(config))
+                if (TRUST_KEYS.some((t) => k === t || k.startsWith(`${t}.`))) delete config[k];
             config[REPLICATION_KEYS[r.name]] = "<replication>";
             inputs.config = config;
         }

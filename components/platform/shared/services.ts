@@ -10,7 +10,7 @@ import { envRef, mongoConnectionString, type DebeziumMongoTls } from "../../../c
 import { signalCollectionName } from "../../../connectors/debeziumMongoSource";
 import type { MongoInitOptions } from "../scripts";
 import { TLS_DIR } from "./tls";
-import { connectHttpsGet, KAFKA_CLIENT_CONFIG, TLS_STORE_PASSWORD_ENV } from "./kafkaSecurity";
+import { CONNECT_TRUSTSTORE, connectHttpsGet, KAFKA_CLIENT_CONFIG, TLS_STORE_PASSWORD_ENV } from "./kafkaSecurity";
 
 /**
  * Share of a container's memory limit given to the JVM heap: Kafka's broker leaves the rest to
@@ -140,7 +140,8 @@ export { TLS_STORE_PASSWORD_ENV } from "./kafkaSecurity";
  */
 export function debeziumMongoTls(): DebeziumMongoTls {
     return {
-        truststore: `${TLS_DIR}/truststore.p12`,
+        // The PKCS12 store the worker's start script makes from the CA with keytool (kafkaSecurity.ts).
+        truststore: CONNECT_TRUSTSTORE,
         truststoreType: "PKCS12",
         truststorePasswordRef: envRef(TLS_STORE_PASSWORD_ENV),
     };
