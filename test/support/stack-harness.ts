@@ -25,6 +25,7 @@ import { loadConfig } from "../../components/config/load";
 import { buildStack } from "../../components/stack";
 import { dbtVenvProblem, ensureDbtVenv } from "../../components/providers/dbt/venv";
 import { chdbProblem } from "./chdb";
+import { makeTestCert, writeKeyPair } from "./tls-pki";
 import { kafkaToolchainProblem, startKafkaConnect, type KafkaConnectCluster } from "./kafka";
 import { standInConnectors } from "./stand-in-connectors";
 import { ensurePulumiCli, isolatedPulumiEnv, pulumiCliProblem, pulumiCliRoot } from "./pulumi-cli";
@@ -44,6 +45,8 @@ export interface ExternalServices {
     sourceFile: string;
     /** File the stand-in sink connector appends to. */
     sinkFile: string;
+    /** With `tls`: the CA (PEM) that signed Connect's and the gateway's certificates. */
+    caPem?: string;
     /** Stops the gateway and Connect and removes the temp dir. Safe to call twice. */
     stop(): Promise<void>;
 }
@@ -77,12 +80,15 @@ const DBT_OUTPUT = new Set(["target", "dbt_packages", "logs"]);
 /**
  * Starts the services. `workerSecrets` (env var → value) is given to the Connect worker's
  * environment, with Kafka's EnvVarConfigProvider enabled, as an operator would for
- * `cdc:external.connectSecretRefs` (see docs/platforms.md).
+ * `cdc:external.connectSecretRefs` (see docs/platforms.md). With `tls`, Kafka and Connect run
+ * secure (SASL_SSL, REST over HTTPS with basic auth) and the gateway serves HTTPS with a
+ * certificate for 127.0.0.1/localhost signed by Kafka's test CA, so one CA bundle covers both.
  */
 export async function startExternalServices(
     password: string,
     log: (l: string) => void = () => {},
     workerSecrets: Record<string, string> = {},
+    options: { tls?: boolean } = {},
 ): Promise<ExternalServices> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdc-stack-external-"));
     const dbtProjectDir = path.join(dir, "ecom_analytics");
@@ -95,12 +101,28 @@ export async function startExternalServices(
     const sinkFile = path.join(dir, "sink-lines.txt");
     fs.writeFileSync(sourceFile, "");
 
-    const gateway = startChdbGateway({ user: "cdc", password, log });
     const connect = startKafkaConnect({
         log,
         workerProperties: { "config.providers": "env", "config.providers.env.class": ENV_CONFIG_PROVIDER_CLASS },
         workerEnv: workerSecrets,
+        ...(options.tls ? { secure: true } : {}),
     });
+    // With TLS the gateway's certificate needs Kafka's CA, so it starts once Connect is up.
+    const gateway = options.tls
+        ? connect.then((c) => {
+              const pair = makeTestCert(c.security!.ca, {
+                  commonName: "chdb-gateway",
+                  hosts: ["127.0.0.1", "localhost"],
+              });
+              const files = writeKeyPair(dir, "chdb-gateway", pair);
+              return startChdbGateway({
+                  user: "cdc",
+                  password,
+                  log,
+                  tls: { certFile: files.cert, keyFile: files.key },
+              });
+          })
+        : startChdbGateway({ user: "cdc", password, log });
     const tools = Promise.all([ensureDbtVenv({ log }), ensurePulumiCli()]);
     const settled = await Promise.allSettled([gateway, connect, tools]);
     const stop = stopStarted(settled, () => fs.rmSync(dir, { recursive: true, force: true }));
@@ -113,6 +135,7 @@ export async function startExternalServices(
         dbtProjectDir,
         sourceFile,
         sinkFile,
+        ...(options.tls ? { caPem: (await connect).security!.ca.certPem } : {}),
         stop,
     };
 }
@@ -139,6 +162,11 @@ export interface ExternalStackSettings {
     refreshSeconds?: number;
     /** `cdc:external.connectSecretRefs`, when the worker resolves the secrets itself. */
     connectSecretRefs?: { clickhousePassword: string; debeziumConnectionString: string };
+    /**
+     * With TLS services: the Connect REST password given as `cdc:connectPassword` (default: the
+     * worker's own; a wrong one tests the refused login).
+     */
+    connectPassword?: string;
 }
 
 /** The stack config, as `pulumi config set` would hold it (objects as JSON, secrets marked). */
@@ -148,6 +176,7 @@ export function externalStackConfig(
     v: ExternalStackSettings,
 ): ConfigMap {
     const json = (o: unknown) => ({ value: JSON.stringify(o) });
+    const rest = s.connect.security?.rest;
     return {
         "cdc:platform": { value: "external" },
         // One broker here, so the topics the connectors create get one replica.
@@ -157,7 +186,10 @@ export function externalStackConfig(
             kafkaReplicationFactor: 1,
             clickhouse: { url: s.gateway.url },
             ...(v.connectSecretRefs ? { connectSecretRefs: v.connectSecretRefs } : {}),
+            ...(rest ? { connectUser: rest.user } : {}),
         }),
+        ...(rest ? { "cdc:connectPassword": { value: v.connectPassword ?? rest.password, secret: true } } : {}),
+        ...(s.caPem ? { "cdc:tls": json({ caBundle: s.caPem }) } : {}),
         "cdc:clickhouse": json({ user: s.gateway.user, database: v.names?.clickhouseDatabase ?? "default" }),
         ...(v.names
             ? {
