@@ -101,10 +101,12 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
         for (const o of k8sObjects) byKind[o.type.split(":")[2]] = (byKind[o.type.split(":")[2]] ?? 0) + 1;
         assert.deepEqual(byKind, {
             Namespace: 1,
-            Secret: 4, // MongoDB credentials and keyfile, ClickHouse credentials, Connect's secrets
+            // MongoDB credentials and keyfile, Connect's secrets; with TLS on (the default): the TLS files of
+            // MongoDB, Kafka, Connect and ClickHouse, Kafka's and Connect's passwords, ClickHouse's users file.
+            Secret: 10,
             Service: 5, // mongo, kafka (headless), connect, clickhouse, clickhouse-headless
             StatefulSet: 3,
-            ConfigMap: 1,
+            ConfigMap: 2, // MongoDB's init script, ClickHouse's TLS listener config
             Job: 1,
             Deployment: 1,
             PodDisruptionBudget: 2, // mongo (3 members) and connect (2 workers); kafka has 1 broker
@@ -256,8 +258,14 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
                 [`${PVC_PATCH}::cdc-kubernetes-kafka-data-1`]: ["create"],
                 [`${PVC_PATCH}::cdc-kubernetes-kafka-data-2`]: ["create"],
                 "kubernetes:policy/v1:PodDisruptionBudget::cdc-kubernetes-kafka-pdb": ["create"],
-                // Kafka's certificate names the new members: re-issued.
+                // Kafka's certificate names the new members: re-issued, and the Secret that carries it
+                // replaced (its new name in the pod template rolls the brokers onto it).
                 "pulumi-nodejs:dynamic/cdc:ServiceCertificate::cdc-kubernetes-tls-kafka": [
+                    "create-replacement",
+                    "delete-replaced",
+                    "replace",
+                ],
+                "kubernetes:core/v1:Secret::cdc-kubernetes-kafka-tls": [
                     "create-replacement",
                     "delete-replaced",
                     "replace",
@@ -270,9 +278,9 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
             assert.equal(kafka.spec.replicas, 3);
             // Rolling update, one pod at a time: the default strategy, never all voters at once.
             assert.equal(kafka.spec.updateStrategy.type, "RollingUpdate");
-            const voters = kafka.spec.template.spec.containers[0].env.find(
-                (e: { name: string }) => e.name === "KAFKA_CONTROLLER_QUORUM_VOTERS",
-            ).value;
+            // The node's properties are written by its start script (TLS on): three voters.
+            const script = (kafka.spec.template.spec.containers[0].command as string[]).join(" ");
+            const voters = /\ncontroller\.quorum\.voters=(\S+)\n/.exec(script)![1];
             assert.equal(voters.split(",").length, 3);
             const claim = await services!.cluster.api.get(
                 `/api/v1/namespaces/${NS}/persistentvolumeclaims/data-kafka-2`,
@@ -314,7 +322,7 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
             ]);
             assert.deepEqual(opsOf(rec.ops, "kubernetes:apps/v1:Deployment", "cdc-kubernetes-connect"), ["update"]);
             // Nothing else but the new members' claim sizes, the source connector (its connection string's secret
-            // changed) and MongoDB's certificate (re-issued for the new members' names).
+            // changed) and MongoDB's certificate (re-issued for the new members' names) with its Secret.
             assert.deepEqual(
                 Object.keys(changed(rec.ops)).sort(),
                 [
@@ -325,6 +333,8 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
                     "kubernetes:batch/v1:Job::cdc-kubernetes-mongo-init",
                     "kubernetes:core/v1:ConfigMap::cdc-kubernetes-mongo-init-script",
                     "kubernetes:core/v1:Secret::cdc-kubernetes-connect-secrets",
+                    // The Secret carrying MongoDB's re-issued certificate.
+                    "kubernetes:core/v1:Secret::cdc-kubernetes-mongo-tls",
                     "pulumi-nodejs:dynamic/cdc:KafkaConnector::cdc-source",
                     "pulumi-nodejs:dynamic/cdc:ServiceCertificate::cdc-kubernetes-tls-mongo",
                 ].sort(),

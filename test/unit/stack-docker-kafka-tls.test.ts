@@ -124,6 +124,14 @@ describe("docker Kafka and Connect with TLS on", () => {
         assert.ok(env.includes("BOOTSTRAP_SERVERS=kafka:9092"));
     });
 
+    it("sets each worker variable once (a second CONNECT_CONFIG_PROVIDERS would silently win)", () => {
+        const env = (unwrapSecrets(container("connect").inputs.envs) as unknown[]).map((e) => String(e).split("=")[0]);
+        assert.deepEqual(
+            env.filter((n, i) => env.indexOf(n) !== i),
+            [],
+        );
+    });
+
     it("checks health over SASL_SSL and HTTPS with the container's own credentials", () => {
         const kafkaHc = (container("kafka").inputs.healthcheck as { tests: string[] }).tests[1];
         assert.match(kafkaHc, /--command-config \/tmp\/cdc-kafka\/client\.properties/);

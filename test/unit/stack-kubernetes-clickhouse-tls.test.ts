@@ -142,9 +142,11 @@ describe("ClickHouse on kubernetes with TLS (builder under mocks)", () => {
         );
     });
 
-    it("mounts the Secret clickhouse-tls (CA, certificate, key) read-only at /etc/cdc/tls, readable by the server's group only", () => {
+    it("mounts the auto-named Secret clickhouse-tls (CA, certificate, key) read-only at /etc/cdc/tls, group-readable", () => {
         const tls = secret("tls", "clickhouse-tls");
-        assert.equal((tls.inputs.metadata as { name: string }).name, "clickhouse-tls");
+        // Auto-named: a renewed certificate is a new Secret, created before the old one is deleted
+        // (a fixed name would collide with the one it replaces), and its new name rolls the pod.
+        assert.equal((tls.inputs.metadata as { name?: string }).name, undefined);
         const data = unwrapSecret<Record<string, unknown>>(tls.inputs.stringData);
         assert.equal(unwrapSecret(data["ca.crt"]), MOCK_CA_PEM);
         assert.equal(unwrapSecret(data["tls.crt"]), mockCertPem("clickhouse"));
@@ -153,7 +155,7 @@ describe("ClickHouse on kubernetes with TLS (builder under mocks)", () => {
         const vol = pod.volumes!.find((v) => v.name === "tls") as {
             secret: { secretName: string; defaultMode: number };
         };
-        assert.deepEqual(vol.secret, { secretName: "clickhouse-tls", defaultMode: 0o440 });
+        assert.deepEqual(vol.secret, { secretName: `${tls.name}-physical`, defaultMode: 0o440 });
         const [c] = pod.containers;
         assert.ok(c.volumeMounts!.some((m) => m.name === "tls" && m.mountPath === "/etc/cdc/tls" && m.readOnly));
         assert.equal((pod.securityContext as { fsGroup: number }).fsGroup, 101);

@@ -37,6 +37,7 @@ function program() {
 let run: MockRun & { program: ReturnType<typeof program> };
 
 type Container = {
+    name: string;
     command?: string[];
     env: { name: string; value?: string; valueFrom?: unknown }[];
     ports: { containerPort: number }[];
@@ -90,6 +91,18 @@ describe("kubernetes Kafka and Connect with TLS on", () => {
         assert.match((await run.output(connect.url as never)).value as string, /^https:\/\//);
         assert.equal(connect.auth?.user, "cdc");
         assert.equal(kafka.sasl?.user, "status");
+    });
+
+    it("gives every container each env name once (the API server refuses duplicates)", () => {
+        for (const name of ["kubernetes-kafka", "kubernetes-connect"])
+            for (const c of pod(name).containers) {
+                const names = c.env.map((e) => e.name);
+                assert.deepEqual(
+                    names.filter((n, i) => names.indexOf(n) !== i),
+                    [],
+                    `${name}/${c.name}: duplicate env names`,
+                );
+            }
     });
 
     it("never puts a generated password in a plain input", () => {

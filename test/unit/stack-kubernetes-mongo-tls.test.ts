@@ -50,9 +50,11 @@ before(async () => {
 });
 
 describe("MongoDB on kubernetes with TLS (mocks, 3 members)", () => {
-    it("keeps the member certificate, its key and the CA in the Secret mongo-tls, with mongod's joined PEM", () => {
+    it("keeps the member certificate, its key and the CA in the auto-named Secret mongo-tls, with mongod's joined PEM", () => {
         const secret = byName("mongo-tls");
-        assert.equal((secret.inputs.metadata as { name: string }).name, "mongo-tls");
+        // Auto-named: a re-issued certificate is a new Secret, created before the old one is deleted
+        // (a fixed name collides with the Secret it replaces: the API server refuses it).
+        assert.equal((secret.inputs.metadata as { name?: string }).name, undefined);
         const raw = secret.inputs.stringData;
         const data = unwrapSecrets(raw) as Record<string, string>;
         const value = (k: string) => data[k];
@@ -79,7 +81,7 @@ describe("MongoDB on kubernetes with TLS (mocks, 3 members)", () => {
         const vol = podSpec(sts).volumes?.find((v) => v.name === "tls") as {
             secret: { secretName: string; defaultMode: number };
         };
-        assert.equal(vol.secret.secretName, "mongo-tls");
+        assert.equal(vol.secret.secretName, `${byName("mongo-tls").name}-physical`);
         assert.equal(vol.secret.defaultMode, 0o440, "readable by mongod's group only");
         assert.equal((sts.inputs.spec as { replicas: number }).replicas, 3);
         // A renewed certificate changes the pod template, so the members restart onto it.

@@ -19,6 +19,7 @@ import {
     CONNECT_TLS_FILES,
     connectImageEnv,
     connectStartScript,
+    withoutConfigProviders,
     workerSecurityProperties,
 } from "../shared/kafkaSecurity";
 import { connectSecureEnv, secureHealthchecks, tlsUploads } from "./specs";
@@ -93,11 +94,13 @@ export function connectWorkers(
                     ...(tls
                         ? [
                               ...connectImageEnv(
-                                  workerSecurityProperties({
-                                      restPort: 8083,
-                                      restBindHost: "0.0.0.0",
-                                      tls: CONNECT_TLS_FILES,
-                                  }),
+                                  withoutConfigProviders(
+                                      workerSecurityProperties({
+                                          restPort: 8083,
+                                          restBindHost: "0.0.0.0",
+                                          tls: CONNECT_TLS_FILES,
+                                      }),
+                                  ),
                               ),
                               ...connectSecureEnv({
                                   storePassword: tls.storePassword,

@@ -2,8 +2,8 @@
  * ClickHouse on kubernetes: a one-replica StatefulSet with the pipeline's database and user. With
  * the stack's TLS material (`creds.tls`): HTTPS (8443, in the exposed Service) and native TLS
  * (9440, headless Service only), no plaintext listener in the pod or a Service, the user's password
- * as a SHA-256 hash in a users file from a Secret, the certificate from the Secret `clickhouse-tls`
- * at /etc/cdc/tls. Without it: plain HTTP on 8123 and the image's user variables, as before.
+ * as a SHA-256 hash in a users file from a Secret, the certificate from an auto-named Secret
+ * `clickhouse-tls-<suffix>` (replaced new-before-old on renewal) at /etc/cdc/tls. Without it: plain HTTP on 8123 and the image's user variables, as before.
  */
 import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
@@ -55,13 +55,13 @@ function clickhouseTlsServer(ctx: KubernetesContext, creds: PlatformCredentials,
                 `${https}) with TLS on: give an https:// URL, e.g. https://127.0.0.1:${https} with ` +
                 `\`kubectl port-forward -n <namespace> svc/clickhouse ${https}\``,
         );
-    const tlsSecret = ctx.secret("clickhouse-tls", "clickhouse-tls", {
+    const tlsSecret = ctx.secret("clickhouse-tls", undefined, {
         "ca.crt": tls.caPem,
         "tls.crt": tls.services.clickhouse.certPem,
         "tls.key": pulumi.secret(tls.services.clickhouse.keyPem),
     });
     const user = p.clickhouse.user;
-    const users = ctx.secret("clickhouse-users", "clickhouse-users", {
+    const users = ctx.secret("clickhouse-users", undefined, {
         "cdc-users.xml": pulumi.secret(
             creds.clickhousePassword.apply((pw) =>
                 clickhouseUsersXml({ user, passwordSha256Hex: passwordSha256Hex(pw) }),

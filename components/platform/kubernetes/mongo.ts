@@ -2,7 +2,8 @@
  * MongoDB on kubernetes: a keyfile-authenticated replica set (a StatefulSet behind a headless
  * Service) and a Job that initiates the set, creates the Debezium user and turns on pre-images.
  * With the stack's TLS material (`creds.tls`) every member requires TLS (its certificate from the
- * Secret `mongo-tls`, mounted at /etc/cdc/tls) and every client verifies it against the stack's CA.
+ * auto-named Secret `mongo-tls-<suffix>`, replaced new-before-old on renewal, mounted at
+ * /etc/cdc/tls) and every client verifies it against the stack's CA.
  */
 import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
@@ -56,7 +57,7 @@ export function mongoReplicaSet(ctx: KubernetesContext, creds: PlatformCredentia
     const { name, child, kubernetes: k, pipeline: p } = ctx;
     const tls = creds.tls;
     // Readable by the fsGroup (mongod's uid 999 group); the init Job mounts only the CA from it.
-    const tlsSecret = tls ? ctx.secret("mongo-tls", "mongo-tls", memberTlsData(tls)) : undefined;
+    const tlsSecret = tls ? ctx.secret("mongo-tls", undefined, memberTlsData(tls)) : undefined;
     const credentials = ctx.secret("mongo-credentials", "mongo-credentials", {
         "root-password": creds.mongoRootPassword,
         "debezium-password": creds.debeziumPassword,

@@ -17,6 +17,7 @@ import {
     KAFKA_USERS,
     kafkaStartScript,
     TLS_STORE_PASSWORD_ENV,
+    withoutConfigProviders,
     workerSecurityProperties,
 } from "../shared/kafkaSecurity";
 import {
@@ -161,7 +162,9 @@ export function connectSecureEnv(secret: k8s.types.input.core.v1.SecretKeySelect
     return [
         ...envList(
             connectImageEnv({
-                ...workerSecurityProperties({ restPort: 8083, restBindHost: "0.0.0.0", tls: CONNECT_TLS_FILES }),
+                ...withoutConfigProviders(
+                    workerSecurityProperties({ restPort: 8083, restBindHost: "0.0.0.0", tls: CONNECT_TLS_FILES }),
+                ),
                 "listeners.https.ssl.endpoint.identification.algorithm": "",
             }),
         ),

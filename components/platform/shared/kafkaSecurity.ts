@@ -327,6 +327,15 @@ export function kafkaStartScript(o: {
  * Worker properties as the Debezium image's `CONNECT_<NAME>` variables (dots → underscores,
  * upper case): `${env:…}` references stay references, resolved by the worker's config provider.
  */
+/**
+ * The worker properties without the config-provider keys: on the platforms the worker's env already
+ * enables the EnvVarConfigProvider (connectors/secretRefs.ts), and a second CONNECT_CONFIG_PROVIDERS
+ * entry is refused by the Kubernetes API server as a duplicate env name.
+ */
+export function withoutConfigProviders(props: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("config.providers")));
+}
+
 export function connectImageEnv(props: Record<string, string>): string[] {
     return Object.entries(props).map(([k, v]) => {
         if (!/^[a-z0-9.]+$/.test(k)) throw new Error(`worker property ${k} cannot be a CONNECT_ variable`);

@@ -15,6 +15,9 @@
  *   the Go module proxy, so `RandomPassword` / `RandomId` are replaced by stand-ins
  *   ({@link installRandomStandIns}) whose values are derived from the resource name — stable
  *   across updates, as the real ones are once created;
+ * - **the CA**: the stack is given a test CA (`cdc:tls.ca`, bring your own CA) that also signed the
+ *   chdb gateway's certificate, since ClickHouse serves only HTTPS with TLS on; the service
+ *   certificates are still made by the stack's certificate provider, for real;
  * - **services behind the cluster**: `cdc:kubernetes.access` is `{ mode: url }` pointing at a chdb
  *   gateway (real ClickHouse SQL for the bronze tables) and a fake Kafka Connect REST worker
  *   (`test/support/fake-connect.ts`: the pods that would run Connect never start); dbt is
@@ -33,6 +36,7 @@ import { startChdbGateway, type ChdbGateway } from "../../../tools/chdb-gateway/
 import { loadConfig } from "../../../components/config/load";
 import { buildStack } from "../../../components/stack";
 import { FakeConnect } from "../fake-connect";
+import { makeTestCa, makeTestCert, writeKeyPair, type TestKeyPair } from "../tls-pki";
 import { stopStarted, throwIfAnyFailed } from "../stack-checks";
 import { ensurePulumiCli, isolatedPulumiEnv, pulumiCliRoot } from "../pulumi-cli";
 import { kubeBinDir } from "./build";
@@ -113,6 +117,8 @@ export interface KubeStackServices {
     connect: FakeConnect;
     pulumiBin: string;
     dir: string;
+    /** The CA the stack is given (`cdc:tls.ca`), which also signed the gateway's certificate. */
+    ca: TestKeyPair;
     stop(): Promise<void>;
 }
 
@@ -125,13 +131,27 @@ export function clickhousePasswordFor(platformName = "cdc-kubernetes"): string {
 export async function startKubeStackServices(log: (l: string) => void = () => {}): Promise<KubeStackServices> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdc-stack-kube-"));
     for (const d of ["state", "home", "work"]) fs.mkdirSync(path.join(dir, d));
-    const connect = new FakeConnect();
+    const ca = makeTestCa("cdc-kube-test-ca", 365);
+    const loopback = { hosts: ["127.0.0.1", "localhost"] };
+    // Connect's REST API is HTTPS with basic auth with TLS on: the fake worker too, with the stand-in password.
+    const connect = new FakeConnect({
+        tls: makeTestCert(ca, { commonName: "connect", ...loopback }),
+        auth: { user: "cdc", password: standInValue("cdc-kubernetes-connect-rest-password", 32) },
+    });
+    const gatewayFiles = writeKeyPair(dir, "gateway", makeTestCert(ca, { commonName: "clickhouse", ...loopback }));
+    const gatewayTls = { certFile: gatewayFiles.cert, keyFile: gatewayFiles.key };
     // The backend's state holds the stack's secrets (stand-in values): gone with the process, whatever ends it.
     const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
     process.once("exit", removeDir);
     const settled = await Promise.allSettled([
         startKubeCluster({ log }),
-        startChdbGateway({ user: "cdc", password: clickhousePasswordFor(), log }),
+        startChdbGateway({
+            user: "cdc",
+            password: clickhousePasswordFor(),
+            log,
+            // ClickHouse serves only HTTPS with TLS on: its certificate is signed by the CA the stack is given.
+            tls: gatewayTls,
+        }),
         connect.start(),
         ensurePulumiCli(),
     ] as const);
@@ -141,7 +161,15 @@ export async function startKubeStackServices(log: (l: string) => void = () => {}
     }, [() => connect.close()]);
     await throwIfAnyFailed(settled, stop);
     const value = <T>(s: PromiseSettledResult<T>) => (s as PromiseFulfilledResult<T>).value;
-    return { cluster: value(settled[0]), gateway: value(settled[1]), connect, pulumiBin: value(settled[3]), dir, stop };
+    return {
+        cluster: value(settled[0]),
+        gateway: value(settled[1]),
+        connect,
+        pulumiBin: value(settled[3]),
+        dir,
+        ca,
+        stop,
+    };
 }
 
 /**
@@ -204,6 +232,9 @@ export function kubeStackConfig(s: KubeStackServices, v: KubeStackSettings): Con
         "cdc:connectors": json({ readyTimeoutSeconds: 30, readiness: "running" }),
         "cdc:bronze": json({ dropOnDestroy: true }),
         "cdc:dbt": json({ enabled: false }),
+        // The stack signs its certificates with this CA (bring your own CA, set with --secret), which also
+        // signed the gateway's: the host-side clients verify the gateway with the stack's CA.
+        "cdc:tls": { value: JSON.stringify({ ca: { certPem: s.ca.certPem, keyPem: s.ca.keyPem } }), secret: true },
     };
 }
 
