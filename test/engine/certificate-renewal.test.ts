@@ -245,6 +245,9 @@ describe(
         step("runs a secure Kafka + Connect on them, serving them, with data flowing", async () => {
             cluster = await startKafkaConnect({
                 issuedTls: issued(first),
+                // The killed worker's sink consumer stays in its group until its session times out (45 s
+                // by default): a shorter session lets the restarted worker take the partition sooner.
+                workerProperties: { "consumer.session.timeout.ms": "10000" },
                 log: process.env.CDC_TEST_VERBOSE ? (l) => process.stderr.write(`${l}\n`) : undefined,
             });
             assert.deepEqual(await served(first.caPem), {
