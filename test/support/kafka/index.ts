@@ -11,7 +11,7 @@ import * as path from "node:path";
 import * as https from "node:https";
 import { brokerPropertyMap, connectPropertyMap, log4j2Properties, renderProperties } from "./config";
 import { ensureKafkaJars, ensureRestAuthJar, javaBin } from "./cache";
-import { makeKafkaTestSecurity, type KafkaTestSecurity } from "./security";
+import { makeKafkaTestSecurity, writeIssuedTls, type IssuedKafkaTls, type KafkaTestSecurity } from "./security";
 import {
     brokerSecurityProperties,
     connectRestJaas,
@@ -23,7 +23,7 @@ import { freeLoopbackPorts } from "./ports";
 import { pidAlive } from "../../../components/providers/shared/lock";
 
 export { kafkaToolchainProblem, kafkaCacheDir, kafkaVersion, ensureKafkaJars } from "./cache";
-export type { KafkaTestSecurity } from "./security";
+export type { IssuedKafkaTls, KafkaTestSecurity } from "./security";
 
 /** A running Kafka + Kafka Connect pair. */
 export interface KafkaConnectCluster {
@@ -45,6 +45,12 @@ export interface KafkaConnectCluster {
     dataDir: string;
     /** Kills both JVMs and removes the temporary directories. Safe to call twice. */
     stop(): Promise<void>;
+    /**
+     * Stops the broker and the workers, writes `issued` over their TLS files (same paths) when
+     * given, and starts them again on the same ports and data directory; resolves once Connect
+     * answers again (a rolling restart after a certificate renewal).
+     */
+    restart(issued?: IssuedKafkaTls): Promise<void>;
 }
 
 /** Options of {@link startKafkaConnect}. */
@@ -63,6 +69,11 @@ export interface StartKafkaConnectOptions {
      * between controller and broker, Connect's REST on HTTPS with basic auth.
      */
     secure?: boolean;
+    /**
+     * With `secure`: the CA, stores and store password a stack issued (e.g. `stackTls` outputs)
+     * instead of the test's own throw-away PKI.
+     */
+    issuedTls?: IssuedKafkaTls;
     /** Number of Connect workers in the group (default 1). */
     workers?: number;
 }
@@ -148,7 +159,8 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
     const t0 = Date.now();
     const cache = await ensureKafkaJars(log);
     const classpath = path.join(cache, "libs", "*");
-    const restAuthLibs = opts.secure ? await ensureRestAuthJar(log) : undefined;
+    const secure = opts.secure || opts.issuedTls !== undefined;
+    const restAuthLibs = secure ? await ensureRestAuthJar(log) : undefined;
     const pluginPath = path.join(cache, "plugins");
 
     await sweepStaleRoots();
@@ -161,14 +173,14 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
     const workers = opts.workers ?? 1;
     const [brokerPort, controllerPort, interPort, ...restPorts] = await freeLoopbackPorts(3 + workers);
     const bootstrap = `127.0.0.1:${brokerPort}`;
-    const scheme = opts.secure ? "https" : "http";
+    const scheme = secure ? "https" : "http";
     const connectUrls = restPorts.map((p) => `${scheme}://127.0.0.1:${p}`);
     const connectUrl = connectUrls[0];
 
     const file = (name: string) => path.join(root, name);
     const java = javaBin();
-    const security = opts.secure
-        ? makeKafkaTestSecurity(path.join(root, "tls"), path.join(path.dirname(java), "keytool"))
+    const security = secure
+        ? makeKafkaTestSecurity(path.join(root, "tls"), path.join(path.dirname(java), "keytool"), opts.issuedTls)
         : undefined;
     await fs.writeFile(
         file("server.properties"),
@@ -265,7 +277,36 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
                 `formatting the KRaft storage failed (${code}):\n${await tail(path.join(logDir, "kafka.out"))}`,
             );
         log(`storage formatted in ${Date.now() - t0} ms`);
+        await launch();
+    } catch (e) {
+        await stop();
+        throw e;
+    }
+    const restart = async (issued?: IssuedKafkaTls) => {
+        const t1 = Date.now();
+        await Promise.all(procs.splice(0).map((p) => p.stop()));
+        if (issued && security) writeIssuedTls(security, issued);
+        try {
+            await launch(t1);
+        } catch (e) {
+            await stop();
+            throw e;
+        }
+    };
+    return {
+        bootstrap,
+        connectUrl,
+        connectUrls,
+        pluginPath,
+        logDir,
+        dataDir,
+        stop,
+        restart,
+        ...(security ? { security, brokerListener: `127.0.0.1:${interPort}` } : {}),
+    };
 
+    /** Starts the broker and the workers on the formatted storage; resolves once Connect answers. */
+    async function launch(since = t0): Promise<void> {
         // Connect starts alongside the broker: it scans its plugins first and retries the broker meanwhile.
         const broker = jvm("kafka", ["kafka.Kafka", file("server.properties")], security?.brokerEnv);
         procs.push(broker);
@@ -313,21 +354,8 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
             }
             await new Promise((r) => setTimeout(r, 250));
         }
-        log(`Kafka ${bootstrap} + Connect ${connectUrl} ready in ${Date.now() - t0} ms`);
-    } catch (e) {
-        await stop();
-        throw e;
+        log(`Kafka ${bootstrap} + Connect ${connectUrl} ready in ${Date.now() - since} ms`);
     }
-    return {
-        bootstrap,
-        connectUrl,
-        connectUrls,
-        pluginPath,
-        logDir,
-        dataDir,
-        stop,
-        ...(security ? { security, brokerListener: `127.0.0.1:${interPort}` } : {}),
-    };
 }
 
 /**

@@ -3,7 +3,9 @@
  * the broker and one for the Connect workers (both for 127.0.0.1 and localhost), their PKCS12
  * keystores, a PKCS12 truststore holding the CA (made by the JDK's keytool: Java ignores a
  * certificate-only PKCS12 entry without its "trusted" attribute, which node-forge cannot write),
- * and random passwords for the SCRAM users, the stores and Connect's REST user.
+ * and random passwords for the SCRAM users, the stores and Connect's REST user. Or, with
+ * {@link IssuedKafkaTls}, the CA, stores and store password a stack issued (the certificates
+ * provider's outputs), written as files the same way.
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -20,6 +22,7 @@ import { makeTestCa, makeTestCert, type TestKeyPair } from "../tls-pki";
 
 /** Everything a test needs to reach the secure broker and workers, and to build wrong credentials. */
 export interface KafkaTestSecurity {
+    /** The CA (its `keyPem` is empty when the CA came from a stack: {@link IssuedKafkaTls}). */
     ca: TestKeyPair;
     /** PEM file of the CA. */
     caFile: string;
@@ -36,6 +39,25 @@ export interface KafkaTestSecurity {
     workerEnv: Record<string, string>;
 }
 
+/** What a stack issued for Kafka (the `stackTls` / certificates provider outputs, in clear). */
+export interface IssuedKafkaTls {
+    caPem: string;
+    /** The CA as a PKCS12 truststore, base64. */
+    truststoreP12Base64: string;
+    storePassword: string;
+    /** The broker's (`kafka`) and the workers' (`connect`) PKCS12 keystores, base64. */
+    keystores: { kafka: string; connect: string };
+}
+
+/** Writes the stack's CA and stores over the files of `sec` (paths unchanged: what a restart reads). */
+export function writeIssuedTls(sec: SecurityFiles, issued: IssuedKafkaTls): void {
+    const write = (file: string, data: string | Buffer) => fs.writeFileSync(file, data, { mode: 0o600 });
+    write(sec.caFile, issued.caPem);
+    write(sec.broker.truststore, Buffer.from(issued.truststoreP12Base64, "base64"));
+    write(sec.broker.keystore, Buffer.from(issued.keystores.kafka, "base64"));
+    write(sec.connect.keystore, Buffer.from(issued.keystores.connect, "base64"));
+}
+
 const secret = () => randomBytes(18).toString("base64url").replace(/[-_]/g, "x");
 
 function keystore(dir: string, name: string, pair: TestKeyPair, ca: TestKeyPair, password: string): string {
@@ -50,9 +72,14 @@ function keystore(dir: string, name: string, pair: TestKeyPair, ca: TestKeyPair,
     return file;
 }
 
-/** Writes the CA, certificates and stores into `dir`. `keytool` is the JDK's (beside `java`). */
-export function makeKafkaTestSecurity(dir: string, keytool: string): KafkaTestSecurity {
+/**
+ * Writes the CA, certificates and stores into `dir`, or the ones `issued` by a stack.
+ * `keytool` is the JDK's (beside `java`).
+ */
+export function makeKafkaTestSecurity(dir: string, keytool: string, issued?: IssuedKafkaTls): KafkaTestSecurity {
     fs.mkdirSync(dir, { recursive: true });
+    if (issued)
+        return withPasswords(issuedFiles(dir, issued), { certPem: issued.caPem, keyPem: "" }, issued.storePassword);
     const ca = makeTestCa("cdc-kafka-test-ca");
     const caFile = path.join(dir, "ca.crt");
     fs.writeFileSync(caFile, ca.certPem);
@@ -78,6 +105,22 @@ export function makeKafkaTestSecurity(dir: string, keytool: string): KafkaTestSe
         truststore,
         keystore: keystore(dir, name, makeTestCert(ca, { commonName: name, hosts }), ca, storePassword),
     });
+    return withPasswords({ caFile, broker: files("kafka"), connect: files("connect") }, ca, storePassword);
+}
+
+type SecurityFiles = Pick<KafkaTestSecurity, "caFile" | "broker" | "connect">;
+
+function issuedFiles(dir: string, issued: IssuedKafkaTls): SecurityFiles {
+    const caFile = path.join(dir, "ca.crt");
+    const truststore = path.join(dir, "truststore.p12");
+    const files = (name: string): TlsFiles => ({ ca: caFile, truststore, keystore: path.join(dir, `${name}.p12`) });
+    const sec = { caFile, broker: files("kafka"), connect: files("connect") };
+    writeIssuedTls(sec, issued);
+    return sec;
+}
+
+/** The files plus fresh random passwords for the SCRAM users and Connect's REST user. */
+function withPasswords(files: SecurityFiles, ca: TestKeyPair, storePassword: string): KafkaTestSecurity {
     const users = {
         connect: { user: KAFKA_USERS.connect.name, password: secret() },
         status: { user: KAFKA_USERS.status.name, password: secret() },
@@ -90,9 +133,7 @@ export function makeKafkaTestSecurity(dir: string, keytool: string): KafkaTestSe
     };
     return {
         ca,
-        caFile,
-        broker: files("kafka"),
-        connect: files("connect"),
+        ...files,
         storePassword,
         users,
         rest,
