@@ -3,7 +3,8 @@
  * the stack's TLS material (`creds.tls`): HTTPS (8443, in the exposed Service) and native TLS
  * (9440, headless Service only), no plaintext listener in the pod or a Service, the user's password
  * as a SHA-256 hash in a users file from a Secret, the certificate from an auto-named Secret
- * `clickhouse-tls-<suffix>` (replaced new-before-old on renewal) at /etc/cdc/tls. Without it: plain HTTP on 8123 and the image's user variables, as before.
+ * `clickhouse-tls-<suffix>` (replaced new-before-old on renewal) at /etc/cdc/tls. Without it: plain
+ * HTTP on 8123 and the image's user variables, as before.
  */
 import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
