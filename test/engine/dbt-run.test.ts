@@ -117,14 +117,20 @@ describe("DbtRun with real dbt on the chdb gateway", { timeout: 15 * 60_000 }, (
         );
     });
 
-    it("fails with a masked message when the password is wrong", async (t) => {
+    it("fails with a named, masked message when the password is wrong", async (t) => {
         if (!requireTier(t, "dbt", await dbtVenvProblem())) return;
         const dir = writeProject("tiny_auth", { "models/numbers.sql": NUMBERS_MODEL });
         const wrong = "Wrong-pw-9931";
         await assert.rejects(
             runDbt({ projectDir: dir, clickhouse: { ...ch, password: wrong }, target: "dev", command: "run" }),
             (e: Error) => {
-                assert.match(e.message, /^dbt run failed/);
+                // The refused login is named (ClickHouse's code 516) with the setting that fixes it.
+                assert.match(
+                    e.message,
+                    /^dbt run could not connect: ClickHouse at http:\/\/\S+ answered ClickHouse code 516/,
+                );
+                assert.match(e.message, /refused user "\S+" with the password given/);
+                assert.match(e.message, /cdc:clickhousePassword/);
                 assert.ok(!e.message.includes(wrong), e.message);
                 return true;
             },
