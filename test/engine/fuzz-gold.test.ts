@@ -2,8 +2,8 @@
  * Fuzz test (issue 19, "no value can break gold"): fast-check generates change histories whose
  * fields take boundary and hostile values of every contract type (test/support/fuzz/), mixed
  * with valid events for the same documents; each batch goes into the live embedded engine in
- * one INSERT per bronze table, and after gold's own refresh (and one more when the first leaves
- * fact_orders a refresh behind dim_customers, which docs/analytics.md allows; printed as a lag):
+ * one INSERT per bronze table, and after gold's own refresh (and up to three more when the first
+ * leaves a mart a refresh behind another, which docs/analytics.md allows; printed as a lag):
  *   - every INSERT succeeded and every gold refresh succeeded;
  *   - `bronze_rejects` holds exactly the oracle's rejects of the batch (reason and raw text);
  *   - every silver and gold model equals the oracle of everything inserted so far.
@@ -122,10 +122,14 @@ describe("fuzz: no bronze content breaks silver, gold or bronze_rejects (fast-ch
                 await timed("refresh", () => e.refreshed());
                 problems = await timed("compare", () => e.mismatches(batch.rows, [started, new Date()]));
                 if (problems.length > 0) {
-                    // fact_orders may be one refresh behind dim_customers (DEPENDS ON orders refreshes by schedule
-                    // slot; docs/analytics.md: the lines "end up" right): judge after one more full refresh
-                    await timed("refresh", () => e.refreshed());
-                    const settled = await timed("compare", () => e.mismatches(batch.rows, [started, new Date()]));
+                    // A mart may be a refresh or more behind another (DEPENDS ON orders refreshes by schedule slot,
+                    // and a loaded machine stretches them; docs/analytics.md: the lines "end up" right): judge after
+                    // up to three more full refreshes, and print the lag.
+                    let settled = problems;
+                    for (let extra = 0; extra < 3 && settled.length > 0; extra++) {
+                        await timed("refresh", () => e.refreshed());
+                        settled = await timed("compare", () => e.mismatches(batch.rows, [started, new Date()]));
+                    }
                     if (settled.length === 0)
                         lagged.push(
                             `run ${run}: ${problems
