@@ -318,6 +318,18 @@ describe("renderDashboard: the committed snapshot", () => {
     });
 });
 
+describe("docs/monitoring.md", () => {
+    it("explains every panel and every row of the dashboard", () => {
+        const doc = fs.readFileSync(path.resolve(__dirname, "..", "..", "docs", "monitoring.md"), "utf8");
+        const titles = parse(renderDashboard()).panels.map((p) => p.title as string);
+        assert.deepEqual(
+            titles.filter((title) => !doc.includes(title)),
+            [],
+            "panel or row titles docs/monitoring.md does not mention",
+        );
+    });
+});
+
 describe("npm run --silent dashboard", () => {
     it("takes --datasource-uid as a separate or inline value", () => {
         assert.deepEqual(parseDashboardFlags([]), {});
