@@ -115,6 +115,8 @@ export async function restoreBackup(ctx: BackupContext, o: RestoreOptions): Prom
         await waitForState(ctx.connect!, ctx.sink, "STOPPED", o.replayTimeoutMs, o.pollMs ?? 1000);
     }
     for (const v of stoppedViews) await ctx.clickhouse.command({ query: `SYSTEM STOP VIEW ${v}` });
+    // A refresh already running when its view was stopped finishes first: wait for it.
+    await waitNoRefreshRunning(ctx, Date.now() + o.replayTimeoutMs, o.pollMs ?? 1000);
     await step("held");
 
     // 4. Bronze (and the catalog when it is gone).
@@ -181,6 +183,25 @@ export async function restoreBackup(ctx: BackupContext, o: RestoreOptions): Prom
     }
     await step("replayed");
     return { manifest, replayFrom: start, replayedTo: target };
+}
+
+/** Waits until no refresh of the database runs (`system.view_refreshes.status`), up to `deadline`. */
+async function waitNoRefreshRunning(ctx: BackupContext, deadline: number, pollMs: number): Promise<void> {
+    for (;;) {
+        const rs = await ctx.clickhouse.query({
+            query: "SELECT view FROM system.view_refreshes WHERE database = {d:String} AND status = 'Running' ORDER BY view",
+            query_params: { d: ctx.database },
+            format: "JSONEachRow",
+        });
+        const running = (await rs.json<{ view: string }>()).map((r) => r.view);
+        if (running.length === 0) return;
+        if (Date.now() > deadline)
+            throw new Error(
+                `the gold refreshes ${running.join(", ")} are still running after they were stopped; nothing was ` +
+                    "restored, the sink and those refreshes are left stopped: run the restore again once they finish",
+            );
+        await new Promise((r) => setTimeout(r, pollMs));
+    }
 }
 
 /** The refreshable views of the database, as `db`.`view`. */
