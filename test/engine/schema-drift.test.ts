@@ -9,11 +9,12 @@
 import { after, before, describe, it, type TestContext } from "node:test";
 import * as assert from "node:assert/strict";
 import type { ClickHouseClient } from "@clickhouse/client";
+import { dbtProjectHash } from "../../components/providers/dbt/hash";
 import { dbtVenvProblem } from "../../components/providers/dbt/venv";
 import type { ChdbGateway } from "../../tools/chdb-gateway";
 import type { BronzeTable } from "../../tools/analytics/replay/bronzeFiles";
 import { REPLAY_OUTPUT_SETTINGS, rejectsSelectSql } from "../../tools/analytics/replay/models";
-import { buildModels, insertBronzeRows, readModelRows } from "../../tools/analytics/replay/index";
+import { buildModels, insertBronzeRows, PROJECT_DIR, readModelRows } from "../../tools/analytics/replay/index";
 import { serverNow, waitForGoldAfter } from "../../tools/analytics/refresh";
 import { startBronzeGateway } from "../support/bronze-gateway";
 import { compareModel } from "../support/compare";
@@ -272,7 +273,7 @@ describe("schema drift: new fields and type changes reach schema_drift within on
         );
     });
 
-    it("the dbt test on schema_drift warns, naming it", async (t) => {
+    it("the dbt test on schema_drift warns, naming it; the run records the contract version and project hash", async (t) => {
         if (!(await ready(t))) return;
         const lines: string[] = [];
         const summary = await buildModels(gw!, DATABASE, { vars: VARS, log: (l) => lines.push(l) });
@@ -281,5 +282,12 @@ describe("schema drift: new fields and type changes reach schema_drift within on
             lines.some((l) => /WARN/.test(l) && /schema_drift/.test(l)),
             `a WARN line for schema_drift in:\n${lines.join("\n")}`,
         );
+        const [deployment] = await (
+            await client!.query({
+                query: `SELECT contract_version, project_hash FROM ${DATABASE}.analytics_deployment`,
+                format: "JSONEachRow",
+            })
+        ).json<{ contract_version: string; project_hash: string }>();
+        assert.deepEqual(deployment, { contract_version: "2026-12-07", project_hash: dbtProjectHash(PROJECT_DIR) });
     });
 });
