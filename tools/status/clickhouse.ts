@@ -10,6 +10,7 @@ import { createClient, ClickHouseLogLevel } from "@clickhouse/client";
 import { describeClickHouseFailure } from "../../components/providers/shared/tlsErrors";
 import { CA_FIX } from "./flags";
 import { describeError, withDeadline } from "./deadline";
+import { readDrift, type DriftObs } from "./drift";
 import { findOffendingRows } from "./offending-row";
 import type { GoldObs, LayerObs, RefreshObs, RejectCount, SilverObs, TableObs } from "./types";
 
@@ -43,7 +44,7 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 export async function readLayers(
     t: ClickHouseTarget,
     names: LayerNames,
-): Promise<{ bronze: LayerObs; silver: SilverObs; gold: GoldObs }> {
+): Promise<{ bronze: LayerObs; silver: SilverObs; gold: GoldObs; drift?: DriftObs }> {
     // The URL's own user:password@, when it has them, win over `user`/`password`, as in the client.
     let client: ReturnType<typeof createClient>;
     try {
@@ -169,6 +170,7 @@ export async function readLayers(
                 rejectsError,
             },
             gold: { tables: names.gold.map(obs), refreshes: refreshObs, offending },
+            drift: await readDrift(query, t.database, existing),
         };
     } catch (e) {
         const secrets = [...t.secrets, t.password].filter(Boolean);

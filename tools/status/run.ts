@@ -46,7 +46,7 @@ export async function observe(t: Target, o: RunOptions): Promise<Observations> {
             deadLetterTopic: sinkTopics.deadLetterTopic,
         },
     );
-    const { bronze, silver, gold } = await clickhouse;
+    const { bronze, silver, gold, drift } = await clickhouse;
     return {
         nowMs: (o.now ?? Date.now)(),
         source: { connector: source, ...kafka.source },
@@ -54,6 +54,7 @@ export async function observe(t: Target, o: RunOptions): Promise<Observations> {
         bronze,
         silver,
         gold,
+        drift,
     };
 }
 

@@ -4,10 +4,11 @@
  * report (`StatusReport`) is what verdict.ts makes of them and what `--json` prints. The JSON
  * shape is versioned (`version`); docs/operations.md describes it.
  */
+import type { DriftObs } from "./drift";
 import type { OffendingRow } from "./offending-row";
 
 export type Verdict = "ok" | "lagging" | "failed";
-export type StageName = "source" | "sink" | "bronze" | "silver" | "gold";
+export type StageName = "source" | "sink" | "bronze" | "silver" | "gold" | "drift";
 
 /** Thresholds of the verdicts (flags of the same name, documented in docs/operations.md). */
 export interface Thresholds {
@@ -141,6 +142,8 @@ export interface Observations {
     bronze: LayerObs;
     silver: SilverObs;
     gold: GoldObs;
+    /** Schema drift and the deployed models' version (drift.ts); absent when ClickHouse could not be asked. */
+    drift?: DriftObs;
 }
 
 /** One stage of the report. */

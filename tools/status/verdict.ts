@@ -3,6 +3,7 @@
  * docs/operations.md: a stage is `failed` when it cannot do its job or could not be checked,
  * `lagging` when data is delayed, held back or diverted but the stage works, else `ok`.
  */
+import { judgeDrift } from "./drift";
 import type {
     ComponentName,
     ComponentReport,
@@ -310,6 +311,7 @@ export function buildReport(o: Observations, th: Thresholds): StatusReport {
         judgeBronze(o.bronze, o.nowMs),
         judgeSilver(o.silver, o.bronze, o.nowMs, th),
         judgeGold(o.gold, o.nowMs, th),
+        judgeDrift(o.drift),
     ];
     const verdict = worst(stages.map((s) => s.verdict));
     return {

@@ -59,3 +59,13 @@ export function foldBronze(tables: BronzeTables): OracleDocuments {
     docs.rejects = rejects.list();
     return docs;
 }
+
+/**
+ * The live documents of one collection as they stand, as their `after` JSON objects (the same events as
+ * {@link foldBronze} chooses), for a field the contract does not type yet: a new field taken into silver
+ * (docs/analytics.md "Taking a new field in").
+ */
+export function liveDocuments(rows: BronzeRow[], collection: Collection): Map<string, JsonObject> {
+    const states = latestStates(rows, collection, [], new RejectLog());
+    return new Map([...states].map(([id, s]) => [id, s.after]));
+}
