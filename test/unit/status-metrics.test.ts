@@ -153,6 +153,23 @@ describe("pipeline exporter metrics", () => {
         );
     });
 
+    it("schema drift: one series per collection and kind, from the drift stage's counts", async () => {
+        const o = observations();
+        o.drift = {
+            counts: [
+                { collection: "orders", kind: "unmodelled", fields: 3 },
+                { collection: "customers", kind: "type_change", fields: 1 },
+            ],
+        };
+        const m = await metricsOf(o);
+        assert.equal(m.get('cdc_schema_drift_fields{collection="orders",kind="unmodelled"}'), 3);
+        assert.equal(m.get('cdc_schema_drift_fields{collection="orders",kind="type_change"}'), 0);
+        assert.equal(m.get('cdc_schema_drift_fields{collection="customers",kind="type_change"}'), 1);
+        assert.equal(m.get('cdc_schema_drift_fields{collection="customers",kind="unmodelled"}'), 0);
+        const none = await metricsOf(observations());
+        assert.ok(![...none.keys()].some((k) => k.startsWith("cdc_schema_drift_fields")));
+    });
+
     it("Connect down: component 0, no connector series (not a made-up state); a missing connector is MISSING", async () => {
         const m = await metricsOf(observations({ connectDown: true }));
         assert.equal(m.get('cdc_component_up{component="connect"}'), 0);

@@ -201,8 +201,18 @@ export const FAMILIES: readonly Family[] = [
                 .filter((x) => x.lastSuccessDurationMs !== undefined && x.lastSuccessDurationMs !== null)
                 .map((x) => ({ labels: { view: x.view }, value: x.lastSuccessDurationMs! / 1000 })),
     },
+    {
+        name: "cdc_schema_drift_fields",
+        help: "Field paths in schema_drift per collection: unmodelled (silver ignores them) or type_change (rejects)",
+        labelNames: ["collection", "kind"],
+        type: "gauge",
+        samples: (r) =>
+            ((details(r, "drift").counts ?? []) as { collection: string; kind: string; fields: number }[]).map((c) => ({
+                labels: { collection: c.collection, kind: c.kind },
+                value: c.fields,
+            })),
+    },
     // More families join here, computed from what the collectors add to the report:
-    //   cdc_schema_drift_fields{collection,kind}            (#23, schema drift)
     //   cdc_backup_last_success_timestamp_seconds           (#24, backups)
 ];
 
