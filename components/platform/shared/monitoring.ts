@@ -8,6 +8,8 @@
 import { createHash } from "node:crypto";
 import * as bcrypt from "bcryptjs";
 import * as yaml from "js-yaml";
+import { bronzeTableName, changeTopicName } from "../../../connectors/naming";
+import { collectionNames, type PipelineSettings } from "../../config";
 import { KAFKA_USERS, CONNECT_REST_USER } from "./kafkaSecurity";
 import { TLS_DIR } from "./tls";
 
@@ -372,4 +374,30 @@ export function exporterHealthCommand(): string[] {
         `require("net").connect(${MONITORING_PORTS.exporter}, "127.0.0.1")` +
         '.on("connect", () => process.exit(0)).on("error", () => process.exit(1))';
     return ["CMD", "node", "-e", script];
+}
+
+/**
+ * Memory and CPU of each monitoring container (docker limits, kubernetes requests = limits):
+ * Prometheus with 15 days of this pipeline's few thousand series fits in 1 GiB.
+ */
+export const MONITORING_RESOURCES = {
+    prometheus: { memoryMb: 1024, cpuMillis: 500 },
+    grafana: { memoryMb: 512, cpuMillis: 500 },
+    exporter: { memoryMb: 256, cpuMillis: 250 },
+} as const;
+
+/** The flags of {@link exporterCommand} from the pipeline's settings (the names the CDC layer gives). */
+export function exporterPipelineNames(
+    p: PipelineSettings,
+    stack: string,
+): Pick<ExporterTargets, "clickhouseUser" | "database" | "source" | "sink" | "bronzeTables" | "sourceTopics"> {
+    const collections = collectionNames(p.mongo.collections);
+    return {
+        clickhouseUser: p.clickhouse.user,
+        database: p.clickhouse.database,
+        source: p.connectors.sourceName ?? `${stack}-mongo-source`,
+        sink: p.connectors.sinkName ?? `${stack}-clickhouse-sink`,
+        bronzeTables: collections.map((c) => bronzeTableName(p.kafka.topicPrefix, p.mongo.database, c)),
+        sourceTopics: collections.map((c) => changeTopicName(p.kafka.topicPrefix, p.mongo.database, c)),
+    };
 }
