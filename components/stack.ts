@@ -43,6 +43,14 @@ export interface StackOutputs {
     kafkaUser?: string;
     /** Its password. Secret. */
     kafkaPassword?: pulumi.Output<string>;
+    /** Grafana (`cdc:monitoring.enabled`): docker `https://127.0.0.1:3000`, kubernetes the in-cluster Service. */
+    grafanaUrl?: pulumi.Input<string>;
+    /** Grafana's `admin` password. Secret. */
+    grafanaAdminPassword?: pulumi.Output<string>;
+    /** Prometheus, when the stack runs it (its UI and API: user `admin`). */
+    prometheusUrl?: pulumi.Input<string>;
+    /** Prometheus' `admin` password. Secret. */
+    prometheusAdminPassword?: pulumi.Output<string>;
     /** Admin connection string for the seed tools (`npm run seed`). Secret. */
     mongoUri: pulumi.Output<string>;
     connectors: {
@@ -69,6 +77,7 @@ export function buildStack(config: PipelineConfig, /** @internal */ seams: Stack
         { connectorConfigOverride: seams.connectorConfigOverride },
     );
     const e = platform.endpoints;
+    const m = platform.monitoring;
     return {
         platformName: config.platform,
         connectUrl: e.connect.url,
@@ -80,6 +89,14 @@ export function buildStack(config: PipelineConfig, /** @internal */ seams: Stack
         ...(e.tls ? { caCertificate: e.tls.caPem } : {}),
         ...(e.connect.auth ? { connectUser: e.connect.auth.user, connectPassword: e.connect.auth.password } : {}),
         ...(e.kafka.sasl ? { kafkaUser: e.kafka.sasl.user, kafkaPassword: e.kafka.sasl.password } : {}),
+        ...(m
+            ? {
+                  grafanaUrl: m.grafanaUrl,
+                  grafanaAdminPassword: m.grafanaAdminPassword,
+                  ...(m.prometheusUrl !== undefined ? { prometheusUrl: m.prometheusUrl } : {}),
+                  ...(m.prometheusAdminPassword ? { prometheusAdminPassword: m.prometheusAdminPassword } : {}),
+              }
+            : {}),
         mongoUri: e.mongo.hostConnectionString,
         connectors: {
             source: { name: pipeline.source.connectorName, state: pipeline.source.state },

@@ -15,6 +15,9 @@ export const dockerShape = {
         kafka: port(9092),
         connect: port(8083),
         clickhouseHttp: port(8123),
+        /** Prometheus and Grafana (`cdc:monitoring`), published on 127.0.0.1 only. */
+        prometheus: port(9090),
+        grafana: port(3000),
     },
     resources: {
         mongo: resources(1024, 1000),

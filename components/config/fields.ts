@@ -38,6 +38,10 @@ export const imagesShape = {
     clickhouse: image(DEFAULT_IMAGES.clickhouse),
     /** Small image that fetches and verifies the ClickHouse sink plugin (needs sh, wget, sha256sum, unzip). */
     pluginFetcher: image(DEFAULT_IMAGES.pluginFetcher),
+    /** Monitoring (`cdc:monitoring`): Prometheus, Grafana, and the Node image the pipeline exporter runs on. */
+    prometheus: image(DEFAULT_IMAGES.prometheus),
+    grafana: image(DEFAULT_IMAGES.grafana),
+    exporter: image(DEFAULT_IMAGES.exporter),
 } as const;
 
 /** `clickhouseSink`: the ClickHouse Kafka Connect sink plugin release installed into Kafka Connect. */

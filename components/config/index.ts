@@ -7,15 +7,18 @@
  * Where each key's rules live: the shared settings in pipeline.ts (`cdc:connectors.snapshots` in
  * snapshots.ts; the connector states, readiness modes and defaults the KafkaConnector provider
  * shares in connectorLifecycle.ts), `cdc:docker` in docker.ts, `cdc:kubernetes` in kubernetes.ts,
- * `cdc:external` and its secrets in external.ts; checks across keys in checks.ts; the field
- * builders in schema.ts and fields.ts. Nothing here imports from components/providers/ (the
- * providers import what they share with the config from here).
+ * `cdc:external` and its secrets in external.ts, `cdc:tls` in tls.ts, `cdc:monitoring` in
+ * monitoring.ts; checks across keys in checks.ts; the field builders in schema.ts and fields.ts.
+ * Nothing here imports from components/providers/ (the providers import what they share with the
+ * config from here); monitoring.ts takes the alert thresholds' defaults from the alert rules'
+ * module (components/monitoring/alerts.ts, pure), where they are defined once.
  */
 import { type ConfigContext } from "./checks";
 import { type DockerSettings, parseDocker } from "./docker";
 import { type ExternalSettings, parseExternal } from "./external";
 import { type KubernetesSettings, parseKubernetes } from "./kubernetes";
 import { checkPipeline, parsePipeline, pipelineShape, type PipelineSettings } from "./pipeline";
+import { type MonitoringSettings, parseMonitoring } from "./monitoring";
 import { ConfigError, type ConfigProblem } from "./schema";
 import { parseTls, type TlsSettings } from "./tls";
 
@@ -34,6 +37,12 @@ export {
 } from "./kubernetes";
 export { externalShape, type ExternalSettings } from "./external";
 export { tlsShape, TLS_DEFAULTS, type TlsSettings, type TlsCa } from "./tls";
+export {
+    monitoringShape,
+    MONITORING_KUBERNETES_MODES,
+    type MonitoringKubernetesMode,
+    type MonitoringSettings,
+} from "./monitoring";
 
 export const PLATFORMS = ["docker", "kubernetes", "external"] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -42,6 +51,8 @@ export type Platform = (typeof PLATFORMS)[number];
 export interface CommonConfig extends PipelineSettings {
     /** `cdc:tls` (tls.ts): the stack's certificates, or the external services' CA. */
     tls: TlsSettings;
+    /** `cdc:monitoring` (monitoring.ts): Prometheus, Grafana, the pipeline exporter; never enabled on external. */
+    monitoring: MonitoringSettings;
 }
 export interface DockerConfig extends CommonConfig {
     platform: "docker";
@@ -77,6 +88,7 @@ export const TOP_LEVEL_KEYS = [
     "debeziumConnectionString",
     "connectPassword",
     "tls",
+    "monitoring",
 ] as const;
 
 /**
@@ -107,8 +119,9 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext = {
     if (known) problems.push(...foreignBlocks(platform, raw));
     const checked = checkPipeline(settings, ctx, problems);
     const tls = known ? parseTls(raw, platform, ctx, problems) : undefined;
+    const monitoring = known ? parseMonitoring(raw.monitoring, platform, problems) : undefined;
     if (problems.length > 0 || !block) throw new ConfigError(problems);
-    return { ...(checked as PipelineSettings), ...block, tls } as PipelineConfig;
+    return { ...(checked as PipelineSettings), ...block, tls, monitoring } as PipelineConfig;
 }
 
 /** The chosen platform's block, validated with its rules. */

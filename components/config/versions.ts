@@ -13,6 +13,18 @@ export const DEFAULT_IMAGES = {
     clickhouse: "clickhouse/clickhouse-server:26.3.20.7",
     /** Fetches and verifies the ClickHouse sink plugin zip (busybox wget, sha256sum, unzip). */
     pluginFetcher: "alpine:3.22",
+    /**
+     * Prometheus 3.16.0: the release of the `prometheus`/`promtool` the tests build from Go modules
+     * (v0.316.0), so the rules and config deployed are the ones `promtool` checked.
+     */
+    prometheus: "prom/prometheus:v3.16.0",
+    /** Grafana OSS 12.4 (provisioned datasource and dashboard; the dashboard JSON is schema v1). */
+    grafana: "grafana/grafana-oss:12.4.5",
+    /**
+     * The pipeline exporter's runtime: the official Node image running a bundled script the stack
+     * writes (no image registry of ours). Node 20.20.2 is the runtime the tests run the bundle on.
+     */
+    exporter: "node:20.20.2-alpine",
 } as const;
 
 /** The ClickHouse Kafka Connect sink: not on Maven Central, installed from its release zip. */

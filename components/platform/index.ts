@@ -4,10 +4,14 @@ import type { PipelineEndpoints } from "../endpoints";
 import { DockerPlatform } from "./docker";
 import { ExternalPlatform } from "./external";
 import { KubernetesPlatform } from "./kubernetes";
+import { monitoringAssets } from "./monitoringAssets";
+import type { PlatformMonitoring } from "./shared/platformMonitoring";
 
 /** What every platform component offers the pipeline. */
 export interface PlatformComponent extends pulumi.ComponentResource {
     readonly endpoints: PipelineEndpoints;
+    /** Grafana and Prometheus, when the platform deploys them (`cdc:monitoring.enabled`). */
+    readonly monitoring?: PlatformMonitoring;
 }
 
 /** Builds the platform named by `cdc:platform`. */
@@ -16,11 +20,16 @@ export function createPlatform(
     config: PipelineConfig,
     opts?: pulumi.ComponentResourceOptions,
 ): PlatformComponent {
+    // The external platform never deploys monitoring (config/monitoring.ts).
+    const monitoring =
+        config.platform !== "external" && config.monitoring.enabled
+            ? { monitoring: config.monitoring, monitoringAssets: monitoringAssets(config.monitoring) }
+            : {};
     switch (config.platform) {
         case "docker":
             return new DockerPlatform(
                 `${name}-docker`,
-                { docker: config.docker, pipeline: config, tls: config.tls },
+                { docker: config.docker, pipeline: config, tls: config.tls, ...monitoring },
                 opts,
             );
         case "external":
@@ -32,7 +41,7 @@ export function createPlatform(
         case "kubernetes":
             return new KubernetesPlatform(
                 `${name}-kubernetes`,
-                { kubernetes: config.kubernetes, pipeline: config, tls: config.tls },
+                { kubernetes: config.kubernetes, pipeline: config, tls: config.tls, ...monitoring },
                 opts,
             );
     }

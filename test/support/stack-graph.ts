@@ -73,8 +73,17 @@ export const GRAPH_STACKS: Record<
             }),
             "cdc:dbt": JSON.stringify({ enabled: false }),
             "cdc:bronze": JSON.stringify({ dropOnDestroy: true }),
+            "cdc:monitoring": JSON.stringify({
+                scrapeIntervalSeconds: 30,
+                retentionDays: 7,
+                alerts: { sinkLagRecords: 5000 },
+            }),
         },
         env: MOCK_FETCHER_ENV,
+    },
+    /** Monitoring off: no Prometheus, Grafana, exporter, their passwords, certificates or volumes. */
+    "docker-no-monitoring": {
+        config: { "cdc:platform": "docker", "cdc:monitoring": JSON.stringify({ enabled: false }) },
     },
     "kubernetes-production": {
         config: {
@@ -94,6 +103,19 @@ export const GRAPH_STACKS: Record<
                     annotations: { "networking.gke.io/load-balancer-type": "Internal" },
                     sourceRanges: ["10.0.0.0/8"],
                 },
+            }),
+        },
+    },
+    /** The cluster's Prometheus Operator scrapes (PodMonitor, ServiceMonitor, PrometheusRule); no Prometheus. */
+    "kubernetes-operator": {
+        config: {
+            "cdc:platform": "kubernetes",
+            "cdc:kubernetes": JSON.stringify({
+                namespace: "cdc-op",
+                access: { mode: "nodePort", nodeAddress: "10.0.0.5" },
+            }),
+            "cdc:monitoring": JSON.stringify({
+                kubernetes: { mode: "operator", prometheusUrl: "http://prometheus-operated.monitoring.svc:9090" },
             }),
         },
     },

@@ -48,11 +48,15 @@ describe("docker platform under mocks: credentials, CDC layer, order and outputs
         assert.deepEqual(pw, [
             "cdc-docker-clickhouse-password",
             "cdc-docker-connect-rest-password",
+            // Monitoring (on by default): Grafana's and Prometheus' admins, the scrape login.
+            "cdc-docker-grafana-admin-password",
             "cdc-docker-kafka-connect-password",
             "cdc-docker-kafka-status-password",
+            "cdc-docker-metrics-password",
             "cdc-docker-mongo-debezium-password",
             "cdc-docker-mongo-keyfile",
             "cdc-docker-mongo-root-password",
+            "cdc-docker-prometheus-admin-password",
         ]);
     });
 
@@ -74,8 +78,11 @@ describe("docker platform under mocks: credentials, CDC layer, order and outputs
         assert.deepEqual(certs.map((r) => r.name).sort(), [
             "cdc-docker-tls-clickhouse",
             "cdc-docker-tls-connect",
+            "cdc-docker-tls-exporter",
+            "cdc-docker-tls-grafana",
             "cdc-docker-tls-kafka",
             "cdc-docker-tls-mongo",
+            "cdc-docker-tls-prometheus",
         ]);
         for (const c of certs) {
             const service = c.name.replace("cdc-docker-tls-", "");

@@ -62,11 +62,12 @@ describe("docker platform under mocks", () => {
         const ports = containers().flatMap(
             (c) => (c.inputs.ports as { ip: string; external: number }[] | undefined) ?? [],
         );
-        assert.equal(ports.length, 4);
+        assert.equal(ports.length, 6);
         for (const p of ports) assert.equal(p.ip, "127.0.0.1");
+        // With monitoring (on by default): Grafana 3000 and Prometheus 9090.
         assert.deepEqual(
             ports.map((p) => p.external).sort((a, b) => a - b),
-            [8083, 8123, 9092, 27017],
+            [3000, 8083, 8123, 9090, 9092, 27017],
         );
     });
 
@@ -139,7 +140,8 @@ describe("docker platform under mocks", () => {
     });
 
     it("round-trips every container input through the provider's read-back unchanged, with and without swap accounting", () => {
-        assert.equal(containers().length, 6);
+        // The four services, two jobs, and Prometheus, Grafana and the exporter.
+        assert.equal(containers().length, 9);
         for (const [engine, traits] of Object.entries(ENGINES)) {
             for (const c of containers())
                 assert.deepEqual(

@@ -55,8 +55,13 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
             "cdc-kubernetes-mongo": 3,
             "cdc-kubernetes-kafka": 3,
             "cdc-kubernetes-clickhouse": 1,
+            // Monitoring (on by default).
+            "cdc-kubernetes-prometheus": 1,
         });
-        const deps = ofType("kubernetes:apps/v1:Deployment");
+        // Grafana and the pipeline exporter (monitoring) are Deployments too.
+        const deps = ofType("kubernetes:apps/v1:Deployment").filter(
+            (r) => !["cdc-kubernetes-grafana", "cdc-kubernetes-exporter"].includes(r.name),
+        );
         assert.deepEqual(
             deps.map((d) => d.name),
             ["cdc-kubernetes-connect"],
@@ -176,7 +181,8 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
                 r.type,
             ),
         );
-        assert.equal(pods.length, 5);
+        // The pipeline's five, and Prometheus, Grafana and the exporter (monitoring, on by default).
+        assert.equal(pods.length, 8);
         for (const r of pods) assert.equal(podSpec(r).enableServiceLinks, false, r.name);
     });
 
@@ -254,11 +260,18 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
             "cdc-kubernetes-connect-passwords",
             "cdc-kubernetes-connect-secrets",
             "cdc-kubernetes-connect-tls",
+            "cdc-kubernetes-exporter-secrets",
+            "cdc-kubernetes-exporter-tls",
+            "cdc-kubernetes-grafana-secrets",
+            "cdc-kubernetes-grafana-tls",
             "cdc-kubernetes-kafka-passwords",
             "cdc-kubernetes-kafka-tls",
             "cdc-kubernetes-mongo-credentials",
             "cdc-kubernetes-mongo-keyfile-secret",
             "cdc-kubernetes-mongo-tls",
+            "cdc-kubernetes-monitoring-scrape",
+            "cdc-kubernetes-prometheus-secrets",
+            "cdc-kubernetes-prometheus-tls",
         ]);
         for (const s of secrets)
             assert.ok(isSecretValue(s.inputs.stringData ?? s.inputs.data), `${s.name} data travels as a secret`);

@@ -11,6 +11,7 @@ import {
     CLICKHOUSE_FILES,
     CLICKHOUSE_TLS_FILES,
     CLICKHOUSE_TLS_PORTS,
+    clickhouseMetricsConfigXml,
     clickhouseTlsConfigXml,
     clickhouseUsersXml,
     passwordSha256Hex,
@@ -35,13 +36,17 @@ export function clickhouseServer(ctx: DockerContext, creds: PlatformCredentials)
         volumes: [{ volumeName: data.name, containerPath: "/var/lib/clickhouse" }],
         ulimits: [{ name: "nofile", soft: 262144, hard: 262144 }],
     };
+    // `/metrics` on the HTTP(S) port for Prometheus (cdc:monitoring), public.
+    const metrics = ctx.monitoring
+        ? [{ file: CLICKHOUSE_FILES.metricsConfig, content: clickhouseMetricsConfigXml(), permissions: "0444" }]
+        : [];
     if (creds.tls) {
         const container = ctx.serviceContainer("clickhouse", {
             publish: [CLICKHOUSE_TLS_PORTS.https, d.ports.clickhouseHttp],
             args: {
                 command: clickhouseTlsCommand(),
                 envs: clickhouseTlsEnv(),
-                uploads: clickhouseTlsUploads(creds.tls, p.clickhouse.user, creds.clickhousePassword),
+                uploads: [...clickhouseTlsUploads(creds.tls, p.clickhouse.user, creds.clickhousePassword), ...metrics],
                 healthcheck: healthchecks.clickhouseTls,
                 ...common,
             },
@@ -65,6 +70,7 @@ export function clickhouseServer(ctx: DockerContext, creds: PlatformCredentials)
                 user: p.clickhouse.user,
                 password: creds.clickhousePassword,
             }),
+            ...(metrics.length > 0 ? { uploads: metrics } : {}),
             ...common,
         },
     });

@@ -19,6 +19,10 @@ export interface DockerContext {
     child: { parent: pulumi.Resource };
     docker: DockerSettings;
     pipeline: PipelineSettings;
+    /** `cdc:monitoring.enabled`: ClickHouse serves `/metrics` and the monitoring containers exist. */
+    monitoring: boolean;
+    /** The labels every container and volume of the stack carries. */
+    labels: Label[];
     network: docker.Network;
     /** The address the host reaches published ports on (`bindAddress`, or loopback for a wildcard). */
     hostAddress: string;
@@ -46,6 +50,7 @@ export function dockerContext(
     parent: pulumi.Resource,
     d: DockerSettings,
     p: PipelineSettings,
+    monitoring = false,
 ): DockerContext {
     const child = { parent };
     const labels = [
@@ -74,6 +79,8 @@ export function dockerContext(
         child,
         docker: d,
         pipeline: p,
+        monitoring,
+        labels,
         network,
         hostAddress: d.bindAddress === "0.0.0.0" || d.bindAddress === "::" ? "127.0.0.1" : d.bindAddress,
         job: (role) => ({

@@ -1,14 +1,17 @@
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { DockerSettings, PipelineSettings, TlsSettings } from "../../config";
+import type { DockerSettings, MonitoringSettings, PipelineSettings, TlsSettings } from "../../config";
 import type { PipelineEndpoints } from "../../endpoints";
 import { generatedEndpoints } from "../shared/endpoints";
+import type { MonitoringAssets } from "../shared/monitoring";
+import { type PlatformMonitoring } from "../shared/platformMonitoring";
 import { buildServices } from "../shared/services-build";
 import { clickhouseServer } from "./clickhouse";
 import { connectWorkers } from "./connect";
 import { dockerContext } from "./context";
 import { kafkaCluster } from "./kafka";
 import { mongoReplicaSet } from "./mongo";
+import { dockerMonitoring, type DockerMonitoring } from "./monitoring";
 import { dockerTlsSans } from "./tls";
 
 export interface DockerPlatformArgs {
@@ -18,6 +21,10 @@ export interface DockerPlatformArgs {
     pipeline: PipelineSettings;
     /** Validated `cdc:tls`: the stack's certificates (off only when `enabled` is false). */
     tls: TlsSettings;
+    /** Validated `cdc:monitoring`; with `enabled`, `assets` are required. */
+    monitoring?: MonitoringSettings;
+    /** The dashboard, the alert rules and the exporter's script (components/monitoring/). */
+    monitoringAssets?: MonitoringAssets;
 }
 
 /**
@@ -34,17 +41,39 @@ export class DockerPlatform extends pulumi.ComponentResource {
     public readonly containers: Record<"mongo" | "kafka" | "connect" | "clickhouse", docker.Container>;
     /** One-shot containers that must exit 0: replica set/user/pre-images init and the plugin install. */
     public readonly jobs: Record<"mongoInit" | "sinkPlugin", docker.Container>;
+    /** Prometheus, Grafana and the pipeline exporter (`cdc:monitoring.enabled`). */
+    public readonly monitoringServices?: DockerMonitoring;
+    /** What the stack exports about them. */
+    public readonly monitoring?: PlatformMonitoring;
 
     constructor(name: string, args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdc:platform:Docker", name, {}, opts);
-        const ctx = dockerContext(name, this, args.docker, args.pipeline);
+        const monitoring = args.monitoring?.enabled ?? false;
+        const ctx = dockerContext(name, this, args.docker, args.pipeline, monitoring);
         const { creds, mongo, kafka, connect, clickhouse } = buildServices(
             name,
             this,
             ctx,
             { mongoReplicaSet, kafkaCluster, connectWorkers, clickhouseServer },
-            { settings: args.tls, sans: dockerTlsSans(ctx.hostAddress) },
+            { settings: args.tls, sans: dockerTlsSans(ctx.hostAddress, monitoring) },
+            { monitoring },
         );
+        if (monitoring) {
+            if (!args.monitoring || !args.monitoringAssets)
+                throw new Error("DockerPlatform: cdc:monitoring is enabled but no monitoring assets were given");
+            this.monitoringServices = dockerMonitoring(ctx, creds, {
+                settings: args.monitoring,
+                assets: args.monitoringAssets,
+                kafka,
+                clickhouse,
+            });
+            this.monitoring = {
+                grafanaUrl: this.monitoringServices.grafanaUrl,
+                prometheusUrl: this.monitoringServices.prometheusUrl,
+                grafanaAdminPassword: creds.grafanaAdminPassword!,
+                prometheusAdminPassword: creds.prometheusAdminPassword,
+            };
+        }
 
         this.network = ctx.network;
         this.containers = {
@@ -73,6 +102,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
             network: this.network,
             containers: this.containers,
             jobs: this.jobs,
+            monitoring: this.monitoringServices?.containers,
         });
     }
 }

@@ -15,6 +15,7 @@ import {
     CLICKHOUSE_TLS_ENV,
     CLICKHOUSE_TLS_FILES,
     CLICKHOUSE_TLS_PORTS,
+    clickhouseMetricsConfigXml,
     clickhouseTlsConfigXml,
     clickhouseUsersXml,
     passwordSha256Hex,
@@ -70,9 +71,14 @@ function clickhouseTlsServer(ctx: KubernetesContext, creds: PlatformCredentials,
         ),
     });
     const configXml = clickhouseTlsConfigXml();
+    // `/metrics` on the HTTPS port for Prometheus (cdc:monitoring), public.
+    const metricsXml = ctx.monitoring ? clickhouseMetricsConfigXml() : undefined;
     const config = new k8s.core.v1.ConfigMap(
         `${name}-clickhouse-config`,
-        { metadata: ctx.meta("clickhouse", "clickhouse-config"), data: { "cdc-tls.xml": configXml } },
+        {
+            metadata: ctx.meta("clickhouse", "clickhouse-config"),
+            data: { "cdc-tls.xml": configXml, ...(metricsXml ? { "cdc-metrics.xml": metricsXml } : {}) },
+        },
         child,
     );
     const headless = ctx.headless("clickhouse", "clickhouse-headless", [
@@ -90,7 +96,7 @@ function clickhouseTlsServer(ctx: KubernetesContext, creds: PlatformCredentials,
         // A renewed certificate or a changed config restarts the pod, so the server reads them.
         podAnnotations: {
             "cdc.pulumi/tls-cert-sha256": tls.services.clickhouse.certPem.apply(sha256),
-            "cdc.pulumi/config-sha256": sha256(configXml),
+            "cdc.pulumi/config-sha256": sha256(configXml + (metricsXml ?? "")),
         },
         pod: {
             hostAliases: [CLICKHOUSE_SELF_ALIAS],
@@ -113,6 +119,16 @@ function clickhouseTlsServer(ctx: KubernetesContext, creds: PlatformCredentials,
                             subPath: "cdc-tls.xml",
                             readOnly: true,
                         },
+                        ...(metricsXml
+                            ? [
+                                  {
+                                      name: "config",
+                                      mountPath: CLICKHOUSE_FILES.metricsConfig,
+                                      subPath: "cdc-metrics.xml",
+                                      readOnly: true,
+                                  },
+                              ]
+                            : []),
                     ],
                     readinessProbe: clickhouseTlsProbes.readiness,
                     livenessProbe: clickhouseTlsProbes.liveness,

@@ -21,6 +21,8 @@ export interface KubernetesContext {
     child: { parent: pulumi.Resource };
     kubernetes: KubernetesSettings;
     pipeline: PipelineSettings;
+    /** `cdc:monitoring.enabled`: ClickHouse serves `/metrics` and the monitoring workloads exist. */
+    monitoring: boolean;
     stack: string;
     namespace: k8s.core.v1.Namespace;
     /** The labels that select a role's pods. */
@@ -74,6 +76,7 @@ export function kubernetesContext(
     parent: pulumi.Resource,
     k: KubernetesSettings,
     p: PipelineSettings,
+    monitoring = false,
 ): KubernetesContext {
     const child = { parent };
     const stack = pulumi.getStack();
@@ -126,6 +129,7 @@ export function kubernetesContext(
         child,
         kubernetes: k,
         pipeline: p,
+        monitoring,
         stack,
         namespace,
         select,

@@ -1,14 +1,17 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { KubernetesSettings, PipelineSettings, TlsSettings } from "../../config";
+import type { KubernetesSettings, MonitoringSettings, PipelineSettings, TlsSettings } from "../../config";
 import type { PipelineEndpoints } from "../../endpoints";
 import { generatedEndpoints } from "../shared/endpoints";
+import type { MonitoringAssets } from "../shared/monitoring";
+import type { PlatformMonitoring } from "../shared/platformMonitoring";
 import { buildServices } from "../shared/services-build";
 import { clickhouseServer } from "./clickhouse";
 import { connectWorkers } from "./connect";
 import { kubernetesContext, type Role } from "./context";
 import { kafkaCluster } from "./kafka";
 import { mongoReplicaSet } from "./mongo";
+import { kubernetesMonitoring, monitoringTlsSans, type KubernetesMonitoring } from "./monitoring";
 import { kubernetesTlsSans } from "./tls";
 
 export interface KubernetesPlatformArgs {
@@ -18,6 +21,10 @@ export interface KubernetesPlatformArgs {
     pipeline: PipelineSettings;
     /** Validated `cdc:tls`: the stack's certificates. */
     tls: TlsSettings;
+    /** Validated `cdc:monitoring`; with `enabled`, `assets` are required. */
+    monitoring?: MonitoringSettings;
+    /** The dashboard, the alert rules and the exporter's script (components/monitoring/). */
+    monitoringAssets?: MonitoringAssets;
 }
 
 /**
@@ -41,19 +48,26 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     public readonly disruptionBudgets: k8s.policy.v1.PodDisruptionBudget[];
     /** The requested size of each StatefulSet member's data claim (storage.ts). */
     public readonly claimResizes: k8s.core.v1.PersistentVolumeClaimPatch[];
+    /** Prometheus (or the operator's objects), Grafana and the exporter (`cdc:monitoring.enabled`). */
+    public readonly monitoringServices?: KubernetesMonitoring;
+    /** What the stack exports about them. */
+    public readonly monitoring?: PlatformMonitoring;
 
     constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdc:platform:Kubernetes", name, {}, opts);
-        const ctx = kubernetesContext(name, this, args.kubernetes, args.pipeline);
+        const monitoring = args.monitoring?.enabled ?? false;
+        const operator = args.monitoring?.kubernetes.mode === "operator";
+        const ctx = kubernetesContext(name, this, args.kubernetes, args.pipeline, monitoring);
         const k = args.kubernetes;
         // ClickHouse runs one member (clickhouse.ts).
-        const names = ctx.namespace.metadata.name.apply((namespace) =>
-            kubernetesTlsSans({
+        const names = ctx.namespace.metadata.name.apply((namespace): Record<string, string[]> => ({
+            ...kubernetesTlsSans({
                 namespace,
                 members: { mongo: k.mongo.members, kafka: k.kafka.brokers, clickhouse: 1 },
                 access: k.access,
             }),
-        );
+            ...(monitoring ? monitoringTlsSans(namespace, operator) : {}),
+        }));
         const { creds, mongo, kafka, connect, clickhouse } = buildServices(
             name,
             this,
@@ -66,9 +80,36 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                     kafka: names.kafka,
                     connect: names.connect,
                     clickhouse: names.clickhouse,
+                    ...(monitoring
+                        ? {
+                              ...(operator ? {} : { prometheus: names.apply((n) => n.prometheus) }),
+                              grafana: names.apply((n) => n.grafana),
+                              exporter: names.apply((n) => n.exporter),
+                          }
+                        : {}),
                 },
             },
+            { monitoring },
         );
+        if (monitoring) {
+            if (!args.monitoring || !args.monitoringAssets)
+                throw new Error("KubernetesPlatform: cdc:monitoring is enabled but no monitoring assets were given");
+            this.monitoringServices = kubernetesMonitoring(ctx, creds, {
+                settings: args.monitoring,
+                assets: args.monitoringAssets,
+                kafkaBootstrap: kafka.bootstrap,
+            });
+            this.monitoring = {
+                grafanaUrl: this.monitoringServices.grafanaUrl,
+                grafanaAdminPassword: creds.grafanaAdminPassword!,
+                ...(this.monitoringServices.prometheusUrl
+                    ? {
+                          prometheusUrl: this.monitoringServices.prometheusUrl,
+                          prometheusAdminPassword: creds.prometheusAdminPassword,
+                      }
+                    : {}),
+            };
+        }
 
         this.namespace = ctx.namespace;
         this.statefulSets = { mongo: mongo.statefulSet, kafka: kafka.statefulSet, clickhouse: clickhouse.statefulSet };

@@ -17,6 +17,8 @@ export const CLICKHOUSE_FILES = {
     /** The users directory and the pipeline's users file in it (secret: the password's hash). */
     usersDir: "/etc/clickhouse-server/users.d",
     users: "/etc/clickhouse-server/users.d/cdc-users.xml",
+    /** The `/metrics` handler (public), present when `cdc:monitoring.enabled`. */
+    metricsConfig: "/etc/clickhouse-server/config.d/cdc-metrics.xml",
 } as const;
 
 /** The stack's CA, the server certificate and its key, as ClickHouse reads them (PEM). */
@@ -63,6 +65,37 @@ export function clickhouseTlsConfigXml(): string {
         "            <preferServerCiphers>true</preferServerCiphers>",
         "        </server>",
         "    </openSSL>",
+        "</clickhouse>",
+        "",
+    ].join("\n");
+}
+
+/**
+ * ClickHouse's own Prometheus handler at `/metrics` on its HTTP(S) port (8443 with TLS, 8123
+ * without), for the monitoring's `clickhouse` job. An `<http_handlers>` section replaces the
+ * server's predefined handlers unless it holds `<defaults/>`, which keeps them (queries on `/`,
+ * `/ping`, `/replicas_status`, the play UI): the sink, the providers, dbt and the healthchecks go
+ * on working. The handler asks for no login (ClickHouse's prometheus handler never does); metrics
+ * are counters and gauges of the server, no row data (docs/security.md, "Monitoring").
+ */
+export function clickhouseMetricsConfigXml(): string {
+    return [
+        "<clickhouse>",
+        "    <!-- cdc-pipeline (docs/platforms.md, Monitoring): Prometheus metrics on the HTTP(S) port. -->",
+        "    <http_handlers>",
+        "        <defaults/>",
+        "        <rule>",
+        "            <url>/metrics</url>",
+        "            <methods>GET,HEAD</methods>",
+        "            <handler>",
+        "                <type>prometheus</type>",
+        "                <metrics>true</metrics>",
+        "                <asynchronous_metrics>true</asynchronous_metrics>",
+        "                <events>true</events>",
+        "                <errors>true</errors>",
+        "            </handler>",
+        "        </rule>",
+        "    </http_handlers>",
         "</clickhouse>",
         "",
     ].join("\n");

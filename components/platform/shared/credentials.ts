@@ -23,14 +23,25 @@ export interface PlatformCredentials {
     /** Password of Kafka Connect's REST user (HTTP basic auth). */
     connectRestPassword: pulumi.Output<string>;
     /**
+     * Monitoring (`cdc:monitoring.enabled`, absent when off): the HTTP basic-auth password of user
+     * `metrics` on every scrape endpoint (the JMX agents, the pipeline exporter), Grafana's admin
+     * password and Prometheus' own `admin` password (its UI and API).
+     */
+    metricsPassword?: pulumi.Output<string>;
+    grafanaAdminPassword?: pulumi.Output<string>;
+    prometheusAdminPassword?: pulumi.Output<string>;
+    /**
      * The stack's CA and service certificates (shared/tls.ts); absent when TLS is off
      * (`cdc:tls.enabled: false`, docker only).
      */
     tls?: StackTls;
 }
 
-/** Generates the platform's credentials as children of `parent`, named `<name>-<role>`. */
-export function credentials(name: string, parent: pulumi.Resource): PlatformCredentials {
+/**
+ * Generates the platform's credentials as children of `parent`, named `<name>-<role>`; the
+ * monitoring passwords only when `monitoring` is on.
+ */
+export function credentials(name: string, parent: pulumi.Resource, monitoring = false): PlatformCredentials {
     const child = { parent };
     const password = (role: string, length = 32) =>
         // Explicitly secret too (the engine marks `result` secret; this keeps it so everywhere).
@@ -44,5 +55,12 @@ export function credentials(name: string, parent: pulumi.Resource): PlatformCred
         kafkaStatusPassword: password("kafka-status-password"),
         connectRestPassword: password("connect-rest-password"),
         kafkaClusterId: new random.RandomId(`${name}-kafka-cluster-id`, { byteLength: 16 }, child).b64Url,
+        ...(monitoring
+            ? {
+                  metricsPassword: password("metrics-password"),
+                  grafanaAdminPassword: password("grafana-admin-password"),
+                  prometheusAdminPassword: password("prometheus-admin-password"),
+              }
+            : {}),
     };
 }

@@ -30,6 +30,11 @@ export interface ServicesTls {
     sans: TlsSans;
 }
 
+/** What else the platform deploys: monitoring adds its passwords and certificates. */
+export interface ServicesExtras {
+    monitoring?: boolean;
+}
+
 /**
  * Generates the credentials (children of `parent`, named `<name>-<role>`), with the stack's CA and
  * certificates when TLS is on (`creds.tls`), and builds every service group.
@@ -40,8 +45,9 @@ export function buildServices<C, M, K, W, H>(
     ctx: C,
     b: ServiceBuilders<C, M, K, W, H>,
     tls?: ServicesTls,
+    extras: ServicesExtras = {},
 ): BuiltServices<M, K, W, H> {
-    const creds: PlatformCredentials = credentials(name, parent);
+    const creds: PlatformCredentials = credentials(name, parent, extras.monitoring ?? false);
     if (tls?.settings.enabled) creds.tls = stackTls(name, tls.settings, tls.sans, parent);
     const mongo = b.mongoReplicaSet(ctx, creds);
     const kafka = b.kafkaCluster(ctx, creds);

@@ -9,6 +9,8 @@ import { CertificateAuthority, ServiceCertificate, splitSans } from "../../provi
 
 /** The services that serve TLS. */
 export type TlsService = "kafka" | "connect" | "clickhouse" | "mongo";
+/** The monitoring services that serve TLS (certificates made only with `cdc:monitoring.enabled`). */
+export type MonitoringTlsService = "prometheus" | "grafana" | "exporter";
 
 /** Where every container finds its TLS files (`ca.crt`, `tls.crt`, `tls.key`, `keystore.p12`, `truststore.p12`). */
 export const TLS_DIR = "/etc/cdc/tls";
@@ -31,14 +33,20 @@ export interface StackTls {
     truststoreP12Base64: pulumi.Output<string>;
     /** Password of the keystores and the truststore. Secret. */
     storePassword: pulumi.Output<string>;
-    services: Record<TlsService, ServiceTls>;
+    services: Record<TlsService, ServiceTls> & Partial<Record<MonitoringTlsService, ServiceTls>>;
 }
 
 /** Every service that serves TLS, in a fixed order. */
 export const TLS_SERVICES: readonly TlsService[] = ["mongo", "kafka", "connect", "clickhouse"];
+/** The monitoring services, in a fixed order after {@link TLS_SERVICES}. */
+export const MONITORING_TLS_SERVICES: readonly MonitoringTlsService[] = ["prometheus", "grafana", "exporter"];
 
-/** The names (DNS names and IP addresses, mixed) each service's certificate is for. */
-export type TlsSans = Record<TlsService, pulumi.Input<string[]>>;
+/**
+ * The names (DNS names and IP addresses, mixed) each service's certificate is for; a monitoring
+ * service gets a certificate only when its names are given.
+ */
+export type TlsSans = Record<TlsService, pulumi.Input<string[]>> &
+    Partial<Record<MonitoringTlsService, pulumi.Input<string[]>>>;
 
 /**
  * The stack's CA (`<name>-tls-ca`: generated, or `cdc:tls.ca`) and one certificate per service
@@ -56,9 +64,10 @@ export function stackTls(name: string, settings: TlsSettings, sans: TlsSans, par
         },
         { parent },
     );
-    const services = {} as Record<TlsService, ServiceTls>;
-    for (const service of TLS_SERVICES) {
-        const names = pulumi.output(sans[service]).apply(splitSans);
+    const services = {} as StackTls["services"];
+    const issued = [...TLS_SERVICES, ...MONITORING_TLS_SERVICES.filter((s) => sans[s] !== undefined)];
+    for (const service of issued) {
+        const names = pulumi.output(sans[service]!).apply(splitSans);
         const cert = new ServiceCertificate(
             `${name}-tls-${service}`,
             {

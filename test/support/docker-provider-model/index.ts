@@ -89,6 +89,8 @@ export const CONTAINER_FIELDS: Record<string, Field> = {
     // Read sets `image` to container.Image (the image id) when the input starts with sha256:.
     image: { tf: "image", forceNew: true, readBack: (v) => v },
     hostname: { tf: "hostname", forceNew: true, readBack: (v) => v },
+    // Read sets `user` to container.Config.User: what was given (the pipeline exporter's "1000").
+    user: { tf: "user", forceNew: true, readBack: (v) => v },
     command: { tf: "command", forceNew: true, readBack: (v) => v },
     // Read sets `entrypoint` to container.Config.Entrypoint: what was given.
     entrypoints: { tf: "entrypoint", forceNew: true, readBack: (v) => v },
