@@ -183,7 +183,7 @@ export function dockerMonitoring(
         connectUrl: `${scheme}://connect:8083`,
         kafkaBootstrap: o.kafka.internalBootstrap,
         clickhouseUrl: `${ch.ssl ? "https" : "http"}://${ch.host}:${ch.port}`,
-        ...(tls ? { connectUser: EXPORTER_CONNECT_USER } : {}),
+        ...(tls ? { connectUser: EXPORTER_CONNECT_USER, tls: true } : {}),
     });
     const exporter = container("exporter", d.images.exporter, {
         user: exporterUid,

@@ -145,6 +145,7 @@ export function kubernetesMonitoring(
                                     kafkaBootstrap: o.kafkaBootstrap,
                                     clickhouseUrl: "https://clickhouse:8443",
                                     connectUser: EXPORTER_CONNECT_USER,
+                                    tls: true,
                                 }),
                                 env: [
                                     ...envList(

@@ -83,8 +83,6 @@ export const MONITORING_UIDS = { prometheus: 65534, grafana: 472, exporter: 1000
 export const EXPORTER_ENV = {
     metricsUser: "CDC_METRICS_USER",
     metricsPassword: "CDC_METRICS_PASSWORD",
-    tlsCertFile: "CDC_METRICS_TLS_CERT_FILE",
-    tlsKeyFile: "CDC_METRICS_TLS_KEY_FILE",
     caFile: "CDC_TLS_CA_FILE",
     connectPassword: "CDC_CONNECT_PASSWORD",
     clickhousePassword: "CDC_STATUS_CLICKHOUSE_PASSWORD",
@@ -319,6 +317,8 @@ export interface ExporterTargets {
     sourceTopics: string[];
     /** Kafka Connect's REST user, when it asks for one. */
     connectUser?: string;
+    /** Serve /metrics over HTTPS with the exporter's certificate (MONITORING_TLS_FILES). */
+    tls?: boolean;
 }
 
 /** `node exporter.js --serve 9464 …`: the status flags for every endpoint, so no stack is read. */
@@ -347,6 +347,7 @@ export function exporterCommand(t: ExporterTargets): string[] {
         "--source-topics",
         t.sourceTopics.join(","),
         ...(t.connectUser ? ["--connect-user", t.connectUser] : []),
+        ...(t.tls ? ["--tls-cert", MONITORING_TLS_FILES.cert, "--tls-key", MONITORING_TLS_FILES.key] : []),
     ];
 }
 
@@ -358,8 +359,6 @@ export function exporterPublicEnv(o: { tls: boolean }): Record<string, string> {
         ...(o.tls
             ? {
                   [EXPORTER_ENV.caFile]: MONITORING_TLS_FILES.ca,
-                  [EXPORTER_ENV.tlsCertFile]: MONITORING_TLS_FILES.cert,
-                  [EXPORTER_ENV.tlsKeyFile]: MONITORING_TLS_FILES.key,
               }
             : {}),
     };
