@@ -343,8 +343,8 @@ describe(
             const p = await ready(t);
             if (!p) return;
             if (!withExporter) return t.skip("needs the pipeline exporter (tools/status/serve.ts)");
-            await until("the exporter's first dead-letter reading", async () =>
-                (await p.query('cdc_dead_letter_records{topic="dlq.mon"}')).length > 0 ? true : undefined,
+            await until("a successful scrape of the exporter", async () =>
+                (await p.query('up{job="pipeline"} == 1')).length > 0 ? true : undefined,
             );
             await faultFires(t, p, "CdcDeadLetters", { topic: "dlq.mon" }, async () => {
                 appendFileSync(input, "this line is not JSON\n");
