@@ -29,6 +29,8 @@ import {
 } from "../../components/monitoring/alerts";
 import type { StartKafkaConnectOptions } from "../support/kafka";
 import { freeLoopbackPorts } from "../support/kafka/ports";
+import { catalogMetric } from "../support/metric-catalog";
+import { metricNamesIn } from "../support/promql-names";
 import { prometheusProblem } from "../support/prometheus";
 import { startPrometheus, type RunningPrometheus } from "../support/prometheus/server";
 import { FILE_SINK, FILE_SOURCE, STRINGS } from "../support/stand-in-connectors";
@@ -232,19 +234,11 @@ describe(
             ...(withExporter ? ["pipeline"] : []),
             ...(agentPorts ? ["kafka", "connect"] : []),
         ];
-        /** The job a metric name comes from. */
-        const jobOf = (name: string): string | undefined =>
-            name.startsWith("cdc_")
-                ? "pipeline"
-                : name.startsWith("kafka_connect_") || name.startsWith("debezium_")
-                  ? "connect"
-                  : name.startsWith("kafka_")
-                    ? "kafka"
-                    : name.startsWith("ClickHouse")
-                      ? "clickhouse"
-                      : name.startsWith("jvm_")
-                        ? "connect"
-                        : undefined;
+        /** The job a metric name comes from (the catalog's; `up` is every job's). */
+        const jobOf = (name: string): string | undefined => {
+            const job = catalogMetric(name)?.job;
+            return job === "any" ? undefined : job;
+        };
 
         it("scrapes every target it is given, all up", async (t) => {
             const p = await ready(t);
@@ -284,8 +278,9 @@ describe(
             if (!dashboard) return t.skip("components/monitoring/dashboard.ts is not in this tree yet");
             const empty: string[] = [];
             for (const q of dashboard.dashboardQueries()) {
-                const names = alertMetricNames(q.expr);
-                if (names.some((n) => NOT_HERE[n] || !jobs().includes(jobOf(n) ?? "clickhouse"))) continue;
+                const names = metricNamesIn(q.expr);
+                const notScraped = (n: string): boolean => jobOf(n) !== undefined && !jobs().includes(jobOf(n)!);
+                if (names.some((n) => NOT_HERE[n] || notScraped(n))) continue;
                 const got = await until(
                     `panel ${q.panel}`,
                     async () => ((await p.query(q.expr)).length > 0 ? true : undefined),

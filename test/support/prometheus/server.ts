@@ -50,6 +50,8 @@ export interface StartPrometheusOptions {
     global: Record<string, unknown>;
     /** `scrape_configs`. */
     scrapeConfigs: Record<string, unknown>[];
+    /** Adds job `prometheus`: Prometheus scraping itself. */
+    scrapeSelf?: boolean;
     /** Rule files by name: their text. */
     rules?: Record<string, string>;
     log?: (l: string) => void;
@@ -72,9 +74,12 @@ export async function startPrometheus(opts: StartPrometheusOptions): Promise<Run
         await fs.writeFile(file, text);
         ruleFiles.push(file);
     }
-    const config = { global: opts.global, rule_files: ruleFiles, scrape_configs: opts.scrapeConfigs };
-    await fs.writeFile(path.join(dir, "prometheus.yml"), yaml.dump(config));
     const [port] = await freeLoopbackPorts(1);
+    const self = opts.scrapeSelf
+        ? [{ job_name: "prometheus", static_configs: [{ targets: [`127.0.0.1:${port}`] }] }]
+        : [];
+    const config = { global: opts.global, rule_files: ruleFiles, scrape_configs: [...self, ...opts.scrapeConfigs] };
+    await fs.writeFile(path.join(dir, "prometheus.yml"), yaml.dump(config));
     const url = `http://127.0.0.1:${port}`;
     const lines: string[] = [];
     const child: ChildProcess = spawn(
