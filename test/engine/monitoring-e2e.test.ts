@@ -244,6 +244,7 @@ describe(
         ];
         /** The job a metric name comes from (the catalog's; `up` is every job's). */
         const jobOf = (name: string): string | undefined => {
+            if (name.startsWith("jvm_")) return "connect"; // the JMX agents' (kafka and connect)
             const job = catalogMetric(name)?.job;
             return job === "any" ? undefined : job;
         };
