@@ -33,7 +33,8 @@ export function dbtModelNames(projectDir: string): string[] {
  * The tables `npm run status` reads silver and gold in, by materialization. Silver is the `stg_*`
  * views (docs/data-contract.md §4); they read `FINAL` from its storage, `silverStorage`: the models
  * materialized as `streaming_table` that read a bronze source (the `base_*` tables, where rows and
- * arrival times are). Gold = the models materialized as `refreshed_table` (the marts).
+ * arrival times are), apart from `models/monitoring/` (schema drift). Gold = the models materialized as
+ * `refreshed_table` (the marts).
  */
 export function dbtModelLayers(projectDir: string): { silverStorage: string[]; gold: string[] } {
     const silverStorage: string[] = [];
@@ -41,7 +42,10 @@ export function dbtModelLayers(projectDir: string): { silverStorage: string[]; g
     for (const m of modelFiles(projectDir)) {
         const sql = fs.readFileSync(m.file, "utf8");
         const materialized = /materialized\s*=\s*['"]([a-z_]+)['"]/.exec(sql)?.[1];
-        if (materialized === "streaming_table" && /source\(\s*['"]bronze['"]/.test(sql)) silverStorage.push(m.name);
+        // models/monitoring/ (schema drift) also streams from bronze, but is no layer of the data
+        const monitoring = path.basename(path.dirname(m.file)) === "monitoring";
+        if (materialized === "streaming_table" && /source\(\s*['"]bronze['"]/.test(sql) && !monitoring)
+            silverStorage.push(m.name);
         if (materialized === "refreshed_table") gold.push(m.name);
     }
     return { silverStorage, gold };

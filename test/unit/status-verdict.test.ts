@@ -103,6 +103,7 @@ describe("status verdicts", () => {
                 ["bronze", "ok", 0],
                 ["silver", "ok", 0],
                 ["gold", "ok", 0],
+                ["drift", "ok", 0],
             ],
         );
         assert.deepEqual([r.verdict, r.exitCode, r.version], ["ok", 0, 1]);
@@ -257,7 +258,7 @@ describe("status verdicts", () => {
             TH,
         );
         assert.deepEqual(
-            down.stages.slice(2).map((s) => s.verdict),
+            down.stages.slice(2, 5).map((s) => s.verdict),
             ["failed", "failed", "failed"],
         );
         assert.equal(down.exitCode, 2);

@@ -57,9 +57,10 @@ let bindChain: Promise<unknown> = Promise.resolve();
 export class Connection {
     private readonly session: Session;
 
-    constructor(dataDir: string) {
+    constructor(dataDir: string, configFile?: string) {
         // chdb turns on `implicit_select` (a bare `1 + 1` is a query); clickhouse-server does not.
-        this.session = new Session(dataDir, { connectionArgs: ["--implicit_select=0"] });
+        const args = ["--implicit_select=0", ...(configFile ? [`--config-file=${configFile}`] : [])];
+        this.session = new Session(dataDir, { connectionArgs: args });
     }
 
     /** Runs one statement; `params` are `{name:Type}` bindings in ClickHouse's escaped text form. */
@@ -100,8 +101,15 @@ export class Engine {
     /** Exception code → name, from the engine's own `errorCodeToName`. */
     readonly errorNames = new Map<number, string>();
 
-    constructor(readonly dataDir: string) {
-        this.main = new Connection(dataDir);
+    /** The engine config file giving the backups disk, when there is one. */
+    private readonly configFile?: string;
+
+    constructor(
+        readonly dataDir: string,
+        backupsDir?: string,
+    ) {
+        this.configFile = backupsDir === undefined ? undefined : writeBackupsConfig(dataDir, backupsDir);
+        this.main = new Connection(dataDir, this.configFile);
     }
 
     /** Reads version, time zone and the error-name table. */
@@ -121,13 +129,40 @@ export class Engine {
 
     /** A new connection on the same data directory. */
     connect(): Connection {
-        return new Connection(this.dataDir);
+        return new Connection(this.dataDir, this.configFile);
     }
 
     /** Closes the long-lived connection. */
     close(): void {
         this.main.close();
     }
+}
+
+/** The disk name `BACKUP … TO Disk(…)` uses on a gateway started with `backupsDir`. */
+export const BACKUPS_DISK = "backups";
+
+/**
+ * Writes the engine config (XML, next to the data) that declares the local disk `backups` at
+ * `backupsDir` and allows it and the directory for BACKUP/RESTORE, as a server's
+ * `storage_configuration` and `backups.allowed_disk`/`allowed_path` do; returns its path.
+ */
+export function writeBackupsConfig(dataDir: string, backupsDir: string): string {
+    fs.mkdirSync(backupsDir, { recursive: true });
+    const dir = path.resolve(backupsDir) + "/";
+    if (/[<>&"']/.test(dir)) throw new Error(`backupsDir ${JSON.stringify(dir)} must not hold <, >, &, " or '`);
+    const file = path.join(dataDir, ".chdb-gateway-config.xml");
+    fs.writeFileSync(
+        file,
+        [
+            "<clickhouse>",
+            `  <storage_configuration><disks><${BACKUPS_DISK}><type>local</type><path>${dir}</path>` +
+                `</${BACKUPS_DISK}></disks></storage_configuration>`,
+            `  <backups><allowed_disk>${BACKUPS_DISK}</allowed_disk><allowed_path>${dir}</allowed_path></backups>`,
+            "</clickhouse>",
+            "",
+        ].join("\n"),
+    );
+    return file;
 }
 
 /**

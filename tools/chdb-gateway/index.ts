@@ -48,6 +48,12 @@ export interface ChdbGatewayOptions {
      * that check them). Default: plain HTTP.
      */
     tls?: GatewayTls;
+    /**
+     * A directory for native backups: the engine gets a local disk named `backups` there, allowed
+     * for `BACKUP`/`RESTORE … Disk('backups', '<name>')` (as `backups.allowed_disk` on a server).
+     * Created if missing, never removed by the gateway. Default: no backups disk (BACKUP refused).
+     */
+    backupsDir?: string;
     /** Receives the child's log lines (stderr); default: dropped. */
     log?: (line: string) => void;
     /**
@@ -98,6 +104,7 @@ export function startChdbGateway(opts: ChdbGatewayOptions = {}): Promise<ChdbGat
         password,
         port: opts.port ?? 0,
         removeDataDirOnExit: createdDir,
+        ...(opts.backupsDir !== undefined ? { backupsDir: path.resolve(opts.backupsDir) } : {}),
         ...(opts.tls
             ? { tls: { certFile: path.resolve(opts.tls.certFile), keyFile: path.resolve(opts.tls.keyFile) } }
             : {}),

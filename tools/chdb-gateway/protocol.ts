@@ -14,6 +14,11 @@ export interface ServerConfig {
     removeDataDirOnExit: boolean;
     /** Serve HTTPS with this PEM certificate (chain) and key, read from files; absent = plain HTTP. */
     tls?: GatewayTls;
+    /**
+     * A local disk `backups` at this directory, allowed for `BACKUP … TO Disk('backups', …)` and
+     * `File(…)` under it (the engine's `backups.allowed_disk` / `allowed_path`); absent = none.
+     */
+    backupsDir?: string;
 }
 
 /** The gateway's TLS certificate and key, as PEM files (test-only TLS termination). */

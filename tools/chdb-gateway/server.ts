@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     if (!config.dataDir) throw new Error("CHDB_GATEWAY_CONFIG.dataDir is required");
     fs.mkdirSync(config.dataDir, { recursive: true });
     lockDataDir(config.dataDir);
-    const engine = new Engine(config.dataDir);
+    const engine = new Engine(config.dataDir, config.backupsDir);
     await engine.init();
     const sessions = new Sessions(engine);
     const handler = new Handler(engine, sessions, { user: config.user, password: config.password }, log);

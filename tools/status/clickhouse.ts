@@ -1,7 +1,8 @@
 /**
  * ClickHouse reads of `npm run status` (HTTP, @clickhouse/client): per table of bronze, silver's
  * storage (`base_*`, under the `stg_*` views) and gold its stored rows, newest `_ingested_at` /
- * `_event_timestamp_ms`; the `bronze_rejects` count; the gold refreshes from `system.view_refreshes`.
+ * `_event_timestamp_ms`; `bronze_rejects` counted by collection and reason; the gold refreshes from
+ * `system.view_refreshes` (with the last success's duration where the server has it).
  * Silver-storage and gold names come from the dbt project (`dbtModelLayers`,
  * components/analytics/relations.ts).
  */
@@ -9,8 +10,9 @@ import { createClient, ClickHouseLogLevel } from "@clickhouse/client";
 import { describeClickHouseFailure } from "../../components/providers/shared/tlsErrors";
 import { CA_FIX } from "./flags";
 import { describeError, withDeadline } from "./deadline";
+import { readDrift, type DriftObs } from "./drift";
 import { findOffendingRows } from "./offending-row";
-import type { GoldObs, LayerObs, RefreshObs, SilverObs, TableObs } from "./types";
+import type { GoldObs, LayerObs, RefreshObs, RejectCount, SilverObs, TableObs } from "./types";
 
 export interface ClickHouseTarget {
     url: string;
@@ -42,7 +44,7 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 export async function readLayers(
     t: ClickHouseTarget,
     names: LayerNames,
-): Promise<{ bronze: LayerObs; silver: SilverObs; gold: GoldObs }> {
+): Promise<{ bronze: LayerObs; silver: SilverObs; gold: GoldObs; drift?: DriftObs }> {
     // The URL's own user:password@, when it has them, win over `user`/`password`, as in the client.
     let client: ReturnType<typeof createClient>;
     try {
@@ -82,12 +84,17 @@ export async function readLayers(
                 })
             ).map((r) => r.name),
         );
-        const cols = await query<{ table: string; name: string }>(
+        // The layers' time columns, and whether this server's system.view_refreshes has the refresh duration.
+        const cols = await query<{ database: string; table: string; name: string }>(
             "columns",
-            "SELECT table, name FROM system.columns WHERE database = {db:String} AND name IN ('_ingested_at', '_event_timestamp_ms')",
+            `SELECT database, table, name FROM system.columns
+             WHERE (database = {db:String} AND name IN ('_ingested_at', '_event_timestamp_ms'))
+                OR (database = 'system' AND table = 'view_refreshes' AND name = 'last_success_duration_ms')`,
             { db: t.database },
         );
-        const has = (table: string, col: string) => cols.some((c) => c.table === table && c.name === col);
+        const has = (table: string, col: string, db = t.database) =>
+            cols.some((c) => c.database === db && c.table === table && c.name === col);
+        const hasDuration = has("view_refreshes", "last_success_duration_ms", "system");
         const present = all.filter((x) => existing.has(x));
         const stats = new Map<string, TableObs>();
         if (present.length > 0) {
@@ -114,10 +121,16 @@ export async function readLayers(
             stats.get(table) ?? { table, missing: true, rows: null, newestIngestedMs: null, newestEventMs: null };
 
         let rejects: number | null = null;
+        let rejectsBy: RejectCount[] | undefined;
         let rejectsError: string | undefined;
         if (existing.has("bronze_rejects")) {
-            const [r] = await query<{ n: number }>("bronze_rejects", `SELECT count() AS n FROM ${q("bronze_rejects")}`);
-            rejects = Number(r?.n ?? 0);
+            const rows = await query<{ collection: string; reason: string; n: number }>(
+                "bronze_rejects",
+                `SELECT collection, reason, count() AS n
+                 FROM ${q("bronze_rejects")} GROUP BY collection, reason ORDER BY collection, reason`,
+            );
+            rejectsBy = rows.map((r) => ({ collection: r.collection, reason: r.reason, rows: Number(r.n) }));
+            rejects = rejectsBy.reduce((n, r) => n + r.rows, 0);
         } else rejectsError = `${t.database}.bronze_rejects does not exist: \`npm run dbt\` builds it`;
 
         const refreshes = await query<{
@@ -126,10 +139,12 @@ export async function readLayers(
             last_success: number | null;
             last_refresh: number | null;
             exception: string;
+            duration: number | null;
         }>(
             "view_refreshes",
             `SELECT view, toString(status) AS status, toUnixTimestamp(last_success_time) * 1000 AS last_success,
-                    toUnixTimestamp(last_refresh_time) * 1000 AS last_refresh, exception
+                    toUnixTimestamp(last_refresh_time) * 1000 AS last_refresh, exception,
+                    ${hasDuration ? "last_success_duration_ms" : "NULL"} AS duration
              FROM system.view_refreshes WHERE database = {db:String} ORDER BY view`,
             { db: t.database },
         );
@@ -139,6 +154,7 @@ export async function readLayers(
             lastSuccessMs: num(r.last_success),
             lastRefreshMs: num(r.last_refresh),
             exception: describeError({ message: r.exception ?? "" }, t.secrets),
+            ...(hasDuration ? { lastSuccessDurationMs: num(r.duration) } : {}),
         }));
         // a failed refresh: name the silver row behind it, if a silver view fails on one (offending-row.ts)
         const failed = refreshObs.some(
@@ -147,8 +163,14 @@ export async function readLayers(
         const offending = failed ? await findOffendingRows(query, t.database, names.silverStorage).catch(() => []) : [];
         return {
             bronze: { tables: names.bronze.map(obs) },
-            silver: { tables: names.silverStorage.map(obs), rejects, rejectsError },
+            silver: {
+                tables: names.silverStorage.map(obs),
+                rejects,
+                ...(rejectsBy ? { rejectsBy } : {}),
+                rejectsError,
+            },
             gold: { tables: names.gold.map(obs), refreshes: refreshObs, offending },
+            drift: await readDrift(query, t.database, existing),
         };
     } catch (e) {
         const secrets = [...t.secrets, t.password].filter(Boolean);

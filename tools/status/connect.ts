@@ -124,7 +124,8 @@ export async function readConnector(t: ConnectTarget, name: string): Promise<Con
                 .sort((a, c) => a.id - c.id),
         };
     } catch (e) {
-        return { name, error: (e as Error).message, tasks: [] };
+        // getJson throws only when Connect gave no usable answer (network, deadline, TLS, login).
+        return { name, error: (e as Error).message, unreachable: true, tasks: [] };
     }
 }
 

@@ -34,6 +34,11 @@ export interface Flags {
     caFile?: string;
     /** `--connect-user`: Kafka Connect REST user (else the stack output `connectUser`). */
     connectUser?: string;
+    /** `--serve [HOST:]PORT`: run the Prometheus exporter (serve.ts) instead of printing once. */
+    serve?: string;
+    /** `--tls-cert`/`--tls-key`: the exporter's HTTPS certificate and key (PEM files). */
+    tlsCert?: string;
+    tlsKey?: string;
 }
 
 /** The environment variable naming the CA file (the same as the seed tools'). */
@@ -81,6 +86,9 @@ export const USAGE = `usage: npm run status -- [--json] [--stack NAME] [--timeou
   the ClickHouse password comes from the stack, or from CDC_STATUS_CLICKHOUSE_PASSWORD; Connect's REST password
   from the stack, or from ${CONNECT_PASSWORD_ENV} (never flags: they would show in ps)
   Kafka over TLS: the CA as above; SCRAM-SHA-512: CDC_STATUS_KAFKA_PASSWORD (user CDC_STATUS_KAFKA_USER, default status)
+  exporter: --serve [HOST:]PORT serves Prometheus metrics on /metrics (each scrape one status run; all interfaces
+              when no HOST) --tls-cert FILE --tls-key FILE (HTTPS); basic auth: CDC_METRICS_PASSWORD (user
+              CDC_METRICS_USER, default metrics); runs until SIGTERM/SIGINT
 exit: 0 every stage ok or lagging, 2 a stage failed, 1 bad usage or the stack's outputs unreadable`;
 
 const NUMBERS: Record<string, (f: Flags, v: number) => void> = {
@@ -108,6 +116,9 @@ const STRINGS: Record<string, (f: Flags, v: string) => void> = {
     "--project-dir": (f, v) => (f.projectDir = v),
     "--ca-file": (f, v) => (f.caFile = v),
     "--connect-user": (f, v) => (f.connectUser = v),
+    "--serve": (f, v) => (f.serve = v),
+    "--tls-cert": (f, v) => (f.tlsCert = v),
+    "--tls-key": (f, v) => (f.tlsKey = v),
 };
 
 /**

@@ -1,5 +1,6 @@
 /** The report as one screen for a terminal (cli-table3): one block per stage in data-flow order. */
 import Table from "cli-table3";
+import { driftRows } from "./drift";
 import type { StageReport, StatusReport, TaskObs } from "./types";
 
 type Row = [string, string];
@@ -83,6 +84,9 @@ function stageRows(s: StageReport): Row[] {
                     : ", no refresh view";
                 rows.push([t.table, t.missing ? "does not exist" : `${n(t.rows)} rows${refresh}`]);
             }
+            break;
+        case "drift":
+            rows.push(...driftRows(d));
             break;
     }
     return rows;

@@ -1,8 +1,8 @@
 /** One status run: reads Connect, Kafka and ClickHouse concurrently, each call bounded, and judges. */
-import { dbtModelLayers } from "../../components/analytics/relations";
 import { readLayers } from "./clickhouse";
 import { readConnector, readConnectorConfig, sinkTopicsOf, sourceTopicsOf } from "./connect";
 import { readKafka } from "./kafka";
+import { modelLayersOf } from "./layers";
 import { buildReport } from "./verdict";
 import type { Target } from "./flags";
 import type { Observations, StatusReport, Thresholds } from "./types";
@@ -25,7 +25,7 @@ export async function observe(t: Target, o: RunOptions): Promise<Observations> {
         ...(t.connectAuth ? { auth: t.connectAuth } : {}),
         ...(t.caPem ? { caPem: t.caPem } : {}),
     };
-    const layers = dbtModelLayers(t.projectDir);
+    const layers = modelLayersOf(t.projectDir);
     const clickhouse = readLayers(
         { ...t.clickhouse, timeoutMs: o.timeoutMs, secrets: t.secrets, ...(t.caPem ? { caPem: t.caPem } : {}) },
         { bronze: t.bronzeTables, ...layers },
@@ -46,7 +46,7 @@ export async function observe(t: Target, o: RunOptions): Promise<Observations> {
             deadLetterTopic: sinkTopics.deadLetterTopic,
         },
     );
-    const { bronze, silver, gold } = await clickhouse;
+    const { bronze, silver, gold, drift } = await clickhouse;
     return {
         nowMs: (o.now ?? Date.now)(),
         source: { connector: source, ...kafka.source },
@@ -54,6 +54,7 @@ export async function observe(t: Target, o: RunOptions): Promise<Observations> {
         bronze,
         silver,
         gold,
+        drift,
     };
 }
 

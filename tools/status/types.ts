@@ -4,10 +4,11 @@
  * report (`StatusReport`) is what verdict.ts makes of them and what `--json` prints. The JSON
  * shape is versioned (`version`); docs/operations.md describes it.
  */
+import type { DriftObs } from "./drift";
 import type { OffendingRow } from "./offending-row";
 
 export type Verdict = "ok" | "lagging" | "failed";
-export type StageName = "source" | "sink" | "bronze" | "silver" | "gold";
+export type StageName = "source" | "sink" | "bronze" | "silver" | "gold" | "drift";
 
 /** Thresholds of the verdicts (flags of the same name, documented in docs/operations.md). */
 export interface Thresholds {
@@ -36,6 +37,8 @@ export interface ConnectorObs {
     name: string;
     /** Why the status could not be read (unreachable, 404, …): the connector counts as failed. */
     error?: string;
+    /** Set when Connect itself gave no usable answer (no connection, deadline, TLS, login), not e.g. a 404. */
+    unreachable?: boolean;
     state?: string;
     workerId?: string;
     trace?: string;
@@ -101,6 +104,8 @@ export interface RefreshObs {
     lastSuccessMs: number | null;
     lastRefreshMs: number | null;
     exception: string;
+    /** How long the last successful refresh took, when the server's system.view_refreshes has it. */
+    lastSuccessDurationMs?: number | null;
 }
 
 export interface LayerObs {
@@ -109,8 +114,17 @@ export interface LayerObs {
     tables: TableObs[];
 }
 
+/** Rows of `bronze_rejects` with one collection and reason. */
+export interface RejectCount {
+    collection: string;
+    reason: string;
+    rows: number;
+}
+
 export interface SilverObs extends LayerObs {
     rejects: number | null;
+    /** `rejects` by collection and reason (absent when bronze_rejects could not be read). */
+    rejectsBy?: RejectCount[];
     rejectsError?: string;
 }
 
@@ -128,6 +142,8 @@ export interface Observations {
     bronze: LayerObs;
     silver: SilverObs;
     gold: GoldObs;
+    /** Schema drift and the deployed models' version (drift.ts); absent when ClickHouse could not be asked. */
+    drift?: DriftObs;
 }
 
 /** One stage of the report. */
@@ -140,10 +156,20 @@ export interface StageReport {
     details: Record<string, unknown>;
 }
 
+/** The services a run reads; `up` = it answered the reads (within the deadline, TLS and login accepted). */
+export type ComponentName = "connect" | "kafka" | "clickhouse";
+export interface ComponentReport {
+    up: boolean;
+    /** Why it is down; null when up. */
+    error: string | null;
+}
+
 export interface StatusReport {
     version: 1;
     checkedAt: string;
     verdict: Verdict;
+    /** Whether each service answered (the exporter's `cdc_component_up`). */
+    components: Record<ComponentName, ComponentReport>;
     /** The process's exit code: 2 when any stage failed, else 0. */
     exitCode: 0 | 2;
     thresholds: Thresholds;

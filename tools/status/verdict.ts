@@ -3,7 +3,10 @@
  * docs/operations.md: a stage is `failed` when it cannot do its job or could not be checked,
  * `lagging` when data is delayed, held back or diverted but the stage works, else `ok`.
  */
+import { judgeDrift } from "./drift";
 import type {
+    ComponentName,
+    ComponentReport,
     ConnectorObs,
     GoldObs,
     LayerObs,
@@ -233,6 +236,7 @@ export function judgeSilver(s: SilverObs, bronze: LayerObs, nowMs: number, th: T
         details: {
             tables: s.tables.map((t) => tableDetails(t, nowMs)),
             rejects: s.rejects,
+            rejectsBy: s.rejectsBy ?? null,
             delayBehindBronzeSeconds: bronzeNewest === null ? null : Math.round(delaySeconds * 10) / 10,
         },
     };
@@ -285,6 +289,20 @@ function offendingText(g: GoldObs): string {
     return `; ${each.join("; ")}: fix or delete that document in the source`;
 }
 
+/**
+ * Whether each service answered: Connect unless a connector read got no usable answer (a 404 is an
+ * answer), Kafka unless it could not be asked at all, ClickHouse unless the layers could not be read.
+ */
+export function judgeComponents(o: Observations): Record<ComponentName, ComponentReport> {
+    const down = (error: string | undefined): ComponentReport => ({ up: error === undefined, error: error ?? null });
+    const connect = [o.source.connector, o.sink.connector].find((c) => c.unreachable);
+    return {
+        connect: down(connect?.error),
+        kafka: down(o.source.kafkaError),
+        clickhouse: down(o.bronze.error),
+    };
+}
+
 /** The whole report: stages in data-flow order, the worst verdict, the exit code. */
 export function buildReport(o: Observations, th: Thresholds): StatusReport {
     const stages = [
@@ -293,6 +311,7 @@ export function buildReport(o: Observations, th: Thresholds): StatusReport {
         judgeBronze(o.bronze, o.nowMs),
         judgeSilver(o.silver, o.bronze, o.nowMs, th),
         judgeGold(o.gold, o.nowMs, th),
+        judgeDrift(o.drift),
     ];
     const verdict = worst(stages.map((s) => s.verdict));
     return {
@@ -300,6 +319,7 @@ export function buildReport(o: Observations, th: Thresholds): StatusReport {
         checkedAt: new Date(o.nowMs).toISOString(),
         verdict,
         exitCode: verdict === "failed" ? 2 : 0,
+        components: judgeComponents(o),
         thresholds: th,
         stages,
     };

@@ -20,6 +20,7 @@ import {
     STACK_CA_FIX,
     tlsProblemInText,
 } from "../shared/tlsErrors";
+import { dbtProjectHash } from "./hash";
 import { dbtFailureMessage, summariseRunResults, type DbtRunSummary } from "./summary";
 import { ensureDbtVenv } from "./venv";
 
@@ -223,7 +224,8 @@ export async function runDbt(o: RunDbtOptions): Promise<DbtRunSummary> {
 
         const args = [command, ...common, "--target", target];
         if (o.threads !== undefined) args.push("--threads", String(o.threads));
-        if (o.vars && Object.keys(o.vars).length > 0) args.push("--vars", JSON.stringify(o.vars));
+        // the project's content hash, recorded by the run in analytics_deployment (docs/analytics.md)
+        args.push("--vars", JSON.stringify({ cdc_project_hash: dbtProjectHash(projectDir), ...o.vars }));
         if (o.fullRefresh) args.push("--full-refresh");
         if (o.select && o.select.length > 0) args.push("--select", ...o.select);
         log(

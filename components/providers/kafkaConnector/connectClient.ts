@@ -113,7 +113,7 @@ function serverMessageOf(data: unknown): string | undefined {
  */
 export async function connectRequest<T = unknown>(
     opts: ConnectCallOptions,
-    method: "GET" | "PUT" | "POST" | "DELETE",
+    method: "GET" | "PUT" | "POST" | "PATCH" | "DELETE",
     path: string,
     body?: unknown,
     okStatuses: readonly number[] = [],

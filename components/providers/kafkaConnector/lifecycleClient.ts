@@ -108,3 +108,14 @@ export async function deleteOffsets(opts: ConnectCallOptions, name: string): Pro
         connectRequest(opts, "DELETE", `/connectors/${enc(name)}/offsets`, undefined, [404, 405]),
     );
 }
+
+/**
+ * `PATCH /connectors/{name}/offsets` (Kafka 3.6+; the connector must be STOPPED): sets the given
+ * partitions' offsets, e.g. a sink's `{ kafka_topic, kafka_partition }` → `{ kafka_offset }` (the
+ * next offset it reads); partitions not listed keep theirs.
+ */
+export async function patchOffsets(opts: ConnectCallOptions, name: string, offsets: ConnectorOffset[]): Promise<void> {
+    await needsVersion(`setting the offsets of connector "${name}"`, "3.6", () =>
+        connectRequest(opts, "PATCH", `/connectors/${enc(name)}/offsets`, { offsets }, [404, 405]),
+    );
+}
