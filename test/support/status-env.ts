@@ -17,7 +17,12 @@ import { dbtModelLayers } from "../../components/analytics/relations";
 import type { StatusReport } from "../../tools/status/types";
 import { startBronzeGateway, type BronzeGateway } from "./bronze-gateway";
 import { chdbProblem } from "./chdb";
-import { kafkaToolchainProblem, startKafkaConnect, type KafkaConnectCluster } from "./kafka";
+import {
+    kafkaToolchainProblem,
+    startKafkaConnect,
+    type KafkaConnectCluster,
+    type StartKafkaConnectOptions,
+} from "./kafka";
 import { requireTier } from "./tier";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -103,8 +108,13 @@ export interface StatusEnv {
     insertSilver(rows: { id: string; reason?: string }[]): Promise<void>;
 }
 
-/** Called at the top of the test file: starts the services before its tests and stops them after. */
-export function statusEnv(): StatusEnv {
+/**
+ * Called at the top of the test file: starts the services before its tests and stops them after.
+ * `kafkaOptions` (called in the `before` hook) adds options of the Kafka + Connect start, e.g. JVM agents.
+ */
+export function statusEnv(
+    opts: { kafkaOptions?: () => Promise<Omit<StartKafkaConnectOptions, "log">> } = {},
+): StatusEnv {
     let kafka: KafkaConnectCluster | undefined;
     let gw: ChdbGateway | undefined;
     let ch: ClickHouseClient | undefined;
@@ -124,6 +134,7 @@ export function statusEnv(): StatusEnv {
             let engine: BronzeGateway;
             [kafka, engine] = await Promise.all([
                 startKafkaConnect({
+                    ...(await opts.kafkaOptions?.()),
                     log: process.env.CDC_TEST_VERBOSE ? (l) => process.stderr.write(`${l}\n`) : undefined,
                 }),
                 startBronzeGateway(DB, { password: PASSWORD }),

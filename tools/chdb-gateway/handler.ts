@@ -21,6 +21,7 @@ import {
     type Plan,
     type QueryRequest,
 } from "./request";
+import { METRICS_CONTENT_TYPE, renderEngineMetrics } from "./metrics";
 import { contentTypeFor, send, summary } from "./response";
 import type { SessionState, Sessions } from "./sessions";
 import { READ_ONLY_KINDS, quoteIdentifier, quoteString, scanStatement } from "./sql-scan";
@@ -56,6 +57,11 @@ export class Handler {
             const raw = await readBody(req);
             if (url.pathname === "/ping" || url.pathname === "/replicas_status") {
                 return send(res, 200, { "Content-Type": "text/plain; charset=UTF-8" }, Buffer.from("Ok.\n"));
+            }
+            // clickhouse-server's prometheus handler: no credentials asked (the counters hold no row data).
+            if (url.pathname === "/metrics") {
+                const text = await renderEngineMetrics(this.engine);
+                return send(res, 200, { "Content-Type": METRICS_CONTENT_TYPE }, Buffer.from(text));
             }
             if (url.pathname !== "/") {
                 return send(
