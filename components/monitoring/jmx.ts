@@ -116,7 +116,7 @@ const DEBEZIUM_STREAMING: [attribute: string, suffix: string, type: Rule["type"]
     ["MilliSecondsSinceLastEvent", "milliseconds_since_last_event", "GAUGE", "Time since the last event"],
     ["Connected", "connected", "GAUGE", "1 while the connector is connected to MongoDB"],
     ["QueueRemainingCapacity", "queue_remaining_capacity", "GAUGE", "Free slots in the connector's queue"],
-    ["TotalNumberOfEventsSeen", "total_number_of_events_seen", "COUNTER", "Change events seen since start"],
+    ["TotalNumberOfEventsSeen", "total_number_of_events_seen", "GAUGE", "Change events seen since start"],
 ];
 
 /** ClickHouse sink attributes → metric name (task-level bean, then per-topic bean). */
@@ -139,6 +139,15 @@ const CLICKHOUSE_SINK_TOPIC: [attribute: string, name: string, type: Rule["type"
     ["MeanInsertTime", "clickhouse_sink_topic_insert_time_milliseconds", "GAUGE"],
 ];
 
+/**
+ * The agent (client_java 1.x) writes a COUNTER as `<name>_total`, adding the suffix when the name
+ * lacks it: the design's names without it (e.g. `kafka_connect_task_error_total_record_failures`)
+ * are cumulative values typed GAUGE so that they keep their exact name.
+ */
+function counterOrGauge(attribute: string): Rule["type"] {
+    return attribute.endsWith("-total") ? "COUNTER" : "GAUGE";
+}
+
 const connectRules: Rule[] = [
     {
         pattern: `kafka.connect<type=connector-metrics, connector=${NAME}><>status: ([a-z-]+)`,
@@ -160,7 +169,7 @@ const connectRules: Rule[] = [
         c.attributes.map((a): Rule => ({
             pattern: `kafka.connect<type=${c.type}, connector=${NAME}, task=${NAME}><>${a}`,
             name: c.prefix + a.replace(/-/g, "_"),
-            type: "COUNTER",
+            type: counterOrGauge(a),
             labels: { connector: "$1", task: "$2" },
             help: `${c.help}: ${a}`,
         })),
