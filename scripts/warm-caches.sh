@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fills the caches that the real-engine test tiers use, under ${XDG_CACHE_HOME:-~/.cache}/cdc-pipeline:
 #   kafka-<ver>/          Kafka, Kafka Connect and Debezium MongoDB jars from Maven Central (test/support/kafka)
+#   jmx-exporter-agent-<ver>/ the Prometheus JMX exporter agent jar (Maven Central), checked against its pin
 #   clickhouse-java-<ver>/ the Kafka Connect sink's ClickHouse Java clients (libs/) from Maven Central and the
 #                         compiled GatewayProbe (classes-<hash>/) for the JVM-client tier (test/support/clickhouse-java)
 #   pulumi-cli-<ver>/bin  the Pulumi CLI built from Go modules (test/support/pulumi-cli), unless a usable
@@ -46,6 +47,7 @@ step kafka '
     if (problem) throw new Error(problem);
     console.log(await k.ensureKafkaJars(console.log));
     console.log(await k.ensureRestAuthJar(console.log));
+    console.log(await k.ensureJmxAgentJar(console.log));
   })().catch((e) => { console.error(e.message ?? e); process.exit(1); });'
 
 step clickhouse-java '

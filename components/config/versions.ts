@@ -39,3 +39,17 @@ export const DEFAULT_CLICKHOUSE_SINK_PLUGIN = {
     sha256: "53e31ccd96734b8fb1f251279da17863b9b193f0764a61280461aa314050ecc6",
     url: "https://github.com/ClickHouse/clickhouse-kafka-connect/releases/download/{version}/clickhouse-kafka-connect-{version}.zip",
 } as const;
+
+/**
+ * The Prometheus JMX exporter's Java agent (Maven Central), loaded into every Kafka broker and
+ * Kafka Connect worker when monitoring is on: a fetcher downloads the jar, refuses it unless its
+ * SHA-256 matches, and the JVMs start with `-javaagent:` (components/platform/shared/jmxAgent.ts).
+ * Maven Central publishes only a SHA-1 for it (`.jar.sha1`: f9c53eb0aa1828c3c9cd7647238563e43a4ed68c);
+ * the SHA-256 here was computed from the same download after checking that SHA-1. When bumping the
+ * version, do the same (`curl -fsSL <url> | sha256sum`) and set both keys together.
+ */
+export const DEFAULT_JMX_EXPORTER_AGENT = {
+    version: "1.0.1",
+    sha256: "7d61f737fd661610ccc14aea79764faa1ea94a340cbc8f0029b3d2edea3d80c1",
+    url: "https://repo1.maven.org/maven2/io/prometheus/jmx/jmx_prometheus_javaagent/{version}/jmx_prometheus_javaagent-{version}.jar",
+} as const;

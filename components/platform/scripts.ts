@@ -139,11 +139,16 @@ export interface PluginInstallOptions {
     sha256: string;
     /** Directory (a volume shared with Kafka Connect) the plugin is unpacked into. */
     dest: string;
+    /**
+     * Install the download as this file name in `dest` instead of unpacking it (a single jar, e.g.
+     * the JMX exporter's agent). Unset: the download is a zip, unpacked into `dest`.
+     */
+    asFile?: string;
 }
 
 /**
  * POSIX sh script for a small fetcher container (busybox wget, sha256sum, unzip): downloads the
- * plugin zip, refuses it unless its SHA-256 matches, unpacks it into `dest` atomically, and is a
+ * plugin zip, refuses it unless its SHA-256 matches, unpacks it (or, with `asFile`, copies it) into `dest`, and is a
  * no-op when that exact version is already installed (a marker file holds the checksum).
  */
 export function pluginInstallScript(o: PluginInstallOptions): string {
@@ -161,7 +166,9 @@ export function pluginInstallScript(o: PluginInstallOptions): string {
         'for attempt in 1 2 3 4 5; do wget -q -O "$TMP/plugin.zip" "$URL" && break; [ "$attempt" = 5 ] && { echo "download of $URL failed 5 times" >&2; exit 1; }; echo "download failed; retrying" >&2; sleep $((attempt * 3)); done',
         'echo "$SHA256  $TMP/plugin.zip" | sha256sum -c - || { echo "checksum mismatch for $URL: expected $SHA256, refusing to install" >&2; exit 1; }',
         'mkdir -p "$TMP/unpacked"',
-        'unzip -q "$TMP/plugin.zip" -d "$TMP/unpacked"',
+        o.asFile
+            ? `cp "$TMP/plugin.zip" "$TMP/unpacked/"${q(o.asFile)}`
+            : 'unzip -q "$TMP/plugin.zip" -d "$TMP/unpacked"',
         'find "$DEST" -mindepth 1 -maxdepth 1 -exec rm -rf {} +',
         'cp -R "$TMP/unpacked/." "$DEST/"',
         'echo "$SHA256" > "$DEST/.installed-sha256"',

@@ -11,7 +11,8 @@ import type { ConnectAccess } from "../shared/endpoints";
 import { connectEnv, connectGroupId, heapMb } from "../shared/services";
 import { PLUGIN_DIR, PLUGIN_STAGING_DIR, sinkPluginInstallCommand } from "../shared/sinkPlugin";
 import type { DockerContext } from "./context";
-import type { DockerKafka } from "./kafka";
+import { dockerJmxAgent, jmxAgentMount, type DockerKafka } from "./kafka";
+import type { JmxAgentOptions } from "../shared/jmxAgent";
 import type { DockerMongo } from "./mongo";
 import { fetcherProxyEnv, onlyOnSuccess } from "./jobs";
 import {
@@ -36,10 +37,15 @@ export interface DockerConnect extends ConnectAccess {
     sinkPlugin: docker.Container;
 }
 
+/**
+ * `opts.jmxAgent` (monitoring on): the worker runs the Prometheus JMX exporter agent on port 9404
+ * (HTTPS + basic auth with TLS on), its jar installed by a fetcher job first.
+ */
 export function connectWorkers(
     ctx: DockerContext,
     creds: PlatformCredentials,
     deps: { mongo: DockerMongo; kafka: DockerKafka },
+    opts: { jmxAgent?: JmxAgentOptions } = {},
 ): DockerConnect {
     const { name, child, docker: d } = ctx;
     const plugins = ctx.volume("connect-plugins");
@@ -63,16 +69,21 @@ export function connectWorkers(
         pulumi.output(d.clickhouseSink.sha256),
     );
     const tls = creds.tls;
+    const jmx = opts.jmxAgent ? dockerJmxAgent(ctx, "connect", opts.jmxAgent, tls !== undefined) : undefined;
+    // The agent's lines first (they add to KAFKA_OPTS, which the image's entrypoint keeps), then the start.
+    const start = (script: string) => (jmx ? pulumi.interpolate`${jmx.startScript}\n${script}` : pulumi.output(script));
     // With TLS on: the worker's clients on SASL_SSL, REST on HTTPS with basic auth (shared/kafkaSecurity.ts).
     const secure = tls
         ? {
-              entrypoints: ["bash", "-c", connectStartScript(CONNECT_IMAGE_START)],
+              entrypoints: ["bash", "-c", start(connectStartScript(CONNECT_IMAGE_START))],
               command: [],
               // Debezium Connect runs as kafka (uid 1001).
               uploads: tlsUploads(tls, "connect", 1001),
               healthcheck: secureHealthchecks.connect,
           }
-        : {};
+        : jmx
+          ? { entrypoints: ["bash", "-c", start(`exec ${CONNECT_IMAGE_START}`)], command: [] }
+          : {};
     const container = ctx.serviceContainer(
         "connect",
         {
@@ -87,6 +98,7 @@ export function connectWorkers(
                     }),
                     // A new plugin release changes this, which recreates the worker so it loads the new jars.
                     pulumi.interpolate`CDC_SINK_PLUGIN_SHA256=${installed}`,
+                    ...(jmx ? [pulumi.interpolate`CDC_JMX_AGENT_SHA256=${jmx.installed}`] : []),
                     // Connector secrets reach the worker only here; connector configs hold `${env:...}` references.
                     ...envConfigProviderWorkerEnv(),
                     pulumi.interpolate`${CONNECT_SECRET_ENV.clickhousePassword}=${creds.clickhousePassword}`,
@@ -110,10 +122,13 @@ export function connectWorkers(
                           ]
                         : []),
                 ],
-                volumes: [{ volumeName: plugins.name, containerPath: PLUGIN_DIR, readOnly: true }],
+                volumes: [
+                    { volumeName: plugins.name, containerPath: PLUGIN_DIR, readOnly: true },
+                    ...(jmx ? [jmxAgentMount(jmx)] : []),
+                ],
             },
         },
-        { dependsOn: [deps.kafka.container, sinkPlugin] },
+        { dependsOn: [deps.kafka.container, sinkPlugin, ...(jmx ? [jmx.job] : [])] },
     );
     return {
         container,

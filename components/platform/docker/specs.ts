@@ -150,7 +150,7 @@ export const secureHealthchecks = {
  * The secure Kafka container's command: one KRaft node, every listener encrypted (see
  * shared/kafkaSecurity.ts): INTERNAL 9092 for Connect and HOST 19092 for the host, both SASL_SSL.
  */
-export function kafkaSecureCommand(o: { hostAddress: string; hostPort: number }): string[] {
+export function kafkaSecureCommand(o: { hostAddress: string; hostPort: number; preExec?: string[] }): string[] {
     const properties = {
         "node.id": "1",
         "process.roles": "broker,controller",
@@ -171,7 +171,11 @@ export function kafkaSecureCommand(o: { hostAddress: string; hostPort: number })
             tls: CONTAINER_TLS_FILES,
         }),
     };
-    return ["bash", "-c", kafkaStartScript({ properties, bin: KAFKA_BIN, tls: CONTAINER_TLS_FILES })];
+    return [
+        "bash",
+        "-c",
+        kafkaStartScript({ properties, bin: KAFKA_BIN, tls: CONTAINER_TLS_FILES, preExec: o.preExec }),
+    ];
 }
 
 /** The secure Kafka container's env: cluster id, heap, and the passwords its script and JVM read. */

@@ -4,6 +4,7 @@
  * exposes. The connector secrets reach the workers only through a Secret, as environment.
  */
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { CONNECT_SECRET_ENV, CONNECT_SECRET_REFS, envConfigProviderWorkerEnv } from "../../../connectors";
 import type { PlatformCredentials } from "../shared/credentials";
 import type { ConnectAccess } from "../shared/endpoints";
@@ -24,7 +25,8 @@ import {
     secureProbes,
     securityContexts,
 } from "./specs";
-import { tlsSecret, tlsVolume } from "./kafka";
+import { kubernetesJmxAgent, tlsSecret, tlsVolume } from "./kafka";
+import type { JmxAgentOptions } from "../shared/jmxAgent";
 import { CONNECT_REST_USER, connectStartScript } from "../shared/kafkaSecurity";
 
 export interface KubernetesConnect extends ConnectAccess {
@@ -33,10 +35,15 @@ export interface KubernetesConnect extends ConnectAccess {
     budget?: k8s.policy.v1.PodDisruptionBudget;
 }
 
+/**
+ * `opts.jmxAgent` (monitoring on): every worker runs the Prometheus JMX exporter agent on port 9404
+ * (HTTPS + basic auth with TLS on), its jar installed by an init container.
+ */
 export function connectWorkers(
     ctx: KubernetesContext,
     creds: PlatformCredentials,
     deps: { mongo: KubernetesMongo; kafka: KubernetesKafka },
+    opts: { jmxAgent?: JmxAgentOptions } = {},
 ): KubernetesConnect {
     const { name, child, kubernetes: k } = ctx;
     const service = ctx.exposed("connect", { name: "rest", port: 8083 });
@@ -61,6 +68,14 @@ export function connectWorkers(
               }),
           }
         : undefined;
+    const jmx = opts.jmxAgent ? kubernetesJmxAgent(ctx, "connect", opts.jmxAgent, tls !== undefined) : undefined;
+    const start = secure ? connectStartScript("/docker-entrypoint.sh start") : "exec /docker-entrypoint.sh start";
+    // With the agent: its lines first (they add to KAFKA_OPTS, which the image's entrypoint keeps).
+    const command = jmx
+        ? { command: ["bash", "-c", pulumi.interpolate`${jmx.startScript}\n${start}`] }
+        : secure
+          ? { command: ["bash", "-c", start] }
+          : {};
     const deployment = new k8s.apps.v1.Deployment(
         `${name}-connect`,
         {
@@ -78,15 +93,14 @@ export function connectWorkers(
                             securityContext: noEscalation,
                             resources: resourceSpec({ memoryMb: 128, cpuMillis: 200 }),
                         },
+                        ...(jmx ? [jmx.initContainer] : []),
                     ],
                     containers: [
                         {
                             name: "connect",
                             image: k.images.connect,
                             // With TLS on: the REST users' and JAAS files first, then the image's own start.
-                            ...(secure
-                                ? { command: ["bash", "-c", connectStartScript("/docker-entrypoint.sh start")] }
-                                : {}),
+                            ...command,
                             env: [
                                 ...connectWorkerEnv({
                                     bootstrap: deps.kafka.bootstrap,
@@ -107,10 +121,11 @@ export function connectWorkers(
                                 ),
                                 ...(secure ? connectSecureEnv(secure.passwords.metadata.name) : []),
                             ],
-                            ports: [{ name: "rest", containerPort: 8083 }],
+                            ports: [{ name: "rest", containerPort: 8083 }, ...(jmx ? [jmx.port] : [])],
                             volumeMounts: [
                                 { name: "plugins", mountPath: PLUGIN_DIR, readOnly: true },
                                 ...(secure ? [secure.tls.mount] : []),
+                                ...(jmx ? [jmx.mount] : []),
                             ],
                             readinessProbe: (secure ? secureProbes : probes).connect.readiness,
                             livenessProbe: (secure ? secureProbes : probes).connect.liveness,
@@ -118,7 +133,11 @@ export function connectWorkers(
                             securityContext: noEscalation,
                         },
                     ],
-                    volumes: [{ name: "plugins", emptyDir: {} }, ...(secure ? [secure.tls.volume] : [])],
+                    volumes: [
+                        { name: "plugins", emptyDir: {} },
+                        ...(secure ? [secure.tls.volume] : []),
+                        ...(jmx ? [jmx.volume] : []),
+                    ],
                 }),
             },
         },

@@ -5,6 +5,15 @@ import type { PlatformCredentials } from "../shared/credentials";
 import { hostToolsSasl, KAFKA_PORTS, type KafkaSasl } from "../shared/kafkaSecurity";
 import { heapMb } from "../shared/services";
 import { TLS_DIR, type StackTls, type TlsService } from "../shared/tls";
+import { DEFAULT_JMX_EXPORTER_AGENT } from "../../config/versions";
+import {
+    JMX_AGENT_DIR,
+    JMX_AGENT_PORT,
+    JMX_AGENT_STAGING_DIR,
+    jmxAgentInstallCommand,
+    platformJmxStartScript,
+    type JmxAgentOptions,
+} from "../shared/jmxAgent";
 import type { KubernetesContext } from "./context";
 import {
     kafkaCommand,
@@ -49,6 +58,33 @@ export function tlsVolume(secret: k8s.core.v1.Secret) {
     };
 }
 
+/**
+ * The JMX exporter agent in a pod (shared/jmxAgent.ts): an init container downloads the pinned jar
+ * into an emptyDir (refused unless its SHA-256 matches), mounted read-only in the service container,
+ * whose start script runs `startScript` first; port 9404 is named `metrics`.
+ */
+export function kubernetesJmxAgent(
+    ctx: KubernetesContext,
+    service: "kafka" | "connect",
+    agent: JmxAgentOptions,
+    tls: boolean,
+) {
+    return {
+        initContainer: {
+            name: "jmx-agent",
+            image: ctx.kubernetes.images.pluginFetcher,
+            command: jmxAgentInstallCommand(agent.agent ?? DEFAULT_JMX_EXPORTER_AGENT),
+            volumeMounts: [{ name: "jmx-agent", mountPath: JMX_AGENT_STAGING_DIR }],
+            securityContext: noEscalation,
+            resources: resourceSpec({ memoryMb: 128, cpuMillis: 200 }),
+        },
+        volume: { name: "jmx-agent", emptyDir: {} },
+        mount: { name: "jmx-agent", mountPath: JMX_AGENT_DIR, readOnly: true },
+        port: { name: "metrics", containerPort: JMX_AGENT_PORT },
+        startScript: platformJmxStartScript(service, { tls, agent, project: pulumi.getProject(), stack: ctx.stack }),
+    };
+}
+
 export interface KubernetesKafka {
     statefulSet: k8s.apps.v1.StatefulSet;
     service: k8s.core.v1.Service;
@@ -62,10 +98,22 @@ export interface KubernetesKafka {
     sasl?: KafkaSasl;
 }
 
-export function kafkaCluster(ctx: KubernetesContext, creds: PlatformCredentials): KubernetesKafka {
+/**
+ * `opts.jmxAgent` (monitoring on): every broker runs the Prometheus JMX exporter agent on port 9404
+ * (HTTPS + basic auth with TLS on), its jar installed by an init container.
+ */
+export function kafkaCluster(
+    ctx: KubernetesContext,
+    creds: PlatformCredentials,
+    opts: { jmxAgent?: JmxAgentOptions } = {},
+): KubernetesKafka {
     const k = ctx.kubernetes;
     const brokers = k.kafka.brokers;
     const tls = creds.tls;
+    const jmx = opts.jmxAgent ? kubernetesJmxAgent(ctx, "kafka", opts.jmxAgent, tls !== undefined) : undefined;
+    const preExec: pulumi.Output<string[] | undefined> = jmx
+        ? jmx.startScript.apply((s) => [s])
+        : pulumi.output(undefined);
     const service = ctx.headless("kafka", "kafka", [
         { name: "broker", port: 9092 },
         { name: "controller", port: 9093 },
@@ -90,13 +138,16 @@ export function kafkaCluster(ctx: KubernetesContext, creds: PlatformCredentials)
         storageGi: k.kafka.storageGi,
         securityContext: securityContexts.kafka.pod,
         pod: {
+            ...(jmx ? { initContainers: [jmx.initContainer] } : {}),
             containers: [
                 {
                     name: "kafka",
                     image: k.images.kafka,
-                    command: secure
-                        ? kafkaSecureCommand({ brokers, service: "kafka", statefulSet: "kafka" })
-                        : kafkaCommand({ service: "kafka" }),
+                    command: preExec.apply((pre) =>
+                        secure
+                            ? kafkaSecureCommand({ brokers, service: "kafka", statefulSet: "kafka", preExec: pre })
+                            : kafkaCommand({ service: "kafka", preExec: pre }),
+                    ),
                     env: secure
                         ? kafkaSecureEnv({
                               clusterId: creds.kafkaClusterId,
@@ -114,10 +165,12 @@ export function kafkaCluster(ctx: KubernetesContext, creds: PlatformCredentials)
                         { name: "broker", containerPort: 9092 },
                         { name: "controller", containerPort: 9093 },
                         ...(secure ? [{ name: "inter-broker", containerPort: KAFKA_PORTS.broker }] : []),
+                        ...(jmx ? [jmx.port] : []),
                     ],
                     volumeMounts: [
                         { name: "data", mountPath: "/var/lib/kafka/data" },
                         ...(secure ? [secure.tls.mount] : []),
+                        ...(jmx ? [jmx.mount] : []),
                     ],
                     readinessProbe: (secure ? secureProbes : probes).kafka.readiness,
                     livenessProbe: (secure ? secureProbes : probes).kafka.liveness,
@@ -125,7 +178,9 @@ export function kafkaCluster(ctx: KubernetesContext, creds: PlatformCredentials)
                     securityContext: noEscalation,
                 },
             ],
-            ...(secure ? { volumes: [secure.tls.volume] } : {}),
+            ...(secure || jmx
+                ? { volumes: [...(secure ? [secure.tls.volume] : []), ...(jmx ? [jmx.volume] : [])] }
+                : {}),
         },
     });
     return {

@@ -102,7 +102,13 @@ export function kafkaEnv(o: {
  * the node id and advertised host filled in from the pod's name at start; every listener SSL
  * (controller, inter-broker: mutual TLS) or SASL_SSL (clients, SCRAM-SHA-512).
  */
-export function kafkaSecureCommand(o: { brokers: number; service: string; statefulSet: string }): string[] {
+export function kafkaSecureCommand(o: {
+    brokers: number;
+    service: string;
+    statefulSet: string;
+    /** Lines run just before the broker starts (the JMX agent's, shared/jmxAgent.ts). */
+    preExec?: string[];
+}): string[] {
     const voters = Array.from(
         { length: o.brokers },
         (_, i) => `${i}@${podDns(o.statefulSet, i, o.service)}:${KAFKA_PORTS.controller}`,
@@ -134,6 +140,7 @@ export function kafkaSecureCommand(o: { brokers: number; service: string; statef
             bin: "/opt/kafka/bin",
             tls: CONTAINER_TLS_FILES,
             substitutions: { NODE_ID: "${HOSTNAME##*-}", HOST: `\${HOSTNAME}.${o.service}` },
+            preExec: o.preExec,
         }),
     ];
 }
@@ -175,11 +182,12 @@ export function connectSecureEnv(secret: k8s.types.input.core.v1.SecretKeySelect
 }
 
 /** Container command for a Kafka pod: node id and advertised listener from the pod's name. */
-export function kafkaCommand(o: { service: string }): string[] {
+export function kafkaCommand(o: { service: string; preExec?: string[] }): string[] {
+    const pre = (o.preExec ?? []).map((l) => `${l}\n`).join("");
     return [
         "bash",
         "-c",
-        `export KAFKA_NODE_ID="\${HOSTNAME##*-}"; export KAFKA_ADVERTISED_LISTENERS="PLAINTEXT://\${HOSTNAME}.${o.service}:9092"; exec /etc/kafka/docker/run`,
+        `${pre}export KAFKA_NODE_ID="\${HOSTNAME##*-}"; export KAFKA_ADVERTISED_LISTENERS="PLAINTEXT://\${HOSTNAME}.${o.service}:9092"; exec /etc/kafka/docker/run`,
     ];
 }
 

@@ -292,6 +292,8 @@ export function kafkaStartScript(o: {
     tls: TlsFiles;
     /** Where the script writes its files; default {@link KAFKA_RUNTIME_DIR} (the healthcheck's). */
     runtimeDir?: string;
+    /** Lines run just before the broker starts, after the tools above (e.g. the JMX agent's `KAFKA_OPTS`). */
+    preExec?: string[];
 }): string {
     const dir = o.runtimeDir ?? KAFKA_RUNTIME_DIR;
     const sed = Object.entries(o.substitutions ?? {})
@@ -319,6 +321,7 @@ export function kafkaStartScript(o: {
         `${o.bin}/kafka-storage.sh format --ignore-formatted -t "$CLUSTER_ID" -c ${dir}/server.properties ` +
             scramFormatArgs().join(" "),
         `( until ${TOOL_ENV} ${upsert}; do sleep 5; done; echo "cdc: SCRAM users up to date" ) &`,
+        ...(o.preExec ?? []),
         `exec ${o.bin}/kafka-server-start.sh ${dir}/server.properties`,
     ].join("\n");
 }

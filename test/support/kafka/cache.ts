@@ -4,7 +4,9 @@
  * `plugins/` = Connect `plugin.path`). A stamp holding the pom's hash marks a complete cache, so a
  * changed pom is materialised afresh; a half-written one is never used (../maven-cache.ts does the Maven part).
  */
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import {
     cacheRoot,
@@ -15,6 +17,7 @@ import {
     mavenCacheComplete,
     pomProperty,
 } from "../maven-cache";
+import { DEFAULT_JMX_EXPORTER_AGENT } from "../../../components/config/versions";
 
 export { cacheRoot, javaBin, javaMajorVersion, mavenAvailable };
 
@@ -92,4 +95,37 @@ export async function ensureRestAuthJar(log: (l: string) => void = () => {}): Pr
         steps: [["dependency:copy-dependencies", "-DoutputDirectory={out}/libs", "-DincludeScope=runtime"]],
     });
     return path.join(dir, "libs");
+}
+
+/** The pom of the Prometheus JMX exporter's agent (kept out of pom.xml, see its header). */
+export const JMX_AGENT_POM_PATH = path.join(__dirname, "jmx-agent-pom.xml");
+
+/**
+ * Makes sure the JMX exporter agent's jar is cached and is the product's pin (its SHA-256, from
+ * components/config/versions.ts); returns the jar's path. A cached jar that does not match is refused.
+ */
+export async function ensureJmxAgentJar(log: (l: string) => void = () => {}): Promise<string> {
+    const version = pomProperty(JMX_AGENT_POM_PATH, "jmx.agent.version");
+    if (version !== DEFAULT_JMX_EXPORTER_AGENT.version)
+        throw new Error(
+            `${JMX_AGENT_POM_PATH} pins jmx.agent.version ${version}, components/config/versions.ts ` +
+                `${DEFAULT_JMX_EXPORTER_AGENT.version}: set both to the same version`,
+        );
+    const dir = await ensureMavenCache({
+        pom: JMX_AGENT_POM_PATH,
+        dir: path.join(cacheRoot(), `jmx-exporter-agent-${version}`),
+        what: "JMX exporter agent",
+        log,
+        steps: [["dependency:copy-dependencies", "-DoutputDirectory={out}/libs", "-DincludeScope=runtime"]],
+    });
+    const jar = path.join(dir, "libs", `jmx_prometheus_javaagent-${version}.jar`);
+    const sha256 = createHash("sha256")
+        .update(await readFile(jar))
+        .digest("hex");
+    if (sha256 !== DEFAULT_JMX_EXPORTER_AGENT.sha256)
+        throw new Error(
+            `${jar} has SHA-256 ${sha256}, not the pinned ${DEFAULT_JMX_EXPORTER_AGENT.sha256}: refusing it ` +
+                `(delete ${dir} to fetch it again)`,
+        );
+    return jar;
 }

@@ -76,6 +76,11 @@ export interface StartKafkaConnectOptions {
     issuedTls?: IssuedKafkaTls;
     /** Number of Connect workers in the group (default 1). */
     workers?: number;
+    /**
+     * Extra JVM options of the broker (`kafka`, not its storage formatter) and of each worker
+     * (`connect`, `connect-1`, …), e.g. a `-javaagent:`; called once the TLS files exist.
+     */
+    jvmOpts?: (name: string, security?: KafkaTestSecurity) => string[];
 }
 
 const JVM_OPTS = [
@@ -308,7 +313,9 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
     /** Starts the broker and the workers on the formatted storage; resolves once Connect answers. */
     async function launch(since = t0): Promise<void> {
         // Connect starts alongside the broker: it scans its plugins first and retries the broker meanwhile.
-        const broker = jvm("kafka", ["kafka.Kafka", file("server.properties")], security?.brokerEnv);
+        const broker = jvm("kafka", ["kafka.Kafka", file("server.properties")], security?.brokerEnv, {
+            opts: opts.jvmOpts?.("kafka", security),
+        });
         procs.push(broker);
         const running: [string, JvmProcess][] = [["kafka", broker]];
         for (const i of restPorts.keys()) {
@@ -320,9 +327,12 @@ export async function startKafkaConnect(opts: StartKafkaConnectOptions = {}): Pr
                 security
                     ? {
                           cp: [path.join(restAuthLibs!, "*")],
-                          opts: [`-Djava.security.auth.login.config=${file("connect-jaas.conf")}`],
+                          opts: [
+                              `-Djava.security.auth.login.config=${file("connect-jaas.conf")}`,
+                              ...(opts.jvmOpts?.(name, security) ?? []),
+                          ],
                       }
-                    : {},
+                    : { opts: opts.jvmOpts?.(name, security) },
             );
             procs.push(worker);
             running.push([name, worker]);

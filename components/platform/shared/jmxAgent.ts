@@ -1,0 +1,163 @@
+/**
+ * The Prometheus JMX exporter agent in Kafka brokers and Kafka Connect workers, the same way on
+ * docker and kubernetes: a fetcher (the sink plugin's: a one-shot container or an init container)
+ * downloads the pinned jar into a volume and refuses it unless its SHA-256 matches; the service's
+ * start script writes the agent's configuration (components/monitoring/jmx.ts) and starts the JVM
+ * with `-javaagent:<jar>=9404:<config>`.
+ *
+ * With TLS on, the agent serves HTTPS with the service's own PKCS12 keystore and asks for basic
+ * auth (user `metrics`, a salted SHA-256 hash of the password in the file, never the password).
+ * The keystore password is not in any spec either: the start script fills it in from the env
+ * ({@link TLS_STORE_PASSWORD_ENV}) into a file only the service's user can read.
+ */
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_JMX_EXPORTER_AGENT } from "../../config/versions";
+import {
+    JMX_AGENT_PORT,
+    JMX_METRICS_USER,
+    jmxPasswordHash,
+    renderJmxExporterConfig,
+    type JmxHttpOptions,
+} from "../../monitoring/jmx";
+import { pluginInstallScript } from "../scripts";
+import { CONTAINER_TLS_FILES, TLS_STORE_PASSWORD_ENV } from "./kafkaSecurity";
+
+export { JMX_AGENT_PORT };
+
+/** The pinned agent jar: where to get it and its SHA-256. */
+export interface JmxAgentPin {
+    version: string;
+    url: string;
+    sha256: string;
+}
+
+/**
+ * What a Kafka or Connect builder needs to run the agent; absent = monitoring off, no agent.
+ * The lead wires it from `cdc:monitoring` and the generated metrics password.
+ */
+export interface JmxAgentOptions {
+    /** The jar to install; default {@link DEFAULT_JMX_EXPORTER_AGENT}. */
+    agent?: JmxAgentPin;
+    /**
+     * The scrape password of user `metrics` (basic auth). Unset: no basic auth. The platforms pass it
+     * with TLS on (HTTPS + basic auth); with TLS off the agent serves plain HTTP.
+     */
+    metricsPassword?: pulumi.Input<string>;
+}
+
+/** Where the service containers mount the agent's volume (read-only). */
+export const JMX_AGENT_DIR = "/opt/cdc/jmx-exporter";
+
+/** Where the fetcher mounts the agent's volume. */
+export const JMX_AGENT_STAGING_DIR = "/jmx-agent";
+
+/** The jar's file name in the volume. */
+export const JMX_AGENT_JAR = "jmx_prometheus_javaagent.jar";
+
+/** Where the start script writes the agent's configuration (no secret unless TLS: mode 0600 then). */
+export const JMX_RUNTIME_DIR = "/tmp/cdc-jmx";
+
+/** The placeholder of the keystore password in the rendered configuration (filled in at start). */
+export const STORE_PASSWORD_PLACEHOLDER = `@${TLS_STORE_PASSWORD_ENV}@`;
+
+/** The agent's jar download URL. */
+export function jmxAgentUrl(pin: JmxAgentPin): string {
+    return pin.url.replace(/\{version\}/g, pin.version);
+}
+
+/** The fetcher's command: download, verify and copy the jar into {@link JMX_AGENT_STAGING_DIR}. */
+export function jmxAgentInstallCommand(pin: JmxAgentPin = DEFAULT_JMX_EXPORTER_AGENT): string[] {
+    return [
+        "sh",
+        "-c",
+        pluginInstallScript({
+            url: jmxAgentUrl(pin),
+            sha256: pin.sha256,
+            dest: JMX_AGENT_STAGING_DIR,
+            asFile: JMX_AGENT_JAR,
+        }),
+    ];
+}
+
+/**
+ * A salt for the metrics password's hash that stays the same across `pulumi up` (a new one would
+ * change the start script and restart the service each time) and differs per stack and service.
+ */
+export function jmxPasswordSalt(project: string, stack: string, service: "kafka" | "connect"): string {
+    return createHash("sha256").update(`cdc-jmx-exporter/${project}/${stack}/${service}`).digest("hex").slice(0, 32);
+}
+
+/**
+ * The agent's configuration as the platforms write it: HTTPS with the service's keystore (alias
+ * `tls`, the certificates provider's) and its password as {@link STORE_PASSWORD_PLACEHOLDER} when
+ * `tls`; basic auth when `password` is given.
+ */
+export function platformJmxConfig(
+    service: "kafka" | "connect",
+    o: { tls: boolean; password?: string; salt: string },
+): string {
+    const http: JmxHttpOptions = {
+        ...(o.tls
+            ? {
+                  tls: {
+                      keyStore: CONTAINER_TLS_FILES.keystore,
+                      keyStorePassword: STORE_PASSWORD_PLACEHOLDER,
+                      alias: "tls",
+                  },
+              }
+            : {}),
+        ...(o.password !== undefined
+            ? {
+                  basicAuth: {
+                      user: JMX_METRICS_USER,
+                      passwordHash: jmxPasswordHash(o.password, o.salt),
+                      salt: o.salt,
+                  },
+              }
+            : {}),
+    };
+    return renderJmxExporterConfig(service, http);
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Bash lines run before the service's JVM starts: write `config` (the agent's YAML) to
+ * {@link JMX_RUNTIME_DIR}, readable by the service's user only, with the keystore password from the
+ * env in place of {@link STORE_PASSWORD_PLACEHOLDER} (inside a single-quoted YAML string, where
+ * only `'` needs escaping, as `''`), then add `-javaagent:` to `KAFKA_OPTS`, which Kafka's launch
+ * scripts pass to the JVM. Exported here only, not in the container's env: Kafka's tools run in the
+ * same container (the healthcheck) would also load the agent, find port {@link JMX_AGENT_PORT}
+ * taken and fail.
+ */
+export function jmxAgentStartLines(config: string, dir = JMX_AGENT_DIR, runtimeDir = JMX_RUNTIME_DIR): string[] {
+    const file = `${runtimeDir}/config.yml`;
+    const parts = config.split(STORE_PASSWORD_PLACEHOLDER);
+    const pieces = parts.flatMap((part, i) => [
+        ...(i > 0 ? [`printf '%s' "\${${TLS_STORE_PASSWORD_ENV}//$q/$q$q}"`] : []),
+        `printf '%s' ${shellQuote(part)}`,
+    ]);
+    return [
+        `mkdir -p ${runtimeDir}`,
+        ...(parts.length > 1 ? [`q="'"`] : []),
+        `( umask 077 && { ${pieces.join("; ")}; } > ${file} )`,
+        `export KAFKA_OPTS="\${KAFKA_OPTS:+$KAFKA_OPTS }-javaagent:${dir}/${JMX_AGENT_JAR}=${JMX_AGENT_PORT}:${file}"`,
+    ];
+}
+
+/**
+ * {@link jmxAgentStartLines} for a platform service: the configuration rendered with the metrics
+ * password's hash (an Output when the password is one), as one shell text.
+ */
+export function platformJmxStartScript(
+    service: "kafka" | "connect",
+    o: { tls: boolean; agent: JmxAgentOptions; project: string; stack: string },
+): pulumi.Output<string> {
+    const salt = jmxPasswordSalt(o.project, o.stack, service);
+    const password: pulumi.Output<string | undefined> =
+        o.agent.metricsPassword === undefined ? pulumi.output(undefined) : pulumi.output(o.agent.metricsPassword);
+    return password.apply((p) =>
+        jmxAgentStartLines(platformJmxConfig(service, { tls: o.tls, password: p, salt })).join("\n"),
+    );
+}
