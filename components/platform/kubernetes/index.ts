@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { KubernetesSettings, MonitoringSettings, PipelineSettings, TlsSettings } from "../../config";
 import type { PipelineEndpoints } from "../../endpoints";
 import { generatedEndpoints } from "../shared/endpoints";
+import { jmxAgentOf } from "../shared/jmxAgent";
 import type { MonitoringAssets } from "../shared/monitoring";
 import type { PlatformMonitoring } from "../shared/platformMonitoring";
 import { buildServices } from "../shared/services-build";
@@ -72,7 +73,12 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
             name,
             this,
             ctx,
-            { mongoReplicaSet, kafkaCluster, connectWorkers, clickhouseServer },
+            {
+                mongoReplicaSet,
+                kafkaCluster: (c, cr) => kafkaCluster(c, cr, jmxAgentOf(cr)),
+                connectWorkers: (c, cr, deps) => connectWorkers(c, cr, deps, jmxAgentOf(cr)),
+                clickhouseServer,
+            },
             {
                 settings: args.tls,
                 sans: {

@@ -21,6 +21,7 @@ import {
     type JmxHttpOptions,
 } from "../../monitoring/jmx";
 import { pluginInstallScript } from "../scripts";
+import type { PlatformCredentials } from "./credentials";
 import { CONTAINER_TLS_FILES, TLS_STORE_PASSWORD_ENV } from "./kafkaSecurity";
 
 export { JMX_AGENT_PORT };
@@ -160,4 +161,13 @@ export function platformJmxStartScript(
     return password.apply((p) =>
         jmxAgentStartLines(platformJmxConfig(service, { tls: o.tls, password: p, salt })).join("\n"),
     );
+}
+
+/**
+ * The agent options of the broker and worker builders: an agent when the stack deploys monitoring
+ * (the credentials then hold the scrape password, `credentials(…, monitoring)`), none otherwise.
+ * The password is passed with TLS on and off alike, so Prometheus' one `metrics` login fits both.
+ */
+export function jmxAgentOf(creds: PlatformCredentials): { jmxAgent?: JmxAgentOptions } {
+    return creds.metricsPassword ? { jmxAgent: { metricsPassword: creds.metricsPassword } } : {};
 }
