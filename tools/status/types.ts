@@ -4,6 +4,7 @@
  * report (`StatusReport`) is what verdict.ts makes of them and what `--json` prints. The JSON
  * shape is versioned (`version`); docs/operations.md describes it.
  */
+import type { BackupObs, BackupReport } from "./backup";
 import type { OffendingRow } from "./offending-row";
 
 export type Verdict = "ok" | "lagging" | "failed";
@@ -23,6 +24,8 @@ export interface Thresholds {
     silverMaxDelaySeconds: number;
     /** Oldest latest successful gold refresh older than this → gold lagging. */
     goldMaxAgeSeconds: number;
+    /** Last successful backup older than this → backup lagging (backup.ts). */
+    backupMaxAgeSeconds: number;
 }
 
 export interface TaskObs {
@@ -141,6 +144,8 @@ export interface Observations {
     bronze: LayerObs;
     silver: SilverObs;
     gold: GoldObs;
+    /** The backup catalog (backup.ts); absent in observations made without it. */
+    backup?: BackupObs;
 }
 
 /** One stage of the report. */
@@ -171,4 +176,6 @@ export interface StatusReport {
     exitCode: 0 | 2;
     thresholds: Thresholds;
     stages: StageReport[];
+    /** The last successful backup and its verdict (absent from reports built without it, e.g. in tests). */
+    backup?: BackupReport;
 }

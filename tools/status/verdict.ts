@@ -3,6 +3,7 @@
  * docs/operations.md: a stage is `failed` when it cannot do its job or could not be checked,
  * `lagging` when data is delayed, held back or diverted but the stage works, else `ok`.
  */
+import { DEFAULT_BACKUP_MAX_AGE_SECONDS } from "./backup";
 import type {
     ComponentName,
     ComponentReport,
@@ -27,6 +28,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
     maxRejects: 0,
     silverMaxDelaySeconds: 30,
     goldMaxAgeSeconds: 300,
+    backupMaxAgeSeconds: DEFAULT_BACKUP_MAX_AGE_SECONDS,
 };
 
 const RANK: Record<Verdict, number> = { ok: 0, lagging: 1, failed: 2 };
