@@ -40,7 +40,7 @@ export interface BackupReport {
 export function lastBackupSql(database: string): string {
     return (
         "SELECT argMax(name, created_at) AS name, " +
-        "formatDateTime(max(created_at), '%Y-%m-%dT%H:%i:%S.%fZ') AS created_at, " +
+        "formatDateTime(max(created_at), '%Y-%m-%dT%H:%i:%S.%fZ') AS last_at, " +
         "argMax(size_bytes, created_at) AS size_bytes, count() AS n " +
         `FROM ${quoteIdentifier(database)}.${CATALOG_TABLE} FINAL WHERE status = 'ok'`
     );
@@ -78,7 +78,7 @@ export async function readBackups(t: ClickHouseTarget): Promise<BackupObs> {
                 { db: t.database, t: CATALOG_TABLE },
             );
             if (Number(exists[0]?.n ?? 0) === 0) return { missing: true, last: null, count: 0 };
-            const [row] = await query<{ name: string; created_at: string; size_bytes: number; n: number }>(
+            const [row] = await query<{ name: string; last_at: string; size_bytes: number; n: number }>(
                 lastBackupSql(t.database),
             );
             const count = Number(row?.n ?? 0);
@@ -88,7 +88,7 @@ export async function readBackups(t: ClickHouseTarget): Promise<BackupObs> {
                     row && count > 0
                         ? {
                               name: row.name,
-                              createdAt: row.created_at.replace(/\.(\d{3})\d*Z$/, ".$1Z"),
+                              createdAt: row.last_at.replace(/\.(\d{3})\d*Z$/, ".$1Z"),
                               sizeBytes: Number(row.size_bytes),
                           }
                         : null,
