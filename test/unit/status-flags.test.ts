@@ -52,6 +52,7 @@ describe("status flags", () => {
             "9",
             "--gold-max-age",
             "60",
+            "--backup-max-age=7200",
             "--trace-lines",
             "1",
         ]);
@@ -63,6 +64,7 @@ describe("status flags", () => {
             maxRejects: 3,
             silverMaxDelaySeconds: 9,
             goldMaxAgeSeconds: 60,
+            backupMaxAgeSeconds: 7200,
         });
         assert.deepEqual(DEFAULT_THRESHOLDS.maxLag, 1000, "defaults are not mutated by parsing");
     });

@@ -80,6 +80,7 @@ export interface Target {
 export const USAGE = `usage: npm run status -- [--json] [--stack NAME] [--timeout S] [--trace-lines N]
   thresholds: --source-max-age S (${DEFAULT_THRESHOLDS.sourceMaxAgeSeconds}) --max-lag N (${DEFAULT_THRESHOLDS.maxLag}) --max-dead-letters N (${DEFAULT_THRESHOLDS.maxDeadLetters})
               --max-rejects N (${DEFAULT_THRESHOLDS.maxRejects}) --silver-max-delay S (${DEFAULT_THRESHOLDS.silverMaxDelaySeconds}) --gold-max-age S (${DEFAULT_THRESHOLDS.goldMaxAgeSeconds}, or 3 refresh intervals of the stack)
+              --backup-max-age S (${DEFAULT_THRESHOLDS.backupMaxAgeSeconds}: a daily schedule + 2 h)
   endpoints (default: the stack's outputs): --connect-url URL --kafka HOST:PORT --clickhouse-url URL --clickhouse-user U
               --database DB --source NAME --sink NAME --bronze-tables A,B --source-topics A,B --project-dir DIR
   TLS and logins: --ca-file FILE (or ${CA_FILE_ENV}; default: the stack output caCertificate) --connect-user U
@@ -100,6 +101,7 @@ const NUMBERS: Record<string, (f: Flags, v: number) => void> = {
     "--max-rejects": (f, v) => (f.thresholds.maxRejects = v),
     "--silver-max-delay": (f, v) => (f.thresholds.silverMaxDelaySeconds = v),
     "--gold-max-age": (f, v) => (f.thresholds.goldMaxAgeSeconds = v),
+    "--backup-max-age": (f, v) => (f.thresholds.backupMaxAgeSeconds = v),
 };
 
 const STRINGS: Record<string, (f: Flags, v: string) => void> = {

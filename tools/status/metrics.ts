@@ -212,8 +212,25 @@ export const FAMILIES: readonly Family[] = [
                 value: c.fields,
             })),
     },
-    // More families join here, computed from what the collectors add to the report:
-    //   cdc_backup_last_success_timestamp_seconds           (#24, backups)
+    {
+        name: "cdc_backup_last_success_timestamp_seconds",
+        // Labelled by the backup's name: an unlabelled gauge would print 0 (1970) before the first backup.
+        help: "Unix time of the last successful backup in the cdc_backups catalog (no series: no backup yet)",
+        labelNames: ["backup"],
+        type: "gauge",
+        samples: (r) =>
+            r.backup?.last
+                ? [{ labels: { backup: r.backup.last.name }, value: Date.parse(r.backup.last.createdAt) / 1000 }]
+                : [],
+    },
+    {
+        name: "cdc_backup_last_size_bytes",
+        help: "Size in bytes of the last successful backup (as ClickHouse reported it)",
+        labelNames: ["backup"],
+        type: "gauge",
+        samples: (r) =>
+            r.backup?.last ? [{ labels: { backup: r.backup.last.name }, value: r.backup.last.sizeBytes }] : [],
+    },
 ];
 
 function connectors(

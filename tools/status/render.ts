@@ -1,6 +1,7 @@
 /** The report as one screen for a terminal (cli-table3): one block per stage in data-flow order. */
 import Table from "cli-table3";
 import { driftRows } from "./drift";
+import { renderBackup } from "./backup";
 import type { StageReport, StatusReport, TaskObs } from "./types";
 
 type Row = [string, string];
@@ -115,5 +116,6 @@ export function renderTable(r: StatusReport, width = 120): string {
         );
         if (rows.length === 0) table.push([s.stage, MARK[s.verdict], "", ""]);
     }
-    return `${table.toString()}\npipeline: ${MARK[r.verdict]} (exit ${r.exitCode}) at ${r.checkedAt}\n`;
+    const backup = r.backup ? renderBackup(r.backup) : "";
+    return `${table.toString()}\n${backup}pipeline: ${MARK[r.verdict]} (exit ${r.exitCode}) at ${r.checkedAt}\n`;
 }

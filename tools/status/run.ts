@@ -1,4 +1,5 @@
 /** One status run: reads Connect, Kafka and ClickHouse concurrently, each call bounded, and judges. */
+import { judgeBackups, readBackups } from "./backup";
 import { readLayers } from "./clickhouse";
 import { readConnector, readConnectorConfig, sinkTopicsOf, sourceTopicsOf } from "./connect";
 import { readKafka } from "./kafka";
@@ -26,10 +27,14 @@ export async function observe(t: Target, o: RunOptions): Promise<Observations> {
         ...(t.caPem ? { caPem: t.caPem } : {}),
     };
     const layers = modelLayersOf(t.projectDir);
-    const clickhouse = readLayers(
-        { ...t.clickhouse, timeoutMs: o.timeoutMs, secrets: t.secrets, ...(t.caPem ? { caPem: t.caPem } : {}) },
-        { bronze: t.bronzeTables, ...layers },
-    );
+    const chTarget = {
+        ...t.clickhouse,
+        timeoutMs: o.timeoutMs,
+        secrets: t.secrets,
+        ...(t.caPem ? { caPem: t.caPem } : {}),
+    };
+    const clickhouse = readLayers(chTarget, { bronze: t.bronzeTables, ...layers });
+    const backup = readBackups(chTarget);
     const [source, sink, sourceConfig, sinkConfig] = await Promise.all([
         readConnector(connect, t.source),
         readConnector(connect, t.sink),
@@ -55,9 +60,14 @@ export async function observe(t: Target, o: RunOptions): Promise<Observations> {
         silver,
         gold,
         drift,
+        backup: await backup,
     };
 }
 
 export async function status(t: Target, o: RunOptions): Promise<StatusReport> {
-    return buildReport(await observe(t, o), o.thresholds);
+    const obs = await observe(t, o);
+    return {
+        ...buildReport(obs, o.thresholds),
+        ...(obs.backup ? { backup: judgeBackups(obs.backup, obs.nowMs, o.thresholds.backupMaxAgeSeconds) } : {}),
+    };
 }

@@ -5,6 +5,7 @@
  * shape is versioned (`version`); docs/operations.md describes it.
  */
 import type { DriftObs } from "./drift";
+import type { BackupObs, BackupReport } from "./backup";
 import type { OffendingRow } from "./offending-row";
 
 export type Verdict = "ok" | "lagging" | "failed";
@@ -24,6 +25,8 @@ export interface Thresholds {
     silverMaxDelaySeconds: number;
     /** Oldest latest successful gold refresh older than this → gold lagging. */
     goldMaxAgeSeconds: number;
+    /** Last successful backup older than this → backup lagging (backup.ts). */
+    backupMaxAgeSeconds: number;
 }
 
 export interface TaskObs {
@@ -144,6 +147,8 @@ export interface Observations {
     gold: GoldObs;
     /** Schema drift and the deployed models' version (drift.ts); absent when ClickHouse could not be asked. */
     drift?: DriftObs;
+    /** The backup catalog (backup.ts); absent in observations made without it. */
+    backup?: BackupObs;
 }
 
 /** One stage of the report. */
@@ -174,4 +179,6 @@ export interface StatusReport {
     exitCode: 0 | 2;
     thresholds: Thresholds;
     stages: StageReport[];
+    /** The last successful backup and its verdict (absent from reports built without it, e.g. in tests). */
+    backup?: BackupReport;
 }

@@ -4,6 +4,7 @@
  * `lagging` when data is delayed, held back or diverted but the stage works, else `ok`.
  */
 import { judgeDrift } from "./drift";
+import { DEFAULT_BACKUP_MAX_AGE_SECONDS } from "./backup";
 import type {
     ComponentName,
     ComponentReport,
@@ -28,6 +29,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
     maxRejects: 0,
     silverMaxDelaySeconds: 30,
     goldMaxAgeSeconds: 300,
+    backupMaxAgeSeconds: DEFAULT_BACKUP_MAX_AGE_SECONDS,
 };
 
 const RANK: Record<Verdict, number> = { ok: 0, lagging: 1, failed: 2 };
