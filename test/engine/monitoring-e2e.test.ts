@@ -291,7 +291,9 @@ describe(
             }
             assert.deepEqual(empty, [], "empty panels");
             if (skipped.length > 0)
-                t.diagnostic(`panels not checked (their series cannot exist here): ${skipped.join("; ")}`);
+                t.diagnostic(
+                    `panels not checked (their series cannot exist here): ${[...new Set(skipped)].join("; ")}`,
+                );
         });
 
         /**
