@@ -171,9 +171,10 @@ function rules(t: AlertThresholds): Record<AlertName, RuleBody> {
                 "dashboards read old numbers.",
         },
         CdcBronzeRejects: {
-            // A new (collection, reason) series, or one that grew; `increase()` would miss the first reject
-            // of a reason, as the series starts at 1.
-            expr: `${rejects}\n  unless ${rejectsBefore}\nor ${rejects}\n  > ${rejectsBefore}`,
+            // A new (collection, reason) series above 0, or one that grew. The exporter prints a 0 for every
+            // pair the project names (a new one then grows from 0), but a pair it does not name, or a window
+            // that began before the exporter, starts at 1: `increase()` alone would miss that first reject.
+            expr: `(${rejects} > 0)\n  unless ${rejectsBefore}\nor ${rejects}\n  > ${rejectsBefore}`,
             for: "0s",
             labels: { severity: "warning" },
             summary: "New bronze rejects for {{ $labels.collection }}: {{ $labels.reason }}",

@@ -146,6 +146,24 @@ export const ALERT_CASES: Record<AlertName, AlertCase[]> = {
             ],
         },
         {
+            name: "the exporter's 0 series of a reason, new in the window, do not fire",
+            series: { [`cdc_bronze_rejects_total{${X}, collection="orders", reason="no_id"}`]: "0x20" },
+            evalTime: "5m",
+            fires: [],
+        },
+        {
+            name: "a reject growing from the exporter's 0 fires",
+            series: { [`cdc_bronze_rejects_total{${X}, collection="orders", reason="no_id"}`]: "0x14 1x5" },
+            evalTime: "16m",
+            fires: [
+                {
+                    labels: { severity: "warning", collection: "orders", reason: "no_id" },
+                    summary: "New bronze rejects for orders: no_id",
+                    value: "1",
+                },
+            ],
+        },
+        {
             name: "rejects unchanged for longer than the window do not fire",
             series: { [`cdc_bronze_rejects_total{${X}, collection="orders", reason="bad_json"}`]: "3x30" },
             evalTime: "25m",

@@ -79,8 +79,11 @@ async function createLayers(c: ClickHouseClient): Promise<void> {
             query: `CREATE TABLE ${DB}.${s} (id String, _event_timestamp_ms Int64, _reject_reason String, _ingested_at DateTime64(3) DEFAULT now64(3)) ENGINE = MergeTree ORDER BY id`,
         });
     }
+    // collection: the role, as the project's bronze_rejects names it (base_orders → orders)
     const union = SILVER_STORAGE.map(
-        (s) => `SELECT '${s}' AS collection, id, _reject_reason AS reason FROM ${DB}.${s} WHERE _reject_reason != ''`,
+        (s) =>
+            `SELECT '${s.replace(/^base_/, "")}' AS collection, id, _reject_reason AS reason ` +
+            `FROM ${DB}.${s} WHERE _reject_reason != ''`,
     ).join(" UNION ALL ");
     await c.command({ query: `CREATE VIEW ${DB}.bronze_rejects AS ${union}` });
     for (const g of GOLD) {

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { PipelineMetrics, renderMetrics } from "../../tools/status/metrics";
+import { REJECT_COLLECTIONS, REJECT_REASONS } from "../../tools/status/reject-reasons";
 import { buildReport, DEFAULT_THRESHOLDS } from "../../tools/status/verdict";
 import type { Observations, RefreshObs } from "../../tools/status/types";
 
@@ -68,7 +69,7 @@ function observations(over: { refresh?: Partial<RefreshObs>; connectDown?: boole
             ],
             rejects: 5,
             rejectsBy: [
-                { collection: "orders", reason: "missing_id", rows: 2 },
+                { collection: "orders", reason: "no_id", rows: 2 },
                 { collection: "orders", reason: "bad_json", rows: 3 },
             ],
         },
@@ -121,7 +122,7 @@ describe("pipeline exporter metrics", () => {
             ['cdc_layer_rows{layer="bronze",collection="products"}', 0],
             ['cdc_layer_rows{layer="silver",collection="orders"}', 120],
             ['cdc_layer_rows{layer="gold",collection="fact_orders"}', 77],
-            ['cdc_bronze_rejects_total{collection="orders",reason="missing_id"}', 2],
+            ['cdc_bronze_rejects_total{collection="orders",reason="no_id"}', 2],
             ['cdc_bronze_rejects_total{collection="orders",reason="bad_json"}', 3],
             ['cdc_dead_letter_records{topic="dlq.sink"}', 6],
             ['cdc_connector_state{connector="src",role="source",state="RUNNING"}', 1],
@@ -151,6 +152,25 @@ describe("pipeline exporter metrics", () => {
             [...m.keys()].every((k) => k.startsWith("cdc_")),
             [...m.keys()].join("\n"),
         );
+    });
+
+    it("rejects: a 0 series for every collection and reason of the project, others as bronze_rejects holds them", async () => {
+        const m = await metricsOf(observations());
+        const rejects = [...m].filter(([k]) => k.startsWith("cdc_bronze_rejects_total{"));
+        // every pair of the project, plus the one reason bronze_rejects holds that the project does not name
+        assert.equal(rejects.length, REJECT_COLLECTIONS.length * REJECT_REASONS.length + 1);
+        for (const collection of REJECT_COLLECTIONS)
+            for (const reason of REJECT_REASONS) {
+                const k = `cdc_bronze_rejects_total{collection="${collection}",reason="${reason}"}`;
+                assert.equal(m.get(k), collection === "orders" && reason === "no_id" ? 2 : 0, k);
+            }
+        assert.equal(m.get('cdc_bronze_rejects_total{collection="orders",reason="bad_json"}'), 3);
+        // bronze_rejects not read: no series at all (a 0 would claim there are no rejects)
+        const o = observations();
+        delete o.silver.rejectsBy;
+        o.silver.rejects = null;
+        const unread = await metricsOf(o);
+        assert.ok(![...unread.keys()].some((k) => k.startsWith("cdc_bronze_rejects_total{")));
     });
 
     it("schema drift: one series per collection and kind, from the drift stage's counts", async () => {

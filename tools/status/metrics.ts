@@ -8,6 +8,7 @@
  * with no sample in a report is printed with its HELP/TYPE only.
  */
 import { Counter, Gauge, Registry } from "prom-client";
+import { REJECT_COLLECTIONS, REJECT_REASONS } from "./reject-reasons";
 import type { StageName, StatusReport } from "./types";
 
 /** A value of one family in one report. */
@@ -125,10 +126,26 @@ export const FAMILIES: readonly Family[] = [
         help: "Rows in bronze_rejects (bronze rows that cannot shape silver) by collection and reason",
         labelNames: ["collection", "reason"],
         type: "counter",
-        samples: (r) =>
-            ((details(r, "silver").rejectsBy ?? []) as { collection: string; reason: string; rows: number }[]).map(
-                (x) => ({ labels: { collection: x.collection, reason: x.reason }, value: x.rows }),
-            ),
+        samples: (r) => {
+            const by = details(r, "silver").rejectsBy as
+                { collection: string; reason: string; rows: number }[] | undefined;
+            // Unread bronze_rejects: no series (a 0 would claim there are none).
+            if (!by) return [];
+            const key = (c: string, reason: string): string => `${c}\u0000${reason}`;
+            const rows = new Map(by.map((x) => [key(x.collection, x.reason), x.rows]));
+            // A 0 for every pair the project can produce, then any other pair bronze_rejects holds.
+            const grid = REJECT_COLLECTIONS.flatMap((collection) =>
+                REJECT_REASONS.map((reason) => ({
+                    labels: { collection, reason },
+                    value: rows.get(key(collection, reason)) ?? 0,
+                })),
+            );
+            const inGrid = new Set(grid.map((s) => key(s.labels.collection, s.labels.reason)));
+            const others = by
+                .filter((x) => !inGrid.has(key(x.collection, x.reason)))
+                .map((x) => ({ labels: { collection: x.collection, reason: x.reason }, value: x.rows }));
+            return [...grid, ...others];
+        },
     },
     {
         name: "cdc_dead_letter_records",
