@@ -25,6 +25,7 @@ const alertsShape = {
     serviceDownMinutes: minutes(DEFAULT_ALERT_THRESHOLDS.serviceDownMinutes),
     clickhousePartsMax: int(DEFAULT_ALERT_THRESHOLDS.clickhousePartsMax, 1, 100_000, "parts per partition"),
     sourceDisconnectedMinutes: minutes(DEFAULT_ALERT_THRESHOLDS.sourceDisconnectedMinutes),
+    backupMaxAgeHours: int(DEFAULT_ALERT_THRESHOLDS.backupMaxAgeHours, 1, 8760, "hours"),
 } as const;
 
 export const monitoringShape = {

@@ -28,6 +28,8 @@ export interface AlertThresholds {
     clickhousePartsMax: number;
     /** Debezium's MongoDB stream disconnected for this long. */
     sourceDisconnectedMinutes: number;
+    /** The newest successful backup older than this (hours): a daily schedule plus two hours of slack. */
+    backupMaxAgeHours: number;
 }
 
 export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = Object.freeze({
@@ -40,6 +42,7 @@ export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = Object.freeze({
     serviceDownMinutes: 2,
     clickhousePartsMax: 300,
     sourceDisconnectedMinutes: 2,
+    backupMaxAgeHours: 26,
 });
 
 export const ALERT_NAMES = [
@@ -56,6 +59,7 @@ export const ALERT_NAMES = [
     "CdcClickHouseRejectingInserts",
     "CdcClickHouseTooManyParts",
     "CdcMongoSourceDisconnected",
+    "CdcBackupTooOld",
 ] as const;
 export type AlertName = (typeof ALERT_NAMES)[number];
 
@@ -91,6 +95,7 @@ const LIMITS: Record<keyof AlertThresholds, { min: number; integer?: boolean; un
     serviceDownMinutes: { min: 0, unit: "minutes" },
     clickhousePartsMax: { min: 1, integer: true, unit: "parts" },
     sourceDisconnectedMinutes: { min: 0, unit: "minutes" },
+    backupMaxAgeHours: { min: 0.001, unit: "hours" },
 };
 
 /** Throws, naming the field and the fix, when a threshold is missing or out of range. */
@@ -253,6 +258,18 @@ function rules(t: AlertThresholds): Record<AlertName, RuleBody> {
             description:
                 `Debezium's change stream for {{ $labels.server }} has been disconnected for ` +
                 `${promDuration(t.sourceDisconnectedMinutes)}: no change events leave MongoDB.`,
+        },
+        CdcBackupTooOld: {
+            // One series per backup name (the exporter labels the last one by its name, so the label changes with
+            // each backup and the old series goes stale): `max` without `by` spans them. No series at all (backups
+            // off, or none yet) does not fire: `npm run status` says "no backup yet".
+            expr: `time() - max(cdc_backup_last_success_timestamp_seconds) > ${Math.round(t.backupMaxAgeHours * 3600)}`,
+            for: "0s",
+            labels: { severity: "warning" },
+            summary: "The last successful backup is {{ $value | humanizeDuration }} old",
+            description:
+                `No backup of bronze has succeeded for more than ${t.backupMaxAgeHours} h: a lost ClickHouse ` +
+                "volume would need a replay from further back than Kafka may still hold.",
         },
     };
 }

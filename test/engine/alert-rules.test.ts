@@ -64,6 +64,7 @@ describe("alert rules under promtool", () => {
                     serviceDownMinutes: 0,
                     clickhousePartsMax: 1000,
                     sourceDisconnectedMinutes: 90,
+                    backupMaxAgeHours: 1.5,
                 },
                 { runbookBase: "https://docs.example/operations.html" },
             ),

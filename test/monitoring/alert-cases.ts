@@ -342,6 +342,35 @@ export const ALERT_CASES: Record<AlertName, AlertCase[]> = {
             fires: [],
         },
     ],
+    // promtool's clock starts at 0 (1970-01-01): a backup at 0 is 27 h old at eval time 27h.
+    CdcBackupTooOld: [
+        {
+            name: "the only backup 27 hours old fires (max age 26 h)",
+            series: { [`cdc_backup_last_success_timestamp_seconds{${X}, backup="b1"}`]: "0x1620" },
+            evalTime: "27h",
+            fires: [
+                {
+                    labels: { severity: "warning" },
+                    summary: "The last successful backup is 1d 3h 0m 0s old",
+                },
+            ],
+        },
+        {
+            name: "an old backup's series beside a newer backup's (one series per name) does not fire",
+            series: {
+                [`cdc_backup_last_success_timestamp_seconds{${X}, backup="b1"}`]: "0x1620",
+                [`cdc_backup_last_success_timestamp_seconds{${X}, backup="b2"}`]: "_x1440 86400x180",
+            },
+            evalTime: "27h",
+            fires: [],
+        },
+        {
+            name: "no backup series at all (backups off, or none yet) does not fire",
+            series: { [`up{${X}}`]: "1x1620" },
+            evalTime: "27h",
+            fires: [],
+        },
+    ],
 };
 
 interface RenderedRule {

@@ -52,6 +52,7 @@ const DESIGN_METRICS = new Set([
     "cdc_gold_refresh_last_success_timestamp_seconds",
     "cdc_gold_refresh_failures_total",
     "cdc_gold_refresh_duration_seconds",
+    "cdc_backup_last_success_timestamp_seconds",
     "cdc_exporter_scrape_duration_seconds",
     "kafka_connect_connector_status",
     "kafka_connect_connector_task_status",
@@ -81,7 +82,7 @@ describe("alert rules", () => {
             rules.map((r) => r.alert),
             [...ALERT_NAMES],
         );
-        assert.equal(new Set(ALERT_NAMES).size, 13);
+        assert.equal(new Set(ALERT_NAMES).size, 14);
         for (const r of rules) {
             assert.match(r.labels.severity, /^(critical|warning)$/, r.alert);
             assert.deepEqual(Object.keys(r.annotations).sort(), ["description", "runbook_url", "summary"], r.alert);
@@ -130,6 +131,7 @@ describe("alert rules", () => {
             serviceDownMinutes: 0.05,
             clickhousePartsMax: 77,
             sourceDisconnectedMinutes: 11,
+            backupMaxAgeHours: 2,
         };
         const rules = byName(parse(renderAlertRules(t)));
         const get = (n: string): Rule => {
@@ -150,9 +152,13 @@ describe("alert rules", () => {
             assert.equal(get(n).for, "3s");
         assert.match(get("CdcClickHouseTooManyParts").expr, /> 77$/);
         assert.equal(get("CdcMongoSourceDisconnected").for, "11m");
+        assert.match(
+            get("CdcBackupTooOld").expr,
+            /^time\(\) - max\(cdc_backup_last_success_timestamp_seconds\) > 7200$/,
+        );
         // nothing of the defaults is left where a threshold belongs
         const text = renderAlertRules(t);
-        for (const d of ["10000", "> 900", "[10m]", "> 300"])
+        for (const d of ["10000", "> 900", "[10m]", "> 300", "> 93600"])
             assert.ok(!text.includes(d), `default ${d} still rendered`);
     });
 
@@ -164,6 +170,7 @@ describe("alert rules", () => {
             ["serviceDownMinutes", Number.NaN],
             ["clickhousePartsMax", "300"],
             ["rejectsWindowMinutes", 0],
+            ["backupMaxAgeHours", 0],
         ];
         for (const [field, value] of bad) {
             assert.throws(
