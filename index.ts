@@ -9,7 +9,8 @@
  * the CA the host-side clients trust (`caCertificate`), Connect's REST login (`connectUser`, the
  * secret `connectPassword`), Kafka's SCRAM login for the host tools (`kafkaUser`, the secret
  * `kafkaPassword`), the
- * connectors' names and states, the bronze tables, the last dbt run and the dbt vars.
+ * connectors' names and states, the bronze tables, the last dbt run and the dbt vars, and with
+ * `cdc:backup.enabled` the backup's target and schedule (`backup`, read by `npm run backup`).
  */
 import { loadConfig } from "./components/config/load";
 import { buildStack } from "./components/stack";
@@ -32,4 +33,5 @@ export const {
     bronzeTables,
     dbtSummary,
     dbtVars,
+    backup,
 } = buildStack(loadConfig());

@@ -51,6 +51,11 @@ export interface StackOutputs {
     prometheusUrl?: pulumi.Input<string>;
     /** Prometheus' `admin` password. Secret. */
     prometheusAdminPassword?: pulumi.Output<string>;
+    /**
+     * The scheduled backup (`cdc:backup.enabled`): where backups go and when (`npm run backup` reads the target
+     * from here). Absent when backups are off.
+     */
+    backup?: { target: string; schedule: string };
     /** Admin connection string for the seed tools (`npm run seed`). Secret. */
     mongoUri: pulumi.Output<string>;
     connectors: {
@@ -96,6 +101,9 @@ export function buildStack(config: PipelineConfig, /** @internal */ seams: Stack
                   ...(m.prometheusUrl !== undefined ? { prometheusUrl: m.prometheusUrl } : {}),
                   ...(m.prometheusAdminPassword ? { prometheusAdminPassword: m.prometheusAdminPassword } : {}),
               }
+            : {}),
+        ...(config.backup.enabled
+            ? { backup: { target: config.backup.target, schedule: config.backup.schedule } }
             : {}),
         mongoUri: e.mongo.hostConnectionString,
         connectors: {

@@ -6,7 +6,13 @@ import { signalCollectionName } from "../../connectors/debeziumMongoSource";
 import type { ConfigProblem } from "./schema";
 
 /** Config keys whose values are credentials: they must be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["clickhousePassword", "debeziumConnectionString", "connectPassword"] as const;
+export const SECRET_KEYS = [
+    "clickhousePassword",
+    "debeziumConnectionString",
+    "connectPassword",
+    "backupS3AccessKeyId",
+    "backupS3SecretAccessKey",
+] as const;
 
 /** What the stack knows beyond the raw values. */
 export interface ConfigContext {
@@ -24,9 +30,10 @@ export function checkSecretsAreSecret(
     raw: Record<string, unknown>,
     ctx: ConfigContext,
     problems: ConfigProblem[],
+    keys: readonly string[] = SECRET_KEYS,
 ): void {
     if (!ctx.secretKeys) return;
-    for (const k of SECRET_KEYS) {
+    for (const k of keys) {
         const key = `cdc:${k}`;
         if (raw[k] === undefined || ctx.secretKeys.has(key)) continue;
         problems.push({

@@ -86,7 +86,8 @@ export function parseExternal(
 ): ExternalSettings {
     const external = validate(externalShape, raw.external, "cdc:external", problems);
     checkNoUrlCredentials(raw.external, problems);
-    checkSecretsAreSecret(raw, ctx, problems);
+    // The backup keys' own check is in backup.ts (every platform).
+    checkSecretsAreSecret(raw, ctx, problems, ["clickhousePassword", "debeziumConnectionString", "connectPassword"]);
     if (raw.clickhousePassword === undefined) {
         problems.push({
             key: "cdc:clickhousePassword",

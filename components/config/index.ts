@@ -8,11 +8,14 @@
  * snapshots.ts; the connector states, readiness modes and defaults the KafkaConnector provider
  * shares in connectorLifecycle.ts), `cdc:docker` in docker.ts, `cdc:kubernetes` in kubernetes.ts,
  * `cdc:external` and its secrets in external.ts, `cdc:tls` in tls.ts, `cdc:monitoring` in
- * monitoring.ts; checks across keys in checks.ts; the field builders in schema.ts and fields.ts.
+ * monitoring.ts, `cdc:backup` and its S3 secrets in backup.ts (its schedule's syntax in cron.ts);
+ * checks across keys in checks.ts; the field builders in schema.ts and fields.ts.
  * Nothing here imports from components/providers/ (the providers import what they share with the
  * config from here); monitoring.ts takes the alert thresholds' defaults from the alert rules'
- * module (components/monitoring/alerts.ts, pure), where they are defined once.
+ * module (components/monitoring/alerts.ts, pure), where they are defined once; backup.ts checks its
+ * target with the backup CLI's own parser (tools/backup/target.ts, pure), so both accept the same.
  */
+import { type BackupSettings, parseBackup } from "./backup";
 import { type ConfigContext } from "./checks";
 import { type DockerSettings, parseDocker } from "./docker";
 import { type ExternalSettings, parseExternal } from "./external";
@@ -43,6 +46,8 @@ export {
     type MonitoringKubernetesMode,
     type MonitoringSettings,
 } from "./monitoring";
+export { BACKUP_DISK, BACKUP_SECRET_KEYS, backupShape, type BackupSettings } from "./backup";
+export { cronMatches, parseCron, type Cron } from "./cron";
 
 export const PLATFORMS = ["docker", "kubernetes", "external"] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -53,6 +58,8 @@ export interface CommonConfig extends PipelineSettings {
     tls: TlsSettings;
     /** `cdc:monitoring` (monitoring.ts): Prometheus, Grafana, the pipeline exporter; never enabled on external. */
     monitoring: MonitoringSettings;
+    /** `cdc:backup` (backup.ts): the scheduled backup job; off by default, never enabled on external. */
+    backup: BackupSettings;
 }
 export interface DockerConfig extends CommonConfig {
     platform: "docker";
@@ -89,6 +96,9 @@ export const TOP_LEVEL_KEYS = [
     "connectPassword",
     "tls",
     "monitoring",
+    "backup",
+    "backupS3AccessKeyId",
+    "backupS3SecretAccessKey",
 ] as const;
 
 /**
@@ -120,8 +130,9 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext = {
     const checked = checkPipeline(settings, ctx, problems);
     const tls = known ? parseTls(raw, platform, ctx, problems) : undefined;
     const monitoring = known ? parseMonitoring(raw.monitoring, platform, problems) : undefined;
+    const backup = known ? parseBackup(raw, platform, ctx, problems) : undefined;
     if (problems.length > 0 || !block) throw new ConfigError(problems);
-    return { ...(checked as PipelineSettings), ...block, tls, monitoring } as PipelineConfig;
+    return { ...(checked as PipelineSettings), ...block, tls, monitoring, backup } as PipelineConfig;
 }
 
 /** The chosen platform's block, validated with its rules. */
