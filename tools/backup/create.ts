@@ -6,6 +6,7 @@
  */
 import { getOffsets } from "../../components/providers/kafkaConnector/lifecycleClient";
 import { quoteIdentifier } from "../../components/providers/bronzeTables/ddl";
+import { scheduledBase } from "./prune";
 import { CATALOG_TABLE, catalogDdl, catalogRow, type BackupManifest, type CatalogEntry } from "./manifest";
 import { sinkPositions } from "./positions";
 import { checkBackupName, describeTarget, destinationSql } from "./target";
@@ -16,6 +17,11 @@ export interface CreateOptions {
     name: string;
     /** Incremental on this backup (must be in the catalog and ok); `"latest"`: the newest ok one. */
     base?: string;
+    /**
+     * With `base: "latest"` (the scheduled job): full instead when the latest's chain already holds this many
+     * backups, or when there is none yet (prune.ts, `scheduledBase`).
+     */
+    fullEvery?: number;
 }
 
 /** Takes backup `o.name`; resolves with its catalog entry (status ok). */
@@ -27,7 +33,10 @@ export async function createBackup(ctx: BackupContext, o: CreateOptions): Promis
     if (entries.some((e) => e.name === o.name && e.status === "ok"))
         throw new Error(`backup ${o.name} exists already (npm run backup -- list): give another name`);
     let base: string | undefined;
-    if (o.base !== undefined) {
+    if (o.base === "latest" && o.fullEvery !== undefined) {
+        base = scheduledBase(entries, o.fullEvery);
+        ctx.log(base ? `incremental on ${base}` : `full (no chain yet, or the latest's holds ${o.fullEvery})`);
+    } else if (o.base !== undefined) {
         const ok = entries.filter((e) => e.status === "ok");
         const found = o.base === "latest" ? ok.at(-1) : ok.find((e) => e.name === o.base);
         if (!found)

@@ -1,5 +1,5 @@
 /**
- * `npm run --silent backup -- list | create NAME | restore NAME [--no-replay]` (flags: flags.ts).
+ * `npm run --silent backup -- list | create NAME | restore NAME [--no-replay] | prune --keep N` (flags: flags.ts).
  * Backups of bronze with the Kafka positions they cover; a restore that replays the gap
  * (restore.ts). Every secret is masked in what it prints.
  */
@@ -16,6 +16,7 @@ import { createBackup } from "./create";
 import { restoreBackup, RestoreRefused } from "./restore";
 import { describePositions } from "./positions";
 import { formatEntries } from "./render";
+import { describePrune, pruneBackups } from "./prune";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -87,8 +88,19 @@ async function main(): Promise<number> {
             const entries = await listBackups(ctx);
             out(f.json ? JSON.stringify(entries, null, 2) : formatEntries(entries));
         } else if (f.command === "create") {
-            const e = await createBackup(ctx, { name: f.name!, ...(f.base !== undefined ? { base: f.base } : {}) });
+            const e = await createBackup(ctx, {
+                name: f.name!,
+                ...(f.base !== undefined ? { base: f.base } : {}),
+                ...(f.fullEvery !== undefined ? { fullEvery: f.fullEvery } : {}),
+            });
             out(f.json ? JSON.stringify(e, null, 2) : formatEntries([e]));
+        } else if (f.command === "prune") {
+            const r = await pruneBackups(ctx, {
+                keep: f.keep!,
+                dryRun: f.dryRun,
+                ...(f.filesDir !== undefined ? { filesDir: f.filesDir } : {}),
+            });
+            out(f.json ? JSON.stringify(r, null, 2) : describePrune(r, f.dryRun));
         } else {
             const vars = {
                 ...analyticsVars(DEFAULT_ANALYTICS_NAMES),

@@ -31,7 +31,8 @@ export interface BackupManifest {
 /** A catalog row. */
 export interface CatalogEntry {
     name: string;
-    status: "creating" | "ok" | "failed";
+    /** `pruned`: forgotten by `prune` (its files deleted with `--files-dir`, else left for the storage's tools). */
+    status: "creating" | "ok" | "failed" | "pruned";
     createdAt: string;
     base: string;
     sizeBytes: number;
