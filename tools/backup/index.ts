@@ -7,7 +7,6 @@ import * as path from "node:path";
 import { createClient, ClickHouseLogLevel } from "@clickhouse/client";
 import { resolveTarget, readStackOutputs, type Target } from "../status/flags";
 import { DEFAULT_RETRY_POLICY } from "../../components/providers/shared/retry";
-import { runDbt } from "../../components/providers/dbt/run";
 import { analyticsVars, DEFAULT_ANALYTICS_NAMES } from "../../components/analytics/vars";
 import { parseBackupFlags, USAGE, type BackupFlags } from "./flags";
 import { DEFAULT_TARGET, parseTarget, targetSecrets, type BackupTarget } from "./target";
@@ -111,6 +110,9 @@ async function main(): Promise<number> {
                 noReplay: f.noReplay,
                 replayTimeoutMs: f.replayTimeoutSeconds * 1000,
                 rebuild: async () => {
+                    // Loaded here: the dbt provider reads its requirements.lock when loaded, which the bundled
+                    // backup job (create and prune only) does not carry.
+                    const { runDbt } = await import("../../components/providers/dbt/run");
                     await runDbt({
                         projectDir: f.endpoints.projectDir ?? path.join(ROOT, "ecom_analytics"),
                         clickhouse: { ...t.clickhouse, ...(t.caPem ? { caPem: t.caPem } : {}) },
@@ -142,7 +144,8 @@ async function main(): Promise<number> {
     }
 }
 
-if (require.main === module) {
+/** Runs the CLI on `process.argv` and exits with its code (the bundled job calls this: backupBundle.ts). */
+export function runCli(): void {
     main().then(
         (code) => process.exit(code),
         (e: unknown) => {
@@ -151,3 +154,5 @@ if (require.main === module) {
         },
     );
 }
+
+if (require.main === module) runCli();

@@ -1,0 +1,25 @@
+/**
+ * The backup CLI (`npm run backup`, tools/backup) as one self-contained CommonJS file
+ * (cliBundle.ts), for the scheduled backup job: `node backup.js create NAME …` and `prune` in the
+ * official Node 20 image with no node_modules (components/platform/{docker,kubernetes}/backup.ts).
+ * The job passes every endpoint as a flag, so the bundle never reads a stack.
+ */
+import * as path from "node:path";
+import { bundleCli } from "./cliBundle";
+
+let cached: string | undefined;
+
+/** The bundle's text (built once per process; < 1 MiB, for a ConfigMap). */
+export function backupBundle(): string {
+    if (cached !== undefined) return cached;
+    cached = bundleCli({
+        contents: `import { runCli } from "./index";\nrunCli();\n`,
+        resolveDir: path.join("tools", "backup"),
+        sourcefile: "backup.ts",
+        comment: [
+            "The CDC pipeline's backup CLI (`npm run backup`), built by components/monitoring/backupBundle.ts:",
+            "its code and dependencies (licences included) bundled by esbuild, brotli-compressed.",
+        ],
+    });
+    return cached;
+}
