@@ -1,7 +1,8 @@
 /**
  * The backup CLI (`npm run backup`, tools/backup) as one self-contained CommonJS file
  * (cliBundle.ts), for the scheduled backup job: `node backup.js create NAME …` and `prune` in the
- * official Node 20 image with no node_modules (components/platform/{docker,kubernetes}/backup.ts).
+ * official Node 20 image with no node_modules (components/platform/{docker,kubernetes}/backup.ts);
+ * `node backup.js schedule` is docker's scheduler loop around it (tools/backup/scheduler.ts).
  * The job passes every endpoint as a flag, so the bundle never reads a stack.
  */
 import * as path from "node:path";
@@ -13,7 +14,10 @@ let cached: string | undefined;
 export function backupBundle(): string {
     if (cached !== undefined) return cached;
     cached = bundleCli({
-        contents: `import { runCli } from "./index";\nrunCli();\n`,
+        // `schedule`: the docker platform's scheduler loop (scheduler.ts); anything else: the CLI.
+        contents:
+            `import { runCli } from "./index";\nimport { runScheduler } from "./scheduler";\n` +
+            `if (process.argv[2] === "schedule") runScheduler().then((c) => process.exit(c));\nelse runCli();\n`,
         resolveDir: path.join("tools", "backup"),
         sourcefile: "backup.ts",
         comment: [

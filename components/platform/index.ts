@@ -29,7 +29,7 @@ export function createPlatform(
         case "docker":
             return new DockerPlatform(
                 `${name}-docker`,
-                { docker: config.docker, pipeline: config, tls: config.tls, ...monitoring },
+                { docker: config.docker, pipeline: config, tls: config.tls, backup: config.backup, ...monitoring },
                 opts,
             );
         case "external":
@@ -41,7 +41,13 @@ export function createPlatform(
         case "kubernetes":
             return new KubernetesPlatform(
                 `${name}-kubernetes`,
-                { kubernetes: config.kubernetes, pipeline: config, tls: config.tls, ...monitoring },
+                {
+                    kubernetes: config.kubernetes,
+                    pipeline: config,
+                    tls: config.tls,
+                    backup: config.backup,
+                    ...monitoring,
+                },
                 opts,
             );
     }

@@ -185,10 +185,57 @@ function normalise(v: unknown, key = ""): unknown {
     return v;
 }
 
+/**
+ * Shapes other tests run (test/unit/stack-backup.test.ts) that have no committed snapshot: the
+ * backup job is off by default, and these pin its wiring by assertions instead.
+ */
+export const EXTRA_STACKS: typeof GRAPH_STACKS = {
+    "docker-backup-disk": {
+        config: {
+            "cdc:platform": "docker",
+            "cdc:backup": JSON.stringify({ enabled: true, schedule: "15 2 * * *", retention: 5, fullEvery: 3 }),
+        },
+    },
+    "docker-backup-s3": {
+        config: {
+            "cdc:platform": "docker",
+            "cdc:tls": JSON.stringify({ enabled: false }),
+            "cdc:backup": JSON.stringify({
+                enabled: true,
+                target: "s3:https://minio.example:9000/backups/cdc",
+                incremental: false,
+            }),
+            "cdc:backupS3AccessKeyId": "S3-KEY-ID-SECRET",
+            "cdc:backupS3SecretAccessKey": "S3-SECRET-ACCESS-KEY",
+        },
+        secretKeys: ["cdc:backupS3AccessKeyId", "cdc:backupS3SecretAccessKey"],
+    },
+    "kubernetes-backup-s3": {
+        config: {
+            "cdc:platform": "kubernetes",
+            "cdc:kubernetes": JSON.stringify(KUBERNETES_PRODUCTION),
+            "cdc:backup": JSON.stringify({ enabled: true, target: "s3:https://minio.example:9000/backups/cdc" }),
+            "cdc:backupS3AccessKeyId": "S3-KEY-ID-SECRET",
+            "cdc:backupS3SecretAccessKey": "S3-SECRET-ACCESS-KEY",
+        },
+        secretKeys: ["cdc:backupS3AccessKeyId", "cdc:backupS3SecretAccessKey"],
+    },
+    "kubernetes-backup-disk": {
+        config: {
+            "cdc:platform": "kubernetes",
+            "cdc:kubernetes": JSON.stringify(KUBERNETES_PRODUCTION),
+            "cdc:backup": JSON.stringify({ enabled: true, schedule: "0 */6 * * *" }),
+        },
+    },
+};
+
 /** Runs the program for `shape` under mocks and returns its graph, sorted by type and name. */
 export async function stackGraph(shape: string): Promise<GraphEntry[]> {
-    const setup = GRAPH_STACKS[shape];
-    if (!setup) throw new Error(`unknown stack shape ${shape}; one of ${Object.keys(GRAPH_STACKS).join(", ")}`);
+    const setup = GRAPH_STACKS[shape] ?? EXTRA_STACKS[shape];
+    if (!setup)
+        throw new Error(
+            `unknown stack shape ${shape}; one of ${[...Object.keys(GRAPH_STACKS), ...Object.keys(EXTRA_STACKS)].join(", ")}`,
+        );
     for (const k of Object.keys(process.env)) if (k.startsWith("CDC_")) delete process.env[k];
     Object.assign(process.env, setup.env ?? {});
     const run = await runUnderMocks(setup.config, () => import("../../index"), setup.secretKeys);

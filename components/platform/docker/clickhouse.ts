@@ -11,6 +11,7 @@ import {
     CLICKHOUSE_FILES,
     CLICKHOUSE_TLS_FILES,
     CLICKHOUSE_TLS_PORTS,
+    clickhouseBackupsConfigXml,
     clickhouseMetricsConfigXml,
     clickhouseTlsConfigXml,
     clickhouseUsersXml,
@@ -19,7 +20,8 @@ import {
 import type { PlatformCredentials } from "../shared/credentials";
 import type { StackTls } from "../shared/tls";
 import type { DockerContext } from "./context";
-import { clickhouseEnv, clickhouseTlsCommand, clickhouseTlsEnv, healthchecks } from "./specs";
+import { BACKUP_DISK } from "../../config";
+import { clickhouseBackupsCommand, clickhouseEnv, clickhouseTlsCommand, clickhouseTlsEnv, healthchecks } from "./specs";
 
 export interface DockerClickhouse {
     container: docker.Container;
@@ -27,24 +29,42 @@ export interface DockerClickhouse {
     internal: PipelineEndpoints["clickhouse"]["internal"];
     /** The HTTP(S) interface from the host (`https://` with TLS). */
     url: string;
+    /** The backups disk's volume (`cdc:backup` with a `disk:` target), mounted at CLICKHOUSE_FILES.backupsDir. */
+    backups?: docker.Volume;
 }
 
 export function clickhouseServer(ctx: DockerContext, creds: PlatformCredentials): DockerClickhouse {
     const { docker: d, pipeline: p } = ctx;
     const data = ctx.volume("clickhouse-data");
+    // The backups disk on a volume of its own: a backup must survive the loss of the data volume.
+    const backups = ctx.backupDisk ? ctx.volume("clickhouse-backups") : undefined;
     const common = {
-        volumes: [{ volumeName: data.name, containerPath: "/var/lib/clickhouse" }],
+        volumes: [
+            { volumeName: data.name, containerPath: "/var/lib/clickhouse" },
+            ...(backups ? [{ volumeName: backups.name, containerPath: CLICKHOUSE_FILES.backupsDir }] : []),
+        ],
         ulimits: [{ name: "nofile", soft: 262144, hard: 262144 }],
     };
     // `/metrics` on the HTTP(S) port for Prometheus (cdc:monitoring), public.
-    const metrics = ctx.monitoring
-        ? [{ file: CLICKHOUSE_FILES.metricsConfig, content: clickhouseMetricsConfigXml(), permissions: "0444" }]
-        : [];
+    const metrics = [
+        ...(ctx.monitoring
+            ? [{ file: CLICKHOUSE_FILES.metricsConfig, content: clickhouseMetricsConfigXml(), permissions: "0444" }]
+            : []),
+        ...(backups
+            ? [
+                  {
+                      file: CLICKHOUSE_FILES.backupsConfig,
+                      content: clickhouseBackupsConfigXml(BACKUP_DISK),
+                      permissions: "0444",
+                  },
+              ]
+            : []),
+    ];
     if (creds.tls) {
         const container = ctx.serviceContainer("clickhouse", {
             publish: [CLICKHOUSE_TLS_PORTS.https, d.ports.clickhouseHttp],
             args: {
-                command: clickhouseTlsCommand(),
+                command: clickhouseTlsCommand(backups !== undefined),
                 envs: clickhouseTlsEnv(),
                 uploads: [...clickhouseTlsUploads(creds.tls, p.clickhouse.user, creds.clickhousePassword), ...metrics],
                 healthcheck: healthchecks.clickhouseTls,
@@ -60,6 +80,7 @@ export function clickhouseServer(ctx: DockerContext, creds: PlatformCredentials)
                 caFile: CLICKHOUSE_TLS_FILES.ca,
             },
             url: `https://${ctx.hostAddress}:${d.ports.clickhouseHttp}`,
+            ...(backups ? { backups } : {}),
         };
     }
     const container = ctx.serviceContainer("clickhouse", {
@@ -71,6 +92,7 @@ export function clickhouseServer(ctx: DockerContext, creds: PlatformCredentials)
                 password: creds.clickhousePassword,
             }),
             ...(metrics.length > 0 ? { uploads: metrics } : {}),
+            ...(backups ? { command: clickhouseBackupsCommand() } : {}),
             ...common,
         },
     });
@@ -78,6 +100,7 @@ export function clickhouseServer(ctx: DockerContext, creds: PlatformCredentials)
         container,
         internal: { host: "clickhouse", port: 8123, ssl: false },
         url: `http://${ctx.hostAddress}:${d.ports.clickhouseHttp}`,
+        ...(backups ? { backups } : {}),
     };
 }
 

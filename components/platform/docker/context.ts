@@ -21,6 +21,8 @@ export interface DockerContext {
     pipeline: PipelineSettings;
     /** `cdc:monitoring.enabled`: ClickHouse serves `/metrics` and the monitoring containers exist. */
     monitoring: boolean;
+    /** `cdc:backup.enabled` with a `disk:` target: ClickHouse gets the backups disk on a volume of its own. */
+    backupDisk: boolean;
     /** The labels every container and volume of the stack carries. */
     labels: Label[];
     network: docker.Network;
@@ -51,6 +53,7 @@ export function dockerContext(
     d: DockerSettings,
     p: PipelineSettings,
     monitoring = false,
+    backupDisk = false,
 ): DockerContext {
     const child = { parent };
     const labels = [
@@ -80,6 +83,7 @@ export function dockerContext(
         docker: d,
         pipeline: p,
         monitoring,
+        backupDisk,
         labels,
         network,
         hostAddress: d.bindAddress === "0.0.0.0" || d.bindAddress === "::" ? "127.0.0.1" : d.bindAddress,

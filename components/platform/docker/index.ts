@@ -1,7 +1,8 @@
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { DockerSettings, MonitoringSettings, PipelineSettings, TlsSettings } from "../../config";
+import type { BackupSettings, DockerSettings, MonitoringSettings, PipelineSettings, TlsSettings } from "../../config";
 import type { PipelineEndpoints } from "../../endpoints";
+import { backupS3Secrets } from "../shared/backup";
 import { generatedEndpoints } from "../shared/endpoints";
 import { jmxAgentOf } from "../shared/jmxAgent";
 import type { MonitoringAssets } from "../shared/monitoring";
@@ -12,6 +13,7 @@ import { connectWorkers } from "./connect";
 import { dockerContext } from "./context";
 import { kafkaCluster } from "./kafka";
 import { mongoReplicaSet } from "./mongo";
+import { dockerBackup } from "./backup";
 import { dockerMonitoring, type DockerMonitoring } from "./monitoring";
 import { dockerTlsSans } from "./tls";
 
@@ -26,6 +28,8 @@ export interface DockerPlatformArgs {
     monitoring?: MonitoringSettings;
     /** The dashboard, the alert rules and the exporter's script (components/monitoring/). */
     monitoringAssets?: MonitoringAssets;
+    /** Validated `cdc:backup`: with `enabled`, the scheduler container (backup.ts). */
+    backup?: BackupSettings;
 }
 
 /**
@@ -46,11 +50,21 @@ export class DockerPlatform extends pulumi.ComponentResource {
     public readonly monitoringServices?: DockerMonitoring;
     /** What the stack exports about them. */
     public readonly monitoring?: PlatformMonitoring;
+    /** The backup scheduler (`cdc:backup.enabled`). */
+    public readonly backup?: docker.Container;
 
     constructor(name: string, args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdc:platform:Docker", name, {}, opts);
         const monitoring = args.monitoring?.enabled ?? false;
-        const ctx = dockerContext(name, this, args.docker, args.pipeline, monitoring);
+        const backup = args.backup?.enabled ? args.backup : undefined;
+        const ctx = dockerContext(
+            name,
+            this,
+            args.docker,
+            args.pipeline,
+            monitoring,
+            backup !== undefined && !backup.target.startsWith("s3:"),
+        );
         const { creds, mongo, kafka, connect, clickhouse } = buildServices(
             name,
             this,
@@ -81,6 +95,11 @@ export class DockerPlatform extends pulumi.ComponentResource {
             };
         }
 
+        if (backup) {
+            const s3 = backupS3Secrets(backup);
+            this.backup = dockerBackup(ctx, creds, { settings: backup, kafka, clickhouse, ...(s3 ? { s3 } : {}) });
+        }
+
         this.network = ctx.network;
         this.containers = {
             mongo: mongo.container,
@@ -109,6 +128,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
             containers: this.containers,
             jobs: this.jobs,
             monitoring: this.monitoringServices?.containers,
+            backup: this.backup,
         });
     }
 }

@@ -244,10 +244,19 @@ export function clickhouseTlsEnv(): string[] {
  * file, which are uploaded root-owned with mode 0400; they are handed to it before the image's own
  * entrypoint starts the server (the mongo keyfile's way, see {@link mongoCommand}).
  */
-export function clickhouseTlsCommand(): string[] {
+export function clickhouseTlsCommand(backupsDisk = false): string[] {
+    const backups = backupsDisk ? ` ${CLICKHOUSE_FILES.backupsDir}` : "";
     return [
         "bash",
         "-c",
-        `chown clickhouse:clickhouse ${CLICKHOUSE_TLS_FILES.key} ${CLICKHOUSE_FILES.users} && exec /entrypoint.sh`,
+        `chown clickhouse:clickhouse ${CLICKHOUSE_TLS_FILES.key} ${CLICKHOUSE_FILES.users}${backups} && exec /entrypoint.sh`,
     ];
+}
+
+/**
+ * Without TLS, with the backups disk: a new volume is root's; the server (uid 101) must write to it,
+ * and the image's entrypoint hands over only the directories it knows.
+ */
+export function clickhouseBackupsCommand(): string[] {
+    return ["bash", "-c", `chown clickhouse:clickhouse ${CLICKHOUSE_FILES.backupsDir} && exec /entrypoint.sh`];
 }

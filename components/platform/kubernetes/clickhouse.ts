@@ -11,6 +11,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PipelineEndpoints } from "../../endpoints";
 import {
+    clickhouseBackupsConfigXml,
     CLICKHOUSE_FILES,
     CLICKHOUSE_TLS_ENV,
     CLICKHOUSE_TLS_FILES,
@@ -20,6 +21,7 @@ import {
     clickhouseUsersXml,
     passwordSha256Hex,
 } from "../shared/clickhouse";
+import { BACKUP_DISK } from "../../config";
 import type { PlatformCredentials } from "../shared/credentials";
 import { TLS_DIR, type StackTls } from "../shared/tls";
 import { hostUrl } from "./access";
@@ -42,6 +44,8 @@ export interface KubernetesClickhouse {
     internal: PipelineEndpoints["clickhouse"]["internal"];
     /** The HTTP(S) interface from the machine running `pulumi up` (`https://` with TLS). */
     url: pulumi.Output<string>;
+    /** The backups disk's claim (`cdc:backup` with a `disk:` target), mounted at CLICKHOUSE_FILES.backupsDir. */
+    backups?: k8s.core.v1.PersistentVolumeClaim;
 }
 
 export function clickhouseServer(ctx: KubernetesContext, creds: PlatformCredentials): KubernetesClickhouse {
@@ -73,11 +77,18 @@ function clickhouseTlsServer(ctx: KubernetesContext, creds: PlatformCredentials,
     const configXml = clickhouseTlsConfigXml();
     // `/metrics` on the HTTPS port for Prometheus (cdc:monitoring), public.
     const metricsXml = ctx.monitoring ? clickhouseMetricsConfigXml() : undefined;
+    // The backups disk (cdc:backup, disk: target) on a claim of its own: a backup must outlive the data claim.
+    const backupsXml = ctx.backupDisk ? clickhouseBackupsConfigXml(BACKUP_DISK) : undefined;
+    const backups = ctx.backupDisk ? backupsClaim(ctx) : undefined;
     const config = new k8s.core.v1.ConfigMap(
         `${name}-clickhouse-config`,
         {
             metadata: ctx.meta("clickhouse", "clickhouse-config"),
-            data: { "cdc-tls.xml": configXml, ...(metricsXml ? { "cdc-metrics.xml": metricsXml } : {}) },
+            data: {
+                "cdc-tls.xml": configXml,
+                ...(metricsXml ? { "cdc-metrics.xml": metricsXml } : {}),
+                ...(backupsXml ? { "cdc-backups.xml": backupsXml } : {}),
+            },
         },
         child,
     );
@@ -96,7 +107,7 @@ function clickhouseTlsServer(ctx: KubernetesContext, creds: PlatformCredentials,
         // A renewed certificate or a changed config restarts the pod, so the server reads them.
         podAnnotations: {
             "cdc.pulumi/tls-cert-sha256": tls.services.clickhouse.certPem.apply(sha256),
-            "cdc.pulumi/config-sha256": sha256(configXml + (metricsXml ?? "")),
+            "cdc.pulumi/config-sha256": sha256(configXml + (metricsXml ?? "") + (backupsXml ?? "")),
         },
         pod: {
             hostAliases: [CLICKHOUSE_SELF_ALIAS],
@@ -129,6 +140,17 @@ function clickhouseTlsServer(ctx: KubernetesContext, creds: PlatformCredentials,
                                   },
                               ]
                             : []),
+                        ...(backupsXml
+                            ? [
+                                  {
+                                      name: "config",
+                                      mountPath: CLICKHOUSE_FILES.backupsConfig,
+                                      subPath: "cdc-backups.xml",
+                                      readOnly: true,
+                                  },
+                                  { name: "backups", mountPath: CLICKHOUSE_FILES.backupsDir },
+                              ]
+                            : []),
                     ],
                     readinessProbe: clickhouseTlsProbes.readiness,
                     livenessProbe: clickhouseTlsProbes.liveness,
@@ -140,6 +162,7 @@ function clickhouseTlsServer(ctx: KubernetesContext, creds: PlatformCredentials,
                 { name: "tls", secret: { secretName: tlsSecret.metadata.name, defaultMode: 0o440 } },
                 { name: "users", secret: { secretName: users.metadata.name, defaultMode: 0o440 } },
                 { name: "config", configMap: { name: config.metadata.name } },
+                ...(backups ? [{ name: "backups", persistentVolumeClaim: { claimName: backups.metadata.name } }] : []),
             ],
         },
     });
@@ -148,11 +171,39 @@ function clickhouseTlsServer(ctx: KubernetesContext, creds: PlatformCredentials,
         service,
         internal: { host: "clickhouse", port: https, ssl: true, caFile: CLICKHOUSE_TLS_FILES.ca },
         url: hostUrl(k.access, "clickhouse", service, https, "https"),
+        ...(backups ? { backups } : {}),
     };
+}
+
+/**
+ * The backups disk's claim: a PersistentVolumeClaim of its own (not a claim template: a
+ * StatefulSet's templates cannot change, and backups are turned on later), as large as the data
+ * claim, ReadWriteOnce: the backup CronJob's pod mounts it too and is scheduled beside ClickHouse's
+ * pod for that (kubernetes/backup.ts).
+ */
+function backupsClaim(ctx: KubernetesContext): k8s.core.v1.PersistentVolumeClaim {
+    return new k8s.core.v1.PersistentVolumeClaim(
+        `${ctx.name}-clickhouse-backups`,
+        {
+            metadata: ctx.meta("clickhouse", "clickhouse-backups"),
+            spec: {
+                accessModes: ["ReadWriteOnce"],
+                storageClassName: ctx.kubernetes.storageClass,
+                resources: { requests: { storage: `${ctx.kubernetes.clickhouse.storageGi}Gi` } },
+            },
+        },
+        // Deleting the stack's ClickHouse must not delete its backups with it by accident of a rename.
+        { ...ctx.child, retainOnDelete: true },
+    );
 }
 
 function clickhousePlainServer(ctx: KubernetesContext, creds: PlatformCredentials): KubernetesClickhouse {
     const { kubernetes: k, pipeline: p } = ctx;
+    if (ctx.backupDisk)
+        throw new Error(
+            "cdc:backup.target disk:backups on kubernetes needs the stack's TLS (cdc:tls.enabled, the default): " +
+                "the backups disk is configured with ClickHouse's TLS config files. Use an s3: target, or turn TLS on",
+        );
     const secret = ctx.secret("clickhouse-credentials", "clickhouse-credentials", {
         password: creds.clickhousePassword,
     });

@@ -23,6 +23,8 @@ export interface KubernetesContext {
     pipeline: PipelineSettings;
     /** `cdc:monitoring.enabled`: ClickHouse serves `/metrics` and the monitoring workloads exist. */
     monitoring: boolean;
+    /** `cdc:backup.enabled` with a `disk:` target: ClickHouse gets the backups disk on a claim of its own. */
+    backupDisk: boolean;
     stack: string;
     namespace: k8s.core.v1.Namespace;
     /** The labels that select a role's pods. */
@@ -77,6 +79,7 @@ export function kubernetesContext(
     k: KubernetesSettings,
     p: PipelineSettings,
     monitoring = false,
+    backupDisk = false,
 ): KubernetesContext {
     const child = { parent };
     const stack = pulumi.getStack();
@@ -130,6 +133,7 @@ export function kubernetesContext(
         kubernetes: k,
         pipeline: p,
         monitoring,
+        backupDisk,
         stack,
         namespace,
         select,

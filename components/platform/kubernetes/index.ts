@@ -1,6 +1,12 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { KubernetesSettings, MonitoringSettings, PipelineSettings, TlsSettings } from "../../config";
+import type {
+    BackupSettings,
+    KubernetesSettings,
+    MonitoringSettings,
+    PipelineSettings,
+    TlsSettings,
+} from "../../config";
 import type { PipelineEndpoints } from "../../endpoints";
 import { generatedEndpoints } from "../shared/endpoints";
 import { jmxAgentOf } from "../shared/jmxAgent";
@@ -12,6 +18,8 @@ import { connectWorkers } from "./connect";
 import { kubernetesContext, type Role } from "./context";
 import { kafkaCluster } from "./kafka";
 import { mongoReplicaSet } from "./mongo";
+import { backupS3Secrets } from "../shared/backup";
+import { kubernetesBackup } from "./backup";
 import { kubernetesMonitoring, monitoringTlsSans, type KubernetesMonitoring } from "./monitoring";
 import { kubernetesTlsSans } from "./tls";
 
@@ -26,6 +34,8 @@ export interface KubernetesPlatformArgs {
     monitoring?: MonitoringSettings;
     /** The dashboard, the alert rules and the exporter's script (components/monitoring/). */
     monitoringAssets?: MonitoringAssets;
+    /** Validated `cdc:backup`: with `enabled`, the backup CronJob (backup.ts). */
+    backup?: BackupSettings;
 }
 
 /**
@@ -53,12 +63,22 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     public readonly monitoringServices?: KubernetesMonitoring;
     /** What the stack exports about them. */
     public readonly monitoring?: PlatformMonitoring;
+    /** The backup CronJob (`cdc:backup.enabled`). */
+    public readonly backup?: k8s.batch.v1.CronJob;
 
     constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdc:platform:Kubernetes", name, {}, opts);
         const monitoring = args.monitoring?.enabled ?? false;
         const operator = args.monitoring?.kubernetes.mode === "operator";
-        const ctx = kubernetesContext(name, this, args.kubernetes, args.pipeline, monitoring);
+        const backup = args.backup?.enabled ? args.backup : undefined;
+        const ctx = kubernetesContext(
+            name,
+            this,
+            args.kubernetes,
+            args.pipeline,
+            monitoring,
+            backup !== undefined && !backup.target.startsWith("s3:"),
+        );
         const k = args.kubernetes;
         // ClickHouse runs one member (clickhouse.ts).
         const names = ctx.namespace.metadata.name.apply((namespace): Record<string, string[]> => ({
@@ -117,6 +137,16 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
             };
         }
 
+        if (backup) {
+            const s3 = backupS3Secrets(backup);
+            this.backup = kubernetesBackup(ctx, creds, {
+                settings: backup,
+                kafkaBootstrap: kafka.bootstrap,
+                clickhouse,
+                ...(s3 ? { s3 } : {}),
+            });
+        }
+
         this.namespace = ctx.namespace;
         this.statefulSets = { mongo: mongo.statefulSet, kafka: kafka.statefulSet, clickhouse: clickhouse.statefulSet };
         this.connect = connect.deployment;
@@ -160,6 +190,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
             statefulSets: this.statefulSets,
             connect: this.connect,
             services: this.services,
+            backup: this.backup,
         });
     }
 }

@@ -19,6 +19,10 @@ export const CLICKHOUSE_FILES = {
     users: "/etc/clickhouse-server/users.d/cdc-users.xml",
     /** The `/metrics` handler (public), present when `cdc:monitoring.enabled`. */
     metricsConfig: "/etc/clickhouse-server/config.d/cdc-metrics.xml",
+    /** The backups disk (public), present when `cdc:backup.enabled` with a `disk:` target. */
+    backupsConfig: "/etc/clickhouse-server/config.d/cdc-backups.xml",
+    /** Where the backups disk is (a volume or PVC of its own: a backup must outlive the data volume). */
+    backupsDir: "/var/lib/clickhouse-backups",
 } as const;
 
 /** The stack's CA, the server certificate and its key, as ClickHouse reads them (PEM). */
@@ -96,6 +100,33 @@ export function clickhouseMetricsConfigXml(): string {
         "            </handler>",
         "        </rule>",
         "    </http_handlers>",
+        "</clickhouse>",
+        "",
+    ].join("\n");
+}
+
+/**
+ * The disk `backups` (`cdc:backup.target disk:backups`): a local disk on its own volume, the only
+ * one BACKUP/RESTORE may write to (`backups.allowed_disk`; ClickHouse refuses a Disk() target not
+ * listed there). No `allowed_path`: File() targets stay refused.
+ */
+export function clickhouseBackupsConfigXml(disk: string): string {
+    if (!/^[A-Za-z0-9_]+$/.test(disk))
+        throw new Error(`the backups disk name must be letters, digits and _ (got ${disk})`);
+    return [
+        "<clickhouse>",
+        "    <!-- cdc-pipeline (docs/operations.md, Backup and restore): the backups disk. -->",
+        "    <storage_configuration>",
+        "        <disks>",
+        `            <${disk}>`,
+        "                <type>local</type>",
+        `                <path>${CLICKHOUSE_FILES.backupsDir}/</path>`,
+        `            </${disk}>`,
+        "        </disks>",
+        "    </storage_configuration>",
+        "    <backups>",
+        `        <allowed_disk>${disk}</allowed_disk>`,
+        "    </backups>",
         "</clickhouse>",
         "",
     ].join("\n");
