@@ -12,7 +12,7 @@
  */
 import { parseTarget } from "../../tools/backup/target";
 import { checkSecretsAreSecret, type ConfigContext } from "./checks";
-import { parseCron } from "./cron";
+import { nextRun, parseCron } from "./cron";
 import { bool, Field, int, type ConfigProblem, type Parsed, validate } from "./schema";
 
 /** The disk the stack gives ClickHouse for backups (`backups.allowed_disk`), the only `disk:` target there. */
@@ -28,7 +28,8 @@ function scheduleField(def: string): Field<string> {
             return undefined;
         }
         try {
-            parseCron(v);
+            if (!nextRun(parseCron(v), new Date(Date.UTC(2026, 0, 1))))
+                throw new Error(`${JSON.stringify(v)} names no day that exists (e.g. 31 Feb): it would never run`);
             return v;
         } catch (e) {
             problems.push({ key, message: `${(e as Error).message} (UTC, as a Kubernetes CronJob reads it)` });

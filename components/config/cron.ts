@@ -107,3 +107,13 @@ export function cronMatches(c: Cron, at: Date): boolean {
     const dow = c.dayOfWeek.has(at.getUTCDay());
     return c.eitherDay ? dom || dow : dom && dow;
 }
+
+/** How far {@link nextRun} looks: five years, so that a leap day's schedule (29 Feb) is found. */
+const HORIZON_MINUTES = (5 * 366 + 1) * 24 * 60;
+
+/** The start of the next minute after `from` that `c` names; undefined when none within five years (31 Feb). */
+export function nextRun(c: Cron, from: Date): Date | undefined {
+    const t = new Date(Math.floor(from.getTime() / 60_000) * 60_000 + 60_000);
+    for (let i = 0; i < HORIZON_MINUTES; i++, t.setTime(t.getTime() + 60_000)) if (cronMatches(c, t)) return t;
+    return undefined;
+}

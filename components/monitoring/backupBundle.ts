@@ -6,6 +6,7 @@
  * The job passes every endpoint as a flag, so the bundle never reads a stack.
  */
 import * as path from "node:path";
+import { BUNDLED_FLAG } from "../../tools/backup/bundled";
 import { bundleCli } from "./cliBundle";
 
 let cached: string | undefined;
@@ -15,9 +16,12 @@ export function backupBundle(): string {
     if (cached !== undefined) return cached;
     cached = bundleCli({
         // `schedule`: the docker platform's scheduler loop (scheduler.ts); anything else: the CLI.
+        // The CLI's module runs itself when it is the main module, which the bundle's modules all appear to be:
+        // the flag, set before it is loaded, says the entry decides (index.ts).
         contents:
-            `import { runCli } from "./index";\nimport { runScheduler } from "./scheduler";\n` +
-            `if (process.argv[2] === "schedule") runScheduler().then((c) => process.exit(c));\nelse runCli();\n`,
+            `(globalThis as { ${BUNDLED_FLAG}?: boolean }).${BUNDLED_FLAG} = true;\n` +
+            `if (process.argv[2] === "schedule") require("./scheduler").runScheduler().then((c: number) => process.exit(c));\n` +
+            `else require("./index").runCli();\n`,
         resolveDir: path.join("tools", "backup"),
         sourcefile: "backup.ts",
         comment: [

@@ -2,7 +2,8 @@
  * `npm run backup -- prune` and the scheduled job's choice of base (tools/backup/prune.ts): which
  * backups are kept (the newest N and every base they need), which are pruned (older, failed,
  * abandoned), when a chain is cut by a full backup; the catalog rows marked `pruned` and the files
- * deleted under `--files-dir` against a stand-in ClickHouse client; the flags.
+ * deleted under `--files-dir` against a stand-in ClickHouse client; the flags; the docker
+ * scheduler's next run (tools/backup/scheduler.ts).
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -14,6 +15,8 @@ import type { BackupContext } from "../../tools/backup/context";
 import { parseBackupFlags } from "../../tools/backup/flags";
 import { catalogRow, type CatalogEntry } from "../../tools/backup/manifest";
 import { chainOf, describePrune, pruneBackups, prunePlan, scheduledBase } from "../../tools/backup/prune";
+import { nextRun } from "../../tools/backup/scheduler";
+import { parseCron } from "../../components/config/cron";
 
 /** Backups b1, b2, … a day apart; `base` by name ("" full), status ok unless given. */
 function entries(spec: [string, string, CatalogEntry["status"]?][]): CatalogEntry[] {
@@ -234,5 +237,16 @@ describe("prune and scheduled-create flags", () => {
             () => parseBackupFlags(["prune", "--keep", "2", "--base", "latest"]),
             /--base is a flag of create/,
         );
+    });
+});
+
+describe("the docker scheduler's next run", () => {
+    it("is the next minute the cron line names, strictly after now, in UTC", () => {
+        const daily = parseCron("0 3 * * *");
+        assert.equal(nextRun(daily, new Date("2026-12-07T02:59:30Z"))?.toISOString(), "2026-12-07T03:00:00.000Z");
+        assert.equal(nextRun(daily, new Date("2026-12-07T03:00:00Z"))?.toISOString(), "2026-12-08T03:00:00.000Z");
+        const leap = parseCron("0 0 29 feb *");
+        assert.equal(nextRun(leap, new Date("2027-01-01T00:00:00Z"))?.toISOString(), "2028-02-29T00:00:00.000Z");
+        assert.equal(nextRun(parseCron("0 0 31 feb *"), new Date("2027-01-01T00:00:00Z")), undefined);
     });
 });

@@ -70,6 +70,7 @@ describe("cdc:backup", () => {
             ["0 3 * * mon-", /day of week/],
             ["0 */0 * * *", /hour: step "0" is not a positive number/],
             ["0 5-2 * * *", /hour: the range 5-2 runs backwards/],
+            ["0 0 31 feb *", /names no day that exists .* it would never run/],
             [42, /is not a cron schedule/],
         ];
         for (const [schedule, re] of cases) {

@@ -16,6 +16,7 @@ import { restoreBackup, RestoreRefused } from "./restore";
 import { describePositions } from "./positions";
 import { formatEntries } from "./render";
 import { describePrune, pruneBackups } from "./prune";
+import { inBundle } from "./bundled";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -155,4 +156,4 @@ export function runCli(): void {
     );
 }
 
-if (require.main === module) runCli();
+if (require.main === module && !inBundle()) runCli();

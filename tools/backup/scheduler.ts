@@ -7,14 +7,9 @@
  * `concurrencyPolicy: Forbid`). The run's output goes to the container's log.
  */
 import { spawn } from "node:child_process";
-import { cronMatches, parseCron, type Cron } from "../../components/config/cron";
+import { nextRun, parseCron } from "../../components/config/cron";
 
-/** The start of the next minute after `from` that `cron` names (within a year and a day; else undefined). */
-export function nextRun(cron: Cron, from: Date): Date | undefined {
-    const t = new Date(Math.floor(from.getTime() / 60_000) * 60_000 + 60_000);
-    for (let i = 0; i < 366 * 24 * 60 + 1440; i++, t.setTime(t.getTime() + 60_000)) if (cronMatches(cron, t)) return t;
-    return undefined;
-}
+export { nextRun };
 
 /** Runs the loop until SIGTERM; never returns otherwise. */
 export async function runScheduler(env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -31,7 +26,7 @@ export async function runScheduler(env: NodeJS.ProcessEnv = process.env): Promis
     while (!stopping) {
         const next = nextRun(cron, new Date());
         if (!next) {
-            process.stderr.write(`backup schedule: "${schedule}" names no minute within a year\n`);
+            process.stderr.write(`backup schedule: "${schedule}" names no minute within five years\n`);
             return 1;
         }
         process.stderr.write(`backup schedule: next run at ${next.toISOString()}\n`);
