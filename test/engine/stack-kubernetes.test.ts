@@ -103,12 +103,18 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
             Namespace: 1,
             // MongoDB credentials and keyfile, Connect's secrets; with TLS on (the default): the TLS files of
             // MongoDB, Kafka, Connect and ClickHouse, Kafka's and Connect's passwords, ClickHouse's users file.
-            Secret: 10,
-            Service: 5, // mongo, kafka (headless), connect, clickhouse, clickhouse-headless
-            StatefulSet: 3,
-            ConfigMap: 2, // MongoDB's init script, ClickHouse's TLS listener config
+            // Monitoring (cdc:monitoring, on by default) adds 7: the TLS files and passwords of the exporter,
+            // Prometheus and Grafana.
+            Secret: 10 + 7,
+            // mongo, kafka (headless), connect, clickhouse, clickhouse-headless; monitoring: prometheus, grafana,
+            // exporter, connect-metrics (headless, the workers' JMX agents).
+            Service: 5 + 4,
+            StatefulSet: 3 + 1, // + prometheus
+            // MongoDB's init script, ClickHouse's TLS listener config; monitoring: the exporter's script,
+            // Prometheus' config and rules, Grafana's provisioning and dashboard.
+            ConfigMap: 2 + 5,
             Job: 1,
-            Deployment: 1,
+            Deployment: 1 + 2, // + grafana, exporter
             PodDisruptionBudget: 2, // mongo (3 members) and connect (2 workers); kafka has 1 broker
             PersistentVolumeClaimPatch: 5,
         });
