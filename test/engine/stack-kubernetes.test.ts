@@ -139,8 +139,8 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
                 .filter((o) => o.type === type)
                 .map((o) => o.outputs.metadata.name)
                 .sort();
-        assert.deepEqual(kinds(STS), ["clickhouse", "kafka", "mongo"]);
-        assert.deepEqual(kinds("kubernetes:apps/v1:Deployment"), ["connect"]);
+        assert.deepEqual(kinds(STS), ["clickhouse", "kafka", "mongo", "prometheus"]);
+        assert.deepEqual(kinds("kubernetes:apps/v1:Deployment"), ["connect", "exporter", "grafana"]);
         assert.deepEqual(kinds(PVC_PATCH), [
             "data-clickhouse-0",
             "data-kafka-0",
@@ -150,7 +150,15 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
         ]);
         // The stack's CA and a certificate per service, made by the certificate provider for real.
         const certs = state.filter((x) => x.type === "pulumi-nodejs:dynamic/cdc:ServiceCertificate");
-        assert.deepEqual(certs.map((c) => c.outputs.commonName).sort(), ["clickhouse", "connect", "kafka", "mongo"]);
+        assert.deepEqual(certs.map((c) => c.outputs.commonName).sort(), [
+            "clickhouse",
+            "connect",
+            "exporter",
+            "grafana",
+            "kafka",
+            "mongo",
+            "prometheus",
+        ]);
         const ca = state.find((x) => x.type === "pulumi-nodejs:dynamic/cdc:CertificateAuthority")!;
         const caCert = new X509Certificate(ca.outputs.certPem);
         for (const c of certs)
