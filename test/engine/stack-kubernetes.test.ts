@@ -284,6 +284,15 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
                     "delete-replaced",
                     "replace",
                 ],
+                // Monitoring follows the brokers: Prometheus scrapes the new members' JMX agents (its config
+                // ConfigMap replaced, its pod rolled onto it) and the exporter gets the new bootstrap list.
+                "kubernetes:core/v1:ConfigMap::cdc-kubernetes-prometheus-config": [
+                    "create-replacement",
+                    "delete-replaced",
+                    "replace",
+                ],
+                [`${STS}::cdc-kubernetes-prometheus`]: ["update"],
+                "kubernetes:apps/v1:Deployment::cdc-kubernetes-exporter": ["update"],
             });
 
             await stack.up({ onOutput: () => {} });
