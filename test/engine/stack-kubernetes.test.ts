@@ -103,9 +103,9 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
             Namespace: 1,
             // MongoDB credentials and keyfile, Connect's secrets; with TLS on (the default): the TLS files of
             // MongoDB, Kafka, Connect and ClickHouse, Kafka's and Connect's passwords, ClickHouse's users file.
-            // Monitoring (cdc:monitoring, on by default) adds 7: the TLS files and passwords of the exporter,
-            // Prometheus and Grafana.
-            Secret: 10 + 7,
+            // Monitoring (cdc:monitoring, on by default) adds 9: the TLS files and passwords of the exporter,
+            // Prometheus and Grafana, and the scrape password's hash for Kafka's and Connect's JMX agents.
+            Secret: 10 + 9,
             // mongo, kafka (headless), connect, clickhouse, clickhouse-headless; monitoring: prometheus, grafana,
             // exporter, connect-metrics (headless, the workers' JMX agents).
             Service: 5 + 4,
