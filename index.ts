@@ -8,7 +8,8 @@
  * `clickhousePassword` (`npm run dbt`, your SQL client) and `mongoUri` (`npm run seed`), with TLS
  * the CA the host-side clients trust (`caCertificate`), Connect's REST login (`connectUser`, the
  * secret `connectPassword`), Kafka's SCRAM login for the host tools (`kafkaUser`, the secret
- * `kafkaPassword`), the
+ * `kafkaPassword`), with monitoring where Grafana and Prometheus are and their `admin` passwords
+ * (`grafanaUrl`, `prometheusUrl`, the secrets `grafanaAdminPassword`, `prometheusAdminPassword`), the
  * connectors' names and states, the bronze tables, the last dbt run and the dbt vars, and with
  * `cdc:backup.enabled` the backup's target and schedule (`backup`, read by `npm run backup`).
  */
@@ -28,6 +29,10 @@ export const {
     connectPassword,
     kafkaUser,
     kafkaPassword,
+    grafanaUrl,
+    grafanaAdminPassword,
+    prometheusUrl,
+    prometheusAdminPassword,
     mongoUri,
     connectors,
     bronzeTables,

@@ -103,12 +103,18 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
             Namespace: 1,
             // MongoDB credentials and keyfile, Connect's secrets; with TLS on (the default): the TLS files of
             // MongoDB, Kafka, Connect and ClickHouse, Kafka's and Connect's passwords, ClickHouse's users file.
-            Secret: 10,
-            Service: 5, // mongo, kafka (headless), connect, clickhouse, clickhouse-headless
-            StatefulSet: 3,
-            ConfigMap: 2, // MongoDB's init script, ClickHouse's TLS listener config
+            // Monitoring (cdc:monitoring, on by default) adds 9: the TLS files and passwords of the exporter,
+            // Prometheus and Grafana, and the scrape password's hash for Kafka's and Connect's JMX agents.
+            Secret: 10 + 9,
+            // mongo, kafka (headless), connect, clickhouse, clickhouse-headless; monitoring: prometheus, grafana,
+            // exporter, connect-metrics (headless, the workers' JMX agents).
+            Service: 5 + 4,
+            StatefulSet: 3 + 1, // + prometheus
+            // MongoDB's init script, ClickHouse's TLS listener config; monitoring: the exporter's script,
+            // Prometheus' config and rules, Grafana's provisioning and dashboard.
+            ConfigMap: 2 + 5,
             Job: 1,
-            Deployment: 1,
+            Deployment: 1 + 2, // + grafana, exporter
             PodDisruptionBudget: 2, // mongo (3 members) and connect (2 workers); kafka has 1 broker
             PersistentVolumeClaimPatch: 5,
         });
@@ -133,8 +139,8 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
                 .filter((o) => o.type === type)
                 .map((o) => o.outputs.metadata.name)
                 .sort();
-        assert.deepEqual(kinds(STS), ["clickhouse", "kafka", "mongo"]);
-        assert.deepEqual(kinds("kubernetes:apps/v1:Deployment"), ["connect"]);
+        assert.deepEqual(kinds(STS), ["clickhouse", "kafka", "mongo", "prometheus"]);
+        assert.deepEqual(kinds("kubernetes:apps/v1:Deployment"), ["connect", "exporter", "grafana"]);
         assert.deepEqual(kinds(PVC_PATCH), [
             "data-clickhouse-0",
             "data-kafka-0",
@@ -144,7 +150,15 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
         ]);
         // The stack's CA and a certificate per service, made by the certificate provider for real.
         const certs = state.filter((x) => x.type === "pulumi-nodejs:dynamic/cdc:ServiceCertificate");
-        assert.deepEqual(certs.map((c) => c.outputs.commonName).sort(), ["clickhouse", "connect", "kafka", "mongo"]);
+        assert.deepEqual(certs.map((c) => c.outputs.commonName).sort(), [
+            "clickhouse",
+            "connect",
+            "exporter",
+            "grafana",
+            "kafka",
+            "mongo",
+            "prometheus",
+        ]);
         const ca = state.find((x) => x.type === "pulumi-nodejs:dynamic/cdc:CertificateAuthority")!;
         const caCert = new X509Certificate(ca.outputs.certPem);
         for (const c of certs)
@@ -270,6 +284,15 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
                     "delete-replaced",
                     "replace",
                 ],
+                // Monitoring follows the brokers: Prometheus scrapes the new members' JMX agents (its config
+                // ConfigMap replaced, its pod rolled onto it) and the exporter gets the new bootstrap list.
+                "kubernetes:core/v1:ConfigMap::cdc-kubernetes-prometheus-config": [
+                    "create-replacement",
+                    "delete-replaced",
+                    "replace",
+                ],
+                [`${STS}::cdc-kubernetes-prometheus`]: ["update"],
+                "kubernetes:apps/v1:Deployment::cdc-kubernetes-exporter": ["update"],
             });
 
             await stack.up({ onOutput: () => {} });

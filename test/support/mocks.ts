@@ -27,6 +27,11 @@ export function isSecretValue(v: unknown): boolean {
     return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
 }
 
+/** Whether any part of `v` is a secret (the engine then hides the whole property in a preview). */
+export function containsSecret(v: unknown): boolean {
+    return isSecretValue(v) || (typeof v === "object" && v !== null && Object.values(v).some(containsSecret));
+}
+
 /** `v` as the provider receives it: every secret unwrapped. */
 export function unwrapSecrets(v: unknown): unknown {
     if (isSecretValue(v)) return unwrapSecrets((v as { value: unknown }).value);
@@ -180,6 +185,39 @@ export interface MockRun {
 /** Every resource registered in this process, also when the program throws. */
 export const recorded: MockedResource[] = [];
 
+/**
+ * Waits until every registration the program started has reached the mocks: the SDK's RPC queue
+ * is drained (`waitForRPCs`, exported by the SDK as internal) and the set of registered
+ * resources stops growing — a fixed sleep was not enough on a loaded CI machine, where slow
+ * inputs (bundles, asset hashes) left workloads recorded with no inputs yet. Bounded: after
+ * SETTLE_DEADLINE_MS it fails naming the resources still waiting.
+ */
+const SETTLE_DEADLINE_MS = 120_000;
+async function settle(resources: MockedResource[]): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const waitForRPCs: () => Promise<void> = (pulumi.runtime as any).waitForRPCs;
+    const deadline = Date.now() + SETTLE_DEADLINE_MS;
+    let seen = -1;
+    let stableRounds = 0;
+    while (stableRounds < 3) {
+        if (Date.now() > deadline) {
+            const waiting = resources.filter((r) => !inputsArrived.has(r)).map((r) => r.name);
+            throw new Error(
+                `mocked program did not settle within ${SETTLE_DEADLINE_MS} ms; waiting for: ${waiting.join(", ") || "(none)"}`,
+            );
+        }
+        if (typeof waitForRPCs === "function") await waitForRPCs();
+        for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+        await new Promise((r) => setTimeout(r, 50));
+        const pending = resources.some((r) => !inputsArrived.has(r));
+        if (!pending && resources.length === seen) stableRounds++;
+        else stableRounds = 0;
+        seen = resources.length;
+    }
+}
+/** Records whose inputs reached the mocks' newResource (or read). */
+const inputsArrived = new WeakSet<MockedResource>();
+
 export async function runUnderMocks<P>(
     config: Record<string, string>,
     load: () => Promise<P>,
@@ -229,13 +267,14 @@ export async function runUnderMocks<P>(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     monitor.mocks.newResource = (args: any) => {
         const rec = [...resources].reverse().find((r) => r.name === args.name && r.type === args.type);
-        if (rec) rec.inputs = args.inputs;
+        if (rec) {
+            rec.inputs = args.inputs;
+            inputsArrived.add(rec);
+        }
         return origNew(args);
     };
     const program = await load();
-    // Let every pending registration finish.
-    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setTimeout(r, 200));
+    await settle(resources);
 
     const run: MockRun = {
         resources,

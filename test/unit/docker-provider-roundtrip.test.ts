@@ -146,7 +146,9 @@ describe("every container input of the docker program survives the provider's ro
 
     it("with and without swap accounting: no replace, no update", () => {
         const containers = run.resources.filter((r) => r.type === "docker:index/container:Container");
-        assert.equal(containers.length, 6);
+        // Four services, the plugin job, the replica set job, two JMX agent fetchers, and
+        // Prometheus, Grafana and the exporter (monitoring is on by default).
+        assert.equal(containers.length, 11);
         for (const [engineName, engine] of Object.entries(ENGINES)) {
             for (const c of containers) {
                 const diffs = roundTrip(unwrapSecrets(c.inputs) as Record<string, unknown>, engine);

@@ -22,7 +22,16 @@ import { dockerContext } from "../../components/platform/docker/context";
 import { kafkaCluster } from "../../components/platform/docker/kafka";
 import { connectWorkers } from "../../components/platform/docker/connect";
 import { mongoReplicaSet } from "../../components/platform/docker/mongo";
-import { MOCK_FETCHER_ENV, MockRun, plainStrings, runUnderMocks, unwrapSecrets, withEnv } from "../support/mocks";
+import {
+    containsSecret,
+    isSecretValue,
+    MOCK_FETCHER_ENV,
+    MockRun,
+    plainStrings,
+    runUnderMocks,
+    unwrapSecrets,
+    withEnv,
+} from "../support/mocks";
 import { mockStackTls } from "../support/mock-tls";
 
 const METRICS_PASSWORD = "MOCKPW-metrics";
@@ -58,7 +67,7 @@ const script = (role: string) => {
  * The agent's YAML as the start script writes it: its lines run by bash into a temporary
  * directory, the store password env set to `storePassword`.
  */
-const configOf = (s: string, storePassword = "@CDC_TLS_STORE_PASSWORD@") => {
+const configOf = (s: string, storePassword = "@CDC_TLS_STORE_PASSWORD@", passwordHash = "@CDC_JMX_PASSWORD_HASH@") => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdc-jmx-unit-"));
     try {
         const from = s.indexOf(`q="'"`);
@@ -67,7 +76,7 @@ const configOf = (s: string, storePassword = "@CDC_TLS_STORE_PASSWORD@") => {
         assert.ok(from >= 0 && to > from, "the start script writes the agent's config");
         const lines = [s.slice(from, to + end.length)];
         execFileSync("bash", ["-c", lines.join("\n").split("/tmp/cdc-jmx/").join(`${dir}/`)], {
-            env: { PATH: process.env.PATH, CDC_TLS_STORE_PASSWORD: storePassword },
+            env: { PATH: process.env.PATH, CDC_TLS_STORE_PASSWORD: storePassword, CDC_JMX_PASSWORD_HASH: passwordHash },
         });
         assert.equal(fs.statSync(path.join(dir, "config.yml")).mode & 0o777, 0o600, "readable by its owner only");
         return yaml.load(fs.readFileSync(path.join(dir, "config.yml"), "utf8")) as {
@@ -123,7 +132,17 @@ describe("docker: the JMX exporter agent in Kafka and Connect", () => {
 
     it("serves HTTPS with the service keystore and basic auth by a salted hash, no password in a spec", () => {
         for (const role of ["kafka", "connect"] as const) {
-            const http = configOf(script(role)).httpServer;
+            // The hash reaches the container as a secret env only; the command stays plain.
+            const raw = container(role).inputs.envs;
+            const envs = (isSecretValue(raw) ? (raw as { value: unknown[] }).value : raw) as unknown[];
+            const hashEntry = envs.find((e) => String(unwrapSecrets(e)).startsWith("CDC_JMX_PASSWORD_HASH="));
+            assert.ok(hashEntry !== undefined, `${role}: the hash in the env`);
+            assert.ok(isSecretValue(raw) || isSecretValue(hashEntry), `${role}: the hash's env entry is secret`);
+            const hashEnv = String(unwrapSecrets(hashEntry));
+            const command = [container(role).inputs.command, container(role).inputs.entrypoints].flat();
+            assert.ok(!command.some(containsSecret), `${role}: the start command is plain (readable in a preview)`);
+            assert.doesNotMatch(script(role), /[0-9a-f]{40,}/, `${role}: no hash in the start script`);
+            const http = configOf(script(role), undefined, hashEnv.slice("CDC_JMX_PASSWORD_HASH=".length)).httpServer;
             assert.deepEqual(http.ssl, {
                 keyStore: { filename: "/etc/cdc/tls/keystore.p12", password: "@CDC_TLS_STORE_PASSWORD@" },
                 certificate: { alias: "tls" },

@@ -7,6 +7,7 @@ import { before, describe, it } from "node:test";
 import { DEFAULT_IMAGES } from "../../components/config/versions";
 import { ENGINES, roundTrip } from "../support/docker-provider-model";
 import {
+    containsSecret,
     isSecretValue,
     MOCK_FETCHER_ENV,
     MOCK_FETCHER_PROXY,
@@ -45,6 +46,12 @@ describe("docker platform under mocks", () => {
             .map((r) => r.inputs.name)
             .sort();
         assert.deepEqual(pulled, Object.values(DEFAULT_IMAGES).sort());
+    });
+
+    it("keeps every container's command plain, so a preview shows its changes (secrets travel in the env only)", () => {
+        for (const c of containers())
+            for (const key of ["command", "entrypoints"])
+                assert.ok(!containsSecret(c.inputs[key]), `${c.name}.${key} holds a secret`);
     });
 
     it("gives every long-running service a healthcheck", () => {
@@ -140,8 +147,9 @@ describe("docker platform under mocks", () => {
     });
 
     it("round-trips every container input through the provider's read-back unchanged, with and without swap accounting", () => {
-        // The four services, two jobs, and Prometheus, Grafana and the exporter.
-        assert.equal(containers().length, 9);
+        // The four services, two jobs, the JMX agent's fetcher for Kafka and for Connect, and
+        // Prometheus, Grafana and the exporter.
+        assert.equal(containers().length, 11);
         for (const [engine, traits] of Object.entries(ENGINES)) {
             for (const c of containers())
                 assert.deepEqual(

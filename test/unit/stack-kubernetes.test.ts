@@ -8,6 +8,7 @@ import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_IMAGES } from "../../components/config/versions";
 import {
+    containsSecret,
     isSecretValue,
     MOCK_SECRET_PREFIX,
     MockedResource,
@@ -257,6 +258,7 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
         assert.deepEqual(secrets.map((s) => s.name).sort(), [
             "cdc-kubernetes-clickhouse-tls",
             "cdc-kubernetes-clickhouse-users",
+            "cdc-kubernetes-connect-jmx-auth",
             "cdc-kubernetes-connect-passwords",
             "cdc-kubernetes-connect-secrets",
             "cdc-kubernetes-connect-tls",
@@ -264,6 +266,7 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
             "cdc-kubernetes-exporter-tls",
             "cdc-kubernetes-grafana-secrets",
             "cdc-kubernetes-grafana-tls",
+            "cdc-kubernetes-kafka-jmx-auth",
             "cdc-kubernetes-kafka-passwords",
             "cdc-kubernetes-kafka-tls",
             "cdc-kubernetes-mongo-credentials",
@@ -284,6 +287,29 @@ describe("kubernetes platform under mocks (3 members, 3 brokers, 2 workers)", ()
         // ClickHouse's users file (with the password's SHA-256) is a Secret; no password in its env.
         const clickhouseEnv = env(containers(workload("clickhouse"))[0]);
         assert.ok(!("CLICKHOUSE_PASSWORD" in clickhouseEnv), "no plain ClickHouse password in the env");
+    });
+
+    it("keeps every workload's spec plain, so a preview shows its changes: the scrape password's hash comes from a Secret", () => {
+        const workloads = run.resources.filter((r) =>
+            ["kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:Job"].includes(
+                r.type,
+            ),
+        );
+        assert.ok(workloads.length >= 6);
+        for (const w of workloads) assert.ok(!containsSecret(w.inputs.spec), `${w.name}: its spec holds a secret`);
+        for (const [role, main] of [
+            ["kafka", "kafka"],
+            ["connect", "connect"],
+        ]) {
+            const e = env(containers(workload(role)).find((c) => c.name === main)!).CDC_JMX_PASSWORD_HASH;
+            const ref = e?.valueFrom?.secretKeyRef;
+            assert.ok(ref && !e.value, `${role}: the hash by secretKeyRef`);
+            assert.equal(ref.key, "password-hash");
+            const secret = ofType("kubernetes:core/v1:Secret").find(
+                (s) => s.name === `cdc-kubernetes-${role}-jmx-auth`,
+            );
+            assert.ok(secret, `${role}: its jmx-auth Secret`);
+        }
     });
 
     it("gives the workers the connector secrets from a Secret through Kafka's EnvVarConfigProvider", () => {

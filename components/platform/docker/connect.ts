@@ -98,7 +98,7 @@ export function connectWorkers(
                     }),
                     // A new plugin release changes this, which recreates the worker so it loads the new jars.
                     pulumi.interpolate`CDC_SINK_PLUGIN_SHA256=${installed}`,
-                    ...(jmx ? [pulumi.interpolate`CDC_JMX_AGENT_SHA256=${jmx.installed}`] : []),
+                    ...(jmx ? jmx.env : []),
                     // Connector secrets reach the worker only here; connector configs hold `${env:...}` references.
                     ...envConfigProviderWorkerEnv(),
                     pulumi.interpolate`${CONNECT_SECRET_ENV.clickhousePassword}=${creds.clickhousePassword}`,

@@ -63,8 +63,18 @@ export function dockerContext(
     ];
     const network = new docker.Network(`${name}-net`, { driver: "bridge", labels }, child);
     const attach = (alias: string) => [{ name: network.name, aliases: [alias] }];
-    const image = (role: string, ref: string) =>
-        new docker.RemoteImage(`${name}-${role}-image`, { name: ref, keepLocally: true }, child);
+    // One RemoteImage per role: callers sharing an image (the plugin fetcher of the sink plugin
+    // and of both JMX agents) share the resource, so a preview shows one pull per image.
+    const images = new Map<string, docker.RemoteImage>();
+    const image = (role: string, ref: string) => {
+        const key = `${role}\n${ref}`;
+        let img = images.get(key);
+        if (!img) {
+            img = new docker.RemoteImage(`${name}-${role}-image`, { name: ref, keepLocally: true }, child);
+            images.set(key, img);
+        }
+        return img;
+    };
     // Every long-running service container: restarted unless stopped, awaited until healthy.
     const service = { restart: "unless-stopped", labels, wait: true, waitTimeout: 300, destroyGraceSeconds: 30 };
     // One container port published on `bindAddress`.

@@ -10,6 +10,8 @@ import {
     JMX_AGENT_DIR,
     JMX_AGENT_STAGING_DIR,
     jmxAgentInstallCommand,
+    JMX_PASSWORD_HASH_ENV,
+    platformJmxPasswordHash,
     platformJmxStartScript,
     type JmxAgentOptions,
 } from "../shared/jmxAgent";
@@ -43,6 +45,11 @@ export interface DockerJmxAgent {
     installed: pulumi.Output<string>;
     /** The shell lines the service runs before its JVM (config file, `KAFKA_OPTS`). */
     startScript: pulumi.Output<string>;
+    /**
+     * The service's env for the agent: the jar's checksum and, with a metrics password, its salted
+     * hash (a secret env, filled into the config file at start; never in the command).
+     */
+    env: pulumi.Output<string>[];
 }
 
 /**
@@ -61,23 +68,25 @@ export function dockerJmxAgent(
         `${ctx.name}-${service}-jmx-fetch`,
         {
             ...ctx.job(`${service}-jmx-fetch`),
-            image: ctx.image(`${service}-jmx-agent-fetcher`, ctx.docker.images.pluginFetcher).imageId,
+            image: ctx.image("plugin-fetcher", ctx.docker.images.pluginFetcher).imageId,
             envs: fetcherProxyEnv(process.env),
             volumes: [{ volumeName: volume.name, containerPath: JMX_AGENT_STAGING_DIR }],
             command: jmxAgentInstallCommand(pin),
         },
         ctx.child,
     );
+    const installed = onlyOnSuccess(job, `JMX exporter agent install (${service})`, pulumi.output(pin.sha256));
+    const where = { agent, project: pulumi.getProject(), stack: pulumi.getStack() };
+    const hash = platformJmxPasswordHash(service, where);
     return {
         volume,
         job,
-        installed: onlyOnSuccess(job, `JMX exporter agent install (${service})`, pulumi.output(pin.sha256)),
-        startScript: platformJmxStartScript(service, {
-            tls,
-            agent,
-            project: pulumi.getProject(),
-            stack: pulumi.getStack(),
-        }),
+        installed,
+        startScript: platformJmxStartScript(service, { tls, ...where }),
+        env: [
+            pulumi.interpolate`CDC_JMX_AGENT_SHA256=${installed}`,
+            ...(hash ? [pulumi.interpolate`${JMX_PASSWORD_HASH_ENV}=${hash}`] : []),
+        ],
     };
 }
 
@@ -106,7 +115,7 @@ export function kafkaCluster(
         { volumeName: data.name, containerPath: "/var/lib/kafka/data" },
         ...(jmx ? [jmxAgentMount(jmx)] : []),
     ];
-    const jmxEnv = jmx ? [pulumi.interpolate`CDC_JMX_AGENT_SHA256=${jmx.installed}`] : [];
+    const jmxEnv = jmx ? jmx.env : [];
     const container = ctx.serviceContainer(
         "kafka",
         {

@@ -120,6 +120,7 @@ export function connectWorkers(
                                     "debezium-connection-string",
                                 ),
                                 ...(secure ? connectSecureEnv(secure.passwords.metadata.name) : []),
+                                ...(jmx ? jmx.env : []),
                             ],
                             ports: [{ name: "rest", containerPort: 8083 }, ...(jmx ? [jmx.port] : [])],
                             volumeMounts: [

@@ -11,6 +11,8 @@ import {
     JMX_AGENT_PORT,
     JMX_AGENT_STAGING_DIR,
     jmxAgentInstallCommand,
+    JMX_PASSWORD_HASH_ENV,
+    platformJmxPasswordHash,
     platformJmxStartScript,
     type JmxAgentOptions,
 } from "../shared/jmxAgent";
@@ -24,6 +26,7 @@ import {
     podDns,
     probes,
     resourceSpec,
+    secretEnv,
     secureProbes,
     securityContexts,
 } from "./specs";
@@ -69,6 +72,9 @@ export function kubernetesJmxAgent(
     agent: JmxAgentOptions,
     tls: boolean,
 ) {
+    const where = { agent, project: pulumi.getProject(), stack: ctx.stack };
+    const hash = platformJmxPasswordHash(service, where);
+    const auth = hash ? ctx.secret(`${service}-jmx-auth`, undefined, { "password-hash": hash }) : undefined;
     return {
         initContainer: {
             name: "jmx-agent",
@@ -81,7 +87,9 @@ export function kubernetesJmxAgent(
         volume: { name: "jmx-agent", emptyDir: {} },
         mount: { name: "jmx-agent", mountPath: JMX_AGENT_DIR, readOnly: true },
         port: { name: "metrics", containerPort: JMX_AGENT_PORT },
-        startScript: platformJmxStartScript(service, { tls, agent, project: pulumi.getProject(), stack: ctx.stack }),
+        startScript: platformJmxStartScript(service, { tls, ...where }),
+        /** The password hash from its own Secret (auto-named: a new password rolls the pods). */
+        env: auth ? [secretEnv(JMX_PASSWORD_HASH_ENV, auth.metadata.name, "password-hash")] : [],
     };
 }
 
@@ -148,19 +156,22 @@ export function kafkaCluster(
                             ? kafkaSecureCommand({ brokers, service: "kafka", statefulSet: "kafka", preExec: pre })
                             : kafkaCommand({ service: "kafka", preExec: pre }),
                     ),
-                    env: secure
-                        ? kafkaSecureEnv({
-                              clusterId: creds.kafkaClusterId,
-                              heapMb: heap,
-                              secret: secure.passwords.metadata.name,
-                          })
-                        : kafkaEnv({
-                              clusterId: creds.kafkaClusterId,
-                              brokers,
-                              service: "kafka",
-                              statefulSet: "kafka",
-                              heapMb: heap,
-                          }),
+                    env: [
+                        ...(secure
+                            ? kafkaSecureEnv({
+                                  clusterId: creds.kafkaClusterId,
+                                  heapMb: heap,
+                                  secret: secure.passwords.metadata.name,
+                              })
+                            : kafkaEnv({
+                                  clusterId: creds.kafkaClusterId,
+                                  brokers,
+                                  service: "kafka",
+                                  statefulSet: "kafka",
+                                  heapMb: heap,
+                              })),
+                        ...(jmx ? jmx.env : []),
+                    ],
                     ports: [
                         { name: "broker", containerPort: 9092 },
                         { name: "controller", containerPort: 9093 },

@@ -7,8 +7,11 @@
  *
  * With TLS on, the agent serves HTTPS with the service's own PKCS12 keystore and asks for basic
  * auth (user `metrics`, a salted SHA-256 hash of the password in the file, never the password).
- * The keystore password is not in any spec either: the start script fills it in from the env
- * ({@link TLS_STORE_PASSWORD_ENV}) into a file only the service's user can read.
+ * Neither the keystore password nor the hash is in any spec: the start script fills both in from
+ * the env ({@link TLS_STORE_PASSWORD_ENV}, {@link JMX_PASSWORD_HASH_ENV}, set from a Secret on
+ * kubernetes, a secret env on docker) into a file only the service's user can read. Keeping the
+ * hash out of the start script keeps the script — and on kubernetes the whole StatefulSet or
+ * Deployment spec, which Pulumi would otherwise mark secret as one value — readable in a preview.
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -62,6 +65,18 @@ export const JMX_RUNTIME_DIR = "/tmp/cdc-jmx";
 /** The placeholder of the keystore password in the rendered configuration (filled in at start). */
 export const STORE_PASSWORD_PLACEHOLDER = `@${TLS_STORE_PASSWORD_ENV}@`;
 
+/** The env variable holding the salted hash of the scrape password (filled into the configuration at start). */
+export const JMX_PASSWORD_HASH_ENV = "CDC_JMX_PASSWORD_HASH";
+
+/** The placeholder of the password hash in the rendered configuration. */
+export const PASSWORD_HASH_PLACEHOLDER = `@${JMX_PASSWORD_HASH_ENV}@`;
+
+/** Every placeholder of the rendered configuration and the env variable that fills it in. */
+const PLACEHOLDER_ENV: [placeholder: string, env: string][] = [
+    [STORE_PASSWORD_PLACEHOLDER, TLS_STORE_PASSWORD_ENV],
+    [PASSWORD_HASH_PLACEHOLDER, JMX_PASSWORD_HASH_ENV],
+];
+
 /** The agent's jar download URL. */
 export function jmxAgentUrl(pin: JmxAgentPin): string {
     return pin.url.replace(/\{version\}/g, pin.version);
@@ -92,11 +107,11 @@ export function jmxPasswordSalt(project: string, stack: string, service: "kafka"
 /**
  * The agent's configuration as the platforms write it: HTTPS with the service's keystore (alias
  * `tls`, the certificates provider's) and its password as {@link STORE_PASSWORD_PLACEHOLDER} when
- * `tls`; basic auth when `password` is given.
+ * `tls`; basic auth with the hash as {@link PASSWORD_HASH_PLACEHOLDER} when `auth`.
  */
 export function platformJmxConfig(
     service: "kafka" | "connect",
-    o: { tls: boolean; password?: string; salt: string },
+    o: { tls: boolean; auth: boolean; salt: string },
 ): string {
     const http: JmxHttpOptions = {
         ...(o.tls
@@ -108,14 +123,8 @@ export function platformJmxConfig(
                   },
               }
             : {}),
-        ...(o.password !== undefined
-            ? {
-                  basicAuth: {
-                      user: JMX_METRICS_USER,
-                      passwordHash: jmxPasswordHash(o.password, o.salt),
-                      salt: o.salt,
-                  },
-              }
+        ...(o.auth
+            ? { basicAuth: { user: JMX_METRICS_USER, passwordHash: PASSWORD_HASH_PLACEHOLDER, salt: o.salt } }
             : {}),
     };
     return renderJmxExporterConfig(service, http);
@@ -125,42 +134,56 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * Bash lines run before the service's JVM starts: write `config` (the agent's YAML) to
- * {@link JMX_RUNTIME_DIR}, readable by the service's user only, with the keystore password from the
- * env in place of {@link STORE_PASSWORD_PLACEHOLDER} (inside a single-quoted YAML string, where
- * only `'` needs escaping, as `''`), then add `-javaagent:` to `KAFKA_OPTS`, which Kafka's launch
+ * {@link JMX_RUNTIME_DIR}, readable by the service's user only, with the keystore password and the
+ * password hash from the env in place of their placeholders (inside single-quoted YAML strings,
+ * where only `'` needs escaping, as `''`), then add `-javaagent:` to `KAFKA_OPTS`, which Kafka's launch
  * scripts pass to the JVM. Exported here only, not in the container's env: Kafka's tools run in the
  * same container (the healthcheck) would also load the agent, find port {@link JMX_AGENT_PORT}
  * taken and fail.
  */
 export function jmxAgentStartLines(config: string, dir = JMX_AGENT_DIR, runtimeDir = JMX_RUNTIME_DIR): string[] {
     const file = `${runtimeDir}/config.yml`;
-    const parts = config.split(STORE_PASSWORD_PLACEHOLDER);
-    const pieces = parts.flatMap((part, i) => [
-        ...(i > 0 ? [`printf '%s' "\${${TLS_STORE_PASSWORD_ENV}//$q/$q$q}"`] : []),
-        `printf '%s' ${shellQuote(part)}`,
-    ]);
+    // Split at every placeholder (all `@NAME@`, no regex metacharacters), keeping them: odd
+    // indexes are placeholders, filled in from their env variable.
+    const parts = config.split(new RegExp(`(${PLACEHOLDER_ENV.map(([p]) => p).join("|")})`));
+    const envOf = new Map(PLACEHOLDER_ENV);
+    const pieces = parts.map((part, i) =>
+        i % 2 === 1 ? `printf '%s' "\${${envOf.get(part)}//$q/$q$q}"` : `printf '%s' ${shellQuote(part)}`,
+    );
+    const filled = (parts.length - 1) / 2;
     return [
         `mkdir -p ${runtimeDir}`,
-        ...(parts.length > 1 ? [`q="'"`] : []),
+        ...(filled > 0 ? [`q="'"`] : []),
         `( umask 077 && { ${pieces.join("; ")}; } > ${file} )`,
         `export KAFKA_OPTS="\${KAFKA_OPTS:+$KAFKA_OPTS }-javaagent:${dir}/${JMX_AGENT_JAR}=${JMX_AGENT_PORT}:${file}"`,
     ];
 }
 
 /**
- * {@link jmxAgentStartLines} for a platform service: the configuration rendered with the metrics
- * password's hash (an Output when the password is one), as one shell text.
+ * {@link jmxAgentStartLines} for a platform service as one shell text: no secret in it, so the
+ * spec that carries it stays plain. With a metrics password the service needs
+ * {@link platformJmxPasswordHash} in its env as {@link JMX_PASSWORD_HASH_ENV}.
  */
 export function platformJmxStartScript(
     service: "kafka" | "connect",
     o: { tls: boolean; agent: JmxAgentOptions; project: string; stack: string },
 ): pulumi.Output<string> {
     const salt = jmxPasswordSalt(o.project, o.stack, service);
-    const password: pulumi.Output<string | undefined> =
-        o.agent.metricsPassword === undefined ? pulumi.output(undefined) : pulumi.output(o.agent.metricsPassword);
-    return password.apply((p) =>
-        jmxAgentStartLines(platformJmxConfig(service, { tls: o.tls, password: p, salt })).join("\n"),
-    );
+    const auth = o.agent.metricsPassword !== undefined;
+    return pulumi.output(jmxAgentStartLines(platformJmxConfig(service, { tls: o.tls, auth, salt })).join("\n"));
+}
+
+/**
+ * The salted hash of the metrics password for `service`, secret (it is derived from one), or
+ * undefined without a password. The platforms pass it in the env ({@link JMX_PASSWORD_HASH_ENV}).
+ */
+export function platformJmxPasswordHash(
+    service: "kafka" | "connect",
+    o: { agent: JmxAgentOptions; project: string; stack: string },
+): pulumi.Output<string> | undefined {
+    if (o.agent.metricsPassword === undefined) return undefined;
+    const salt = jmxPasswordSalt(o.project, o.stack, service);
+    return pulumi.secret(pulumi.output(o.agent.metricsPassword).apply((p) => jmxPasswordHash(p, salt)));
 }
 
 /**
