@@ -55,6 +55,8 @@ const byName = (shape: Shape, name: string) => {
     return r.inputs as Record<string, unknown>;
 };
 const isSecret = (v: unknown) => typeof v === "object" && v !== null && "<secret>" in v;
+const hasSecret = (v: unknown): boolean =>
+    isSecret(v) || (typeof v === "object" && v !== null && Object.values(v).some(hasSecret));
 const reveal = (v: unknown): unknown => (isSecret(v) ? reveal((v as { "<secret>": unknown })["<secret>"]) : v);
 /** Paths of string leaves outside a secret holding a generated password or one of the S3 credentials. */
 function plainLeaks(v: unknown, at = ""): string[] {
@@ -97,12 +99,16 @@ describe("the scheduled backup, off by default", () => {
 describe("the scheduled backup on docker", () => {
     it("runs the bundled CLI's scheduler in the pinned Node image, with the schedule and the run", () => {
         const c = byName("docker-backup-disk", "docker-backup");
-        assert.deepEqual(c.command, ["node", BACKUP_SCRIPT, "schedule"]);
+        assert.deepEqual(c.command, ["node", BACKUP_SCRIPT, "schedule"], "plain: a preview shows its changes");
         assert.equal(c.restart, "unless-stopped");
-        const images = graph("docker-backup-disk")
-            .filter((r) => r.name === "cdc-docker-backup-image")
+        // One pull of the Node image, shared with the exporter (monitoring is on by default).
+        const image = find("docker-backup-disk", "docker-exporter-image");
+        assert.equal((image?.inputs as { name: string } | undefined)?.name, DEFAULT_IMAGES.exporter);
+        assert.ok(find("docker-backup-disk", "docker-backup")?.dependsOn.includes("cdc-docker-exporter-image"));
+        const pulled = graph("docker-backup-disk")
+            .filter((r) => r.type === "docker:index/remoteImage:RemoteImage")
             .map((r) => (r.inputs as { name: string }).name);
-        assert.deepEqual(images, [DEFAULT_IMAGES.exporter]);
+        assert.equal(new Set(pulled).size, pulled.length, `each image pulled once: ${pulled.join(", ")}`);
         const script = uploads("docker-backup-disk", "docker-backup").find((u) => u.file === BACKUP_SCRIPT);
         assert.equal(script?.content, backupBundle());
         const env = envOf("docker-backup-disk", "docker-backup");
@@ -225,6 +231,22 @@ describe("the scheduled backup on kubernetes", () => {
             for (const r of graph(shape))
                 assert.deepEqual(plainLeaks(r.inputs), [], `${shape}: ${r.name} holds a secret in plain text`);
         assert.equal(find("kubernetes-backup-s3", "kubernetes-clickhouse-backups"), undefined, "no claim for S3");
+    });
+
+    it("keeps the CronJob's and the workloads' specs plain, so a preview shows their changes", () => {
+        const workloads = ["CronJob", "StatefulSet", "Deployment", "Job"].map((k) => `:${k}`);
+        for (const shape of ["kubernetes-backup-s3", "kubernetes-backup-disk"] as const) {
+            const specs = graph(shape).filter((r) => workloads.some((k) => r.type.endsWith(k)));
+            assert.ok(
+                specs.some((r) => r.name === "cdc-kubernetes-backup"),
+                shape,
+            );
+            for (const r of specs)
+                assert.ok(
+                    !hasSecret((r.inputs as { spec: unknown }).spec),
+                    `${shape}: ${r.name}'s spec holds a secret`,
+                );
+        }
     });
 
     it("with the disk target: a claim of its own for ClickHouse's backups disk, mounted by the job beside it", () => {

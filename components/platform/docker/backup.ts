@@ -62,7 +62,8 @@ export function dockerBackup(ctx: DockerContext, creds: PlatformCredentials, o: 
         {
             restart: "unless-stopped",
             labels: ctx.labels,
-            image: ctx.image("backup", ctx.docker.images.exporter).imageId,
+            // The exporter's role: with monitoring on, the two containers share one pull of the image.
+            image: ctx.image("exporter", ctx.docker.images.exporter).imageId,
             hostname: "backup",
             networksAdvanced: ctx.attach("backup"),
             user: BACKUP_UID,
