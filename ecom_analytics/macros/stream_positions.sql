@@ -7,7 +7,14 @@
     *topic life*, then its own offset; only when none precedes it does its own (ts_ms, ord) serve.
   A topic life begins where a partition's offsets restart at 0 (a Kafka rebuilt from empty while bronze
   was kept): rows belong to the life opened by the latest offset-0 row ingested at or before them (same
-  INSERT included; the sink writes a partition's records in offset order).
+  INSERT included; the sink writes a partition's records in offset order). A re-delivered copy of an
+  offset-0 row (the same envelope) opens no new life: a life is named by the first arrival of its
+  offset-0 envelope.
+
+  Re-delivered duplicates change nothing (§4): a read whose envelope (raw_data) equals an earlier read's
+  on the same partition in the same life — the same event delivered again, possibly at a new offset —
+  takes the position of its first delivery (the lowest offset), not of the streamed events before its
+  new offset. Reads are matched by cityHash64(raw_data).
 
   Positions are packed as UInt128 = ts_ms·2^64 + ord (both within Int64, never negative); NULL = none.
   A row marks a position when its envelope is JSON, its op is streamed, and ts_ms / ord are valid
@@ -33,14 +40,14 @@
 -#}
 {%- macro stream_marks(relation) -%}
 select
-    _topic, _partition, _offset, _ingested_at,
+    _topic, _partition, _offset, _ingested_at, _hash,
     if(valid and {{ is_streamed_event('op', "source['snapshot']") }},
        {{ oplog_position('ts', 'ord') }}, NULL) as _mark,
     toUInt8(valid and op in ('r', 'c', 'u', 'd') and not {{ is_streamed_event('op', "source['snapshot']") }})
         as _is_read
 from (
     select
-        _topic, _partition, _offset, _ingested_at, source,
+        _topic, _partition, _offset, _ingested_at, _hash, source,
         multiIf(envelope['op'] = '"r"', 'r', envelope['op'] = '"c"', 'c', envelope['op'] = '"u"', 'u',
                 envelope['op'] = '"d"', 'd', '') as op,
         {{ ejson_integer_or_null("source['ts_ms']") }} as ts_ms,
@@ -51,6 +58,7 @@ from (
     from (
         select
             _topic, _partition, _offset, _ingested_at,
+            cityHash64(raw_data) as _hash,
             CAST(JSONExtractKeysAndValuesRaw(raw_data), 'Map(String, String)') as envelope,
             CAST(JSONExtractKeysAndValuesRaw(if(startsWith(envelope['source'], '{'), envelope['source'], '')),
                  'Map(String, String)') as source
@@ -62,44 +70,65 @@ from (
 {#-
   The position each read of `relation` takes (`_read_position`, NULL when no streamed event precedes it in its
   topic life), keyed by (_topic, _partition, _offset, _ingested_at). Earlier rows come from `positions` (the
-  base_*_positions table: marks and offset-0 rows of everything ingested before), the current rows from
-  `relation` itself. Nothing is read from `positions` unless `relation` holds a read: a block of streamed
-  events costs one envelope parse and no lookup.
+  base_*_positions table: marks, offset-0 rows and reads of everything ingested before), the current rows from
+  `relation` itself. Nothing is read from `positions` unless `relation` holds a read, and of the earlier reads
+  only those with the envelope hash of a current read (its possible first delivery): a block of streamed events
+  costs one envelope parse and no lookup.
 -#}
 {%- macro read_positions(relation, positions) -%}
-select _topic, _partition, _offset, _ingested_at, max(_before) as _read_position
+select _topic, _partition, _offset, _ingested_at, any(_first_before.1) as _read_position
 from (
     select
-        _topic, _partition, _offset, _ingested_at, _is_read,
-        -- the newest streamed position strictly before the row's offset in its life
-        max(_mark) over (partition by _topic, _partition, _life order by _offset
-                         range between unbounded preceding and 1 preceding) as _before
+        _topic, _partition, _offset, _ingested_at, _is_read, _new,
+        -- a re-delivered read stands where its first delivery (lowest offset) stood
+        argMin(tuple(_before), (_offset, _ingested_at))
+            over (partition by _topic, _partition, _life, _is_read, _hash) as _first_before
     from (
         select
             *,
-            -- the life: when the latest offset-0 row at or before this row's ingestion arrived (0: none seen)
-            max(if(_offset = 0, toUnixTimestamp64Milli(_ingested_at), toInt64(0)))
-                over (partition by _topic, _partition order by _ingested_at) as _life
+            -- the newest streamed position strictly before the row's offset in its life
+            max(_mark) over (partition by _topic, _partition, _life order by _offset
+                             range between unbounded preceding and 1 preceding) as _before
         from (
-            select _topic, _partition, _offset, _ingested_at, _mark, toUInt8(0) as _is_read
-            from {{ positions }}
-            where (_topic, _partition) in (select _topic, _partition from ({{ stream_marks(relation) }}) where _is_read)
-            union all
-            select _topic, _partition, _offset, _ingested_at, _mark, _is_read
-            from ({{ stream_marks(relation) }})
-            where _mark is not null or _is_read or _offset = 0
+            select
+                *,
+                -- the life: named by the first arrival of the latest offset-0 envelope ingested at or before
+                -- this row (0: none seen); a re-delivered offset-0 row names the life it already opened
+                max(_life_start) over (partition by _topic, _partition order by _ingested_at) as _life
+            from (
+                select
+                    *,
+                    if(_offset = 0,
+                       min(toUnixTimestamp64Milli(_ingested_at)) over (partition by _topic, _partition, _offset, _hash),
+                       toInt64(0)) as _life_start
+                from (
+                    select _topic, _partition, _offset, _ingested_at, _hash, _mark, _is_read, toUInt8(0) as _new
+                    from {{ positions }}
+                    -- the partitions holding a current read: their marks and offset-0 rows (key hash 0), and
+                    -- their earlier reads with a current read's hash; one set, so the block is parsed once more
+                    where (_topic, _partition, if(_is_read and _offset != 0, _hash, toUInt64(0))) in (
+                        select _topic, _partition, arrayJoin([toUInt64(0), _hash])
+                        from ({{ stream_marks(relation) }})
+                        where _is_read
+                    )
+                    union all
+                    select _topic, _partition, _offset, _ingested_at, _hash, _mark, _is_read, toUInt8(1) as _new
+                    from ({{ stream_marks(relation) }})
+                    where _mark is not null or _is_read or _offset = 0
+                )
+            )
         )
     )
 )
-where _is_read
+where _is_read and _new
 group by _topic, _partition, _offset, _ingested_at
 {%- endmacro -%}
 
-{#- The rows of a base_*_positions model: every mark and every offset-0 row of one bronze table (the source is
+{#- The rows of a base_*_positions model: every mark, offset-0 row and read of one bronze table (the source is
     named here, not in the model, so `npm run status` does not count the table as silver storage:
     components/analytics/relations.ts). -#}
 {%- macro partition_marks(collection) -%}
-select _topic, _partition, _offset, _ingested_at, _mark
+select _topic, _partition, _offset, _ingested_at, _hash, _mark, _is_read
 from ({{ stream_marks(source('bronze', collection)) }})
-where _mark is not null or _offset = 0
+where _mark is not null or _offset = 0 or _is_read
 {%- endmacro -%}

@@ -287,6 +287,21 @@ describe("a re-snapshot's r events change no silver row and no gold number", () 
         assert.deepEqual(await oracleReports(), []);
     });
 
+    it("a read re-delivered at a new offset after a newer update stands where its first delivery stood", async (t) => {
+        if (!requireTier(t, "dbt", await tierProblem())) return;
+        assert.ok(before, "the baseline step failed");
+        const [id, doc] = openOrder(3);
+        const second = Math.floor(newestTs() / 1000) * 1000 + 5_000;
+        const read = orderRows(id, [incrementalSnapshotEnvelope("orders", doc, second + 400)]);
+        await deliver(read);
+        await deliver(orderRows(id, [streamedUpdate(doc, "cancelled", second + 1_000, 1)]));
+        // the same read once more (at-least-once): after the update on the topic, but the same event
+        const again = { ...read.orders[0]!, _offset: nextOffset("orders") };
+        await deliver({ customers: [], products: [], orders: [again] });
+        assert.equal(await silverStatus(id), "cancelled", `order ${id}: the re-delivered read beat the newer update`);
+        assert.deepEqual(await oracleReports(), []);
+    });
+
     // Last: it restarts the topic's offsets, which the steps above count on.
     it("after Kafka is rebuilt empty (offsets restart at 0) and the source re-snapshots, the new reads win", async (t) => {
         if (!requireTier(t, "dbt", await tierProblem())) return;
@@ -314,6 +329,28 @@ describe("a re-snapshot's r events change no silver row and no gold number", () 
             [],
             "orders whose older bronze rows beat the new topic's reads",
         );
+        assert.deepEqual(await oracleReports(), []);
+    });
+
+    // After the rebuild above: the new topic life began at offset 0.
+    it("the sink writing offset 0 again opens no new topic life: a later read still stands after the updates", async (t) => {
+        if (!requireTier(t, "dbt", await tierProblem())) return;
+        assert.ok(before, "the baseline step failed");
+        const first = delivered.orders.filter((r) => Number(r._offset) === 0).at(-1);
+        assert.ok(first && JSON.parse(first.raw_data).source.snapshot === "incremental", "the new life's offset-0 row");
+        const [id, doc] = [...(history.finalState.orders as Map<string, OrderDoc>)][0]!;
+        const at = newestTs() + 5_000;
+        await deliver(orderRows(id, [streamedUpdate(doc, "paid", at, 1)]));
+        // the sink retries its first batch: offset 0 once more, the same envelope
+        await deliver({ customers: [], products: [], orders: [{ ...(first as BronzeRow) }] });
+        // a read of the document's earlier state (stamped late by the worker), then an update after it on the topic
+        await deliver(
+            orderRows(id, [
+                incrementalSnapshotEnvelope("orders", { ...doc, status: "pending" }, at + 60_000),
+                streamedUpdate(doc, "shipped", at + 1_000, 1),
+            ]),
+        );
+        assert.equal(await silverStatus(id), "shipped", `order ${id}: the read counted as the start of a new life`);
         assert.deepEqual(await oracleReports(), []);
     });
 });

@@ -73,4 +73,40 @@ describe("oracle order of changes: where a snapshot read stands", () => {
         assert.deepEqual(orderPositions(rows).get(4), { tsMs: 9_000n, ord: 1n }, "no streamed event before it");
         assert.equal(foldBronze(b.tables()).customers.get(C1)?.first_name, "Restored");
     });
+
+    it("a read re-delivered at a later offset stands where its first delivery stood: a newer update still wins", () => {
+        const b = new BronzeBuilder();
+        b.insert("customers", named(C2, "x"), { tsMs: 1_000 });
+        const read = b.insert("customers", named(C1, "Read"), { tsMs: 30_000 }, true);
+        b.update("customers", named(C1, "Updated"), { tsMs: 2_000 });
+        b.update("customers", named(C2, "y"), { tsMs: 5_000 });
+        b.redeliver("customers", read); // offset 4, after the update and a newer streamed event
+        const rows = b.tables().customers;
+        assert.deepEqual(orderPositions(rows).get(4), orderPositions(rows).get(1), "the first delivery's position");
+        assert.deepEqual(orderPositions(rows).get(4), { tsMs: 1_000n, ord: 1n });
+        assert.equal(foldBronze(b.tables()).customers.get(C1)?.first_name, "Updated");
+    });
+
+    it("a read delivered only at a later offset (its first delivery never reached bronze) stands there", () => {
+        const b = new BronzeBuilder();
+        b.insert("customers", named(C2, "x"), { tsMs: 1_000 });
+        b.update("customers", named(C1, "Updated"), { tsMs: 2_000 });
+        b.update("customers", named(C2, "y"), { tsMs: 5_000 });
+        b.insert("customers", named(C1, "Read"), { tsMs: 30_000 }, true);
+        assert.equal(foldBronze(b.tables()).customers.get(C1)?.first_name, "Read");
+    });
+
+    it("a re-delivered offset-0 row opens no new topic life: a later read still sees the streamed events before it", () => {
+        const b = new BronzeBuilder();
+        const first = b.insert("customers", named(C2, "x"), { tsMs: 1_000 }, true);
+        first._offset = 0;
+        b.update("customers", named(C2, "y"), { tsMs: 4_000 });
+        b.update("customers", named(C1, "Updated"), { tsMs: 6_000 });
+        b.rewrite("customers", first); // the sink writes offset 0 again (at-least-once)
+        b.insert("customers", named(C1, "Read"), { tsMs: 50_000 }, true);
+        b.update("customers", named(C1, "Streamed after the read"), { tsMs: 7_000 });
+        const rows = b.tables().customers;
+        assert.deepEqual(orderPositions(rows).get(4), { tsMs: 6_000n, ord: 1n }, "in the first life, after the update");
+        assert.equal(foldBronze(b.tables()).customers.get(C1)?.first_name, "Streamed after the read");
+    });
 });

@@ -10,9 +10,13 @@
  *
  * A topic life of a partition starts with a row at offset 0 (Kafka rebuilt from empty while bronze
  * was kept: offsets restart at 0) and holds the rows that arrive after it, in arrival order (the
- * order of the row list). Every row with a valid oplog position counts as a streamed event, whether
- * or not its document is rejected or carries no state: it is still a position in the oplog. Ties
- * between equal positions are the fold's (then the offset).
+ * order of the row list); a row at offset 0 with the envelope of an offset-0 row already seen on
+ * the partition is a re-delivery and starts nothing. Every row with a valid oplog position counts
+ * as a streamed event, whether or not its document is rejected or carries no state: it is still a
+ * position in the oplog. Ties between equal positions are the fold's (then the offset).
+ *
+ * Re-delivered duplicates change nothing (§4): a read with the envelope of a read at a lower offset
+ * of the same life is the same event delivered again and stands where that first delivery stood.
  */
 import { int64Of, isObject } from "./extjson";
 import { readJsonObjectText } from "./json-text";
@@ -54,10 +58,15 @@ export function orderPositions(rows: readonly BronzeRow[]): Map<number, OplogPos
     // 1. topic lives, in arrival order: a row at offset 0 opens a new life of its partition
     const lifeOf = new Map<string, number>();
     const lives = new Map<string, number[]>();
+    const openers = new Set<string>(); // partition + envelope of every offset-0 row seen
     rows.forEach((row, i) => {
         const partition = `${String(row._topic)}\u0000${String(row._partition)}`;
         let life = lifeOf.get(partition) ?? 0;
-        if (BigInt(row._offset as string | number | bigint) === 0n) lifeOf.set(partition, ++life);
+        const opener = `${partition}\u0000${String(row.raw_data)}`;
+        if (BigInt(row._offset as string | number | bigint) === 0n && !openers.has(opener)) {
+            openers.add(opener);
+            lifeOf.set(partition, ++life);
+        }
         const key = `${partition}\u0000${life}`;
         if (!lives.has(key)) lives.set(key, []);
         lives.get(key)!.push(i);
@@ -69,6 +78,8 @@ export function orderPositions(rows: readonly BronzeRow[]): Map<number, OplogPos
         const offset = (i: number) => BigInt(rows[i]._offset as string | number | bigint);
         const ordered = [...indexes].sort((a, b) => (offset(a) < offset(b) ? -1 : offset(a) > offset(b) ? 1 : a - b));
         let newest: OplogPosition | undefined;
+        // a read's envelope → the position its first delivery took
+        const firstDelivery = new Map<string, OplogPosition>();
         for (let k = 0; k < ordered.length;) {
             // the rows at one offset (re-deliveries by the sink) see only lower offsets
             let end = k;
@@ -76,7 +87,14 @@ export function orderPositions(rows: readonly BronzeRow[]): Map<number, OplogPos
             const atOffset = ordered.slice(k, end).map((i) => ({ i, stance: stanceOf(rows[i]) }));
             for (const { i, stance } of atOffset) {
                 if (stance.own === undefined) continue;
-                out.set(i, stance.streamed ? stance.own : (newest ?? stance.own));
+                if (stance.streamed) {
+                    out.set(i, stance.own);
+                    continue;
+                }
+                const envelope = String(rows[i].raw_data);
+                const position = firstDelivery.get(envelope) ?? newest ?? stance.own;
+                if (!firstDelivery.has(envelope)) firstDelivery.set(envelope, position);
+                out.set(i, position);
             }
             for (const { stance } of atOffset)
                 if (stance.streamed && stance.own !== undefined && (newest === undefined || newer(stance.own, newest)))
