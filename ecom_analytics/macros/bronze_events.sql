@@ -9,8 +9,11 @@
   _topic, _partition, _offset, _ingested_at.
 
   Rules (docs/data-contract.md §2, §4, §6; the exact reject rules are in docs/analytics.md):
-  - order of changes for one document = (source.ts_ms, source.ord), then Kafka offset, packed
-    into one UInt256 `_version` = ts_ms·2^128 + ord·2^64 + offset: "greatest version wins";
+  - order of changes for one document (§2, 2026-12-07) packed into one UInt256 `_version` =
+    position·2^64 + offset, "greatest version wins": a streamed event's position is its own
+    (source.ts_ms, source.ord) (UInt128 ts_ms·2^64 + ord); a snapshot read's is the newest streamed
+    position before it on its partition in its topic life, else its own (macros/stream_positions.sql,
+    read from `positions_relation`, the base_*_positions table);
   - `c`/`r`/`u` with a null `after` carry no state: they are dropped here (not rejects);
   - `d` keeps its place in the order as a tombstone row (_is_deleted = 1); its id comes from
     `before._id`, else from the record key;
@@ -19,7 +22,7 @@
     a document, and a re-processed row replaces itself), `_version` 0 and `_reject_reason`;
     its `_raw` holds raw_data. Silver reads only rows whose `_reject_reason` is ''.
 -#}
-{%- macro bronze_events(source_relation, collection) -%}
+{%- macro bronze_events(source_relation, collection, positions_relation) -%}
 {#-
   Built as nested SELECTs, each reading the columns of the one below: within one SELECT,
   ClickHouse's analyzer expands every alias at each use, and with the parse chain (envelope →
@@ -33,8 +36,10 @@ select
        concat('~', _topic, ':', toString(_partition), ':', toString(_offset))) as document_id,
     ifNull(source_ts_ms, 0) as _event_timestamp_ms,
     if(_reject_reason = '',
-       bitShiftLeft(toUInt256(greatest(ifNull(source_ts_ms, 0), 0)), 128)
-         + bitShiftLeft(toUInt256(greatest(source_ord, 0)), 64)
+       bitShiftLeft(toUInt256(if({{ is_streamed_event('op', 'source_snapshot') }},
+                                 {{ oplog_position('ifNull(source_ts_ms, 0)', 'source_ord') }},
+                                 ifNull(rp._read_position,
+                                        {{ oplog_position('ifNull(source_ts_ms, 0)', 'source_ord') }}))), 64)
          + toUInt256(greatest(_offset, 0)),
        toUInt256(0)) as _version,
     toUInt8(_reject_reason = '' and op = 'd') as _is_deleted,
@@ -83,6 +88,7 @@ from (
                     source['ord'] in ('', 'null')
                         or ifNull({{ ejson_integer_or_null("source['ord']") }} >= 0, 0) as ord_ok,
                     ifNull({{ ejson_integer_or_null("source['ord']") }}, 0) as source_ord,
+                    source['snapshot'] as source_snapshot,
                     envelope[if(op = 'd', 'before', 'after')] as doc_raw,
                     doc_raw in ('', 'null') as doc_absent,
                     multiIf(startsWith(doc_raw, '"'), JSONExtractString(doc_raw),
@@ -103,7 +109,10 @@ from (
     )
     -- `c`/`r`/`u` without a document carry no state (docs/data-contract.md §2): skipped, not rejected
     where not (is_json and op in ('r', 'c', 'u') and ifNull(source_ts_ms >= 0, 0) and ord_ok and doc_absent)
-)
+) as e
+-- the position of each snapshot read (one row per bronze row: ANY)
+any left join ({{ read_positions(source_relation, positions_relation) }}) as rp
+    using (_topic, _partition, _offset, _ingested_at)
 {%- endmacro -%}
 
 {#- The id in a record key: `{"id": "{\"$oid\": \"…\"}"}` (Debezium), `{"id": {"$oid": "…"}}` or

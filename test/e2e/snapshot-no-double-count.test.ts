@@ -180,63 +180,177 @@ describe("a re-snapshot's r events change no silver row and no gold number", () 
         await assertUnchanged(t, "after the re-delivery");
     });
 
-    // KNOWN DEFECT (reported, not fixed here): silver orders a document's events by
-    // (source.ts_ms, source.ord) before the Kafka offset. Debezium stamps an incremental-snapshot
-    // read with the worker's clock in ms when it emits the chunk, while a streamed change carries
-    // its cluster time truncated to whole seconds. An update committed just after a chunk's close
-    // watermark is on the topic AFTER the chunk's read of that document, yet its ts_ms can be
-    // smaller (same second, or the worker emitting late), so silver keeps the older read.
-    it(
-        "an update streamed right after a snapshot chunk wins over that chunk's older read",
-        { todo: "silver orders r events by the worker clock ahead of offsets; see docs/operations.md" },
-        async (t) => {
-            if (!requireTier(t, "dbt", await tierProblem())) return;
-            assert.ok(before, "the baseline step failed");
-            const [id, doc] = [...(history.finalState.orders as Map<string, OrderDoc>)].find(
-                ([, o]) => o.status === "pending" || o.status === "paid",
-            )!;
-            const second = Math.floor(newestTs() / 1000) * 1000 + 5_000;
-            let offset = nextOffset("orders");
-            // the chunk's read (content before the update), emitted at second + 400 ms by the worker
-            const read = incrementalSnapshotEnvelope("orders", doc, second + 400);
-            // the update, committed at second + 200 ms after the chunk's close watermark: ts_ms is its cluster second
-            const updated = { ...doc, status: "cancelled", updated_at: new Date(second + 200) };
-            const update = {
-                ...read,
-                op: "u" as const,
-                before: toStrictJson(doc),
-                after: toStrictJson(updated),
-                updateDescription: {
-                    removedFields: null,
-                    updatedFields: JSON.stringify({ status: "cancelled" }),
-                    truncatedArrays: null,
-                },
-                source: {
-                    ...read.source,
-                    snapshot: "false" as const,
-                    ts_ms: second,
-                    ts_us: second * 1000,
-                    ts_ns: second * 1_000_000,
-                    ord: 1,
-                    wallTime: second + 200,
-                },
-            };
-            const rows: Record<CollectionName, BronzeRow[]> = { customers: [], products: [], orders: [] };
-            for (const env of [read, update])
-                rows.orders.push({
-                    raw_data: serializeEnvelope(env),
-                    _topic: topicOf("orders"),
-                    _partition: 0,
-                    _offset: offset++,
-                    _key: keyOf(id),
-                });
-            await deliver(rows);
-            const stg = (await readModelRows(client!, REPLAY_DATABASE, "stg_orders")).find((r) => r.order_id === id);
-            assert.equal(
-                stg?.order_status,
-                "cancelled",
-                `order ${id}: silver kept the snapshot read (status ${String(stg?.order_status)}) although the update came after it on the topic`,
-            );
-        },
-    );
+    // The order of one document's changes (docs/data-contract.md §2, 2026-12-07): a snapshot read stands where it
+    // is on its partition. Debezium stamps an incremental-snapshot read with the worker's clock in ms when it emits
+    // the chunk, while a streamed change carries its cluster time truncated to whole seconds, so an update committed
+    // just after a chunk's close watermark is on the topic AFTER the chunk's read of that document, yet its ts_ms can
+    // be smaller (same second, or the worker emitting late). Silver must keep the update.
+
+    /** A pending or paid order of the history's final state, a different one for each `n`. */
+    const openOrder = (n: number): [string, OrderDoc] =>
+        [...(history.finalState.orders as Map<string, OrderDoc>)].filter(
+            ([, o]) => o.status === "pending" || o.status === "paid",
+        )[n];
+
+    /** A streamed update of `doc` to `status`, committed in cluster second `tsMs` (ord `ord`). */
+    function streamedUpdate(doc: OrderDoc, status: string, tsMs: number, ord: number, from = doc) {
+        const read = incrementalSnapshotEnvelope("orders", doc, tsMs);
+        return {
+            ...read,
+            op: "u" as const,
+            before: toStrictJson(from),
+            after: toStrictJson({ ...doc, status, updated_at: new Date(tsMs + 200) }),
+            updateDescription: {
+                removedFields: null,
+                updatedFields: JSON.stringify({ status }),
+                truncatedArrays: null,
+            },
+            source: {
+                ...read.source,
+                snapshot: "false" as const,
+                ts_ms: tsMs,
+                ts_us: tsMs * 1000,
+                ts_ns: tsMs * 1_000_000,
+                ord,
+                wallTime: tsMs + 200,
+            },
+        };
+    }
+
+    /** The envelopes as bronze rows of orders, at the next offsets of partition 0 (or from `firstOffset`). */
+    function orderRows(id: string, envs: object[], firstOffset = nextOffset("orders")) {
+        let offset = firstOffset;
+        const rows: Record<CollectionName, BronzeRow[]> = { customers: [], products: [], orders: [] };
+        for (const env of envs)
+            rows.orders.push({
+                raw_data: serializeEnvelope(env as Parameters<typeof serializeEnvelope>[0]),
+                _topic: topicOf("orders"),
+                _partition: 0,
+                _offset: offset++,
+                _key: keyOf(id),
+            });
+        return rows;
+    }
+
+    async function silverStatus(id: string): Promise<unknown> {
+        const stg = (await readModelRows(client!, REPLAY_DATABASE, "stg_orders")).find((r) => r.order_id === id);
+        return stg?.order_status;
+    }
+
+    it("an update streamed right after a snapshot chunk wins over that chunk's older read", async (t) => {
+        if (!requireTier(t, "dbt", await tierProblem())) return;
+        assert.ok(before, "the baseline step failed");
+        const [id, doc] = openOrder(0);
+        const second = Math.floor(newestTs() / 1000) * 1000 + 5_000;
+        // the chunk's read (content before the update), emitted at second + 400 ms by the worker; the update,
+        // committed at second + 200 ms after the chunk's close watermark: its ts_ms is its cluster second
+        await deliver(
+            orderRows(id, [
+                incrementalSnapshotEnvelope("orders", doc, second + 400),
+                streamedUpdate(doc, "cancelled", second, 1),
+            ]),
+        );
+        assert.equal(
+            await silverStatus(id),
+            "cancelled",
+            `order ${id}: silver kept the snapshot read although the update came after it on the topic`,
+        );
+        assert.deepEqual(await oracleReports(), []);
+    });
+
+    it("the same with streaming lagging 30 s: the read is stamped 30 s after the update that follows it", async (t) => {
+        if (!requireTier(t, "dbt", await tierProblem())) return;
+        assert.ok(before, "the baseline step failed");
+        const [id, doc] = openOrder(1);
+        const second = Math.floor(newestTs() / 1000) * 1000 + 5_000;
+        await deliver(
+            orderRows(id, [
+                incrementalSnapshotEnvelope("orders", doc, second + 30_000),
+                streamedUpdate(doc, "shipped", second, 1),
+            ]),
+        );
+        assert.equal(await silverStatus(id), "shipped", `order ${id}: the read stamped 30 s later won`);
+        assert.deepEqual(await oracleReports(), []);
+    });
+
+    it("a re-delivered older streamed event at a later offset, after a newer one and a read, still loses", async (t) => {
+        if (!requireTier(t, "dbt", await tierProblem())) return;
+        assert.ok(before, "the baseline step failed");
+        const [id, doc] = openOrder(2);
+        const second = Math.floor(newestTs() / 1000) * 1000 + 5_000;
+        const older = streamedUpdate(doc, "paid", second, 1);
+        const newer = streamedUpdate(doc, "delivered", second + 1_000, 1);
+        // the read of the newer state, then the older update once more (at-least-once, a new offset)
+        const read = incrementalSnapshotEnvelope("orders", { ...doc, status: "delivered" }, second + 1_500);
+        await deliver(orderRows(id, [older, newer, read, older]));
+        assert.equal(await silverStatus(id), "delivered", `order ${id}: the re-delivered older update won`);
+        assert.deepEqual(await oracleReports(), []);
+    });
+
+    it("a read re-delivered at a new offset after a newer update stands where its first delivery stood", async (t) => {
+        if (!requireTier(t, "dbt", await tierProblem())) return;
+        assert.ok(before, "the baseline step failed");
+        const [id, doc] = openOrder(3);
+        const second = Math.floor(newestTs() / 1000) * 1000 + 5_000;
+        const read = orderRows(id, [incrementalSnapshotEnvelope("orders", doc, second + 400)]);
+        await deliver(read);
+        await deliver(orderRows(id, [streamedUpdate(doc, "cancelled", second + 1_000, 1)]));
+        // the same read once more (at-least-once): after the update on the topic, but the same event
+        const again = { ...read.orders[0]!, _offset: nextOffset("orders") };
+        await deliver({ customers: [], products: [], orders: [again] });
+        assert.equal(await silverStatus(id), "cancelled", `order ${id}: the re-delivered read beat the newer update`);
+        assert.deepEqual(await oracleReports(), []);
+    });
+
+    // Last: it restarts the topic's offsets, which the steps above count on.
+    it("after Kafka is rebuilt empty (offsets restart at 0) and the source re-snapshots, the new reads win", async (t) => {
+        if (!requireTier(t, "dbt", await tierProblem())) return;
+        assert.ok(before, "the baseline step failed");
+        // the source changed while Kafka was gone: every open order is now delivered; the new topic's reads come at
+        // offsets 0.. — below the old streamed events of the same orders kept in bronze, whose positions are older
+        const readAt = newestTs() + 60_000;
+        const changed = new Set<string>();
+        const envs: object[] = [];
+        const ids: string[] = [];
+        for (const [id, doc] of history.finalState.orders as Map<string, OrderDoc>) {
+            const open = doc.status === "pending" || doc.status === "paid";
+            if (open) changed.add(id);
+            envs.push(incrementalSnapshotEnvelope("orders", open ? { ...doc, status: "delivered" } : doc, readAt));
+            ids.push(id);
+        }
+        const rows = orderRows(ids[0], envs, 0);
+        rows.orders.forEach((r, i) => (r._key = keyOf(ids[i])));
+        assert.ok(changed.size > 3, "the history has open orders to change");
+        await deliver(rows);
+        const stg = await readModelRows(client!, REPLAY_DATABASE, "stg_orders");
+        const stale = stg.filter((r) => changed.has(String(r.order_id)) && r.order_status !== "delivered");
+        assert.deepEqual(
+            stale.map((r) => `${String(r.order_id)} ${String(r.order_status)}`),
+            [],
+            "orders whose older bronze rows beat the new topic's reads",
+        );
+        assert.deepEqual(await oracleReports(), []);
+    });
+
+    // After the rebuild above: the new topic life began at offset 0.
+    it("the sink writing offset 0 again opens no new topic life: a later read still stands after the updates", async (t) => {
+        if (!requireTier(t, "dbt", await tierProblem())) return;
+        assert.ok(before, "the baseline step failed");
+        const first = delivered.orders.filter((r) => Number(r._offset) === 0).at(-1);
+        assert.ok(first && JSON.parse(first.raw_data).source.snapshot === "incremental", "the new life's offset-0 row");
+        const [id, doc] = [...(history.finalState.orders as Map<string, OrderDoc>)][0]!;
+        const at = newestTs() + 5_000;
+        await deliver(orderRows(id, [streamedUpdate(doc, "paid", at, 1)]));
+        // the sink retries its first batch: offset 0 once more, the same envelope
+        await deliver({ customers: [], products: [], orders: [{ ...(first as BronzeRow) }] });
+        // a read of the document's earlier state (stamped late by the worker), then an update after it on the topic
+        await deliver(
+            orderRows(id, [
+                incrementalSnapshotEnvelope("orders", { ...doc, status: "pending" }, at + 60_000),
+                streamedUpdate(doc, "shipped", at + 1_000, 1),
+            ]),
+        );
+        assert.equal(await silverStatus(id), "shipped", `order ${id}: the read counted as the start of a new life`);
+        assert.deepEqual(await oracleReports(), []);
+    });
 });

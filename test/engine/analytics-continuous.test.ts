@@ -124,8 +124,11 @@ describe("continuous analytics: bronze → silver at insert time → gold refres
             views.map((v) => v.name),
             [
                 "base_customers__mv",
+                "base_customers_positions__mv",
                 "base_orders__mv",
+                "base_orders_positions__mv",
                 "base_products__mv",
+                "base_products_positions__mv",
                 "dim_customers__refresh",
                 "dim_products__refresh",
                 "drift_customers__mv",

@@ -188,6 +188,13 @@ export class BronzeBuilder {
         return copy;
     }
 
+    /** The same record written again at its own offset (the sink retrying a batch after a crash). */
+    rewrite(collection: Collection, row: BronzeRow): BronzeRow {
+        const copy = { ...row };
+        this.rows[collection].push(copy);
+        return copy;
+    }
+
     /** The bronze tables built so far (rows in arrival order). */
     tables(): BronzeTables {
         return {

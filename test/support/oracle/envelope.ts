@@ -19,6 +19,11 @@ export interface ChangeEvent {
     ord: bigint;
     partition: bigint;
     offset: bigint;
+    /**
+     * The position the event takes in its document's order (positions.ts), when it differs from its own
+     * `(tsMs, ord)`: a snapshot read's is the newest streamed position before it on its partition.
+     */
+    order?: { tsMs: bigint; ord: bigint };
 }
 
 const HEX24 = /^[0-9a-fA-F]{24}$/;
@@ -41,10 +46,14 @@ export function idFromKey(key: unknown): string | null {
     return typeof id === "string" ? id : null;
 }
 
-/** Total order of the changes of one document: `(source.ts_ms, source.ord)`, then partition and offset. */
+/**
+ * Total order of the changes of one document: the position each takes (`order`, else its own
+ * `(source.ts_ms, source.ord)`), then partition and offset.
+ */
 export function compareEvents(a: ChangeEvent, b: ChangeEvent): number {
-    if (a.tsMs !== b.tsMs) return a.tsMs < b.tsMs ? -1 : 1;
-    if (a.ord !== b.ord) return a.ord < b.ord ? -1 : 1;
+    const [pa, pb] = [a.order ?? a, b.order ?? b];
+    if (pa.tsMs !== pb.tsMs) return pa.tsMs < pb.tsMs ? -1 : 1;
+    if (pa.ord !== pb.ord) return pa.ord < pb.ord ? -1 : 1;
     if (a.partition !== b.partition) return a.partition < b.partition ? -1 : 1;
     if (a.offset !== b.offset) return a.offset < b.offset ? -1 : 1;
     return 0;

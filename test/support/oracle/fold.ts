@@ -2,12 +2,15 @@
  * Folds bronze change events into the current documents (docs/data-contract.md §4): each row is first
  * classified by the reject rules (classify-row.ts); rejects are recorded and change nothing;
  * updates with a null `after` carry no state and are skipped; of the remaining events, per
- * document the latest by `(source.ts_ms, source.ord)`, then Kafka offset, decides, and a latest
- * delete removes. Duplicates and late older events therefore change nothing.
+ * document the latest decides, and a latest delete removes: the latest by the position each event
+ * takes (positions.ts: its own `(source.ts_ms, source.ord)` when streamed, the newest streamed one
+ * before it on its partition when it is a snapshot read), then Kafka offset. Duplicates and late
+ * older events therefore change nothing.
  */
 import { classifyRow } from "./classify-row";
 import { toCustomer, toOrder, toProduct, type Collection } from "./documents";
 import { compareEvents, type ChangeEvent } from "./envelope";
+import { orderPositions } from "./positions";
 import type { JsonObject } from "./extjson";
 import { RejectLog } from "./rejects";
 import type { BronzeRow, BronzeTables, OracleDocuments } from "./types";
@@ -19,19 +22,23 @@ function latestStates(
     rejects: RejectLog,
 ): Map<string, { after: JsonObject; tsMs: bigint }> {
     const latest = new Map<string, ChangeEvent>();
-    for (const row of rows) {
+    const positions = orderPositions(rows);
+    rows.forEach((row, i) => {
         const c = classifyRow(row, collection);
         if (c.kind === "skip") {
             skipped.push({ collection, reason: c.detail });
-            continue;
+            return;
         }
         if (c.kind === "reject") {
             rejects.add(row, collection, c.reason);
-            continue;
+            return;
         }
-        const current = latest.get(c.event.docId);
-        if (current === undefined || compareEvents(c.event, current) > 0) latest.set(c.event.docId, c.event);
-    }
+        // ordered by the position it takes; its own ts_ms stays the row's event time
+        const position = positions.get(i)!;
+        const event = { ...c.event, order: position };
+        const current = latest.get(event.docId);
+        if (current === undefined || compareEvents(event, current) > 0) latest.set(event.docId, event);
+    });
     const states = new Map<string, { after: JsonObject; tsMs: bigint }>();
     for (const [id, event] of latest) {
         if (event.op !== "d" && event.after !== null) states.set(id, { after: event.after, tsMs: event.tsMs });

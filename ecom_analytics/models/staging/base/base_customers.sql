@@ -15,7 +15,7 @@
   Fed at insert time: every sink INSERT into bronze runs this SELECT on the inserted rows.
 -#}
 with changes as (
-    {{ bronze_events(source('bronze', 'customers'), 'customers') }}
+    {{ bronze_events(source('bronze', 'customers'), 'customers', ref('base_customers_positions')) }}
 )
 
 select

@@ -12,7 +12,7 @@
 {#- Grain: as base_customers, per order id (see its comment for how rows arrive; the delete rule is the engine,
     above). The lines are parallel arrays (line i = element i). -#}
 with changes as (
-    {{ bronze_events(source('bronze', 'orders'), 'orders') }}
+    {{ bronze_events(source('bronze', 'orders'), 'orders', ref('base_orders_positions')) }}
 ),
 
 parsed as (

@@ -12,7 +12,7 @@
 {#- Grain: as base_customers, per product id (see its comment for how rows arrive; the delete rule is the engine,
     above). -#}
 with changes as (
-    {{ bronze_events(source('bronze', 'products'), 'products') }}
+    {{ bronze_events(source('bronze', 'products'), 'products', ref('base_products_positions')) }}
 )
 
 select
