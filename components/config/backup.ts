@@ -10,7 +10,7 @@
  * `cdc:backupS3SecretAccessKey` (`pulumi config set --secret`), read by the platform with
  * `requireSecret` and handed to the job from a Secret, never in plain inputs.
  */
-import { parseTarget } from "../../tools/backup/target";
+import { parseTarget } from "../backup/target";
 import { checkSecretsAreSecret, type ConfigContext } from "./checks";
 import { nextRun, parseCron } from "./cron";
 import { bool, Field, int, type ConfigProblem, type Parsed, validate } from "./schema";

@@ -13,7 +13,7 @@
  * Nothing here imports from components/providers/ (the providers import what they share with the
  * config from here); monitoring.ts takes the alert thresholds' defaults from the alert rules'
  * module (components/monitoring/alerts.ts, pure), where they are defined once; backup.ts checks its
- * target with the backup CLI's own parser (tools/backup/target.ts, pure), so both accept the same.
+ * target with the backup CLI's own parser (components/backup/target.ts, pure), so both accept the same.
  */
 import { type BackupSettings, parseBackup } from "./backup";
 import { type ConfigContext } from "./checks";

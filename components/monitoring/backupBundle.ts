@@ -6,7 +6,7 @@
  * The job passes every endpoint as a flag, so the bundle never reads a stack.
  */
 import * as path from "node:path";
-import { BUNDLED_FLAG } from "../../tools/backup/bundled";
+import { BUNDLED_FLAG } from "../backup/bundled";
 import { bundleCli } from "./cliBundle";
 
 let cached: string | undefined;

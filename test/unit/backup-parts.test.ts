@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { behind, lostHistory, replayStart, sinkOffsetsBody, sinkPositions } from "../../tools/backup/positions";
-import { checkBackupName, describeTarget, destinationSql, parseTarget, S3_ENV } from "../../tools/backup/target";
+import { checkBackupName, describeTarget, destinationSql, parseTarget, S3_ENV } from "../../components/backup/target";
 import { parseBackupFlags } from "../../tools/backup/flags";
 import { catalogRow, entryOf, type CatalogEntry } from "../../tools/backup/manifest";
 

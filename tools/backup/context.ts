@@ -5,7 +5,7 @@ import { quoteIdentifier } from "../../components/providers/bronzeTables/ddl";
 import { maskSecrets } from "../../components/providers/shared/mask";
 import { CATALOG_TABLE, catalogSelect, entryOf, type CatalogEntry } from "./manifest";
 import type { KafkaLogsTarget } from "./kafkaLogs";
-import type { BackupTarget } from "./target";
+import type { BackupTarget } from "../../components/backup/target";
 
 /** The pipeline's endpoints as the backup commands use them. */
 export interface BackupContext {

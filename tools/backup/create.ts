@@ -9,7 +9,7 @@ import { quoteIdentifier } from "../../components/providers/bronzeTables/ddl";
 import { scheduledBase } from "./prune";
 import { CATALOG_TABLE, catalogDdl, catalogRow, type BackupManifest, type CatalogEntry } from "./manifest";
 import { sinkPositions } from "./positions";
-import { checkBackupName, describeTarget, destinationSql } from "./target";
+import { checkBackupName, describeTarget, destinationSql } from "../../components/backup/target";
 import { listBackups, type BackupContext } from "./context";
 
 /** What `create` is asked for. */

@@ -5,7 +5,7 @@
  */
 import { parseFlags as parseStatusFlags, MAX_TIMEOUT_SECONDS } from "../status/flags";
 import type { Flags as StatusFlags } from "../status/flags";
-import { checkBackupName } from "./target";
+import { checkBackupName } from "../../components/backup/target";
 
 export interface BackupFlags {
     command: "list" | "create" | "restore" | "prune";

@@ -9,14 +9,14 @@ import { resolveTarget, readStackOutputs, type Target } from "../status/flags";
 import { DEFAULT_RETRY_POLICY } from "../../components/providers/shared/retry";
 import { analyticsVars, DEFAULT_ANALYTICS_NAMES } from "../../components/analytics/vars";
 import { parseBackupFlags, USAGE, type BackupFlags } from "./flags";
-import { DEFAULT_TARGET, parseTarget, targetSecrets, type BackupTarget } from "./target";
+import { DEFAULT_TARGET, parseTarget, targetSecrets, type BackupTarget } from "../../components/backup/target";
 import { listBackups, masker, type BackupContext } from "./context";
 import { createBackup } from "./create";
 import { restoreBackup, RestoreRefused } from "./restore";
 import { describePositions } from "./positions";
 import { formatEntries } from "./render";
 import { describePrune, pruneBackups } from "./prune";
-import { inBundle } from "./bundled";
+import { inBundle } from "../../components/backup/bundled";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 

@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { quoteIdentifier } from "../../components/providers/bronzeTables/ddl";
 import { listBackups, type BackupContext } from "./context";
 import { CATALOG_TABLE, catalogRow, type CatalogEntry } from "./manifest";
-import { checkBackupName, describeTarget } from "./target";
+import { checkBackupName, describeTarget } from "../../components/backup/target";
 
 /** What `prune` does with each backup of the catalog. */
 export interface PrunePlan {

@@ -38,7 +38,7 @@ import {
     type PartitionPosition,
 } from "./positions";
 import { readLogs } from "./kafkaLogs";
-import { describeTarget, destinationSql } from "./target";
+import { describeTarget, destinationSql } from "../../components/backup/target";
 import { quoteIdentifier, readCatalog, tableExists, type BackupContext } from "./context";
 
 /** The steps a restore goes through, in order (tests hook into them). */

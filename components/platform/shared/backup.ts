@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { BackupSettings } from "../../config";
-import { S3_ENV } from "../../../tools/backup/target";
+import { S3_ENV } from "../../backup/target";
 import { CLICKHOUSE_FILES } from "./clickhouse";
 import { EXPORTER_ENV } from "./monitoring";
 
