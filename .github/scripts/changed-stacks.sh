@@ -7,7 +7,8 @@
 # A change to a stack file `Pulumi.<stack>.yaml` selects that stack; a change to anything the
 # program is built from (code, Pulumi.yaml, package files, the dbt project, this workflow)
 # selects every stack that has a `Pulumi.<stack>.yaml`; docs, tests, examples, benchmarks and
-# developer tools (tools/: the program never imports them) select none.
+# developer tools (tools/: the program never imports them) select none — except tools/status and
+# tools/backup, which the stack deploys as bundles (the exporter, the scheduled backup job).
 # Stacks named in $PREVIEW_SKIP (space-separated) are never selected: stacks on a laptop's local
 # backend, like `dev`, have no state in the shared backend to preview against.
 set -euo pipefail
@@ -31,6 +32,7 @@ while IFS= read -r f; do
     case "$f" in
         Pulumi.yaml) everything=true ;;
         Pulumi.*.yaml) s="${f#Pulumi.}"; picked+=("${s%.yaml}") ;;
+        tools/status/* | tools/backup/*) everything=true ;;
         docs/* | examples/* | test/* | bench/* | tools/* | *.md | LICENSE) ;;
         *) everything=true ;;
     esac

@@ -128,6 +128,11 @@ describe("changed-stacks.sh", () => {
         );
     });
 
+    it("selects every stack when a CLI the stack deploys as a bundle changes (the exporter, the backup job)", () => {
+        assert.deepEqual(stacksFor({ "tools/status/metrics.ts": "y\n" }), ["dev", "prod", "staging"]);
+        assert.deepEqual(stacksFor({ "tools/backup/prune.ts": "y\n" }), ["dev", "prod", "staging"]);
+    });
+
     it("selects none for developer tools and benchmarks, which the program never imports", () => {
         assert.deepEqual(stacksFor({ "tools/chdb-gateway/handler.ts": "y\n", "bench/dbt.ts": "y\n" }), []);
         const program = ["index.ts", ...listTs("components"), ...listTs("connectors")];
