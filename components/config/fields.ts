@@ -22,7 +22,7 @@ export const resources = (mem: number, cpu: number) => ({ memoryMb: memoryMb(mem
 export const storageGi = (def: number) => int(def, 1, 64 * 1024, "GiB");
 
 /** An image reference pinned to one release (see ./image.ts). */
-const image = (def: string) =>
+export const image = (def: string) =>
     new Field<string>(def, (v, key, problems) => {
         const problem =
             typeof v === "string" ? imagePinProblem(v) : `${JSON.stringify(v)} is not a string; ${IMAGE_PIN_HINT}`;

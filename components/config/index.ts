@@ -33,6 +33,8 @@ export { collectionNames, pipelineShape, type PipelineSettings } from "./pipelin
 export { dockerShape, type DockerSettings } from "./docker";
 export {
     ACCESS_MODES,
+    ANTI_AFFINITY_MODES,
+    type AntiAffinityMode,
     kubernetesShape,
     parseKubernetesAccess,
     type KubernetesAccess,

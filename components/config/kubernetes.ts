@@ -1,7 +1,8 @@
 /** `cdc:kubernetes`: the kubernetes platform (the default for `prod`), with every rule on it. */
 import { checkAccessUrlCredentials } from "./checks";
-import { clickhouseSinkShape, imagesShape, resources, storageGi } from "./fields";
-import { type ConfigProblem, Field, int, type Parsed, str, strList, validate } from "./schema";
+import { clickhouseSinkShape, image, imagesShape, resources, storageGi } from "./fields";
+import { type ConfigProblem, Field, int, oneOf, type Parsed, str, strList, validate } from "./schema";
+import { DEFAULT_KEEPER_IMAGE } from "./versions";
 
 /** How the machine running `pulumi up` reaches Kafka Connect and ClickHouse on the cluster. */
 export type KubernetesAccess =
@@ -10,6 +11,18 @@ export type KubernetesAccess =
     | { mode: "nodePort"; nodeAddress: string; connectNodePort: number; clickhouseNodePort: number };
 
 export const ACCESS_MODES = ["url", "loadBalancer", "nodePort"] as const;
+
+/** `cdc:kubernetes.clickhouse.antiAffinity`: a hard or a soft rule. */
+export const ANTI_AFFINITY_MODES = ["required", "preferred"] as const;
+export type AntiAffinityMode = (typeof ANTI_AFFINITY_MODES)[number];
+
+/** Why `cdc:kubernetes.clickhouse.shards` is 1 only (docs/platforms.md, "Replicated ClickHouse"). */
+export const SHARDS_REFUSED =
+    "shards are not supported; only 1 is accepted. Gold refreshes are incremental by per-table block numbers, " +
+    "which are counted per shard, and the marts join orders, customers and products, which would sit on different " +
+    "shards: exact gold across shards would need per-shard watermarks and cross-shard scopes, which do not exist. " +
+    "Add replicas instead (`pulumi config set --path cdc:kubernetes.clickhouse.replicas 3`: availability and read " +
+    "capacity), and remove the key (`pulumi config rm --path cdc:kubernetes.clickhouse.shards`)";
 
 /** A map of string to string (Kubernetes annotations). */
 function stringMap(): Field<Record<string, string>> {
@@ -155,6 +168,30 @@ export const kubernetesShape = {
     },
     clickhouse: {
         storageGi: storageGi(50),
+        /**
+         * ClickHouse replicas of the one shard. 1 (the default) is a single node: no Keeper, an
+         * Atomic database. 2 to 5: a Keeper ensemble and N replicas (docs/platforms.md).
+         */
+        replicas: int(1, 1, 5, "1 = a single node; 2 to 5 replicas coordinated by ClickHouse Keeper"),
+        /** Shards: only 1 (see {@link SHARDS_REFUSED}). */
+        shards: int(1, 1, 64).refine((n) => (n === 1 ? undefined : `${n} ${SHARDS_REFUSED}`)),
+        /**
+         * How the replicas (and Keeper's members) are kept on distinct nodes (`kubernetes.io/hostname`):
+         * `required` leaves a pod Pending rather than beside another; `preferred` lets it share a node.
+         */
+        antiAffinity: oneOf("required", ANTI_AFFINITY_MODES),
+        keeper: {
+            /** Keeper members (a Raft quorum): 3 survives the loss of one; 1 stops inserts and DDL while down. */
+            replicas: int(3, 1, 5, "1, 3 or 5").refine((n) =>
+                n % 2 === 0
+                    ? `${n} is even; a Raft quorum needs an odd number of members (1, 3 or 5): an even one ` +
+                      "tolerates no more failures than one fewer; " +
+                      "e.g. `pulumi config set --path cdc:kubernetes.clickhouse.keeper.replicas 3`"
+                    : undefined,
+            ),
+            storageGi: storageGi(5),
+            image: image(DEFAULT_KEEPER_IMAGE),
+        },
     },
     /** Requests and limits per container (request = limit: guaranteed, predictable). */
     resources: {
@@ -162,6 +199,8 @@ export const kubernetesShape = {
         kafka: resources(2048, 1000),
         connect: resources(2048, 1000),
         clickhouse: resources(4096, 2000),
+        /** Each Keeper member (only with `clickhouse.replicas` ≥ 2). */
+        keeper: resources(512, 500),
     },
     clickhouseSink: clickhouseSinkShape,
     /** How the machine running `pulumi up` reaches Kafka Connect and ClickHouse; required. */
@@ -171,7 +210,31 @@ export const kubernetesShape = {
 /** Validated `cdc:kubernetes` settings. */
 export type KubernetesSettings = Parsed<typeof kubernetesShape>;
 
-/** Validates `cdc:kubernetes`. */
+/** Validates `cdc:kubernetes`, then the keys that only mean something with replicated ClickHouse. */
 export function parseKubernetes(raw: unknown, problems: ConfigProblem[]): KubernetesSettings {
-    return validate(kubernetesShape, raw, "cdc:kubernetes", problems);
+    const settings = validate(kubernetesShape, raw, "cdc:kubernetes", problems);
+    checkKeeperKeys(raw, settings, problems);
+    return settings;
+}
+
+/**
+ * Keeper runs only with `clickhouse.replicas` ≥ 2: its keys given with one replica would be silently
+ * ignored, so they are refused with the two ways out.
+ */
+function checkKeeperKeys(raw: unknown, s: KubernetesSettings, problems: ConfigProblem[]): void {
+    if (s.clickhouse.replicas !== 1 || typeof raw !== "object" || raw === null) return;
+    const r = raw as { clickhouse?: { keeper?: unknown }; resources?: { keeper?: unknown } };
+    const given = [
+        ...(r.clickhouse?.keeper !== undefined ? ["cdc:kubernetes.clickhouse.keeper"] : []),
+        ...(r.resources?.keeper !== undefined ? ["cdc:kubernetes.resources.keeper"] : []),
+    ];
+    for (const key of given)
+        problems.push({
+            key,
+            message:
+                "is only read with replicated ClickHouse: Keeper runs only when " +
+                "cdc:kubernetes.clickhouse.replicas is 2 or more " +
+                `(it is 1, a single node without Keeper). Remove it (\`pulumi config rm --path ${key}\`) or set ` +
+                "`pulumi config set --path cdc:kubernetes.clickhouse.replicas 3`",
+        });
 }

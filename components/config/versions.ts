@@ -27,6 +27,14 @@ export const DEFAULT_IMAGES = {
     exporter: "node:20.20.2-alpine",
 } as const;
 
+/**
+ * ClickHouse Keeper, run by the kubernetes platform with `cdc:kubernetes.clickhouse.replicas` ≥ 2
+ * (`cdc:kubernetes.clickhouse.keeper.image` overrides it). Same release as the server image, as
+ * ClickHouse publishes both per release. Unverified here: no registry lookup or pull was made for
+ * this tag (the machine runs no Keeper); check `docker pull` of it before relying on it.
+ */
+export const DEFAULT_KEEPER_IMAGE = "clickhouse/clickhouse-keeper:26.3.20.7";
+
 /** The ClickHouse Kafka Connect sink: not on Maven Central, installed from its release zip. */
 export const DEFAULT_CLICKHOUSE_SINK_PLUGIN = {
     version: "v1.5.0",

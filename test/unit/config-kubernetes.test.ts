@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError, parseConfig } from "../../components/config";
-import { DEFAULT_IMAGES } from "../../components/config/versions";
+import { DEFAULT_IMAGES, DEFAULT_KEEPER_IMAGE } from "../../components/config/versions";
 
 const problems = (raw: Record<string, unknown>) => {
     try {
@@ -94,5 +94,69 @@ describe("cdc:kubernetes config", () => {
             "cdc:kubernetes.images.kafka",
         );
         assert.equal(problems({ platform: "docker", kubernetes: { access } })[0].key, "cdc:kubernetes");
+    });
+});
+
+describe("cdc:kubernetes.clickhouse replication keys", () => {
+    const k8s = (kubernetes: Record<string, unknown>) => ({
+        platform: "kubernetes",
+        kubernetes: { ...kubernetes, access: { mode: "loadBalancer" } },
+    });
+    const byKey = (raw: Record<string, unknown>) => new Map(problems(raw).map((p) => [p.key, p.message]));
+
+    it("defaults to a single node: 1 replica, 1 shard, and Keeper's settings unused", () => {
+        const c = parseConfig(k8s({}));
+        assert.equal(c.platform, "kubernetes");
+        assert.deepEqual(c.kubernetes.clickhouse, {
+            storageGi: 50,
+            replicas: 1,
+            shards: 1,
+            antiAffinity: "required",
+            keeper: { replicas: 3, storageGi: 5, image: DEFAULT_KEEPER_IMAGE },
+        });
+        assert.deepEqual(c.kubernetes.resources.keeper, { memoryMb: 512, cpuMillis: 500 });
+    });
+
+    it("accepts 3 replicas with 1, 3 or 5 Keeper members and either anti-affinity", () => {
+        for (const keeper of [1, 3, 5])
+            for (const antiAffinity of ["required", "preferred"]) {
+                const c = parseConfig(k8s({ clickhouse: { replicas: 3, antiAffinity, keeper: { replicas: keeper } } }));
+                assert.equal(c.platform, "kubernetes");
+                assert.equal(c.kubernetes.clickhouse.keeper.replicas, keeper);
+                assert.equal(c.kubernetes.clickhouse.antiAffinity, antiAffinity);
+            }
+    });
+
+    it("refuses shards other than 1 with the reason (per-shard block numbers, joined marts) and the fix", () => {
+        const m = byKey(k8s({ clickhouse: { replicas: 3, shards: 2 } })).get("cdc:kubernetes.clickhouse.shards");
+        assert.ok(m);
+        assert.match(m, /block numbers/);
+        assert.match(m, /counted per shard/);
+        assert.match(m, /marts join/);
+        assert.match(m, /pulumi config rm --path cdc:kubernetes\.clickhouse\.shards/);
+        assert.match(m, /clickhouse\.replicas 3/);
+    });
+
+    it("refuses an even Keeper ensemble and replicas outside 1..5, naming the key and the fix", () => {
+        const even = byKey(k8s({ clickhouse: { replicas: 3, keeper: { replicas: 4 } } }));
+        assert.match(even.get("cdc:kubernetes.clickhouse.keeper.replicas")!, /even.*keeper\.replicas 3/);
+        const many = byKey(k8s({ clickhouse: { replicas: 6 } }));
+        assert.match(many.get("cdc:kubernetes.clickhouse.replicas")!, /from 1 to 5/);
+        const aa = byKey(k8s({ clickhouse: { replicas: 3, antiAffinity: "soft" } }));
+        assert.match(aa.get("cdc:kubernetes.clickhouse.antiAffinity")!, /"required", "preferred"/);
+    });
+
+    it("refuses Keeper settings with a single node: they would be ignored", () => {
+        const m = byKey(
+            k8s({ clickhouse: { keeper: { replicas: 3 } }, resources: { keeper: { memoryMb: 256, cpuMillis: 200 } } }),
+        );
+        for (const key of ["cdc:kubernetes.clickhouse.keeper", "cdc:kubernetes.resources.keeper"]) {
+            assert.match(m.get(key)!, /replicas is 2 or more/, key);
+            assert.match(m.get(key)!, new RegExp(`pulumi config rm --path ${key.replace(/\./g, "\\.")}`), key);
+        }
+        // The same keys with replicas are fine.
+        parseConfig(
+            k8s({ clickhouse: { replicas: 2, keeper: { replicas: 3 } }, resources: { keeper: { memoryMb: 256 } } }),
+        );
     });
 });
