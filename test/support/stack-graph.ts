@@ -119,6 +119,17 @@ export const GRAPH_STACKS: Record<
             }),
         },
     },
+    /** Replicated ClickHouse: 3 replicas, a 3-member Keeper ensemble, preferred anti-affinity (issue 26). */
+    "kubernetes-replicated": {
+        config: {
+            "cdc:platform": "kubernetes",
+            "cdc:kubernetes": JSON.stringify({
+                namespace: "cdc-repl",
+                clickhouse: { replicas: 3, antiAffinity: "preferred", keeper: { replicas: 3, storageGi: 8 } },
+                access: { mode: "nodePort", nodeAddress: "10.0.0.5" },
+            }),
+        },
+    },
     "kubernetes-url": {
         config: {
             "cdc:platform": "kubernetes",

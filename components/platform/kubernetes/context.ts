@@ -5,11 +5,14 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { KubernetesSettings, PipelineSettings } from "../../config";
+import type { AntiAffinityMode, KubernetesSettings, PipelineSettings } from "../../config";
 import { serviceExposure } from "./access";
 import { claimResizes, claimTemplate, claimTemplateOptions } from "./storage";
 
+/** The pipeline's services, each with a Service of its own. */
 export type Role = "mongo" | "kafka" | "connect" | "clickhouse";
+/** Roles with a StatefulSet: the services, and Keeper with replicated ClickHouse. */
+export type SetRole = Role | "clickhouse-keeper";
 type Labels = Record<string, string>;
 type Annotations = Record<string, pulumi.Input<string>>;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -38,7 +41,7 @@ export interface KubernetesContext {
         data: Record<string, pulumi.Output<string>>,
     ): k8s.core.v1.Secret;
     /** A headless Service: pods resolve before they are ready. */
-    headless(role: Role, fixedName: string, ports: Port[]): k8s.core.v1.Service;
+    headless(role: SetRole, fixedName: string, ports: Port[]): k8s.core.v1.Service;
     /** The Service the machine running `pulumi up` reaches (`cdc:kubernetes.access`). */
     exposed(role: "connect" | "clickhouse", port: Port): k8s.core.v1.Service;
     /** A pod template of `role` with the settings every pod of the pipeline shares. */
@@ -55,7 +58,7 @@ export interface KubernetesContext {
      * updated; a `storageGi` change resizes each member's claim in place instead ({@link claimResizes}, storage.ts).
      */
     statefulSet(
-        role: Role,
+        role: SetRole,
         o: {
             serviceName: pulumi.Input<string>;
             replicas: number;
@@ -65,10 +68,20 @@ export interface KubernetesContext {
             pod: PodSpec;
             /** Pod template annotations (a changed value rolls the pods, e.g. a renewed certificate's hash). */
             podAnnotations?: Annotations;
+            /**
+             * `persistentVolumeClaimRetentionPolicy` (Kubernetes ≥ 1.27); absent = the API's
+             * default (Retain on both), as every StatefulSet of the single-node shape has it.
+             */
+            claimRetention?: { whenScaled: "Retain" | "Delete"; whenDeleted: "Retain" | "Delete" };
         },
     ): k8s.apps.v1.StatefulSet;
+    /**
+     * Pod anti-affinity keeping a role's pods on distinct nodes (`kubernetes.io/hostname`):
+     * `required` (a pod stays Pending rather than share a node) or `preferred` (weight 100).
+     */
+    antiAffinity(role: SetRole, mode: AntiAffinityMode): k8s.types.input.core.v1.Affinity;
     /** A PodDisruptionBudget (one pod down at a time) when `replicas` > 1. */
-    budget(role: Role, replicas: number): k8s.policy.v1.PodDisruptionBudget | undefined;
+    budget(role: SetRole, replicas: number): k8s.policy.v1.PodDisruptionBudget | undefined;
     /** The requested size of each StatefulSet member's data claim, one patch per member (storage.ts). */
     claimResizes: k8s.core.v1.PersistentVolumeClaimPatch[];
 }
@@ -100,7 +113,7 @@ export function kubernetesContext(
         labels: { ...common, ...select(role) },
     });
     const service = (
-        role: Role,
+        role: SetRole,
         fixedName: string,
         ports: Port[],
         extra: Record<string, unknown>,
@@ -175,6 +188,7 @@ export function kubernetesContext(
                         selector: { matchLabels: select(role) },
                         template: podTemplate(role, o.securityContext, o.pod, o.podAnnotations),
                         volumeClaimTemplates: [claimTemplate(o.storageGi, k.storageClass)],
+                        ...(o.claimRetention ? { persistentVolumeClaimRetentionPolicy: o.claimRetention } : {}),
                     },
                 },
                 { ...child, ...claimTemplateOptions },
@@ -196,6 +210,15 @@ export function kubernetesContext(
                 ),
             );
             return set;
+        },
+        antiAffinity: (role, mode) => {
+            const term = { labelSelector: { matchLabels: select(role) }, topologyKey: "kubernetes.io/hostname" };
+            return {
+                podAntiAffinity:
+                    mode === "required"
+                        ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+                        : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
+            };
         },
         budget: (role, replicas) =>
             replicas > 1

@@ -65,6 +65,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     public readonly monitoring?: PlatformMonitoring;
     /** The backup CronJob (`cdc:backup.enabled`). */
     public readonly backup?: k8s.batch.v1.CronJob;
+    /** ClickHouse Keeper's StatefulSet (`cdc:kubernetes.clickhouse.replicas` ≥ 2). */
+    public readonly keeper?: k8s.apps.v1.StatefulSet;
 
     constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdc:platform:Kubernetes", name, {}, opts);
@@ -80,11 +82,17 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
             backup !== undefined && !backup.target.startsWith("s3:"),
         );
         const k = args.kubernetes;
-        // ClickHouse runs one member (clickhouse.ts).
+        // ClickHouse runs `clickhouse.replicas` members, and Keeper's with 2 or more (clickhouse.ts, keeper.ts).
+        const replicated = k.clickhouse.replicas > 1;
         const names = ctx.namespace.metadata.name.apply((namespace): Record<string, string[]> => ({
             ...kubernetesTlsSans({
                 namespace,
-                members: { mongo: k.mongo.members, kafka: k.kafka.brokers, clickhouse: 1 },
+                members: {
+                    mongo: k.mongo.members,
+                    kafka: k.kafka.brokers,
+                    clickhouse: k.clickhouse.replicas,
+                    ...(replicated ? { keeper: k.clickhouse.keeper.replicas } : {}),
+                },
                 access: k.access,
             }),
             ...(monitoring ? monitoringTlsSans(namespace, operator) : {}),
@@ -158,9 +166,14 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
             clickhouse: clickhouse.service,
         };
         this.claimResizes = ctx.claimResizes;
-        this.disruptionBudgets = [mongo.budget, kafka.budget, connect.budget].filter(
-            (b): b is k8s.policy.v1.PodDisruptionBudget => b !== undefined,
-        );
+        this.keeper = clickhouse.keeper?.statefulSet;
+        this.disruptionBudgets = [
+            mongo.budget,
+            kafka.budget,
+            connect.budget,
+            clickhouse.budget,
+            clickhouse.keeper?.budget,
+        ].filter((b): b is k8s.policy.v1.PodDisruptionBudget => b !== undefined);
         this.endpoints = generatedEndpoints({
             pipeline: args.pipeline,
             clickhousePassword: creds.clickhousePassword,
@@ -181,7 +194,12 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
             ready: {
                 mongo: [mongo.statefulSet, mongo.init],
                 connect: [connect.deployment, connect.service],
-                clickhouse: [clickhouse.statefulSet, clickhouse.service],
+                // With replicas, the DDL after the seam needs Keeper's quorum too.
+                clickhouse: [
+                    clickhouse.statefulSet,
+                    clickhouse.service,
+                    ...(clickhouse.keeper ? [clickhouse.keeper.statefulSet] : []),
+                ],
             },
         });
         this.registerOutputs({

@@ -12,8 +12,11 @@ import type { TlsService } from "../shared/tls";
 
 export interface KubernetesTlsNames {
     namespace: string;
-    /** Members of each StatefulSet. */
-    members: { mongo: number; kafka: number; clickhouse: number };
+    /**
+     * Members of each StatefulSet; `keeper` (replicated ClickHouse only) adds Keeper's Service and
+     * members to ClickHouse's certificate, which Keeper serves with.
+     */
+    members: { mongo: number; kafka: number; clickhouse: number; keeper?: number };
     access: KubernetesAccess;
 }
 
@@ -55,6 +58,12 @@ export function kubernetesTlsSans(o: KubernetesTlsNames): Record<TlsService, str
             ...serviceNames("clickhouse", ns),
             ...serviceNames("clickhouse-headless", ns),
             ...memberNames("clickhouse", "clickhouse-headless", o.members.clickhouse, ns),
+            ...(o.members.keeper
+                ? [
+                      ...serviceNames("clickhouse-keeper", ns),
+                      ...memberNames("clickhouse-keeper", "clickhouse-keeper", o.members.keeper, ns),
+                  ]
+                : []),
             ...loopback,
             ...access("clickhouse"),
         ]),
