@@ -1,6 +1,7 @@
 /**
  * Bronze table DDL and expected schema (data contract §3), as pure functions.
  */
+import type { ClickHouseSettings } from "@clickhouse/client";
 import { createHash } from "crypto";
 
 /** One required bronze column. */
@@ -48,24 +49,87 @@ export function columnDefinition(c: BronzeColumn): string {
 }
 
 /**
+ * The replicated shape: the database is a `Replicated` database on a ClickHouse cluster whose replicas share a Keeper,
+ * and bronze is `ReplicatedMergeTree`. Absent: today's single node (Atomic, MergeTree).
+ */
+export interface BronzeReplication {
+    /** The cluster of `remote_servers` listing every replica, e.g. `cdc`: `CREATE DATABASE` runs `ON CLUSTER` it. */
+    cluster: string;
+    /**
+     * The database's Keeper path; default `/clickhouse/databases/<database>`. Explicit (no `{uuid}`), so that
+     * re-issuing the CREATE for a new replica joins the same database.
+     */
+    zooPath?: string;
+}
+
+/** The Keeper path of the replicated database (`replication.zooPath`, or `/clickhouse/databases/<database>`). */
+export function replicatedDatabasePath(database: string, replication: BronzeReplication): string {
+    return replication.zooPath ?? `/clickhouse/databases/${database}`;
+}
+
+const ZOO_PATH = /^(\/[A-Za-z0-9_.{}-]+)+$/;
+
+/** Problems with a replication input, as `[property, reason]` pairs naming the fix. */
+export function replicationProblems(database: string, replication: BronzeReplication): [string, string][] {
+    const problems: [string, string][] = [];
+    try {
+        assertIdentifier("replication.cluster", replication.cluster);
+    } catch (e) {
+        problems.push(["replication", `${(e as Error).message}; set it to the remote_servers cluster, e.g. cdc`]);
+    }
+    const zooPath = replicatedDatabasePath(database, replication);
+    if (typeof zooPath !== "string" || !ZOO_PATH.test(zooPath))
+        problems.push([
+            "replication",
+            `replication.zooPath must be a Keeper path like /clickhouse/databases/${database} ` +
+                `(segments of letters, digits, '_', '-', '.', '{', '}'; no trailing '/'), got ${JSON.stringify(zooPath)}`,
+        ]);
+    return problems;
+}
+
+/**
  * `CREATE DATABASE IF NOT EXISTS ... ENGINE = Atomic`: the gold tables refresh through refreshable materialized views,
  * which need an Atomic (or Replicated) database; an existing database is left as it is.
+ *
+ * Replicated shape: `ON CLUSTER <cluster> ENGINE = Replicated('<path>', '{shard}', '{replica}')`, `{shard}` and
+ * `{replica}` being each server's macros. ON CLUSTER is on this statement only: inside a Replicated database the
+ * database replicates DDL itself, and ClickHouse refuses ON CLUSTER there.
  */
-export function createDatabaseDdl(database: string): string {
-    return `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)} ENGINE = Atomic`;
+export function createDatabaseDdl(database: string, replication?: BronzeReplication): string {
+    if (replication === undefined) return `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)} ENGINE = Atomic`;
+    const problems = replicationProblems(database, replication);
+    if (problems.length > 0) throw new Error(problems.map(([, reason]) => reason).join("; "));
+    return (
+        `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)} ON CLUSTER ${quoteIdentifier(replication.cluster)} ` +
+        `ENGINE = Replicated('${replicatedDatabasePath(database, replication)}', '{shard}', '{replica}')`
+    );
 }
+
+/**
+ * Settings every DDL of the replicated shape runs with: a replica that does not answer in time yields a NULL status,
+ * not an error (the DDL stays in the database's log and that replica applies it when back), and the engine itself
+ * refuses a non-replicated table in the database (its data would stay on one replica).
+ */
+export const REPLICATED_DDL_SETTINGS: Readonly<ClickHouseSettings> = {
+    distributed_ddl_output_mode: "null_status_on_timeout",
+    distributed_ddl_task_timeout: "120",
+    database_replicated_allow_only_replicated_engine: 1,
+};
 
 /**
  * `CREATE TABLE IF NOT EXISTS` of one bronze table: append-only MergeTree of raw change events.
  * No TTL and no partitioning: bronze is the replayable history, and its volume is small.
+ *
+ * Replicated shape: `ReplicatedMergeTree` without arguments, i.e. Keeper path `/clickhouse/tables/{uuid}/{shard}` and
+ * replica `{replica}`, and no ON CLUSTER (the Replicated database runs the statement on every replica).
  */
-export function bronzeTableDdl(database: string, table: string): string {
+export function bronzeTableDdl(database: string, table: string, replication?: BronzeReplication): string {
     return [
         `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(database)}.${quoteIdentifier(table)}`,
         "(",
         BRONZE_COLUMNS.map((c) => `    ${columnDefinition(c)}`).join(",\n"),
         ")",
-        "ENGINE = MergeTree",
+        replication === undefined ? "ENGINE = MergeTree" : "ENGINE = ReplicatedMergeTree",
         `ORDER BY ${BRONZE_ORDER_BY}`,
     ].join("\n");
 }
@@ -80,9 +144,13 @@ export function addColumnDdl(database: string, table: string, column: BronzeColu
     return `ALTER TABLE ${quoteIdentifier(database)}.${quoteIdentifier(table)} ADD COLUMN IF NOT EXISTS ${columnDefinition(column)}`;
 }
 
-/** Digest of the bronze schema this code creates; a change of it is an explicit diff. */
-export function bronzeSchemaVersion(): string {
-    return `sha256:${createHash("sha256").update(bronzeTableDdl("db", "t")).digest("hex").slice(0, 16)}`;
+/**
+ * Digest of the bronze schema this code creates; a change of it is an explicit diff. The replicated shape has its
+ * own digest (its table engine differs); the single node's is the same as before replication existed.
+ */
+export function bronzeSchemaVersion(replication?: BronzeReplication): string {
+    const ddl = bronzeTableDdl("db", "t", replication === undefined ? undefined : { cluster: "c" });
+    return `sha256:${createHash("sha256").update(ddl).digest("hex").slice(0, 16)}`;
 }
 
 /** A column as `system.columns` reports it. */
@@ -99,11 +167,16 @@ export interface LiveColumn {
  * (empty when the table conforms): missing column, wrong type, missing default, or an extra
  * column without a DEFAULT (the sink could not insert into it).
  */
-export function schemaDrift(table: string, live: readonly LiveColumn[], engine?: string): string[] {
+export function schemaDrift(table: string, live: readonly LiveColumn[], engine?: string, replicated = false): string[] {
     const problems: string[] = [];
     const byName = new Map(live.map((c) => [c.name, c]));
-    if (engine !== undefined && !/MergeTree$/.test(engine))
+    if (engine !== undefined && !replicated && !/MergeTree$/.test(engine))
         problems.push(`${table}: engine is ${engine}, expected MergeTree`);
+    if (engine !== undefined && replicated && !/^Replicated\w*MergeTree$/.test(engine))
+        problems.push(
+            `${table}: engine is ${engine}, expected ReplicatedMergeTree (a non-replicated table keeps its data on one ` +
+                "replica); move its data to a ReplicatedMergeTree table or drop it",
+        );
     for (const want of BRONZE_COLUMNS) {
         const got = byName.get(want.name);
         if (!got) {

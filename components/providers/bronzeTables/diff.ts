@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { isUnknown } from "../shared/unknown";
-import { bronzeSchemaVersion } from "./ddl";
+import { bronzeSchemaVersion, replicatedDatabasePath, type BronzeReplication } from "./ddl";
 import type { BronzeTablesInputs, BronzeTablesOutputs } from "./types";
 
 /** Pulumi's DiffResult plus the per-property account of the change (not forwarded to the engine; see the header). */
@@ -13,6 +13,29 @@ export interface BronzeDiff extends pulumi.dynamic.DiffResult {
     detailedDiff: Record<string, { kind: "add" | "delete" | "update" | "update-replace" }>;
     addedTables: string[];
     removedTables: string[];
+    /** What the update will do in ClickHouse beyond adding and removing tables, one sentence each, for previews. */
+    summary: string[];
+}
+
+/** One line naming a shape: `Atomic, MergeTree` or `Replicated (…), ReplicatedMergeTree`. */
+function shapeText(database: string, r: BronzeReplication | undefined): string {
+    return r === undefined
+        ? "Atomic database, MergeTree tables"
+        : `Replicated database (Keeper path ${replicatedDatabasePath(database, r)}, created ON CLUSTER ${r.cluster}), ` +
+              "ReplicatedMergeTree tables";
+}
+
+/** Sentences for a change of the replication shape (empty when unchanged). */
+function replicationSummary(olds: Partial<BronzeTablesOutputs>, news: BronzeTablesInputs): string[] {
+    const db = news.database;
+    const before = shapeText(db, olds.replication);
+    const after = shapeText(db, news.replication);
+    if (before === after) return [];
+    return [
+        `database ${db}: ${before} → ${after}. New tables are created in the new shape; an existing database and ` +
+            "existing tables are not converted (CREATE … IF NOT EXISTS keeps them), so the update then fails naming " +
+            "each table whose engine does not match, until the data is moved by hand.",
+    ];
 }
 
 /** Pure diff of stored outputs against new inputs. */
@@ -39,7 +62,9 @@ export function diffBronze(olds: Partial<BronzeTablesOutputs>, news: BronzeTable
     const removedTables = isUnknown(news.tables) ? [] : oldTables.filter((t) => !newTables.includes(t));
     addedTables.forEach((t) => (detailedDiff[`tables[${JSON.stringify(t)}]`] = { kind: "add" }));
     removedTables.forEach((t) => (detailedDiff[`tables[${JSON.stringify(t)}]`] = { kind: "delete" }));
-    if (olds.schemaVersion !== bronzeSchemaVersion()) detailedDiff.schemaVersion = { kind: "update" };
+    const summary = replicationSummary(olds, news);
+    if (summary.length > 0) detailedDiff.replication = { kind: "update" };
+    if (olds.schemaVersion !== bronzeSchemaVersion(news.replication)) detailedDiff.schemaVersion = { kind: "update" };
     if ((olds.drift ?? []).length > 0) detailedDiff.drift = { kind: "update" };
     return {
         changes: Object.keys(detailedDiff).length > 0,
@@ -48,5 +73,6 @@ export function diffBronze(olds: Partial<BronzeTablesOutputs>, news: BronzeTable
         detailedDiff,
         addedTables,
         removedTables,
+        summary,
     };
 }

@@ -7,6 +7,7 @@
  * destroying the resource drops anything: the tables stay, with their data.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { BronzeReplication } from "./ddl";
 import { bronzeTablesProvider } from "./provider";
 
 export * from "./types";
@@ -19,10 +20,13 @@ export {
     addColumnDdl,
     bronzeSchemaVersion,
     schemaDrift,
+    replicatedDatabasePath,
+    replicationProblems,
+    REPLICATED_DDL_SETTINGS,
     quoteIdentifier,
     assertIdentifier,
 } from "./ddl";
-export type { BronzeColumn, LiveColumn } from "./ddl";
+export type { BronzeColumn, BronzeReplication, LiveColumn } from "./ddl";
 export {
     createBronzeTablesProvider,
     bronzeTablesProvider,
@@ -54,6 +58,11 @@ export interface BronzeTablesArgs {
     dropOnDelete?: pulumi.Input<boolean>;
     /** Relations built on bronze, dropped before it when it is dropped (see BronzeTablesInputs). */
     dependents?: pulumi.Input<string[]>;
+    /**
+     * The replicated shape: a `Replicated` database created ON CLUSTER `cluster`, `ReplicatedMergeTree` bronze.
+     * Absent (the default): the single node, Atomic and MergeTree, as before.
+     */
+    replication?: pulumi.Input<BronzeReplication>;
 }
 
 /** The bronze tables (dynamic resource; type `pulumi-nodejs:dynamic/cdc:BronzeTables`). */
@@ -80,6 +89,7 @@ export class BronzeTables extends pulumi.dynamic.Resource {
                 tables: args.tables,
                 dropOnDelete: args.dropOnDelete ?? false,
                 dependents: args.dependents ?? [],
+                replication: args.replication,
                 schemaVersion: undefined,
                 drift: undefined,
             },

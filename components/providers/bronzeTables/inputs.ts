@@ -3,7 +3,7 @@
  * is never used), and checked, each problem naming the property and the fix.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { assertIdentifier } from "./ddl";
+import { assertIdentifier, replicationProblems, type BronzeReplication } from "./ddl";
 import type { BronzeTablesInputs } from "./types";
 
 /** Resolved inputs picked field by field. */
@@ -17,6 +17,20 @@ export function normaliseBronzeInputs(raw: Record<string, unknown>): BronzeTable
         tables: Array.isArray(raw.tables) ? raw.tables.map(String) : [],
         dropOnDelete: raw.dropOnDelete === undefined ? false : Boolean(raw.dropOnDelete),
         dependents: Array.isArray(raw.dependents) ? raw.dependents.map(String) : [],
+        ...replicationOf(raw.replication),
+    };
+}
+
+/** `{ replication }` when the raw value is an object (any other value is the single node: `{}`). */
+function replicationOf(raw: unknown): { replication?: BronzeReplication } {
+    if (raw === undefined || raw === null) return {};
+    // Anything but an object is kept as a replication without a cluster, which the check refuses by name.
+    const r = (typeof raw === "object" && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
+    return {
+        replication: {
+            cluster: String(r.cluster ?? ""),
+            ...(r.zooPath === undefined || r.zooPath === null ? {} : { zooPath: String(r.zooPath) }),
+        },
     };
 }
 
@@ -55,5 +69,8 @@ export function checkBronzeInputs(i: BronzeTablesInputs): pulumi.dynamic.CheckFa
             failures.push({ property: "dependents", reason: (e as Error).message });
         }
     }
+    if (i.replication !== undefined)
+        for (const [property, reason] of replicationProblems(i.database, i.replication))
+            failures.push({ property, reason });
     return failures;
 }

@@ -12,11 +12,15 @@ export function keptRelationsQuery(database: string): string {
     return `SELECT name FROM system.tables WHERE database = '${database}' AND NOT startsWith(name, '.inner') ORDER BY name`;
 }
 
-/** Columns, engines and drift of the given tables. */
+/**
+ * Columns, engines and drift of the given tables; `replicated`: the replicated shape, where the tables must be
+ * `Replicated*MergeTree` and the database `Replicated`.
+ */
 export async function inspectBronze(
     client: ClickHouseClient,
     database: string,
     tables: string[],
+    replicated = false,
 ): Promise<{ existing: string[]; drift: string[]; cols: LiveColumn[] }> {
     const list = tables.map((t) => `'${t}'`).join(", ");
     const cols = await (
@@ -32,7 +36,7 @@ export async function inspectBronze(
         })
     ).json<{ name: string; engine: string }>();
     const existing = tables.filter((t) => engines.some((e) => e.name === t));
-    const drift: string[] = [];
+    const drift: string[] = replicated ? await databaseDrift(client, database) : [];
     for (const t of tables) {
         const engine = engines.find((e) => e.name === t)?.engine;
         if (engine === undefined) drift.push(`${t}: table is missing`);
@@ -42,10 +46,27 @@ export async function inspectBronze(
                     t,
                     cols.filter((c) => c.table === t),
                     engine,
+                    replicated,
                 ),
             );
     }
     return { existing, drift, cols };
+}
+
+/** The replicated shape's database problem: an existing database that is not `Replicated` (none when it is). */
+async function databaseDrift(client: ClickHouseClient, database: string): Promise<string[]> {
+    const found = await (
+        await client.query({
+            query: `SELECT engine FROM system.databases WHERE name = '${database}'`,
+            format: "JSONEachRow",
+        })
+    ).json<{ engine: string }>();
+    const engine = found[0]?.engine;
+    if (engine === undefined || engine === "Replicated") return [];
+    return [
+        `database ${database}: engine is ${engine}, expected Replicated (an existing database is not converted); ` +
+            "move it to a Replicated database by hand, or set the single-node shape back",
+    ];
 }
 
 /**

@@ -17,6 +17,7 @@ import {
     bronzeTableDdl,
     createDatabaseDdl,
     dropTableDdl,
+    REPLICATED_DDL_SETTINGS,
 } from "./ddl";
 import { diffBronze, type BronzeDiff } from "./diff";
 import { checkBronzeInputs, normaliseBronzeInputs } from "./inputs";
@@ -47,24 +48,27 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
             throw new Error(
                 `BronzeTables: invalid inputs:\n${failures.map((f) => `  - ${f.property}: ${f.reason}`).join("\n")}`,
             );
+        const repl = i.replication;
+        // The replicated shape's DDL runs with its settings; the single node's requests are as they always were.
+        const ddl = (query: string) =>
+            repl === undefined ? { query } : { query, clickhouse_settings: { ...REPLICATED_DDL_SETTINGS } };
         return withClient(i, `creating bronze tables in ${i.database}`, async (client) => {
-            await client.command({ query: createDatabaseDdl(i.database) });
-            for (const t of i.tables) await client.command({ query: bronzeTableDdl(i.database, t) });
+            await client.command(ddl(createDatabaseDdl(i.database, repl)));
+            for (const t of i.tables) await client.command(ddl(bronzeTableDdl(i.database, t, repl)));
             // A required column gone missing is re-added (additive, keeps data); anything else is left to a human.
-            const before = await inspect(client, i.database, i.tables);
+            const before = await inspect(client, i.database, i.tables, repl !== undefined);
             for (const t of i.tables) {
                 const have = new Set(before.cols.filter((c) => c.table === t).map((c) => c.name));
                 for (const col of BRONZE_COLUMNS)
-                    if (!have.has(col.name)) await client.command({ query: addColumnDdl(i.database, t, col) });
+                    if (!have.has(col.name)) await client.command(ddl(addColumnDdl(i.database, t, col)));
             }
-            const { drift } = await inspect(client, i.database, i.tables);
+            const { drift } = await inspect(client, i.database, i.tables, repl !== undefined);
             if (drift.length > 0) {
                 throw new Error(
                     `existing tables do not match the bronze contract; migrate or drop them by hand:\n  - ${drift.join("\n  - ")}`,
                 );
             }
-            if (i.dropOnDelete)
-                for (const t of dropTables) await client.command({ query: dropTableDdl(i.database, t) });
+            if (i.dropOnDelete) for (const t of dropTables) await client.command(ddl(dropTableDdl(i.database, t)));
             return {
                 url: i.url,
                 user: i.user,
@@ -74,7 +78,8 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
                 tables: [...i.tables],
                 dropOnDelete: i.dropOnDelete ?? false,
                 dependents: [...(i.dependents ?? [])],
-                schemaVersion: bronzeSchemaVersion(),
+                ...(repl === undefined ? {} : { replication: { ...repl } }),
+                schemaVersion: bronzeSchemaVersion(repl),
                 drift: [],
             };
         });
@@ -109,7 +114,7 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
         async read(id: string, props: Partial<BronzeTablesOutputs>) {
             const p = normaliseBronzeInputs(props as Record<string, unknown>);
             const found = await withClient(p, `reading bronze tables of ${p.database}`, (client) =>
-                inspect(client, p.database, p.tables),
+                inspect(client, p.database, p.tables, p.replication !== undefined),
             );
             if (found.existing.length === 0) return { id: "", props: {} }; // all gone: Pulumi sees it deleted
             const outs: BronzeTablesOutputs = {
@@ -121,6 +126,7 @@ export function createBronzeTablesProvider(options: BronzeTablesProviderOptions 
                 tables: found.existing,
                 dropOnDelete: p.dropOnDelete ?? false,
                 dependents: [...(p.dependents ?? [])],
+                ...(p.replication === undefined ? {} : { replication: { ...p.replication } }),
                 schemaVersion: props.schemaVersion ?? "",
                 drift: found.drift.filter((d) => !d.endsWith(": table is missing")),
             };

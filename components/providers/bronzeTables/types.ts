@@ -1,6 +1,7 @@
 /**
  * Plain-value types of the bronze-tables dynamic provider, apart from the resource's `pulumi.Input` args.
  */
+import type { BronzeReplication } from "./ddl";
 
 /** Resolved inputs. */
 export interface BronzeTablesInputs {
@@ -24,6 +25,11 @@ export interface BronzeTablesInputs {
      * Only these exact names are dropped (IF EXISTS); nothing else in the database is touched.
      */
     dependents?: string[];
+    /**
+     * The replicated shape (a `Replicated` database and `ReplicatedMergeTree` bronze on a cluster with Keeper).
+     * Absent: the single node (Atomic, MergeTree), exactly as before this field existed.
+     */
+    replication?: BronzeReplication;
 }
 
 /** Outputs stored in the state. The password is kept (delete and refresh need it) but only as a Pulumi secret. */
@@ -39,6 +45,8 @@ export interface BronzeTablesOutputs {
     dropOnDelete: boolean;
     /** Relations dropped with bronze (absent in states written before this field existed). */
     dependents?: string[];
+    /** The replicated shape the tables were created in (absent: the single node). */
+    replication?: BronzeReplication;
     /** Digest of the DDL this provider version creates; a change is an explicit diff. */
     schemaVersion: string;
     /** Schema problems found by the last create/read, one sentence each; empty when conforming. */

@@ -18,6 +18,7 @@ export { summariseRunResults, failedNodeLines, errorLinesOfOutput, dbtFailureMes
 export type { DbtRunSummary } from "./summary";
 export {
     renderProfile,
+    REPLICATED_DBT_SETTINGS,
     parseClickHouseUrl,
     credentialEnv,
     caEnv,
@@ -34,9 +35,17 @@ export interface DbtRunArgs {
     projectDir: pulumi.Input<string>;
     /**
      * ClickHouse as seen from the machine running Pulumi; wrapped as a Pulumi secret. `caPem`: the
-     * CA that signed its certificate (an https `url`), written to a file only for the run.
+     * CA that signed its certificate (an https `url`), written to a file only for the run. `replicated`: the
+     * database is a `Replicated` database (the profile gets the replicated settings and no `cluster`).
      */
-    clickhouse: pulumi.Input<{ url: string; user: string; password: string; database: string; caPem?: string }>;
+    clickhouse: pulumi.Input<{
+        url: string;
+        user: string;
+        password: string;
+        database: string;
+        caPem?: string;
+        replicated?: boolean;
+    }>;
     /** Profile target name. Default `dev`. */
     target?: pulumi.Input<string>;
     /** dbt command. Default `build`. */

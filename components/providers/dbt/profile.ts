@@ -12,6 +12,13 @@
  * `client_cert` and `client_cert_key` only; checked in the pinned venv, dbt-clickhouse 1.9), so
  * the stack's CA reaches clickhouse-connect through OpenSSL's `SSL_CERT_FILE`, set for the dbt
  * process only and pointing at a file in the run's private temp directory ({@link caEnv}).
+ *
+ * Replicated ClickHouse (a `Replicated` database, issue 26): the profile sets no `cluster`. With one, dbt-clickhouse
+ * 1.10.3 adds `ON CLUSTER "<cluster>"` to its DDL (`on_cluster_clause`: every schema-level create/drop, and model
+ * relations unless the profile's `database_engine` contains "replicated"), and ClickHouse refuses ON CLUSTER on
+ * objects inside a Replicated database; the database replicates the DDL itself. The session settings go in
+ * `custom_settings` (dbt-clickhouse's credentials key, copied into every connection's settings):
+ * {@link REPLICATED_DBT_SETTINGS}.
  */
 
 /** Profile name the dbt project refers to. */
@@ -57,7 +64,20 @@ export interface ProfileSettings {
     database: string;
     target: string;
     threads?: number;
+    /** The database is a `Replicated` database (the replicated shape); absent or false: the single node. */
+    replicated?: boolean;
 }
+
+/**
+ * The session settings of dbt's connections in the replicated shape: a replica that does not confirm a DDL in time
+ * yields a NULL status rather than failing the model (it applies the DDL from the database's log when back), with a
+ * bounded wait; and the engine refuses a non-replicated table in the database, whose data would stay on one replica.
+ */
+export const REPLICATED_DBT_SETTINGS: Readonly<Record<string, string | number>> = {
+    distributed_ddl_output_mode: "null_status_on_timeout",
+    distributed_ddl_task_timeout: 120,
+    database_replicated_allow_only_replicated_engine: 1,
+};
 
 /** YAML scalar: JSON strings are valid YAML double-quoted scalars. */
 const q = (s: string): string => JSON.stringify(s);
@@ -84,8 +104,18 @@ export function renderProfile(s: ProfileSettings): string {
         `      threads: ${threads}`,
         "      connect_timeout: 10",
         "      send_receive_timeout: 600",
+        ...(s.replicated ? replicatedLines() : []),
         "",
     ].join("\n");
+}
+
+/** The replicated shape's profile lines: `custom_settings`, and why there is no `cluster`. */
+function replicatedLines(): string[] {
+    return [
+        "      # Replicated database: no `cluster` (ON CLUSTER is refused inside it; it replicates DDL itself).",
+        "      custom_settings:",
+        ...Object.entries(REPLICATED_DBT_SETTINGS).map(([k, v]) => `        ${k}: ${typeof v === "string" ? q(v) : v}`),
+    ];
 }
 
 /** The CA file's name in the run's temp directory. */

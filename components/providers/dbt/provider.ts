@@ -87,6 +87,9 @@ export function normaliseDbtRunInputs(raw: Record<string, unknown>): DbtRunInput
             database: str(ch.database, "clickhouse.database"),
             // Like the password, the CA is not compared by the diff: it changes how dbt connects, not what it builds.
             ...(typeof ch.caPem === "string" && ch.caPem !== "" ? { caPem: ch.caPem } : {}),
+            // Not compared by the diff: the seam (issue 26 §2.4) sets it together with the `cdc_replicated` var,
+            // and the var (in vars, compared) is what re-runs dbt on a shape change.
+            ...(ch.replicated === true ? { replicated: true } : {}),
         },
         target: raw.target === undefined ? "dev" : str(raw.target, "target"),
         command,

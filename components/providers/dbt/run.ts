@@ -34,6 +34,8 @@ export interface DbtClickHouse {
     database: string;
     /** PEM of the CA that signed ClickHouse's certificate (https); the system's CAs when absent. */
     caPem?: string;
+    /** The database is a `Replicated` database: the profile gets the replicated settings and no `cluster`. */
+    replicated?: boolean;
 }
 
 /** What {@link runDbt} runs. */
@@ -167,7 +169,13 @@ export async function runDbt(o: RunDbtOptions): Promise<DbtRunSummary> {
         fs.mkdirSync(profilesDir);
         fs.writeFileSync(
             path.join(profilesDir, "profiles.yml"),
-            renderProfile({ url: o.clickhouse.url, database: o.clickhouse.database, target, threads: o.threads }),
+            renderProfile({
+                url: o.clickhouse.url,
+                database: o.clickhouse.database,
+                target,
+                threads: o.threads,
+                ...(o.clickhouse.replicated ? { replicated: true } : {}),
+            }),
             { mode: 0o600 },
         );
         // The CA in the private temp directory, removed with it after the run.
