@@ -26,10 +26,10 @@
     <t>__slow_mv   materialized view <t>__slow_in → <t>: the model's SQL for the rows not canonical;
     <t>__gate_mv   materialized view bronze → <t>__slow_in: the blocks holding such a row;
     <t>__mv        materialized view bronze → <t>: the fast path (the canonical rows).
-  The `__next` build has the same set named <t>__next_slow_in, … <t>__next_mv. Every view names its source and
-  target, and the old set is dropped before the EXCHANGE and re-created by name after it, so no view writes to the exchanged
-  table under its old name. The back-fills and the reference are the model's SQL (every row). The fingerprint
-  covers the SQL of every view.
+  The `__next` build has the same set named <t>__next_slow_in, … <t>__next_mv. Every view names its source
+  and target, and the old set is dropped before the EXCHANGE and re-created by name after it, so no view
+  writes to the exchanged table under its old name. The back-fills and the reference are the model's SQL
+  (every row). The fingerprint covers the SQL of every view.
 -#}
 {%- materialization streaming_table, adapter='clickhouse' -%}
   {%- set target_relation = this.incorporate(type='table') -%}
@@ -38,7 +38,9 @@
   {%- set next = name ~ '__next' -%}
   {%- set views = cdc_streaming_views(name, name ~ '__', fast_path, sql) -%}
   {%- set next_views = cdc_streaming_views(next, name ~ '__next_', fast_path, sql) -%}
-  {%- set fingerprint = 'cdc:' ~ local_md5(sql ~ '|' ~ cdc_table_clauses() ~ '|' ~ views.sql) -%}
+  {#- a model without fast_path keeps the fingerprint it had before two-path silver existed (no rebuild) -#}
+  {%- set fingerprint = 'cdc:' ~ local_md5(sql ~ '|' ~ cdc_table_clauses()
+                                            ~ ('|' ~ views.sql if fast_path else '')) -%}
 
   {{ run_hooks(pre_hooks) }}
 
