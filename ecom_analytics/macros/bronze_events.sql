@@ -22,12 +22,15 @@
     a document, and a re-processed row replaces itself), `_version` 0 and `_reject_reason`;
     its `_raw` holds raw_data. Silver reads only rows whose `_reject_reason` is ''.
 -#}
-{%- macro bronze_events(source_relation, collection, positions_relation) -%}
+{%- macro bronze_events(source_relation, collection, positions_relation, only_rows=none) -%}
 {#-
   Built as nested SELECTs, each reading the columns of the one below: within one SELECT,
   ClickHouse's analyzer expands every alias at each use, and with the parse chain (envelope →
   document → fields) under every field check that made the query ~60x slower to analyse — paid
   by a materialized view on every inserted block (measured, docs/analytics.md).
+  `only_rows` (SQL on raw_data, optional) limits the rows classified, not the rows the snapshot-read
+  positions are computed from (all of `source_relation`): the slow path of a two-path silver
+  (macros/silver_paths.sql) gives its rows the positions the whole inserted block gives them.
 -#}
 select
     op,
@@ -103,6 +106,9 @@ from (
                                  if(startsWith(envelope['source'], '{'), envelope['source'], '')),
                              'Map(String, String)') as source
                     from {{ source_relation }}
+                    {%- if only_rows %}
+                    where {{ only_rows }}
+                    {%- endif %}
                 )
             )
         )

@@ -125,7 +125,9 @@ describe("continuous analytics: bronze → silver at insert time → gold refres
             [
                 "base_customers__mv",
                 "base_customers_positions__mv",
+                "base_orders__gate_mv",
                 "base_orders__mv",
+                "base_orders__slow_mv",
                 "base_orders_positions__mv",
                 "base_products__mv",
                 "base_products_positions__mv",

@@ -34,7 +34,3 @@ from (
         arrayMap(x -> {{ ejson_date('x') }}, [fields['created_at'], fields['updated_at']]) as dates
     from changes
 )
--- every cast here is total (…OrNull), so nothing relies on short-circuit evaluation, which made the
--- reject-reason expression ~5x slower when run on its own (it filters the columns every lazy
--- branch reads; docs/analytics.md)
-settings short_circuit_function_evaluation = 'disable'
