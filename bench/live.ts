@@ -269,8 +269,10 @@ async function main(): Promise<void> {
                     `dbt run --full-refresh printed no time for ${missing.join(", ")}:\n${log.slice(-20).join("\n")}`,
                 );
             rebuildsMs.push(1000 * GOLD.reduce((a, m) => a + per[m]!, 0));
+            const models = GOLD.map((m) => `${m} ${per[m]!.toFixed(2)} s`).join(", ");
             out(
-                `full gold rebuild ${b + 1} (dbt run --full-refresh, model times): ${GOLD.map((m) => `${m} ${per[m]!.toFixed(2)} s`).join(", ")}; sum ${(rebuildsMs[b]! / 1000).toFixed(2)} s`,
+                `full gold rebuild ${b + 1} (dbt run --full-refresh, model times): ${models}; ` +
+                    `sum ${(rebuildsMs[b]! / 1000).toFixed(2)} s`,
             );
         }
 

@@ -84,20 +84,22 @@ async function main(): Promise<void> {
         }
         const pass = Math.min(await timeBaselinePass(client, PLAIN, "a"), await timeBaselinePass(client, PLAIN, "b"));
         out(
-            `${events} events, ${batch}-row INSERTs, ${n} batches per variant, interleaved; JSONExtract pass ${pass.toFixed(2)} s`,
+            `${events} events, ${batch}-row INSERTs, ${n} batches per variant, interleaved; ` +
+                `JSONExtract pass ${pass.toFixed(2)} s`,
         );
         const total: Record<string, number> = {};
         for (const table of BRONZE_TABLES) {
             const s = secs[table]!;
             const extra = VARIANTS.map((v) => s[v.db]! - s[PLAIN]!);
             VARIANTS.forEach((v, i) => (total[v.db] = (total[v.db] ?? 0) + extra[i]!));
+            const each = VARIANTS.map((v, i) => `${v.value ?? "none"} ${extra[i]!.toFixed(2)} s`).join(", ");
             out(
-                `${table} (${rows[table]} rows): plain ${s[PLAIN]!.toFixed(2)} s; silver extra ${VARIANTS.map((v, i) => `${v.value ?? "none"} ${extra[i]!.toFixed(2)} s`).join(", ")}; none/disable ${(extra[0]! / extra[2]!).toFixed(2)}x`,
+                `${table} (${rows[table]} rows): plain ${s[PLAIN]!.toFixed(2)} s; silver extra ${each}; ` +
+                    `none/disable ${(extra[0]! / extra[2]!).toFixed(2)}x`,
             );
         }
-        out(
-            `silver cost vs the pass: ${VARIANTS.map((v) => `${v.value ?? "none"} ${(total[v.db]! / pass).toFixed(2)}x`).join(", ")}`,
-        );
+        const ratios = VARIANTS.map((v) => `${v.value ?? "none"} ${(total[v.db]! / pass).toFixed(2)}x`);
+        out(`silver cost vs the pass: ${ratios.join(", ")}`);
     } finally {
         await client.close();
         await gw.stop();
