@@ -53,6 +53,26 @@ export function sinkTrustProperties(caFile: string): Record<string, string> {
     return { jdbcConnectionProperties: `sslmode=strict&sslrootcert=${caFile}`, clientVersion: "V1" };
 }
 
+/**
+ * ClickHouse settings every INSERT into bronze runs with. The silver views run inside the INSERT
+ * with the INSERT's settings: a `SETTINGS` clause in a view's SELECT does not reach them
+ * (docs/analytics.md, "short-circuit evaluation"), so what silver needs at INSERT time is set on
+ * the INSERT itself, here for the sink (`clickhouseSettings`) and by the chdb gateway for its own.
+ * `short_circuit_function_evaluation = disable`: every branch of `if`/`multiIf`/`and`/`or` is
+ * computed whole instead of filtering the columns a lazy branch reads, about half of silver's
+ * cost per row; it is safe because every cast in silver is total (`…OrNull`).
+ */
+export const BRONZE_INSERT_SETTINGS: Readonly<Record<string, string>> = {
+    short_circuit_function_evaluation: "disable",
+};
+
+/** `settings` as the sink's `clickhouseSettings` property: `name=value` pairs joined by commas. */
+export function sinkClickhouseSettings(settings: Readonly<Record<string, string>>): string {
+    return Object.entries(settings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
+}
+
 /** Options of {@link clickhouseSinkConfig}. */
 export interface ClickHouseSinkOptions {
     /** Debezium topic prefix (`mongo`). */
@@ -119,6 +139,8 @@ export function clickhouseSinkConfig(o: ClickHouseSinkOptions): Record<string, s
         ...(ch.caFile !== undefined ? sinkTrustProperties(ch.caFile) : {}),
         // At-least-once by default: silver deduplicates (contract §2); exactly-once needs KeeperMap.
         exactlyOnce: String(o.exactlyOnce ?? false),
+        // Settings of the INSERTs, so of the silver views run inside them (BRONZE_INSERT_SETTINGS).
+        clickhouseSettings: sinkClickhouseSettings(BRONZE_INSERT_SETTINGS),
         // Big INSERTs: every INSERT into bronze also runs the silver views, which cost a fixed
         // analysis per inserted block (tens of ms, docs/analytics.md) on top of the per-row work,
         // so the sink takes up to 10k records per poll and lets Kafka gather up to 1 MiB for at

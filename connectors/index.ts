@@ -3,7 +3,12 @@
  */
 export { debeziumMongoSourceConfig, DEBEZIUM_SECRET_KEYS, mongoConnectionString } from "./debeziumMongoSource";
 export type { DebeziumMongoSourceOptions, DebeziumMongoTls, MongoConnectionStringOptions } from "./debeziumMongoSource";
-export { clickhouseSinkConfig, CLICKHOUSE_SINK_SECRET_KEYS, defaultDeadLetterTopic } from "./clickhouseSink";
+export {
+    BRONZE_INSERT_SETTINGS,
+    clickhouseSinkConfig,
+    CLICKHOUSE_SINK_SECRET_KEYS,
+    defaultDeadLetterTopic,
+} from "./clickhouseSink";
 export type { ClickHouseSinkOptions, ClickHouseSinkTarget } from "./clickhouseSink";
 export { bronzeTableName, changeTopicName, escapeRegex } from "./naming";
 export {

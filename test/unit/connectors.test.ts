@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import {
+    BRONZE_INSERT_SETTINGS,
     bronzeTableName,
     changeTopicName,
     CLICKHOUSE_SINK_SECRET_KEYS,
@@ -256,6 +257,17 @@ describe("clickhouseSinkConfig", () => {
     it("keeps exactly-once off unless configured", () => {
         assert.equal(sinkConfig().exactlyOnce, "false");
         assert.equal(clickhouseSinkConfig({ ...baseSink(), exactlyOnce: true }).exactlyOnce, "true");
+    });
+
+    it("sends its INSERTs with short-circuit evaluation off, as the sink's clickhouseSettings (name=value, commas)", () => {
+        // The silver views run with the INSERT's settings; a SETTINGS clause in a view does not reach them.
+        const sent = new Map(
+            sinkConfig()
+                .clickhouseSettings.split(",")
+                .map((kv) => kv.split("=") as [string, string]),
+        );
+        assert.equal(sent.get("short_circuit_function_evaluation"), "disable");
+        assert.deepEqual(Object.fromEntries(sent), BRONZE_INSERT_SETTINGS);
     });
 
     it("connects with host, port, TLS, database and user, and leaves the password to the secret part", () => {

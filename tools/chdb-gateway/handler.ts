@@ -42,6 +42,8 @@ export class Handler {
         private readonly sessions: Sessions,
         private readonly credentials: Credentials,
         private readonly log: (line: string) => void,
+        /** Settings of every INSERT with its rows (FORMAT or VALUES), unless the request or its session sets them. */
+        private readonly insertSettings: Record<string, string> = {},
     ) {}
 
     /** Node `http` request listener. */
@@ -156,19 +158,23 @@ export class Handler {
         }
         const run = async (conn: Connection, session?: SessionState): Promise<Outcome> => {
             const restore: string[] = [];
+            const settings =
+                info.insert || info.insertValues
+                    ? await this.withInsertSettings(conn, plan.settings, session)
+                    : plan.settings;
             if (plan.database && plan.database !== (session?.currentDatabase ?? "default")) {
                 await conn.query(`USE ${quoteIdentifier(plan.database)}`, "TabSeparated");
                 if (session && info.kind !== "USE") restore.push(`USE ${quoteIdentifier(session.currentDatabase)}`);
             }
-            if (plan.settings.length > 0) {
+            if (settings.length > 0) {
                 let apply = true;
                 if (session) {
                     // A session keeps its own settings: apply the request's for this statement only.
                     const snapshot = await this.settingsSnapshot(
                         conn,
-                        plan.settings.map(([k]) => k),
+                        settings.map(([k]) => k),
                     );
-                    apply = plan.settings.some(([k, v]) => snapshot.get(k)?.value !== v);
+                    apply = settings.some(([k, v]) => snapshot.get(k)?.value !== v);
                     if (apply) {
                         const back = [...snapshot].map(
                             ([k, { value, changed }]) => `${k} = ${changed ? quoteString(value) : "DEFAULT"}`,
@@ -178,7 +184,7 @@ export class Handler {
                 }
                 if (apply)
                     await conn.query(
-                        `SET ${plan.settings.map(([k, v]) => `${k} = ${quoteString(v)}`).join(", ")}`,
+                        `SET ${settings.map(([k, v]) => `${k} = ${quoteString(v)}`).join(", ")}`,
                         "TabSeparated",
                     );
             }
@@ -217,6 +223,27 @@ export class Handler {
         } finally {
             conn.close();
         }
+    }
+
+    /**
+     * The request's settings with the gateway's INSERT settings before them, less those the
+     * request names or its session has SET: as a server profile's, they are only defaults.
+     */
+    private async withInsertSettings(
+        conn: Connection,
+        settings: [string, string][],
+        session?: SessionState,
+    ): Promise<[string, string][]> {
+        const named = new Set(settings.map(([k]) => k));
+        let defaults = Object.entries(this.insertSettings).filter(([k]) => !named.has(k));
+        if (session && defaults.length > 0) {
+            const current = await this.settingsSnapshot(
+                conn,
+                defaults.map(([k]) => k),
+            );
+            defaults = defaults.filter(([k]) => !current.get(k)?.changed);
+        }
+        return [...defaults, ...settings];
     }
 
     /** Current values of the named settings on a connection (unknown names are absent). */

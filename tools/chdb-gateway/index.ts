@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { BRONZE_INSERT_SETTINGS } from "../../connectors/clickhouseSink";
 import { CONFIG_ENV, FAILED_MARKER, READY_MARKER, type GatewayTls, type ServerConfig } from "./protocol";
 
 export type { GatewayTls } from "./protocol";
@@ -54,6 +55,13 @@ export interface ChdbGatewayOptions {
      * Created if missing, never removed by the gateway. Default: no backups disk (BACKUP refused).
      */
     backupsDir?: string;
+    /**
+     * Settings of every INSERT that carries its rows (what the sink sends): those the stack's sink
+     * sends with its INSERTs, `BRONZE_INSERT_SETTINGS` (connectors/clickhouseSink.ts), by default, so
+     * silver runs here as under the sink; `{}` for the engine's defaults. A setting the request
+     * names, or its session has SET, wins.
+     */
+    insertSettings?: Record<string, string>;
     /** Receives the child's log lines (stderr); default: dropped. */
     log?: (line: string) => void;
     /**
@@ -104,6 +112,7 @@ export function startChdbGateway(opts: ChdbGatewayOptions = {}): Promise<ChdbGat
         password,
         port: opts.port ?? 0,
         removeDataDirOnExit: createdDir,
+        insertSettings: { ...(opts.insertSettings ?? BRONZE_INSERT_SETTINGS) },
         ...(opts.backupsDir !== undefined ? { backupsDir: path.resolve(opts.backupsDir) } : {}),
         ...(opts.tls
             ? { tls: { certFile: path.resolve(opts.tls.certFile), keyFile: path.resolve(opts.tls.keyFile) } }

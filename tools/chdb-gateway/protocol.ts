@@ -19,6 +19,11 @@ export interface ServerConfig {
      * `File(…)` under it (the engine's `backups.allowed_disk` / `allowed_path`); absent = none.
      */
     backupsDir?: string;
+    /**
+     * Settings of every INSERT that carries its rows (`INSERT … FORMAT X` / `VALUES` with data), as
+     * a server's profile would give them: a setting the request names, or its session has SET, wins.
+     */
+    insertSettings: Record<string, string>;
 }
 
 /** The gateway's TLS certificate and key, as PEM files (test-only TLS termination). */

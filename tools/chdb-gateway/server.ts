@@ -61,7 +61,13 @@ async function main(): Promise<void> {
     const engine = new Engine(config.dataDir, config.backupsDir);
     await engine.init();
     const sessions = new Sessions(engine);
-    const handler = new Handler(engine, sessions, { user: config.user, password: config.password }, log);
+    const handler = new Handler(
+        engine,
+        sessions,
+        { user: config.user, password: config.password },
+        log,
+        config.insertSettings ?? {},
+    );
     const listener: http.RequestListener = (req, res) => {
         handler.handle(req, res).catch((e: unknown) => {
             log(`unhandled: ${(e as Error).stack ?? String(e)}`);

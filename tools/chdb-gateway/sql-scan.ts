@@ -17,6 +17,8 @@ export interface StatementInfo {
     outputFormat?: string;
     /** For `INSERT ... FORMAT <name>`: the statement text up to the format name and the data offset. */
     insert?: { format: string; head: string; dataOffset: number };
+    /** An `INSERT ... VALUES` (rows as SQL literals). */
+    insertValues?: boolean;
     /** Name after `USE` (unquoted), for `USE db`. */
     useDatabase?: string;
     /** Byte offset of a second statement after a top-level `;` (ClickHouse's HTTP interface refuses those). */
@@ -173,6 +175,7 @@ export function scanStatement(buf: Buffer): StatementInfo {
         // INSERT ... VALUES / SELECT: the rest is SQL, nothing to split.
         if (kind === "INSERT" && t.depth === 0 && t.type === "word") {
             const u = text(buf, t).toUpperCase();
+            if (u === "VALUES") info.insertValues = true;
             if (u === "VALUES" || u === "SELECT" || u === "WITH") return info;
         }
         if (
