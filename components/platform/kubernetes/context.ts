@@ -69,8 +69,8 @@ export interface KubernetesContext {
             /** Pod template annotations (a changed value rolls the pods, e.g. a renewed certificate's hash). */
             podAnnotations?: Annotations;
             /**
-             * `persistentVolumeClaimRetentionPolicy` (on by default from Kubernetes 1.27, GA in 1.32); absent = the API's
-             * default (Retain on both), as every StatefulSet of the single-node shape has it.
+             * `persistentVolumeClaimRetentionPolicy` (on by default from Kubernetes 1.27, GA in 1.32); absent = the
+             * API's default (Retain on both), as every StatefulSet of the single-node shape has it.
              */
             claimRetention?: { whenScaled: "Retain" | "Delete"; whenDeleted: "Retain" | "Delete" };
         },
