@@ -179,6 +179,23 @@ async function main(): Promise<void> {
                     `latency p50 ${percentile(latency[db]!, 50).toFixed(2)} s, p95 ${percentile(latency[db]!, 95).toFixed(2)} s (${latency[db]!.length} trials)`,
             );
         out(`floor (all refreshes stopped): ${(100 * median(cpu.floor!)).toFixed(2)}% of a core`);
+
+        // A change that gives a mart nothing to append (a new customer without orders: fact_orders watches
+        // dim_customers__state but has no line of it) must not keep that mart's gate open.
+        await setRefreshes(client, EVERY, views[EVERY]!, "STOP");
+        await setRefreshes(client, GATED, views[GATED]!, "START");
+        const lonely = { table: "mongo_ecom_customers" as const, from: shape.customers + 7, to: shape.customers + 8 };
+        for (const ins of blockInserts(GATED, [{ ...lonely, seq: 0, op: "r" }], shape, { ...offsets }))
+            await client.command({ query: ins.sql });
+        await waitForGoldAfter(client, GATED, await serverNow(client), 120_000);
+        await sleep(1000);
+        const c0 = cpuSeconds(gw.pid);
+        const t0 = performance.now();
+        await sleep(idleS * 1000);
+        const after = (cpuSeconds(gw.pid) - c0) / ((performance.now() - t0) / 1000);
+        out(
+            `${GATED} after a new customer without orders: idle CPU ${(100 * after).toFixed(2)}% of a core (load ${load()})`,
+        );
     } finally {
         await client.close();
         await gw.stop();

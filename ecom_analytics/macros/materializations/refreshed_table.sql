@@ -114,9 +114,6 @@ WHERE {{ scope_key }} IN ({{ scope_inc }})
   {%- set gate_sql -%}
 SELECT toUInt8(1) AS moved WHERE {{ moved | join(' OR ') if moved else '0' }}
   {%- endset -%}
-  {%- set apply_sql -%}
-SELECT recompute.* FROM {{ cdc_qualified(gate) }} AS gate CROSS JOIN ({{ refresh_sql }}) AS recompute
-  {%- endset -%}
   {%- set view_sql -%}
 SELECT * EXCEPT (_is_deleted, _gold_version{{ watermark_columns }})
   {%- for column, expr in read_time.items() %}, {{ expr }} AS {{ column }}{% endfor %}
@@ -159,6 +156,21 @@ FROM {{ cdc_qualified(state) }} FINAL
       {%- do run_query("DROP TABLE " ~ cdc_qualified(name)) -%}
     {%- endif -%}
     {%- do run_query("CREATE OR REPLACE VIEW " ~ cdc_qualified(name) ~ " AS " ~ view_sql) -%}
+    {#- Each recompute also appends one marker: a tombstone of the key's default values with version 0
+        (so it never outranks a real row of that key and FINAL hides it) that carries the watermarks.
+        Without it a change that gives M nothing to append (a customer without orders for
+        fact_orders, a product nobody ordered, a rejected row) left the stored watermarks behind and
+        the gate open, recomputing the same empty range every interval. The scopes read the same
+        max(_wm_*), so the marker only says what the recompute did read. -#}
+    {%- set state_columns = adapter.get_columns_in_relation(this.incorporate(path={'identifier': state})) -%}
+    {%- set apply_sql -%}
+SELECT recompute.* FROM {{ cdc_qualified(gate) }} AS gate CROSS JOIN ({{ refresh_sql }}
+UNION ALL
+SELECT * EXCEPT (_is_deleted, _gold_version{{ watermark_columns }}), toUInt8(1) AS _is_deleted,
+       toInt64(0) AS _gold_version{{ watermarks }}
+FROM (SELECT {% for c in state_columns %}{{ ', ' if not loop.first }}any({{ adapter.quote(c.name) }}) AS {{ adapter.quote(c.name) }}
+  {%- endfor %} FROM {{ cdc_qualified(state) }} WHERE 0)) AS recompute
+    {%- endset -%}
     {%- do run_query("CREATE TABLE IF NOT EXISTS " ~ cdc_qualified(gate) ~ " (moved UInt8) ENGINE = Null") -%}
     {%- do run_query("CREATE MATERIALIZED VIEW " ~ cdc_qualified(apply) ~ " TO " ~ cdc_qualified(state)
                      ~ " AS " ~ apply_sql) -%}
