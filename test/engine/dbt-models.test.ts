@@ -115,7 +115,8 @@ describe("ecom_analytics on the edge-case fixtures", () => {
         }
         for (const name of ["stg_customers", "stg_products", "stg_orders", "stg_order_lines"])
             assert.equal(tables[name]?.engine, "View", name);
-        // gold: a view over a versioned state table that an incremental refreshable view appends to
+        // gold: a view over a versioned state table; a cheap refreshable gate appends a row to a Null table only when a
+        // watched relation moved, and the incremental recompute is a materialized view on that table
         const goldKeys = {
             dim_customers: "customer_id",
             dim_products: "product_id",
@@ -132,6 +133,8 @@ describe("ecom_analytics on the edge-case fixtures", () => {
                 `${name}__state is not partitioned: rows are replaced only within a partition`,
             );
             assert.equal(tables[`${name}__refresh`]?.engine, "MaterializedView", `${name}__refresh`);
+            assert.equal(tables[`${name}__gate`]?.engine, "Null", `${name}__gate`);
+            assert.equal(tables[`${name}__apply`]?.engine, "MaterializedView", `${name}__apply`);
         }
     });
 
