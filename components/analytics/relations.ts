@@ -2,7 +2,7 @@
  * The relations the dbt project creates in ClickHouse, by name: each model's own relation plus
  * the companions its materialization makes (`__mv`, `__next`, `__next_mv` for streaming_table, and with a two-path
  * silver also `__gate_mv`, `__slow_mv`, `__slow_in` and their `__next_` forms;
- * `__state`, `__state_next`, `__refresh` for refreshed_table). Read from the project's model
+ * `__state`, `__state_next`, `__refresh`, `__gate`, `__apply` for refreshed_table). Read from the project's model
  * files when the program runs, so a model added to the project is covered without a list to
  * keep in step. BronzeTables drops exactly these (those that exist) before dropping bronze.
  */
@@ -18,6 +18,8 @@ const COMPANIONS = [
     "__state",
     "__state_next",
     "__refresh",
+    "__gate",
+    "__apply",
 ];
 
 /** The model files under `<projectDir>/models`: name (file name without `.sql`) and path, sorted by name. */

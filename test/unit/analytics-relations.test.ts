@@ -38,6 +38,8 @@ describe("dbt relations of the project", () => {
             "fact_orders__state",
             "fact_orders__state_next",
             "fact_orders__refresh",
+            "fact_orders__gate",
+            "fact_orders__apply",
         ])
             assert.ok(names.includes(n), n);
         assert.ok(!names.some((n) => n.startsWith("mongo_ecom_")), "never a bronze table");
