@@ -80,6 +80,12 @@ export interface PipelineEndpoints {
         user: pulumi.Input<string>;
         /** Its password. Secret. */
         password: pulumi.Output<string>;
+        /**
+         * Present when ClickHouse is replicated (kubernetes with `cdc:kubernetes.clickhouse.replicas` ≥ 2): the
+         * `remote_servers` cluster its replicas form. The CDC layer then creates a `Replicated` database with
+         * replicated tables (bronze, dbt). Absent on docker, external and one replica: the single node.
+         */
+        replication?: { cluster: string };
     };
     /**
      * The CA the host-side clients trust (the providers, dbt, `npm run status`, the seed): the

@@ -79,12 +79,15 @@ export class CdcPipeline extends pulumi.ComponentResource {
         const snapshotRequests = Object.fromEntries((s.connectors.snapshots ?? []).map((r) => [r.id, r.collections]));
         const signalCollection = signalCollectionName(stack);
         this.bronzeTables = collections.map((c) => bronzeTableName(prefix, s.mongo.database, c));
-        /** The dbt vars: bronze table of each role, gold refresh interval. */
+        // The platform's replicated ClickHouse (kubernetes, replicas ≥ 2); absent: the single node, inputs unchanged.
+        const replication = e.clickhouse.replication;
+        /** The dbt vars: bronze table of each role, gold refresh interval, `cdc_replicated` when replicated. */
         this.dbtVars = analyticsVars({
             topicPrefix: prefix,
             database: s.mongo.database,
             collections: s.mongo.collections,
             refreshSeconds: s.analytics.refreshSeconds,
+            ...(replication ? { replicated: true } : {}),
         });
 
         // 1. Bronze tables, once ClickHouse answers.
@@ -100,6 +103,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
                 dropOnDelete: s.bronze.dropOnDestroy,
                 // silver and gold are built on bronze: dropped with it (and only then)
                 dependents: s.dbt.enabled ? dbtRelationNames(dbtProjectDir) : [],
+                ...(replication ? { replication: { cluster: replication.cluster } } : {}),
             },
             { ...child, dependsOn: e.ready.clickhouse },
         );
@@ -219,6 +223,7 @@ export class CdcPipeline extends pulumi.ComponentResource {
                                 password,
                                 database,
                                 ...(caPem ? { caPem } : {}),
+                                ...(replication ? { replicated: true } : {}),
                             })),
                     ),
                     target: s.dbt.target,

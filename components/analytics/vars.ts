@@ -15,6 +15,8 @@ export interface AnalyticsNames {
     collections: { customers: string; products: string; orders: string };
     /** Gold refresh interval, seconds. */
     refreshSeconds: number;
+    /** ClickHouse is replicated (a `Replicated` database): adds `cdc_replicated`. Absent or false: the single node. */
+    replicated?: boolean;
 }
 
 /**
@@ -33,7 +35,11 @@ export const DEFAULT_ANALYTICS_NAMES: AnalyticsNames = {
     refreshSeconds: pipelineShape.analytics.refreshSeconds.defaultValue(),
 };
 
-/** `--vars` for dbt: `bronze_customers`, `bronze_products`, `bronze_orders`, `gold_refresh_seconds`. */
+/**
+ * `--vars` for dbt: `bronze_customers`, `bronze_products`, `bronze_orders`, `gold_refresh_seconds`, and with
+ * `replicated` `cdc_replicated: "true"` (absent otherwise, so the single node's vars are as they were). The var is in
+ * DbtRun's hash: a change of shape re-runs dbt.
+ */
 export function analyticsVars(n: AnalyticsNames): Record<string, string> {
     const table = (c: string): string => bronzeTableName(n.topicPrefix, n.database, c);
     return {
@@ -41,5 +47,6 @@ export function analyticsVars(n: AnalyticsNames): Record<string, string> {
         bronze_products: table(n.collections.products),
         bronze_orders: table(n.collections.orders),
         gold_refresh_seconds: String(n.refreshSeconds),
+        ...(n.replicated ? { cdc_replicated: "true" } : {}),
     };
 }

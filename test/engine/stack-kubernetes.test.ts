@@ -388,6 +388,73 @@ describe("the kubernetes platform against a real API server", { timeout: 20 * 60
         },
     );
 
+    step(
+        "ClickHouse 1 → 3 replicas: previewed as updates with Keeper created, accepted by the API server; the bronze " +
+            "update refuses the single node's database until it is moved by hand; then a second up is a no-op",
+        async () => {
+            const chBefore = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/statefulsets/clickhouse`);
+            await reconfigure({ ...settings, clickhouse: { replicas: 3, keeper: { replicas: 3, storageGi: 5 } } });
+            const rec = recorder();
+            await stack.preview({ onEvent: rec.onEvent });
+            const ops = changed(rec.ops);
+            log(`1 → 3 replicas preview: ${JSON.stringify(ops)}`);
+            // ClickHouse's StatefulSet in place (podManagementPolicy unchanged), Keeper and the budgets new.
+            assert.deepEqual(opsOf(rec.ops, STS, "cdc-kubernetes-clickhouse"), ["update"]);
+            assert.deepEqual(opsOf(rec.ops, STS, "cdc-kubernetes-clickhouse-keeper"), ["create"]);
+            for (const pdb of ["cdc-kubernetes-clickhouse-pdb", "cdc-kubernetes-clickhouse-keeper-pdb"])
+                assert.deepEqual(opsOf(rec.ops, "kubernetes:policy/v1:PodDisruptionBudget", pdb), ["create"], pdb);
+            assert.deepEqual(opsOf(rec.ops, "pulumi-nodejs:dynamic/cdc:BronzeTables", "cdc-bronze"), ["update"]);
+            // Nothing deleted or replaced but what is auto-named and rolled (certificates, their Secrets, ConfigMaps).
+            for (const [k, v] of Object.entries(ops)) {
+                if (!v.includes("delete") && !v.includes("replace")) continue;
+                assert.match(k, /:(ServiceCertificate|Secret|ConfigMap)::/, `${k}: ${v.join(", ")}`);
+            }
+
+            // The objects are applied and accepted; bronze stops the update: its database exists as Atomic.
+            tolerateTerminatingMonitor();
+            await assert.rejects(
+                stack.up({ onOutput: () => {} }),
+                /database default: engine is Atomic, expected Replicated/,
+            );
+            assert.ok(
+                services!.clickhouse.rewritten.some((q) => /ON CLUSTER `cdc` ENGINE = Replicated\(/.test(q)),
+                "the replicated CREATE DATABASE reached ClickHouse",
+            );
+            const ch = await services!.cluster.api.get(`/apis/apps/v1/namespaces/${NS}/statefulsets/clickhouse`);
+            assert.equal(ch.metadata.uid, chBefore.metadata.uid, "clickhouse StatefulSet updated, not replaced");
+            assert.equal(ch.spec.replicas, 3);
+            assert.deepEqual(ch.spec.persistentVolumeClaimRetentionPolicy, {
+                whenScaled: "Delete",
+                whenDeleted: "Retain",
+            });
+            const keeper = await services!.cluster.api.get(
+                `/apis/apps/v1/namespaces/${NS}/statefulsets/clickhouse-keeper`,
+            );
+            assert.equal(keeper.spec.replicas, 3);
+            assert.equal(keeper.spec.podManagementPolicy, "Parallel");
+            for (const s of [ch, keeper]) {
+                const anti = s.spec.template.spec.affinity?.podAntiAffinity;
+                assert.ok(anti, `${s.metadata.name}: anti-affinity kept by the server`);
+            }
+            const pdbs = (await list(`/apis/policy/v1/namespaces/${NS}/poddisruptionbudgets`))
+                .filter((b) => b.metadata.name.startsWith("clickhouse"))
+                .map((b) => [b.metadata.name, b.spec.maxUnavailable]);
+            assert.deepEqual(pdbs.sort(), [
+                ["clickhouse", 1],
+                ["clickhouse-keeper", 1],
+            ]);
+
+            // The operator's move of the database into a Replicated one (not automated yet), then the same up.
+            services!.clickhouse.convertByHand("default");
+            const r = await stack.up({ onOutput: () => {} });
+            assert.equal(r.summary.result, "succeeded");
+            const again = recorder();
+            const r2 = await stack.up({ onEvent: again.onEvent, onOutput: () => {} });
+            assert.deepEqual(changed(again.ops), {});
+            assert.deepEqual(Object.keys(r2.summary.resourceChanges ?? {}), ["same"]);
+        },
+    );
+
     step("destroy leaves the namespace empty and then removes it", async () => {
         const r = await stack.destroy({ onOutput: () => {} });
         assert.equal(r.summary.result, "succeeded");

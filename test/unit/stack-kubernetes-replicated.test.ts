@@ -183,4 +183,11 @@ describe("replicated ClickHouse on kubernetes under mocks (3 replicas, 3 Keeper 
     it("creates bronze tables only after Keeper too", () => {
         assert.ok(run.dependsOn("cdc-bronze").has("cdc-kubernetes-clickhouse-keeper"));
     });
+
+    it("tells the CDC layer: replicated bronze on cluster cdc, the replicated dbt profile, the cdc_replicated var", () => {
+        assert.deepEqual(run.byName("cdc-bronze").inputs.replication, { cluster: "cdc" });
+        const dbt = run.byName("cdc-dbt").inputs;
+        assert.equal(unwrapSecret<{ replicated?: boolean }>(dbt.clickhouse).replicated, true);
+        assert.equal((dbt.vars as Record<string, string>).cdc_replicated, "true");
+    });
 });

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { MOCK_LOAD_BALANCER_IP, MockRun, runUnderMocks } from "../support/mocks";
+import { MOCK_LOAD_BALANCER_IP, MockRun, runUnderMocks, unwrapSecret } from "../support/mocks";
 import { containers, env } from "../support/k8s";
 
 type Program = typeof import("../../index");
@@ -102,5 +102,12 @@ describe("kubernetes platform under mocks (1 member, 1 broker, 1 worker)", () =>
         );
         // The URL carries the Service, so the CDC layer waits for the address.
         assert.ok(run.dependsOn("cdc-bronze").has("cdc-kubernetes-clickhouse-svc"));
+    });
+
+    it("keeps the CDC layer single-node with one ClickHouse replica: no replication input, profile flag or var", () => {
+        assert.equal(run.byName("cdc-bronze").inputs.replication, undefined);
+        const dbt = run.byName("cdc-dbt").inputs;
+        assert.equal(unwrapSecret<{ replicated?: boolean }>(dbt.clickhouse).replicated, undefined);
+        assert.ok(!("cdc_replicated" in (dbt.vars as Record<string, string>)));
     });
 });

@@ -13,6 +13,7 @@ import { jmxAgentOf } from "../shared/jmxAgent";
 import type { MonitoringAssets } from "../shared/monitoring";
 import type { PlatformMonitoring } from "../shared/platformMonitoring";
 import { buildServices } from "../shared/services-build";
+import { REPLICATION_CLUSTER } from "../shared/clickhouseReplication";
 import { clickhouseServer } from "./clickhouse";
 import { connectWorkers } from "./connect";
 import { kubernetesContext, type Role } from "./context";
@@ -189,7 +190,12 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
                 ...(kafka.sasl ? { sasl: kafka.sasl } : {}),
             },
             connect,
-            clickhouse,
+            clickhouse: {
+                internal: clickhouse.internal,
+                url: clickhouse.url,
+                // Replicated (a Keeper ensemble runs): the CDC layer's DDL makes the database and tables replicated.
+                ...(clickhouse.keeper ? { replication: { cluster: REPLICATION_CLUSTER } } : {}),
+            },
             caPem: creds.tls?.caPem,
             ready: {
                 mongo: [mongo.statefulSet, mongo.init],

@@ -30,7 +30,11 @@ export function generatedEndpoints(o: {
         sasl?: NonNullable<E["kafka"]["sasl"]>;
     };
     connect: ConnectAccess;
-    clickhouse: { internal: E["clickhouse"]["internal"]; url: pulumi.Input<string> };
+    clickhouse: {
+        internal: E["clickhouse"]["internal"];
+        url: pulumi.Input<string>;
+        replication?: NonNullable<E["clickhouse"]["replication"]>;
+    };
     ready: E["ready"];
     /** The stack's CA, when TLS is on. */
     caPem?: pulumi.Input<string>;
@@ -60,6 +64,7 @@ export function generatedEndpoints(o: {
             database: o.pipeline.clickhouse.database,
             user: o.pipeline.clickhouse.user,
             password: pulumi.secret(o.clickhousePassword),
+            ...(o.clickhouse.replication ? { replication: o.clickhouse.replication } : {}),
         },
         ...(o.caPem !== undefined ? { tls: { caPem: o.caPem } } : {}),
         ready: o.ready,

@@ -8,7 +8,8 @@ import { claimName } from "../../../components/platform/kubernetes/storage";
 /**
  * A volume for every claim any step creates, of the size its first request has (as a provisioner
  * would make it): members 0–2 and the first broker at the first sizes, brokers 1–2 and members 3–4
- * at the grown sizes they are created with later.
+ * at the grown sizes they are created with later; ClickHouse's replicas 1–2 and Keeper's members
+ * (the replicated step, issue 26) at the sizes they are created with.
  */
 export const VOLUMES: Record<string, string> = {
     ...Object.fromEntries([0, 1, 2].map((i) => [claimName("mongo", i), "10Gi"])),
@@ -16,6 +17,8 @@ export const VOLUMES: Record<string, string> = {
     [claimName("kafka", 0)]: "20Gi",
     ...Object.fromEntries([1, 2].map((i) => [claimName("kafka", i), "30Gi"])),
     [claimName("clickhouse", 0)]: "50Gi",
+    ...Object.fromEntries([1, 2].map((i) => [claimName("clickhouse", i), "60Gi"])),
+    ...Object.fromEntries([0, 1, 2].map((i) => [claimName("clickhouse-keeper", i), "5Gi"])),
 };
 
 export const STS = "kubernetes:apps/v1:StatefulSet";

@@ -21,7 +21,10 @@
  * - **services behind the cluster**: `cdc:kubernetes.access` is `{ mode: url }` pointing at a chdb
  *   gateway (real ClickHouse SQL for the bronze tables) and a fake Kafka Connect REST worker
  *   (`test/support/fake-connect.ts`: the pods that would run Connect never start); dbt is
- *   disabled (`cdc:dbt.enabled=false`: its models need the change data no pod produces here);
+ *   disabled (`cdc:dbt.enabled=false`: its models need the change data no pod produces here). The
+ *   stack reaches the gateway through the replicated stand-in (`replicated-standin.ts`), which passes
+ *   the single node's statements through unchanged and maps the replicated shape's bronze DDL
+ *   (`cdc:kubernetes.clickhouse.replicas` ≥ 2) onto what chdb runs (no Keeper, no DDL worker here);
  * - **volumes**: a StorageClass that allows expansion and pre-bound PersistentVolumes for the
  *   members' claims ({@link prepareStorage}), as a cluster's provisioner would supply, so that a
  *   claim resize is judged by the API server as on a cluster (only bound claims may grow).
@@ -41,6 +44,7 @@ import { stopStarted, throwIfAnyFailed } from "../stack-checks";
 import { ensurePulumiCli, isolatedPulumiEnv, pulumiCliRoot } from "../pulumi-cli";
 import { kubeBinDir } from "./build";
 import { startKubeCluster, type KubeApi, type KubeCluster } from "./cluster";
+import { startReplicatedStandIn, type ReplicatedStandIn } from "./replicated-standin";
 
 /** The StorageClass of the test's volumes. */
 export const TEST_STORAGE_CLASS = "cdc-test-expandable";
@@ -114,6 +118,8 @@ export const skipAwaitTransform: pulumi.ResourceTransform = (args) => {
 export interface KubeStackServices {
     cluster: KubeCluster;
     gateway: ChdbGateway;
+    /** In front of the gateway: what the stack is given as ClickHouse's URL (replicated-standin.ts). */
+    clickhouse: ReplicatedStandIn;
     connect: FakeConnect;
     pulumiBin: string;
     dir: string;
@@ -161,14 +167,30 @@ export async function startKubeStackServices(log: (l: string) => void = () => {}
     }, [() => connect.close()]);
     await throwIfAnyFailed(settled, stop);
     const value = <T>(s: PromiseSettledResult<T>) => (s as PromiseFulfilledResult<T>).value;
+    const gateway = value(settled[1]);
+    let clickhouse: ReplicatedStandIn;
+    try {
+        clickhouse = await startReplicatedStandIn({
+            upstream: gateway.url,
+            ca: ca.certPem,
+            serve: makeTestCert(ca, { commonName: "clickhouse", ...loopback }),
+        });
+    } catch (e) {
+        await stop();
+        throw e;
+    }
     return {
         cluster: value(settled[0]),
-        gateway: value(settled[1]),
+        gateway,
+        clickhouse,
         connect,
         pulumiBin: value(settled[3]),
         dir,
         ca,
-        stop,
+        stop: async () => {
+            await clickhouse.close();
+            await stop();
+        },
     };
 }
 
@@ -209,6 +231,8 @@ export interface KubeStackSettings {
     members: number;
     brokers: number;
     storageGi: { mongo: number; kafka: number; clickhouse: number };
+    /** `cdc:kubernetes.clickhouse.replicas` (absent: the default, 1) and with 2 or more its Keeper ensemble. */
+    clickhouse?: { replicas: number; keeper: { replicas: number; storageGi: number } };
 }
 
 /**
@@ -224,8 +248,8 @@ export function kubeStackConfig(s: KubeStackServices, v: KubeStackSettings): Con
             mongo: { members: v.members, storageGi: v.storageGi.mongo },
             kafka: { brokers: v.brokers, storageGi: v.storageGi.kafka },
             connect: { replicas: 2 },
-            clickhouse: { storageGi: v.storageGi.clickhouse },
-            access: { mode: "url", connectUrl: s.connect.url, clickhouseUrl: s.gateway.url },
+            clickhouse: { storageGi: v.storageGi.clickhouse, ...v.clickhouse },
+            access: { mode: "url", connectUrl: s.connect.url, clickhouseUrl: s.clickhouse.url },
         }),
         "cdc:clickhouse": json({ user: "cdc", database: "default" }),
         // The fake worker never produces records; data-flow readiness is the lifecycle tier's subject.
