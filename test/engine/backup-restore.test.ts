@@ -176,11 +176,18 @@ async function bronzeCounts(): Promise<Record<string, { rows: number; offsets: n
     return out;
 }
 
-/** Waits until bronze holds every produced event (each offset at least once) and gold refreshed after it. */
+/**
+ * Waits until bronze holds every produced event (each offset at least once), with no bridge INSERT
+ * in flight, and gold refreshed after it. An INSERT's bronze rows are visible before its
+ * insert-time views (silver) have committed; only when no INSERT is running are the silver rows
+ * of every counted bronze row committed, so a gold refresh started after that reads them.
+ */
 async function waitFlowed(): Promise<Record<string, { rows: number; offsets: number }>> {
-    const counts = await until("every produced event in bronze", async () => {
+    const counts = await until("every produced event in bronze, no INSERT in flight", async () => {
         await bridgeOnce();
+        if (bridgeBusy) return undefined;
         const b = await bronzeCounts();
+        if (bridgeBusy) return undefined;
         return COLLECTIONS.every((c) => b[c]!.offsets === produced[c].length) ? b : undefined;
     });
     await waitForGoldAfter(client!, DB, await serverNow(client!), 60_000);
