@@ -12,13 +12,13 @@
  *
  *   npx tsx bench/dbt.ts [--events 1000000] [--increment-pct 1] [--rounds 3]
  */
-import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickhouse/client";
-import { startChdbGateway } from "../tools/chdb-gateway";
+import { type ClickHouseClient } from "@clickhouse/client";
 import { BRONZE_TABLES } from "../tools/analytics/replay/bronzeFiles";
 import { buildModels, createBronzeTables } from "../tools/analytics/replay/index";
 import { timeBaselinePass } from "./dbt-baseline";
 import { blockInserts, historyBlocks, incrementBlocks, shapeFor } from "./dbt-data";
 import { flag, median, modelSeconds, timed } from "./stats";
+import { runBench, startBenchEngine } from "./engine";
 
 const DATABASE = "bench";
 
@@ -33,14 +33,7 @@ async function main(): Promise<void> {
     const pct = flag("--increment-pct", 1);
     const roundsWanted = flag("--rounds", 3);
     const shape = shapeFor(events);
-    const gw = await startChdbGateway();
-    const client = createClient({
-        url: gw.url,
-        username: gw.user,
-        password: gw.password,
-        request_timeout: 3_600_000,
-        log: { level: ClickHouseLogLevel.ERROR },
-    });
+    const { gw, client, stop } = await startBenchEngine();
     const out = (s: string): void => void process.stdout.write(`${s}\n`);
     try {
         await createBronzeTables(client, DATABASE);
@@ -114,12 +107,8 @@ async function main(): Promise<void> {
                 `              models/floor ${(modelsInc / floorInc).toFixed(2)}x   silver-only/floor ${(silverInc / floorInc).toFixed(2)}x   wall/floor ${(wallInc / floorInc).toFixed(2)}x   (target <= 3x)`,
         );
     } finally {
-        await client.close();
-        await gw.stop();
+        await stop();
     }
 }
 
-main().catch((e: unknown) => {
-    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-    process.exit(1);
-});
+runBench(main);

@@ -8,14 +8,13 @@
  *   npx tsx bench/drift-cost.ts [--events 200000] [--batch 10000]
  */
 import * as os from "node:os";
-import { ClickHouseLogLevel, createClient } from "@clickhouse/client";
-import { startChdbGateway } from "../tools/chdb-gateway";
 import { BRONZE_TABLES } from "../tools/analytics/replay/bronzeFiles";
 import { createBronze, deployModels } from "../tools/analytics/deploy";
 import { timeBaselinePass } from "./dbt-baseline";
 import { blockInserts, historyBlocks, shapeFor } from "./dbt-data";
 import { bronzeBatches } from "./live-data";
 import { flag, timed } from "./stats";
+import { runBench, startBenchEngine } from "./engine";
 
 const SRC = "bench_src";
 const DRIFT = "bench_drift"; // bronze + drift_* only
@@ -26,14 +25,7 @@ const out = (s: string): void => void process.stdout.write(`${s}\n`);
 async function main(): Promise<void> {
     const events = flag("--events", 200_000);
     const batch = flag("--batch", 10_000);
-    const gw = await startChdbGateway();
-    const client = createClient({
-        url: gw.url,
-        username: gw.user,
-        password: gw.password,
-        request_timeout: 3_600_000,
-        log: { level: ClickHouseLogLevel.ERROR },
-    });
+    const { gw, client, stop } = await startBenchEngine();
     const ch = (database: string) => ({ url: gw.url, user: gw.user, password: gw.password, database });
     try {
         out(
@@ -87,12 +79,8 @@ async function main(): Promise<void> {
                 `JSONExtract pass, ${((1000 * drift) / inserts).toFixed(0)} ms per INSERT`,
         );
     } finally {
-        await client.close();
-        await gw.stop();
+        await stop();
     }
 }
 
-main().catch((e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-});
+runBench(main);

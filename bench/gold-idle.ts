@@ -16,13 +16,13 @@
  *   npx tsx bench/gold-idle.ts [--events 20000] [--refresh-seconds 5] [--idle-seconds 20] [--rounds 3] [--trials 5]
  */
 import * as os from "node:os";
-import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickhouse/client";
-import { startChdbGateway } from "../tools/chdb-gateway";
+import { type ClickHouseClient } from "@clickhouse/client";
 import { createBronze, deployModels } from "../tools/analytics/deploy";
 import { serverNow, waitForGoldAfter } from "../tools/analytics/refresh";
 import { blockInserts, historyBlocks, shapeFor } from "./dbt-data";
 import { cpuSeconds, ids, orderEvent, setRefreshes, sleep, viewRefreshes } from "./live-data";
 import { flag, median, percentile } from "./stats";
+import { runBench, startBenchEngine } from "./engine";
 
 const EVERY = "gold_idle_every"; // the previous design, rebuilt here from the deployed one
 const GATED = "gold_idle_gated"; // the design as refreshed_table deploys it
@@ -112,14 +112,7 @@ async function main(): Promise<void> {
     const idleS = flag("--idle-seconds", 20);
     const rounds = flag("--rounds", 3);
     const trials = flag("--trials", 5);
-    const gw = await startChdbGateway();
-    const client = createClient({
-        url: gw.url,
-        username: gw.user,
-        password: gw.password,
-        request_timeout: 600_000,
-        log: { level: ClickHouseLogLevel.ERROR },
-    });
+    const { gw, client, stop } = await startBenchEngine({}, 600_000);
     const load = (): string =>
         os
             .loadavg()
@@ -197,12 +190,8 @@ async function main(): Promise<void> {
             `${GATED} after a new customer without orders: idle CPU ${(100 * after).toFixed(2)}% of a core (load ${load()})`,
         );
     } finally {
-        await client.close();
-        await gw.stop();
+        await stop();
     }
 }
 
-main().catch((e: unknown) => {
-    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-    process.exit(1);
-});
+runBench(main);

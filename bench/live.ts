@@ -27,8 +27,7 @@
  * lines and the table go to stderr then.
  */
 import * as os from "node:os";
-import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickhouse/client";
-import { startChdbGateway } from "../tools/chdb-gateway";
+import { type ClickHouseClient } from "@clickhouse/client";
 import { BRONZE_TABLES } from "../tools/analytics/replay/bronzeFiles";
 import { createBronze, deployModels } from "../tools/analytics/deploy";
 import { serverNow, waitForGoldAfter } from "../tools/analytics/refresh";
@@ -46,6 +45,7 @@ import {
     type BronzeRow,
 } from "./live-data";
 import { flag, has, liveMeasures, modelSeconds, timed, type LiveMeasures } from "./stats";
+import { runBench, startBenchEngine } from "./engine";
 
 const SRC = "bench_src"; // generated events, read back as client-side rows
 const LIVE = "bench_live"; // bronze with the models deployed
@@ -117,14 +117,7 @@ async function main(): Promise<void> {
     const idleS = flag("--idle-seconds", 30);
     const reps = flag("--refresh-reps", 5);
     const rebuilds = flag("--rebuilds", 3);
-    const gw = await startChdbGateway();
-    const client = createClient({
-        url: gw.url,
-        username: gw.user,
-        password: gw.password,
-        request_timeout: 3_600_000,
-        log: { level: ClickHouseLogLevel.ERROR },
-    });
+    const { gw, client, stop } = await startBenchEngine();
     const dbt = { url: gw.url, user: gw.user, password: gw.password, database: LIVE };
     try {
         out(
@@ -291,8 +284,7 @@ async function main(): Promise<void> {
         summary(m, big.rows + small.rows, trials, reps, rebuilds, floorCpu);
         if (JSON_OUT) process.stdout.write(`${JSON.stringify(m)}\n`);
     } finally {
-        await client.close();
-        await gw.stop();
+        await stop();
     }
 }
 
@@ -353,7 +345,4 @@ function summary(
     }
 }
 
-main().catch((e: unknown) => {
-    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-    process.exit(1);
-});
+runBench(main);

@@ -11,14 +11,13 @@
  *
  *   npx tsx bench/short-circuit.ts [--events 100000] [--batch 10000]
  */
-import { ClickHouseLogLevel, createClient } from "@clickhouse/client";
-import { startChdbGateway } from "../tools/chdb-gateway";
 import { BRONZE_TABLES } from "../tools/analytics/replay/bronzeFiles";
 import { createBronze, deployModels } from "../tools/analytics/deploy";
 import { timeBaselinePass } from "./dbt-baseline";
 import { blockInserts, historyBlocks, shapeFor } from "./dbt-data";
 import { bronzeBatches, setRefreshes, viewRefreshes } from "./live-data";
 import { flag, timed } from "./stats";
+import { runBench, startBenchEngine } from "./engine";
 
 const SRC = "sc_src";
 const PLAIN = "sc_plain";
@@ -32,14 +31,7 @@ const out = (s: string): void => void process.stdout.write(`${s}\n`);
 async function main(): Promise<void> {
     const events = flag("--events", 100_000);
     const batch = flag("--batch", 10_000);
-    const gw = await startChdbGateway({ insertSettings: {} });
-    const client = createClient({
-        url: gw.url,
-        username: gw.user,
-        password: gw.password,
-        request_timeout: 3_600_000,
-        log: { level: ClickHouseLogLevel.ERROR },
-    });
+    const { gw, client, stop } = await startBenchEngine({ insertSettings: {} });
     try {
         const shape = shapeFor(events);
         await createBronze(client, SRC);
@@ -101,12 +93,8 @@ async function main(): Promise<void> {
         const ratios = VARIANTS.map((v) => `${v.value ?? "none"} ${(total[v.db]! / pass).toFixed(2)}x`);
         out(`silver cost vs the pass: ${ratios.join(", ")}`);
     } finally {
-        await client.close();
-        await gw.stop();
+        await stop();
     }
 }
 
-main().catch((e: unknown) => {
-    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-    process.exit(1);
-});
+runBench(main);

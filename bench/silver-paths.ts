@@ -8,13 +8,12 @@
  * time minus the plain insert's; printed per variant as seconds and as a ratio to the pass.
  */
 import * as os from "node:os";
-import { ClickHouseLogLevel, createClient } from "@clickhouse/client";
-import { startChdbGateway } from "../tools/chdb-gateway";
 import { createBronze, deployModels } from "../tools/analytics/deploy";
 import { timeBaselinePass } from "./dbt-baseline";
 import { blockInserts, historyBlocks, shapeFor } from "./dbt-data";
 import { bronzeBatches } from "./live-data";
 import { flag, timed } from "./stats";
+import { runBench, startBenchEngine } from "./engine";
 
 const TABLE = "mongo_ecom_orders";
 const SRC = "sp_src";
@@ -25,14 +24,7 @@ const out = (s: string): void => void process.stdout.write(`${s}\n`);
 async function main(): Promise<void> {
     const events = flag("--events", 100_000);
     const rounds = flag("--rounds", 2);
-    const gw = await startChdbGateway();
-    const client = createClient({
-        url: gw.url,
-        username: gw.user,
-        password: gw.password,
-        request_timeout: 3_600_000,
-        log: { level: ClickHouseLogLevel.ERROR },
-    });
+    const { gw, client, stop } = await startBenchEngine();
     try {
         const shape = shapeFor(events / 0.8); // orders are ~80% of the generated events
         await createBronze(client, SRC);
@@ -94,12 +86,8 @@ async function main(): Promise<void> {
             );
         }
     } finally {
-        await client.close();
-        await gw.stop();
+        await stop();
     }
 }
 
-main().catch((e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-});
+runBench(main);
